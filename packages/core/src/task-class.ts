@@ -1,0 +1,52 @@
+/**
+ * Task classes and their P99 budgets. A task's class comes from `threshold.task.class` on its
+ * span, else a configured mapping by task name, else `simple` when it makes at most
+ * `simpleMaxLlmCalls` llm calls and `simpleMaxToolCalls` tool calls, `complex` otherwise.
+ * Default budgets follow what interactive agents target: P99 < 2 s simple, < 5 s complex.
+ */
+export interface TaskClassConfig {
+  /** P99 budget per class, ms. Classes without an entry use `defaultBudgetMs`. */
+  budgetsMs: Record<string, number>;
+  /** Budget for a class not in `budgetsMs`. */
+  defaultBudgetMs: number;
+  /** Task name → class. */
+  classByTaskName: Record<string, string>;
+  simpleMaxLlmCalls: number;
+  simpleMaxToolCalls: number;
+}
+
+export const DEFAULT_TASK_CLASS_CONFIG: Readonly<TaskClassConfig> = {
+  budgetsMs: { simple: 2_000, complex: 5_000 },
+  defaultBudgetMs: 5_000,
+  classByTaskName: {},
+  simpleMaxLlmCalls: 5,
+  simpleMaxToolCalls: 5,
+};
+
+export interface TaskClassInput {
+  /** `threshold.task.class` from the task span. */
+  explicitClass?: string;
+  /** `threshold.task.budget_ms` from the task span. */
+  explicitBudgetMs?: number;
+  taskName: string;
+  llmCalls: number;
+  toolCalls: number;
+}
+
+export interface TaskClassResult {
+  taskClass: string;
+  budgetMs: number;
+}
+
+export function resolveTaskClass(input: TaskClassInput, config: TaskClassConfig = DEFAULT_TASK_CLASS_CONFIG): TaskClassResult {
+  const taskClass =
+    input.explicitClass ||
+    config.classByTaskName[input.taskName] ||
+    (input.llmCalls <= config.simpleMaxLlmCalls && input.toolCalls <= config.simpleMaxToolCalls ? 'simple' : 'complex');
+  const configured = Object.prototype.hasOwnProperty.call(config.budgetsMs, taskClass) ? config.budgetsMs[taskClass] : undefined;
+  const budgetMs =
+    input.explicitBudgetMs !== undefined && input.explicitBudgetMs > 0
+      ? input.explicitBudgetMs
+      : configured ?? config.defaultBudgetMs;
+  return { taskClass, budgetMs };
+}
