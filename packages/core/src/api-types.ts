@@ -106,3 +106,168 @@ export interface StatsGroup {
 export interface StatsResponse {
   groups: StatsGroup[];
 }
+
+/** `GET /api/filters`: the values the dashboard's filters offer. */
+export interface FiltersResponse {
+  services: string[];
+  taskClasses: string[];
+  /** Budget per task class, ms. */
+  budgetsMs: Record<string, number>;
+}
+
+/** `GET /api/timeseries?from=&to=&groupBy=taskClass|service&bucketMs=`. */
+export interface TimeSeriesResponse {
+  bucketMs: number;
+  series: Array<{
+    key: string;
+    budgetMs: number | null;
+    points: Array<{
+      /** Bucket start, epoch ms. */
+      t: number;
+      count: number;
+      p50Ms: number;
+      p95Ms: number;
+      p99Ms: number;
+      perceivedP99Ms: number;
+      /** P99 of the bucket above the budget. */
+      overBudget: boolean;
+    }>;
+  }>;
+}
+
+/** `GET /api/models?from=&to=&service=`: llm calls per model. */
+export interface ModelStats {
+  model: string;
+  provider?: string;
+  calls: number;
+  streamingRate: number;
+  ttft: LatencyTriple | null;
+  tpot: LatencyTriple | null;
+  duration: LatencyTriple;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface LatencyTriple {
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+export interface ModelsResponse {
+  models: ModelStats[];
+}
+
+/** `GET /api/operations?from=&to=&category=tool|state|orchestration&service=`. */
+export interface OperationStats {
+  category: 'tool' | 'state' | 'orchestration';
+  name: string;
+  calls: number;
+  errorRate: number;
+  /** Tools only: share of calls flagged as cache hits. */
+  cacheHitRate?: number;
+  /** Tools only: share of calls flagged as cold starts. */
+  coldStartRate?: number;
+  duration: LatencyTriple;
+}
+
+export interface OperationsResponse {
+  operations: OperationStats[];
+}
+
+/** `GET /api/sessions?from=&to=&limit=&offset=`. */
+export interface SessionSummary {
+  sessionId: string;
+  service: string;
+  turns: number;
+  firstStartTimeMs: number;
+  lastStartTimeMs: number;
+  p50Ms: number;
+  maxMs: number;
+  /** Input tokens of the session's last turn (context window pressure). */
+  lastInputTokens: number;
+}
+
+export interface SessionsResponse {
+  sessions: SessionSummary[];
+  total: number;
+}
+
+/** `GET /api/sessions/:sessionId`: the turns of one session, in order. */
+export interface SessionDetail {
+  sessionId: string;
+  turns: Array<{
+    traceId: string;
+    turn: number | null;
+    startTimeMs: number;
+    durationMs: number;
+    perceivedMs: number;
+    /** Input tokens summed over the turn's llm calls (aggregate spans not double-counted). */
+    inputTokens: number;
+    llmCalls: number;
+  }>;
+}
+
+/** `GET /api/recommendations?from=&to=&taskClass=`: findings ranked by time saved. */
+export interface RecommendationSummary {
+  ruleId: FindingRuleId;
+  title: string;
+  /** One explanatory sentence for the group (what, why). */
+  detail: string;
+  tracesAffected: number;
+  /** Sum of savingMs over affected traces. */
+  totalSavingMs: number;
+  meanSavingMs: number;
+  /** Estimated drop in the P99 of the affected task classes if applied everywhere. */
+  p99SavingMs: number;
+  perceived: boolean;
+  taskClasses: string[];
+  exampleTraceIds: string[];
+}
+
+export interface RecommendationsResponse {
+  recommendations: RecommendationSummary[];
+  tracesAnalysed: number;
+}
+
+/** `POST /api/whatif`: project one trace, or a window of traces, with findings applied. */
+export interface WhatIfRequest {
+  traceId?: string;
+  from?: number;
+  to?: number;
+  taskClass?: string;
+  /** Rules to apply; all that fire when absent. */
+  ruleIds?: FindingRuleId[];
+  /** For compress-context: fraction of input tokens removed (0–1). */
+  compressionRatio?: number;
+}
+
+export interface WhatIfTraceResponse {
+  before: TraceDetail;
+  after: { summary: TraceSummary; spans: SpanView[] };
+  applied: Finding[];
+}
+
+export interface WhatIfClassProjection {
+  taskClass: string;
+  budgetMs: number;
+  count: number;
+  before: LatencyTriple & { bands: BandCounts };
+  after: LatencyTriple & { bands: BandCounts };
+  meetsBudgetBefore: boolean;
+  meetsBudgetAfter: boolean;
+}
+
+export interface WhatIfWindowResponse {
+  classes: WhatIfClassProjection[];
+}
+
+/** `GET /api/health`. */
+export interface HealthResponse {
+  status: 'ok' | 'degraded';
+  version: string;
+  store: string;
+  uptimeMs: number;
+  pendingTraces: number;
+  ingestQueueDepth: number;
+}

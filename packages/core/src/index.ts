@@ -5,3 +5,4 @@ export * from './span-record.js';
 export * from './trace-span.js';
 export * from './api-types.js';
 export * from './task-class.js';
+export * from './analysis-types.js';
