@@ -1,0 +1,10 @@
+export { startModelServer } from './start-model-server.js';
+export type { ModelServer, ModelServerOptions, RecordedModelRequest } from './start-model-server.js';
+export { DEFAULT_MODEL_PROFILES, DEFAULT_OUTPUT_TOKENS, FALLBACK_MODEL_PROFILE, resolveProfile } from './profiles.js';
+export type { ModelProfile, ModelProfiles } from './profiles.js';
+export { sampleDelayMs, seededRandom } from './delay-distribution.js';
+export type { DelayDistribution, RandomSource } from './delay-distribution.js';
+export type { ReplyDirective, ResponsePlan, PlannedToolCall } from './response-plan.js';
+export type { ModelApi, ModelRequestView, OfferedTool } from './request-view.js';
+export { estimateTokens, CHARACTERS_PER_TOKEN } from './token-estimate.js';
+export { replyTokens } from './reply-text.js';
