@@ -6,3 +6,4 @@ export * from './trace-span.js';
 export * from './api-types.js';
 export * from './task-class.js';
 export * from './analysis-types.js';
+export * from './alerts/index.js';
