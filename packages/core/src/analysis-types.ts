@@ -1,6 +1,16 @@
 import type { SpanView, TraceSummary } from './api-types.js';
 import type { TraceSpan } from './trace-span.js';
 
+/** How the llm bucket of the breakdown splits; the three sum to `summary.breakdown.llm`. */
+export interface LlmTimeSplit {
+  /** Critical llm time before the call's first token arrived. */
+  waitingForFirstTokenMs: number;
+  /** Critical llm time after the first token (the model generating). */
+  generatingMs: number;
+  /** Critical llm time of calls whose TTFT is unknown (non-streamed calls, wrappers' own time). */
+  unsplitMs: number;
+}
+
 /**
  * Everything analysis knows about one trace. `summary` and `spans` are what the API shows;
  * `traceSpans` and `criticalPath` are what recommendation rules and what-if projection read.
@@ -15,6 +25,12 @@ export interface TraceAnalysis {
   traceSpans: TraceSpan[];
   /** Span ids on the critical path, root first, in time order. */
   criticalPath: string[];
+  /** The span the task was analysed from (the root, or the earliest span when none arrived). */
+  rootSpanId?: string;
+  /** The breakdown's llm bucket split at each call's first token (always set by analyseTrace). */
+  llmTime?: LlmTimeSplit;
+  /** Critical stretches in time order, ns offsets: which span the user waited on when. */
+  criticalSegments?: Array<{ spanId: string; startNs: number; endNs: number }>;
   /** Repairs made (orphans re-attached, skew clamped, duplicates dropped, no root). */
   warnings: string[];
 }

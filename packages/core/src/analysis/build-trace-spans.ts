@@ -1,0 +1,85 @@
+import { classifySpan } from '../classify/classify-span.js';
+import { statusName, type SpanRecord } from '../span-record.js';
+import type { TraceSpan } from '../trace-span.js';
+import { extractLlmInfo } from './extract-llm-info.js';
+import { extractTaskInfo } from './extract-task-info.js';
+import { extractToolInfo } from './extract-tool-info.js';
+import { markAggregateLlmSpans } from './mark-aggregate-llm-spans.js';
+import { orderDepthFirst } from './order-depth-first.js';
+import { repairSpanTree } from './repair-span-tree.js';
+
+export interface BuiltTrace {
+  /** Parents before children (depth-first, siblings by start). */
+  spans: TraceSpan[];
+  /** Epoch ns of the earliest span start; every offset is relative to it. */
+  traceStartUnixNano: bigint;
+  warnings: string[];
+}
+
+const FIRST_OUTPUT_EVENT = 'threshold.first_output';
+
+/**
+ * Normalises one trace's spans: repairs the tree, classifies each span, extracts what each
+ * convention says about models, tools and the task, and turns times into exact integer ns offsets
+ * from the trace's earliest start. Never throws; every repair is reported in `warnings`.
+ */
+export function buildTraceSpans(input: readonly SpanRecord[]): BuiltTrace {
+  if (input.length === 0) return { spans: [], traceStartUnixNano: 0n, warnings: ['empty trace'] };
+  const tree = repairSpanTree(input);
+  const warnings = [...tree.warnings];
+  let traceStartUnixNano = tree.records[0].startTimeUnixNano;
+  for (const record of tree.records) if (record.startTimeUnixNano < traceStartUnixNano) traceStartUnixNano = record.startTimeUnixNano;
+
+  let endBeforeStart = 0;
+  const spans: TraceSpan[] = tree.records.map((record) => {
+    const isRoot = record.spanId === tree.rootSpanId;
+    const classification = classifySpan(record, { isRoot });
+    const startNs = Number(record.startTimeUnixNano - traceStartUnixNano);
+    let endNs = Number(record.endTimeUnixNano - traceStartUnixNano);
+    if (endNs < startNs) {
+      endBeforeStart++;
+      endNs = startNs;
+    }
+    const span: TraceSpan = {
+      spanId: record.spanId,
+      name: record.name,
+      service: record.service,
+      category: classification.category,
+      classifier: classification.classifier,
+      startNs,
+      endNs,
+      status: statusName(record.statusCode),
+      attributes: record.attributes,
+    };
+    const parentSpanId = tree.parentOf.get(record.spanId);
+    if (parentSpanId !== undefined) span.parentSpanId = parentSpanId;
+    if (classification.category === 'llm' || classification.aggregate) span.llm = extractLlmInfo(record, classification);
+    if (classification.category === 'tool') span.tool = extractToolInfo(record);
+    if (classification.category === 'state') span.state = { operation: classification.stateOperation };
+    if (classification.category === 'orchestration' && classification.orchestrationKind) {
+      span.orchestration = { kind: classification.orchestrationKind };
+    }
+    const task = extractTaskInfo(record);
+    if (isRoot || classification.category === 'task' || Object.keys(task).length > 0) span.task = task;
+    const firstOutput = record.events.find((event) => event.name === FIRST_OUTPUT_EVENT);
+    if (firstOutput) span.firstOutputNs = Number(firstOutput.timeUnixNano - traceStartUnixNano);
+    return span;
+  });
+  if (endBeforeStart > 0) warnings.push(`${endBeforeStart} span${endBeforeStart === 1 ? '' : 's'} ending before start: duration taken as 0`);
+
+  const ordered = orderDepthFirst(spans);
+  markAggregateLlmSpans(ordered);
+  const outside = countOutsideParent(ordered);
+  if (outside > 0) warnings.push(`${outside} span${outside === 1 ? '' : 's'} outside ${outside === 1 ? 'its' : 'their'} parent (clock skew): clamped for analysis`);
+  return { spans: ordered, traceStartUnixNano, warnings };
+}
+
+function countOutsideParent(spans: readonly TraceSpan[]): number {
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  let count = 0;
+  for (const span of spans) {
+    const parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
+    if (parent && (span.startNs < parent.startNs || span.endNs > parent.endNs)) count++;
+  }
+  return count;
+}

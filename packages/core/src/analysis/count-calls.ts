@@ -1,0 +1,35 @@
+import type { TraceSpan } from '../trace-span.js';
+
+export interface CallCounts {
+  /** Llm calls, wrappers (aggregates) and stream chunks not counted. */
+  llmCalls: number;
+  /** Tool calls, a tool span inside another tool span (a wrapper's inner span) not counted again. */
+  toolCalls: number;
+  /** TTFT of the earliest-starting llm call that has one. */
+  firstTtftMs?: number;
+}
+
+/** @param spans depth-first order (parents before children) */
+export function countCalls(spans: readonly TraceSpan[]): CallCounts {
+  const inTool = new Set<string>();
+  let llmCalls = 0;
+  let toolCalls = 0;
+  let first: TraceSpan | undefined;
+  for (const span of spans) {
+    if (isLlmCall(span)) {
+      llmCalls++;
+      if (span.llm!.ttftMs !== undefined && (first === undefined || span.startNs < first.startNs)) first = span;
+    }
+    const parentInTool = span.parentSpanId !== undefined && inTool.has(span.parentSpanId);
+    if (span.category === 'tool' && !parentInTool) toolCalls++;
+    if (span.category === 'tool' || parentInTool) inTool.add(span.spanId);
+  }
+  const counts: CallCounts = { llmCalls, toolCalls };
+  if (first) counts.firstTtftMs = first.llm!.ttftMs;
+  return counts;
+}
+
+/** A real model call: an llm span that is not a wrapper of other calls nor a stream chunk. */
+export function isLlmCall(span: TraceSpan): boolean {
+  return span.category === 'llm' && span.llm !== undefined && !span.llm.aggregate && span.llm.operation !== 'chunk';
+}

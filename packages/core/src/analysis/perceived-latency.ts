@@ -1,0 +1,27 @@
+import type { TraceSpan } from '../trace-span.js';
+
+/**
+ * When the user first saw output, as ns after the task window's start (DESIGN.md):
+ * an explicit `threshold.first_output` event on the task span; else, when the last llm call on
+ * the critical path streamed with a known TTFT, its start plus its TTFT; else the whole duration.
+ * Always within [0, duration].
+ */
+export function perceivedLatencyNs(
+  root: TraceSpan,
+  criticalSpans: readonly TraceSpan[],
+  windowStartNs: number,
+  windowEndNs: number,
+): number {
+  const durationNs = windowEndNs - windowStartNs;
+  const clamp = (ns: number): number => Math.min(durationNs, Math.max(0, ns));
+  if (root.firstOutputNs !== undefined) return clamp(root.firstOutputNs - windowStartNs);
+  let lastLlm: TraceSpan | undefined;
+  for (const span of criticalSpans) {
+    if (span.category !== 'llm' || !span.llm || span.llm.aggregate) continue;
+    if (lastLlm === undefined || span.startNs > lastLlm.startNs || (span.startNs === lastLlm.startNs && span.endNs > lastLlm.endNs)) lastLlm = span;
+  }
+  if (lastLlm?.llm?.streaming === true && lastLlm.llm.ttftMs !== undefined) {
+    return clamp(lastLlm.startNs - windowStartNs + Math.round(lastLlm.llm.ttftMs * 1e6));
+  }
+  return durationNs;
+}

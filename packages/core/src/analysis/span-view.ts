@@ -1,0 +1,39 @@
+import type { SpanView } from '../api-types.js';
+import type { TraceSpan } from '../trace-span.js';
+
+/** A TraceSpan as the API shows it: ms floats at full precision, only the facts that are known. */
+export function toSpanView(span: TraceSpan, selfNs: number, critical: boolean): SpanView {
+  const view: SpanView = {
+    spanId: span.spanId,
+    name: span.name,
+    category: span.category,
+    startOffsetMs: span.startNs / 1e6,
+    durationMs: (span.endNs - span.startNs) / 1e6,
+    selfMs: selfNs / 1e6,
+    critical,
+    status: span.status,
+    attributes: span.attributes,
+  };
+  if (span.parentSpanId !== undefined) view.parentSpanId = span.parentSpanId;
+  if (span.llm) {
+    const { model, provider, streaming, ttftMs, tpotMs, inputTokens, outputTokens } = span.llm;
+    const llm: NonNullable<SpanView['llm']> = {};
+    if (model !== undefined) llm.model = model;
+    if (provider !== undefined) llm.provider = provider;
+    if (streaming !== undefined) llm.streaming = streaming;
+    if (ttftMs !== undefined) llm.ttftMs = ttftMs;
+    if (tpotMs !== undefined) llm.tpotMs = tpotMs;
+    if (inputTokens !== undefined) llm.inputTokens = inputTokens;
+    if (outputTokens !== undefined) llm.outputTokens = outputTokens;
+    view.llm = llm;
+  }
+  if (span.tool) {
+    const { name, callId, cacheHit, coldStart } = span.tool;
+    const tool: NonNullable<SpanView['tool']> = { name };
+    if (callId !== undefined) tool.callId = callId;
+    if (cacheHit !== undefined) tool.cacheHit = cacheHit;
+    if (coldStart !== undefined) tool.coldStart = coldStart;
+    view.tool = tool;
+  }
+  return view;
+}

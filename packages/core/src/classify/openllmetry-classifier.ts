@@ -1,0 +1,31 @@
+import { readString } from '../analysis/read-attribute.js';
+import { wrapperCategory, type Classification, type SpanClassifier } from './classifier.js';
+
+/**
+ * OpenLLMetry (Traceloop): decorated spans carry `traceloop.span.kind` (workflow, task, agent,
+ * tool); instrumented model calls carry `llm.request.type` (chat, completion, embedding, rerank)
+ * next to `gen_ai.*` attributes.
+ */
+const REQUEST_OPERATIONS: Record<string, string> = {
+  chat: 'chat',
+  completion: 'text_completion',
+  embedding: 'embeddings',
+  rerank: 'rerank',
+};
+
+export const openLlmetryClassifier: SpanClassifier = {
+  name: 'openllmetry',
+  classify(record, context): Classification | undefined {
+    const attributes = record.attributes;
+    const kind = readString(attributes, 'traceloop.span.kind')?.toLowerCase();
+    if (kind === 'tool') return { category: 'tool', classifier: 'openllmetry' };
+    if (kind === 'workflow' || kind === 'agent' || kind === 'task') {
+      return { category: wrapperCategory(context), classifier: 'openllmetry', orchestrationKind: context.isRoot ? undefined : 'step' };
+    }
+    const requestType = readString(attributes, 'llm.request.type')?.toLowerCase();
+    if (requestType) {
+      return { category: 'llm', classifier: 'openllmetry', operation: REQUEST_OPERATIONS[requestType] ?? requestType };
+    }
+    return undefined;
+  },
+};

@@ -1,0 +1,38 @@
+import type { SpanCategory } from '../category.js';
+import { readString } from '../analysis/read-attribute.js';
+import type { OrchestrationKind, StateOperation } from '../trace-span.js';
+import type { SpanClassifier } from './classifier.js';
+
+const CATEGORIES: ReadonlySet<string> = new Set<SpanCategory>(['task', 'llm', 'tool', 'state', 'orchestration', 'other']);
+const STATE_OPERATIONS: ReadonlySet<string> = new Set<StateOperation>(['load', 'save', 'checkpoint', 'retrieve', 'query']);
+const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set<OrchestrationKind>(['route', 'queue', 'rate_limit', 'load_balance', 'dispatch', 'step']);
+
+/**
+ * The SDK's own attributes. `threshold.category` is an explicit statement by the agent author and
+ * wins over every convention; `threshold.state.operation` / `threshold.orchestration.kind` imply
+ * their category when no category is given.
+ */
+export const thresholdClassifier: SpanClassifier = {
+  name: 'threshold',
+  classify(record) {
+    const attributes = record.attributes;
+    const category = readString(attributes, 'threshold.category');
+    const stateOperation = readString(attributes, 'threshold.state.operation');
+    const orchestrationKind = readString(attributes, 'threshold.orchestration.kind');
+    const state = stateOperation && STATE_OPERATIONS.has(stateOperation) ? (stateOperation as StateOperation) : undefined;
+    const kind =
+      orchestrationKind && ORCHESTRATION_KINDS.has(orchestrationKind) ? (orchestrationKind as OrchestrationKind) : undefined;
+    if (category && CATEGORIES.has(category)) {
+      return {
+        category: category as SpanCategory,
+        classifier: 'threshold',
+        operation: readString(attributes, 'gen_ai.operation.name'),
+        stateOperation: state,
+        orchestrationKind: kind,
+      };
+    }
+    if (state) return { category: 'state', classifier: 'threshold', stateOperation: state };
+    if (kind) return { category: 'orchestration', classifier: 'threshold', orchestrationKind: kind };
+    return undefined;
+  },
+};
