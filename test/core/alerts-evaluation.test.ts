@@ -11,7 +11,7 @@ import {
 
 const NOW_MS = 1_800_000_000_000;
 
-function task(overrides: Partial<AlertTaskSample> & { traceId: string; startTimeMs: number; durationMs: number }): AlertTaskSample {
+function task(overrides: Partial<AlertTaskSample> & { traceId: string; endTimeMs: number; durationMs: number }): AlertTaskSample {
   return {
     perceivedMs: overrides.durationMs,
     budgetMs: 2_000,
@@ -34,9 +34,9 @@ describe('threshold rules', () => {
   //   t: NOW−61 s   NOW−60 s … NOW−51 s   NOW
   //        │ (out)   │ in          in     │ (NOW itself is out)
   const tasks = [
-    task({ traceId: 'old', startTimeMs: NOW_MS - 61_000, durationMs: 99_000 }),
-    ...Array.from({ length: 10 }, (_, i) => task({ traceId: `t${i}`, startTimeMs: NOW_MS - 60_000 + i * 1_000, durationMs: (i + 1) * 100 })),
-    task({ traceId: 'future', startTimeMs: NOW_MS, durationMs: 99_000 }),
+    task({ traceId: 'old', endTimeMs: NOW_MS - 61_000, durationMs: 99_000 }),
+    ...Array.from({ length: 10 }, (_, i) => task({ traceId: `t${i}`, endTimeMs: NOW_MS - 60_000 + i * 1_000, durationMs: (i + 1) * 100 })),
+    task({ traceId: 'future', endTimeMs: NOW_MS, durationMs: 99_000 }),
   ];
 
   it('computes the R-7 P99 over the half-open window and lists the slowest traces', () => {
@@ -77,9 +77,9 @@ describe('threshold rules', () => {
 
   it('watches only its target', () => {
     const mixed = [
-      task({ traceId: 'a', startTimeMs: NOW_MS - 1_000, durationMs: 9_000, taskClass: 'complex', budgetMs: 5_000 }),
-      task({ traceId: 'b', startTimeMs: NOW_MS - 1_000, durationMs: 300, service: 'search' }),
-      task({ traceId: 'c', startTimeMs: NOW_MS - 1_000, durationMs: 700, name: 'summarize' }),
+      task({ traceId: 'a', endTimeMs: NOW_MS - 1_000, durationMs: 9_000, taskClass: 'complex', budgetMs: 5_000 }),
+      task({ traceId: 'b', endTimeMs: NOW_MS - 1_000, durationMs: 300, service: 'search' }),
+      task({ traceId: 'c', endTimeMs: NOW_MS - 1_000, durationMs: 700, name: 'summarize' }),
     ];
     const at = (target: unknown) => observeAlertRule(rule({ statistic: 'p50', threshold: 1, windowMs: 60_000, target }), { tasks: mixed, ttfts: [] }, NOW_MS);
     expect(at({ kind: 'taskClass', value: 'complex' }).value).toBe(9_000);
@@ -90,10 +90,10 @@ describe('threshold rules', () => {
 
   it('measures perceived latency for perceivedP99 and the over-budget fraction for overBudgetRate', () => {
     const four = [
-      task({ traceId: 'a', startTimeMs: NOW_MS - 4_000, durationMs: 3_000, perceivedMs: 400 }),
-      task({ traceId: 'b', startTimeMs: NOW_MS - 3_000, durationMs: 2_500, perceivedMs: 300 }),
-      task({ traceId: 'c', startTimeMs: NOW_MS - 2_000, durationMs: 1_000, perceivedMs: 200 }),
-      task({ traceId: 'd', startTimeMs: NOW_MS - 1_000, durationMs: 500, perceivedMs: 100 }),
+      task({ traceId: 'a', endTimeMs: NOW_MS - 4_000, durationMs: 3_000, perceivedMs: 400 }),
+      task({ traceId: 'b', endTimeMs: NOW_MS - 3_000, durationMs: 2_500, perceivedMs: 300 }),
+      task({ traceId: 'c', endTimeMs: NOW_MS - 2_000, durationMs: 1_000, perceivedMs: 200 }),
+      task({ traceId: 'd', endTimeMs: NOW_MS - 1_000, durationMs: 500, perceivedMs: 100 }),
     ];
     const perceived = observeAlertRule(rule({ statistic: 'perceivedP99', threshold: 1_000, windowMs: 60_000 }), { tasks: four, ttfts: [] }, NOW_MS);
     expect(perceived.value).toBeCloseTo(397, 9); // h = 3 · 0.99 = 2.97 → 300 + 0.97 · 100
@@ -112,9 +112,9 @@ describe('threshold rules', () => {
 
   it('watches the TTFT of one model for a model target', () => {
     const ttfts: AlertTtftSample[] = [
-      { traceId: 'x', startTimeMs: NOW_MS - 5_000, model: 'gpt-4o', ttftMs: 200 },
-      { traceId: 'y', startTimeMs: NOW_MS - 4_000, model: 'gpt-4o', ttftMs: 600 },
-      { traceId: 'z', startTimeMs: NOW_MS - 3_000, model: 'claude', ttftMs: 5_000 },
+      { traceId: 'x', endTimeMs: NOW_MS - 5_000, model: 'gpt-4o', ttftMs: 200 },
+      { traceId: 'y', endTimeMs: NOW_MS - 4_000, model: 'gpt-4o', ttftMs: 600 },
+      { traceId: 'z', endTimeMs: NOW_MS - 3_000, model: 'claude', ttftMs: 5_000 },
     ];
     const observation = observeAlertRule(
       rule({ statistic: 'p50', threshold: 350, windowMs: 60_000, target: { kind: 'model', value: 'gpt-4o' } }),
@@ -148,7 +148,7 @@ describe('burn rate', () => {
   function spread(prefix: string, count: number, bad: number, startAgoMs: number, endAgoMs: number): AlertTaskSample[] {
     const stepMs = (startAgoMs - endAgoMs) / count;
     return Array.from({ length: count }, (_, i) =>
-      task({ traceId: `${prefix}${i}`, startTimeMs: NOW_MS - startAgoMs + i * stepMs, durationMs: i < bad ? 2_500 : 500 }),
+      task({ traceId: `${prefix}${i}`, endTimeMs: NOW_MS - startAgoMs + i * stepMs, durationMs: i < bad ? 2_500 : 500 }),
     );
   }
 

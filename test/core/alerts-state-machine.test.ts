@@ -34,7 +34,7 @@ const rule: AlertRule = {
 function traffic(fromS: number, toS: number, durationMs: number): AlertTaskSample[] {
   return Array.from({ length: toS - fromS }, (_, i) => ({
     traceId: `t${fromS + i}`,
-    startTimeMs: T0 + (fromS + i) * SECOND,
+    endTimeMs: T0 + (fromS + i) * SECOND,
     durationMs,
     perceivedMs: durationMs,
     budgetMs: 2_000,

@@ -1,11 +1,11 @@
 import type { AlertExampleTrace, AlertTarget, AlertTaskSample, AlertTtftSample } from './types.js';
 
 /**
- * Which samples an evaluation at `nowMs` looks at: those that started in [nowMs − windowMs, nowMs),
- * the same half-open range as the API's `from`/`to`, and that belong to the rule's target.
+ * Which samples an evaluation at `nowMs` looks at: those that ended in [nowMs − windowMs, nowMs),
+ * a half-open range like the API's `from`/`to`, and that belong to the rule's target.
  */
-export function inAlertWindow(startTimeMs: number, nowMs: number, windowMs: number): boolean {
-  return startTimeMs >= nowMs - windowMs && startTimeMs < nowMs;
+export function inAlertWindow(endTimeMs: number, nowMs: number, windowMs: number): boolean {
+  return endTimeMs >= nowMs - windowMs && endTimeMs < nowMs;
 }
 
 /** Whether a task belongs to a task target (`model` targets match no task). */
@@ -30,7 +30,7 @@ export function tasksInWindow(
   nowMs: number,
   windowMs: number,
 ): AlertTaskSample[] {
-  return tasks.filter((task) => inAlertWindow(task.startTimeMs, nowMs, windowMs) && taskMatchesTarget(task, target));
+  return tasks.filter((task) => inAlertWindow(task.endTimeMs, nowMs, windowMs) && taskMatchesTarget(task, target));
 }
 
 export function ttftsInWindow(
@@ -39,7 +39,7 @@ export function ttftsInWindow(
   nowMs: number,
   windowMs: number,
 ): AlertTtftSample[] {
-  return ttfts.filter((call) => call.model === model && inAlertWindow(call.startTimeMs, nowMs, windowMs));
+  return ttfts.filter((call) => call.model === model && inAlertWindow(call.endTimeMs, nowMs, windowMs));
 }
 
 /** How many example traces a notification carries. */

@@ -36,7 +36,7 @@ export function errorBudgetSpent(rate: number, windowMs: number, periodMs: numbe
  */
 export function observeBurnRateRule(rule: BurnRateAlertRule, tasks: readonly AlertTaskSample[], nowMs: number): AlertObservation {
   const longTasks = tasksInWindow(tasks, rule.target, nowMs, rule.windowMs);
-  const shortTasks = longTasks.filter((task) => task.startTimeMs >= nowMs - rule.shortWindowMs);
+  const shortTasks = longTasks.filter((task) => task.endTimeMs >= nowMs - rule.shortWindowMs);
   const longRate = burnRate(countOver(longTasks), longTasks.length, rule.objective);
   const shortRate = burnRate(countOver(shortTasks), shortTasks.length, rule.objective);
   const burnRates = { long: longRate, short: shortRate };

@@ -62,11 +62,15 @@ export interface BurnRateAlertRule extends AlertRuleBase {
 
 export type AlertRule = ThresholdAlertRule | BurnRateAlertRule;
 
-/** One finished task as alert evaluation sees it (a TraceSummary satisfies it). */
+/**
+ * One finished task as alert evaluation sees it. A sample belongs to the time its task ended, as a
+ * Prometheus histogram observation does: windowed by start time, the window ending now would be
+ * missing exactly the slow tasks still running, and its P99 would read low when it matters most.
+ */
 export interface AlertTaskSample {
   traceId: string;
-  /** Epoch ms of the task's start: the time a sample belongs to. */
-  startTimeMs: number;
+  /** Epoch ms of the task's end (start + duration). */
+  endTimeMs: number;
   durationMs: number;
   perceivedMs: number;
   budgetMs: number;
@@ -79,8 +83,8 @@ export interface AlertTaskSample {
 /** One llm call with a known TTFT. */
 export interface AlertTtftSample {
   traceId: string;
-  /** Epoch ms of the llm call's start. */
-  startTimeMs: number;
+  /** Epoch ms of the llm call's end. */
+  endTimeMs: number;
   model: string;
   ttftMs: number;
 }
