@@ -1,0 +1,11 @@
+import type { SpanRecord } from '@threshold/core';
+
+/** What a decoded OTLP trace request yields: the spans kept, and an account of those dropped. */
+export interface DecodeResult {
+  /** Valid spans, in request order. */
+  spans: SpanRecord[];
+  /** Spans dropped individually (bad ids, end before start, …); the rest of the request is kept. */
+  rejectedSpans: number;
+  /** Short reason(s) for the rejections, e.g. "2 spans rejected: invalid span id (1), end before start (1)". */
+  rejectionMessage?: string;
+}

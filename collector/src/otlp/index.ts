@@ -1,0 +1,10 @@
+/**
+ * The OTLP/HTTP trace wire layer: request bodies in, SpanRecords out; responses back in the
+ * request's encoding. No HTTP here — the ingest route calls these.
+ */
+export type { DecodeResult } from './decode-result.js';
+export { OtlpDecodeError } from './otlp-decode-error.js';
+export { decodeTraceRequestProtobuf } from './protobuf-trace-request.js';
+export { decodeTraceRequestJson } from './json-trace-request.js';
+export { encodeExportResponse, encodeStatus, type OtlpEncoding, type PartialSuccess } from './export-response.js';
+export type { SpanRejectionReason } from './span-rejections.js';

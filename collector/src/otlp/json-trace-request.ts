@@ -1,0 +1,202 @@
+import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@threshold/core';
+import type { DecodeResult } from './decode-result.js';
+import { normalizeHexId } from './hex-id.js';
+import { describe, isJsonObject, jsonField, readJsonAttributesInto, type JsonObject } from './json-any-value.js';
+import { parseUnixNano } from './json-int64.js';
+import { OtlpDecodeError } from './otlp-decode-error.js';
+import { serviceNameOf, UNKNOWN_SERVICE } from './service-name.js';
+import { SpanRejections, timingRejection, type SpanRejectionReason } from './span-rejections.js';
+
+/**
+ * ExportTraceServiceRequest in OTLP/JSON: the protobuf schema under the proto3 JSON mapping with
+ * OTLP's amendments — trace and span ids are hex (either case), enums are integers (their names
+ * are accepted too), 64-bit integers are decimal strings or numbers, and keys are lowerCamelCase
+ * (snake_case accepted).
+ *
+ * A body that is not this shape (invalid JSON, resourceSpans not an array, an attribute value of
+ * the wrong type) is an OtlpDecodeError naming where it went wrong. A span whose ids or times are
+ * unusable is dropped and counted; the rest of the request is kept.
+ */
+export function decodeTraceRequestJson(body: string | Uint8Array): DecodeResult {
+  const request = parseJson(body);
+  if (!isJsonObject(request)) throw new OtlpDecodeError('request body must be a JSON object');
+  const spans: SpanRecord[] = [];
+  const rejections = new SpanRejections();
+  const resourceSpansList = arrayField(request, 'resourceSpans', 'resource_spans', 'resourceSpans');
+  for (let resourceIndex = 0; resourceIndex < resourceSpansList.length; resourceIndex++) {
+    const path = `resourceSpans[${resourceIndex}]`;
+    const resourceSpans = objectAt(resourceSpansList, resourceIndex, path);
+    const service = withPath(path, () => resourceServiceName(resourceSpans.resource));
+    const scopeSpansList = arrayField(resourceSpans, 'scopeSpans', 'scope_spans', `${path}.scopeSpans`);
+    for (let scopeIndex = 0; scopeIndex < scopeSpansList.length; scopeIndex++) {
+      const scopePath = `${path}.scopeSpans[${scopeIndex}]`;
+      const scopeSpans = objectAt(scopeSpansList, scopeIndex, scopePath);
+      const scope = withPath(scopePath, () => scopeName(scopeSpans.scope));
+      const spanList = arrayField(scopeSpans, 'spans', 'spans', `${scopePath}.spans`);
+      for (let spanIndex = 0; spanIndex < spanList.length; spanIndex++) {
+        const span = objectAt(spanList, spanIndex, `${scopePath}.spans[${spanIndex}]`);
+        try {
+          const decoded = decodeSpan(span, service, scope);
+          if (typeof decoded === 'string') rejections.add(decoded);
+          else spans.push(decoded);
+        } catch (error) {
+          throw prefixed(`${scopePath}.spans[${spanIndex}]`, error);
+        }
+      }
+    }
+  }
+  return rejections.result(spans);
+}
+
+function parseJson(body: string | Uint8Array): unknown {
+  let text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new OtlpDecodeError(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A repeated field: absent or null is empty; anything but an array is malformed. */
+function arrayField(object: JsonObject, camelCase: string, snakeCase: string, path: string): unknown[] {
+  const value = jsonField(object, camelCase, snakeCase);
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new OtlpDecodeError(`${path} must be an array`);
+  return value;
+}
+
+function objectAt(list: unknown[], index: number, path: string): JsonObject {
+  const value = list[index];
+  if (!isJsonObject(value)) throw new OtlpDecodeError(`${path} must be an object`);
+  return value;
+}
+
+function withPath<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw prefixed(path, error);
+  }
+}
+
+function prefixed(path: string, error: unknown): unknown {
+  return error instanceof OtlpDecodeError ? new OtlpDecodeError(`${path}: ${error.message}`) : error;
+}
+
+function resourceServiceName(resource: unknown): string {
+  if (resource === undefined || resource === null) return UNKNOWN_SERVICE;
+  if (!isJsonObject(resource)) throw new OtlpDecodeError('resource must be an object');
+  const attributes: Attributes = {};
+  readJsonAttributesInto(resource.attributes, attributes);
+  return serviceNameOf(attributes);
+}
+
+function scopeName(scope: unknown): string {
+  if (scope === undefined || scope === null) return '';
+  if (!isJsonObject(scope)) throw new OtlpDecodeError('scope must be an object');
+  const name = scope.name ?? '';
+  if (typeof name !== 'string') throw new OtlpDecodeError('scope.name must be a string');
+  return name;
+}
+
+/** One span, or the reason it is rejected. */
+function decodeSpan(span: JsonObject, service: string, scope: string): SpanRecord | SpanRejectionReason {
+  const traceId = hexIdField(span, 'traceId', 'trace_id', 16);
+  if (traceId === undefined) return 'invalid trace id';
+  const spanId = hexIdField(span, 'spanId', 'span_id', 8);
+  if (spanId === undefined) return 'invalid span id';
+  const parentSpanId = parentIdOf(jsonField(span, 'parentSpanId', 'parent_span_id'));
+  if (parentSpanId === false) return 'invalid parent span id';
+  const startTimeUnixNano = parseUnixNano(jsonField(span, 'startTimeUnixNano', 'start_time_unix_nano'));
+  if (startTimeUnixNano === undefined) return 'invalid start time';
+  const endTimeUnixNano = parseUnixNano(jsonField(span, 'endTimeUnixNano', 'end_time_unix_nano'));
+  if (endTimeUnixNano === undefined) return 'invalid end time';
+  const timing = timingRejection(startTimeUnixNano, endTimeUnixNano);
+  if (timing !== undefined) return timing;
+
+  const name = span.name ?? '';
+  if (typeof name !== 'string') throw new OtlpDecodeError('name must be a string');
+  const attributes: Attributes = {};
+  readJsonAttributesInto(span.attributes, attributes);
+  const { statusCode, statusMessage } = statusOf(span.status);
+  const record: SpanRecord = {
+    traceId,
+    spanId,
+    name,
+    kind: spanKindOf(span.kind),
+    startTimeUnixNano,
+    endTimeUnixNano,
+    statusCode,
+    service,
+    attributes,
+    events: eventsOf(span.events),
+  };
+  if (parentSpanId !== undefined) record.parentSpanId = parentSpanId;
+  if (statusMessage !== '') record.statusMessage = statusMessage;
+  if (scope !== '') record.scope = scope;
+  return record;
+}
+
+function hexIdField(span: JsonObject, camelCase: string, snakeCase: string, byteLength: number): string | undefined {
+  const value = jsonField(span, camelCase, snakeCase);
+  return typeof value === 'string' ? normalizeHexId(value, byteLength) : undefined;
+}
+
+/** The parent id, undefined for a root (absent, empty or all zeros), false when invalid. */
+function parentIdOf(value: unknown): string | undefined | false {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || value.length !== 16) return false;
+  if (/^0+$/.test(value)) return undefined;
+  return normalizeHexId(value, 8) ?? false;
+}
+
+const SPAN_KIND_NAMES: Record<string, number> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+
+const STATUS_CODE_NAMES: Record<string, StatusCode> = {
+  STATUS_CODE_UNSET: 0,
+  STATUS_CODE_OK: 1,
+  STATUS_CODE_ERROR: 2,
+};
+
+function spanKindOf(kind: unknown): number {
+  if (kind === undefined || kind === null) return 0;
+  if (typeof kind === 'number' && Number.isInteger(kind)) return kind;
+  if (typeof kind === 'string' && Object.hasOwn(SPAN_KIND_NAMES, kind)) return SPAN_KIND_NAMES[kind];
+  throw new OtlpDecodeError(`kind ${describe(kind)} is not a SpanKind`);
+}
+
+function statusOf(status: unknown): { statusCode: StatusCode; statusMessage: string } {
+  if (status === undefined || status === null) return { statusCode: 0, statusMessage: '' };
+  if (!isJsonObject(status)) throw new OtlpDecodeError('status must be an object');
+  const message = status.message ?? '';
+  if (typeof message !== 'string') throw new OtlpDecodeError('status.message must be a string');
+  const code = status.code ?? 0;
+  let statusCode: StatusCode;
+  if (typeof code === 'number' && Number.isInteger(code)) statusCode = code === 1 || code === 2 ? code : 0;
+  else if (typeof code === 'string' && Object.hasOwn(STATUS_CODE_NAMES, code)) statusCode = STATUS_CODE_NAMES[code];
+  else throw new OtlpDecodeError(`status.code ${describe(code)} is not a StatusCode`);
+  return { statusCode, statusMessage: message };
+}
+
+function eventsOf(events: unknown): SpanEventRecord[] {
+  if (events === undefined || events === null) return [];
+  if (!Array.isArray(events)) throw new OtlpDecodeError('events must be an array');
+  return events.map((event, index) => {
+    if (!isJsonObject(event)) throw new OtlpDecodeError(`events[${index}] must be an object`);
+    const name = event.name ?? '';
+    if (typeof name !== 'string') throw new OtlpDecodeError(`events[${index}].name must be a string`);
+    const timeUnixNano = parseUnixNano(jsonField(event, 'timeUnixNano', 'time_unix_nano'));
+    if (timeUnixNano === undefined) throw new OtlpDecodeError(`events[${index}].timeUnixNano is not a uint64`);
+    const attributes: Attributes = {};
+    withPath(`events[${index}]`, () => readJsonAttributesInto(event.attributes, attributes));
+    return { name, timeUnixNano, attributes };
+  });
+}
