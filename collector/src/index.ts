@@ -1,1 +1,19 @@
-export {};
+export { createCollector } from './create-collector.js';
+export type { Collector, CreateCollectorOptions, FindingsProvider, AnalysisListener } from './create-collector.js';
+export { DEFAULT_OPTIONS, ConfigError, optionsFromSettings, resolveOptions, settingsFromEnv } from './config.js';
+export type { CollectorOptions, RawSettings } from './config.js';
+export { systemClock } from './assembly/clock.js';
+export type { Clock } from './assembly/clock.js';
+export type { RouteContext, RouteModule } from './routes/index.js';
+export type {
+  AnalysedTrace,
+  FindingsQuery,
+  StoredFinding,
+  TraceStore,
+  TraceListQuery,
+  StatsQuery,
+  TimeSeriesQuery,
+  WindowQuery,
+} from './store/store.js';
+export { DuckDbStore, DUCKDB_FILE_NAME } from './store/duckdb/duckdb-store.js';
+export { QueryParamError } from './query/query-params.js';

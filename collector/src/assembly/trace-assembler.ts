@@ -1,0 +1,220 @@
+import type { Finding, SpanRecord, TraceAnalysis } from '@threshold/core';
+import type { AnalysedTrace, TraceStore } from '../store/store.js';
+import type { Clock } from './clock.js';
+
+/** A trace whose spans are arriving, or that waits for its quiet period to pass. */
+interface PendingTrace {
+  traceId: string;
+  records: SpanRecord[];
+  /** Stored span rows these records stand for: the "analysed up to" marker once analysed. */
+  storedSpanCount: number;
+  lastArrivalMs: number;
+  /** True when `records` are known to hold every stored span of the trace. */
+  complete: boolean;
+  /** True when an analysis of the trace may already be stored. */
+  replacesStored: boolean;
+}
+
+/** A trace analysed a short while ago, kept so a late span re-analyses it without a read. */
+interface RecentTrace {
+  records: SpanRecord[];
+  storedSpanCount: number;
+  expiresAtMs: number;
+}
+
+export interface TraceAssemblerOptions {
+  store: TraceStore;
+  analyse: (records: SpanRecord[]) => TraceAnalysis;
+  /** Findings for an analysed trace (recommendation rules); failures are logged, never thrown. */
+  findings: (analysis: TraceAnalysis) => Finding[];
+  /** Called after each analysis is stored. */
+  onAnalysed: (analysis: TraceAnalysis) => void;
+  quietPeriodMs: number;
+  clock: Clock;
+  /** How long an analysed trace's spans stay in memory for late spans. */
+  recentWindowMs: number;
+  /** Most spans kept in the recent cache, oldest dropped first. */
+  maxRecentSpans: number;
+  /** Most traces analysed and stored per transaction. */
+  maxBatchTraces: number;
+}
+
+/**
+ * Turns a stream of committed spans into analysed traces. A trace is analysed once no span of it
+ * has arrived for the quiet period (with a root or not: a root-less trace is analysed from its
+ * earliest span and core records a warning). A span that arrives later re-opens the trace, which
+ * is analysed again from all its spans and its stored analysis replaced.
+ */
+export class TraceAssembler {
+  private readonly pending = new Map<string, PendingTrace>();
+  private readonly processing = new Set<string>();
+  private readonly recent = new Map<string, RecentTrace>();
+  private recentSpans = 0;
+  private sweeping: Promise<void> | undefined;
+  private timer: unknown;
+
+  constructor(private readonly options: TraceAssemblerOptions) {}
+
+  /** Traces waiting for their quiet period or being analysed. */
+  get pendingCount(): number {
+    return this.pending.size + this.processing.size;
+  }
+
+  /** Checks for due traces periodically (a quarter of the quiet period, at most every 250 ms). */
+  start(): void {
+    const intervalMs = Math.max(5, Math.min(250, this.options.quietPeriodMs / 4));
+    this.timer = this.options.clock.setInterval(() => void this.sweep(), intervalMs);
+  }
+
+  /** Stops the timer and waits for an analysis in progress; pending traces stay stored for the next start. */
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) this.options.clock.clearInterval(this.timer);
+    this.timer = undefined;
+    while (this.sweeping) await this.sweeping;
+  }
+
+  /** Takes spans that are durable. */
+  add(spans: readonly SpanRecord[]): void {
+    const nowMs = this.options.clock.nowMs();
+    for (const span of spans) {
+      const entry = this.pending.get(span.traceId) ?? this.open(span.traceId);
+      entry.records.push(span);
+      entry.storedSpanCount += 1;
+      entry.lastArrivalMs = nowMs;
+    }
+  }
+
+  /** Takes every stored span of traces found unanalysed at start-up; they are analysed after the quiet period. */
+  resume(spansByTrace: Map<string, SpanRecord[]>): void {
+    const nowMs = this.options.clock.nowMs();
+    for (const [traceId, records] of spansByTrace) {
+      this.pending.set(traceId, {
+        traceId,
+        records,
+        storedSpanCount: records.length,
+        lastArrivalMs: nowMs,
+        complete: true,
+        replacesStored: true,
+      });
+    }
+  }
+
+  /** Analyses and stores every trace whose quiet period has passed. Runs one sweep at a time. */
+  sweep(): Promise<void> {
+    this.sweeping ??= this.sweepDue().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private open(traceId: string): PendingTrace {
+    const recent = this.recent.get(traceId);
+    let entry: PendingTrace;
+    if (recent && !this.processing.has(traceId)) {
+      this.forgetRecent(traceId, recent);
+      entry = { traceId, records: [...recent.records], storedSpanCount: recent.storedSpanCount, lastArrivalMs: 0, complete: true, replacesStored: true };
+    } else {
+      // Unknown here: it may have been analysed before this process started or left the recent cache.
+      const replacesStored = this.processing.has(traceId);
+      entry = { traceId, records: [], storedSpanCount: 0, lastArrivalMs: 0, complete: false, replacesStored };
+    }
+    this.pending.set(traceId, entry);
+    return entry;
+  }
+
+  private async sweepDue(): Promise<void> {
+    for (;;) {
+      const due = this.takeDue();
+      if (due.length === 0) return;
+      try {
+        await this.completeFromStore(due);
+        const analysed = due.flatMap((entry) => this.analyse(entry));
+        await this.options.store.saveAnalyses(analysed);
+        this.remember(due);
+        for (const trace of analysed) this.notify(trace.analysis);
+      } catch (error) {
+        // The spans are durable; the traces are analysed again on the next start.
+        console.error('threshold: storing trace analyses failed:', error);
+      } finally {
+        for (const entry of due) this.processing.delete(entry.traceId);
+      }
+    }
+  }
+
+  private takeDue(): PendingTrace[] {
+    const nowMs = this.options.clock.nowMs();
+    const due: PendingTrace[] = [];
+    for (const entry of this.pending.values()) {
+      if (due.length >= this.options.maxBatchTraces) break;
+      if (nowMs - entry.lastArrivalMs < this.options.quietPeriodMs) continue;
+      if (this.processing.has(entry.traceId)) continue;
+      due.push(entry);
+    }
+    for (const entry of due) {
+      this.pending.delete(entry.traceId);
+      this.processing.add(entry.traceId);
+    }
+    return due;
+  }
+
+  /** Traces this process has not seen whole: if analysed before, read all their stored spans. */
+  private async completeFromStore(due: PendingTrace[]): Promise<void> {
+    const unknown = due.filter((entry) => !entry.complete);
+    if (unknown.length === 0) return;
+    const known = await this.options.store.analysedTraceIds(unknown.map((entry) => entry.traceId));
+    if (known.size === 0) return;
+    const stored = await this.options.store.loadTraceSpans([...known]);
+    for (const entry of unknown) {
+      const records = stored.get(entry.traceId);
+      if (!known.has(entry.traceId) || !records) continue;
+      entry.records = records;
+      entry.storedSpanCount = records.length;
+      entry.replacesStored = true;
+    }
+  }
+
+  private analyse(entry: PendingTrace): AnalysedTrace[] {
+    let analysis: TraceAnalysis;
+    try {
+      analysis = this.options.analyse(entry.records);
+    } catch (error) {
+      console.error(`threshold: analysing trace ${entry.traceId} failed:`, error);
+      return [];
+    }
+    let findings: Finding[] = [];
+    try {
+      findings = this.options.findings(analysis);
+    } catch (error) {
+      console.error(`threshold: findings for trace ${entry.traceId} failed:`, error);
+    }
+    return [{ analysis, findings, analysedSpanCount: entry.storedSpanCount, replacesStored: entry.replacesStored }];
+  }
+
+  private remember(entries: PendingTrace[]): void {
+    const expiresAtMs = this.options.clock.nowMs() + this.options.recentWindowMs;
+    for (const entry of entries) {
+      const previous = this.recent.get(entry.traceId);
+      if (previous) this.forgetRecent(entry.traceId, previous);
+      this.recent.set(entry.traceId, { records: entry.records, storedSpanCount: entry.storedSpanCount, expiresAtMs });
+      this.recentSpans += entry.records.length;
+    }
+    const nowMs = this.options.clock.nowMs();
+    for (const [traceId, recent] of this.recent) {
+      if (recent.expiresAtMs > nowMs && this.recentSpans <= this.options.maxRecentSpans) break;
+      this.forgetRecent(traceId, recent);
+    }
+  }
+
+  private forgetRecent(traceId: string, recent: RecentTrace): void {
+    this.recent.delete(traceId);
+    this.recentSpans -= recent.records.length;
+  }
+
+  private notify(analysis: TraceAnalysis): void {
+    try {
+      this.options.onAnalysed(analysis);
+    } catch (error) {
+      console.error('threshold: a trace listener failed:', error);
+    }
+  }
+}

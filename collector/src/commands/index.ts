@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import { registerStartCommand } from './start-command.js';
+
+/** Each CLI command is one file exporting a `register…Command(program)`; list it here. */
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerStartCommand];

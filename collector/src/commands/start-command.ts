@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { ConfigError, optionsFromSettings, settingsFromEnv, type RawSettings } from '../config.js';
+import { createCollector } from '../create-collector.js';
+import { fail } from './fail.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** `threshold start`: run the collector (ingest, API, dashboard) until interrupted. */
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('run the collector: OTLP/HTTP ingest on /v1/traces, the query API and the dashboard')
+    .option('--port <port>', 'port to listen on (env THRESHOLD_PORT)')
+    .option('--host <host>', 'address to bind (env THRESHOLD_HOST)')
+    .option('--data-dir <dir>', 'directory for the DuckDB database (env THRESHOLD_DATA_DIR)')
+    .option('--quiet-period-ms <ms>', 'analyse a trace once no span arrived for this long (default 2000)')
+    .option('--max-body-bytes <bytes>', 'largest request body, also after gunzip (default 16 MiB)')
+    .option('--max-queued-spans <n>', 'spans waiting for a commit before ingest answers 503 (default 200000)')
+    .option('--budget <class=ms>', 'P99 budget of a task class, repeatable (env THRESHOLD_BUDGETS=a=1,b=2)', collect)
+    .option('--task-class <name=class>', 'task name to task class, repeatable (env THRESHOLD_TASK_CLASSES)', collect)
+    .action(async (flags: Record<string, string | string[] | undefined>) => {
+      const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+      const raw: RawSettings = {
+        port: text(flags.port),
+        host: text(flags.host),
+        dataDir: text(flags.dataDir),
+        quietPeriodMs: text(flags.quietPeriodMs),
+        maxBodyBytes: text(flags.maxBodyBytes),
+        maxQueuedSpans: text(flags.maxQueuedSpans),
+        budget: flags.budget as string[] | undefined,
+        taskClass: flags.taskClass as string[] | undefined,
+      };
+      let options;
+      try {
+        options = optionsFromSettings(raw, settingsFromEnv(process.env));
+      } catch (error) {
+        if (error instanceof ConfigError) fail(error.message, 2);
+        throw error;
+      }
+      let collector;
+      try {
+        collector = await createCollector(options);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE') fail(`port ${options.port} on ${options.host} is already in use`, 1);
+        if (code === 'EADDRNOTAVAIL') fail(`cannot bind to ${options.host}`, 1);
+        fail(error instanceof Error ? error.message : String(error), 1);
+      }
+      console.log(`threshold: collector listening on ${collector.url} (OTLP/HTTP ${collector.url}/v1/traces, dashboard ${collector.url}/, data in ${options.dataDir})`);
+      const stop = () => {
+        collector.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,116 @@
+import { DEFAULT_TASK_CLASS_CONFIG, type TaskClassConfig } from '@threshold/core';
+import { DEFAULT_DASHBOARD_DIR } from './dashboard-dir.js';
+
+/** Everything the collector can be told. */
+export interface CollectorOptions {
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  host: string;
+  /** Directory of the DuckDB file (created if missing); `:memory:` keeps nothing on disk. */
+  dataDir: string;
+  /** A trace is analysed once no span of it arrived for this long. */
+  quietPeriodMs: number;
+  /** Largest request body accepted, on the wire and after decompression. */
+  maxBodyBytes: number;
+  /** Most spans waiting for a commit; beyond, ingest answers 503 with Retry-After. */
+  maxQueuedSpans: number;
+  taskClasses: TaskClassConfig;
+  /** The built dashboard served at `/`. */
+  dashboardDir: string;
+}
+
+/** A setting that cannot be used; the CLI prints the message on one line and exits with code 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export const DEFAULT_OPTIONS: Readonly<CollectorOptions> = {
+  port: 4318, // the OTLP/HTTP port exporters send to by default
+  host: '127.0.0.1',
+  dataDir: './data',
+  quietPeriodMs: 2_000,
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxQueuedSpans: 200_000,
+  taskClasses: DEFAULT_TASK_CLASS_CONFIG,
+  dashboardDir: DEFAULT_DASHBOARD_DIR,
+};
+
+/** Fills the options not given with defaults. */
+export function resolveOptions(overrides: Partial<CollectorOptions> = {}): CollectorOptions {
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_OPTIONS, ...defined };
+}
+
+/** Raw settings as strings: from command-line flags, or from the environment. */
+export interface RawSettings {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  quietPeriodMs?: string;
+  maxBodyBytes?: string;
+  maxQueuedSpans?: string;
+  /** `class=ms` entries. */
+  budget?: string[];
+  /** `task name=class` entries. */
+  taskClass?: string[];
+}
+
+/** Reads `THRESHOLD_*` variables; lists are comma-separated. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
+  const list = (value: string | undefined) => value?.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return {
+    port: env.THRESHOLD_PORT,
+    host: env.THRESHOLD_HOST,
+    dataDir: env.THRESHOLD_DATA_DIR,
+    quietPeriodMs: env.THRESHOLD_QUIET_PERIOD_MS,
+    maxBodyBytes: env.THRESHOLD_MAX_BODY_BYTES,
+    maxQueuedSpans: env.THRESHOLD_MAX_QUEUED_SPANS,
+    budget: list(env.THRESHOLD_BUDGETS),
+    taskClass: list(env.THRESHOLD_TASK_CLASSES),
+  };
+}
+
+function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text.trim())) throw new ConfigError(`${name} must be a whole number, got "${text}"`);
+  const value = Number(text);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function pairs(name: string, entries: string[] | undefined): Array<[string, string]> {
+  return (entries ?? []).map((entry) => {
+    const at = entry.indexOf('=');
+    if (at <= 0 || at === entry.length - 1) throw new ConfigError(`${name} must look like key=value, got "${entry}"`);
+    return [entry.slice(0, at).trim(), entry.slice(at + 1).trim()];
+  });
+}
+
+/**
+ * Options from flags, then environment, then defaults (a flag wins over a variable).
+ * Throws ConfigError naming the first bad setting.
+ */
+export function optionsFromSettings(flags: RawSettings, env: RawSettings): CollectorOptions {
+  const pick = <K extends keyof RawSettings>(key: K) => flags[key] ?? env[key];
+  const host = pick('host');
+  if (host !== undefined && host.trim() === '') throw new ConfigError('host must not be empty');
+  const dataDir = pick('dataDir');
+  if (dataDir !== undefined && dataDir.trim() === '') throw new ConfigError('data dir must not be empty');
+  const budgetsMs = { ...DEFAULT_TASK_CLASS_CONFIG.budgetsMs };
+  for (const [taskClass, text] of pairs('--budget', [...(env.budget ?? []), ...(flags.budget ?? [])])) {
+    budgetsMs[taskClass] = integer(`budget for ${taskClass}`, text, 1, 86_400_000)!;
+  }
+  const classByTaskName: Record<string, string> = {};
+  for (const [taskName, taskClass] of pairs('--task-class', [...(env.taskClass ?? []), ...(flags.taskClass ?? [])])) {
+    classByTaskName[taskName] = taskClass;
+  }
+  return resolveOptions({
+    port: integer('port', pick('port'), 0, 65_535),
+    host,
+    dataDir,
+    quietPeriodMs: integer('quiet period (ms)', pick('quietPeriodMs'), 0, 3_600_000),
+    maxBodyBytes: integer('max body bytes', pick('maxBodyBytes'), 1_024, 1_073_741_824),
+    maxQueuedSpans: integer('max queued spans', pick('maxQueuedSpans'), 1, 100_000_000),
+    taskClasses: { ...DEFAULT_TASK_CLASS_CONFIG, budgetsMs, classByTaskName },
+  });
+}

@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { analyseRecords, type Finding, type TraceAnalysis } from '@threshold/core';
+import { createApp } from './app.js';
+import { systemClock, type Clock } from './assembly/clock.js';
+import { TraceAssembler } from './assembly/trace-assembler.js';
+import { resolveOptions, type CollectorOptions } from './config.js';
+import { CommitQueue } from './ingest/commit-queue.js';
+import { LiveHub } from './live/live-hub.js';
+import { ROUTE_MODULES, type RouteContext, type RouteModule } from './routes/index.js';
+import { DuckDbStore } from './store/duckdb/duckdb-store.js';
+import type { TraceStore } from './store/store.js';
+
+/** Findings for one analysed trace (the recommendation engine plugs in here). */
+export type FindingsProvider = (analysis: TraceAnalysis) => Finding[];
+
+/** Listener for every analysed (or re-analysed) trace. */
+export type AnalysisListener = (analysis: TraceAnalysis) => void;
+
+export interface CreateCollectorOptions extends Partial<CollectorOptions> {
+  /** Time source for trace assembly (tests drive the quiet period with a manual clock). */
+  clock?: Clock;
+  /** Route modules registered after the built-in ones (before the dashboard). */
+  routes?: readonly RouteModule[];
+  findingsProvider?: FindingsProvider;
+}
+
+export interface Collector {
+  /** `http://host:port` */
+  url: string;
+  port: number;
+  options: CollectorOptions;
+  app: Express;
+  server: Server;
+  store: TraceStore;
+  assembler: TraceAssembler;
+  commitQueue: CommitQueue;
+  live: LiveHub;
+  /** Replaces the findings provider; applies to traces analysed from now on. */
+  setFindingsProvider(provider: FindingsProvider): void;
+  /** Adds a listener called after each analysis is stored; returns a function that removes it. */
+  onAnalysed(listener: AnalysisListener): () => void;
+  /** Analyses one stored trace afresh from its raw spans; undefined if no span of it is stored. */
+  analyseStoredTrace(traceId: string): Promise<TraceAnalysis | undefined>;
+  /** Stops accepting requests, waits for commits and analyses in progress, closes the store. */
+  close(): Promise<void>;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Spans of analysed traces kept in memory for late spans: five minutes, at most 200,000 spans. */
+const RECENT_WINDOW_MS = 300_000;
+const MAX_RECENT_SPANS = 200_000;
+const MAX_BATCH_TRACES = 2_000;
+
+/**
+ * Starts a collector: opens the store, re-queues traces whose analysis is missing or stale,
+ * then listens. Port 0 picks a free port (see `url`).
+ */
+export async function createCollector(overrides: CreateCollectorOptions = {}): Promise<Collector> {
+  const { clock = systemClock, routes = [], findingsProvider, ...optionOverrides } = overrides;
+  const options = resolveOptions(optionOverrides);
+  const store = await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses });
+  const live = new LiveHub();
+  const listeners = new Set<AnalysisListener>();
+  let findings: FindingsProvider = findingsProvider ?? (() => []);
+  const analyse = (records: Parameters<typeof analyseRecords>[0]) => analyseRecords(records, options.taskClasses);
+
+  const assembler = new TraceAssembler({
+    store,
+    analyse,
+    findings: (analysis) => findings(analysis),
+    onAnalysed: (analysis) => {
+      live.publish(analysis.summary);
+      for (const listener of listeners) listener(analysis);
+    },
+    quietPeriodMs: options.quietPeriodMs,
+    clock,
+    recentWindowMs: RECENT_WINDOW_MS,
+    maxRecentSpans: MAX_RECENT_SPANS,
+    maxBatchTraces: MAX_BATCH_TRACES,
+  });
+  const commitQueue = new CommitQueue({
+    commit: (spans) => store.appendSpans(spans),
+    onCommitted: (spans) => assembler.add(spans),
+    maxQueuedSpans: options.maxQueuedSpans,
+  });
+
+  const pendingIds = await store.pendingTraceIds();
+  for (let i = 0; i < pendingIds.length; i += 1_000) {
+    assembler.resume(await store.loadTraceSpans(pendingIds.slice(i, i + 1_000)));
+  }
+  assembler.start();
+
+  const analyseStoredTrace = async (traceId: string) => {
+    const records = (await store.loadTraceSpans([traceId])).get(traceId);
+    return records && records.length > 0 ? analyse(records) : undefined;
+  };
+  const context: RouteContext = {
+    store,
+    options,
+    commitQueue,
+    assembler,
+    live,
+    startedAtMs: Date.now(),
+    version: VERSION,
+    analyseStoredTrace,
+  };
+  const app = createApp(context, [...ROUTE_MODULES, ...routes]);
+  const server = app.listen(options.port, options.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  }).catch(async (error) => {
+    await assembler.stop();
+    await store.close();
+    throw error;
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    options,
+    app,
+    server,
+    store,
+    assembler,
+    commitQueue,
+    live,
+    setFindingsProvider: (provider) => {
+      findings = provider;
+    },
+    onAnalysed: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    analyseStoredTrace,
+    close: () =>
+      (closing ??= (async () => {
+        live.close();
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await commitQueue.drain();
+        await assembler.stop();
+        server.closeAllConnections();
+        await stopped;
+        await store.close();
+      })()),
+  };
+}

@@ -1,0 +1,85 @@
+import type { SpanRecord } from '@threshold/core';
+
+/** Thrown by `enqueue` when the queue holds its maximum: the route answers 503 + Retry-After. */
+export class QueueFullError extends Error {
+  constructor(readonly queuedSpans: number) {
+    super(`ingest queue is full (${queuedSpans} spans waiting to be stored)`);
+    this.name = 'QueueFullError';
+  }
+}
+
+interface Waiting {
+  spans: readonly SpanRecord[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface CommitQueueOptions {
+  /** Stores a batch durably (one transaction). */
+  commit: (spans: SpanRecord[]) => Promise<void>;
+  /** Called with each batch once it is durable (hands spans to trace assembly). */
+  onCommitted: (spans: SpanRecord[]) => void;
+  /** Most spans waiting at once; beyond, `enqueue` throws QueueFullError. */
+  maxQueuedSpans: number;
+}
+
+/**
+ * Group commit. Requests enqueue their spans and wait; one writer loop takes everything queued,
+ * stores it in one transaction, then resolves every waiting request together. Under load the
+ * batches grow, so the per-transaction cost (WAL sync) is shared by many requests.
+ */
+export class CommitQueue {
+  private waiting: Waiting[] = [];
+  private queuedSpans = 0;
+  private writing: Promise<void> | undefined;
+
+  constructor(private readonly options: CommitQueueOptions) {}
+
+  /** Spans waiting to be stored. */
+  get depth(): number {
+    return this.queuedSpans;
+  }
+
+  /** Resolves once the spans are durable. Throws QueueFullError synchronously when full. */
+  enqueue(spans: readonly SpanRecord[]): Promise<void> {
+    if (spans.length === 0) return Promise.resolve();
+    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.options.maxQueuedSpans) {
+      throw new QueueFullError(this.queuedSpans);
+    }
+    const done = new Promise<void>((resolve, reject) => this.waiting.push({ spans, resolve, reject }));
+    this.queuedSpans += spans.length;
+    this.writing ??= this.writeLoop();
+    return done;
+  }
+
+  /** Resolves when everything enqueued so far is stored (or failed). */
+  async drain(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async writeLoop(): Promise<void> {
+    // Let the requests that arrive in the same turn of the event loop join the first batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      const spans = batch.length === 1 ? [...batch[0].spans] : batch.flatMap((entry) => entry.spans);
+      try {
+        await this.options.commit(spans);
+        this.queuedSpans -= spans.length;
+        for (const entry of batch) entry.resolve();
+      } catch (error) {
+        this.queuedSpans -= spans.length;
+        for (const entry of batch) entry.reject(error);
+        continue;
+      }
+      try {
+        this.options.onCommitted(spans);
+      } catch (error) {
+        // The spans are durable; assembly picks them up again on the next start.
+        console.error('threshold: trace assembly failed to take a batch:', error);
+      }
+    }
+    this.writing = undefined;
+  }
+}

@@ -1,0 +1,77 @@
+import type { IncomingMessage } from 'node:http';
+import { createGunzip, createInflate } from 'node:zlib';
+
+/** Why a body could not be read: the route turns each into its HTTP status. */
+export class BodyError extends Error {
+  constructor(
+    readonly status: 413 | 400 | 415,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BodyError';
+  }
+}
+
+/**
+ * Reads a request body, decompressing `gzip`/`deflate` as it streams, and stops as soon as either
+ * the bytes on the wire or the decompressed bytes pass `maxBytes`: a gzip bomb is refused after
+ * inflating at most `maxBytes` (plus one zlib chunk), never in full.
+ */
+export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  const declaredLength = Number(request.headers['content-length']);
+  if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
+    return Promise.reject(new BodyError(413, `body of ${declaredLength} bytes exceeds the ${maxBytes}-byte limit`));
+  }
+  const decompressor =
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'identity' || encoding === ''
+          ? undefined
+          : null;
+  if (decompressor === null) {
+    return Promise.reject(new BodyError(415, `unsupported Content-Encoding "${encoding}"`));
+  }
+  return new Promise<Buffer>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let wireBytes = 0;
+    let bodyBytes = 0;
+    let settled = false;
+    const fail = (error: BodyError) => {
+      if (settled) return;
+      settled = true;
+      request.unpipe();
+      decompressor?.destroy();
+      reject(error);
+    };
+    const tooLarge = (what: string) =>
+      fail(new BodyError(413, `${what} body exceeds the ${maxBytes}-byte limit`));
+    const collect = (chunk: Buffer) => {
+      if (settled) return;
+      bodyBytes += chunk.length;
+      if (bodyBytes > maxBytes) return tooLarge(decompressor ? 'decompressed' : 'request');
+      parts.push(chunk);
+    };
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(parts, bodyBytes));
+    };
+    request.on('data', (chunk: Buffer) => {
+      wireBytes += chunk.length;
+      if (wireBytes > maxBytes) tooLarge('request');
+    });
+    request.on('error', () => fail(new BodyError(400, 'request body was interrupted')));
+    if (decompressor) {
+      decompressor.on('data', collect);
+      decompressor.on('end', finish);
+      decompressor.on('error', () => fail(new BodyError(400, `body is not valid ${encoding} data`)));
+      request.pipe(decompressor);
+    } else {
+      request.on('data', collect);
+      request.on('end', finish);
+    }
+  });
+}

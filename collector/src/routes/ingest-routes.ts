@@ -1,0 +1,93 @@
+import type { Request, Response } from 'express';
+import {
+  decodeTraceRequestJson,
+  decodeTraceRequestProtobuf,
+  encodeExportResponse,
+  encodeStatus,
+  type DecodeResult,
+} from '../otlp/index.js';
+import { QueueFullError } from '../ingest/commit-queue.js';
+import { BodyError, readBody } from '../ingest/read-body.js';
+import type { RouteContext, RouteModule } from './route-module.js';
+
+type OtlpFormat = 'protobuf' | 'json';
+
+/** google.rpc.Code values used in error answers. */
+const RPC_INVALID_ARGUMENT = 3;
+const RPC_RESOURCE_EXHAUSTED = 8;
+const RPC_INTERNAL = 13;
+const RPC_UNAVAILABLE = 14;
+
+/** Seconds an exporter should wait before retrying when the ingest queue is full. */
+const RETRY_AFTER_SECONDS = 1;
+
+const CONTENT_TYPES: Record<OtlpFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
+
+function formatOf(request: Request): OtlpFormat | undefined {
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'protobuf';
+  if (mediaType === 'application/json') return 'json';
+  return undefined;
+}
+
+function answer(response: Response, status: number, format: OtlpFormat, body: Uint8Array | string): void {
+  response.status(status).type(CONTENT_TYPES[format]).send(typeof body === 'string' ? body : Buffer.from(body));
+}
+
+function answerStatus(response: Response, status: number, format: OtlpFormat, code: number, message: string): void {
+  answer(response, status, format, encodeStatus(format, code, message));
+}
+
+/**
+ * `POST /v1/traces`, OTLP/HTTP: read (size-capped, decompressed), decode, wait until the spans
+ * are durable, answer in the request's encoding. Malformed input gets 400, never a 500.
+ */
+async function exportTraces(context: RouteContext, request: Request, response: Response): Promise<void> {
+  const format = formatOf(request);
+  if (!format) {
+    request.resume();
+    answerStatus(response, 415, 'json', RPC_INVALID_ARGUMENT, `unsupported Content-Type "${request.headers['content-type'] ?? ''}": use application/x-protobuf or application/json`);
+    return;
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(request, context.options.maxBodyBytes);
+  } catch (error) {
+    if (!(error instanceof BodyError)) throw error;
+    if (error.status === 413) response.setHeader('Connection', 'close');
+    const code = error.status === 413 ? RPC_RESOURCE_EXHAUSTED : RPC_INVALID_ARGUMENT;
+    answerStatus(response, error.status, format, code, error.message);
+    return;
+  }
+  let decoded: DecodeResult;
+  try {
+    decoded = format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body);
+  } catch (error) {
+    answerStatus(response, 400, format, RPC_INVALID_ARGUMENT, error instanceof Error ? error.message : 'malformed request body');
+    return;
+  }
+  try {
+    await context.commitQueue.enqueue(decoded.spans);
+  } catch (error) {
+    if (error instanceof QueueFullError) {
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      answerStatus(response, 503, format, RPC_UNAVAILABLE, error.message);
+      return;
+    }
+    console.error('threshold: storing spans failed:', error);
+    answerStatus(response, 500, format, RPC_INTERNAL, 'spans could not be stored');
+    return;
+  }
+  const partial =
+    decoded.rejectedSpans > 0
+      ? { rejectedSpans: decoded.rejectedSpans, errorMessage: decoded.rejectionMessage ?? 'some spans were rejected' }
+      : undefined;
+  answer(response, 200, format, encodeExportResponse(format, partial));
+}
+
+export const ingestRoutes: RouteModule = {
+  name: 'ingest',
+  register(app, context) {
+    app.post('/v1/traces', (request, response) => exportTraces(context, request, response));
+  },
+};

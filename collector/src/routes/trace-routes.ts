@@ -1,0 +1,41 @@
+import type { TraceDetail } from '@threshold/core';
+import {
+  integerInRange,
+  MAX_PAGE_SIZE,
+  optionalBand,
+  optionalNumber,
+  optionalString,
+  windowParams,
+} from '../query/query-params.js';
+import type { RouteModule } from './route-module.js';
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/** `GET /api/traces` (newest first, filtered, paged) and `GET /api/traces/:traceId`. */
+export const traceRoutes: RouteModule = {
+  name: 'traces',
+  register(app, { store }) {
+    app.get('/api/traces', async (request, response) => {
+      const query = request.query as Record<string, unknown>;
+      const list = await store.listTraces({
+        ...windowParams(query),
+        taskClass: optionalString(query, 'taskClass'),
+        band: optionalBand(query, 'band'),
+        sessionId: optionalString(query, 'sessionId'),
+        minDurationMs: optionalNumber(query, 'minDurationMs', { min: 0 }),
+        limit: integerInRange(query, 'limit', 50, 1, MAX_PAGE_SIZE),
+        offset: integerInRange(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+      });
+      response.json(list);
+    });
+    app.get('/api/traces/:traceId', async (request, response) => {
+      const traceId = String(request.params.traceId).toLowerCase();
+      const detail: TraceDetail | undefined = TRACE_ID.test(traceId) ? await store.getTraceDetail(traceId) : undefined;
+      if (!detail) {
+        response.status(404).json({ error: `trace ${request.params.traceId} not found` });
+        return;
+      }
+      response.json(detail);
+    });
+  },
+};

@@ -1,0 +1,143 @@
+import type {
+  FiltersResponse,
+  LatencyTriple,
+  ModelsResponse,
+  OperationsResponse,
+  SessionDetail,
+  SessionsResponse,
+  TaskClassConfig,
+} from '@threshold/core';
+import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../store.js';
+import { budgetOfClass } from './budget-of-class.js';
+import { findingRowToStored, FINDING_SELECT } from './finding-row.js';
+import { SqlWhere, type ReadRows } from './sql-where.js';
+
+const triple = (values: unknown): LatencyTriple | null => {
+  if (values === null) return null;
+  const [p50Ms, p95Ms, p99Ms] = values as number[];
+  return { p50Ms, p95Ms, p99Ms };
+};
+
+export async function filters(read: ReadRows, config: TaskClassConfig): Promise<FiltersResponse> {
+  const [services, classes] = await Promise.all([
+    read('SELECT DISTINCT service FROM traces ORDER BY service'),
+    read('SELECT task_class, arg_max(budget_ms, start_ms) FROM traces GROUP BY task_class ORDER BY task_class'),
+  ]);
+  const budgetsMs: Record<string, number> = { ...config.budgetsMs };
+  for (const [taskClass, latest] of classes) {
+    budgetsMs[taskClass as string] = budgetOfClass(config, taskClass as string, latest as number);
+  }
+  return {
+    services: services.map((row) => row[0] as string),
+    taskClasses: Object.keys(budgetsMs).sort(),
+    budgetsMs,
+  };
+}
+
+/** Llm calls per model; aggregate wrapper spans are left out so no call counts twice. */
+export async function models(read: ReadRows, query: WindowQuery): Promise<ModelsResponse> {
+  const where = new SqlWhere().window(query).add("category = 'llm'").add('NOT aggregate');
+  const rows = await read(
+    `SELECT coalesce(model, 'unknown') AS m, any_value(provider), count(*)::DOUBLE AS n,
+       avg(coalesce(streaming, false)::DOUBLE),
+       quantile_cont(ttft_ms, [0.5, 0.95, 0.99]) FILTER (WHERE ttft_ms IS NOT NULL),
+       quantile_cont(tpot_ms, [0.5, 0.95, 0.99]) FILTER (WHERE tpot_ms IS NOT NULL),
+       quantile_cont(duration_ms, [0.5, 0.95, 0.99]),
+       coalesce(sum(input_tokens), 0)::DOUBLE, coalesce(sum(output_tokens), 0)::DOUBLE
+     FROM span_facts ${where} GROUP BY m ORDER BY n DESC, m`,
+    where.params,
+  );
+  return {
+    models: rows.map((row) => {
+      const model = {
+        model: row[0] as string,
+        calls: row[2] as number,
+        streamingRate: row[3] as number,
+        ttft: triple(row[4]),
+        tpot: triple(row[5]),
+        duration: triple(row[6])!,
+        inputTokens: row[7] as number,
+        outputTokens: row[8] as number,
+      };
+      return row[1] === null ? model : { ...model, provider: row[1] as string };
+    }),
+  };
+}
+
+export async function operations(read: ReadRows, query: OperationsQuery): Promise<OperationsResponse> {
+  const where = new SqlWhere()
+    .window(query)
+    .add("category IN ('tool', 'state', 'orchestration')")
+    .add('category = ?', query.category);
+  const rows = await read(
+    `SELECT category, name, count(*)::DOUBLE AS n, avg(error::DOUBLE),
+       avg(coalesce(cache_hit, false)::DOUBLE), avg(coalesce(cold_start, false)::DOUBLE),
+       quantile_cont(duration_ms, [0.5, 0.95, 0.99])
+     FROM span_facts ${where} GROUP BY category, name ORDER BY n DESC, category, name`,
+    where.params,
+  );
+  return {
+    operations: rows.map((row) => {
+      const category = row[0] as 'tool' | 'state' | 'orchestration';
+      const base = { category, name: row[1] as string, calls: row[2] as number, errorRate: row[3] as number };
+      const duration = triple(row[6])!;
+      return category === 'tool'
+        ? { ...base, cacheHitRate: row[4] as number, coldStartRate: row[5] as number, duration }
+        : { ...base, duration };
+    }),
+  };
+}
+
+export async function sessions(read: ReadRows, query: SessionsQuery): Promise<SessionsResponse> {
+  const where = new SqlWhere().window(query).add('session_id IS NOT NULL');
+  const [rows, countRows] = await Promise.all([
+    read(
+      `SELECT session_id, arg_max(service, start_ms), count(*)::DOUBLE, min(start_ms), max(start_ms),
+         quantile_cont(duration_ms, 0.5), max(duration_ms), arg_max(input_tokens, start_ms)
+       FROM traces ${where} GROUP BY session_id ORDER BY max(start_ms) DESC, session_id
+       LIMIT ${query.limit} OFFSET ${query.offset}`,
+      where.params,
+    ),
+    read(`SELECT count(DISTINCT session_id)::DOUBLE FROM traces ${where}`, where.params),
+  ]);
+  return {
+    sessions: rows.map((row) => ({
+      sessionId: row[0] as string,
+      service: row[1] as string,
+      turns: row[2] as number,
+      firstStartTimeMs: row[3] as number,
+      lastStartTimeMs: row[4] as number,
+      p50Ms: row[5] as number,
+      maxMs: row[6] as number,
+      lastInputTokens: row[7] as number,
+    })),
+    total: countRows[0][0] as number,
+  };
+}
+
+export async function sessionDetail(read: ReadRows, sessionId: string): Promise<SessionDetail | undefined> {
+  const rows = await read(
+    `SELECT trace_id, turn, start_ms, duration_ms, perceived_ms, input_tokens, llm_calls
+     FROM traces WHERE session_id = ? ORDER BY start_ms, trace_id`,
+    [sessionId],
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    sessionId,
+    turns: rows.map((row) => ({
+      traceId: row[0] as string,
+      turn: row[1] as number | null,
+      startTimeMs: row[2] as number,
+      durationMs: row[3] as number,
+      perceivedMs: row[4] as number,
+      inputTokens: row[5] as number,
+      llmCalls: row[6] as number,
+    })),
+  };
+}
+
+export async function findings(read: ReadRows, query: FindingsQuery): Promise<StoredFinding[]> {
+  const where = new SqlWhere().window(query).add('task_class = ?', query.taskClass);
+  const rows = await read(`SELECT ${FINDING_SELECT} FROM findings ${where} ORDER BY start_ms, trace_id`, where.params);
+  return rows.map(findingRowToStored);
+}

@@ -1,0 +1,212 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { SpanRecord, TaskClassConfig } from '@threshold/core';
+import { spanRecordsFromJson } from '../span-record-json.js';
+import type {
+  AnalysedTrace,
+  FindingsQuery,
+  OperationsQuery,
+  SessionsQuery,
+  StatsQuery,
+  StoreOptions,
+  TimeSeriesQuery,
+  TraceListQuery,
+  TraceStore,
+  WindowQuery,
+} from '../store.js';
+import { appendColumns, type ColumnSpec } from './append-columns.js';
+import * as dashboardQueries from './dashboard-queries.js';
+import { FINDING_COLUMNS, toFindingRows } from './finding-row.js';
+import { SCHEMA_STATEMENTS } from './schema.js';
+import { SPAN_BATCH_COLUMNS, toSpanBatchRows } from './span-batch-row.js';
+import { SPAN_FACT_COLUMNS, toSpanFactRows } from './span-fact-row.js';
+import type { ReadRows } from './sql-where.js';
+import * as statsQueries from './stats-queries.js';
+import { TRACE_COLUMNS } from './trace-row.js';
+import * as traceQueries from './trace-queries.js';
+
+/** The database file inside the data directory. */
+export const DUCKDB_FILE_NAME = 'threshold.duckdb';
+
+/** Read connections: queries run on them in turn so one slow query does not hold up the rest. */
+const READ_CONNECTIONS = 2;
+
+/** Most ids bound into one `IN (…)` list. */
+const IN_LIST_MAX = 1000;
+
+/**
+ * The embedded store. One writer connection takes every write in turn (DuckDB allows one writer
+ * at a time; serialising here keeps transactions short and conflict-free); reads go to separate
+ * connections and see committed data only.
+ */
+export class DuckDbStore implements TraceStore {
+  readonly kind = 'duckdb';
+  private writeChain: Promise<unknown> = Promise.resolve();
+  private nextReader = 0;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly readers: DuckDBConnection[],
+    private readonly taskClasses: TaskClassConfig,
+  ) {}
+
+  /** Opens (or creates) the database under `dataDir`; `:memory:` keeps it in memory. */
+  static async open(dataDir: string, options: StoreOptions): Promise<DuckDbStore> {
+    let path = ':memory:';
+    if (dataDir !== ':memory:') {
+      mkdirSync(dataDir, { recursive: true });
+      path = join(dataDir, DUCKDB_FILE_NAME);
+    }
+    const instance = await DuckDBInstance.create(path);
+    const writer = await instance.connect();
+    for (const statement of SCHEMA_STATEMENTS) await writer.run(statement);
+    const readers: DuckDBConnection[] = [];
+    for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
+    return new DuckDbStore(instance, writer, readers, options.taskClasses);
+  }
+
+  appendSpans(spans: readonly SpanRecord[]): Promise<void> {
+    if (spans.length === 0) return Promise.resolve();
+    const rows = toSpanBatchRows(spans, Date.now());
+    return this.transaction(async () => {
+      await this.append('span_batches', SPAN_BATCH_COLUMNS, rows);
+    });
+  }
+
+  async loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>> {
+    const spans = new Map<string, SpanRecord[]>();
+    for (const ids of chunks(traceIds, IN_LIST_MAX)) {
+      const rows = await this.read(
+        `SELECT trace_id, payload FROM span_batches WHERE trace_id IN (${placeholders(ids.length)}) ORDER BY rowid`,
+        ids,
+      );
+      for (const [traceId, payload] of rows) {
+        const list = spans.get(traceId as string) ?? [];
+        list.push(...spanRecordsFromJson(payload as string));
+        spans.set(traceId as string, list);
+      }
+    }
+    return spans;
+  }
+
+  async analysedTraceIds(traceIds: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (const ids of chunks(traceIds, IN_LIST_MAX)) {
+      const rows = await this.read(`SELECT trace_id FROM traces WHERE trace_id IN (${placeholders(ids.length)})`, ids);
+      for (const [traceId] of rows) known.add(traceId as string);
+    }
+    return known;
+  }
+
+  saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void> {
+    if (analyses.length === 0) return Promise.resolve();
+    const ids = analyses.filter((trace) => trace.replacesStored).map((trace) => trace.analysis.summary.traceId);
+    return this.transaction(async () => {
+      for (const batch of chunks(ids, IN_LIST_MAX)) {
+        const list = placeholders(batch.length);
+        await this.writer.run(`DELETE FROM traces WHERE trace_id IN (${list})`, batch);
+        await this.writer.run(`DELETE FROM span_facts WHERE trace_id IN (${list})`, batch);
+        await this.writer.run(`DELETE FROM findings WHERE trace_id IN (${list})`, batch);
+      }
+      await this.append('traces', TRACE_COLUMNS, analyses);
+      await this.append('span_facts', SPAN_FACT_COLUMNS, analyses.flatMap(toSpanFactRows));
+      await this.append('findings', FINDING_COLUMNS, analyses.flatMap(toFindingRows));
+    });
+  }
+
+  async pendingTraceIds(): Promise<string[]> {
+    const rows = await this.read(
+      `SELECT b.trace_id FROM (SELECT trace_id, sum(span_count) AS stored FROM span_batches GROUP BY trace_id) b
+       LEFT JOIN traces t ON t.trace_id = b.trace_id
+       WHERE t.trace_id IS NULL OR t.analysed_span_count < b.stored
+       ORDER BY b.trace_id`,
+    );
+    return rows.map((row) => row[0] as string);
+  }
+
+  listTraces(query: TraceListQuery) {
+    return traceQueries.listTraces(this.readRows, query);
+  }
+  getTraceDetail(traceId: string) {
+    return traceQueries.getTraceDetail(this.readRows, traceId);
+  }
+  stats(query: StatsQuery) {
+    return statsQueries.stats(this.readRows, this.taskClasses, query);
+  }
+  timeseries(query: TimeSeriesQuery) {
+    return statsQueries.timeseries(this.readRows, this.taskClasses, query);
+  }
+  filters() {
+    return dashboardQueries.filters(this.readRows, this.taskClasses);
+  }
+  models(query: WindowQuery) {
+    return dashboardQueries.models(this.readRows, query);
+  }
+  operations(query: OperationsQuery) {
+    return dashboardQueries.operations(this.readRows, query);
+  }
+  sessions(query: SessionsQuery) {
+    return dashboardQueries.sessions(this.readRows, query);
+  }
+  sessionDetail(sessionId: string) {
+    return dashboardQueries.sessionDetail(this.readRows, sessionId);
+  }
+  findings(query: FindingsQuery) {
+    return dashboardQueries.findings(this.readRows, query);
+  }
+
+  async close(): Promise<void> {
+    await this.writeChain.catch(() => undefined);
+    for (const connection of [this.writer, ...this.readers]) connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private readonly readRows: ReadRows = (sql, params) => this.read(sql, params);
+
+  private async read(sql: string, params: DuckDBValue[] = []): Promise<unknown[][]> {
+    const connection = this.readers[this.nextReader];
+    this.nextReader = (this.nextReader + 1) % this.readers.length;
+    const reader = await connection.runAndReadAll(sql, params);
+    return reader.getRowsJS() as unknown[][];
+  }
+
+  /** Runs `body` in one transaction on the writer, after every earlier write has finished. */
+  private transaction(body: () => Promise<void>): Promise<void> {
+    const run = async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        await body();
+        await this.writer.run('COMMIT');
+      } catch (error) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    };
+    const result = this.writeChain.then(run, run);
+    this.writeChain = result.catch(() => undefined);
+    return result;
+  }
+
+  private async append<T>(table: string, columns: readonly ColumnSpec<T>[], items: readonly T[]): Promise<void> {
+    if (items.length === 0) return;
+    const appender = await this.writer.createAppender(table);
+    try {
+      appendColumns(appender, columns, items);
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+}
+
+function placeholders(count: number): string {
+  return new Array(count).fill('?').join(', ');
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}

@@ -1,0 +1,77 @@
+/**
+ * DuckDB layout, shaped by the queries it must answer fast:
+ *
+ * - `span_batches`: raw spans as received, one row per (request, trace) with the spans as JSON.
+ *   Written on every ingest commit, read only to analyse a trace again (late span, restart), so
+ *   it is optimised for append speed: four columns, a few rows per request.
+ * - `traces`: one row per analysed trace. Scalar summary columns (columnar, so `/api/stats` over
+ *   a million traces reads only the few it aggregates) plus the analysed detail as JSON, found by
+ *   the primary-key index, so `/api/traces/:id` is a point lookup however many spans are stored.
+ *   `analysed_span_count` is the "analysed up to" marker compared with `span_batches` on restart.
+ * - `span_facts`: one row per llm/tool/state/orchestration span of an analysed trace, for the
+ *   models and operations views.
+ * - `findings`: one row per recommendation finding, for cross-trace ranking.
+ */
+export const SCHEMA_STATEMENTS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS span_batches (
+     trace_id VARCHAR NOT NULL,
+     span_count INTEGER NOT NULL,
+     received_ms DOUBLE NOT NULL,
+     payload VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS traces (
+     trace_id VARCHAR PRIMARY KEY,
+     start_ms DOUBLE NOT NULL,
+     duration_ms DOUBLE NOT NULL,
+     perceived_ms DOUBLE NOT NULL,
+     service VARCHAR NOT NULL,
+     name VARCHAR NOT NULL,
+     task_class VARCHAR NOT NULL,
+     session_id VARCHAR,
+     turn INTEGER,
+     band VARCHAR NOT NULL,
+     perceived_band VARCHAR NOT NULL,
+     budget_ms DOUBLE NOT NULL,
+     over_budget BOOLEAN NOT NULL,
+     span_count INTEGER NOT NULL,
+     llm_calls INTEGER NOT NULL,
+     tool_calls INTEGER NOT NULL,
+     first_ttft_ms DOUBLE,
+     error BOOLEAN NOT NULL,
+     llm_ms DOUBLE NOT NULL,
+     tool_ms DOUBLE NOT NULL,
+     state_ms DOUBLE NOT NULL,
+     orchestration_ms DOUBLE NOT NULL,
+     other_ms DOUBLE NOT NULL,
+     input_tokens DOUBLE NOT NULL,
+     analysed_span_count INTEGER NOT NULL,
+     detail VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS span_facts (
+     trace_id VARCHAR NOT NULL,
+     start_ms DOUBLE NOT NULL,
+     service VARCHAR NOT NULL,
+     category VARCHAR NOT NULL,
+     name VARCHAR NOT NULL,
+     model VARCHAR,
+     provider VARCHAR,
+     streaming BOOLEAN,
+     ttft_ms DOUBLE,
+     tpot_ms DOUBLE,
+     input_tokens DOUBLE,
+     output_tokens DOUBLE,
+     duration_ms DOUBLE NOT NULL,
+     cache_hit BOOLEAN,
+     cold_start BOOLEAN,
+     error BOOLEAN NOT NULL,
+     aggregate BOOLEAN NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS findings (
+     trace_id VARCHAR NOT NULL,
+     start_ms DOUBLE NOT NULL,
+     service VARCHAR NOT NULL,
+     task_class VARCHAR NOT NULL,
+     duration_ms DOUBLE NOT NULL,
+     perceived_ms DOUBLE NOT NULL,
+     rule_id VARCHAR NOT NULL,
+     saving_ms DOUBLE NOT NULL,
+     perceived BOOLEAN NOT NULL,
+     finding VARCHAR NOT NULL)`,
+];

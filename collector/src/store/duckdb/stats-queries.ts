@@ -1,0 +1,82 @@
+import { UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
+import type { StatsQuery, TimeSeriesQuery } from '../store.js';
+import { budgetOfClass } from './budget-of-class.js';
+import { SqlWhere, type ReadRows } from './sql-where.js';
+
+const GROUP_COLUMN = { taskClass: 'task_class', service: 'service', name: 'name' } as const;
+
+/**
+ * Latency statistics per group, computed in one scan of the `traces` summary columns.
+ * Percentiles are `quantile_cont` (R-7), the same definition as core's `percentile`.
+ */
+export async function stats(read: ReadRows, config: TaskClassConfig, query: StatsQuery): Promise<StatsResponse> {
+  const where = new SqlWhere().window(query).add('task_class = ?', query.taskClass);
+  const bandCounts = UX_BAND_NAMES.map((band) => `count(*) FILTER (WHERE band = '${band}')::DOUBLE`).join(', ');
+  const rows = await read(
+    `SELECT ${GROUP_COLUMN[query.groupBy]} AS key, count(*)::DOUBLE AS n,
+       quantile_cont(duration_ms, [0.5, 0.95, 0.99]), quantile_cont(perceived_ms, 0.99),
+       ${bandCounts},
+       avg(llm_ms), avg(tool_ms), avg(state_ms), avg(orchestration_ms), avg(other_ms),
+       arg_max(budget_ms, start_ms), avg(over_budget::DOUBLE)
+     FROM traces ${where} GROUP BY key ORDER BY n DESC, key`,
+    where.params,
+  );
+  return {
+    groups: rows.map((row) => {
+      const [p50Ms, p95Ms, p99Ms] = row[2] as number[];
+      const bands = Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[4 + i] as number]));
+      const key = row[0] as string;
+      return {
+        key,
+        count: row[1] as number,
+        p50Ms,
+        p95Ms,
+        p99Ms,
+        perceivedP99Ms: row[3] as number,
+        bands: bands as StatsResponse['groups'][number]['bands'],
+        breakdownMeanMs: {
+          llm: row[10] as number,
+          tool: row[11] as number,
+          state: row[12] as number,
+          orchestration: row[13] as number,
+          other: row[14] as number,
+        },
+        budgetMs: query.groupBy === 'taskClass' ? budgetOfClass(config, key, row[15] as number) : null,
+        overBudgetRate: row[16] as number,
+      };
+    }),
+  };
+}
+
+/** Percentiles per time bucket and group; a point is over budget when its P99 exceeds the class budget. */
+export async function timeseries(read: ReadRows, config: TaskClassConfig, query: TimeSeriesQuery): Promise<TimeSeriesResponse> {
+  const where = new SqlWhere().window(query).add('task_class = ?', query.taskClass);
+  const rows = await read(
+    `SELECT ${GROUP_COLUMN[query.groupBy]} AS key, floor(start_ms / ${query.bucketMs}) * ${query.bucketMs} AS t,
+       count(*)::DOUBLE, quantile_cont(duration_ms, [0.5, 0.95, 0.99]), quantile_cont(perceived_ms, 0.99),
+       arg_max(budget_ms, start_ms)
+     FROM traces ${where} GROUP BY key, t ORDER BY key, t`,
+    where.params,
+  );
+  const series = new Map<string, TimeSeriesResponse['series'][number]>();
+  for (const row of rows) {
+    const key = row[0] as string;
+    let entry = series.get(key);
+    if (!entry) {
+      const budgetMs = query.groupBy === 'taskClass' ? budgetOfClass(config, key, row[5] as number) : null;
+      entry = { key, budgetMs, points: [] };
+      series.set(key, entry);
+    }
+    const [p50Ms, p95Ms, p99Ms] = row[3] as number[];
+    entry.points.push({
+      t: row[1] as number,
+      count: row[2] as number,
+      p50Ms,
+      p95Ms,
+      p99Ms,
+      perceivedP99Ms: row[4] as number,
+      overBudget: entry.budgetMs !== null && p99Ms > entry.budgetMs,
+    });
+  }
+  return { bucketMs: query.bucketMs, series: [...series.values()] };
+}

@@ -1,0 +1,31 @@
+import type { TraceDetail, TraceList } from '@threshold/core';
+import type { TraceListQuery } from '../store.js';
+import { SqlWhere, type ReadRows } from './sql-where.js';
+import { SUMMARY_SELECT, traceRowToSummary, type StoredDetail } from './trace-row.js';
+
+/** Newest first, filtered; `total` counts every match, not just the page. */
+export async function listTraces(read: ReadRows, query: TraceListQuery): Promise<TraceList> {
+  const where = new SqlWhere()
+    .window(query)
+    .add('task_class = ?', query.taskClass)
+    .add('band = ?', query.band)
+    .add('session_id = ?', query.sessionId)
+    .add('duration_ms >= ?', query.minDurationMs);
+  const [rows, countRows] = await Promise.all([
+    read(
+      `SELECT ${SUMMARY_SELECT} FROM traces ${where} ORDER BY start_ms DESC, trace_id LIMIT ${query.limit} OFFSET ${query.offset}`,
+      where.params,
+    ),
+    read(`SELECT count(*)::DOUBLE FROM traces ${where}`, where.params),
+  ]);
+  return { traces: rows.map(traceRowToSummary), total: countRows[0][0] as number };
+}
+
+/** A point lookup through the primary-key index: cost independent of how much is stored. */
+export async function getTraceDetail(read: ReadRows, traceId: string): Promise<TraceDetail | undefined> {
+  const rows = await read(`SELECT ${SUMMARY_SELECT}, detail FROM traces WHERE trace_id = ?`, [traceId]);
+  if (rows.length === 0) return undefined;
+  const row = rows[0];
+  const detail = JSON.parse(row[row.length - 1] as string) as StoredDetail;
+  return { summary: traceRowToSummary(row), spans: detail.spans, findings: detail.findings };
+}

@@ -1,0 +1,114 @@
+import type {
+  Finding,
+  FiltersResponse,
+  ModelsResponse,
+  OperationsResponse,
+  SessionDetail,
+  SessionsResponse,
+  SpanCategory,
+  SpanRecord,
+  StatsResponse,
+  TaskClassConfig,
+  TimeSeriesResponse,
+  TraceAnalysis,
+  TraceDetail,
+  TraceList,
+  UxBand,
+} from '@threshold/core';
+
+/**
+ * Everything the collector keeps, behind one interface: ingest, assembly and routes speak only
+ * this, so another engine (ClickHouse for scale-out) can replace DuckDB without touching them.
+ * Arguments and answers are domain objects and API shapes; each implementation owns its rows.
+ */
+export interface TraceStore {
+  /** Engine name shown by `/api/health` (`duckdb`). */
+  readonly kind: string;
+  /** Appends spans in one transaction; resolved means durable. */
+  appendSpans(spans: readonly SpanRecord[]): Promise<void>;
+  /** Every stored span of each trace, in arrival order (duplicates kept: analysis drops them). */
+  loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>>;
+  /** The subset of `traceIds` that already has a stored analysis. */
+  analysedTraceIds(traceIds: readonly string[]): Promise<Set<string>>;
+  /** Stores (or replaces) analyses in one transaction. */
+  saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void>;
+  /** Traces with stored spans but no analysis, or an analysis older than their spans. */
+  pendingTraceIds(): Promise<string[]>;
+  listTraces(query: TraceListQuery): Promise<TraceList>;
+  getTraceDetail(traceId: string): Promise<TraceDetail | undefined>;
+  stats(query: StatsQuery): Promise<StatsResponse>;
+  filters(): Promise<FiltersResponse>;
+  timeseries(query: TimeSeriesQuery): Promise<TimeSeriesResponse>;
+  models(query: WindowQuery): Promise<ModelsResponse>;
+  operations(query: OperationsQuery): Promise<OperationsResponse>;
+  sessions(query: SessionsQuery): Promise<SessionsResponse>;
+  sessionDetail(sessionId: string): Promise<SessionDetail | undefined>;
+  /** Stored findings of analysed traces in a window, for cross-trace recommendations. */
+  findings(query: FindingsQuery): Promise<StoredFinding[]>;
+  close(): Promise<void>;
+}
+
+/** One analysed trace as handed to the store. */
+export interface AnalysedTrace {
+  analysis: TraceAnalysis;
+  findings: Finding[];
+  /** How many stored spans the analysis covered: the "analysed up to" marker. */
+  analysedSpanCount: number;
+  /** True when an earlier analysis of the trace may be stored and must be replaced. */
+  replacesStored: boolean;
+}
+
+/** Time window, epoch ms: `from` inclusive, `to` exclusive. */
+export interface WindowQuery {
+  from?: number;
+  to?: number;
+  service?: string;
+}
+
+export interface TraceListQuery extends WindowQuery {
+  taskClass?: string;
+  band?: UxBand;
+  sessionId?: string;
+  minDurationMs?: number;
+  limit: number;
+  offset: number;
+}
+
+export type StatsGroupBy = 'taskClass' | 'service' | 'name';
+
+export interface StatsQuery extends WindowQuery {
+  groupBy: StatsGroupBy;
+  taskClass?: string;
+}
+
+export interface TimeSeriesQuery extends WindowQuery {
+  groupBy: 'taskClass' | 'service';
+  bucketMs: number;
+  taskClass?: string;
+}
+
+export interface OperationsQuery extends WindowQuery {
+  category?: Extract<SpanCategory, 'tool' | 'state' | 'orchestration'>;
+}
+
+export interface SessionsQuery extends WindowQuery {
+  limit: number;
+  offset: number;
+}
+
+export interface FindingsQuery extends WindowQuery {
+  taskClass?: string;
+}
+
+export interface StoredFinding extends Finding {
+  traceId: string;
+  taskClass: string;
+  startTimeMs: number;
+  durationMs: number;
+  perceivedMs: number;
+}
+
+/** What a store needs to know about task classes (budgets shown for groups). */
+export interface StoreOptions {
+  taskClasses: TaskClassConfig;
+}
