@@ -1,4 +1,4 @@
-import type { LlmInfo, SpanCategory, ToolInfo, TraceSpan } from '@threshold/core';
+import { analyseTrace, type LlmInfo, type SpanCategory, type ToolInfo, type TraceAnalysis, type TraceSpan } from '@threshold/core';
 
 /**
  * Builders for the hand-drawn traces the recommendation and what-if suites use. Times are given
@@ -42,4 +42,9 @@ export function sketch(spanId: string, startMs: number, endMs: number, details: 
 /** `[spanId, startMs, endMs]` of each span, in input order: what the timing assertions compare. */
 export function timings(spans: readonly TraceSpan[]): Array<[string, number, number]> {
   return spans.map((span) => [span.spanId, span.startNs / 1e6, span.endNs / 1e6]);
+}
+
+/** Analyses sketched spans the way the collector analyses a trace. */
+export function analysed(spans: TraceSpan[], options: { traceId?: string; startTimeMs?: number } = {}): TraceAnalysis {
+  return analyseTrace({ spans, traceStartUnixNano: BigInt(options.startTimeMs ?? 1_700_000_000_000) * 1_000_000n, traceId: options.traceId ?? 'trace' });
 }

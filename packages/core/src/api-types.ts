@@ -2,6 +2,7 @@ import type { Breakdown } from './category.js';
 import type { SpanCategory } from './category.js';
 import type { BandCounts, UxBand } from './ux-band.js';
 import type { Attributes, SpanStatus } from './span-record.js';
+import type { TraceEdit } from './what-if/trace-edit.js';
 
 /**
  * The shapes the collector's HTTP API answers with (DESIGN.md's contract). Field names are the
@@ -75,6 +76,8 @@ export interface Finding {
   savingMs: number;
   evidenceSpanIds: string[];
   perceived?: boolean;
+  /** The timing changes the saving was projected from (what-if applies them). */
+  edits?: TraceEdit[];
 }
 
 export interface TraceDetail {
@@ -96,6 +99,8 @@ export interface StatsGroup {
   p99Ms: number;
   perceivedP99Ms: number;
   bands: BandCounts;
+  /** Tasks per band of their perceived latency (optional: the dashboard shows it when present). */
+  perceivedBands?: BandCounts;
   breakdownMeanMs: Breakdown;
   /** Budget of the group when it is a task class (null otherwise). */
   budgetMs: number | null;
@@ -254,6 +259,9 @@ export interface WhatIfClassProjection {
   count: number;
   before: LatencyTriple & { bands: BandCounts };
   after: LatencyTriple & { bands: BandCounts };
+  /** P99 of perceived latency (streaming moves this, not duration). */
+  perceivedP99MsBefore: number;
+  perceivedP99MsAfter: number;
   meetsBudgetBefore: boolean;
   meetsBudgetAfter: boolean;
 }

@@ -38,3 +38,5 @@ export { orderDepthFirst, compareSiblings } from './analysis/order-depth-first.j
 export { markAggregateLlmSpans } from './analysis/mark-aggregate-llm-spans.js';
 export { toSpanView } from './analysis/span-view.js';
 export { readString, readNumber, readBoolean } from './analysis/read-attribute.js';
+export * from './recommendations/index.js';
+export * from './what-if/index.js';

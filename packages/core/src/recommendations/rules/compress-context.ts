@@ -1,0 +1,82 @@
+import type { Finding } from '../../api-types.js';
+import type { TraceEdit } from '../../what-if/trace-edit.js';
+import { fitLine, type LinearFit } from '../linear-fit.js';
+import { projectedFinding } from '../projected-finding.js';
+import type { RecommendationRule } from '../rule.js';
+import { observeTrace, type LlmCallObservation } from '../trace-observations.js';
+import { durationMsOf, formatMs, isLlmCall } from '../trace-calls.js';
+
+/**
+ * Compress context. Across a session's turns the prompt grows (each turn resends the history)
+ * and, when latency grows with it, each call pays for the whole history. Per model, the session's
+ * calls up to this trace are fitted: latency (TTFT when every call has one — it is where input
+ * length shows — else duration) against input tokens. When the fit is good and the context grew,
+ * each of this trace's calls on that model is projected with `compressionRatio` of its input
+ * removed: it saves slope × removed tokens, never more than its own latency.
+ */
+export const compressContextRule: RecommendationRule = {
+  id: 'compress-context',
+  title: 'Compress the conversation context',
+  why: 'Sessions resend a growing history and latency grows with input tokens; summarising older turns cuts every later call.',
+  evaluate(trace, context): Finding[] {
+    const sessionId = trace.summary.sessionId;
+    const session = sessionId === undefined ? undefined : context.sessions.get(sessionId);
+    if (!session) return [];
+    const own = observeTrace(trace).llmCalls;
+    const lastOwnStartMs = Math.max(...own.map((call) => call.startTimeMs));
+    const history = [...session.llmCalls.filter((call) => call.traceId !== trace.traceId && call.startTimeMs <= lastOwnStartMs), ...own];
+    const { thresholds } = context;
+    const ratio = thresholds.compressionRatio;
+    const findings: Finding[] = [];
+    for (const model of new Set(own.map((call) => call.model))) {
+      const points = history.filter((call) => call.model === model && call.inputTokens !== undefined);
+      if (points.length < thresholds.minFitPoints || new Set(points.map((call) => call.traceId)).size < thresholds.minFitTurns) continue;
+      const inputs = points.map((call) => call.inputTokens!);
+      const smallest = Math.min(...inputs);
+      const largest = Math.max(...inputs);
+      if (largest < Math.max(smallest, 1) * thresholds.minContextGrowth) continue;
+      const onTtft = points.every((call) => call.ttftMs !== undefined);
+      const fit = fitLine(points.map((call) => [call.inputTokens!, latencyOf(call, onTtft)] as const));
+      if (!fit || fit.slope <= 0 || fit.r2 < thresholds.minFitR2) continue;
+      const edits: TraceEdit[] = [];
+      const evidence: string[] = [];
+      for (const span of trace.traceSpans) {
+        if (!isLlmCall(span) || span.llm!.model !== model || span.llm!.inputTokens === undefined) continue;
+        const latencyMs = onTtft ? span.llm!.ttftMs ?? durationMsOf(span) : durationMsOf(span);
+        const reductionMs = Math.min(fit.slope * span.llm!.inputTokens * ratio, latencyMs);
+        const edit: TraceEdit = {
+          kind: 'shorten',
+          spanId: span.spanId,
+          durationMs: durationMsOf(span) - reductionMs,
+          inputTokens: Math.round(span.llm!.inputTokens * (1 - ratio)),
+        };
+        if (span.llm!.ttftMs !== undefined) edit.ttftMs = Math.max(0, span.llm!.ttftMs - reductionMs);
+        edits.push(edit);
+        evidence.push(span.spanId);
+      }
+      const finding = projectedFinding(trace, context, {
+        ruleId: this.id,
+        title: this.title,
+        evidenceSpanIds: evidence,
+        edits,
+        detail: (savingMs) => describe(model, smallest, largest, points, fit, onTtft, ratio, savingMs),
+      });
+      if (finding) findings.push(finding);
+    }
+    return findings;
+  },
+};
+
+function latencyOf(call: LlmCallObservation, onTtft: boolean): number {
+  return onTtft ? call.ttftMs! : call.durationMs;
+}
+
+function describe(model: string, smallest: number, largest: number, points: LlmCallObservation[], fit: LinearFit, onTtft: boolean, ratio: number, savingMs: number): string {
+  const turns = new Set(points.map((call) => call.traceId)).size;
+  const perThousand = fit.slope * 1000;
+  return (
+    `Input tokens to ${model} grew from ${smallest.toLocaleString('en-US')} to ${largest.toLocaleString('en-US')} over ${turns} turns of this session, ` +
+    `and ${onTtft ? 'TTFT' : 'call duration'} grew with them: ${formatMs(perThousand)} per 1,000 input tokens (R² ${fit.r2.toFixed(2)}, ${fit.points} calls). ` +
+    `Removing ${Math.round(ratio * 100)} % of the context (summarising older turns) would save ${formatMs(savingMs)} on this turn.`
+  );
+}

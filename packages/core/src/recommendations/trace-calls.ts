@@ -1,0 +1,42 @@
+import type { TraceAnalysis } from '../analysis-types.js';
+import type { TraceSpan } from '../trace-span.js';
+
+/** The calls of a trace the rules reason about: one definition of an llm call, analysis's own. */
+export { isLlmCall } from '../analysis/count-calls.js';
+
+export function isToolCall(span: TraceSpan): boolean {
+  return span.category === 'tool' && span.tool !== undefined;
+}
+
+export function durationMsOf(span: TraceSpan): number {
+  return (span.endNs - span.startNs) / 1e6;
+}
+
+/** Epoch ms at which a span of the trace started. */
+export function spanStartTimeMs(trace: TraceAnalysis, span: TraceSpan): number {
+  return Number(trace.traceStartUnixNano / 1000n) / 1000 + span.startNs / 1e6;
+}
+
+/** The spans on the critical path, as a set of ids. */
+export function criticalSpanIds(trace: TraceAnalysis): ReadonlySet<string> {
+  return new Set(trace.criticalPath);
+}
+
+/** Median of unsorted values; undefined when empty. */
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Milliseconds rounded to whole ns, so differences of ns offsets print without float dust. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 1e6) / 1e6;
+}
+
+/** A short human figure for details: "1,240 ms", "38.5 ms". */
+export function formatMs(ms: number): string {
+  const rounded = ms >= 100 ? Math.round(ms) : Math.round(ms * 10) / 10;
+  return `${rounded.toLocaleString('en-US')} ms`;
+}

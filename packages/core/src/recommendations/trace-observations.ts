@@ -1,0 +1,107 @@
+import type { TraceAnalysis } from '../analysis-types.js';
+import type { TraceSpan } from '../trace-span.js';
+import { indexSiblings } from './sibling-order.js';
+import { durationMsOf, isLlmCall, isToolCall, spanStartTimeMs } from './trace-calls.js';
+
+/**
+ * What one trace contributes to the cross-trace rules: its llm calls (model latency by token
+ * count, session context growth), its tool calls (warm latency, session repeats and first calls)
+ * and which tools directly followed which llm step (predictable steps). Small and plain, so the
+ * collector can keep or rebuild it per trace without holding whole traces.
+ */
+export interface TraceObservations {
+  traceId: string;
+  taskName: string;
+  sessionId?: string;
+  /** Epoch ms of the trace's start. */
+  startTimeMs: number;
+  llmCalls: LlmCallObservation[];
+  toolCalls: ToolCallObservation[];
+  /** `stepFollowKey`s of tools that started right after an llm call (each key once). */
+  stepFollows: string[];
+}
+
+export interface LlmCallObservation {
+  traceId: string;
+  spanId: string;
+  model: string;
+  /** Epoch ms. */
+  startTimeMs: number;
+  durationMs: number;
+  ttftMs?: number;
+  streaming?: boolean;
+  inputTokens?: number;
+  outputTokens?: number;
+  purpose?: string;
+}
+
+export interface ToolCallObservation {
+  traceId: string;
+  spanId: string;
+  name: string;
+  argsHash?: string;
+  /** Epoch ms. */
+  startTimeMs: number;
+  durationMs: number;
+  coldStart?: boolean;
+  cacheHit?: boolean;
+}
+
+/** The step an llm call stands for in a task: its purpose when known, else its span name. */
+export function llmStepName(span: TraceSpan): string {
+  return span.llm?.purpose ?? span.name;
+}
+
+/** Key of "tool `toolName` ran right after llm step `stepName`". */
+export function stepFollowKey(stepName: string, toolName: string): string {
+  return `${stepName}\u0000${toolName}`;
+}
+
+export function observeTrace(trace: TraceAnalysis): TraceObservations {
+  const llmCalls: LlmCallObservation[] = [];
+  const toolCalls: ToolCallObservation[] = [];
+  const stepFollows = new Set<string>();
+  const siblings = indexSiblings(trace.traceSpans);
+  for (const span of trace.traceSpans) {
+    if (isLlmCall(span) && span.llm?.model !== undefined) {
+      const call: LlmCallObservation = {
+        traceId: trace.traceId,
+        spanId: span.spanId,
+        model: span.llm.model,
+        startTimeMs: spanStartTimeMs(trace, span),
+        durationMs: durationMsOf(span),
+      };
+      if (span.llm.ttftMs !== undefined) call.ttftMs = span.llm.ttftMs;
+      if (span.llm.streaming !== undefined) call.streaming = span.llm.streaming;
+      if (span.llm.inputTokens !== undefined) call.inputTokens = span.llm.inputTokens;
+      if (span.llm.outputTokens !== undefined) call.outputTokens = span.llm.outputTokens;
+      if (span.llm.purpose !== undefined) call.purpose = span.llm.purpose;
+      llmCalls.push(call);
+    } else if (isToolCall(span)) {
+      const tool = span.tool!;
+      const call: ToolCallObservation = {
+        traceId: trace.traceId,
+        spanId: span.spanId,
+        name: tool.name,
+        startTimeMs: spanStartTimeMs(trace, span),
+        durationMs: durationMsOf(span),
+      };
+      if (tool.argsHash !== undefined) call.argsHash = tool.argsHash;
+      if (tool.coldStart !== undefined) call.coldStart = tool.coldStart;
+      if (tool.cacheHit !== undefined) call.cacheHit = tool.cacheHit;
+      toolCalls.push(call);
+      const before = siblings.predecessorOf(span);
+      if (before && isLlmCall(before)) stepFollows.add(stepFollowKey(llmStepName(before), tool.name));
+    }
+  }
+  const observations: TraceObservations = {
+    traceId: trace.traceId,
+    taskName: trace.summary.name,
+    startTimeMs: trace.summary.startTimeMs,
+    llmCalls,
+    toolCalls,
+    stepFollows: [...stepFollows],
+  };
+  if (trace.summary.sessionId !== undefined) observations.sessionId = trace.summary.sessionId;
+  return observations;
+}
