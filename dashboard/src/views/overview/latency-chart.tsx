@@ -1,0 +1,63 @@
+import type { TimeSeriesResponse } from '@threshold/core';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDurationMs } from '../../format/format-duration';
+import { formatAxisTime, formatTimestamp } from '../../format/format-time';
+
+type Series = TimeSeriesResponse['series'][number];
+
+const LINES = [
+  { key: 'p50Ms', name: 'P50', color: '#94a3b8' },
+  { key: 'p95Ms', name: 'P95', color: '#6366f1' },
+  { key: 'p99Ms', name: 'P99', color: '#0f172a' },
+] as const;
+
+/** P50/P95/P99 per bucket for one task class, its budget as a dashed line, breaching P99s in red. */
+export function LatencyChart({ series, fromMs, toMs }: { series: Series; fromMs: number; toMs: number }) {
+  const spanMs = toMs - fromMs;
+  const breaches = series.points.filter((p) => p.overBudget).length;
+  return (
+    <figure className="chart-card" data-series={series.key}>
+      <figcaption>
+        <strong>{series.key}</strong>
+        {series.budgetMs !== null ? <span className="muted"> · budget {formatDurationMs(series.budgetMs)}</span> : null}
+        {breaches > 0 ? <span className="status bad">{breaches} bucket{breaches === 1 ? '' : 's'} over budget</span> : null}
+      </figcaption>
+      <div className="chart-box">
+        <ResponsiveContainer width="100%" height={220}>
+          <LineChart data={series.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="#e2e8f0" vertical={false} />
+            <XAxis dataKey="t" type="number" domain={[fromMs, toMs]} scale="time" tickFormatter={(t: number) => formatAxisTime(t, spanMs)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
+            <YAxis tickFormatter={(v: number) => formatDurationMs(v)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" width={64} />
+            <Tooltip
+              labelFormatter={(t) => formatTimestamp(Number(t))}
+              formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]}
+              contentStyle={{ fontSize: 12, borderRadius: 6 }}
+            />
+            <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
+            {series.budgetMs !== null ? (
+              <ReferenceLine y={series.budgetMs} stroke="#dc2626" strokeDasharray="5 4" label={{ value: 'budget', position: 'insideTopRight', fill: '#dc2626', fontSize: 11 }} />
+            ) : null}
+            {LINES.map((line) => (
+              <Line
+                key={line.key}
+                dataKey={line.key}
+                name={line.name}
+                stroke={line.color}
+                strokeWidth={line.key === 'p99Ms' ? 2 : 1.5}
+                isAnimationActive={false}
+                connectNulls
+                dot={line.key === 'p99Ms' ? <BreachDot /> : false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}
+
+/** Marks a P99 point above budget with a red dot; other points get none. */
+function BreachDot(props: { cx?: number; cy?: number; payload?: { overBudget?: boolean } }) {
+  if (!props.payload?.overBudget || props.cx === undefined || props.cy === undefined) return <g />;
+  return <circle cx={props.cx} cy={props.cy} r={4} fill="#dc2626" stroke="#fff" strokeWidth={1.5} className="breach-dot" />;
+}
