@@ -25,7 +25,7 @@ export const prewarmRule: RecommendationRule = {
       if (!isToolCall(span)) continue;
       const durationMs = durationMsOf(span);
       if (span.tool!.coldStart === true) {
-        const warmMs = context.warmToolMs.get(span.tool!.name) ?? warmInTrace(trace, span.tool!.name);
+        const warmMs = context.warmToolMs(span.tool!.name) ?? warmInTrace(trace, span.tool!.name);
         if (warmMs !== undefined && warmMs < durationMs) cold.push({ span, warmMs, flagged: true });
         continue;
       }

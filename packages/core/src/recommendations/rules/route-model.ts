@@ -25,14 +25,14 @@ export const routeModelRule: RecommendationRule = {
       const durationMs = durationMsOf(span);
       const newDurationMs = Math.max(0, durationMs - (route.ownMedianMs - route.medianMs));
       const edit = { kind: 'shorten' as const, spanId: span.spanId, durationMs: newDurationMs, model: route.model, ...(route.medianTtftMs !== undefined ? { ttftMs: route.medianTtftMs } : {}) };
-      const why = span.llm!.purpose !== undefined ? `a ${span.llm!.purpose} call` : `a call with ${span.llm!.outputTokens} output tokens`;
+      const why = span.llm!.purpose !== undefined ? `purpose ${span.llm!.purpose}` : `${span.llm!.outputTokens} output tokens`;
       const finding = projectedFinding(trace, context, {
         ruleId: this.id,
         title: this.title,
         evidenceSpanIds: [span.spanId],
         edits: [edit],
         detail: (savingMs) =>
-          `${span.name} is ${why} on ${span.llm!.model}, which takes a median ${formatMs(route.ownMedianMs)} for calls like it; ` +
+          `${span.name} (${why}) runs on ${span.llm!.model}, which takes a median ${formatMs(route.ownMedianMs)} for calls like it; ` +
           `${route.model} takes ${formatMs(route.medianMs)} at similar token counts (${route.samples} calls). Routing it there saves ${formatMs(savingMs)}.`,
       });
       if (finding) findings.push(finding);

@@ -1,0 +1,165 @@
+import type { TaskClassConfig } from '../task-class.js';
+import type { RuleContext, SessionHistory, TaskStepHistory } from './rule-context.js';
+import { DEFAULT_RECOMMENDATION_THRESHOLDS, type RecommendationThresholds } from './thresholds.js';
+import { median } from './trace-calls.js';
+import type { LlmCallObservation, ToolCallObservation, TraceObservations } from './trace-observations.js';
+
+interface MutableSession {
+  llmCalls: LlmCallObservation[];
+  toolCalls: ToolCallObservation[];
+}
+
+interface MutableSteps {
+  traceIds: Set<string>;
+  follows: Map<string, Set<string>>;
+}
+
+interface ToolSample {
+  call: ToolCallObservation;
+  sessionId?: string;
+}
+
+/**
+ * The cross-trace knowledge rules read, kept up to date one trace at a time: adding a trace
+ * costs about its own size, so a collector can feed every analysed trace through it. A trace
+ * added again (re-analysed after late spans) replaces its earlier observations. Beyond
+ * `maxTraces` the oldest traces are forgotten (in batches of a tenth, then the indexes are
+ * rebuilt, so forgetting is amortised too).
+ */
+export class RuleContextIndex {
+  private readonly traces = new Map<string, TraceObservations>();
+  private modelCalls = new Map<string, LlmCallObservation[]>();
+  private sessions = new Map<string, MutableSession>();
+  private taskSteps = new Map<string, MutableSteps>();
+  private toolSamples = new Map<string, ToolSample[]>();
+  private readonly warmMemo = new Map<string, number | undefined>();
+
+  constructor(private readonly maxTraces: number = Number.POSITIVE_INFINITY) {}
+
+  get size(): number {
+    return this.traces.size;
+  }
+
+  has(traceId: string): boolean {
+    return this.traces.has(traceId);
+  }
+
+  add(observations: TraceObservations): void {
+    if (this.traces.has(observations.traceId)) this.remove(observations.traceId);
+    this.traces.set(observations.traceId, observations);
+    this.index(observations);
+    const slack = Math.max(1, Math.floor(this.maxTraces / 10));
+    if (this.traces.size > this.maxTraces + slack) this.forgetOldest(this.traces.size - this.maxTraces);
+  }
+
+  remove(traceId: string): void {
+    const observations = this.traces.get(traceId);
+    if (!observations) return;
+    this.traces.delete(traceId);
+    const notThis = (call: { traceId: string }) => call.traceId !== traceId;
+    for (const model of new Set(observations.llmCalls.map((call) => call.model))) {
+      const left = (this.modelCalls.get(model) ?? []).filter(notThis);
+      if (left.length > 0) this.modelCalls.set(model, left);
+      else this.modelCalls.delete(model);
+    }
+    if (observations.sessionId !== undefined) {
+      const session = this.sessions.get(observations.sessionId);
+      if (session) {
+        session.llmCalls = session.llmCalls.filter(notThis);
+        session.toolCalls = session.toolCalls.filter(notThis);
+        if (session.llmCalls.length === 0 && session.toolCalls.length === 0) this.sessions.delete(observations.sessionId);
+      }
+    }
+    const steps = this.taskSteps.get(observations.taskName);
+    if (steps) {
+      steps.traceIds.delete(traceId);
+      for (const ids of steps.follows.values()) ids.delete(traceId);
+      if (steps.traceIds.size === 0) this.taskSteps.delete(observations.taskName);
+    }
+    for (const name of new Set(observations.toolCalls.map((call) => call.name))) {
+      this.toolSamples.set(name, (this.toolSamples.get(name) ?? []).filter((sample) => sample.call.traceId !== traceId));
+      this.warmMemo.delete(name);
+    }
+  }
+
+  /** A context over everything indexed now (live: later additions show through it). */
+  context(options: { thresholds?: Partial<RecommendationThresholds>; taskClassConfig?: TaskClassConfig } = {}): RuleContext {
+    const context: RuleContext = {
+      thresholds: { ...DEFAULT_RECOMMENDATION_THRESHOLDS, ...options.thresholds },
+      modelCalls: this.modelCalls,
+      sessions: this.sessions as ReadonlyMap<string, SessionHistory>,
+      taskSteps: this.taskSteps as ReadonlyMap<string, TaskStepHistory>,
+      warmToolMs: (toolName) => this.warmToolMs(toolName),
+    };
+    if (options.taskClassConfig !== undefined) context.taskClassConfig = options.taskClassConfig;
+    return context;
+  }
+
+  private index(trace: TraceObservations): void {
+    for (const call of trace.llmCalls) pushTo(this.modelCalls, call.model, call);
+    if (trace.sessionId !== undefined) {
+      let session = this.sessions.get(trace.sessionId);
+      if (!session) this.sessions.set(trace.sessionId, (session = { llmCalls: [], toolCalls: [] }));
+      appendInTimeOrder(session.llmCalls, trace.llmCalls);
+      appendInTimeOrder(session.toolCalls, trace.toolCalls);
+    }
+    let steps = this.taskSteps.get(trace.taskName);
+    if (!steps) this.taskSteps.set(trace.taskName, (steps = { traceIds: new Set(), follows: new Map() }));
+    steps.traceIds.add(trace.traceId);
+    for (const key of trace.stepFollows) {
+      let ids = steps.follows.get(key);
+      if (!ids) steps.follows.set(key, (ids = new Set()));
+      ids.add(trace.traceId);
+    }
+    for (const call of trace.toolCalls) {
+      pushTo(this.toolSamples, call.name, trace.sessionId === undefined ? { call } : { call, sessionId: trace.sessionId });
+      this.warmMemo.delete(call.name);
+    }
+  }
+
+  /**
+   * Median duration of the tool's warm calls: not flagged cold or cached, and not the first call
+   * of the tool in its session (which may be paying a start-up cost nobody flagged).
+   */
+  private warmToolMs(toolName: string): number | undefined {
+    if (this.warmMemo.has(toolName)) return this.warmMemo.get(toolName);
+    const warm: number[] = [];
+    for (const { call, sessionId } of this.toolSamples.get(toolName) ?? []) {
+      if (call.coldStart === true || call.cacheHit === true) continue;
+      if (sessionId !== undefined) {
+        const first = this.sessions.get(sessionId)?.toolCalls.find((other) => other.name === toolName);
+        if (first?.spanId === call.spanId && first.traceId === call.traceId) continue;
+      }
+      warm.push(call.durationMs);
+    }
+    const result = median(warm);
+    this.warmMemo.set(toolName, result);
+    return result;
+  }
+
+  private forgetOldest(count: number): void {
+    const ids = [...this.traces.keys()].slice(0, count);
+    for (const id of ids) this.traces.delete(id);
+    this.modelCalls = new Map();
+    this.sessions = new Map();
+    this.taskSteps = new Map();
+    this.toolSamples = new Map();
+    this.warmMemo.clear();
+    for (const trace of this.traces.values()) this.index(trace);
+  }
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Appends calls keeping the list sorted by start (traces mostly arrive in order: usually a plain append). */
+function appendInTimeOrder<T extends { startTimeMs: number }>(list: T[], calls: readonly T[]): void {
+  const wasSortedUpTo = list.length;
+  list.push(...calls);
+  const lastBefore = wasSortedUpTo > 0 ? list[wasSortedUpTo - 1].startTimeMs : -Infinity;
+  const ordered = calls.every((call, i) => call.startTimeMs >= (i === 0 ? lastBefore : calls[i - 1].startTimeMs));
+  if (!ordered) list.sort((a, b) => a.startTimeMs - b.startTimeMs);
+}
