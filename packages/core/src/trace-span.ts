@@ -47,6 +47,11 @@ export interface LlmInfo {
   operation?: string;
   /** True when this span only wraps other llm spans (its usage repeats theirs; not counted). */
   aggregate?: boolean;
+  /**
+   * Time the span stayed open while tools it asked for ran (its tool children, or tools held open
+   * beside it), ms; left out of TPOT. Undefined when no tool ran inside it.
+   */
+  heldOpenMs?: number;
 }
 
 export interface ToolInfo {

@@ -43,8 +43,7 @@ export function analyseTrace(input: AnalyseTraceInput, config: TaskClassConfig =
 
   const ordered = orderDepthFirst([...forest.byId.values()]);
   const spans: SpanView[] = ordered.map((span) => {
-    const realChildren = (forest.children.get(span.spanId) ?? []).filter((child) => child.parentSpanId === span.spanId);
-    return toSpanView(span, selfTimeNs(span, realChildren), critical.has(span.spanId));
+    return toSpanView(span, selfTimeNs(span, forest.statedChildren.get(span.spanId) ?? []), critical.has(span.spanId));
   });
 
   const counts = countCalls(ordered);

@@ -2,7 +2,7 @@ import { BREAKDOWN_CATEGORIES, breakdownCategoryOf, type Breakdown, type Breakdo
 import type { LlmTimeSplit } from '../analysis-types.js';
 import type { TraceSpan } from '../trace-span.js';
 import type { CriticalSegment } from './critical-path.js';
-import { splitMilliseconds } from './split-milliseconds.js';
+import { splitMilliseconds, splitMillisecondsTo } from './split-milliseconds.js';
 
 
 export interface BreakdownResult {
@@ -44,6 +44,6 @@ export function computeBreakdown(segments: readonly CriticalSegment[], byId: Rea
     durationNs,
   );
   const breakdown = Object.fromEntries(BREAKDOWN_CATEGORIES.map((category, i) => [category, ms[i]])) as Breakdown;
-  const [waitingForFirstTokenMs, generatingMs, unsplitMs] = splitMilliseconds([waitingNs, generatingNs, unsplitNs], bucketsNs.llm);
+  const [waitingForFirstTokenMs, generatingMs, unsplitMs] = splitMillisecondsTo([waitingNs, generatingNs, unsplitNs], breakdown.llm);
   return { breakdown, llmTime: { waitingForFirstTokenMs, generatingMs, unsplitMs } };
 }

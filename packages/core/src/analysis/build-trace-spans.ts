@@ -1,6 +1,7 @@
 import { classifySpan } from '../classify/classify-span.js';
 import { statusName, type SpanRecord } from '../span-record.js';
 import type { TraceSpan } from '../trace-span.js';
+import { correctHeldOpenLlmSpans } from './correct-held-open-llm-spans.js';
 import { extractLlmInfo } from './extract-llm-info.js';
 import { extractTaskInfo } from './extract-task-info.js';
 import { extractToolInfo } from './extract-tool-info.js';
@@ -69,6 +70,7 @@ export function buildTraceSpans(input: readonly SpanRecord[]): BuiltTrace {
 
   const ordered = orderDepthFirst(spans);
   markAggregateLlmSpans(ordered);
+  correctHeldOpenLlmSpans(ordered);
   const outside = countOutsideParent(ordered);
   if (outside > 0) warnings.push(`${outside} span${outside === 1 ? '' : 's'} outside ${outside === 1 ? 'its' : 'their'} parent (clock skew): clamped for analysis`);
   return { spans: ordered, traceStartUnixNano, warnings };

@@ -1,15 +1,20 @@
 import type { TraceSpan } from '../trace-span.js';
+import { findHeldOpenTools } from './held-open-tools.js';
 import { compareSiblings } from './order-depth-first.js';
 
 /**
  * The index analysis walks: children per span (sorted by start), the span analysis starts from,
  * and the task's wall-time window. A trace with several top-level spans (no root arrived, or
  * extra roots) is analysed from its earliest span over the window that covers all of them; the
- * other top-level spans are treated as that span's children.
+ * other top-level spans are treated as that span's children. Tools that held a streamed llm
+ * span open beside it are analysed as that call's children (see held-open-tools.ts).
  */
 export interface SpanForest {
   byId: Map<string, TraceSpan>;
+  /** Children as analysis sees them: real children, plus extra top-level spans under the root and held-open tools under their llm span. */
   children: Map<string, TraceSpan[]>;
+  /** Children as the spans state them (for self time), sorted by start. */
+  statedChildren: Map<string, TraceSpan[]>;
   root: TraceSpan;
   /** Task window start, ns offset (inclusive). */
   windowStartNs: number;
@@ -34,6 +39,8 @@ export function buildSpanForest(spans: readonly TraceSpan[]): SpanForest | undef
     } else topLevel.push(span);
   }
   if (topLevel.length === 0) topLevel.push(earliestOf([...byId.values()]));
+  const statedChildren = new Map<string, TraceSpan[]>();
+  for (const [parentId, siblings] of children) statedChildren.set(parentId, [...siblings].sort(compareSiblings));
   topLevel.sort(compareSiblings);
   const root = topLevel[0];
   let windowStartNs = root.startNs;
@@ -46,6 +53,7 @@ export function buildSpanForest(spans: readonly TraceSpan[]): SpanForest | undef
     }
     children.set(root.spanId, rootChildren);
   }
+  adoptHeldOpenTools(children);
   for (const siblings of children.values()) siblings.sort(compareSiblings);
   let reachable = 0;
   const stack = [root];
@@ -59,9 +67,28 @@ export function buildSpanForest(spans: readonly TraceSpan[]): SpanForest | undef
     if (kids) for (const kid of kids) stack.push(kid);
   }
   windowStartNs = Math.min(windowStartNs, root.startNs);
-  return { byId, children, root, windowStartNs, windowEndNs, unreachable: byId.size - reachable };
+  return { byId, children, statedChildren, root, windowStartNs, windowEndNs, unreachable: byId.size - reachable };
 }
 
 function earliestOf(spans: TraceSpan[]): TraceSpan {
   return spans.reduce((best, span) => (compareSiblings(span, best) < 0 ? span : best));
+}
+
+/** Moves held-open sibling tools under the llm span they kept open (analysis only; parents unchanged). */
+function adoptHeldOpenTools(children: Map<string, TraceSpan[]>): void {
+  for (const [parentId, siblings] of [...children.entries()]) {
+    const adopted = findHeldOpenTools(siblings);
+    if (adopted.size === 0) continue;
+    children.set(
+      parentId,
+      siblings.filter((span) => !adopted.has(span.spanId)),
+    );
+    for (const span of siblings) {
+      const llmId = adopted.get(span.spanId);
+      if (llmId === undefined) continue;
+      const llmChildren = children.get(llmId);
+      if (llmChildren) llmChildren.push(span);
+      else children.set(llmId, [span]);
+    }
+  }
 }

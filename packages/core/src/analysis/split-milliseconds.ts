@@ -8,7 +8,11 @@
  * few ulps of their true value.
  */
 export function splitMilliseconds(partsNs: readonly number[], totalNs: number): number[] {
-  const totalMs = totalNs / 1e6;
+  return splitMillisecondsTo(partsNs, totalNs / 1e6);
+}
+
+/** As {@link splitMilliseconds}, summing to a given ms total (a bucket that was itself adjusted). */
+export function splitMillisecondsTo(partsNs: readonly number[], totalMs: number): number[] {
   const parts = partsNs.map((ns) => ns / 1e6);
   if (parts.length === 0) return parts;
   let largest = 0;
