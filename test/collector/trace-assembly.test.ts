@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TraceDetail, TraceList } from '@threshold/core';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
+import { ManualClock } from './manual-clock.js';
+import { otlpJsonBody, postJson, spanIdOf, traceIdOf } from './otlp-json-body.js';
+
+const QUIET_MS = 100;
+const baseMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+const tool = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' };
+const agent = { 'gen_ai.operation.name': 'invoke_agent' };
+
+const list = async (url: string) => (await (await fetch(`${url}/api/traces`)).json()) as TraceList;
+const detail = async (url: string, traceId: string) => (await (await fetch(`${url}/api/traces/${traceId}`)).json()) as TraceDetail;
+
+describe('trace assembly', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'threshold-assembly-'));
+  let collector: TestCollector | undefined;
+  afterEach(async () => {
+    await collector?.close();
+    collector = undefined;
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  /**
+   *   0                    1000
+   *   |task ................|
+   *     100 |lookup| 400
+   * then, late:
+   *             500 |lookup| 900
+   */
+  const traceId = traceIdOf(0xa1);
+  const firstSpans = [
+    { traceId, spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 1000, attributes: agent },
+    { traceId, spanId: spanIdOf(2), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 100, endMs: 400, attributes: tool },
+  ];
+  const lateSpan = { traceId, spanId: spanIdOf(3), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 500, endMs: 900, attributes: tool };
+
+  test('a trace is analysed only once the quiet period has passed since its last span', async () => {
+    const clock = new ManualClock();
+    collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });
+    expect((await postJson(collector.url, otlpJsonBody('assembly', baseMs, firstSpans))).status).toBe(200);
+    clock.advance(QUIET_MS - 1);
+    await collector.collector.assembler.sweep();
+    expect((await list(collector.url)).total).toBe(0);
+    clock.advance(1);
+    await collector.collector.assembler.sweep();
+    const summary = (await detail(collector.url, traceId)).summary;
+    expect([summary.spanCount, summary.breakdown]).toEqual([2, { llm: 0, tool: 300, state: 0, orchestration: 0, other: 700 }]);
+  });
+
+  test('a late span after a restart re-opens the trace and replaces its analysis', async () => {
+    const clock = new ManualClock();
+    collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });
+    expect((await postJson(collector.url, otlpJsonBody('assembly', baseMs, [lateSpan]))).status).toBe(200);
+    clock.advance(QUIET_MS);
+    await collector.collector.assembler.sweep();
+    const traces = await list(collector.url);
+    expect(traces.total).toBe(1);
+    const after = await detail(collector.url, traceId);
+    expect([after.summary.spanCount, after.summary.toolCalls, after.summary.breakdown]).toEqual([
+      3,
+      2,
+      { llm: 0, tool: 700, state: 0, orchestration: 0, other: 300 },
+    ]);
+    expect(after.spans.map((span) => span.startOffsetMs)).toEqual([0, 100, 500]);
+  });
+
+  test('spans stored but not yet analysed when the collector stopped are analysed after a restart', async () => {
+    const pendingTrace = traceIdOf(0xb2);
+    const first = new ManualClock();
+    collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock: first });
+    const body = otlpJsonBody('assembly', baseMs + 5_000, [
+      { traceId: pendingTrace, spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 250, attributes: agent },
+      { traceId: pendingTrace, spanId: spanIdOf(2), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 50, endMs: 150, attributes: tool },
+    ]);
+    expect((await postJson(collector.url, body)).status).toBe(200);
+    await collector.close();
+
+    const second = new ManualClock();
+    collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock: second });
+    expect((await list(collector.url)).total).toBe(1);
+    second.advance(QUIET_MS);
+    await collector.collector.assembler.sweep();
+    const traces = await list(collector.url);
+    expect(traces.traces.map((trace) => [trace.traceId, trace.spanCount, trace.durationMs])).toEqual([
+      [pendingTrace, 2, 250],
+      [traceId, 3, 1000],
+    ]);
+    expect((await detail(collector.url, pendingTrace)).summary.breakdown).toEqual({
+      llm: 0,
+      tool: 100,
+      state: 0,
+      orchestration: 0,
+      other: 150,
+    });
+  });
+
+  test('a trace whose root never arrives is analysed from its earliest span after the quiet period', async () => {
+    const clock = new ManualClock();
+    collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });
+    const orphanTrace = traceIdOf(0xc3);
+    const body = otlpJsonBody('assembly', baseMs + 9_000, [
+      { traceId: orphanTrace, spanId: spanIdOf(7), parentSpanId: spanIdOf(99), name: 'lookup', startMs: 20, endMs: 80, attributes: tool },
+    ]);
+    expect((await postJson(collector.url, body)).status).toBe(200);
+    clock.advance(QUIET_MS);
+    await collector.collector.assembler.sweep();
+    const orphan = await detail(collector.url, orphanTrace);
+    expect([orphan.summary.startTimeMs, orphan.summary.durationMs, orphan.summary.spanCount]).toEqual([baseMs + 9_020, 60, 1]);
+  });
+
+  test('a late span re-analyses a trace analysed moments ago in the same process', async () => {
+    const clock = new ManualClock();
+    collector = await startTestCollector({ quietPeriodMs: QUIET_MS, clock });
+    const sameProcess = traceIdOf(0xd4);
+    const spans = [...firstSpans, lateSpan].map((span) => ({ ...span, traceId: sameProcess }));
+    expect((await postJson(collector.url, otlpJsonBody('assembly', baseMs, spans.slice(0, 2)))).status).toBe(200);
+    clock.advance(QUIET_MS);
+    await collector.collector.assembler.sweep();
+    expect((await detail(collector.url, sameProcess)).summary.spanCount).toBe(2);
+    const summaries: string[] = [];
+    collector.collector.onAnalysed((analysis) => summaries.push(`${analysis.traceId}:${analysis.summary.spanCount}`));
+    expect((await postJson(collector.url, otlpJsonBody('assembly', baseMs, spans.slice(2)))).status).toBe(200);
+    clock.advance(QUIET_MS);
+    await collector.collector.assembler.sweep();
+    expect(summaries).toEqual([`${sameProcess}:3`]);
+    expect((await detail(collector.url, sameProcess)).summary.breakdown.tool).toBe(700);
+    expect((await list(collector.url)).total).toBe(1);
+  });
+});
