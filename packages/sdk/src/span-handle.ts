@@ -1,0 +1,67 @@
+/**
+ * A started span plus the bookkeeping every wrapper needs: the context to run user code in, a
+ * monotonic start time for TTFT, and an `end` that takes effect exactly once whichever path
+ * (value, error, early break, cancel, garbage collection, shutdown) gets there first.
+ */
+import { type Attributes, type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { performance } from 'node:perf_hooks';
+import { guard } from './guard.js';
+import { ERROR_TYPE } from './semantic-attributes.js';
+import { sdkTracer } from './sdk-config.js';
+
+/** Spans started but not ended; `shutdown` ends them so nothing is lost at exit. */
+const openHandles = new Set<SpanHandle>();
+
+export class SpanHandle {
+  /** The OpenTelemetry span. */
+  readonly span: Span;
+  /** The active context with this span, for running user code. */
+  context: Context;
+  /** `performance.now()` when the span started. */
+  readonly startedAtMs: number;
+  /** Whether `end` has run. */
+  ended = false;
+
+  constructor(span: Span, parent: Context) {
+    this.span = span;
+    this.context = trace.setSpan(parent, span);
+    this.startedAtMs = performance.now();
+    openHandles.add(this);
+  }
+
+  /** Marks the span failed with `error` (status, exception event, `error.type`). */
+  fail(error: unknown): void {
+    if (this.ended) return;
+    guard('recording an error', () => {
+      const isError = error instanceof Error;
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: isError ? error.message : String(error) });
+      this.span.setAttribute(ERROR_TYPE, isError ? error.name || error.constructor.name : typeof error);
+      if (isError) this.span.recordException(error);
+    });
+  }
+
+  /** Ends the span once; later calls do nothing. `endTimeMs` is an epoch time in ms. */
+  end(endTimeMs?: number): void {
+    if (this.ended) return;
+    this.ended = true;
+    openHandles.delete(this);
+    guard('ending a span', () => this.span.end(endTimeMs));
+  }
+}
+
+/** Starts a span under the active context; undefined if the tracer fails. */
+export function startSpan(name: string, kind: SpanKind, attributes: Attributes, parent: Context = context.active()): SpanHandle | undefined {
+  let handle: SpanHandle | undefined;
+  guard('starting a span', () => {
+    const span = sdkTracer().startSpan(name, { kind, attributes }, parent);
+    handle = new SpanHandle(span, parent);
+  });
+  return handle;
+}
+
+/** Ends every span still open (streams never consumed, calls still pending) — used at shutdown. */
+export function endOpenSpans(): void {
+  for (const handle of [...openHandles]) handle.end();
+}
+
+export { SpanKind };
