@@ -1,4 +1,6 @@
 import { DEFAULT_TASK_CLASS_CONFIG, type TaskClassConfig } from '@threshold/core';
+import { parseWebhook } from './alerts/alert-config-file.js';
+import type { AlertingOptions } from './alerts/alerting.js';
 import { DEFAULT_DASHBOARD_DIR } from './dashboard-dir.js';
 
 /** Everything the collector can be told. */
@@ -17,6 +19,8 @@ export interface CollectorOptions {
   taskClasses: TaskClassConfig;
   /** The built dashboard served at `/`. */
   dashboardDir: string;
+  /** Alert rules file, webhooks, evaluation interval. */
+  alerts: AlertingOptions;
 }
 
 /** A setting that cannot be used; the CLI prints the message on one line and exits with code 2. */
@@ -33,6 +37,7 @@ export const DEFAULT_OPTIONS: Readonly<CollectorOptions> = {
   maxQueuedSpans: 200_000,
   taskClasses: DEFAULT_TASK_CLASS_CONFIG,
   dashboardDir: DEFAULT_DASHBOARD_DIR,
+  alerts: {},
 };
 
 /** Fills the options not given with defaults. */
@@ -53,6 +58,12 @@ export interface RawSettings {
   budget?: string[];
   /** `task name=class` entries. */
   taskClass?: string[];
+  /** Path of the alert rules JSON file. */
+  alertRules?: string;
+  /** Webhook URLs alerts are sent to. */
+  alertWebhook?: string[];
+  /** Base URL of the dashboard for links in alert notifications. */
+  dashboardUrl?: string;
 }
 
 /** Reads `THRESHOLD_*` variables; lists are comma-separated. */
@@ -67,6 +78,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
     maxQueuedSpans: env.THRESHOLD_MAX_QUEUED_SPANS,
     budget: list(env.THRESHOLD_BUDGETS),
     taskClass: list(env.THRESHOLD_TASK_CLASSES),
+    alertRules: env.THRESHOLD_ALERT_RULES,
+    alertWebhook: list(env.THRESHOLD_ALERT_WEBHOOKS),
+    dashboardUrl: env.THRESHOLD_DASHBOARD_URL,
   };
 }
 
@@ -104,7 +118,17 @@ export function optionsFromSettings(flags: RawSettings, env: RawSettings): Colle
   for (const [taskName, taskClass] of pairs('--task-class', [...(env.taskClass ?? []), ...(flags.taskClass ?? [])])) {
     classByTaskName[taskName] = taskClass;
   }
+  const webhooks = (flags.alertWebhook ?? env.alertWebhook ?? []).map((url) => {
+    const webhook = parseWebhook(url);
+    if (typeof webhook === 'string') throw new ConfigError(`alert webhook "${url}": ${webhook}`);
+    return webhook;
+  });
+  const dashboardUrl = pick('dashboardUrl');
+  if (dashboardUrl !== undefined && typeof parseWebhook(dashboardUrl) === 'string') {
+    throw new ConfigError(`dashboard URL must be an http:// or https:// URL, got "${dashboardUrl}"`);
+  }
   return resolveOptions({
+    alerts: { rulesPath: pick('alertRules'), webhooks, dashboardUrl },
     port: integer('port', pick('port'), 0, 65_535),
     host,
     dataDir,

@@ -3,12 +3,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { analyseRecords, type Finding, type TraceAnalysis } from '@threshold/core';
+import { createAlerting, type Alerting } from './alerts/alerting.js';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './assembly/clock.js';
 import { TraceAssembler } from './assembly/trace-assembler.js';
 import { resolveOptions, type CollectorOptions } from './config.js';
 import { CommitQueue } from './ingest/commit-queue.js';
 import { LiveHub } from './live/live-hub.js';
+import { CollectorMetrics } from './metrics/collector-metrics.js';
+import { metricsRoutes } from './metrics/metrics-routes.js';
 import { ROUTE_MODULES, type RouteContext, type RouteModule } from './routes/index.js';
 import { DuckDbStore } from './store/duckdb/duckdb-store.js';
 import type { TraceStore } from './store/store.js';
@@ -25,8 +28,6 @@ export interface CreateCollectorOptions extends Partial<CollectorOptions> {
   /** Route modules registered after the built-in ones (before the dashboard). */
   routes?: readonly RouteModule[];
   findingsProvider?: FindingsProvider;
-  /** Opens the store instead of the DuckDB one under `dataDir` (another engine, or a wrapped store in tests). */
-  openStore?: (options: CollectorOptions) => Promise<TraceStore>;
 }
 
 export interface Collector {
@@ -40,6 +41,10 @@ export interface Collector {
   assembler: TraceAssembler;
   commitQueue: CommitQueue;
   live: LiveHub;
+  /** Alert rules, their evaluation (`alerting.evaluator.evaluate()` runs one now) and notifications. */
+  alerting: Alerting;
+  /** Counters and histograms behind `GET /metrics`. */
+  metrics: CollectorMetrics;
   /** Replaces the findings provider; applies to traces analysed from now on. */
   setFindingsProvider(provider: FindingsProvider): void;
   /** Adds a listener called after each analysis is stored; returns a function that removes it. */
@@ -62,11 +67,9 @@ const MAX_BATCH_TRACES = 2_000;
  * then listens. Port 0 picks a free port (see `url`).
  */
 export async function createCollector(overrides: CreateCollectorOptions = {}): Promise<Collector> {
-  const { clock = systemClock, routes = [], findingsProvider, openStore, ...optionOverrides } = overrides;
+  const { clock = systemClock, routes = [], findingsProvider, ...optionOverrides } = overrides;
   const options = resolveOptions(optionOverrides);
-  const store = openStore
-    ? await openStore(options)
-    : await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses });
+  const store = await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses });
   const live = new LiveHub();
   const listeners = new Set<AnalysisListener>();
   let findings: FindingsProvider = findingsProvider ?? (() => []);
@@ -92,6 +95,24 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     maxQueuedSpans: options.maxQueuedSpans,
   });
 
+  const metrics = new CollectorMetrics();
+  listeners.add((analysis) => metrics.observeAnalysis(analysis));
+  let collectorUrl = '';
+  const alerting = await createAlerting({
+    store,
+    clock,
+    options: options.alerts,
+    collectorUrl: () => collectorUrl,
+    onDeliveryFinished: (status) => metrics.recordDelivery(status),
+  }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  metrics.setSources({
+    ingestQueueDepth: () => commitQueue.depth,
+    alertStates: () => alerting.rules.list().map((rule) => ({ rule, state: alerting.evaluator.stateOf(rule) })),
+  });
+
   const pendingIds = await store.pendingTraceIds();
   for (let i = 0; i < pendingIds.length; i += 1_000) {
     assembler.resume(await store.loadTraceSpans(pendingIds.slice(i, i + 1_000)));
@@ -111,8 +132,9 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     startedAtMs: Date.now(),
     version: VERSION,
     analyseStoredTrace,
+    metrics,
   };
-  const app = createApp(context, [...ROUTE_MODULES, ...routes]);
+  const app = createApp(context, [...ROUTE_MODULES, alerting.routes, metricsRoutes(metrics), ...routes]);
   const server = app.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -125,6 +147,8 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
   server.keepAliveTimeout = 65_000;
   const port = (server.address() as AddressInfo).port;
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  collectorUrl = `http://${urlHost}:${port}`;
+  alerting.start();
 
   let closing: Promise<void> | undefined;
   return {
@@ -137,6 +161,8 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     assembler,
     commitQueue,
     live,
+    alerting,
+    metrics,
     setFindingsProvider: (provider) => {
       findings = provider;
     },
@@ -152,6 +178,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
         server.closeIdleConnections();
         await commitQueue.drain();
         await assembler.stop();
+        await alerting.close();
         server.closeAllConnections();
         await stopped;
         await store.close();

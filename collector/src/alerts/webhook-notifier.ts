@@ -19,8 +19,8 @@ export interface WebhookDestination {
 
 export interface WebhookNotifierOptions {
   webhooks: readonly WebhookDestination[];
-  /** Base URL of the dashboard, for links in notifications. */
-  dashboardUrl: string;
+  /** Base URL of the dashboard, for links in notifications (a function when known only later). */
+  dashboardUrl: string | (() => string);
   onDelivery: (delivery: AlertDelivery) => Promise<void> | void;
   /** Per attempt, ms. */
   timeoutMs?: number;
@@ -51,7 +51,8 @@ export class WebhookNotifier {
 
   /** Starts one delivery per webhook; the promise settles when all have delivered or failed. */
   notify(event: AlertEvent, rule: AlertRule): Promise<AlertDelivery[]> {
-    const body = JSON.stringify(buildWebhookPayload(event, rule, this.options.dashboardUrl));
+    const { dashboardUrl } = this.options;
+    const body = JSON.stringify(buildWebhookPayload(event, rule, typeof dashboardUrl === 'string' ? dashboardUrl : dashboardUrl()));
     const deliveries = this.options.webhooks.map((webhook, index) => {
       const delivery = this.deliver(event, webhook, index, body);
       this.inFlight.add(delivery);

@@ -18,6 +18,9 @@ export function registerStartCommand(program: Command): void {
     .option('--max-queued-spans <n>', 'spans waiting for a commit before ingest answers 503 (default 200000)')
     .option('--budget <class=ms>', 'P99 budget of a task class, repeatable (env THRESHOLD_BUDGETS=a=1,b=2)', collect)
     .option('--task-class <name=class>', 'task name to task class, repeatable (env THRESHOLD_TASK_CLASSES)', collect)
+    .option('--alert-rules <path.json>', 'alert rules (and webhooks) as JSON; default rules apply without it (env THRESHOLD_ALERT_RULES)')
+    .option('--alert-webhook <url>', 'send firing and resolved alerts to this webhook (Slack-compatible), repeatable (env THRESHOLD_ALERT_WEBHOOKS)', collect)
+    .option('--dashboard-url <url>', 'dashboard URL for links in alert notifications (default: this collector) (env THRESHOLD_DASHBOARD_URL)')
     .action(async (flags: Record<string, string | string[] | undefined>) => {
       const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
       const raw: RawSettings = {
@@ -29,6 +32,9 @@ export function registerStartCommand(program: Command): void {
         maxQueuedSpans: text(flags.maxQueuedSpans),
         budget: flags.budget as string[] | undefined,
         taskClass: flags.taskClass as string[] | undefined,
+        alertRules: text(flags.alertRules),
+        alertWebhook: flags.alertWebhook as string[] | undefined,
+        dashboardUrl: text(flags.dashboardUrl),
       };
       let options;
       try {

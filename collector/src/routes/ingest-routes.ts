@@ -66,6 +66,7 @@ async function exportTraces(context: RouteContext, request: Request, response: R
     answerStatus(response, 400, format, RPC_INVALID_ARGUMENT, error instanceof Error ? error.message : 'malformed request body');
     return;
   }
+  context.metrics?.recordExport(decoded.spans.length, decoded.rejectedSpans);
   try {
     await context.commitQueue.enqueue(decoded.spans);
   } catch (error) {

@@ -15,13 +15,14 @@ import type {
   TraceList,
   UxBand,
 } from '@threshold/core';
+import type { AlertStore } from '../alerts/alert-store.js';
 
 /**
  * Everything the collector keeps, behind one interface: ingest, assembly and routes speak only
  * this, so another engine (ClickHouse for scale-out) can replace DuckDB without touching them.
  * Arguments and answers are domain objects and API shapes; each implementation owns its rows.
  */
-export interface TraceStore {
+export interface TraceStore extends AlertStore {
   /** Engine name shown by `/api/health` (`duckdb`). */
   readonly kind: string;
   /** Appends spans in one transaction; resolved means durable. */

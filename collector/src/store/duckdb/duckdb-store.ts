@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import type { SpanRecord, TaskClassConfig } from '@threshold/core';
+import type { AlertDelivery, AlertEvent, AlertRule, SpanRecord, TaskClassConfig } from '@threshold/core';
+import type { AlertEventsQuery, AlertSampleWindow } from '../../alerts/alert-store.js';
 import { spanRecordsFromJson } from '../span-record-json.js';
 import type {
   AnalysedTrace,
@@ -15,6 +16,7 @@ import type {
   TraceStore,
   WindowQuery,
 } from '../store.js';
+import * as alertQueries from './alert-queries.js';
 import { appendColumns, type ColumnSpec } from './append-columns.js';
 import * as dashboardQueries from './dashboard-queries.js';
 import { FINDING_COLUMNS, toFindingRows } from './finding-row.js';
@@ -61,7 +63,7 @@ export class DuckDbStore implements TraceStore {
     }
     const instance = await DuckDBInstance.create(path);
     const writer = await instance.connect();
-    for (const statement of SCHEMA_STATEMENTS) await writer.run(statement);
+    for (const statement of [...SCHEMA_STATEMENTS, ...alertQueries.ALERT_SCHEMA_STATEMENTS]) await writer.run(statement);
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
     return new DuckDbStore(instance, writer, readers, options.taskClasses);
@@ -157,6 +159,48 @@ export class DuckDbStore implements TraceStore {
     return dashboardQueries.findings(this.readRows, query);
   }
 
+  alertTaskSamples(window: AlertSampleWindow) {
+    return alertQueries.alertTaskSamples(this.readRows, window);
+  }
+  alertTtftSamples(window: AlertSampleWindow) {
+    return alertQueries.alertTtftSamples(this.readRows, window);
+  }
+  listAlertRules() {
+    return alertQueries.listAlertRules(this.readRows);
+  }
+  saveAlertRule(rule: AlertRule) {
+    return this.transaction(() => alertQueries.saveAlertRule(this.runWrite, rule, Date.now()));
+  }
+  async deleteAlertRule(ruleId: string) {
+    let existed = false;
+    await this.transaction(async () => {
+      existed = await alertQueries.deleteAlertRule(this.readRows, this.runWrite, ruleId, Date.now());
+    });
+    return existed;
+  }
+  async seedAlertRules(rules: readonly AlertRule[]) {
+    let seeded: AlertRule[] = [];
+    await this.transaction(async () => {
+      seeded = await alertQueries.seedAlertRules(this.readRows, this.runWrite, rules, Date.now());
+    });
+    return seeded;
+  }
+  appendAlertEvent(event: AlertEvent) {
+    return this.transaction(() => alertQueries.appendAlertEvent(this.runWrite, event));
+  }
+  listAlertEvents(query: AlertEventsQuery) {
+    return alertQueries.listAlertEvents(this.readRows, query);
+  }
+  latestAlertEvents() {
+    return alertQueries.latestAlertEvents(this.readRows);
+  }
+  saveAlertDelivery(delivery: AlertDelivery) {
+    return this.transaction(() => alertQueries.saveAlertDelivery(this.runWrite, delivery));
+  }
+  alertDeliveries(eventIds: readonly string[]) {
+    return alertQueries.alertDeliveries(this.readRows, eventIds);
+  }
+
   async close(): Promise<void> {
     await this.writeChain.catch(() => undefined);
     for (const connection of [this.writer, ...this.readers]) connection.closeSync();
@@ -164,6 +208,7 @@ export class DuckDbStore implements TraceStore {
   }
 
   private readonly readRows: ReadRows = (sql, params) => this.read(sql, params);
+  private readonly runWrite: alertQueries.RunSql = (sql, params) => this.writer.run(sql, params);
 
   private async read(sql: string, params: DuckDBValue[] = []): Promise<unknown[][]> {
     const connection = this.readers[this.nextReader];

@@ -161,14 +161,19 @@ export interface AlertDelivery {
   error: string | null;
 }
 
-/** `GET /api/alerts`. */
+/** Where a rule is defined: the alert rules file (read-only through the API) or the API. */
+export type AlertRuleSource = 'file' | 'api';
+
+/** `GET /api/alerts`: every rule with its current state. */
 export interface AlertsResponse {
-  alerts: Array<{ rule: AlertRule; state: AlertRuleState }>;
+  alerts: Array<{ rule: AlertRule; state: AlertRuleState; source: AlertRuleSource }>;
+  /** Webhooks notifications go to (0: alerts are only shown, not sent). */
+  webhookCount: number;
 }
 
-/** `GET /api/alerts/rules`. */
+/** `GET /api/alerts/rules`; `POST`/`PUT` answer with one `AlertRule`. */
 export interface AlertRulesResponse {
-  rules: AlertRule[];
+  rules: Array<AlertRule & { source: AlertRuleSource }>;
 }
 
 /** `GET /api/alerts/events?ruleId=&limit=&from=&to=`: newest first, each with its deliveries. */

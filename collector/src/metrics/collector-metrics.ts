@@ -1,0 +1,145 @@
+import type { AlertRule, AlertRuleState, AlertStateName, TraceAnalysis } from '@threshold/core';
+import { LabeledHistogram } from './labeled-histogram.js';
+import { formatPrometheusText, type MetricFamily } from './prometheus-text.js';
+
+/**
+ * What `GET /metrics` exposes, so teams can alert with Alertmanager and chart with Grafana:
+ * task durations by task class and UX band, TTFT by model, spans received and rejected, the
+ * ingest queue's depth and every alert rule's state.
+ *
+ * Bucket bounds include every UX band edge (0.1, 0.5, 2, 5, 10 s) and the default budgets (2 s,
+ * 5 s), so band counts and over-budget counts read exactly off the buckets.
+ *
+ * A trace counts once, at its first analysis: a late span re-analyses it, but a histogram cannot
+ * take an observation back. The ids of the last 100,000 counted traces are remembered for that.
+ */
+export const TASK_DURATION_BOUNDS_S = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 30, 60, 120];
+export const TTFT_BOUNDS_S = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
+const COUNTED_TRACE_MEMORY = 100_000;
+const ALERT_STATES: readonly AlertStateName[] = ['ok', 'pending', 'firing', 'resolved'];
+
+export interface CollectorMetricsSources {
+  /** Spans waiting in the ingest queue now. */
+  ingestQueueDepth: () => number;
+  /** Every rule with its current state. */
+  alertStates?: () => Array<{ rule: AlertRule; state: AlertRuleState }>;
+}
+
+export class CollectorMetrics {
+  private readonly taskDuration = new LabeledHistogram(
+    'threshold_task_duration_seconds',
+    'Wall time of agent tasks, by task class and UX band.',
+    TASK_DURATION_BOUNDS_S,
+  );
+  private readonly ttft = new LabeledHistogram('threshold_llm_ttft_seconds', 'Time to first token of llm calls, by model.', TTFT_BOUNDS_S);
+  private readonly overBudget = new Map<string, number>();
+  private spansReceived = 0;
+  private spansRejected = 0;
+  private readonly deliveries = new Map<string, number>();
+  private readonly counted = new Set<string>();
+  private sources: CollectorMetricsSources = { ingestQueueDepth: () => 0 };
+
+  /** Connects the gauges read at scrape time. */
+  setSources(sources: CollectorMetricsSources): void {
+    this.sources = sources;
+  }
+
+  /** Counts spans of an export request: accepted ones and those rejected as invalid. */
+  recordExport(acceptedSpans: number, rejectedSpans: number): void {
+    this.spansReceived += acceptedSpans + rejectedSpans;
+    this.spansRejected += rejectedSpans;
+  }
+
+  recordDelivery(status: 'delivered' | 'failed'): void {
+    this.deliveries.set(status, (this.deliveries.get(status) ?? 0) + 1);
+  }
+
+  /** Counts a trace's task and llm calls, once per trace. */
+  observeAnalysis(analysis: TraceAnalysis): void {
+    const { summary } = analysis;
+    if (this.counted.has(summary.traceId)) return;
+    this.counted.add(summary.traceId);
+    if (this.counted.size > COUNTED_TRACE_MEMORY) this.counted.delete(this.counted.values().next().value as string);
+
+    this.taskDuration.observe({ task_class: summary.taskClass, band: summary.band }, summary.durationMs / 1_000);
+    if (summary.overBudget) this.overBudget.set(summary.taskClass, (this.overBudget.get(summary.taskClass) ?? 0) + 1);
+    for (const span of analysis.traceSpans) {
+      const llm = span.llm;
+      if (span.category !== 'llm' || !llm || llm.aggregate || llm.ttftMs === undefined) continue;
+      this.ttft.observe({ model: llm.model ?? 'unknown' }, llm.ttftMs / 1_000);
+    }
+  }
+
+  render(): string {
+    return formatPrometheusText(this.families());
+  }
+
+  families(): MetricFamily[] {
+    const families: MetricFamily[] = [
+      this.taskDuration.family(),
+      {
+        name: 'threshold_tasks_over_budget_total',
+        help: 'Tasks whose duration exceeded their P99 budget, by task class.',
+        type: 'counter',
+        samples: [...this.overBudget.entries()].sort().map(([taskClass, value]) => ({
+          name: 'threshold_tasks_over_budget_total',
+          labels: { task_class: taskClass },
+          value,
+        })),
+      },
+      this.ttft.family(),
+      counter('threshold_spans_received_total', 'Spans received over OTLP/HTTP, valid or not.', this.spansReceived),
+      counter('threshold_spans_rejected_total', 'Spans rejected as invalid (reported as partial success).', this.spansRejected),
+      {
+        name: 'threshold_ingest_queue_depth',
+        help: 'Spans accepted and waiting to be stored.',
+        type: 'gauge',
+        samples: [{ name: 'threshold_ingest_queue_depth', labels: {}, value: this.sources.ingestQueueDepth() }],
+      },
+    ];
+    const alerts = this.sources.alertStates?.() ?? [];
+    families.push(
+      {
+        name: 'threshold_alert_state',
+        help: 'Alert rule state: 1 for the state the rule is in, 0 for the others.',
+        type: 'gauge',
+        samples: alerts.flatMap(({ rule, state }) =>
+          ALERT_STATES.map((name) => ({
+            name: 'threshold_alert_state',
+            labels: { rule_id: rule.id, severity: rule.severity, state: name },
+            value: state.state === name ? 1 : 0,
+          })),
+        ),
+      },
+      {
+        name: 'threshold_alert_value',
+        help: 'Last evaluated value of each alert rule (ms, fraction or burn rate, as the rule states its threshold).',
+        type: 'gauge',
+        samples: alerts
+          .filter(({ state }) => state.value !== null)
+          .map(({ rule, state }) => ({ name: 'threshold_alert_value', labels: { rule_id: rule.id }, value: state.value! })),
+      },
+      {
+        name: 'threshold_alert_threshold',
+        help: 'Threshold of each alert rule, in the unit of threshold_alert_value.',
+        type: 'gauge',
+        samples: alerts.map(({ rule }) => ({ name: 'threshold_alert_threshold', labels: { rule_id: rule.id }, value: rule.threshold })),
+      },
+      {
+        name: 'threshold_alert_notifications_total',
+        help: 'Alert webhook deliveries finished, by outcome.',
+        type: 'counter',
+        samples: (['delivered', 'failed'] as const).map((status) => ({
+          name: 'threshold_alert_notifications_total',
+          labels: { status },
+          value: this.deliveries.get(status) ?? 0,
+        })),
+      },
+    );
+    return families;
+  }
+}
+
+function counter(name: string, help: string, value: number): MetricFamily {
+  return { name, help, type: 'counter', samples: [{ name, labels: {}, value }] };
+}

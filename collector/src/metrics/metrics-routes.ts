@@ -1,0 +1,16 @@
+import type { RouteModule } from '../routes/route-module.js';
+import type { CollectorMetrics } from './collector-metrics.js';
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
+
+/** `GET /metrics`: Prometheus text exposition. */
+export function metricsRoutes(metrics: CollectorMetrics): RouteModule {
+  return {
+    name: 'metrics',
+    register(app) {
+      app.get('/metrics', (_request, response) => {
+        response.setHeader('Content-Type', PROMETHEUS_CONTENT_TYPE);
+        response.send(metrics.render());
+      });
+    },
+  };
+}
