@@ -28,6 +28,8 @@ export interface CreateCollectorOptions extends Partial<CollectorOptions> {
   /** Route modules registered after the built-in ones (before the dashboard). */
   routes?: readonly RouteModule[];
   findingsProvider?: FindingsProvider;
+  /** Opens the store instead of the DuckDB one under `dataDir` (another engine, or a wrapped store in tests). */
+  openStore?: (options: CollectorOptions) => Promise<TraceStore>;
 }
 
 export interface Collector {
@@ -67,9 +69,11 @@ const MAX_BATCH_TRACES = 2_000;
  * then listens. Port 0 picks a free port (see `url`).
  */
 export async function createCollector(overrides: CreateCollectorOptions = {}): Promise<Collector> {
-  const { clock = systemClock, routes = [], findingsProvider, ...optionOverrides } = overrides;
+  const { clock = systemClock, routes = [], findingsProvider, openStore, ...optionOverrides } = overrides;
   const options = resolveOptions(optionOverrides);
-  const store = await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses });
+  const store = openStore
+    ? await openStore(options)
+    : await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses });
   const live = new LiveHub();
   const listeners = new Set<AnalysisListener>();
   let findings: FindingsProvider = findingsProvider ?? (() => []);
