@@ -1,6 +1,6 @@
 import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@threshold/core';
 import type { DecodeResult } from './decode-result.js';
-import { bytesToHex, isValidIdBytes } from './hex-id.js';
+import { bytesToHex, isValidIdBytes, RecentIdHex } from './hex-id.js';
 import { readKeyValueInto } from './protobuf-any-value.js';
 import { SpanRejections, timingRejection } from './span-rejections.js';
 import { serviceNameOf, UNKNOWN_SERVICE } from './service-name.js';
@@ -235,7 +235,7 @@ function readSpan(
   if (timing !== undefined) return rejections.add(timing);
 
   const span: SpanRecord = {
-    traceId: bytesToHex(bytes, traceIdStart, 16),
+    traceId: recentTraceId.get(bytes, traceIdStart, 16),
     spanId: bytesToHex(bytes, spanIdStart, 8),
     name,
     kind,
@@ -246,11 +246,14 @@ function readSpan(
     attributes,
     events,
   };
-  if (hasParent) span.parentSpanId = bytesToHex(bytes, parentIdStart, 8);
+  if (hasParent) span.parentSpanId = recentParentId.get(bytes, parentIdStart, 8);
   if (statusMessage !== '') span.statusMessage = statusMessage;
   if (scope !== '') span.scope = scope;
   spans.push(span);
 }
+
+const recentTraceId = new RecentIdHex();
+const recentParentId = new RecentIdHex();
 
 function readEvent(reader: WireReader, end: number): SpanEventRecord {
   let timeUnixNano = 0n;

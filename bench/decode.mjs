@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+/**
+ * Decode-only throughput of the collector's OTLP wire layer: how many spans per second
+ * `decodeTraceRequestProtobuf` / `decodeTraceRequestJson` turn into SpanRecords, on a request an
+ * agent fleet really sends (100 traces × 20 spans of GenAI semconv attributes, serialized by the
+ * official OpenTelemetry serializers). Ingest through HTTP must reach at least half of this rate,
+ * so the ingest benchmark reuses `decodeOnlySpansPerSecond` on its own bytes.
+ *
+ *   node bench/decode.mjs            (after `npx tsc -b`; `npm run bench -- decode` builds first)
+ */
+import { SpanKind, SpanStatusCode, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { pathToFileURL } from 'node:url';
+import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
+
+/** Timed runs per figure; the median is reported so one noisy neighbour does not skew it. */
+const RUNS = 7;
+/** Each run decodes repeatedly for at least this long. */
+const MIN_RUN_MS = 300;
+
+const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash'];
+const TOOLS = ['search_docs', 'lookup_order', 'run_sql', 'send_email', 'fetch_url'];
+
+/**
+ * Records `traces` agent turns of `spansPerTrace` spans with a real tracer: an invoke_agent root,
+ * then alternating chat (LLM, with a first-token event) and execute_tool spans, about ten
+ * attributes each. Returns the SDK's ReadableSpans, ready for any OTLP serializer.
+ */
+export function recordAgentSpans({ traces = 100, spansPerTrace = 20 } = {}) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({
+      'service.name': 'support-agent',
+      'service.version': '2.4.1',
+      'deployment.environment.name': 'production',
+      'telemetry.sdk.language': 'nodejs',
+    }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('@threshold/sdk', '0.1.0');
+  const epochMs = 1_750_000_000_000;
+  for (let traceIndex = 0; traceIndex < traces; traceIndex++) {
+    const startMs = epochMs + traceIndex * 10_000;
+    const root = tracer.startSpan(
+      'invoke_agent support-bot',
+      {
+        kind: SpanKind.SERVER,
+        startTime: startMs,
+        attributes: {
+          'gen_ai.operation.name': 'invoke_agent',
+          'gen_ai.agent.name': 'support-bot',
+          'gen_ai.conversation.id': `conv-${traceIndex % 17}`,
+          'threshold.task_class': 'chat',
+          'threshold.turn': traceIndex % 5,
+          'http.request.method': 'POST',
+          'http.route': '/v1/chat',
+          'user.id': `user-${traceIndex % 31}`,
+        },
+      },
+      ROOT_CONTEXT,
+    );
+    const inRoot = trace.setSpan(ROOT_CONTEXT, root);
+    let atMs = startMs + 5;
+    for (let child = 1; child < spansPerTrace; child++) {
+      const isChat = child % 2 === 1;
+      const model = MODELS[(traceIndex + child) % MODELS.length];
+      const tool = TOOLS[(traceIndex + child) % TOOLS.length];
+      const durationMs = isChat ? 400 + ((traceIndex * 7 + child * 13) % 900) : 40 + ((traceIndex + child * 3) % 200);
+      const span = tracer.startSpan(
+        isChat ? `chat ${model}` : `execute_tool ${tool}`,
+        {
+          kind: isChat ? SpanKind.CLIENT : SpanKind.INTERNAL,
+          startTime: atMs,
+          attributes: isChat
+            ? {
+                'gen_ai.operation.name': 'chat',
+                'gen_ai.system': 'openai',
+                'gen_ai.request.model': model,
+                'gen_ai.response.model': `${model}-2024-08-06`,
+                'gen_ai.request.temperature': 0.2,
+                'gen_ai.request.max_tokens': 1024,
+                'gen_ai.usage.input_tokens': 800 + child * 37,
+                'gen_ai.usage.output_tokens': 60 + child * 11,
+                'gen_ai.response.finish_reasons': ['tool_calls'],
+                'gen_ai.response.id': `chatcmpl-${traceIndex}-${child}`,
+                'server.address': 'api.openai.com',
+              }
+            : {
+                'gen_ai.operation.name': 'execute_tool',
+                'gen_ai.tool.name': tool,
+                'gen_ai.tool.call.id': `call_${traceIndex}_${child}`,
+                'gen_ai.tool.type': 'function',
+                'threshold.tool.attempt': 1,
+                'threshold.tool.cached': child % 4 === 0,
+                'db.system.name': 'postgresql',
+                'db.operation.name': 'SELECT',
+                'server.address': 'db.internal',
+                'threshold.result.bytes': 512 + child,
+              },
+        },
+        inRoot,
+      );
+      if (isChat) span.addEvent('gen_ai.first_token', { 'gen_ai.response.ttft_ms': 180 + child }, atMs + 180);
+      if (child === spansPerTrace - 1 && traceIndex % 10 === 0) span.setStatus({ code: SpanStatusCode.ERROR, message: 'rate limited' });
+      span.end(atMs + durationMs);
+      atMs += durationMs + 2;
+    }
+    root.end(atMs + 5);
+  }
+  return exporter.getFinishedSpans();
+}
+
+/** The recorded spans as one ExportTraceServiceRequest in each encoding. */
+export function agentRequestBodies(options) {
+  const spans = recordAgentSpans(options);
+  return {
+    spanCount: spans.length,
+    protobuf: ProtobufTraceSerializer.serializeRequest(spans),
+    json: JsonTraceSerializer.serializeRequest(spans),
+  };
+}
+
+/**
+ * Median spans per second decoding `bytes` alone (no HTTP, no storage). The encoding is told by
+ * the first byte: a JSON request opens with `{` (0x7b), which no ExportTraceServiceRequest can
+ * (its only field is tag 0x0a), so `format` may be left out.
+ */
+export function decodeOnlySpansPerSecond(bytes, format = bytes[0] === 0x7b || bytes[0] === 0x20 ? 'json' : 'protobuf') {
+  const decode = format === 'json' ? decodeTraceRequestJson : decodeTraceRequestProtobuf;
+  const spansPerRequest = decode(bytes).spans.length;
+  if (spansPerRequest === 0) throw new Error('the benchmark request decodes to no spans');
+  for (let warmUp = 0; warmUp < 20; warmUp++) decode(bytes);
+  const rates = [];
+  for (let run = 0; run < RUNS; run++) {
+    globalThis.gc?.();
+    let decodedSpans = 0;
+    const startedAt = process.hrtime.bigint();
+    let elapsedNs = 0n;
+    do {
+      decodedSpans += decode(bytes).spans.length;
+      elapsedNs = process.hrtime.bigint() - startedAt;
+    } while (elapsedNs < BigInt(MIN_RUN_MS) * 1_000_000n);
+    rates.push((decodedSpans * 1e9) / Number(elapsedNs));
+  }
+  rates.sort((a, b) => a - b);
+  return rates[Math.floor(rates.length / 2)];
+}
+
+function formatRate(spansPerSecond) {
+  return `${Math.round(spansPerSecond).toLocaleString('en-US')} spans/s`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const bodies = agentRequestBodies({ traces: 100, spansPerTrace: 20 });
+  console.log(`request: ${bodies.spanCount} spans (100 traces × 20, ~10 GenAI attributes each)`);
+  for (const format of ['protobuf', 'json']) {
+    const bytes = bodies[format];
+    const rate = decodeOnlySpansPerSecond(bytes, format);
+    const mbPerSecond = (rate / bodies.spanCount) * bytes.length / 1e6;
+    console.log(
+      `decode ${format.padEnd(8)} ${formatRate(rate).padStart(18)}  (${(bytes.length / 1024).toFixed(0)} KiB/request, ` +
+        `${mbPerSecond.toFixed(0)} MB/s, median of ${RUNS})`,
+    );
+  }
+}
