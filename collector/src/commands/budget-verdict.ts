@@ -4,7 +4,7 @@
  * there with no traces is reported, not silently passed); without any, each class is checked
  * against the budget the collector (or the default configuration) holds for it.
  */
-import { formatCount, formatMs, renderTable } from './terminal-table.js';
+import { formatCount, formatWholeMs, renderTable } from './terminal-table.js';
 
 export interface ClassLatency {
   taskClass: string;
@@ -51,8 +51,8 @@ export function percentileLabel(percentile: number): string {
 }
 
 const STATUS_TEXT: Record<BudgetStatus, (verdict: BudgetVerdict) => string> = {
-  within: (verdict) => `ok (${formatMs(verdict.budgetMs! - verdict.latencyMs!)} to spare)`,
-  over: (verdict) => `OVER by ${formatMs(verdict.latencyMs! - verdict.budgetMs!)}`,
+  within: (verdict) => `ok (${formatWholeMs(verdict.budgetMs! - verdict.latencyMs!)} to spare)`,
+  over: (verdict) => `OVER by ${formatWholeMs(verdict.latencyMs! - verdict.budgetMs!)}`,
   'no-data': () => 'no traces',
   'no-budget': () => 'not checked (no budget)',
 };
@@ -71,8 +71,8 @@ export function renderBudgetVerdicts(verdicts: readonly BudgetVerdict[], percent
     verdicts.map((verdict) => [
       verdict.taskClass,
       formatCount(verdict.count),
-      verdict.latencyMs === undefined ? '–' : formatMs(verdict.latencyMs),
-      verdict.budgetMs === undefined ? '–' : formatMs(verdict.budgetMs),
+      verdict.latencyMs === undefined ? '–' : formatWholeMs(verdict.latencyMs),
+      verdict.budgetMs === undefined ? '–' : formatWholeMs(verdict.budgetMs),
       STATUS_TEXT[verdict.status](verdict),
     ]),
   );

@@ -35,8 +35,9 @@ export class CollectorClient {
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.message : String(error));
-      throw new CollectorRequestError(`cannot reach the collector at ${this.baseUrl} (${cause})`);
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+      throw new CollectorRequestError(`cannot reach the collector at ${this.baseUrl} (${reason})`);
     }
     if (!response.ok) {
       const body = await response.text().catch(() => '');

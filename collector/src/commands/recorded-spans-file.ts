@@ -33,6 +33,7 @@ export async function readRecordedSpans(path: string): Promise<SpanRecord[]> {
   try {
     if (!looksLikeJson(bytes)) return decodeTraceRequestProtobuf(bytes).spans;
     const text = Buffer.from(bytes).toString('utf8');
+    if (!/"resource_?[sS]pans"/.test(text)) throw new Error('no resourceSpans');
     try {
       return decodeTraceRequestJson(text).spans;
     } catch (wholeFileError) {

@@ -32,6 +32,11 @@ export function formatMs(ms: number): string {
   return `${(ms / 1_000).toFixed(1)} s`;
 }
 
+/** Whole milliseconds with thousands separators, `2,319 ms`: exact enough to gate on, easy to read. */
+export function formatWholeMs(ms: number): string {
+  return `${formatCount(ms)} ms`;
+}
+
 /** An integer with thousands separators: `12,345`. */
 export function formatCount(count: number): string {
   return Math.round(count).toLocaleString('en-US');
