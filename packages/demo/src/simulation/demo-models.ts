@@ -1,0 +1,76 @@
+/**
+ * The models the demo's agents call, and how fast they answer. Figures from DESIGN.md's
+ * background: a frontier model starts after ~200 ms and writes ~20 ms per token; a 7B-class
+ * model classifies in ~50 ms; a reasoning model thinks for seconds. Time to first token also
+ * grows with the prompt (prefill), which is what makes long sessions slow and what the
+ * compress-context recommendation measures.
+ */
+import { estimateTokens, type ModelRequestView, type ReplyDirective } from '../model-server/index.js';
+import { createSeededRandom, deriveSeed } from './seeded-random.js';
+
+export interface DemoModelProfile {
+  /** Median time to first token for a short prompt, ms. */
+  ttftMs: number;
+  /** Extra time to first token per 1,000 prompt tokens, ms. */
+  prefillMsPer1kTokens: number;
+  /** Median gap between output tokens, ms. */
+  perTokenMs: number;
+}
+
+/** Model names the agents use; the OpenAI-compatible ones and the Anthropic-compatible ones. */
+export const DEMO_MODELS = {
+  /** Frontier chat model: answers, synthesis (and, wastefully, intent). */
+  large: 'gpt-4o',
+  /** Mid-size model: summaries, formatting. */
+  mini: 'gpt-4o-mini',
+  /** 7B-class model served in-house: intent, safety. */
+  small: 'llama-3.1-8b-instruct',
+  /** Reasoning model: research plans. */
+  reasoning: 'o3',
+  /** Anthropic models: support answers and code. */
+  sonnet: 'claude-sonnet-4-5',
+  haiku: 'claude-haiku-4-5',
+} as const;
+
+export const DEMO_MODEL_PROFILES: Record<string, DemoModelProfile> = {
+  [DEMO_MODELS.large]: { ttftMs: 220, prefillMsPer1kTokens: 45, perTokenMs: 20 },
+  [DEMO_MODELS.mini]: { ttftMs: 140, prefillMsPer1kTokens: 20, perTokenMs: 9 },
+  [DEMO_MODELS.small]: { ttftMs: 40, prefillMsPer1kTokens: 10, perTokenMs: 5 },
+  [DEMO_MODELS.reasoning]: { ttftMs: 2_600, prefillMsPer1kTokens: 120, perTokenMs: 22 },
+  [DEMO_MODELS.sonnet]: { ttftMs: 260, prefillMsPer1kTokens: 40, perTokenMs: 18 },
+  [DEMO_MODELS.haiku]: { ttftMs: 110, prefillMsPer1kTokens: 15, perTokenMs: 7 },
+};
+
+const FALLBACK_PROFILE: DemoModelProfile = { ttftMs: 200, prefillMsPer1kTokens: 40, perTokenMs: 20 };
+
+/** FNV-1a of a text, so a request's jitter depends on what it asks, not on when it arrives. */
+function textHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * The model server's `reply` hook for the demo: time to first token from the profile plus
+ * prefill for the prompt's size, log-normal jitter (about 1 in 40 answers a slow outlier, as
+ * hosted models have), and an answer of 75–100 % of the request's `max_tokens`. Every delay is
+ * multiplied by `timeScale`.
+ */
+export function demoReply(seed: number, timeScale: number): (request: ModelRequestView) => ReplyDirective {
+  return (request) => {
+    const profile = DEMO_MODEL_PROFILES[request.model] ?? FALLBACK_PROFILE;
+    const random = createSeededRandom(deriveSeed(seed, 'model', request.model, textHash(request.promptText)));
+    const inputTokens = estimateTokens(request.promptText);
+    const outlier = random.chance(0.025) ? random.between(2, 4) : 1;
+    const ttftMs = (profile.ttftMs * outlier + (profile.prefillMsPer1kTokens * inputTokens) / 1_000) * random.latencyMs(1, 0.2);
+    const perTokenMs = random.latencyMs(profile.perTokenMs, 0.15);
+    const directive: ReplyDirective = { ttftMs: ttftMs * timeScale, perTokenMs: perTokenMs * timeScale };
+    if (request.maxOutputTokens !== undefined) {
+      directive.outputTokens = Math.max(1, Math.round(request.maxOutputTokens * random.between(0.75, 1)));
+    }
+    return directive;
+  };
+}

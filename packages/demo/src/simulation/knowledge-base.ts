@@ -1,0 +1,38 @@
+/**
+ * The support agent's help-centre index and customer directory: a vector search (60–200 ms) and
+ * a CRM lookup (~250 ms), the kind of calls that sit between an agent's llm calls.
+ */
+import type { SimulatedLatency } from './simulated-latency.js';
+
+export interface KnowledgeArticle {
+  id: string;
+  title: string;
+  body: string;
+}
+
+export interface CustomerRecord {
+  customerId: string;
+  plan: 'free' | 'pro' | 'enterprise';
+  openOrders: number;
+}
+
+const TOPICS = ['refunds', 'shipping times', 'changing a plan', 'invoices', 'password reset', 'order tracking'];
+
+export class KnowledgeBase {
+  constructor(private readonly latency: SimulatedLatency) {}
+
+  async search(query: string, sessionId: string, turn: number): Promise<KnowledgeArticle[]> {
+    await this.latency.wait(110, 0.35, 'kb-search', query, sessionId, turn);
+    return TOPICS.slice(0, 3).map((topic, index) => ({
+      id: `kb-${index + 1}`,
+      title: `About ${topic}`,
+      body: `Help-centre article on ${topic}, matched for "${query}". `.repeat(6),
+    }));
+  }
+
+  async lookupCustomer(customerId: string, sessionId: string, turn: number): Promise<CustomerRecord> {
+    await this.latency.wait(240, 0.3, 'lookup-customer', customerId, sessionId, turn);
+    const plans: CustomerRecord['plan'][] = ['free', 'pro', 'enterprise'];
+    return { customerId, plan: plans[customerId.length % 3], openOrders: customerId.length % 4 };
+  }
+}
