@@ -11,7 +11,7 @@ export function BandDistribution({ counts, label, testId }: { counts: BandCounts
     <div className="band-distribution" data-distribution={testId}>
       <div className="band-distribution-head">
         <span className="band-distribution-label">{label}</span>
-        <span className="muted">{total.toLocaleString()} tasks</span>
+        <span className="muted">{total.toLocaleString('en-US')} {total === 1 ? 'task' : 'tasks'}</span>
       </div>
       <div className="band-bar" role="img" aria-label={`${label}: ${UX_BANDS.map((b) => `${b.band} ${counts[b.band] ?? 0}`).join(', ')}`}>
         {total > 0

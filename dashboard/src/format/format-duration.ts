@@ -6,6 +6,7 @@ export function formatDurationMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
   const sign = ms < 0 ? '−' : '';
   const abs = Math.abs(ms);
+  if (abs === 0) return '0 ms';
   if (abs < 1) return `${sign}${abs.toFixed(2)} ms`;
   if (abs < 10) return `${sign}${trimZero(abs.toFixed(1))} ms`;
   if (abs < 1_000) return `${sign}${Math.round(abs)} ms`;

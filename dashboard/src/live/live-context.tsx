@@ -10,8 +10,13 @@ import { openLiveFeed, type LiveFeed, type LiveStatus } from './live-feed';
 const LiveContext = createContext<LiveFeed | null>(null);
 
 export function LiveProvider({ children }: { children: ReactNode }) {
-  const [feed] = useState(() => (typeof EventSource === 'undefined' ? null : openLiveFeed()));
-  useEffect(() => () => feed?.close(), [feed]);
+  const [feed, setFeed] = useState<LiveFeed | null>(null);
+  useEffect(() => {
+    if (typeof EventSource === 'undefined') return;
+    const opened = openLiveFeed();
+    setFeed(opened);
+    return () => opened.close();
+  }, []);
   return <LiveContext.Provider value={feed}>{children}</LiveContext.Provider>;
 }
 
@@ -19,7 +24,7 @@ export function useLiveStatus(): LiveStatus | 'unavailable' {
   const feed = useContext(LiveContext);
   return useSyncExternalStore(
     (onChange) => (feed ? feed.onStatus(onChange) : () => {}),
-    () => (feed ? feed.status() : 'unavailable'),
+    () => (feed ? feed.status() : typeof EventSource === 'undefined' ? 'unavailable' : 'connecting'),
   );
 }
 

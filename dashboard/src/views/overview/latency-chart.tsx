@@ -15,6 +15,9 @@ const LINES = [
 export function LatencyChart({ series, fromMs, toMs }: { series: Series; fromMs: number; toMs: number }) {
   const spanMs = toMs - fromMs;
   const breaches = series.points.filter((p) => p.overBudget).length;
+  const ticks = Array.from({ length: 7 }, (_, i) => Math.round(fromMs + (i * spanMs) / 6));
+  // With few buckets a line is barely visible: draw each point.
+  const few = series.points.length <= 3;
   return (
     <figure className="chart-card" data-series={series.key}>
       <figcaption>
@@ -26,7 +29,7 @@ export function LatencyChart({ series, fromMs, toMs }: { series: Series; fromMs:
         <ResponsiveContainer width="100%" height={220}>
           <LineChart data={series.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
-            <XAxis dataKey="t" type="number" domain={[fromMs, toMs]} scale="time" tickFormatter={(t: number) => formatAxisTime(t, spanMs)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
+            <XAxis dataKey="t" type="number" domain={[fromMs, toMs]} ticks={ticks} scale="time" tickFormatter={(t: number) => formatAxisTime(t, spanMs)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
             <YAxis tickFormatter={(v: number) => formatDurationMs(v)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" width={64} />
             <Tooltip
               labelFormatter={(t) => formatTimestamp(Number(t))}
@@ -46,7 +49,7 @@ export function LatencyChart({ series, fromMs, toMs }: { series: Series; fromMs:
                 strokeWidth={line.key === 'p99Ms' ? 2 : 1.5}
                 isAnimationActive={false}
                 connectNulls
-                dot={line.key === 'p99Ms' ? <BreachDot /> : false}
+                dot={line.key === 'p99Ms' ? <BreachDot few={few} color={line.color} /> : few ? { r: 3, fill: line.color } : false}
               />
             ))}
           </LineChart>
@@ -56,8 +59,9 @@ export function LatencyChart({ series, fromMs, toMs }: { series: Series; fromMs:
   );
 }
 
-/** Marks a P99 point above budget with a red dot; other points get none. */
-function BreachDot(props: { cx?: number; cy?: number; payload?: { overBudget?: boolean } }) {
-  if (!props.payload?.overBudget || props.cx === undefined || props.cy === undefined) return <g />;
+/** Marks a P99 point above budget with a red dot; other points get none (a plain one when there are few). */
+function BreachDot(props: { cx?: number; cy?: number; payload?: { overBudget?: boolean }; few?: boolean; color?: string }) {
+  if (props.cx === undefined || props.cy === undefined) return <g />;
+  if (!props.payload?.overBudget) return props.few ? <circle cx={props.cx} cy={props.cy} r={3} fill={props.color} /> : <g />;
   return <circle cx={props.cx} cy={props.cy} r={4} fill="#dc2626" stroke="#fff" strokeWidth={1.5} className="breach-dot" />;
 }

@@ -31,15 +31,15 @@ export function breakdownRows(groups: readonly StatsGroup[]): Array<{ key: strin
 }
 
 /**
- * The duration above which the slowest tasks are looked for: the lowest P95 among the shown
- * classes (P99 when even 5 % of tasks would be more than `limit`), so one page of candidates holds
- * them all.
+ * The duration from which the slowest tasks are fetched, so that one page of `limit` candidates
+ * holds them: everything when the window has at most `limit` tasks (exact), else the lowest P50,
+ * P95 or P99 among the classes, whichever leaves about `limit` tasks above it.
  */
 export function slowTaskThresholdMs(groups: readonly StatsGroup[], limit: number): number {
-  if (groups.length === 0) return 0;
   const count = groups.reduce((sum, g) => sum + g.count, 0);
-  const usePercentile = count * 0.05 > limit ? 'p99Ms' : 'p95Ms';
-  return Math.floor(Math.min(...groups.map((g) => g[usePercentile])));
+  if (count <= limit) return 0;
+  const percentile = count * 0.5 <= limit ? 'p50Ms' : count * 0.05 <= limit ? 'p95Ms' : 'p99Ms';
+  return Math.floor(Math.min(...groups.map((g) => g[percentile])));
 }
 
 export function slowest(traces: readonly TraceSummary[], count: number): TraceSummary[] {
