@@ -50,15 +50,19 @@ export function hexBytes(hex: string): number[] {
   return hex.match(/../g)!.map((pair) => parseInt(pair, 16));
 }
 
-/** Span fields of a minimal valid span: ids, name, times. */
-export function minimalSpanFields(name = 'step'): number[] {
+/** The fields every valid span needs: trace id, span id, start and end time. */
+export function spanIdsAndTimes(): number[] {
   return [
     ...bytesField(1, hexBytes('0102030405060708090a0b0c0d0e0f10')),
     ...bytesField(2, hexBytes('1112131415161718')),
-    ...stringField(5, name),
     ...fixed64Field(7, 1_750_000_000_000_000_000n),
     ...fixed64Field(8, 1_750_000_000_500_000_000n),
   ];
+}
+
+/** Span fields of a minimal valid span: ids, times, name. */
+export function minimalSpanFields(name = 'step'): number[] {
+  return [...spanIdsAndTimes(), ...stringField(5, name)];
 }
 
 /** ExportTraceServiceRequest → one ResourceSpans (service.name) → one ScopeSpans → these spans. */
