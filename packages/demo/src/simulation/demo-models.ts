@@ -28,7 +28,7 @@ export const DEMO_MODELS = {
   /** Reasoning model: research plans. */
   reasoning: 'o3',
   /** Anthropic models: support answers and code. */
-  sonnet: 'claude-sonnet-4-5',
+  sonnet: 'claude-sonnet-4-6',
   haiku: 'claude-haiku-4-5',
 } as const;
 
