@@ -107,6 +107,10 @@ describe('malformed protobuf bodies are an OtlpDecodeError, never a crash', () =
     expect(
       decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([...tag(2, 0), ...new Array(11).fill(0xff), 0x01]))),
     ).toBe('varint longer than 10 bytes at byte 1');
+    // 2^32 + 2 would read as 2 if the high bits were dropped.
+    expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([...tag(1, 2), ...varint(2 ** 32 + 2), 9, 9])))).toBe(
+      'length at byte 1 does not fit in 32 bits',
+    );
     expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([0x00, 0x01])))).toBe(
       'invalid field number 0 at byte 0',
     );
