@@ -146,10 +146,10 @@ describe('webhook notifier', () => {
 
   it('times out a receiver that does not answer, then retries', async () => {
     receiver = await startWebhookReceiver(['hang', { status: 204 }]);
-    const { instance, updates } = notifier(receiver.url, { timeoutMs: 150 });
+    const { instance, updates } = notifier(receiver.url, { timeoutMs: 400 });
     const [delivery] = await instance.notify(event, rule);
     expect(receiver.requests).toHaveLength(2);
-    expect(updates[1]).toMatchObject({ status: 'pending', attempts: 1, responseStatus: null, error: 'timed out after 150 ms' });
+    expect(updates[1]).toMatchObject({ status: 'pending', attempts: 1, responseStatus: null, error: 'timed out after 400 ms' });
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 2, responseStatus: 204, error: null });
   });
 

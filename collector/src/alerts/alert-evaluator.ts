@@ -136,7 +136,8 @@ export class AlertEvaluator {
       };
       await this.options.store.appendAlertEvent(event);
       events.push(event);
-      if (this.options.notifier && isNotifiedTransition(event)) this.track(this.options.notifier.notify(event, rule));
+      const notifier = this.options.notifier;
+      if (notifier && isNotifiedTransition(event)) this.track(Promise.resolve().then(() => notifier.notify(event, rule)));
     }
     return events;
   }

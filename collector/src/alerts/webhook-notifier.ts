@@ -9,6 +9,9 @@ import { buildWebhookPayload } from './webhook-payload.js';
  * 4xx answers are permanent failures, since sending the same body again cannot fix them. Every
  * change of a delivery (attempting, delivered, failed) goes to `onDelivery`, which stores it, so
  * the API and the dashboard show failed deliveries. A notifier never throws into the evaluator.
+ *
+ * A rule's notifications reach each webhook in order: a resolved message waits until the firing
+ * one before it has been delivered or given up, so a channel never reads "resolved" first.
  */
 export interface WebhookDestination {
   url: string;
@@ -41,6 +44,8 @@ export const DEFAULT_WEBHOOK_BACKOFF_MAX_MS = 30_000;
 
 export class WebhookNotifier {
   private readonly inFlight = new Set<Promise<AlertDelivery>>();
+  /** Last delivery per (rule, webhook), which the next one of the same pair waits for. */
+  private readonly lastByRuleAndWebhook = new Map<string, Promise<AlertDelivery>>();
   private readonly shutdown = new AbortController();
 
   constructor(private readonly options: WebhookNotifierOptions) {}
@@ -54,9 +59,15 @@ export class WebhookNotifier {
     const { dashboardUrl } = this.options;
     const body = JSON.stringify(buildWebhookPayload(event, rule, typeof dashboardUrl === 'string' ? dashboardUrl : dashboardUrl()));
     const deliveries = this.options.webhooks.map((webhook, index) => {
-      const delivery = this.deliver(event, webhook, index, body);
+      const key = `${index}\n${event.ruleId}`;
+      const previous = this.lastByRuleAndWebhook.get(key);
+      const delivery = (previous ?? Promise.resolve()).then(() => this.deliver(event, webhook, index, body));
+      this.lastByRuleAndWebhook.set(key, delivery);
       this.inFlight.add(delivery);
-      void delivery.finally(() => this.inFlight.delete(delivery));
+      void delivery.finally(() => {
+        this.inFlight.delete(delivery);
+        if (this.lastByRuleAndWebhook.get(key) === delivery) this.lastByRuleAndWebhook.delete(key);
+      });
       return delivery;
     });
     return Promise.all(deliveries);
