@@ -9,8 +9,11 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateTokens, replyTokens, startModelServer, type ModelServer } from '@threshold/demo';
 
-/** Timers fire late, never early; a loaded machine can add a few ms of latency on top. */
-const LATE_TOLERANCE_MS = 40;
+/**
+ * Timers fire late, never early; a shared machine under load can add tens of ms on top, so the
+ * timing tests retry and keep an upper bound that still tells the first token from the last.
+ */
+const LATE_TOLERANCE_MS = 60;
 
 let server: ModelServer;
 let openai: OpenAI;
@@ -62,7 +65,7 @@ describe('OpenAI chat completions', () => {
     expect(chunks.length).toBe(1 + 4 + 1);
   });
 
-  it('emits the first content token at the designed time to first token and paces the rest', async () => {
+  it('emits the first content token at the designed time to first token and paces the rest', { retry: 2 }, async () => {
     const startedAtMs = performance.now();
     const stream = await openai.chat.completions.create(
       { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true },
@@ -202,7 +205,7 @@ describe('Anthropic messages', () => {
     expect(outputTokens).toBe(4);
   });
 
-  it('feeds the MessageStream helper, including tool use, at the designed time to first token', async () => {
+  it('feeds the MessageStream helper, including tool use, at the designed time to first token', { retry: 2 }, async () => {
     const startedAtMs = performance.now();
     let firstTextAtMs: number | undefined;
     const stream = anthropic.messages

@@ -9,6 +9,12 @@ import { guard } from './guard.js';
 import { ERROR_TYPE } from './semantic-attributes.js';
 import { sdkTracer } from './sdk-config.js';
 
+/** The error's class name (`RateLimitError`), falling back to its `name`. */
+function errorType(error: Error): string {
+  const className = error.constructor?.name;
+  return className !== undefined && className !== '' && className !== 'Error' ? className : error.name || 'Error';
+}
+
 /** Spans started but not ended; `shutdown` ends them so nothing is lost at exit. */
 const openHandles = new Set<SpanHandle>();
 
@@ -35,7 +41,7 @@ export class SpanHandle {
     guard('recording an error', () => {
       const isError = error instanceof Error;
       this.span.setStatus({ code: SpanStatusCode.ERROR, message: isError ? error.message : String(error) });
-      this.span.setAttribute(ERROR_TYPE, isError ? error.name || error.constructor.name : typeof error);
+      this.span.setAttribute(ERROR_TYPE, isError ? errorType(error) : typeof error);
       if (isError) this.span.recordException(error);
     });
   }

@@ -25,6 +25,9 @@ function encodeEvents(events: SseEvent[]): string {
   return text;
 }
 
+/** Delay between the last token written and cutting the connection of a simulated mid-stream failure. */
+const ABORT_GRACE_MS = 50;
+
 /** Headers that keep the official clients from retrying simulated errors on their own. */
 const NO_RETRY = { 'x-should-retry': 'false' };
 
@@ -65,9 +68,10 @@ export async function serveAnswer(
     response.write(encodeEvents(script.token(index)));
   }
   if (plan.abortAfterTokens !== undefined) {
-    // Let what was written reach the client before the connection drops mid-body.
+    // Let what was written reach the client and be read before the connection drops mid-body,
+    // so the client sees every token sent and then the failure, deterministically.
     await new Promise<void>((resolve) => response.write('', () => resolve()));
-    setTimeout(() => response.destroy(), 5);
+    setTimeout(() => response.destroy(), ABORT_GRACE_MS);
     return;
   }
   response.end(encodeEvents(script.end()));
