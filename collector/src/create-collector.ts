@@ -63,6 +63,8 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 const RECENT_WINDOW_MS = 300_000;
 const MAX_RECENT_SPANS = 200_000;
 const MAX_BATCH_TRACES = 2_000;
+/** Spans held in memory awaiting analysis (about 1 KiB each); beyond, they wait in the store. */
+const MAX_PENDING_SPANS = 500_000;
 
 /**
  * Starts a collector: opens the store, re-queues traces whose analysis is missing or stale,
@@ -92,6 +94,8 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     recentWindowMs: RECENT_WINDOW_MS,
     maxRecentSpans: MAX_RECENT_SPANS,
     maxBatchTraces: MAX_BATCH_TRACES,
+    maxPendingSpans: MAX_PENDING_SPANS,
+    ingestBusy: () => commitQueue.depth > 0,
   });
   const commitQueue = new CommitQueue({
     commit: (spans) => store.appendSpans(spans),
@@ -117,10 +121,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     alertStates: () => alerting.rules.list().map((rule) => ({ rule, state: alerting.evaluator.stateOf(rule) })),
   });
 
-  const pendingIds = await store.pendingTraceIds();
-  for (let i = 0; i < pendingIds.length; i += 1_000) {
-    assembler.resume(await store.loadTraceSpans(pendingIds.slice(i, i + 1_000)));
-  }
+  assembler.recoverFromStore();
   assembler.start();
 
   const analyseStoredTrace = async (traceId: string) => {

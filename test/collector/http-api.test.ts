@@ -11,6 +11,43 @@ mkdirSync(join(dashboardDir, 'assets'));
 writeFileSync(join(dashboardDir, 'index.html'), '<!doctype html><title>Threshold</title><div id="root"></div>');
 writeFileSync(join(dashboardDir, 'assets', 'app.js'), 'console.log("app");');
 
+describe('findings', () => {
+  test('the findings provider sees each analysed trace; its findings are stored and shown in the detail', async () => {
+    const seen: string[] = [];
+    const collector = await startTestCollector({
+      findingsProvider: (analysis) => {
+        seen.push(analysis.traceId);
+        return [
+          {
+            ruleId: 'parallelize-tools',
+            title: 'Run the tools in parallel',
+            detail: `${analysis.spans.length} spans`,
+            savingMs: 12.5,
+            evidenceSpanIds: [analysis.spans[0].spanId],
+          },
+        ];
+      },
+    });
+    try {
+      const traceId = traceIdOf(0xf1);
+      const body = otlpJsonBody('findings', Date.now() - 3_000, [{ traceId, spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 90 }]);
+      expect((await postJson(collector.url, body)).status).toBe(200);
+      await waitForTraces(collector.url, 1);
+      const detail = (await (await fetch(`${collector.url}/api/traces/${traceId}`)).json()) as TraceDetail;
+      expect(seen).toEqual([traceId]);
+      expect(detail.findings).toEqual([
+        { ruleId: 'parallelize-tools', title: 'Run the tools in parallel', detail: '1 spans', savingMs: 12.5, evidenceSpanIds: [spanIdOf(1)] },
+      ]);
+      const stored = await collector.collector.store.findings({});
+      expect(stored.map((finding) => [finding.traceId, finding.ruleId, finding.savingMs, finding.durationMs])).toEqual([
+        [traceId, 'parallelize-tools', 12.5, 90],
+      ]);
+    } finally {
+      await collector.close();
+    }
+  });
+});
+
 describe('the HTTP API', () => {
   let collector: TestCollector;
   beforeAll(async () => {
@@ -85,7 +122,7 @@ describe('the HTTP API', () => {
     expect([summary.traceId, summary.service, summary.durationMs]).toEqual([traceId, 'live', 120]);
   });
 
-  test('a trace of 10,000 spans is stored and analysed whole', async () => {
+  test('a trace of 10,000 spans is stored and analysed whole', { timeout: 120_000 }, async () => {
     // A task 0–10,000 ms running 9,999 one-millisecond tools back to back, then 1 ms of its own.
     const traceId = traceIdOf(0x10_000);
     const spans: JsonSpanPlan[] = [
@@ -103,7 +140,7 @@ describe('the HTTP API', () => {
       });
     }
     expect((await postJson(collector.url, otlpJsonBody('big', Date.now() - 60_000, spans))).status).toBe(200);
-    await waitForTraces(collector.url, 1, { query: 'service=big' });
+    await waitForTraces(collector.url, 1, { query: 'service=big', timeoutMs: 90_000 });
     const detail = (await (await fetch(`${collector.url}/api/traces/${traceId}`)).json()) as TraceDetail;
     expect([detail.summary.spanCount, detail.summary.toolCalls, detail.summary.taskClass, detail.summary.band, detail.spans.length]).toEqual([
       10_000,

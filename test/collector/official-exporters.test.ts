@@ -98,7 +98,6 @@ describe('spans from the official OTel exporters', () => {
     ]);
     expect(detail.spans[1].llm).toEqual({ model: 'gpt-4o', provider: 'openai' });
     expect(detail.spans[2].tool).toEqual({ name: 'search' });
-    expect(detail.findings).toEqual([]);
   });
 
   test('stats by task class are R-7 percentiles, band counts and breakdown means over all five traces', async () => {

@@ -37,7 +37,19 @@ export interface TraceAssemblerOptions {
   maxRecentSpans: number;
   /** Most traces analysed and stored per transaction. */
   maxBatchTraces: number;
+  /**
+   * Most spans held in memory waiting for analysis. Beyond, spans of new traces are left in the
+   * store only (they are durable) and picked up from there once the backlog has gone down.
+   */
+  maxPendingSpans: number;
+  /** True while ingest has work queued: analysis then takes a bounded share of the event loop. */
+  ingestBusy: () => boolean;
 }
+
+/** Analysis runs in slices of this much event-loop time, yielding between them. */
+const SLICE_MS = 8;
+/** While ingest is busy, the pause after each slice: analysis gets SLICE / (SLICE + PAUSE) = 20 %. */
+const BUSY_PAUSE_MS = 32;
 
 /**
  * Turns a stream of committed spans into analysed traces. A trace is analysed once no span of it
@@ -50,6 +62,9 @@ export class TraceAssembler {
   private readonly processing = new Set<string>();
   private readonly recent = new Map<string, RecentTrace>();
   private recentSpans = 0;
+  private pendingSpans = 0;
+  /** Set when spans were left in the store only; cleared when they are taken back. */
+  private spilled = false;
   private sweeping: Promise<void> | undefined;
   private timer: unknown;
 
@@ -77,22 +92,40 @@ export class TraceAssembler {
   add(spans: readonly SpanRecord[]): void {
     const nowMs = this.options.clock.nowMs();
     for (const span of spans) {
-      const entry = this.pending.get(span.traceId) ?? this.open(span.traceId);
+      let entry = this.pending.get(span.traceId);
+      if (!entry) {
+        if (this.pendingSpans >= this.options.maxPendingSpans) {
+          this.spilled = true;
+          continue;
+        }
+        entry = this.open(span.traceId);
+      }
       entry.records.push(span);
       entry.storedSpanCount += 1;
       entry.lastArrivalMs = nowMs;
+      this.pendingSpans += 1;
     }
   }
 
-  /** Takes every stored span of traces found unanalysed at start-up; they are analysed after the quiet period. */
-  resume(spansByTrace: Map<string, SpanRecord[]>): void {
-    const nowMs = this.options.clock.nowMs();
+  /**
+   * Looks in the store, at the next sweep, for traces whose spans are stored but whose analysis is
+   * missing or stale (left by an earlier run); they are analysed then.
+   */
+  recoverFromStore(): void {
+    this.spilled = true;
+  }
+
+  /** Takes every stored span of traces read back from the store; they are due at once. */
+  private resume(spansByTrace: Map<string, SpanRecord[]>): void {
+    const dueMs = this.options.clock.nowMs() - this.options.quietPeriodMs;
     for (const [traceId, records] of spansByTrace) {
+      if (this.pending.has(traceId) || this.processing.has(traceId)) continue;
+      this.pendingSpans += records.length;
       this.pending.set(traceId, {
         traceId,
         records,
         storedSpanCount: records.length,
-        lastArrivalMs: nowMs,
+        lastArrivalMs: dueMs,
         complete: true,
         replacesStored: true,
       });
@@ -112,6 +145,7 @@ export class TraceAssembler {
     let entry: PendingTrace;
     if (recent && !this.processing.has(traceId)) {
       this.forgetRecent(traceId, recent);
+      this.pendingSpans += recent.records.length;
       entry = { traceId, records: [...recent.records], storedSpanCount: recent.storedSpanCount, lastArrivalMs: 0, complete: true, replacesStored: true };
     } else {
       // Unknown here: it may have been analysed before this process started or left the recent cache.
@@ -125,10 +159,13 @@ export class TraceAssembler {
   private async sweepDue(): Promise<void> {
     for (;;) {
       const due = this.takeDue();
-      if (due.length === 0) return;
+      if (due.length === 0) {
+        if (await this.recoverSpilled()) continue;
+        return;
+      }
       try {
         await this.completeFromStore(due);
-        const analysed = due.flatMap((entry) => this.analyse(entry));
+        const analysed = await this.analyseInSlices(due);
         await this.options.store.saveAnalyses(analysed);
         this.remember(due);
         for (const trace of analysed) this.notify(trace.analysis);
@@ -153,8 +190,54 @@ export class TraceAssembler {
     for (const entry of due) {
       this.pending.delete(entry.traceId);
       this.processing.add(entry.traceId);
+      this.pendingSpans -= entry.records.length;
     }
     return due;
+  }
+
+  /**
+   * Analysis is CPU work on the event loop that also serves ingest. It runs in short slices; while
+   * ingest has work queued it pauses between slices, so acknowledgements keep flowing and analysis
+   * still progresses (spilling to the store if it falls behind).
+   */
+  private async analyseInSlices(due: PendingTrace[]): Promise<AnalysedTrace[]> {
+    const analysed: AnalysedTrace[] = [];
+    let sliceStart = performance.now();
+    for (const entry of due) {
+      analysed.push(...this.analyse(entry));
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        const pauseMs = this.options.ingestBusy() ? BUSY_PAUSE_MS : 0;
+        await new Promise<void>((resolve) => (pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve)));
+        sliceStart = performance.now();
+      }
+    }
+    return analysed;
+  }
+
+  /**
+   * Once the backlog is below half its cap, takes back traces whose spans are stored but whose
+   * analysis is missing or stale (spilled ones, and on start-up those left by the last run).
+   * Returns true when it took any.
+   */
+  private async recoverSpilled(): Promise<boolean> {
+    if (!this.spilled || this.pendingSpans > this.options.maxPendingSpans / 2) return false;
+    this.spilled = false;
+    let resumed = false;
+    try {
+      const ids = (await this.options.store.pendingTraceIds()).filter((id) => !this.pending.has(id) && !this.processing.has(id));
+      for (let i = 0; i < ids.length; i += 1_000) {
+        if (this.pendingSpans > this.options.maxPendingSpans / 2) {
+          this.spilled = true;
+          break;
+        }
+        this.resume(await this.options.store.loadTraceSpans(ids.slice(i, i + 1_000)));
+        resumed = true;
+      }
+    } catch (error) {
+      this.spilled = true;
+      console.error('threshold: reading back stored traces failed:', error);
+    }
+    return resumed;
   }
 
   /** Traces this process has not seen whole: if analysed before, read all their stored spans. */
