@@ -2,11 +2,36 @@ import { expect } from 'vitest';
 
 /**
  * Real timers fire late, never early (beyond a ms of rounding). On an idle machine they are a
- * few ms late; on a shared 2-core machine running other suites, tens of ms. A measured duration is
- * checked against the designed one with a one-sided allowance per timer involved; exact relations
- * between spans (a bucket equal to a span's duration) are asserted exactly elsewhere.
+ * few ms late; on this shared 2-core machine with other suites running (load 10+) a 60 ms sleep
+ * was seen to take 250 ms. So a duration is checked against its design with a strict lower bound
+ * and an upper bound that only catches gross errors (wrong units, wrong span); the precise checks
+ * are against what the code measured itself ({@link measured}) and exact relations between spans.
  */
-export const TIMER_SLACK_MS = 60;
+export const TIMER_SLACK_MS = 250;
+
+/** How much longer a span may be than the work it wraps, measured inside it (span bookkeeping under load). */
+export const SPAN_OVERHEAD_MS = 50;
+
+/** Durations the test's own code measured around its work, by name (performance.now()). */
+export const measured = new Map<string, number>();
+
+/** Runs `work`, recording how long it really took under `name`. */
+export async function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const startMs = performance.now();
+  try {
+    return await work();
+  } finally {
+    measured.set(name, performance.now() - startMs);
+  }
+}
+
+/** A span wrapping work measured as `name` lasts at least as long, and not much longer. */
+export function expectEncloses(spanDurationMs: number, name: string): void {
+  const innerMs = measured.get(name);
+  expect(innerMs, `measured ${name}`).toBeDefined();
+  expect(spanDurationMs).toBeGreaterThanOrEqual(innerMs! - 0.01);
+  expect(spanDurationMs).toBeLessThanOrEqual(innerMs! + SPAN_OVERHEAD_MS);
+}
 
 export function expectAbout(actualMs: number | undefined, designedMs: number, slackMs = TIMER_SLACK_MS): void {
   expect(actualMs).toBeDefined();

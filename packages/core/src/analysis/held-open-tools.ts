@@ -2,10 +2,14 @@ import type { TraceSpan } from '../trace-span.js';
 
 /**
  * How close (ns) a streamed llm span's end must follow the end of the tools run while it was
- * open for it to count as held open by them: the consumer loop's cleanup after the last tool
- * (reading the final `[DONE]` chunk, closing the span) takes a few ms on a loaded machine.
+ * open for it to count as held open by them: at least this, or half the time the tools ran,
+ * whichever is more. The consumer loop's cleanup after the last tool (reading the final chunk,
+ * closing the span) took 1–10 ms on an idle machine and up to ~50 ms at load 13 on 2 cores.
  */
-export const HELD_OPEN_TOLERANCE_NS = 25_000_000;
+export const HELD_OPEN_TOLERANCE_NS = 50_000_000;
+
+/** Share of the tools' own run that the llm span may outlast them by and still be held open by them. */
+export const HELD_OPEN_TOLERANCE_SHARE = 0.5;
 
 /**
  * Finds tool spans that ran *beside* a streamed llm span while the stream was held open for them,
@@ -22,8 +26,8 @@ export const HELD_OPEN_TOLERANCE_NS = 25_000_000;
  *
  * The plain critical path would give the tool's time to the llm (the chat span ends last, the tool
  * inside it is hidden). The signature used: sibling tools that start after the llm call started
- * (after its first token when TTFT is known) and the llm span closing within
- * {@link HELD_OPEN_TOLERANCE_NS} of the last of them ending. A tool that merely runs in parallel
+ * (after its first token when TTFT is known) and the llm span closing soon after the last of
+ * them ends (within {@link HELD_OPEN_TOLERANCE_NS} or half the tools' run). A tool that merely runs in parallel
  * with a call (speculation, `Promise.all`) does not end right where the call ends, so it stays a
  * sibling. Calls known not to stream are never held open.
  *
@@ -46,7 +50,9 @@ export function findHeldOpenTools(siblings: readonly TraceSpan[]): Map<string, s
       inside.push(tool);
       lastEndNs = Math.max(lastEndNs, tool.endNs);
     }
-    if (inside.length === 0 || llm.endNs - lastEndNs > HELD_OPEN_TOLERANCE_NS) continue;
+    if (inside.length === 0) continue;
+    const toolsRunNs = lastEndNs - inside[0].startNs;
+    if (llm.endNs - lastEndNs > Math.max(HELD_OPEN_TOLERANCE_NS, HELD_OPEN_TOLERANCE_SHARE * toolsRunNs)) continue;
     for (const tool of inside) adopted.set(tool.spanId, llm.spanId);
   }
   return adopted;

@@ -1,56 +1,40 @@
 /**
- * Converts integer-ns parts that sum to `totalNs` into ms floats whose left-to-right float sum is
- * exactly `totalNs / 1e6`, the way the contract promises (breakdown buckets sum to durationMs).
+ * Converts integer-ns parts into ms floats that add up to exactly `totalNs / 1e6` in any order,
+ * as the contract promises (the breakdown's buckets sum to durationMs).
  *
- * Each part is first its own ns / 1e6; float rounding can leave the running sum an ulp or two off
- * the total, so the difference is folded into the largest part (where it is relatively smallest
- * and cannot turn a bucket negative) until the sum is exact. The parts are still each within a
- * few ulps of their true value.
+ * Plain `ns / 1e6` per part does not: each quotient is rounded, and the float sum of the
+ * rounded parts is off the rounded total by an ulp or so about one time in twenty. Instead every
+ * part is rounded to a multiple of u, the unit in the last place of the total. All multiples of u
+ * below twice the total are exact doubles, so every partial sum is exact, in whatever order a
+ * reader adds them; the few u of rounding left over go to the largest part (error ≈ 1e-13 ms for
+ * a one-second task). Zero parts stay exactly zero.
  */
 export function splitMilliseconds(partsNs: readonly number[], totalNs: number): number[] {
   return splitMillisecondsTo(partsNs, totalNs / 1e6);
 }
 
-/** As {@link splitMilliseconds}, summing to a given ms total (a bucket that was itself adjusted). */
-export function splitMillisecondsTo(partsNs: readonly number[], totalMs: number): number[] {
-  const parts = partsNs.map((ns) => ns / 1e6);
-  if (parts.length === 0) return parts;
-  let largest = 0;
-  for (let i = 1; i < parts.length; i++) if (parts[i] > parts[largest]) largest = i;
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const sum = sumLeftToRight(parts);
-    if (sum === totalMs) return parts;
-    parts[largest] = Math.max(0, parts[largest] + (totalMs - sum));
-  }
-  return nudgeUntilExact(parts, largest, totalMs);
-}
-
-export function sumLeftToRight(values: readonly number[]): number {
-  let sum = 0;
-  for (const value of values) sum += value;
-  return sum;
-}
-
 /**
- * Fallback when folding the difference oscillates between two neighbouring floats: step the
- * largest part one ulp at a time towards the total.
+ * As {@link splitMilliseconds}, to a given ms total (e.g. a bucket that is itself one such part).
+ * The parts' ns values are scaled to that total.
  */
-function nudgeUntilExact(parts: number[], index: number, totalMs: number): number[] {
-  for (let step = 0; step < 64; step++) {
-    const sum = sumLeftToRight(parts);
-    if (sum === totalMs) return parts;
-    parts[index] = nextFloat(parts[index], sum < totalMs ? 1 : -1);
-    if (parts[index] < 0) parts[index] = 0;
-  }
-  return parts;
+export function splitMillisecondsTo(partsNs: readonly number[], totalMs: number): number[] {
+  if (!(totalMs > 0) || !Number.isFinite(totalMs)) return partsNs.map(() => 0);
+  const unitMs = unitInLastPlace(totalMs);
+  const totalUnits = totalMs / unitMs;
+  const partsSumNs = partsNs.reduce((sum, ns) => sum + ns, 0);
+  const scale = partsSumNs > 0 ? totalMs / (partsSumNs / 1e6) : 0;
+  const units = partsNs.map((ns) => Math.max(0, Math.round(((ns / 1e6) * scale) / unitMs)));
+  let largest = 0;
+  for (let i = 1; i < units.length; i++) if (units[i] > units[largest]) largest = i;
+  const leftover = totalUnits - units.reduce((sum, count) => sum + count, 0);
+  if (units.length > 0) units[largest] = Math.max(0, units[largest] + leftover);
+  return units.map((count) => count * unitMs);
 }
 
-const view = new DataView(new ArrayBuffer(8));
-
-function nextFloat(value: number, direction: 1 | -1): number {
-  if (value === 0) return direction > 0 ? Number.MIN_VALUE : 0;
-  view.setFloat64(0, value);
-  const bits = view.getBigUint64(0);
-  view.setBigUint64(0, value > 0 === direction > 0 ? bits + 1n : bits - 1n);
-  return view.getFloat64(0);
+/** The spacing of doubles at `value` (> 0): 2^(exponent − 52). */
+function unitInLastPlace(value: number): number {
+  let exponent = Math.floor(Math.log2(value));
+  if (2 ** exponent > value) exponent--;
+  else if (2 ** (exponent + 1) <= value) exponent++;
+  return 2 ** (exponent - 52);
 }
