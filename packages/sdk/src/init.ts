@@ -5,7 +5,7 @@
  * already registered its own TracerProvider, `init` leaves it in charge and the SDK's spans go
  * there. `shutdown()` ends spans still open and flushes.
  */
-import { type Attributes, diag, trace, type TracerProvider } from '@opentelemetry/api';
+import { type Attributes, context, diag, propagation, trace, type TracerProvider } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -110,8 +110,13 @@ export async function shutdown(): Promise<void> {
   const current = setup;
   setup = undefined;
   try {
-    if (current?.sdk !== undefined) await current.sdk.shutdown();
-    else {
+    if (current?.sdk !== undefined) {
+      await current.sdk.shutdown();
+      // The SDK registered these globals; releasing them lets a later init() start afresh.
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    } else {
       const provider = (current?.existingProvider ?? trace.getTracerProvider()) as TracerProvider & {
         getDelegate?: () => TracerProvider;
       };
