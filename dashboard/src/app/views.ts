@@ -30,6 +30,7 @@ export const VIEWS: ViewDefinition[] = [
   { id: 'recommendations', path: '/recommendations', title: 'Recommendations', nav: true, component: lazy(() => import('../views/recommendations/recommendations-view')) },
   { id: 'models', path: '/models', title: 'Models', nav: true, component: lazy(() => import('../views/models/models-view')) },
   { id: 'operations', path: '/tools', title: 'Tools & operations', nav: true, component: lazy(() => import('../views/operations/operations-view')) },
+  { id: 'alerts', path: '/alerts', title: 'Alerts', nav: true, component: lazy(() => import('../views/alerts/alerts-view')) },
   { id: 'sessions', path: '/sessions', title: 'Sessions', nav: true, component: lazy(() => import('../views/sessions/sessions-view')) },
   { id: 'session', path: '/sessions/:sessionId', title: 'Session', nav: false, navId: 'sessions', component: lazy(() => import('../views/sessions/session-view')) },
 ];

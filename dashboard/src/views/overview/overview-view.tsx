@@ -7,6 +7,7 @@ import { FilterBar } from '../../components/filter-bar';
 import { PageHeader } from '../../components/page-header';
 import { bucketMsFor } from '../../time/time-range';
 import { useTimeWindow } from '../../time/use-time-window';
+import { FiringAlertsBanner } from '../alerts/firing-alerts-banner';
 import { BandPanel } from './band-panel';
 import { BreakdownChart } from './breakdown-chart';
 import { ClassCards } from './class-cards';
@@ -27,6 +28,7 @@ export default function OverviewView() {
   return (
     <div className="view" data-view="overview">
       <PageHeader title="Overview" subtitle="Task latency as users feel it, per task class, against its P99 budget." />
+      <FiringAlertsBanner />
       <FilterBar />
       {stats.error ? <ErrorMessage error={stats.error} onRetry={stats.reload} what="task statistics" /> : null}
       {empty ? <WindowEmptyState /> : null}

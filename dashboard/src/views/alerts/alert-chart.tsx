@@ -1,0 +1,50 @@
+import type { AlertRule, AlertSeriesResponse } from '@threshold/core';
+import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatAxisTime, formatTimestamp } from '../../format/format-time';
+import { formatAlertValue, statisticLabel } from './alert-labels';
+
+/**
+ * The watched statistic over time against the rule's threshold (dashed red), with the periods the
+ * rule was firing shaded. Each point is what the rule saw over the window ending there.
+ */
+export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; series: AlertSeriesResponse; fromMs: number; toMs: number }) {
+  const spanMs = toMs - fromMs;
+  const ticks = Array.from({ length: 7 }, (_, i) => Math.round(fromMs + (i * spanMs) / 6));
+  const maxValue = Math.max(rule.threshold, ...series.points.map((point) => point.value ?? 0));
+  return (
+    <figure className="chart-card alert-chart" data-rule={rule.id}>
+      <figcaption>
+        <strong>{statisticLabel(rule)}</strong>
+        <span className="muted"> · threshold {formatAlertValue(rule, rule.threshold)} · shaded: firing</span>
+      </figcaption>
+      <div className="chart-box">
+        <ResponsiveContainer width="100%" height={240}>
+          <LineChart data={series.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="#e2e8f0" vertical={false} />
+            <XAxis dataKey="t" type="number" domain={[fromMs, toMs]} ticks={ticks} scale="time" tickFormatter={(t: number) => formatAxisTime(t, spanMs)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
+            <YAxis domain={[0, maxValue * 1.1]} tickFormatter={(value: number) => formatAlertValue(rule, value)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" width={72} />
+            <Tooltip
+              labelFormatter={(t) => formatTimestamp(Number(t))}
+              formatter={(value) => [formatAlertValue(rule, value === null || value === undefined ? null : Number(value)), statisticLabel(rule)]}
+              contentStyle={{ fontSize: 12, borderRadius: 6 }}
+            />
+            {series.firingPeriods.map((period) => (
+              <ReferenceArea
+                key={period.startMs}
+                x1={Math.max(period.startMs, fromMs)}
+                x2={Math.min(period.endMs ?? toMs, toMs)}
+                fill="#dc2626"
+                fillOpacity={0.12}
+                stroke="none"
+                ifOverflow="hidden"
+                className="firing-period"
+              />
+            ))}
+            <ReferenceLine y={rule.threshold} stroke="#dc2626" strokeDasharray="5 4" label={{ value: 'threshold', position: 'insideTopRight', fill: '#dc2626', fontSize: 11 }} />
+            <Line dataKey="value" name={statisticLabel(rule)} stroke="#0f172a" strokeWidth={2} isAnimationActive={false} dot={series.points.length <= 3 ? { r: 3 } : false} />
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}
