@@ -72,10 +72,10 @@ export function timestampToUnixNano(value: unknown): bigint | undefined {
 
 function numberToUnixNano(value: number): bigint | undefined {
   if (!Number.isFinite(value) || value <= 0) return undefined;
-  if (value < 1e11) return BigInt(Math.round(value * 1e9));
-  if (value < 1e14) return BigInt(Math.round(value * 1e6));
-  if (value < 1e17) return BigInt(Math.round(value * 1e3));
-  return BigInt(Math.round(value));
+  const nsPerUnit = value < 1e11 ? 1e9 : value < 1e14 ? 1e6 : value < 1e17 ? 1e3 : 1;
+  // whole units and the fraction separately: value × nsPerUnit would exceed 2^53 and lose ~100 ns
+  const whole = Math.trunc(value);
+  return BigInt(whole) * BigInt(nsPerUnit) + BigInt(Math.round((value - whole) * nsPerUnit));
 }
 
 /** ISO strings may carry µs/ns digits that Date.parse drops ("…T10:00:00.123456789Z"). */
