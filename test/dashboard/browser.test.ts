@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UX_BAND_NAMES, type StatsResponse, type TraceDetail } from '@threshold/core';
+import { UX_BAND_NAMES, type StatsResponse, type TraceDetail, type WhatIfTraceResponse } from '@threshold/core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
@@ -29,14 +29,6 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await ensureDashboardBuilt();
     collector = await startTestCollector();
-    const nowMs = Date.now();
-    const ids = await exportTraces(collector.url, 'support-agent', [
-      { baseMs: nowMs - 120_000, root: ANSWER_TICKET },
-      ...BAND_TASKS.map((root, i) => ({ baseMs: nowMs - 600_000 + i * 30_000, root })),
-      ...SESSION_TURNS.map((root, i) => ({ baseMs: nowMs - 300_000 + i * 20_000, root })),
-    ]);
-    answerTicket = ids[0];
-    await waitForTraces(collector.url, seeded);
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -47,82 +39,129 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     await collector?.close();
   });
 
-  test('the overview shows the same task count per UX band as /api/stats', async () => {
-    const statsResponse = page.waitForResponse((response) => response.url().includes('/api/stats?'));
+  test('before any data arrives, the overview tells exactly how to send it', async () => {
     await page.goto(`${collector.url}/`);
-    const stats = (await (await statsResponse).json()) as StatsResponse;
-    await page.waitForSelector('[data-distribution="actual"] [data-band-count]');
-    const shown: Record<string, number> = {};
-    for (const band of UX_BAND_NAMES) {
-      shown[band] = Number((await page.textContent(`[data-distribution="actual"] [data-band-count="${band}"]`))!.replace(/,/g, ''));
-    }
-    expect(shown).toEqual(sumBands(stats.groups));
-    // The seeded durations: 3000 | 60 300 1200 2500 6000 12000 4000 | 800 1200 1600 ms.
-    expect(shown).toEqual({ instant: 1, responsive: 1, noticeable: 4, frustrating: 3, uncomfortable: 1, broken: 1 });
-    await page.waitForSelector('.chart-card svg');
-    await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true });
+    await page.waitForSelector('[data-empty-state="onboarding"]');
+    const text = (await page.textContent('[data-empty-state="onboarding"]'))!;
+    expect(text).toContain(`${collector.url}/v1/traces`);
+    expect(text).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${collector.url}`);
+    expect(text).toContain("from '@threshold/sdk'");
+    await page.screenshot({ path: join(ARTIFACTS, 'overview-empty.png'), fullPage: true });
   });
 
-  test('a trace page shows one row per span, the critical path marked, and a hostile attribute as text', async () => {
-    const detail = (await (await fetch(`${collector.url}/api/traces/${answerTicket.traceId}`)).json()) as TraceDetail;
-    await page.goto(`${collector.url}/traces/${answerTicket.traceId}`);
-    await page.waitForSelector('.wf-row');
-    const rows = await page.$$eval('.wf-row', (elements) => elements.map((e) => ({ id: e.getAttribute('data-span-id'), critical: e.getAttribute('data-critical') === 'true' })));
-    expect(rows.map((r) => r.id).sort()).toEqual(detail.spans.map((s) => s.spanId).sort());
-    const criticalIds = rows.filter((r) => r.critical).map((r) => r.id).sort();
-    expect(criticalIds).toEqual(detail.spans.filter((s) => s.critical).map((s) => s.spanId).sort());
-    expect(criticalIds).toEqual(ANSWER_TICKET_CRITICAL.map((name) => answerTicket.spanIds[name]).sort());
-    await page.screenshot({ path: join(ARTIFACTS, 'trace.png'), fullPage: true });
+  describe('with traces sent over OTLP', () => {
+    beforeAll(async () => {
+      const nowMs = Date.now();
+      const ids = await exportTraces(collector.url, 'support-agent', [
+        { baseMs: nowMs - 120_000, root: ANSWER_TICKET },
+        ...BAND_TASKS.map((root, i) => ({ baseMs: nowMs - 600_000 + i * 30_000, root })),
+        ...SESSION_TURNS.map((root, i) => ({ baseMs: nowMs - 300_000 + i * 20_000, root })),
+      ]);
+      answerTicket = ids[0];
+      await waitForTraces(collector.url, seeded);
+    }, 60_000);
 
-    await page.click(`.wf-row[data-span-id="${answerTicket.spanIds['execute_tool search_kb']}"]`);
-    await page.waitForSelector('[data-span-details]');
-    expect(await page.textContent('[data-span-details]')).toContain(HOSTILE_VALUE);
-    expect(await page.$$('img[src="x"]')).toHaveLength(0);
-    expect(await page.evaluate(() => (window as unknown as { __thresholdXss?: number }).__thresholdXss)).toBeUndefined();
-    await page.screenshot({ path: join(ARTIFACTS, 'trace-span-details.png'), fullPage: true });
-  });
+    test('the overview shows the same task count per UX band as /api/stats', async () => {
+      const statsResponse = page.waitForResponse((response) => response.url().includes('/api/stats?'));
+      await page.goto(`${collector.url}/`);
+      const stats = (await (await statsResponse).json()) as StatsResponse;
+      await page.waitForSelector('[data-distribution="actual"] [data-band-count]');
+      const shown: Record<string, number> = {};
+      for (const band of UX_BAND_NAMES) {
+        shown[band] = Number((await page.textContent(`[data-distribution="actual"] [data-band-count="${band}"]`))!.replace(/,/g, ''));
+      }
+      expect(shown).toEqual(sumBands(stats.groups));
+      // The seeded durations: 3000 | 60 300 1200 2500 6000 12000 4000 | 800 1200 1600 ms.
+      expect(shown).toEqual({ instant: 1, responsive: 1, noticeable: 4, frustrating: 3, uncomfortable: 1, broken: 1 });
+      await page.waitForSelector('.chart-card svg');
+      await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true });
+    });
 
-  test('a live trace appears in the traces table without a reload', async () => {
-    await page.goto(`${collector.url}/traces`);
-    await page.waitForSelector('tr[data-trace-id]');
-    expect(await page.$$('tr[data-trace-id]')).toHaveLength(seeded);
-    await page.waitForSelector('[data-live-status="open"]');
-    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-    const [live] = await exportTraces(collector.url, 'support-agent', [{ baseMs: Date.now() - 1_000, root: { name: 'invoke_agent live-arrival', startMs: 0, endMs: 450, attributes: { 'gen_ai.operation.name': 'invoke_agent' } } }]);
-    await page.waitForSelector(`tr[data-trace-id="${live.traceId}"]`, { timeout: 15_000 });
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, 'traces.png'), fullPage: true });
-  });
+    test('a trace page shows one row per span, the critical path marked, and a hostile attribute as text', async () => {
+      const detail = (await (await fetch(`${collector.url}/api/traces/${answerTicket.traceId}`)).json()) as TraceDetail;
+      await page.goto(`${collector.url}/traces/${answerTicket.traceId}`);
+      await page.waitForSelector('.wf-row');
+      const rows = await page.$$eval('.wf-row', (elements) => elements.map((e) => ({ id: e.getAttribute('data-span-id'), critical: e.getAttribute('data-critical') === 'true' })));
+      expect(rows.map((r) => r.id).sort()).toEqual(detail.spans.map((s) => s.spanId).sort());
+      const criticalIds = rows.filter((r) => r.critical).map((r) => r.id).sort();
+      expect(criticalIds).toEqual(detail.spans.filter((s) => s.critical).map((s) => s.spanId).sort());
+      expect(criticalIds).toEqual(ANSWER_TICKET_CRITICAL.map((name) => answerTicket.spanIds[name]).sort());
+      await page.screenshot({ path: join(ARTIFACTS, 'trace.png'), fullPage: true });
 
-  test('an unknown trace id shows "not found"', async () => {
-    await page.goto(`${collector.url}/traces/${'0'.repeat(32)}`);
-    await page.waitForSelector('[data-not-found="trace"]');
-    expect(await page.textContent('[data-not-found="trace"] h1')).toBe('Trace not found');
-  });
+      await page.click(`.wf-row[data-span-id="${answerTicket.spanIds['execute_tool search_kb']}"]`);
+      await page.waitForSelector('[data-span-details]');
+      expect(await page.textContent('[data-span-details]')).toContain(HOSTILE_VALUE);
+      expect(await page.$$('img[src="x"]')).toHaveLength(0);
+      expect(await page.evaluate(() => (window as unknown as { __thresholdXss?: number }).__thresholdXss)).toBeUndefined();
+      await page.screenshot({ path: join(ARTIFACTS, 'trace-span-details.png'), fullPage: true });
+    });
 
-  test('the models, tools, sessions and recommendations views render their data', async () => {
-    await page.goto(`${collector.url}/models`);
-    await page.waitForSelector('[data-table="models"] tbody tr');
-    expect(await page.$$eval('[data-table="models"] tbody tr strong', (cells) => cells.map((c) => c.textContent).sort())).toEqual(['gpt-4o', 'gpt-4o-mini']);
-    await page.screenshot({ path: join(ARTIFACTS, 'models.png'), fullPage: true });
+    test('selecting a finding highlights its evidence spans; the projection shows the what-if waterfall', async () => {
+      const detail = (await (await fetch(`${collector.url}/api/traces/${answerTicket.traceId}`)).json()) as TraceDetail;
+      const byName = (name: string) => answerTicket.spanIds[name];
+      expect(detail.findings.map((f) => [f.ruleId, [...f.evidenceSpanIds].sort()]).sort()).toEqual([
+        ['parallelize-tools', [byName('execute_tool lookup_order'), byName('execute_tool search_kb')].sort()],
+        ['stream-answer', [byName('chat answer')]],
+      ]);
+      const parallelize = detail.findings.find((f) => f.ruleId === 'parallelize-tools')!;
+      await page.goto(`${collector.url}/traces/${answerTicket.traceId}`);
+      await page.click('button.finding[data-rule-id="parallelize-tools"]');
+      await page.waitForSelector('.wf-row.evidence');
+      expect((await page.$$eval('.wf-row.evidence', (rows) => rows.map((r) => r.getAttribute('data-span-id')))).sort()).toEqual([...parallelize.evidenceSpanIds].sort());
+      await page.screenshot({ path: join(ARTIFACTS, 'trace-finding.png'), fullPage: true });
 
-    await page.goto(`${collector.url}/tools`);
-    await page.waitForSelector('[data-table="operations"] tbody tr');
-    expect(await page.$$eval('[data-table="operations"] tbody tr strong', (cells) => cells.map((c) => c.textContent).sort())).toEqual(['fetch_profile', 'lookup_order', 'search_kb']);
-    await page.screenshot({ path: join(ARTIFACTS, 'tools.png'), fullPage: true });
+      const whatIf = page.waitForResponse((response) => response.url().endsWith('/api/whatif'));
+      await page.click('[data-toggle="projected"]');
+      const projection = (await (await whatIf).json()) as WhatIfTraceResponse;
+      await page.waitForSelector('[data-waterfall="projected"] .wf-row');
+      expect(await page.getAttribute('[data-projected-duration]', 'data-projected-duration')).toBe(String(projection.after.summary.durationMs));
+      expect(projection.after.summary.durationMs).toBeLessThan(detail.summary.durationMs);
+      expect(await page.$$('[data-waterfall="projected"] .wf-row')).toHaveLength(projection.after.spans.length);
+      await page.screenshot({ path: join(ARTIFACTS, 'trace-projected.png'), fullPage: true });
+    });
 
-    await page.goto(`${collector.url}/sessions/session-demo`);
-    await page.waitForSelector('[data-table="turns"] tbody tr');
-    expect(await page.$$('[data-table="turns"] tbody tr')).toHaveLength(3);
-    await page.screenshot({ path: join(ARTIFACTS, 'session.png'), fullPage: true });
+    test('a live trace appears in the traces table without a reload', async () => {
+      await page.goto(`${collector.url}/traces`);
+      await page.waitForSelector('tr[data-trace-id]');
+      expect(await page.$$('tr[data-trace-id]')).toHaveLength(seeded);
+      await page.waitForSelector('[data-live-status="open"]');
+      await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+      const [live] = await exportTraces(collector.url, 'support-agent', [{ baseMs: Date.now() - 1_000, root: { name: 'invoke_agent live-arrival', startMs: 0, endMs: 450, attributes: { 'gen_ai.operation.name': 'invoke_agent' } } }]);
+      await page.waitForSelector(`tr[data-trace-id="${live.traceId}"]`, { timeout: 15_000 });
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+      await page.screenshot({ path: join(ARTIFACTS, 'traces.png'), fullPage: true });
+    });
 
-    await page.goto(`${collector.url}/sessions`);
-    await page.waitForSelector('[data-table="sessions"] tbody tr');
-    await page.screenshot({ path: join(ARTIFACTS, 'sessions.png'), fullPage: true });
+    test('an unknown trace id shows "not found"', async () => {
+      await page.goto(`${collector.url}/traces/${'0'.repeat(32)}`);
+      await page.waitForSelector('[data-not-found="trace"]');
+      expect(await page.textContent('[data-not-found="trace"] h1')).toBe('Trace not found');
+    });
 
-    await page.goto(`${collector.url}/recommendations`);
-    await page.waitForSelector('.rec-card, [role="alert"], .notice');
-    await page.screenshot({ path: join(ARTIFACTS, 'recommendations.png'), fullPage: true });
+    test('the models, tools, sessions and recommendations views render their data', async () => {
+      await page.goto(`${collector.url}/models`);
+      await page.waitForSelector('[data-table="models"] tbody tr');
+      expect(await page.$$eval('[data-table="models"] tbody tr strong', (cells) => cells.map((c) => c.textContent).sort())).toEqual(['gpt-4o', 'gpt-4o-mini']);
+      await page.screenshot({ path: join(ARTIFACTS, 'models.png'), fullPage: true });
+
+      await page.goto(`${collector.url}/tools`);
+      await page.waitForSelector('[data-table="operations"] tbody tr');
+      expect(await page.$$eval('[data-table="operations"] tbody tr strong', (cells) => cells.map((c) => c.textContent).sort())).toEqual(['fetch_profile', 'lookup_order', 'search_kb']);
+      await page.screenshot({ path: join(ARTIFACTS, 'tools.png'), fullPage: true });
+
+      await page.goto(`${collector.url}/sessions/session-demo`);
+      await page.waitForSelector('[data-table="turns"] tbody tr');
+      expect(await page.$$('[data-table="turns"] tbody tr')).toHaveLength(3);
+      await page.screenshot({ path: join(ARTIFACTS, 'session.png'), fullPage: true });
+
+      await page.goto(`${collector.url}/sessions`);
+      await page.waitForSelector('[data-table="sessions"] tbody tr');
+      await page.screenshot({ path: join(ARTIFACTS, 'sessions.png'), fullPage: true });
+
+      await page.goto(`${collector.url}/recommendations`);
+      await page.waitForSelector('.rec-card, [role="alert"], .notice');
+      await page.screenshot({ path: join(ARTIFACTS, 'recommendations.png'), fullPage: true });
+    });
   });
 
   test('no page raised an uncaught error', () => {

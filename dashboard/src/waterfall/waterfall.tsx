@@ -110,6 +110,7 @@ export function Waterfall({ spans, totalMs, selectedSpanId, onSelect, highlighte
 
   const range = visibleRowRange(scroll.top, scroll.height, ROW_HEIGHT_PX, rows.length, 12);
   const visible = rows.slice(range.first, range.last);
+  const slotCount = Math.max(1, range.last - range.first);
   const criticalCount = useMemo(() => spans.reduce((n, s) => n + (s.critical ? 1 : 0), 0), [spans]);
 
   return (
@@ -144,8 +145,9 @@ export function Waterfall({ spans, totalMs, selectedSpanId, onSelect, highlighte
         aria-rowcount={rows.length}
         onKeyDown={onKeyDown}
         onScroll={(event) => {
-          const element = event.currentTarget;
-          setScroll({ top: element.scrollTop, height: element.clientHeight });
+          // Height comes from the ResizeObserver: reading only scrollTop keeps scrolling free of forced layout.
+          const top = event.currentTarget.scrollTop;
+          setScroll((current) => (current.top === top ? current : { top, height: current.height }));
         }}
       >
         <div className="wf-canvas" style={{ height: rows.length * ROW_HEIGHT_PX }}>
@@ -154,9 +156,10 @@ export function Waterfall({ spans, totalMs, selectedSpanId, onSelect, highlighte
           </div>
           {visible.map((row, offset) => {
             const index = range.first + offset;
+            // Keyed by slot, not span: scrolling reuses the same DOM rows instead of replacing them.
             return (
               <WaterfallRow
-                key={row.span.spanId}
+                key={index % slotCount}
                 row={row}
                 index={index}
                 top={index * ROW_HEIGHT_PX}

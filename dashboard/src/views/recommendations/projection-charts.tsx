@@ -13,15 +13,22 @@ export function ProjectionCharts({ projection }: { projection: WhatIfWindowRespo
         <h3 className="chart-title">UX bands before → after</h3>
         <ResponsiveContainer width="100%" height={Math.max(140, shares.length * 34 + 60)}>
           <BarChart data={shares} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }} barCategoryGap={6}>
-            <XAxis type="number" domain={[0, 100]} tickFormatter={(v: number) => `${v}%`} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
+            <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} allowDataOverflow tickFormatter={(v: number) => `${v}%`} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
             <YAxis type="category" dataKey="label" width={130} tick={{ fontSize: 12, fill: '#0f172a' }} stroke="#cbd5e1" />
             <Tooltip formatter={(value, name) => [`${Number(value).toFixed(1)}%`, String(name)]} contentStyle={{ fontSize: 12, borderRadius: 6 }} cursor={{ fill: '#f1f5f9' }} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
             {UX_BANDS.map((b) => (
               <Bar key={b.band} dataKey={b.band} name={b.band} stackId="bands" fill={b.color} isAnimationActive={false} />
             ))}
           </BarChart>
         </ResponsiveContainer>
+        <ul className="legend">
+          {UX_BANDS.map((b) => (
+            <li key={b.band}>
+              <span className="legend-swatch" style={{ background: b.color }} aria-hidden="true" />
+              {b.label}
+            </li>
+          ))}
+        </ul>
       </div>
       <div>
         <h3 className="chart-title">P99 before → after, against budget</h3>

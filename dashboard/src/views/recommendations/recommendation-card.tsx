@@ -32,11 +32,11 @@ export function RecommendationCard({
         <dl className="rec-figures">
           <div>
             <dt>P99 saving</dt>
-            <dd className="rec-saving">−{formatDurationMs(r.p99SavingMs)}</dd>
+            <dd className="rec-saving">{saving(r.p99SavingMs)}</dd>
           </div>
           <div>
             <dt>Mean per affected task</dt>
-            <dd>−{formatDurationMs(r.meanSavingMs)}</dd>
+            <dd>{saving(r.meanSavingMs)}</dd>
           </div>
           <div>
             <dt>Total time saved</dt>
@@ -67,4 +67,9 @@ export function RecommendationCard({
       </div>
     </article>
   );
+}
+
+/** A saving as a reduction ("−1.26 s"); nothing saved reads "0 ms", not "−0 ms". */
+function saving(ms: number): string {
+  return ms > 0 ? `−${formatDurationMs(ms)}` : formatDurationMs(0);
 }

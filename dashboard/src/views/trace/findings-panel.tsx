@@ -34,7 +34,7 @@ export function FindingsPanel({ findings, selected, onSelect }: { findings: Find
               onClick={() => onSelect(selected === index ? null : index)}
             >
               <span className="finding-saving">
-                −{formatDurationMs(finding.savingMs)}
+                {finding.savingMs > 0 ? `−${formatDurationMs(finding.savingMs)}` : formatDurationMs(0)}
                 <span className="finding-saving-kind">{finding.perceived ? 'perceived' : 'wall time'}</span>
               </span>
               <span className="finding-text">

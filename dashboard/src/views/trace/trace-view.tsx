@@ -40,7 +40,10 @@ export default function TraceView({ params }: ViewProps) {
 
   const showProjected = projection.state === 'ready';
   const spans = showProjected ? projection.data.after.spans : (trace.data?.spans ?? []);
-  const totalMs = showProjected ? projection.data.after.summary.durationMs : (trace.data?.summary.durationMs ?? 0);
+  // The projected waterfall keeps the original time scale, so the saving shows as empty space.
+  const totalMs = showProjected
+    ? Math.max(projection.data.after.summary.durationMs, projection.data.before.summary.durationMs)
+    : (trace.data?.summary.durationMs ?? 0);
   const findings = trace.data?.findings ?? [];
   const evidence = useMemo(() => new Set(selectedFinding !== null ? (findings[selectedFinding]?.evidenceSpanIds ?? []) : []), [findings, selectedFinding]);
   const selectedSpan = spans.find((s) => s.spanId === selectedSpanId) ?? null;

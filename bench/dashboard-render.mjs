@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+/**
+ * First render of a 10,000-span trace in headless Chromium (target < 500 ms), and scrolling it.
+ *
+ * A real collector (collector/dist, built by `npm run bench`) receives one 10,000-span trace from
+ * the official OTLP protobuf exporter; Chromium opens its trace page. Figures, median of 5 loads:
+ *   render   trace JSON received → waterfall committed (parse + row model + first paint of rows)
+ *   page     navigation start → waterfall committed (includes loading the app and the JSON)
+ *   scroll   frame times while scrolling the waterfall top to bottom in 40 steps
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { context, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SPANS = 10_000;
+const LOADS = 5;
+const TARGET_MS = 500;
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}
+
+function ensureDashboardBuilt() {
+  const index = join(root, 'dashboard/dist/index.html');
+  const sources = ['dashboard/src', 'dashboard/index.html', 'dashboard/vite.config.ts', 'packages/core/src'].map((p) => newestMtime(join(root, p)));
+  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(...sources)) return;
+  const result = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', 'dashboard', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (result.status !== 0) throw new Error('dashboard build failed');
+}
+
+/**
+ * One task: 99 steps in sequence, each an orchestration span holding 100 calls that alternate
+ * llm (streamed, TTFT a third in) and tool: 1 + 99 + 9,900 = 10,000 spans over ~99 s.
+ */
+async function sendLargeTrace(url) {
+  const spans = [];
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'bench-agent' }),
+    spanProcessors: [{ onStart() {}, onEnd: (s) => spans.push(s), forceFlush: async () => {}, shutdown: async () => {} }],
+  });
+  const tracer = provider.getTracer('bench');
+  const base = Date.now() - 300_000;
+  const task = tracer.startSpan('invoke_agent research', { startTime: base, attributes: { 'gen_ai.operation.name': 'invoke_agent' }, root: true });
+  const taskContext = trace.setSpan(context.active(), task);
+  const steps = (SPANS - 1) / 101;
+  for (let s = 0; s < steps; s++) {
+    const stepStart = base + s * 1_000;
+    const step = tracer.startSpan(`step ${s}`, { startTime: stepStart, attributes: { 'threshold.orchestration.kind': 'dispatch' } }, taskContext);
+    const stepContext = trace.setSpan(context.active(), step);
+    for (let c = 0; c < 100; c++) {
+      const start = stepStart + c * 10;
+      const isLlm = c % 2 === 0;
+      const call = tracer.startSpan(
+        isLlm ? `chat ${s}.${c}` : `execute_tool lookup ${s}.${c}`,
+        {
+          startTime: start,
+          attributes: isLlm
+            ? { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.stream': true, 'gen_ai.response.time_to_first_chunk': 0.003 }
+            : { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup', 'threshold.tool.args_hash': `h${c}` },
+        },
+        stepContext,
+      );
+      call.end(start + 9);
+    }
+    step.end(stepStart + 1_000);
+  }
+  task.end(base + steps * 1_000);
+  const exporter = new OTLPTraceExporter({ url: `${url}/v1/traces`, compression: CompressionAlgorithm.GZIP, timeoutMillis: 60_000 });
+  const result = await new Promise((resolve) => exporter.export(spans, resolve));
+  await exporter.shutdown();
+  if (result.code !== 0) throw new Error(`export failed: ${result.error?.message}`);
+  return task.spanContext().traceId;
+}
+
+async function waitForTrace(url, traceId) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${url}/api/traces/${traceId}`);
+    if (response.ok) return (await response.json()).spans.length;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the trace was not analysed within 60 s');
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+
+async function main() {
+  const collectorEntry = join(root, 'collector/dist/index.js');
+  if (!existsSync(collectorEntry)) throw new Error('collector/dist is missing: run `npm run build:ts` first (npm run bench does)');
+  ensureDashboardBuilt();
+  const { createCollector } = await import(collectorEntry);
+  const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-'));
+  const userDataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-chromium-'));
+  const collector = await createCollector({ port: 0, host: '127.0.0.1', dataDir, quietPeriodMs: 200 });
+  let browser;
+  try {
+    const traceId = await sendLargeTrace(collector.url);
+    const spanCount = await waitForTrace(collector.url, traceId);
+    browser = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 1440, height: 960 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+    });
+    const page = await browser.newPage();
+    const renders = [];
+    const pages = [];
+    for (let i = 0; i < LOADS; i++) {
+      await page.goto(`${collector.url}/traces/${traceId}`);
+      await page.waitForSelector('.wf-row');
+      const timing = await page.evaluate(async () => {
+        await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+        const mark = performance.getEntriesByName('threshold:waterfall-rendered')[0];
+        const json = performance.getEntriesByType('resource').find((entry) => /\/api\/traces\/[0-9a-f]{32}$/.test(entry.name));
+        return { markMs: mark.startTime, jsonEndMs: json.responseEnd };
+      });
+      renders.push(timing.markMs - timing.jsonEndMs);
+      pages.push(timing.markMs);
+    }
+    const rowsInDom = await page.$$eval('.wf-row', (rows) => rows.length);
+    const frames = await page.evaluate(async () => {
+      const scroller = document.querySelector('.wf-scroll');
+      const steps = 40;
+      const stepPx = (scroller.scrollHeight - scroller.clientHeight) / steps;
+      const times = [];
+      let last = performance.now();
+      for (let i = 1; i <= steps; i++) {
+        scroller.scrollTop = i * stepPx;
+        scroller.dispatchEvent(new Event('scroll'));
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        const now = performance.now();
+        times.push(now - last);
+        last = now;
+      }
+      return times;
+    });
+    const renderMs = median(renders);
+    console.log(`trace: ${spanCount} spans; rows in the DOM after render: ${rowsInDom}`);
+    console.log(`render (JSON received → waterfall committed), median of ${LOADS}: ${renderMs.toFixed(1)} ms  [${renders.map((r) => r.toFixed(0)).join(', ')}]  target < ${TARGET_MS} ms: ${renderMs < TARGET_MS ? 'met' : 'MISSED'}`);
+    console.log(`page (navigation → waterfall committed), median of ${LOADS}: ${median(pages).toFixed(1)} ms`);
+    console.log(`scroll: ${frames.length} steps top to bottom, frame time median ${median(frames).toFixed(1)} ms, p95 ${percentile(frames, 0.95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`);
+  } finally {
+    await browser?.close();
+    await collector.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
