@@ -1,7 +1,7 @@
 import type { AttributeValue, Attributes } from '@threshold/core';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import { setAttribute } from './set-attribute.js';
-import { WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireReader, wrongWireType } from './wire-reader.js';
+import { WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireReader } from './wire-reader.js';
 
 /**
  * opentelemetry.proto.common.v1 attribute messages, flattened into plain values:
@@ -30,6 +30,11 @@ const KVLIST_VALUE = (6 << 3) | WIRE_LENGTH_DELIMITED;
 const BYTES_VALUE = (7 << 3) | WIRE_LENGTH_DELIMITED;
 const VALUES = (1 << 3) | WIRE_LENGTH_DELIMITED;
 
+/** Wire type of each field, by field number (for telling a wrong wire type from a newer field). */
+const KEY_VALUE_FIELDS = [-1, WIRE_LENGTH_DELIMITED, WIRE_LENGTH_DELIMITED];
+const ANY_VALUE_FIELDS = [-1, 2, 0, 0, 1, 2, 2, 2];
+const VALUES_FIELDS = [-1, WIRE_LENGTH_DELIMITED];
+
 /** Reads one KeyValue occupying [reader.pos, end) into `attributes` (a repeated key: last wins). */
 export function readKeyValueInto(reader: WireReader, end: number, attributes: Attributes, depth: number): void {
   let key = '';
@@ -40,7 +45,7 @@ export function readKeyValueInto(reader: WireReader, end: number, attributes: At
     else if (tag === VALUE) {
       const valueEnd = reader.lengthDelimitedEnd(end);
       value = readAnyValue(reader, valueEnd, depth + 1);
-    } else skipUnknown(reader, tag, 2, 'KeyValue', end);
+    } else reader.skipField(tag, KEY_VALUE_FIELDS, 'KeyValue', end);
   }
   setAttribute(attributes, key, value);
 }
@@ -77,7 +82,7 @@ export function readAnyValue(reader: WireReader, end: number, depth: number): At
         break;
       }
       default:
-        skipUnknown(reader, tag, 7, 'AnyValue', end);
+        reader.skipField(tag, ANY_VALUE_FIELDS, 'AnyValue', end);
     }
   }
   return value;
@@ -88,7 +93,7 @@ function readArrayValue(reader: WireReader, end: number, depth: number): Attribu
   while (reader.pos < end) {
     const tag = reader.tag(end);
     if (tag === VALUES) values.push(readAnyValue(reader, reader.lengthDelimitedEnd(end), depth + 1));
-    else skipUnknown(reader, tag, 1, 'ArrayValue', end);
+    else reader.skipField(tag, VALUES_FIELDS, 'ArrayValue', end);
   }
   return values;
 }
@@ -98,24 +103,7 @@ function readKeyValueList(reader: WireReader, end: number, depth: number): Attri
   while (reader.pos < end) {
     const tag = reader.tag(end);
     if (tag === VALUES) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), values, depth + 1);
-    else skipUnknown(reader, tag, 1, 'KeyValueList', end);
+    else reader.skipField(tag, VALUES_FIELDS, 'KeyValueList', end);
   }
   return values;
 }
-
-/**
- * A field no case above matched: either a known field (number ≤ lastKnownField) sent with the
- * wrong wire type — malformed — or a field from a newer schema, skipped.
- */
-function skipUnknown(reader: WireReader, tag: number, lastKnownField: number, message: string, end: number): void {
-  const fieldNumber = tag >>> 3;
-  const wireType = tag & 7;
-  if (fieldNumber <= lastKnownField) {
-    const expected = message === 'AnyValue' ? ANY_VALUE_WIRE_TYPES[fieldNumber] : WIRE_LENGTH_DELIMITED;
-    throw wrongWireType(message, fieldNumber, wireType, expected, reader.pos);
-  }
-  reader.skip(wireType, fieldNumber, end);
-}
-
-/** Wire type of each AnyValue field, by field number. */
-const ANY_VALUE_WIRE_TYPES = [-1, 2, 0, 0, 1, 2, 2, 2];

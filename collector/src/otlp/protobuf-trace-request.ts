@@ -1,17 +1,10 @@
-import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@threshold/core';
+import type { Attributes, SpanRecord } from '@threshold/core';
 import type { DecodeResult } from './decode-result.js';
-import { bytesToHex, isValidIdBytes, RecentIdHex } from './hex-id.js';
 import { readKeyValueInto } from './protobuf-any-value.js';
-import { SpanRejections, timingRejection } from './span-rejections.js';
+import { readSpan } from './protobuf-span.js';
 import { serviceNameOf, UNKNOWN_SERVICE } from './service-name.js';
-import {
-  WIRE_FIXED32,
-  WIRE_FIXED64,
-  WIRE_LENGTH_DELIMITED as LEN,
-  WIRE_VARINT,
-  WireReader,
-  wrongWireType,
-} from './wire-reader.js';
+import { SpanRejections } from './span-rejections.js';
+import { WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
 
 /**
  * opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest, read straight off the wire
@@ -25,17 +18,7 @@ import {
  *   ScopeSpans    { InstrumentationScope scope = 1; repeated Span spans = 2; string schema_url = 3; }
  *   InstrumentationScope { string name = 1; string version = 2; repeated KeyValue attributes = 3;
  *                          uint32 dropped_attributes_count = 4; }
- *   Span  { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; bytes parent_span_id = 4;
- *           string name = 5; SpanKind kind = 6; fixed64 start_time_unix_nano = 7;
- *           fixed64 end_time_unix_nano = 8; repeated KeyValue attributes = 9;
- *           uint32 dropped_attributes_count = 10; repeated Event events = 11;
- *           uint32 dropped_events_count = 12; repeated Link links = 13; uint32 dropped_links_count = 14;
- *           Status status = 15; fixed32 flags = 16; }
- *   Event { fixed64 time_unix_nano = 1; string name = 2; repeated KeyValue attributes = 3;
- *           uint32 dropped_attributes_count = 4; }
- *   Link  { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; repeated KeyValue attributes = 4;
- *           uint32 dropped_attributes_count = 5; fixed32 flags = 6; }
- *   Status { string message = 2; StatusCode code = 3; }   (field 1 reserved)
+ *   Span, Event, Link, Status: see protobuf-span.ts
  *
  * Fields may arrive in any order, so a ResourceSpans (and a ScopeSpans) is walked twice: once to
  * find its resource (scope) and once for its spans. The first walk only hops over length prefixes.
@@ -49,7 +32,7 @@ export function decodeTraceRequestProtobuf(body: Uint8Array): DecodeResult {
   while (reader.pos < end) {
     const tag = reader.tag(end);
     if (tag === tagOf(1, LEN)) readResourceSpans(reader, reader.lengthDelimitedEnd(end), spans, rejections);
-    else skipField(reader, tag, REQUEST_FIELDS, 'ExportTraceServiceRequest', end);
+    else reader.skipField(tag, REQUEST_FIELDS, 'ExportTraceServiceRequest', end);
   }
   return rejections.result(spans);
 }
@@ -60,28 +43,9 @@ const RESOURCE_SPANS_FIELDS = [-1, LEN, LEN, LEN];
 const RESOURCE_FIELDS = [-1, LEN, WIRE_VARINT, LEN];
 const SCOPE_SPANS_FIELDS = [-1, LEN, LEN, LEN];
 const SCOPE_FIELDS = [-1, LEN, LEN, LEN, WIRE_VARINT];
-const SPAN_FIELDS = [
-  -1, LEN, LEN, LEN, LEN, LEN, WIRE_VARINT, WIRE_FIXED64, WIRE_FIXED64, LEN, WIRE_VARINT, LEN, WIRE_VARINT, LEN,
-  WIRE_VARINT, LEN, WIRE_FIXED32,
-];
-const EVENT_FIELDS = [-1, WIRE_FIXED64, LEN, LEN, WIRE_VARINT];
-const LINK_FIELDS = [-1, LEN, LEN, LEN, LEN, WIRE_VARINT, WIRE_FIXED32];
-const STATUS_FIELDS = [-1, -1, LEN, WIRE_VARINT];
 
 function tagOf(fieldNumber: number, wireType: number): number {
   return (fieldNumber << 3) | wireType;
-}
-
-/**
- * Skips a field this decoder does not keep. A field the schema defines must still carry the
- * schema's wire type; anything else (a newer schema's field, a reserved number) is skipped.
- */
-function skipField(reader: WireReader, tag: number, knownWireTypes: number[], message: string, end: number): void {
-  const fieldNumber = tag >>> 3;
-  const wireType = tag & 7;
-  const expected = fieldNumber < knownWireTypes.length ? knownWireTypes[fieldNumber] : -1;
-  if (expected >= 0 && wireType !== expected) throw wrongWireType(message, fieldNumber, wireType, expected, reader.pos);
-  reader.skip(wireType, fieldNumber, end);
 }
 
 function readResourceSpans(reader: WireReader, end: number, spans: SpanRecord[], rejections: SpanRejections): void {
@@ -90,7 +54,7 @@ function readResourceSpans(reader: WireReader, end: number, spans: SpanRecord[],
   while (reader.pos < end) {
     const tag = reader.tag(end);
     if (tag === tagOf(1, LEN)) service = readResourceServiceName(reader, reader.lengthDelimitedEnd(end));
-    else skipField(reader, tag, RESOURCE_SPANS_FIELDS, 'ResourceSpans', end);
+    else reader.skipField(tag, RESOURCE_SPANS_FIELDS, 'ResourceSpans', end);
   }
   reader.pos = start;
   while (reader.pos < end) {
@@ -105,7 +69,7 @@ function readResourceServiceName(reader: WireReader, end: number): string {
   while (reader.pos < end) {
     const tag = reader.tag(end);
     if (tag === tagOf(1, LEN)) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), attributes, 0);
-    else skipField(reader, tag, RESOURCE_FIELDS, 'Resource', end);
+    else reader.skipField(tag, RESOURCE_FIELDS, 'Resource', end);
   }
   return serviceNameOf(attributes);
 }
@@ -122,7 +86,7 @@ function readScopeSpans(
   while (reader.pos < end) {
     const tag = reader.tag(end);
     if (tag === tagOf(1, LEN)) scope = readScopeName(reader, reader.lengthDelimitedEnd(end));
-    else skipField(reader, tag, SCOPE_SPANS_FIELDS, 'ScopeSpans', end);
+    else reader.skipField(tag, SCOPE_SPANS_FIELDS, 'ScopeSpans', end);
   }
   reader.pos = start;
   while (reader.pos < end) {
@@ -138,147 +102,7 @@ function readScopeName(reader: WireReader, end: number): string {
     const tag = reader.tag(end);
     if (tag === tagOf(1, LEN)) name = reader.string(end);
     else if (tag === tagOf(3, LEN)) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), {}, 0);
-    else skipField(reader, tag, SCOPE_FIELDS, 'InstrumentationScope', end);
+    else reader.skipField(tag, SCOPE_FIELDS, 'InstrumentationScope', end);
   }
   return name;
-}
-
-function readSpan(
-  reader: WireReader,
-  end: number,
-  service: string,
-  scope: string,
-  spans: SpanRecord[],
-  rejections: SpanRejections,
-): void {
-  let traceIdStart = 0;
-  let traceIdLength = 0;
-  let spanIdStart = 0;
-  let spanIdLength = 0;
-  let parentIdStart = 0;
-  let parentIdLength = 0;
-  let name = '';
-  let kind = 0;
-  let startTimeUnixNano = 0n;
-  let endTimeUnixNano = 0n;
-  let statusCode: StatusCode = 0;
-  let statusMessage = '';
-  const attributes: Attributes = {};
-  const events: SpanEventRecord[] = [];
-  while (reader.pos < end) {
-    const tag = reader.tag(end);
-    switch (tag) {
-      case 10: { // trace_id
-        const fieldEnd = reader.lengthDelimitedEnd(end);
-        traceIdStart = reader.pos;
-        traceIdLength = fieldEnd - traceIdStart;
-        reader.pos = fieldEnd;
-        break;
-      }
-      case 18: { // span_id
-        const fieldEnd = reader.lengthDelimitedEnd(end);
-        spanIdStart = reader.pos;
-        spanIdLength = fieldEnd - spanIdStart;
-        reader.pos = fieldEnd;
-        break;
-      }
-      case 34: { // parent_span_id
-        const fieldEnd = reader.lengthDelimitedEnd(end);
-        parentIdStart = reader.pos;
-        parentIdLength = fieldEnd - parentIdStart;
-        reader.pos = fieldEnd;
-        break;
-      }
-      case 42: // name
-        name = reader.string(end);
-        break;
-      case 48: // kind
-        kind = reader.uint32(end) | 0;
-        break;
-      case 57: // start_time_unix_nano
-        startTimeUnixNano = reader.fixed64(end);
-        break;
-      case 65: // end_time_unix_nano
-        endTimeUnixNano = reader.fixed64(end);
-        break;
-      case 74: // attributes
-        readKeyValueInto(reader, reader.lengthDelimitedEnd(end), attributes, 0);
-        break;
-      case 90: // events
-        events.push(readEvent(reader, reader.lengthDelimitedEnd(end)));
-        break;
-      case 106: // links
-        readLink(reader, reader.lengthDelimitedEnd(end));
-        break;
-      case 122: { // status
-        const statusEnd = reader.lengthDelimitedEnd(end);
-        while (reader.pos < statusEnd) {
-          const statusTag = reader.tag(statusEnd);
-          if (statusTag === tagOf(2, LEN)) statusMessage = reader.string(statusEnd);
-          else if (statusTag === tagOf(3, WIRE_VARINT)) statusCode = toStatusCode(reader.uint32(statusEnd));
-          else skipField(reader, statusTag, STATUS_FIELDS, 'Status', statusEnd);
-        }
-        break;
-      }
-      default:
-        skipField(reader, tag, SPAN_FIELDS, 'Span', end);
-    }
-  }
-
-  const bytes = reader.bytes;
-  if (!isValidIdBytes(bytes, traceIdStart, traceIdLength, 16)) return rejections.add('invalid trace id');
-  if (!isValidIdBytes(bytes, spanIdStart, spanIdLength, 8)) return rejections.add('invalid span id');
-  // An all-zero parent id is how some senders spell "no parent": the span is kept as a root.
-  const hasParent = isValidIdBytes(bytes, parentIdStart, parentIdLength, 8);
-  if (!hasParent && parentIdLength !== 0 && parentIdLength !== 8) return rejections.add('invalid parent span id');
-  const timing = timingRejection(startTimeUnixNano, endTimeUnixNano);
-  if (timing !== undefined) return rejections.add(timing);
-
-  const span: SpanRecord = {
-    traceId: recentTraceId.get(bytes, traceIdStart, 16),
-    spanId: bytesToHex(bytes, spanIdStart, 8),
-    name,
-    kind,
-    startTimeUnixNano,
-    endTimeUnixNano,
-    statusCode,
-    service,
-    attributes,
-    events,
-  };
-  if (hasParent) span.parentSpanId = recentParentId.get(bytes, parentIdStart, 8);
-  if (statusMessage !== '') span.statusMessage = statusMessage;
-  if (scope !== '') span.scope = scope;
-  spans.push(span);
-}
-
-const recentTraceId = new RecentIdHex();
-const recentParentId = new RecentIdHex();
-
-function readEvent(reader: WireReader, end: number): SpanEventRecord {
-  let timeUnixNano = 0n;
-  let name = '';
-  const attributes: Attributes = {};
-  while (reader.pos < end) {
-    const tag = reader.tag(end);
-    if (tag === tagOf(1, WIRE_FIXED64)) timeUnixNano = reader.fixed64(end);
-    else if (tag === tagOf(2, LEN)) name = reader.string(end);
-    else if (tag === tagOf(3, LEN)) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), attributes, 0);
-    else skipField(reader, tag, EVENT_FIELDS, 'Span.Event', end);
-  }
-  return { name, timeUnixNano, attributes };
-}
-
-/** Links are not kept, but their structure is checked like everything else in the request. */
-function readLink(reader: WireReader, end: number): void {
-  while (reader.pos < end) {
-    const tag = reader.tag(end);
-    if (tag === tagOf(4, LEN)) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), {}, 0);
-    else skipField(reader, tag, LINK_FIELDS, 'Span.Link', end);
-  }
-}
-
-/** OTLP defines 0 unset, 1 ok, 2 error; a code from a newer schema reads as unset. */
-function toStatusCode(code: number): StatusCode {
-  return code === 1 || code === 2 ? code : 0;
 }

@@ -166,9 +166,16 @@ export class WireReader {
     }
   }
 
-  /** Skips a field the schema knows, after checking it has the schema's wire type. */
-  skipExpected(wireType: number, expected: number, fieldNumber: number, message: string, end: number): void {
-    if (wireType !== expected) throw wrongWireType(message, fieldNumber, wireType, expected, this.pos);
+  /**
+   * Skips a field the decoder does not keep. A field the schema defines (its wire type listed in
+   * `knownWireTypes` by field number, -1 for reserved numbers) must still carry that wire type;
+   * any other field — one from a newer schema — is skipped by its wire type.
+   */
+  skipField(tag: number, knownWireTypes: readonly number[], message: string, end: number): void {
+    const fieldNumber = tag >>> 3;
+    const wireType = tag & 7;
+    const expected = fieldNumber < knownWireTypes.length ? knownWireTypes[fieldNumber] : -1;
+    if (expected >= 0 && wireType !== expected) throw wrongWireType(message, fieldNumber, wireType, expected, this.pos);
     this.skip(wireType, fieldNumber, end);
   }
 
@@ -192,7 +199,7 @@ export class WireReader {
   }
 }
 
-export function wrongWireType(message: string, fieldNumber: number, wireType: number, expected: number, at: number): OtlpDecodeError {
+function wrongWireType(message: string, fieldNumber: number, wireType: number, expected: number, at: number): OtlpDecodeError {
   return new OtlpDecodeError(
     `${message} field ${fieldNumber} has wire type ${wireType}, expected ${expected} (byte ${at})`,
   );

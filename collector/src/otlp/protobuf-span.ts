@@ -1,0 +1,180 @@
+import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@threshold/core';
+import { bytesToHex, isValidIdBytes, RecentIdHex } from './hex-id.js';
+import { readKeyValueInto } from './protobuf-any-value.js';
+import { timingRejection, type SpanRejections } from './span-rejections.js';
+import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
+
+/**
+ * One opentelemetry.proto.trace.v1.Span, read into a SpanRecord or counted as rejected:
+ *
+ *   Span  { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; bytes parent_span_id = 4;
+ *           string name = 5; SpanKind kind = 6; fixed64 start_time_unix_nano = 7;
+ *           fixed64 end_time_unix_nano = 8; repeated KeyValue attributes = 9;
+ *           uint32 dropped_attributes_count = 10; repeated Event events = 11;
+ *           uint32 dropped_events_count = 12; repeated Link links = 13; uint32 dropped_links_count = 14;
+ *           Status status = 15; fixed32 flags = 16; }
+ *   Event { fixed64 time_unix_nano = 1; string name = 2; repeated KeyValue attributes = 3;
+ *           uint32 dropped_attributes_count = 4; }
+ *   Link  { bytes trace_id = 1; bytes span_id = 2; string trace_state = 3; repeated KeyValue attributes = 4;
+ *           uint32 dropped_attributes_count = 5; fixed32 flags = 6; }
+ *   Status { string message = 2; StatusCode code = 3; }   (field 1 reserved)
+ *
+ * The hot loop switches on the whole tag (field number << 3 | wire type) as a literal, so a field
+ * with the expected wire type is one jump; everything else goes through skipField, which tells a
+ * wrong wire type (malformed) from a field of a newer schema (skipped).
+ */
+
+/** Wire type of each known field, by field number; -1 marks a reserved number. */
+const SPAN_FIELDS = [
+  -1, LEN, LEN, LEN, LEN, LEN, WIRE_VARINT, WIRE_FIXED64, WIRE_FIXED64, LEN, WIRE_VARINT, LEN, WIRE_VARINT, LEN,
+  WIRE_VARINT, LEN, WIRE_FIXED32,
+];
+const EVENT_FIELDS = [-1, WIRE_FIXED64, LEN, LEN, WIRE_VARINT];
+const LINK_FIELDS = [-1, LEN, LEN, LEN, LEN, WIRE_VARINT, WIRE_FIXED32];
+const STATUS_FIELDS = [-1, -1, LEN, WIRE_VARINT];
+
+function tagOf(fieldNumber: number, wireType: number): number {
+  return (fieldNumber << 3) | wireType;
+}
+
+/** Spans of one trace arrive together, and siblings share a parent: most ids convert once. */
+const recentTraceId = new RecentIdHex();
+const recentParentId = new RecentIdHex();
+
+/** Reads the Span occupying [reader.pos, end): appends it to `spans`, or counts why it is rejected. */
+export function readSpan(
+  reader: WireReader,
+  end: number,
+  service: string,
+  scope: string,
+  spans: SpanRecord[],
+  rejections: SpanRejections,
+): void {
+  let traceIdStart = 0;
+  let traceIdLength = 0;
+  let spanIdStart = 0;
+  let spanIdLength = 0;
+  let parentIdStart = 0;
+  let parentIdLength = 0;
+  let name = '';
+  let kind = 0;
+  let startTimeUnixNano = 0n;
+  let endTimeUnixNano = 0n;
+  let statusCode: StatusCode = 0;
+  let statusMessage = '';
+  const attributes: Attributes = {};
+  const events: SpanEventRecord[] = [];
+  while (reader.pos < end) {
+    const tag = reader.tag(end);
+    switch (tag) {
+      case 10: { // trace_id
+        const fieldEnd = reader.lengthDelimitedEnd(end);
+        traceIdStart = reader.pos;
+        traceIdLength = fieldEnd - traceIdStart;
+        reader.pos = fieldEnd;
+        break;
+      }
+      case 18: { // span_id
+        const fieldEnd = reader.lengthDelimitedEnd(end);
+        spanIdStart = reader.pos;
+        spanIdLength = fieldEnd - spanIdStart;
+        reader.pos = fieldEnd;
+        break;
+      }
+      case 34: { // parent_span_id
+        const fieldEnd = reader.lengthDelimitedEnd(end);
+        parentIdStart = reader.pos;
+        parentIdLength = fieldEnd - parentIdStart;
+        reader.pos = fieldEnd;
+        break;
+      }
+      case 42: // name
+        name = reader.string(end);
+        break;
+      case 48: // kind
+        kind = reader.uint32(end) | 0;
+        break;
+      case 57: // start_time_unix_nano
+        startTimeUnixNano = reader.fixed64(end);
+        break;
+      case 65: // end_time_unix_nano
+        endTimeUnixNano = reader.fixed64(end);
+        break;
+      case 74: // attributes
+        readKeyValueInto(reader, reader.lengthDelimitedEnd(end), attributes, 0);
+        break;
+      case 90: // events
+        events.push(readEvent(reader, reader.lengthDelimitedEnd(end)));
+        break;
+      case 106: // links
+        readLink(reader, reader.lengthDelimitedEnd(end));
+        break;
+      case 122: { // status
+        const statusEnd = reader.lengthDelimitedEnd(end);
+        while (reader.pos < statusEnd) {
+          const statusTag = reader.tag(statusEnd);
+          if (statusTag === tagOf(2, LEN)) statusMessage = reader.string(statusEnd);
+          else if (statusTag === tagOf(3, WIRE_VARINT)) statusCode = toStatusCode(reader.uint32(statusEnd));
+          else reader.skipField(statusTag, STATUS_FIELDS, 'Status', statusEnd);
+        }
+        break;
+      }
+      default:
+        reader.skipField(tag, SPAN_FIELDS, 'Span', end);
+    }
+  }
+
+  const bytes = reader.bytes;
+  if (!isValidIdBytes(bytes, traceIdStart, traceIdLength, 16)) return rejections.add('invalid trace id');
+  if (!isValidIdBytes(bytes, spanIdStart, spanIdLength, 8)) return rejections.add('invalid span id');
+  // An all-zero parent id is how some senders spell "no parent": the span is kept as a root.
+  const hasParent = isValidIdBytes(bytes, parentIdStart, parentIdLength, 8);
+  if (!hasParent && parentIdLength !== 0 && parentIdLength !== 8) return rejections.add('invalid parent span id');
+  const timing = timingRejection(startTimeUnixNano, endTimeUnixNano);
+  if (timing !== undefined) return rejections.add(timing);
+
+  const span: SpanRecord = {
+    traceId: recentTraceId.get(bytes, traceIdStart, 16),
+    spanId: bytesToHex(bytes, spanIdStart, 8),
+    name,
+    kind,
+    startTimeUnixNano,
+    endTimeUnixNano,
+    statusCode,
+    service,
+    attributes,
+    events,
+  };
+  if (hasParent) span.parentSpanId = recentParentId.get(bytes, parentIdStart, 8);
+  if (statusMessage !== '') span.statusMessage = statusMessage;
+  if (scope !== '') span.scope = scope;
+  spans.push(span);
+}
+
+function readEvent(reader: WireReader, end: number): SpanEventRecord {
+  let timeUnixNano = 0n;
+  let name = '';
+  const attributes: Attributes = {};
+  while (reader.pos < end) {
+    const tag = reader.tag(end);
+    if (tag === tagOf(1, WIRE_FIXED64)) timeUnixNano = reader.fixed64(end);
+    else if (tag === tagOf(2, LEN)) name = reader.string(end);
+    else if (tag === tagOf(3, LEN)) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), attributes, 0);
+    else reader.skipField(tag, EVENT_FIELDS, 'Span.Event', end);
+  }
+  return { name, timeUnixNano, attributes };
+}
+
+/** Links are not kept, but their structure is checked like everything else in the request. */
+function readLink(reader: WireReader, end: number): void {
+  while (reader.pos < end) {
+    const tag = reader.tag(end);
+    if (tag === tagOf(4, LEN)) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), {}, 0);
+    else reader.skipField(tag, LINK_FIELDS, 'Span.Link', end);
+  }
+}
+
+/** OTLP defines 0 unset, 1 ok, 2 error; a code from a newer schema reads as unset. */
+function toStatusCode(code: number): StatusCode {
+  return code === 1 || code === 2 ? code : 0;
+}
