@@ -45,3 +45,10 @@ describe('alert labels', () => {
     expect([formatSpan(90_000), formatSpan(86_400_000), formatAlertValue(simple, null)]).toEqual(['90 s', '1 d', '—']);
   });
 });
+
+describe('alert chart axis', () => {
+  it('rounds the top of the axis up to 1, 2, 2.5 or 5 × 10ⁿ', async () => {
+    const { niceCeiling } = await import('../../dashboard/src/views/alerts/nice-ceiling');
+    expect([3_300, 2_000, 2_200, 110, 0.08, 0].map(niceCeiling)).toEqual([5_000, 2_000, 2_500, 200, 0.1, 1]);
+  });
+});

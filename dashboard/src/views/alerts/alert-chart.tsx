@@ -2,6 +2,7 @@ import type { AlertRule, AlertSeriesResponse } from '@threshold/core';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisTime, formatTimestamp } from '../../format/format-time';
 import { formatAlertValue, statisticLabel } from './alert-labels';
+import { niceCeiling } from './nice-ceiling';
 
 /**
  * The watched statistic over time against the rule's threshold (dashed red), with the periods the
@@ -10,7 +11,7 @@ import { formatAlertValue, statisticLabel } from './alert-labels';
 export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; series: AlertSeriesResponse; fromMs: number; toMs: number }) {
   const spanMs = toMs - fromMs;
   const ticks = Array.from({ length: 7 }, (_, i) => Math.round(fromMs + (i * spanMs) / 6));
-  const maxValue = Math.max(rule.threshold, ...series.points.map((point) => point.value ?? 0));
+  const top = niceCeiling(Math.max(rule.threshold, ...series.points.map((point) => point.value ?? 0)) * 1.1);
   return (
     <figure className="chart-card alert-chart" data-rule={rule.id}>
       <figcaption>
@@ -22,7 +23,7 @@ export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; se
           <LineChart data={series.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
             <XAxis dataKey="t" type="number" domain={[fromMs, toMs]} ticks={ticks} scale="time" tickFormatter={(t: number) => formatAxisTime(t, spanMs)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
-            <YAxis domain={[0, maxValue * 1.1]} tickFormatter={(value: number) => formatAlertValue(rule, value)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" width={72} />
+            <YAxis domain={[0, top]} ticks={[0, top / 4, top / 2, (3 * top) / 4, top]} tickFormatter={(value: number) => formatAlertValue(rule, value)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" width={72} />
             <Tooltip
               labelFormatter={(t) => formatTimestamp(Number(t))}
               formatter={(value) => [formatAlertValue(rule, value === null || value === undefined ? null : Number(value)), statisticLabel(rule)]}
@@ -48,3 +49,4 @@ export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; se
     </figure>
   );
 }
+
