@@ -13,6 +13,8 @@ import { LiveHub } from './live/live-hub.js';
 import { CollectorMetrics } from './metrics/collector-metrics.js';
 import { metricsRoutes } from './metrics/metrics-routes.js';
 import { ROUTE_MODULES, type RouteContext, type RouteModule } from './routes/index.js';
+import { RecommendationEngine } from './recommendations/recommendation-engine.js';
+import { recommendationRoutes } from './recommendations/recommendation-routes.js';
 import { DuckDbStore } from './store/duckdb/duckdb-store.js';
 import type { TraceStore } from './store/store.js';
 
@@ -78,7 +80,8 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     : await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses });
   const live = new LiveHub();
   const listeners = new Set<AnalysisListener>();
-  let findings: FindingsProvider = findingsProvider ?? (() => []);
+  const recommendations = new RecommendationEngine({ taskClassConfig: options.taskClasses });
+  let findings: FindingsProvider = findingsProvider ?? ((analysis) => recommendations.findingsFor(analysis));
   const analyse = (records: Parameters<typeof analyseRecords>[0]) => analyseRecords(records, options.taskClasses);
 
   const assembler = new TraceAssembler({
@@ -121,6 +124,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     alertStates: () => alerting.rules.list().map((rule) => ({ rule, state: alerting.evaluator.stateOf(rule) })),
   });
 
+  await recommendations.warmUp(store);
   assembler.recoverFromStore();
   assembler.start();
 
@@ -139,7 +143,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     analyseStoredTrace,
     metrics,
   };
-  const app = createApp(context, [...ROUTE_MODULES, alerting.routes, metricsRoutes(metrics), ...routes]);
+  const app = createApp(context, [...ROUTE_MODULES, alerting.routes, metricsRoutes(metrics), recommendationRoutes(recommendations), ...routes]);
   const server = app.listen(options.port, options.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

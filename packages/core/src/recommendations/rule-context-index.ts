@@ -33,6 +33,7 @@ export class RuleContextIndex {
   private taskSteps = new Map<string, MutableSteps>();
   private toolSamples = new Map<string, ToolSample[]>();
   private readonly warmMemo = new Map<string, number | undefined>();
+  private readonly ttftMemo = new Map<string, { medianMs: number; calls: number } | undefined>();
 
   constructor(private readonly maxTraces: number = Number.POSITIVE_INFINITY) {}
 
@@ -58,6 +59,7 @@ export class RuleContextIndex {
     this.traces.delete(traceId);
     const notThis = (call: { traceId: string }) => call.traceId !== traceId;
     for (const model of new Set(observations.llmCalls.map((call) => call.model))) {
+      this.ttftMemo.delete(model);
       const left = (this.modelCalls.get(model) ?? []).filter(notThis);
       if (left.length > 0) this.modelCalls.set(model, left);
       else this.modelCalls.delete(model);
@@ -90,13 +92,17 @@ export class RuleContextIndex {
       sessions: this.sessions as ReadonlyMap<string, SessionHistory>,
       taskSteps: this.taskSteps as ReadonlyMap<string, TaskStepHistory>,
       warmToolMs: (toolName) => this.warmToolMs(toolName),
+      modelTtftMs: (model) => this.modelTtftMs(model),
     };
     if (options.taskClassConfig !== undefined) context.taskClassConfig = options.taskClassConfig;
     return context;
   }
 
   private index(trace: TraceObservations): void {
-    for (const call of trace.llmCalls) pushTo(this.modelCalls, call.model, call);
+    for (const call of trace.llmCalls) {
+      pushTo(this.modelCalls, call.model, call);
+      this.ttftMemo.delete(call.model);
+    }
     if (trace.sessionId !== undefined) {
       let session = this.sessions.get(trace.sessionId);
       if (!session) this.sessions.set(trace.sessionId, (session = { llmCalls: [], toolCalls: [] }));
@@ -137,6 +143,15 @@ export class RuleContextIndex {
     return result;
   }
 
+  private modelTtftMs(model: string): { medianMs: number; calls: number } | undefined {
+    if (this.ttftMemo.has(model)) return this.ttftMemo.get(model);
+    const ttfts = (this.modelCalls.get(model) ?? []).filter((call) => call.ttftMs !== undefined).map((call) => call.ttftMs!);
+    const medianMs = median(ttfts);
+    const result = medianMs === undefined ? undefined : { medianMs, calls: ttfts.length };
+    this.ttftMemo.set(model, result);
+    return result;
+  }
+
   private forgetOldest(count: number): void {
     const ids = [...this.traces.keys()].slice(0, count);
     for (const id of ids) this.traces.delete(id);
@@ -145,6 +160,7 @@ export class RuleContextIndex {
     this.taskSteps = new Map();
     this.toolSamples = new Map();
     this.warmMemo.clear();
+    this.ttftMemo.clear();
     for (const trace of this.traces.values()) this.index(trace);
   }
 }

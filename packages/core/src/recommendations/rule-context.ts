@@ -14,8 +14,10 @@ export interface RuleContext {
   thresholds: RecommendationThresholds;
   /** Passed to analyseTrace when a rule projects its saving: the same task classes and budgets the trace was analysed with. */
   taskClassConfig?: TaskClassConfig;
-  /** Observed llm calls per model. */
+  /** Observed llm calls per model, oldest first. */
   modelCalls: ReadonlyMap<string, readonly LlmCallObservation[]>;
+  /** Median TTFT of the model's calls that have one, and how many there were. */
+  modelTtftMs(model: string): { medianMs: number; calls: number } | undefined;
   /** Per session id: its traces' calls, oldest first. */
   sessions: ReadonlyMap<string, SessionHistory>;
   /** Per task name: which traces were seen and which tools followed which llm steps in them. */

@@ -14,24 +14,33 @@ export interface SiblingIndex {
 
 export function indexSiblings(spans: readonly TraceSpan[]): SiblingIndex {
   const ids = new Set(spans.map((span) => span.spanId));
+  const parentKey = (span: TraceSpan) => (span.parentSpanId !== undefined && ids.has(span.parentSpanId) ? span.parentSpanId : '');
   const children = new Map<string, TraceSpan[]>();
   for (const span of spans) {
-    const key = span.parentSpanId !== undefined && ids.has(span.parentSpanId) ? span.parentSpanId : '';
+    const key = parentKey(span);
     const list = children.get(key);
     if (list) list.push(span);
     else children.set(key, [span]);
   }
-  for (const list of children.values()) list.sort((a, b) => a.startNs - b.startNs || a.endNs - b.endNs);
-  const parentKey = (span: TraceSpan) => (span.parentSpanId !== undefined && ids.has(span.parentSpanId) ? span.parentSpanId : '');
+  const byEnd = new Map<string, TraceSpan[]>();
+  for (const [key, list] of children) {
+    list.sort((a, b) => a.startNs - b.startNs || a.endNs - b.endNs);
+    byEnd.set(key, [...list].sort((a, b) => a.endNs - b.endNs));
+  }
   return {
     childrenOf: (parentSpanId) => children.get(parentSpanId ?? '') ?? [],
     predecessorOf(span) {
-      let found: TraceSpan | undefined;
-      for (const sibling of children.get(parentKey(span)) ?? []) {
-        if (sibling === span || sibling.endNs > span.startNs) continue;
-        if (!found || sibling.endNs > found.endNs) found = sibling;
+      // Binary search (siblings by end) for the last one ended by the span's start, not itself.
+      const siblings = byEnd.get(parentKey(span)) ?? [];
+      let low = 0;
+      let high = siblings.length;
+      while (low < high) {
+        const middle = (low + high) >>> 1;
+        if (siblings[middle].endNs <= span.startNs) low = middle + 1;
+        else high = middle;
       }
-      return found;
+      for (let i = low - 1; i >= 0; i--) if (siblings[i] !== span) return siblings[i];
+      return undefined;
     },
   };
 }

@@ -95,13 +95,30 @@ class Scheduler {
     private readonly plan: EditPlan,
   ) {}
 
-  /** Schedules the children of a parent that started at `parentStartNs` and now starts at `parentNewStartNs`. */
+  /**
+   * Schedules the children of a parent that started at `parentStartNs` and now starts at
+   * `parentNewStartNs`, in start order. Each child's predecessors (siblings ended by its start)
+   * are swept once in end order, so a parent with n children costs n log n, not n².
+   */
   scheduleChildren(parentId: string, parentStartNs: number, parentNewStartNs: number): void {
     const kids = this.children.get(parentId) ?? [];
+    const byEnd = kids.map((kid, index) => ({ kid, index })).sort((a, b) => a.kid.endNs - b.kid.endNs || a.index - b.index);
+    let next = 0;
+    let frontierNs = -Infinity;
+    let newFrontierNs = -Infinity;
     for (let i = 0; i < kids.length; i++) {
       const child = kids[i];
+      // Siblings ended by this child's start all come earlier in start order (or tie at its start).
+      while (next < byEnd.length && byEnd[next].kid.endNs <= child.startNs && byEnd[next].index < i) {
+        const endedTimes = this.times.get(byEnd[next].kid.spanId);
+        if (endedTimes) {
+          frontierNs = Math.max(frontierNs, byEnd[next].kid.endNs);
+          newFrontierNs = Math.max(newFrontierNs, endedTimes.endNs);
+        }
+        next++;
+      }
       if (this.times.has(child.spanId)) continue; // a cycle in bad input: keep the first placement
-      let newStartNs = this.shiftPoint(child.startNs, kids, i, parentStartNs, parentNewStartNs);
+      let newStartNs = frontierNs === -Infinity ? parentNewStartNs + (child.startNs - parentStartNs) : newFrontierNs + (child.startNs - frontierNs);
       const anchorId = this.plan.anchorOf.get(child.spanId);
       const anchorTimes = anchorId === undefined ? undefined : this.times.get(anchorId);
       if (anchorTimes) newStartNs = Math.min(newStartNs, anchorTimes.startNs);
@@ -144,8 +161,8 @@ class Scheduler {
   }
 
   /**
-   * Where a moment moves to: after the last of the siblings that had ended by then (keeping the
-   * gap), or at the same offset from the parent's new start when none had.
+   * Where a moment (a first-output event) moves to: after the last of the children that had
+   * ended by then (keeping the gap), or at the same offset from the parent's new start.
    */
   private shiftPoint(pointNs: number, kids: TraceSpan[], count: number, parentStartNs: number, parentNewStartNs: number): number {
     let frontierNs = -Infinity;

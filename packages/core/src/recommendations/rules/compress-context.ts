@@ -4,7 +4,7 @@ import { fitLine, type LinearFit } from '../linear-fit.js';
 import { projectedFinding } from '../projected-finding.js';
 import type { RecommendationRule } from '../rule.js';
 import { observeTrace, type LlmCallObservation } from '../trace-observations.js';
-import { durationMsOf, formatMs, isLlmCall } from '../trace-calls.js';
+import { durationMsOf, formatMs, formatNumber, isLlmCall } from '../trace-calls.js';
 
 /**
  * Compress context. Across a session's turns the prompt grows (each turn resends the history)
@@ -75,7 +75,7 @@ function describe(model: string, smallest: number, largest: number, points: LlmC
   const turns = new Set(points.map((call) => call.traceId)).size;
   const perThousand = fit.slope * 1000;
   return (
-    `Input tokens to ${model} grew from ${smallest.toLocaleString('en-US')} to ${largest.toLocaleString('en-US')} over ${turns} turns of this session, ` +
+    `Input tokens to ${model} grew from ${formatNumber(smallest)} to ${formatNumber(largest)} over ${turns} turns of this session, ` +
     `and ${onTtft ? 'TTFT' : 'call duration'} grew with them: ${formatMs(perThousand)} per 1,000 input tokens (R² ${fit.r2.toFixed(2)}, ${fit.points} calls). ` +
     `Removing ${Math.round(ratio * 100)} % of the context (summarising older turns) would save ${formatMs(savingMs)} on this turn.`
   );

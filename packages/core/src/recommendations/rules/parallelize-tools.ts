@@ -52,9 +52,11 @@ export const parallelizeToolsRule: RecommendationRule = {
 function sequentialRuns(children: readonly TraceSpan[], withLlm: ReadonlySet<string>): TraceSpan[][] {
   const runs: TraceSpan[][] = [];
   let run: TraceSpan[] = [];
+  let calls = new Set<string>();
   const close = () => {
     if (run.length >= 2) runs.push(run);
     run = [];
+    calls = new Set();
   };
   for (const child of children) {
     if (withLlm.has(child.spanId)) {
@@ -62,17 +64,20 @@ function sequentialRuns(children: readonly TraceSpan[], withLlm: ReadonlySet<str
       continue;
     }
     if (!isToolCall(child)) continue;
-    if (run.some((member) => isRepeat(member, child))) continue;
+    const call = callKey(child);
+    if (call !== undefined && calls.has(call)) continue;
     const last = run[run.length - 1];
     if (last && child.startNs < last.endNs) close();
     run.push(child);
+    if (call !== undefined) calls.add(call);
   }
   close();
   return runs;
 }
 
-function isRepeat(earlier: TraceSpan, later: TraceSpan): boolean {
-  return earlier.tool!.argsHash !== undefined && earlier.tool!.name === later.tool!.name && earlier.tool!.argsHash === later.tool!.argsHash;
+/** Same tool, same arguments: a repeat of the call, not another call. */
+function callKey(span: TraceSpan): string | undefined {
+  return span.tool!.argsHash === undefined ? undefined : `${span.tool!.name}\u0000${span.tool!.argsHash}`;
 }
 
 /** Ids of llm spans and of every span with an llm span below it. */

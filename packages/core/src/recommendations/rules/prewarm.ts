@@ -57,7 +57,11 @@ function sessionFirstCallWarmth(trace: TraceAnalysis, context: RuleContext): Map
   if (!session) return result;
   const calls = [...session.toolCalls.filter((call) => call.traceId !== trace.traceId), ...observeTrace(trace).toolCalls].sort((a, b) => a.startTimeMs - b.startTimeMs);
   const byName = new Map<string, typeof calls>();
-  for (const call of calls) byName.set(call.name, [...(byName.get(call.name) ?? []), call]);
+  for (const call of calls) {
+    const sameTool = byName.get(call.name);
+    if (sameTool) sameTool.push(call);
+    else byName.set(call.name, [call]);
+  }
   for (const sameTool of byName.values()) {
     const [first, ...later] = sameTool;
     if (first.traceId !== trace.traceId) continue;

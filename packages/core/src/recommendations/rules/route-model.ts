@@ -55,6 +55,12 @@ interface Route {
   samples: number;
 }
 
+/**
+ * Calls of a model compared: its most recent ones, which reflect how it serves now (and keep
+ * the comparison's cost independent of how much history the collector holds).
+ */
+const RECENT_CALLS_PER_MODEL = 2_000;
+
 /** The fastest other model at similar token counts, when it is fast enough to be worth routing to. */
 function fasterModel(span: TraceSpan, context: RuleContext): Route | undefined {
   const { minSamples, maxRoutedLatencyFraction } = context.thresholds;
@@ -80,7 +86,8 @@ function fasterModel(span: TraceSpan, context: RuleContext): Route | undefined {
  * Calls comparable to `span`: output tokens (and input tokens, when both sides know them) within
  * `similarTokenFactor` either way; without output tokens, calls made for the same purpose.
  */
-function similarCalls(calls: readonly LlmCallObservation[], span: TraceSpan, context: RuleContext): LlmCallObservation[] {
+function similarCalls(allCalls: readonly LlmCallObservation[], span: TraceSpan, context: RuleContext): LlmCallObservation[] {
+  const calls = allCalls.length > RECENT_CALLS_PER_MODEL ? allCalls.slice(-RECENT_CALLS_PER_MODEL) : allCalls;
   const factor = context.thresholds.similarTokenFactor;
   const { outputTokens, inputTokens, purpose } = span.llm!;
   const near = (a: number, b: number) => Math.max(a, 1) <= Math.max(b, 1) * factor && Math.max(b, 1) <= Math.max(a, 1) * factor;

@@ -1,4 +1,5 @@
 import type { Finding } from '../../api-types.js';
+import type { TraceSpan } from '../../trace-span.js';
 import type { RecommendationRule } from '../rule.js';
 import { projectedFinding } from '../projected-finding.js';
 import { indexSiblings } from '../sibling-order.js';
@@ -14,7 +15,8 @@ import { durationMsOf, formatMs, isLlmCall, isToolCall } from '../trace-calls.js
  *     tool           |====|     →       tool |====|
  *     next                |===|         next           |===|
  *
- * Saving = min(tool, llm call) when both are on the critical path (projected). Needs
+ * Saving = min(tool, llm call) per such tool when both are on the critical path (projected; one
+ * finding per trace with every predictable tool, projected together). Needs
  * `speculateMinTraces` traces of the task before a step counts as predictable.
  */
 export const speculateRule: RecommendationRule = {
@@ -23,31 +25,33 @@ export const speculateRule: RecommendationRule = {
   why: 'A tool almost always follows the same llm step; starting it while that call runs hides the shorter of the two.',
   evaluate(trace, context): Finding[] {
     const history = context.taskSteps.get(trace.summary.name);
-    const traceIds = new Set(history?.traceIds ?? []);
-    traceIds.add(trace.traceId);
-    if (traceIds.size < context.thresholds.speculateMinTraces) return [];
+    // Counted with this trace whether or not the index has seen it yet.
+    const traces = (history?.traceIds.size ?? 0) + (history?.traceIds.has(trace.traceId) ? 0 : 1);
+    if (traces < context.thresholds.speculateMinTraces) return [];
     const siblings = indexSiblings(trace.traceSpans);
-    const findings: Finding[] = [];
+    const pairs: Array<{ llm: TraceSpan; tool: TraceSpan; step: string; share: number }> = [];
     for (const tool of trace.traceSpans) {
       if (!isToolCall(tool)) continue;
       const llm = siblings.predecessorOf(tool);
       if (!llm || !isLlmCall(llm)) continue;
       const step = llmStepName(llm);
-      const following = new Set(history?.follows.get(stepFollowKey(step, tool.tool!.name)) ?? []);
-      following.add(trace.traceId);
-      const share = following.size / traceIds.size;
-      if (share < context.thresholds.speculateMinShare) continue;
-      const finding = projectedFinding(trace, context, {
-        ruleId: this.id,
-        title: this.title,
-        evidenceSpanIds: [llm.spanId, tool.spanId],
-        edits: [{ kind: 'start-with', anchorSpanId: llm.spanId, spanIds: [tool.spanId] }],
-        detail: (savingMs) =>
-          `${tool.tool!.name} runs right after the ${step} step in ${Math.round(share * 100)} % of ${traceIds.size} ${trace.summary.name} traces. ` +
-          `Starting it while the ${step} call runs (${formatMs(durationMsOf(llm))}) instead of after it (${formatMs(durationMsOf(tool))}) saves ${formatMs(savingMs)}.`,
-      });
-      if (finding) findings.push(finding);
+      const followed = history?.follows.get(stepFollowKey(step, tool.tool!.name));
+      const share = ((followed?.size ?? 0) + (followed?.has(trace.traceId) ? 0 : 1)) / traces;
+      if (share >= context.thresholds.speculateMinShare) pairs.push({ llm, tool, step, share });
     }
-    return findings;
+    if (pairs.length === 0) return [];
+    const parts = pairs.map(
+      ({ llm, tool, step, share }) =>
+        `${tool.tool!.name} runs right after the ${step} step in ${Math.round(share * 100)} % of ${traces} ${trace.summary.name} traces ` +
+        `(${formatMs(durationMsOf(tool))}, after a ${formatMs(durationMsOf(llm))} call)`,
+    );
+    const finding = projectedFinding(trace, context, {
+      ruleId: this.id,
+      title: this.title,
+      evidenceSpanIds: pairs.flatMap(({ llm, tool }) => [llm.spanId, tool.spanId]),
+      edits: pairs.map(({ llm, tool }) => ({ kind: 'start-with' as const, anchorSpanId: llm.spanId, spanIds: [tool.spanId] })),
+      detail: (savingMs) => `${parts.join('; ')}. Starting ${pairs.length === 1 ? 'it' : 'each'} while the llm call before it runs saves ${formatMs(savingMs)}.`,
+    });
+    return finding ? [finding] : [];
   },
 };

@@ -3,7 +3,7 @@ import type { TraceSpan } from '../../trace-span.js';
 import { projectedFinding } from '../projected-finding.js';
 import type { RecommendationRule } from '../rule.js';
 import type { RuleContext } from '../rule-context.js';
-import { criticalSpanIds, durationMsOf, formatMs, isLlmCall, median } from '../trace-calls.js';
+import { criticalSpanIds, durationMsOf, formatMs, isLlmCall } from '../trace-calls.js';
 
 /**
  * Stream the answer. The user sees nothing until the answering llm call (the last one on the
@@ -46,8 +46,7 @@ export const streamAnswerRule: RecommendationRule = {
 function expectedTtft(span: TraceSpan, context: RuleContext): { ttftMs: number; source: string } {
   if (span.llm!.ttftMs !== undefined) return { ttftMs: span.llm!.ttftMs, source: 'its measured TTFT' };
   const model = span.llm!.model;
-  const observed = model === undefined ? [] : (context.modelCalls.get(model) ?? []).filter((call) => call.ttftMs !== undefined).map((call) => call.ttftMs!);
-  const observedMedian = median(observed);
-  if (observedMedian !== undefined) return { ttftMs: observedMedian, source: `median TTFT of ${model} over ${observed.length} streamed calls` };
+  const observed = model === undefined ? undefined : context.modelTtftMs(model);
+  if (observed !== undefined) return { ttftMs: observed.medianMs, source: `median TTFT of ${model} over ${observed.calls} streamed calls` };
   return { ttftMs: context.thresholds.defaultTtftMs, source: 'a typical TTFT; this model was never seen streaming' };
 }
