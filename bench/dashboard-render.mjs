@@ -6,11 +6,14 @@
  * the official OTLP protobuf exporter; Chromium opens its trace page. Figures, median of 5 loads:
  *   render   trace JSON received → waterfall committed (parse + row model + first paint of rows)
  *   page     navigation start → waterfall committed (includes loading the app and the JSON)
+ * The machine's load average is printed with the figures: on a shared machine the best of the
+ * loads is the closest to the page's own cost, the median to what a busy laptop sees.
  *   scroll   frame times while scrolling the waterfall top to bottom in 40 steps
+ * A screenshot of the page goes to test-artifacts/dashboard/trace-10k-spans.png.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { context, trace } from '@opentelemetry/api';
@@ -22,7 +25,7 @@ import { chromium } from 'playwright-core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SPANS = 10_000;
-const LOADS = 5;
+const LOADS = 7;
 const TARGET_MS = 500;
 
 function newestMtime(path) {
@@ -135,6 +138,8 @@ async function main() {
       pages.push(timing.markMs);
     }
     const rowsInDom = await page.$$eval('.wf-row', (rows) => rows.length);
+    mkdirSync(join(root, 'test-artifacts/dashboard'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-artifacts/dashboard/trace-10k-spans.png') });
     const frames = await page.evaluate(async () => {
       const scroller = document.querySelector('.wf-scroll');
       const steps = 40;
@@ -153,8 +158,10 @@ async function main() {
     });
     const renderMs = median(renders);
     console.log(`trace: ${spanCount} spans; rows in the DOM after render: ${rowsInDom}`);
-    console.log(`render (JSON received → waterfall committed), median of ${LOADS}: ${renderMs.toFixed(1)} ms  [${renders.map((r) => r.toFixed(0)).join(', ')}]  target < ${TARGET_MS} ms: ${renderMs < TARGET_MS ? 'met' : 'MISSED'}`);
-    console.log(`page (navigation → waterfall committed), median of ${LOADS}: ${median(pages).toFixed(1)} ms`);
+    const bestMs = Math.min(...renders);
+    console.log(`load average (1 min) ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
+    console.log(`render (JSON received → waterfall committed) over ${LOADS} loads: best ${bestMs.toFixed(1)} ms, median ${renderMs.toFixed(1)} ms  [${renders.map((r) => r.toFixed(0)).join(', ')}]  target < ${TARGET_MS} ms: best ${bestMs < TARGET_MS ? 'met' : 'MISSED'}, median ${renderMs < TARGET_MS ? 'met' : 'MISSED'}`);
+    console.log(`page (navigation → waterfall committed): best ${Math.min(...pages).toFixed(1)} ms, median ${median(pages).toFixed(1)} ms`);
     console.log(`scroll: ${frames.length} steps top to bottom, frame time median ${median(frames).toFixed(1)} ms, p95 ${percentile(frames, 0.95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`);
   } finally {
     await browser?.close();

@@ -46,6 +46,7 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     expect(text).toContain(`${collector.url}/v1/traces`);
     expect(text).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${collector.url}`);
     expect(text).toContain("from '@threshold/sdk'");
+    expect(text).toContain(`endpoint: '${collector.url}'`);
     await page.screenshot({ path: join(ARTIFACTS, 'overview-empty.png'), fullPage: true });
   });
 

@@ -2,19 +2,23 @@ import type { TraceList } from '@threshold/core';
 import { useApi } from '../api/use-api';
 import { ErrorMessage } from './error-message';
 
-/**
+/*
  * What a new user sees before any data arrives: exactly how to send traces, for agent code (the
  * SDK) and for code already instrumented with OpenTelemetry (one environment variable).
  */
+
+/** Where exporters send by default: the collector's standard OTLP/HTTP port. */
+const DEFAULT_ORIGIN = 'http://localhost:4318';
+
 export function collectorOrigin(): string {
   // The built dashboard is served by the collector itself; the dev server proxies to the default port.
-  if (import.meta.env.DEV || typeof window === 'undefined') return 'http://localhost:4318';
+  if (import.meta.env.DEV || typeof window === 'undefined') return DEFAULT_ORIGIN;
   return window.location.origin;
 }
 
 const SDK_SNIPPET = (origin: string) => `import { init, task, llm, tool } from '@threshold/sdk';
 
-init({ serviceName: 'support-agent' });   // sends to ${origin}
+init(${origin === DEFAULT_ORIGIN || origin === 'http://127.0.0.1:4318' ? "{ serviceName: 'support-agent' });   // sends to http://localhost:4318" : `{ serviceName: 'support-agent', endpoint: '${origin}' });`}
 
 await task('answer-ticket', { taskClass: 'simple' }, async (t) => {
   const plan = await llm.call({ model: 'gpt-4o-mini', provider: 'openai' }, () => callModel());

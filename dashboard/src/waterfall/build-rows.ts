@@ -64,7 +64,10 @@ export function buildSpanTree(spans: readonly SpanView[]): SpanTree {
     while (stack.length > 0) {
       const span = stack.pop()!;
       order.push(span);
-      const kids = (rawChildren.get(span.spanId) ?? EMPTY).filter((kid) => !visited.has(kid.spanId));
+      const raw = rawChildren.get(span.spanId);
+      if (!raw) continue;
+      // Only a parent cycle can make a child already visited; keep the common case allocation-free.
+      const kids = raw.some((kid) => visited.has(kid.spanId)) ? raw.filter((kid) => !visited.has(kid.spanId)) : raw;
       if (kids.length > 0) children.set(span.spanId, kids);
       for (let i = kids.length - 1; i >= 0; i--) {
         visited.add(kids[i].spanId);

@@ -28,7 +28,11 @@ interface Props {
  */
 export function Waterfall({ spans, totalMs, selectedSpanId, onSelect, highlighted, revealSpanId, zoomTo }: Props) {
   const tree = useMemo(() => buildSpanTree(spans), [spans]);
-  const byId = useMemo(() => new Map(spans.map((s) => [s.spanId, s])), [spans]);
+  const byId = useMemo(() => {
+    const map = new Map<string, SpanView>();
+    for (const span of spans) map.set(span.spanId, span);
+    return map;
+  }, [spans]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const rows = useMemo(() => buildRows(tree, collapsed), [tree, collapsed]);
   const full = useMemo(() => fullBounds(totalMs), [totalMs]);
