@@ -12,7 +12,7 @@ import { createCustomerServiceAgent } from './agents/customer-service-agent.js';
 import { createResearchAgent } from './agents/research-agent.js';
 import { startModelServer } from './model-server/index.js';
 import { demoReply } from './simulation/demo-models.js';
-import { KnowledgeBase } from './simulation/knowledge-base.js';
+import { BackOffice, KnowledgeBase } from './simulation/knowledge-base.js';
 import { Sandboxes } from './simulation/sandboxes.js';
 import { SessionStore } from './simulation/session-store.js';
 import { SimulatedLatency } from './simulation/simulated-latency.js';
@@ -68,6 +68,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     anthropic: new Anthropic({ baseURL: modelServer.url, apiKey: 'demo', maxRetries: 0 }),
     sessions: new SessionStore(latency),
     knowledgeBase: new KnowledgeBase(latency),
+    backOffice: new BackOffice(latency),
     web: new Web(latency),
     sandboxes: new Sandboxes(latency, options.sandboxPoolSize ?? 3),
     summarizerPool: new SlotPool(options.summarizerPoolSize ?? 8),

@@ -6,7 +6,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
-import type { KnowledgeBase } from '../simulation/knowledge-base.js';
+import type { BackOffice, KnowledgeBase } from '../simulation/knowledge-base.js';
 import type { Sandboxes } from '../simulation/sandboxes.js';
 import type { SessionStore } from '../simulation/session-store.js';
 import type { SimulatedLatency } from '../simulation/simulated-latency.js';
@@ -20,6 +20,7 @@ export interface AgentContext {
   anthropic: Anthropic;
   sessions: SessionStore;
   knowledgeBase: KnowledgeBase;
+  backOffice: BackOffice;
   web: Web;
   sandboxes: Sandboxes;
   /** Concurrency limit on the research agent's summarisation calls (shared by all users). */

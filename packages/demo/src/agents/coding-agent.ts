@@ -47,6 +47,8 @@ export function createCodingAgent(context: AgentContext): Agent<Session> {
             const run = await tool('run_tests', { args: { repository } }, () => context.sandboxes.runTests(sessionId, turnIndex, attempt, attempt === 1 ? failing : 0));
             failing = run.failed;
             if (failing === 0) break;
+            // Back to a clean snapshot before the next attempt: the container is warm by now.
+            await tool('start_sandbox', { args: { repository, snapshot: 'clean' }, coldStart: false }, () => context.sandboxes.start(sessionId, turnIndex));
           }
           await state.checkpoint('workspace', () => context.sessions.save(session.store, workspace, turnIndex));
         } finally {

@@ -2,17 +2,20 @@
  * A customer-service agent, one task per user message (3–5 llm calls, DESIGN.md's figure):
  *
  *   route → load conversation → intent → look up customer → retrieve articles
- *         → draft answer → safety check → format (what the user reads) → save conversation
+ *     FAQ:            → answer (fast model, streamed) → safety check
+ *     order, billing: → decide the next step → fetch the order or invoice → draft the answer
+ *                     → safety check → format (what the user reads)
+ *   → save conversation
  *
- * Small talk never reaches the models: the keyword router answers it. Some tenants carry the
- * habits the recommendations find: intent classified by the frontier model although the 7B
- * model answers the same question in ~50 ms, the final answer sent in one block instead of
- * streamed, a slow legacy conversation store, the same customer looked up again every turn right
- * after the intent call, and a history that keeps every retrieved article, so prompts (and time
- * to first token) grow turn after turn.
+ * Small talk never reaches that flow: the keyword router answers greetings itself and lets the
+ * 7B model write a goodbye. Some tenants carry the habits the recommendations find: intent
+ * classified by the frontier model although the 7B model answers the same question in ~50 ms,
+ * the final answer sent in one block instead of streamed, a slow legacy conversation store, the
+ * same customer looked up again every turn right after the intent call, and a history that keeps
+ * every retrieved article, so prompts (and time to first token) grow turn after turn.
  */
 import { orchestration, state, task, tool, wrapAnthropic, wrapOpenAI } from '@threshold/sdk';
-import type { CustomerServiceSession, SessionPlan } from '../scenario/session-plan.js';
+import { type CustomerServiceSession, isSmallTalk, type SessionPlan } from '../scenario/session-plan.js';
 import { DEMO_MODELS } from '../simulation/demo-models.js';
 import type { ConversationMessage } from '../simulation/session-store.js';
 import type { Agent, AgentContext } from './agent-context.js';
@@ -20,8 +23,9 @@ import type { Agent, AgentContext } from './agent-context.js';
 type Session = CustomerServiceSession & SessionPlan;
 
 const INTENT_PROMPT = 'Classify the customer message as one of: faq, order, billing. Answer with the label only.';
+const NEXT_STEP_PROMPT = 'You are a support agent. Say which record you need to answer the last message.';
+const DRAFT_PROMPT = 'You are a support agent. Answer the last message using the articles and records provided.';
 const SAFETY_PROMPT = 'Does this reply leak personal data or promise a refund we cannot give? Answer safe or unsafe.';
-const DRAFT_PROMPT = 'You are a support agent. Answer the last message using the articles provided.';
 
 /** Articles retrieved per question: FAQs need two; order and billing questions pull in eight. */
 const ARTICLES = { faq: 2, detailed: 8 };
@@ -30,20 +34,42 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
   const intentClient = wrapOpenAI(context.openai, { purpose: 'intent' });
   const safetyClient = wrapOpenAI(context.openai, { purpose: 'safety' });
   const formatClient = wrapOpenAI(context.openai, { purpose: 'format' });
+  const chatClient = wrapOpenAI(context.openai, { purpose: 'small-talk' });
+  const planClient = wrapAnthropic(context.anthropic, { purpose: 'plan' });
   const answerClient = wrapAnthropic(context.anthropic, { purpose: 'answer' });
 
-  /** Streams an answer from Claude, calling `onFirstText` when its first words arrive. */
-  const streamAnswer = async (model: string, maxTokens: number, messages: ConversationMessage[], onFirstText?: () => void): Promise<string> => {
-    const stream = answerClient.messages.stream({ model, max_tokens: maxTokens, system: DRAFT_PROMPT, messages });
+  /** Streams Claude's reply to the conversation; `onFirstText` runs when its first words arrive. */
+  const streamReply = (client: typeof answerClient, system: string, model: string, maxTokens: number, messages: ConversationMessage[], onFirstText?: () => void) => {
+    const stream = client.messages.stream({ model, max_tokens: maxTokens, system, messages });
     if (onFirstText) stream.once('text', onFirstText);
     return stream.finalText();
   };
 
-  const smallTalk = (session: Session, turnIndex: number) =>
-    task('small-talk', { taskClass: 'simple', sessionId: session.sessionId, turn: turnIndex + 1 }, async (current) => {
+  /** Streams an OpenAI chat completion to the user; marks first output at the first words. */
+  const streamToUser = async (client: typeof formatClient, request: { model: string; max_tokens: number; messages: ConversationMessage[] }, onFirstText: () => void) => {
+    const stream = await client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
+    let text = '';
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta?.content;
+      if (!delta) continue;
+      if (text === '') onFirstText();
+      text += delta;
+    }
+    return text;
+  };
+
+  const smallTalk = (session: Session, turnIndex: number) => {
+    const turn = session.turns[turnIndex];
+    return task('small-talk', { taskClass: 'simple', sessionId: session.sessionId, turn: turnIndex + 1 }, async (current) => {
       await orchestration.route('keyword-router', () => context.latency.wait(3, 0.5, 'keyword-router', session.sessionId, turnIndex));
-      current.firstOutput();
+      if (turn.intent === 'greeting') {
+        current.firstOutput(); // a canned greeting
+        return;
+      }
+      const request = { model: DEMO_MODELS.small, max_tokens: turn.answerTokens, messages: [{ role: 'user' as const, content: `Say goodbye: ${turn.message}` }] };
+      await streamToUser(chatClient, request, () => current.firstOutput());
     });
+  };
 
   const answerTicket = (session: Session, turnIndex: number) => {
     const turn = session.turns[turnIndex];
@@ -68,19 +94,29 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
       conversation.messages.push({ role: 'user', content: `${turn.message}\n[customer ${customer.customerId}, ${customer.plan} plan]\n${grounding}` });
 
       let answer: string;
-      if (turn.intent === 'faq') {
-        // A short answer straight from the fast model, streamed to the user.
-        answer = await streamAnswer(DEMO_MODELS.haiku, turn.answerTokens, conversation.messages, () => current.firstOutput());
-      } else {
-        const draft = await streamAnswer(DEMO_MODELS.sonnet, turn.answerTokens, conversation.messages);
-        await safetyClient.chat.completions.create({
+      const checkSafety = (reply: string) =>
+        safetyClient.chat.completions.create({
           model: DEMO_MODELS.small,
           max_tokens: 1,
           messages: [
             { role: 'system', content: SAFETY_PROMPT },
-            { role: 'user', content: draft },
+            { role: 'user', content: reply },
           ],
         });
+      if (turn.intent === 'faq') {
+        answer = await streamReply(answerClient, DRAFT_PROMPT, DEMO_MODELS.haiku, turn.answerTokens, conversation.messages, () => current.firstOutput());
+        await checkSafety(answer); // after the fact: FAQ answers come from vetted articles
+      } else {
+        const recordKind = turn.intent === 'order' ? 'order' : 'billing';
+        await streamReply(planClient, NEXT_STEP_PROMPT, DEMO_MODELS.sonnet, 12, conversation.messages);
+        const record = await tool(recordKind === 'order' ? 'get_order_status' : 'get_invoice', { args: { customerId } }, () =>
+          context.backOffice.fetchRecord(recordKind, customerId, sessionId, turnIndex),
+        );
+        const draft = await streamReply(answerClient, DRAFT_PROMPT, DEMO_MODELS.sonnet, turn.answerTokens, [
+          ...conversation.messages.slice(0, -1),
+          { role: 'user', content: `${conversation.messages.at(-1)!.content}\n[record] ${record}` },
+        ]);
+        await checkSafety(draft);
         const formatRequest = {
           model: DEMO_MODELS.mini,
           max_tokens: turn.answerTokens,
@@ -92,14 +128,7 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
           current.firstOutput();
           answer = completion.choices[0]?.message.content ?? '';
         } else {
-          answer = '';
-          const stream = await formatClient.chat.completions.create({ ...formatRequest, stream: true, stream_options: { include_usage: true } });
-          for await (const chunk of stream) {
-            const text = chunk.choices[0]?.delta?.content;
-            if (!text) continue;
-            if (answer === '') current.firstOutput();
-            answer += text;
-          }
+          answer = await streamToUser(formatClient, formatRequest, () => current.firstOutput());
         }
       }
       conversation.messages.push({ role: 'assistant', content: answer });
@@ -108,6 +137,6 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
   };
 
   return {
-    runTurn: (session, turnIndex) => (session.turns[turnIndex].intent === 'small-talk' ? smallTalk(session, turnIndex) : answerTicket(session, turnIndex)),
+    runTurn: (session, turnIndex) => (isSmallTalk(session.turns[turnIndex].intent) ? smallTalk(session, turnIndex) : answerTicket(session, turnIndex)),
   };
 }

@@ -32,7 +32,7 @@ export function createResearchAgent(context: AgentContext): Agent<Session> {
     await relevance.chat.completions.create({
       model: DEMO_MODELS.small,
       max_tokens: 1,
-      messages: [{ role: 'user', content: `Is this page relevant to "${question}"? Answer yes or no.\n${text.slice(0, 400)}` }],
+      messages: [{ role: 'user', content: `Relevant to "${question}"? yes/no\n${text.slice(0, 60)}` }],
     });
     const release = await orchestration.queue('summarizer-pool', () => context.summarizerPool.acquire());
     try {

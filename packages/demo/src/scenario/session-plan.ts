@@ -11,8 +11,8 @@ export type AgentKind = 'customer-service' | 'research' | 'coding';
 
 export const AGENT_KINDS: readonly AgentKind[] = ['customer-service', 'research', 'coding'];
 
-/** `small-talk` never reaches the model-backed flow: the keyword router answers it. */
-export type SupportIntent = 'small-talk' | 'faq' | 'order' | 'billing';
+/** Greetings and goodbyes are small talk: the keyword router handles them without the full flow. */
+export type SupportIntent = 'greeting' | 'goodbye' | 'faq' | 'order' | 'billing';
 
 export interface CustomerServiceTurn {
   message: string;
@@ -72,7 +72,8 @@ export type SessionPlan = (CustomerServiceSession | ResearchSession | CodingSess
 };
 
 const SUPPORT_MESSAGES: Record<SupportIntent, string[]> = {
-  'small-talk': ['hi there', 'hello!', 'thanks, that is all', 'thank you, bye'],
+  greeting: ['hi there', 'hello!', 'good morning'],
+  goodbye: ['thanks, that is all', 'thank you, bye', 'great, thanks!'],
   faq: ['what are your opening hours?', 'do you ship to Canada?', 'how do I reset my password?'],
   order: ['where is my order?', 'my parcel arrived damaged', 'can I change the delivery address?'],
   billing: ['why was I charged twice?', 'I need a copy of my invoice', 'how do I get a refund?'],
@@ -94,29 +95,40 @@ const CODING_REQUESTS = [
   'update the snapshot after the rename',
 ];
 
-/** Openers are often small talk; follow-ups are mostly about an order or a bill. */
-function supportIntent(random: SeededRandom, turnIndex: number): SupportIntent {
+/** Half the sessions open with a greeting and most close with a goodbye; in between, mostly orders and bills. */
+function supportIntent(random: SeededRandom, turnIndex: number, turnCount: number): SupportIntent {
   const roll = random.next();
-  if (turnIndex === 0) return roll < 0.3 ? 'small-talk' : roll < 0.55 ? 'faq' : roll < 0.8 ? 'order' : 'billing';
-  return roll < 0.06 ? 'small-talk' : roll < 0.2 ? 'faq' : roll < 0.6 ? 'order' : 'billing';
+  if (turnIndex === 0) return roll < 0.5 ? 'greeting' : roll < 0.7 ? 'faq' : roll < 0.85 ? 'order' : 'billing';
+  if (turnIndex === turnCount - 1 && roll < 0.6) return 'goodbye';
+  return roll < 0.2 ? 'faq' : roll < 0.6 ? 'order' : 'billing';
 }
 
-function planCustomerService(random: SeededRandom, userIndex: number): CustomerServiceSession {
+export function isSmallTalk(intent: SupportIntent): boolean {
+  return intent === 'greeting' || intent === 'goodbye';
+}
+
+/**
+ * A support session. Users' first sessions alternate between the two kinds of tenant — intent on
+ * the frontier model with blocking answers, and intent on the 7B model with streamed answers —
+ * so even a short run holds both sides of the comparisons the recommendations make.
+ */
+function planCustomerService(random: SeededRandom, userIndex: number, sessionIndex: number): CustomerServiceSession {
   const turnCount = random.integer(4, 7);
   const turns: CustomerServiceTurn[] = [];
   for (let index = 0; index < turnCount; index++) {
-    const intent = supportIntent(random, index);
+    const intent = supportIntent(random, index, turnCount);
     turns.push({
       message: random.pick(SUPPORT_MESSAGES[intent]),
       intent,
-      answerTokens: intent === 'faq' || intent === 'small-talk' ? random.integer(12, 30) : random.integer(40, 140),
+      answerTokens: intent === 'order' || intent === 'billing' ? random.integer(40, 140) : random.integer(12, 30),
     });
   }
+  const legacyTenant = sessionIndex === 0 ? userIndex % 2 === 0 : random.chance(0.4);
   return {
     agent: 'customer-service',
     customerId: `cus_${(userIndex + 1) * 7919}`,
-    intentOnLargeModel: random.chance(0.4),
-    blockingAnswer: random.chance(0.35),
+    intentOnLargeModel: legacyTenant,
+    blockingAnswer: legacyTenant,
     store: random.chance(0.3) ? 'legacy' : 'cache',
     turns,
   };
@@ -156,27 +168,31 @@ function planCoding(random: SeededRandom, userIndex: number): CodingSession {
     turns.push({
       request: random.pick(CODING_REQUESTS),
       patchTokens: random.integer(80, 200),
-      failingAfterFirstPatch: random.chance(0.3) ? random.integer(1, 3) : 0,
+      // A session opens with the hard request: the first patch leaves tests failing.
+      failingAfterFirstPatch: index === 0 || random.chance(0.3) ? random.integer(1, 3) : 0,
     });
   }
   return { agent: 'coding', repository: `repo-${userIndex % 5}`, store: random.chance(0.5) ? 'legacy' : 'cache', turns };
 }
 
-/** The agent a session talks to: users' first sessions rotate through all three, later ones are weighted. */
+/** Users' first sessions, by user index: every agent is busy from the start, support twice as much. */
+const FIRST_SESSION_ROTATION: readonly AgentKind[] = ['customer-service', 'research', 'coding', 'customer-service'];
+
+/** The agent a session talks to: first sessions follow the rotation, later ones are weighted. */
 function chooseAgent(random: SeededRandom, userIndex: number, sessionIndex: number): AgentKind {
-  if (sessionIndex === 0) return AGENT_KINDS[userIndex % AGENT_KINDS.length];
+  if (sessionIndex === 0) return FIRST_SESSION_ROTATION[userIndex % FIRST_SESSION_ROTATION.length];
   const roll = random.next();
   return roll < 0.55 ? 'customer-service' : roll < 0.8 ? 'coding' : 'research';
 }
 
-const THINK_TIME_MEDIAN_MS: Record<AgentKind, number> = { 'customer-service': 1_500, research: 3_000, coding: 2_000 };
+const THINK_TIME_MEDIAN_MS: Record<AgentKind, number> = { 'customer-service': 1_000, research: 3_000, coding: 2_000 };
 
 /** The `sessionIndex`-th session of user `userIndex` in a run seeded with `seed`. */
 export function planSession(seed: number, userIndex: number, sessionIndex: number): SessionPlan {
   const random = createSeededRandom(deriveSeed(seed, 'session', userIndex, sessionIndex));
   const agent = chooseAgent(random, userIndex, sessionIndex);
   const body =
-    agent === 'customer-service' ? planCustomerService(random, userIndex) : agent === 'research' ? planResearch(random) : planCoding(random, userIndex);
+    agent === 'customer-service' ? planCustomerService(random, userIndex, sessionIndex) : agent === 'research' ? planResearch(random) : planCoding(random, userIndex);
   const thinkTimesMs = body.turns.slice(1).map(() => random.latencyMs(THINK_TIME_MEDIAN_MS[agent], 0.4));
   const sessionId = `${agent}-s${seed}-u${userIndex}-${sessionIndex}`;
   return { ...body, sessionId, userId: `user-${userIndex}`, thinkTimesMs };

@@ -37,7 +37,7 @@ export const DEMO_MODEL_PROFILES: Record<string, DemoModelProfile> = {
   [DEMO_MODELS.mini]: { ttftMs: 140, prefillMsPer1kTokens: 20, perTokenMs: 9 },
   [DEMO_MODELS.small]: { ttftMs: 40, prefillMsPer1kTokens: 10, perTokenMs: 5 },
   [DEMO_MODELS.reasoning]: { ttftMs: 2_600, prefillMsPer1kTokens: 120, perTokenMs: 22 },
-  [DEMO_MODELS.sonnet]: { ttftMs: 260, prefillMsPer1kTokens: 40, perTokenMs: 18 },
+  [DEMO_MODELS.sonnet]: { ttftMs: 260, prefillMsPer1kTokens: 80, perTokenMs: 18 },
   [DEMO_MODELS.haiku]: { ttftMs: 110, prefillMsPer1kTokens: 15, perTokenMs: 7 },
 };
 
@@ -55,7 +55,7 @@ function textHash(text: string): number {
 
 /**
  * The model server's `reply` hook for the demo: time to first token from the profile plus
- * prefill for the prompt's size, log-normal jitter (about 1 in 40 answers a slow outlier, as
+ * prefill for the prompt's size, log-normal jitter (about 1 in 70 answers a slow outlier, as
  * hosted models have), and an answer of 75–100 % of the request's `max_tokens`. Every delay is
  * multiplied by `timeScale`.
  */
@@ -64,8 +64,8 @@ export function demoReply(seed: number, timeScale: number): (request: ModelReque
     const profile = DEMO_MODEL_PROFILES[request.model] ?? FALLBACK_PROFILE;
     const random = createSeededRandom(deriveSeed(seed, 'model', request.model, textHash(request.promptText)));
     const inputTokens = estimateTokens(request.promptText);
-    const outlier = random.chance(0.025) ? random.between(2, 4) : 1;
-    const ttftMs = (profile.ttftMs * outlier + (profile.prefillMsPer1kTokens * inputTokens) / 1_000) * random.latencyMs(1, 0.2);
+    const outlier = random.chance(0.015) ? random.between(2, 4) : 1;
+    const ttftMs = (profile.ttftMs * outlier + (profile.prefillMsPer1kTokens * inputTokens) / 1_000) * random.latencyMs(1, 0.12);
     const perTokenMs = random.latencyMs(profile.perTokenMs, 0.15);
     const directive: ReplyDirective = { ttftMs: ttftMs * timeScale, perTokenMs: perTokenMs * timeScale };
     if (request.maxOutputTokens !== undefined) {

@@ -1,6 +1,7 @@
 /**
- * The support agent's help-centre index and customer directory: a vector search (60–200 ms) and
- * a CRM lookup (~250 ms), the kind of calls that sit between an agent's llm calls.
+ * The support agent's back office: a help-centre vector search (60–200 ms), a CRM lookup
+ * (~250 ms) and the order and billing systems (~300 ms), the kind of calls that sit between an
+ * agent's llm calls.
  */
 import type { SimulatedLatency } from './simulated-latency.js';
 
@@ -34,5 +35,15 @@ export class KnowledgeBase {
     await this.latency.wait(240, 0.3, 'lookup-customer', customerId, sessionId, turn);
     const plans: CustomerRecord['plan'][] = ['free', 'pro', 'enterprise'];
     return { customerId, plan: plans[customerId.length % 3], openOrders: customerId.length % 4 };
+  }
+}
+
+export class BackOffice {
+  constructor(private readonly latency: SimulatedLatency) {}
+
+  /** Status of the customer's latest order, or their latest invoice. */
+  async fetchRecord(kind: 'order' | 'billing', customerId: string, sessionId: string, turn: number): Promise<string> {
+    await this.latency.wait(300, 0.35, 'back-office', kind, customerId, sessionId, turn);
+    return kind === 'order' ? `Order 4411 for ${customerId}: shipped, arriving Thursday.` : `Invoice 2291 for ${customerId}: paid twice, refund pending.`;
   }
 }
