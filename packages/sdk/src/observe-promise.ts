@@ -14,7 +14,7 @@
  * Other thenables (query builders that run on `.then`) are settled once by the SDK and a native
  * promise with the same outcome is returned, so the underlying work still runs exactly once.
  */
-import { guard } from './guard.js';
+import { guard, reportOnce } from './guard.js';
 
 /** What to do when the watched work settles. */
 export interface SettleObserver {
@@ -35,7 +35,7 @@ interface StainlessApiPromise {
 
 /** Whether `value` is a Stainless-generated API promise (openai, @anthropic-ai/sdk). */
 export function isStainlessApiPromise(value: unknown): value is StainlessApiPromise {
-  if (!(value instanceof Promise)) return false;
+  if (!(value instanceof Promise) || value.constructor === Promise) return false;
   const candidate = value as unknown as Partial<StainlessApiPromise>;
   return typeof candidate.parseResponse === 'function' && typeof candidate.asResponse === 'function' && candidate.responsePromise instanceof Promise;
 }
@@ -43,6 +43,16 @@ export function isStainlessApiPromise(value: unknown): value is StainlessApiProm
 /** Whether `value` is a thenable (not necessarily a native promise). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Hands the outcome to the observer; an observer failure is reported, never thrown. */
+function settleSafely(observer: SettleObserver, fulfilled: boolean, outcome: unknown): void {
+  try {
+    if (fulfilled) observer.onValue(outcome);
+    else observer.onError(outcome);
+  } catch (error) {
+    reportOnce('observing a result', error);
+  }
 }
 
 function watchStainless(promise: StainlessApiPromise, observer: SettleObserver): void {
@@ -81,17 +91,20 @@ function watchStainless(promise: StainlessApiPromise, observer: SettleObserver):
  * asynchronous (the caller then handles it as a plain value).
  */
 export function observeAsync(value: unknown, observer: SettleObserver): { returned: unknown } | undefined {
-  if (isStainlessApiPromise(value)) {
-    watchStainless(value, observer);
+  if (value instanceof Promise) {
+    if (isStainlessApiPromise(value)) {
+      watchStainless(value, observer);
+      return { returned: value };
+    }
+    value.then(
+      (settled) => settleSafely(observer, true, settled),
+      (error: unknown) => settleSafely(observer, false, error),
+    );
     return { returned: value };
   }
   if (!isThenable(value)) return undefined;
-  const onValue = (settled: unknown) => guard('observing a result', () => observer.onValue(settled));
-  const onError = (error: unknown) => guard('observing an error', () => observer.onError(error));
-  if (value instanceof Promise) {
-    value.then(onValue, onError);
-    return { returned: value };
-  }
+  const onValue = (settled: unknown) => settleSafely(observer, true, settled);
+  const onError = (error: unknown) => settleSafely(observer, false, error);
   const settled = new Promise((resolve, reject) => value.then(resolve, reject));
   settled.then(onValue, onError);
   return { returned: settled };

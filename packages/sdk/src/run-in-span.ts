@@ -5,8 +5,8 @@
  * work, when the promise settles for asynchronous work, or later by a stream that keeps it open.
  */
 import { context } from '@opentelemetry/api';
-import { guard } from './guard.js';
-import { observeAsync } from './observe-promise.js';
+import { reportOnce } from './guard.js';
+import { observeAsync, type SettleObserver } from './observe-promise.js';
 import type { SpanHandle } from './span-handle.js';
 
 /**
@@ -17,11 +17,30 @@ export type ValueRecorder = (handle: SpanHandle, value: unknown) => boolean | vo
 
 function recordValue(record: ValueRecorder | undefined, handle: SpanHandle, value: unknown): boolean {
   if (record === undefined) return false;
-  let keepsSpan = false;
-  guard('recording a result', () => {
-    keepsSpan = record(handle, value) === true;
-  });
-  return keepsSpan;
+  try {
+    return record(handle, value) === true;
+  } catch (error) {
+    reportOnce('recording a result', error);
+    return false;
+  }
+}
+
+/** Settlement handlers of one call, as a class so a call allocates one object, not four closures. */
+class Settlement implements SettleObserver {
+  constructor(
+    private readonly handle: SpanHandle,
+    private readonly record: ValueRecorder | undefined,
+  ) {}
+  onValue(value: unknown): void {
+    if (!recordValue(this.record, this.handle, value)) this.handle.end();
+  }
+  onError(error: unknown): void {
+    this.handle.fail(error);
+    this.handle.end();
+  }
+  onUnparsedResponse(): void {
+    this.handle.end();
+  }
 }
 
 /** Calls `fn` with `thisArg` and `args` inside `handle`'s span (or bare when there is no span). */
@@ -37,18 +56,11 @@ export function runInSpan<Result>(
   try {
     const result = context.with(handle.context, fn, thisArg, ...args);
     let observed: { returned: unknown } | undefined;
-    guard('observing an asynchronous result', () => {
-      observed = observeAsync(result, {
-        onValue: (value) => {
-          if (!recordValue(record, handle, value)) handle.end();
-        },
-        onError: (error) => {
-          handle.fail(error);
-          handle.end();
-        },
-        onUnparsedResponse: () => handle.end(),
-      });
-    });
+    try {
+      observed = observeAsync(result, new Settlement(handle, record));
+    } catch (error) {
+      reportOnce('observing an asynchronous result', error);
+    }
     if (observed !== undefined) {
       spanOwnedElsewhere = true;
       return observed.returned as Result;

@@ -5,7 +5,7 @@
  */
 import { type Attributes, type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
-import { guard } from './guard.js';
+import { guard, reportOnce } from './guard.js';
 import { ERROR_TYPE } from './semantic-attributes.js';
 import { sdkTracer } from './sdk-config.js';
 
@@ -15,15 +15,19 @@ function errorType(error: Error): string {
   return className !== undefined && className !== '' && className !== 'Error' ? className : error.name || 'Error';
 }
 
-/** Spans started but not ended; `shutdown` ends them so nothing is lost at exit. */
-const openHandles = new Set<SpanHandle>();
+/**
+ * Spans handed to a stream, which may outlive any await in user code; `shutdown` ends those still
+ * open so nothing is lost at exit. (Plain calls are not tracked: a Set entry per call would cost
+ * more than the rest of the wrapper.)
+ */
+const openStreamHandles = new Set<SpanHandle>();
 
 export class SpanHandle {
   /** The OpenTelemetry span. */
   readonly span: Span;
   /** The active context with this span, for running user code. */
   context: Context;
-  /** `performance.now()` when the span started. */
+  /** `performance.now()` when the span started (the origin of TTFT). */
   readonly startedAtMs: number;
   /** Whether `end` has run. */
   ended = false;
@@ -32,7 +36,11 @@ export class SpanHandle {
     this.span = span;
     this.context = trace.setSpan(parent, span);
     this.startedAtMs = performance.now();
-    openHandles.add(this);
+  }
+
+  /** Keeps this span on the list `shutdown` ends: a stream now owns it. */
+  trackUntilEnd(): void {
+    if (!this.ended) openStreamHandles.add(this);
   }
 
   /** Marks the span failed with `error` (status, exception event, `error.type`). */
@@ -50,24 +58,28 @@ export class SpanHandle {
   end(endTimeMs?: number): void {
     if (this.ended) return;
     this.ended = true;
-    openHandles.delete(this);
-    guard('ending a span', () => this.span.end(endTimeMs));
+    openStreamHandles.delete(this);
+    try {
+      this.span.end(endTimeMs);
+    } catch (error) {
+      reportOnce('ending a span', error);
+    }
   }
 }
 
 /** Starts a span under the active context; undefined if the tracer fails. */
 export function startSpan(name: string, kind: SpanKind, attributes: Attributes, parent: Context = context.active()): SpanHandle | undefined {
-  let handle: SpanHandle | undefined;
-  guard('starting a span', () => {
-    const span = sdkTracer().startSpan(name, { kind, attributes }, parent);
-    handle = new SpanHandle(span, parent);
-  });
-  return handle;
+  try {
+    return new SpanHandle(sdkTracer().startSpan(name, { kind, attributes }, parent), parent);
+  } catch (error) {
+    reportOnce('starting a span', error);
+    return undefined;
+  }
 }
 
 /** Ends every span still open (streams never consumed, calls still pending) — used at shutdown. */
 export function endOpenSpans(): void {
-  for (const handle of [...openHandles]) handle.end();
+  for (const handle of [...openStreamHandles]) handle.end();
 }
 
 export { SpanKind };

@@ -38,6 +38,7 @@ export class StreamRecording implements ChunkSink {
 
   constructor(handle: SpanHandle) {
     this.handle = handle;
+    handle.trackUntilEnd();
     if (contentCapture().enabled) this.text = '';
   }
 

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+/**
+ * Cost of the SDK's wrappers, measured against the alternatives in one run:
+ *  1. an async call with no instrumentation, with a bare OpenTelemetry span around it
+ *     (`startActiveSpan` + try/finally, the hand-written way), and through `tool(…)` /
+ *     `llm.call(…)`. Target: the wrapper's added cost ≤ 1.3× the bare span's added cost.
+ *  2. per-chunk overhead of the stream wrapper (`llm.stream`) over 200k chat-completion chunks.
+ *     Target: < 1 µs per chunk.
+ *  3. TTFT accuracy: recorded TTFT minus the model server's designed delay over 20 streamed
+ *     requests with the real `openai` client (loopback).
+ * All three use the same real tracer provider (sampled, recording spans, no-op exporter), so the
+ * figures compare instrumentation code, not export.
+ *
+ *   node bench/sdk.mjs            (after `npx tsc -b`; `npm run bench -- sdk` builds first)
+ */
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import OpenAI from 'openai';
+import { performance } from 'node:perf_hooks';
+import { configureSdk, llm, tool, wrapOpenAI } from '../packages/sdk/dist/index.js';
+import { startModelServer } from '../packages/demo/dist/index.js';
+
+/** Timed rounds per figure; the median round is reported so one noisy neighbour does not skew it. */
+const ROUNDS = 9;
+const CALLS_PER_ROUND = 40_000;
+const CHUNKS = 200_000;
+
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const provider = new BasicTracerProvider({ spanProcessors: [new NoopSpanProcessor()] });
+trace.setGlobalTracerProvider(provider);
+configureSdk({ tracerProvider: provider });
+const tracer = provider.getTracer('bench');
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const work = async () => 42;
+
+/**
+ * The hand-written alternative: `startActiveSpan` with try/finally, recording the same attributes
+ * the wrapper records, so the comparison is between instrumentation code for equal telemetry.
+ */
+const bareSpan = (name, options) => () =>
+  tracer.startActiveSpan(name, options, async (span) => {
+    try {
+      return await work();
+    } finally {
+      span.end();
+    }
+  });
+const toolAttributes = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'bench', 'threshold.category': 'tool' };
+const llmAttributes = {
+  'gen_ai.operation.name': 'chat',
+  'threshold.category': 'llm',
+  'gen_ai.request.stream': false,
+  'gen_ai.provider.name': 'openai',
+  'gen_ai.request.model': 'gpt-4o',
+};
+
+const variants = {
+  none: () => work(),
+  'bare tool span': bareSpan('execute_tool bench', { kind: SpanKind.INTERNAL, attributes: toolAttributes }),
+  'tool()': () => tool('bench', work),
+  'bare llm span': bareSpan('chat gpt-4o', { kind: SpanKind.CLIENT, attributes: llmAttributes }),
+  'llm.call()': () => llm.call({ model: 'gpt-4o', provider: 'openai' }, work),
+};
+/** Which bare span each wrapper is compared with. */
+const comparedWith = { 'tool()': 'bare tool span', 'llm.call()': 'bare llm span' };
+
+async function timeRound(call) {
+  const start = performance.now();
+  for (let index = 0; index < CALLS_PER_ROUND; index++) await call();
+  return ((performance.now() - start) * 1e6) / CALLS_PER_ROUND;
+}
+
+async function callOverhead() {
+  const samples = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+  for (const call of Object.values(variants)) await timeRound(call); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, call] of Object.entries(variants)) {
+      globalThis.gc?.();
+      samples[name].push(await timeRound(call));
+    }
+  }
+  const nsPerCall = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, median(values)]));
+  const added = (name) => nsPerCall[name] - nsPerCall.none;
+  console.log('async call, ns per call (median of %d rounds × %d calls):', ROUNDS, CALLS_PER_ROUND);
+  let worst = 0;
+  for (const [name, ns] of Object.entries(nsPerCall)) {
+    let note = name === 'none' ? '' : `  added ${added(name).toFixed(0)} ns`;
+    if (comparedWith[name] !== undefined) {
+      const ratio = added(name) / added(comparedWith[name]);
+      worst = Math.max(worst, ratio);
+      note += ` = ${ratio.toFixed(2)}× the ${comparedWith[name]}'s`;
+    }
+    console.log(`  ${name.padEnd(14)} ${ns.toFixed(0).padStart(6)} ns${note}`);
+  }
+  console.log(`  target ≤ 1.30× the bare span's cost: ${worst <= 1.3 ? 'met' : 'MISSED'} (worst ${worst.toFixed(2)}×)`);
+}
+
+const chunk = { id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'tok' }, finish_reason: null }] };
+async function* chunks() {
+  for (let index = 0; index < CHUNKS; index++) yield chunk;
+}
+
+async function drain(iterable) {
+  const start = performance.now();
+  let count = 0;
+  for await (const _ of iterable) count++;
+  if (count !== CHUNKS) throw new Error(`read ${count} chunks`);
+  return ((performance.now() - start) * 1e6) / CHUNKS;
+}
+
+async function streamOverhead() {
+  await drain(chunks());
+  await drain(llm.stream({ model: 'gpt-4o' }, () => chunks()));
+  const raw = [];
+  const wrapped = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    globalThis.gc?.();
+    raw.push(await drain(chunks()));
+    globalThis.gc?.();
+    wrapped.push(await drain(llm.stream({ model: 'gpt-4o' }, () => chunks())));
+  }
+  const overheadNs = median(wrapped) - median(raw);
+  console.log('stream of %d chunks, ns per chunk (median of %d rounds):', CHUNKS, ROUNDS);
+  console.log(`  raw async generator ${median(raw).toFixed(0).padStart(5)} ns`);
+  console.log(`  llm.stream wrapped  ${median(wrapped).toFixed(0).padStart(5)} ns`);
+  console.log(`  overhead ${overheadNs.toFixed(0)} ns per chunk; target < 1000 ns: ${overheadNs < 1000 ? 'met' : 'MISSED'}`);
+}
+
+async function ttftAccuracy() {
+  const server = await startModelServer();
+  const recorded = [];
+  const exporter = { spans: [], export(spans, done) { this.spans.push(...spans); done({ code: 0 }); }, shutdown: async () => {} };
+  const { SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const capturing = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  configureSdk({ tracerProvider: capturing });
+  const client = wrapOpenAI(new OpenAI({ apiKey: 'bench', baseURL: `${server.url}/v1`, maxRetries: 0 }));
+  const designedMs = 50;
+  const headers = { 'x-model-ttft-ms': String(designedMs), 'x-model-per-token-ms': '2', 'x-model-output-tokens': '5' };
+  for (let index = 0; index < 22; index++) {
+    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true }, { headers });
+    for await (const _ of stream);
+  }
+  for (const span of exporter.spans.slice(2)) recorded.push(span.attributes['gen_ai.response.time_to_first_chunk'] * 1000 - designedMs);
+  await server.close();
+  configureSdk({ tracerProvider: provider });
+  const sorted = [...recorded].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  console.log('TTFT recorded − designed (%d ms), %d streamed openai requests on loopback:', designedMs, recorded.length);
+  console.log(`  min ${sorted[0].toFixed(2)} ms, median ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, max ${sorted.at(-1).toFixed(2)} ms`);
+}
+
+await callOverhead();
+await streamOverhead();
+await ttftAccuracy();
