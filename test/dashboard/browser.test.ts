@@ -11,6 +11,7 @@ import { exportTraces } from './support/export-traces';
 import { ANSWER_TICKET, ANSWER_TICKET_CRITICAL, BAND_TASKS, HOSTILE_VALUE, SESSION_TURNS } from './support/seed-traces';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'dashboard');
+const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
 
 /**
  * The built dashboard in Debian's Chromium against a real collector, seeded over OTLP by the
@@ -22,6 +23,7 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
   let browser: { context: BrowserContext; close: () => Promise<void> };
   let page: Page;
   const pageErrors: string[] = [];
+  const cspViolations: string[] = [];
   let answerTicket: { traceId: string; spanIds: Record<string, string> };
   const seeded = 1 + BAND_TASKS.length + SESSION_TURNS.length;
 
@@ -32,6 +34,20 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Serve every page under a strict Content-Security-Policy (no inline script or style) and record violations.
+    await page.route(
+      (url) => !url.pathname.startsWith('/api/') && !url.pathname.startsWith('/assets/'),
+      async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': STRICT_CSP } });
+      },
+    );
+    await page.exposeFunction('__reportCspViolation', (directive: string) => cspViolations.push(directive));
+    await page.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (event) =>
+        (window as unknown as { __reportCspViolation: (d: string) => void }).__reportCspViolation(`${event.violatedDirective} ${event.blockedURI}`),
+      ),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -48,6 +64,12 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     expect(text).toContain("from '@threshold/sdk'");
     expect(text).toContain(`endpoint: '${collector.url}'`);
     await page.screenshot({ path: join(ARTIFACTS, 'overview-empty.png'), fullPage: true });
+
+    // The policy is in force: an inline script is refused and reported (the check below relies on it).
+    await page.evaluate(() => document.head.append(Object.assign(document.createElement('script'), { textContent: 'window.__inlineRan = 1' })));
+    await expect.poll(() => cspViolations.length).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { __inlineRan?: number }).__inlineRan)).toBeUndefined();
+    cspViolations.length = 0;
   });
 
   describe('with traces sent over OTLP', () => {
@@ -165,7 +187,8 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     });
   });
 
-  test('no page raised an uncaught error', () => {
+  test('no page raised an uncaught error or broke the strict Content-Security-Policy', () => {
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 });
