@@ -10,7 +10,7 @@ import { Stream } from 'openai/core/streaming';
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { replyTokens, startModelServer, type ModelServer } from '@threshold/demo';
-import { wrapOpenAI } from '@threshold/sdk';
+import { llm, wrapOpenAI } from '@threshold/sdk';
 import { captureSpans } from './support/span-capture.js';
 
 /**
@@ -222,5 +222,36 @@ describe('streamed calls', () => {
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
     expect(capture.spans()).toHaveLength(1);
     expect(capture.span('chat gpt-4o').attributes['gen_ai.response.time_to_first_chunk']).toBeUndefined();
+  });
+});
+
+describe('llm.call and llm.stream around the unwrapped client', () => {
+  it('llm.call returns the client’s APIPromise itself, so .withResponse() still works', async () => {
+    const promise = raw.chat.completions.create(request);
+    const returned = llm.call({ model: 'gpt-4o', provider: 'openai', purpose: 'intent' }, () => promise);
+    expect(returned).toBe(promise);
+    const { data } = await returned.withResponse();
+    expect(data.usage!.completion_tokens).toBe(5);
+    expect(capture.span('chat gpt-4o').attributes).toMatchObject({ 'threshold.llm.purpose': 'intent', 'gen_ai.usage.output_tokens': 5 });
+  });
+
+  it('llm.stream over create({ stream: true }) yields the client’s chunks and records TTFT and usage', { retry: 2 }, async () => {
+    const startedAtMs = performance.now();
+    let observedMs: number | undefined;
+    let text = '';
+    const stream = llm.stream<OpenAI.ChatCompletionChunk>({ model: 'gpt-4o', provider: 'openai' }, () =>
+      raw.chat.completions.create(
+        { ...request, stream: true, stream_options: { include_usage: true } },
+        { headers: { 'x-model-ttft-ms': '130', 'x-model-per-token-ms': '20', 'x-model-output-tokens': '16' } },
+      ),
+    );
+    for await (const chunk of stream) {
+      const content = chunk.choices[0]?.delta.content;
+      if (content) observedMs ??= performance.now() - startedAtMs;
+      text += content ?? '';
+    }
+    expect(text).toBe(replyTokens(16).join(''));
+    expectRecordedTtft(130, observedMs!);
+    expect(capture.span('chat gpt-4o').attributes['gen_ai.usage.output_tokens']).toBe(16);
   });
 });
