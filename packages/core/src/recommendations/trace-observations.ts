@@ -57,7 +57,17 @@ export function stepFollowKey(stepName: string, toolName: string): string {
   return `${stepName}\u0000${toolName}`;
 }
 
+/** Observations per analysis object: the index and several rules ask for the same trace's. */
+const observed = new WeakMap<TraceAnalysis, TraceObservations>();
+
+/** What the trace contributes to cross-trace knowledge (computed once per analysis object; treat as read-only). */
 export function observeTrace(trace: TraceAnalysis): TraceObservations {
+  let observations = observed.get(trace);
+  if (!observations) observed.set(trace, (observations = computeObservations(trace)));
+  return observations;
+}
+
+function computeObservations(trace: TraceAnalysis): TraceObservations {
   const llmCalls: LlmCallObservation[] = [];
   const toolCalls: ToolCallObservation[] = [];
   const stepFollows = new Set<string>();
