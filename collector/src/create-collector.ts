@@ -16,6 +16,7 @@ import { ROUTE_MODULES, type RouteContext, type RouteModule } from './routes/ind
 import { RecommendationEngine } from './recommendations/recommendation-engine.js';
 import { recommendationRoutes } from './recommendations/recommendation-routes.js';
 import { DuckDbStore } from './store/duckdb/duckdb-store.js';
+import { decodeStoredRequest } from './store/decode-stored-request.js';
 import type { TraceStore } from './store/store.js';
 
 /** Findings for one analysed trace (the recommendation engine plugs in here). */
@@ -77,7 +78,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
   const options = resolveOptions(optionOverrides);
   const store = openStore
     ? await openStore(options)
-    : await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses });
+    : await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequest });
   const live = new LiveHub();
   const listeners = new Set<AnalysisListener>();
   const recommendations = new RecommendationEngine({ taskClassConfig: options.taskClasses });
@@ -101,7 +102,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     ingestBusy: () => commitQueue.depth > 0,
   });
   const commitQueue = new CommitQueue({
-    commit: (spans) => store.appendSpans(spans),
+    commit: (batches) => store.appendBatches(batches),
     onCommitted: (spans) => assembler.add(spans),
     maxQueuedSpans: options.maxQueuedSpans,
   });

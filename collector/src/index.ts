@@ -7,6 +7,9 @@ export type { Clock } from './assembly/clock.js';
 export type { RouteContext, RouteModule } from './routes/index.js';
 export type {
   AnalysedTrace,
+  DecodeRequest,
+  IngestBatch,
+  RawRequest,
   FindingsQuery,
   StoredFinding,
   TraceStore,
@@ -16,4 +19,5 @@ export type {
   WindowQuery,
 } from './store/store.js';
 export { DuckDbStore, DUCKDB_FILE_NAME } from './store/duckdb/duckdb-store.js';
+export { decodeStoredRequest } from './store/decode-stored-request.js';
 export { QueryParamError } from './query/query-params.js';

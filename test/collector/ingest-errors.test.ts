@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { DuckDbStore, type TraceStore } from '@threshold/collector';
+import { DuckDbStore, decodeStoredRequest, type TraceStore } from '@threshold/collector';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
 import { otlpJsonBody, postJson, spanIdOf, traceIdOf } from './otlp-json-body.js';
@@ -102,11 +102,11 @@ describe('a full ingest queue', () => {
     const collector = await startTestCollector({
       maxQueuedSpans: 2,
       openStore: async (options) => {
-        const real = await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses });
+        const real = await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequest });
         const gated: TraceStore = Object.create(real);
-        gated.appendSpans = async (spans) => {
+        gated.appendBatches = async (batches) => {
           await gate;
-          return real.appendSpans(spans);
+          return real.appendBatches(batches);
         };
         return gated;
       },

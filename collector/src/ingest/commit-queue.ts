@@ -1,4 +1,5 @@
 import type { SpanRecord } from '@threshold/core';
+import type { IngestBatch } from '../store/store.js';
 
 /** Thrown by `enqueue` when the queue holds its maximum: the route answers 503 + Retry-After. */
 export class QueueFullError extends Error {
@@ -9,14 +10,14 @@ export class QueueFullError extends Error {
 }
 
 interface Waiting {
-  spans: readonly SpanRecord[];
+  batch: IngestBatch;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
 export interface CommitQueueOptions {
-  /** Stores a batch durably (one transaction). */
-  commit: (spans: SpanRecord[]) => Promise<void>;
+  /** Stores requests durably (one transaction). */
+  commit: (batches: IngestBatch[]) => Promise<void>;
   /** Called with each batch once it is durable (hands spans to trace assembly). */
   onCommitted: (spans: SpanRecord[]) => void;
   /** Most spans waiting at once; beyond, `enqueue` throws QueueFullError. */
@@ -40,14 +41,15 @@ export class CommitQueue {
     return this.queuedSpans;
   }
 
-  /** Resolves once the spans are durable. Throws QueueFullError synchronously when full. */
-  enqueue(spans: readonly SpanRecord[]): Promise<void> {
-    if (spans.length === 0) return Promise.resolve();
-    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.options.maxQueuedSpans) {
+  /** Resolves once the request's spans are durable. Throws QueueFullError synchronously when full. */
+  enqueue(batch: IngestBatch): Promise<void> {
+    const count = batch.spans.length;
+    if (count === 0) return Promise.resolve();
+    if (this.queuedSpans > 0 && this.queuedSpans + count > this.options.maxQueuedSpans) {
       throw new QueueFullError(this.queuedSpans);
     }
-    const done = new Promise<void>((resolve, reject) => this.waiting.push({ spans, resolve, reject }));
-    this.queuedSpans += spans.length;
+    const done = new Promise<void>((resolve, reject) => this.waiting.push({ batch, resolve, reject }));
+    this.queuedSpans += count;
     this.writing ??= this.writeLoop();
     return done;
   }
@@ -63,9 +65,9 @@ export class CommitQueue {
     while (this.waiting.length > 0) {
       const batch = this.waiting;
       this.waiting = [];
-      const spans = batch.length === 1 ? [...batch[0].spans] : batch.flatMap((entry) => entry.spans);
+      const spans = batch.length === 1 ? [...batch[0].batch.spans] : batch.flatMap((entry) => entry.batch.spans);
       try {
-        await this.options.commit(spans);
+        await this.options.commit(batch.map((entry) => entry.batch));
         this.queuedSpans -= spans.length;
         for (const entry of batch) entry.resolve();
       } catch (error) {

@@ -12,12 +12,19 @@ export class BodyError extends Error {
   }
 }
 
+/** A request body: decompressed, and as it came on the wire. */
+export interface ReadBody {
+  body: Buffer;
+  wire: Buffer;
+  encoding: 'identity' | 'gzip' | 'deflate';
+}
+
 /**
  * Reads a request body, decompressing `gzip`/`deflate` as it streams, and stops as soon as either
  * the bytes on the wire or the decompressed bytes pass `maxBytes`: a gzip bomb is refused after
  * inflating at most `maxBytes` (plus one zlib chunk), never in full.
  */
-export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readBody(request: IncomingMessage, maxBytes: number): Promise<ReadBody> {
   const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   const declaredLength = Number(request.headers['content-length']);
   if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
@@ -34,8 +41,10 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bu
   if (decompressor === null) {
     return Promise.reject(new BodyError(415, `unsupported Content-Encoding "${encoding}"`));
   }
-  return new Promise<Buffer>((resolve, reject) => {
+  const wireEncoding = decompressor === undefined ? 'identity' : encoding === 'deflate' ? 'deflate' : 'gzip';
+  return new Promise<ReadBody>((resolve, reject) => {
     const parts: Buffer[] = [];
+    const wireParts: Buffer[] = [];
     let wireBytes = 0;
     let bodyBytes = 0;
     let settled = false;
@@ -57,11 +66,13 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bu
     const finish = () => {
       if (settled) return;
       settled = true;
-      resolve(Buffer.concat(parts, bodyBytes));
+      const body = Buffer.concat(parts, bodyBytes);
+      resolve({ body, wire: decompressor ? Buffer.concat(wireParts, wireBytes) : body, encoding: wireEncoding });
     };
     request.on('data', (chunk: Buffer) => {
       wireBytes += chunk.length;
-      if (wireBytes > maxBytes) tooLarge('request');
+      if (wireBytes > maxBytes) return tooLarge('request');
+      if (decompressor) wireParts.push(chunk);
     });
     request.on('error', () => fail(new BodyError(400, 'request body was interrupted')));
     if (decompressor) {

@@ -7,7 +7,7 @@ import {
   type DecodeResult,
 } from '../otlp/index.js';
 import { QueueFullError } from '../ingest/commit-queue.js';
-import { BodyError, readBody } from '../ingest/read-body.js';
+import { BodyError, readBody, type ReadBody } from '../ingest/read-body.js';
 import type { RouteContext, RouteModule } from './route-module.js';
 
 type OtlpFormat = 'protobuf' | 'json';
@@ -49,9 +49,9 @@ async function exportTraces(context: RouteContext, request: Request, response: R
     answerStatus(response, 415, 'json', RPC_INVALID_ARGUMENT, `unsupported Content-Type "${request.headers['content-type'] ?? ''}": use application/x-protobuf or application/json`);
     return;
   }
-  let body: Buffer;
+  let read: ReadBody;
   try {
-    body = await readBody(request, context.options.maxBodyBytes);
+    read = await readBody(request, context.options.maxBodyBytes);
   } catch (error) {
     if (!(error instanceof BodyError)) throw error;
     if (error.status === 413) response.setHeader('Connection', 'close');
@@ -61,14 +61,14 @@ async function exportTraces(context: RouteContext, request: Request, response: R
   }
   let decoded: DecodeResult;
   try {
-    decoded = format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body);
+    decoded = format === 'protobuf' ? decodeTraceRequestProtobuf(read.body) : decodeTraceRequestJson(read.body);
   } catch (error) {
     answerStatus(response, 400, format, RPC_INVALID_ARGUMENT, error instanceof Error ? error.message : 'malformed request body');
     return;
   }
   context.metrics?.recordExport(decoded.spans.length, decoded.rejectedSpans);
   try {
-    await context.commitQueue.enqueue(decoded.spans);
+    await context.commitQueue.enqueue({ spans: decoded.spans, request: { format, encoding: read.encoding, bytes: read.wire } });
   } catch (error) {
     if (error instanceof QueueFullError) {
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));

@@ -25,8 +25,8 @@ import type { AlertStore } from '../alerts/alert-store.js';
 export interface TraceStore extends AlertStore {
   /** Engine name shown by `/api/health` (`duckdb`). */
   readonly kind: string;
-  /** Appends spans in one transaction; resolved means durable. */
-  appendSpans(spans: readonly SpanRecord[]): Promise<void>;
+  /** Stores accepted requests and indexes their spans by trace, in one transaction; resolved means durable. */
+  appendBatches(batches: readonly IngestBatch[]): Promise<void>;
   /** Every stored span of each trace, in arrival order (duplicates kept: analysis drops them). */
   loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>>;
   /** The subset of `traceIds` that already has a stored analysis. */
@@ -48,6 +48,24 @@ export interface TraceStore extends AlertStore {
   findings(query: FindingsQuery): Promise<StoredFinding[]>;
   close(): Promise<void>;
 }
+
+/** An accepted OTLP request as it arrived on the wire: the durable copy of its spans. */
+export interface RawRequest {
+  format: 'protobuf' | 'json';
+  /** Content-Encoding of `bytes` (a gzip request is kept gzipped). */
+  encoding: 'identity' | 'gzip' | 'deflate';
+  bytes: Uint8Array;
+}
+
+/** What one ingest request hands to storage: its decoded spans and its raw bytes. */
+export interface IngestBatch {
+  /** The spans accepted from the request (rejected ones left out). */
+  spans: readonly SpanRecord[];
+  request: RawRequest;
+}
+
+/** Turns a stored request body (decompressed) back into its accepted spans. */
+export type DecodeRequest = (format: RawRequest['format'], body: Uint8Array) => SpanRecord[];
 
 /** One analysed trace as handed to the store. */
 export interface AnalysedTrace {
@@ -109,7 +127,8 @@ export interface StoredFinding extends Finding {
   perceivedMs: number;
 }
 
-/** What a store needs to know about task classes (budgets shown for groups). */
+/** What a store needs: task classes (budgets shown for groups) and the OTLP decoder for stored requests. */
 export interface StoreOptions {
   taskClasses: TaskClassConfig;
+  decodeRequest: DecodeRequest;
 }

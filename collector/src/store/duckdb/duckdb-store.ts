@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { AlertDelivery, AlertEvent, AlertRule, SpanRecord, TaskClassConfig } from '@threshold/core';
 import type { AlertEventsQuery, AlertSampleWindow } from '../../alerts/alert-store.js';
-import { spanRecordsFromJson } from '../span-record-json.js';
+import { compressForStorage, storedRequestBody } from '../raw-request-codec.js';
 import type {
   AnalysedTrace,
+  DecodeRequest,
+  IngestBatch,
   FindingsQuery,
   OperationsQuery,
   SessionsQuery,
@@ -21,7 +23,7 @@ import { appendColumns, type ColumnSpec } from './append-columns.js';
 import * as dashboardQueries from './dashboard-queries.js';
 import { FINDING_COLUMNS, toFindingRows } from './finding-row.js';
 import { SCHEMA_STATEMENTS } from './schema.js';
-import { SPAN_BATCH_COLUMNS, toSpanBatchRows } from './span-batch-row.js';
+import { SPAN_BATCH_COLUMNS, SPAN_REQUEST_COLUMNS, toSpanBatchRows, type SpanRequestRow } from './span-batch-row.js';
 import { SPAN_FACT_COLUMNS, toSpanFactRows } from './span-fact-row.js';
 import type { ReadRows } from './sql-where.js';
 import * as statsQueries from './stats-queries.js';
@@ -52,6 +54,8 @@ export class DuckDbStore implements TraceStore {
     private readonly writer: DuckDBConnection,
     private readonly readers: DuckDBConnection[],
     private readonly taskClasses: TaskClassConfig,
+    private readonly decodeRequest: DecodeRequest,
+    private nextRequestId: number,
   ) {}
 
   /** Opens (or creates) the database under `dataDir`; `:memory:` keeps it in memory. */
@@ -66,28 +70,42 @@ export class DuckDbStore implements TraceStore {
     for (const statement of [...SCHEMA_STATEMENTS, ...alertQueries.ALERT_SCHEMA_STATEMENTS]) await writer.run(statement);
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
-    return new DuckDbStore(instance, writer, readers, options.taskClasses);
+    const [[lastId]] = (await writer.runAndReadAll('SELECT coalesce(max(request_id), 0)::DOUBLE FROM span_requests')).getRowsJS();
+    return new DuckDbStore(instance, writer, readers, options.taskClasses, options.decodeRequest, (lastId as number) + 1);
   }
 
-  appendSpans(spans: readonly SpanRecord[]): Promise<void> {
-    if (spans.length === 0) return Promise.resolve();
-    const rows = toSpanBatchRows(spans, Date.now());
+  async appendBatches(batches: readonly IngestBatch[]): Promise<void> {
+    const accepted = batches.filter((batch) => batch.spans.length > 0);
+    if (accepted.length === 0) return;
+    const receivedMs = Date.now();
+    const requests = await Promise.all(accepted.map((batch) => compressForStorage(batch.request)));
+    const requestRows: SpanRequestRow[] = requests.map((request) => ({ requestId: this.nextRequestId++, receivedMs, request }));
+    const batchRows = accepted.flatMap((batch, i) => toSpanBatchRows(batch.spans, requestRows[i].requestId));
     return this.transaction(async () => {
-      await this.append('span_batches', SPAN_BATCH_COLUMNS, rows);
+      await this.append('span_requests', SPAN_REQUEST_COLUMNS, requestRows);
+      await this.append('span_batches', SPAN_BATCH_COLUMNS, batchRows);
     });
   }
 
+  /** Decodes each stored request that holds spans of the traces and keeps those spans, in arrival order. */
   async loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>> {
     const spans = new Map<string, SpanRecord[]>();
     for (const ids of chunks(traceIds, IN_LIST_MAX)) {
+      const wanted = new Set(ids);
       const rows = await this.read(
-        `SELECT trace_id, payload FROM span_batches WHERE trace_id IN (${placeholders(ids.length)}) ORDER BY rowid`,
+        `SELECT request_id, format, encoding, body FROM span_requests
+         WHERE request_id IN (SELECT request_id FROM span_batches WHERE trace_id IN (${placeholders(ids.length)}))
+         ORDER BY request_id`,
         ids,
       );
-      for (const [traceId, payload] of rows) {
-        const list = spans.get(traceId as string) ?? [];
-        list.push(...spanRecordsFromJson(payload as string));
-        spans.set(traceId as string, list);
+      for (const [, format, encoding, body] of rows) {
+        const decoded = this.decodeRequest(format as 'protobuf' | 'json', storedRequestBody(encoding as string, body as Uint8Array));
+        for (const span of decoded) {
+          if (!wanted.has(span.traceId)) continue;
+          const list = spans.get(span.traceId);
+          if (list) list.push(span);
+          else spans.set(span.traceId, [span]);
+        }
       }
     }
     return spans;

@@ -1,9 +1,12 @@
 /**
  * DuckDB layout, shaped by the queries it must answer fast:
  *
- * - `span_batches`: raw spans as received, one row per (request, trace) with the spans as JSON.
- *   Written on every ingest commit, read only to analyse a trace again (late span, restart), so
- *   it is optimised for append speed: four columns, a few rows per request.
+ * - `span_requests`: every accepted OTLP request exactly as it arrived (compressed: a gzip request
+ *   stays gzipped, others are deflated off the event loop). Storing the bytes costs no encoding
+ *   work on the ingest path; they are decoded again only to analyse a trace anew (late span,
+ *   restart, spilled backlog).
+ * - `span_batches`: which traces each request holds and how many of their spans, one small row
+ *   per (request, trace): the index from a trace to its requests.
  * - `traces`: one row per analysed trace. Scalar summary columns (columnar, so `/api/stats` over
  *   a million traces reads only the few it aggregates) plus the analysed detail as JSON, found by
  *   the primary-key index, so `/api/traces/:id` is a point lookup however many spans are stored.
@@ -13,11 +16,16 @@
  * - `findings`: one row per recommendation finding, for cross-trace ranking.
  */
 export const SCHEMA_STATEMENTS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS span_requests (
+     request_id BIGINT NOT NULL,
+     received_ms DOUBLE NOT NULL,
+     format VARCHAR NOT NULL,
+     encoding VARCHAR NOT NULL,
+     body BLOB NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS span_batches (
      trace_id VARCHAR NOT NULL,
      span_count INTEGER NOT NULL,
-     received_ms DOUBLE NOT NULL,
-     payload VARCHAR NOT NULL)`,
+     request_id BIGINT NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS traces (
      trace_id VARCHAR PRIMARY KEY,
      start_ms DOUBLE NOT NULL,
