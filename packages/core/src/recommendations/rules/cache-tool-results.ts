@@ -45,8 +45,8 @@ export const cacheToolResultsRule: RecommendationRule = {
     const repeatMs = repeats.reduce((sum, span) => sum + durationMsOf(span), 0);
     const names = [...new Set(repeats.map((span) => span.tool!.name))];
     const finding = projectedFinding(trace, context, {
-      ruleId: this.id,
-      title: this.title,
+      ruleId: cacheToolResultsRule.id,
+      title: cacheToolResultsRule.title,
       evidenceSpanIds: [...repeats.map((span) => span.spanId), ...originals],
       edits: repeats.map((span) => ({ kind: 'shorten' as const, spanId: span.spanId, durationMs: 0 })),
       detail: (savingMs) =>

@@ -55,8 +55,8 @@ export const compressContextRule: RecommendationRule = {
         evidence.push(span.spanId);
       }
       const finding = projectedFinding(trace, context, {
-        ruleId: this.id,
-        title: this.title,
+        ruleId: compressContextRule.id,
+        title: compressContextRule.title,
         evidenceSpanIds: evidence,
         edits,
         detail: (savingMs) => describe(model, smallest, largest, points, fit, onTtft, ratio, savingMs),

@@ -32,8 +32,8 @@ export const parallelizeToolsRule: RecommendationRule = {
         const durations = run.map(durationMsOf);
         const names = run.map((span) => span.tool!.name);
         const finding = projectedFinding(trace, context, {
-          ruleId: this.id,
-          title: this.title,
+          ruleId: parallelizeToolsRule.id,
+          title: parallelizeToolsRule.title,
           evidenceSpanIds: run.map((span) => span.spanId),
           edits: [{ kind: 'start-with', anchorSpanId: run[0].spanId, spanIds: run.slice(1).map((span) => span.spanId) }],
           detail: (savingMs) =>

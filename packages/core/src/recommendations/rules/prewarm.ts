@@ -36,8 +36,8 @@ export const prewarmRule: RecommendationRule = {
     const edits: TraceEdit[] = cold.map(({ span, warmMs }) => ({ kind: 'shorten', spanId: span.spanId, durationMs: warmMs }));
     const parts = cold.map(({ span, warmMs, flagged }) => `${span.tool!.name} took ${formatMs(durationMsOf(span))} ${flagged ? 'on a cold start' : 'as the session’s first call'} against ${formatMs(warmMs)} warm`);
     const finding = projectedFinding(trace, context, {
-      ruleId: this.id,
-      title: this.title,
+      ruleId: prewarmRule.id,
+      title: prewarmRule.title,
       evidenceSpanIds: cold.map(({ span }) => span.spanId),
       edits,
       detail: (savingMs) => `${parts.join('; ')}. Starting ${cold.length === 1 ? 'it' : 'them'} ahead of need saves ${formatMs(savingMs)}.`,

@@ -27,8 +27,8 @@ export const routeModelRule: RecommendationRule = {
       const edit = { kind: 'shorten' as const, spanId: span.spanId, durationMs: newDurationMs, model: route.model, ...(route.medianTtftMs !== undefined ? { ttftMs: route.medianTtftMs } : {}) };
       const why = span.llm!.purpose !== undefined ? `purpose ${span.llm!.purpose}` : `${span.llm!.outputTokens} output tokens`;
       const finding = projectedFinding(trace, context, {
-        ruleId: this.id,
-        title: this.title,
+        ruleId: routeModelRule.id,
+        title: routeModelRule.title,
         evidenceSpanIds: [span.spanId],
         edits: [edit],
         detail: (savingMs) =>

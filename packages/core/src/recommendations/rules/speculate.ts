@@ -46,8 +46,8 @@ export const speculateRule: RecommendationRule = {
         `(${formatMs(durationMsOf(tool))}, after a ${formatMs(durationMsOf(llm))} call)`,
     );
     const finding = projectedFinding(trace, context, {
-      ruleId: this.id,
-      title: this.title,
+      ruleId: speculateRule.id,
+      title: speculateRule.title,
       evidenceSpanIds: pairs.flatMap(({ llm, tool }) => [llm.spanId, tool.spanId]),
       edits: pairs.map(({ llm, tool }) => ({ kind: 'start-with' as const, anchorSpanId: llm.spanId, spanIds: [tool.spanId] })),
       detail: (savingMs) => `${parts.join('; ')}. Starting ${pairs.length === 1 ? 'it' : 'each'} while the llm call before it runs saves ${formatMs(savingMs)}.`,

@@ -30,8 +30,8 @@ export const streamAnswerRule: RecommendationRule = {
     const model = answer.llm!.model ?? 'the model';
     const durationMs = durationMsOf(answer);
     const finding = projectedFinding(trace, context, {
-      ruleId: this.id,
-      title: this.title,
+      ruleId: streamAnswerRule.id,
+      title: streamAnswerRule.title,
       evidenceSpanIds: [answer.spanId],
       edits: [{ kind: 'stream', spanId: answer.spanId, ttftMs }],
       perceived: true,
