@@ -172,6 +172,8 @@ describe('recommendations end to end', () => {
     expect(byRule.get('stream-answer')!.perceived).toBe(true);
     const p99Savings = response.recommendations.map((recommendation) => recommendation.p99SavingMs);
     expect(p99Savings).toEqual([...p99Savings].sort((a, b) => b - a));
+    const otherService = (await (await fetch(`${collector.url}/api/recommendations?service=elsewhere`)).json()) as RecommendationsResponse;
+    expect(otherService).toEqual({ recommendations: [], tracesAnalysed: 0 });
   });
 
   it('POST /api/whatif projects a trace with its findings applied', async () => {

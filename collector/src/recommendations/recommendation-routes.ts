@@ -23,8 +23,7 @@ export function recommendationRoutes(engine: RecommendationEngine): RouteModule 
     register(app, { store, analyseStoredTrace }) {
       app.get('/api/recommendations', async (request, response) => {
         const query = request.query as Record<string, unknown>;
-        const { from, to } = windowParams(query);
-        response.json(await rankWindow(store, { from, to, taskClass: optionalString(query, 'taskClass') }));
+        response.json(await rankWindow(store, { ...windowParams(query), taskClass: optionalString(query, 'taskClass') }));
       });
       app.post('/api/whatif', jsonBody, async (request, response) => {
         const body = parseWhatIfRequest(request.body);
@@ -38,7 +37,7 @@ export function recommendationRoutes(engine: RecommendationEngine): RouteModule 
           response.json(whatIfTrace(engine, analysis, options));
           return;
         }
-        response.json(await whatIfWindow(store, engine, { from: body.from, to: body.to, taskClass: body.taskClass }, options));
+        response.json(await whatIfWindow(store, engine, { from: body.from, to: body.to, taskClass: body.taskClass, service: body.service }, options));
       });
     },
   };
@@ -59,9 +58,10 @@ export function parseWhatIfRequest(body: unknown): WhatIfRequest {
     request[key] = raw[key] as number;
   }
   if (request.from !== undefined && request.to !== undefined && request.to < request.from) throw new QueryParamError('to must not be before from');
-  if (raw.taskClass !== undefined) {
-    if (typeof raw.taskClass !== 'string') throw new QueryParamError('taskClass must be a string');
-    request.taskClass = raw.taskClass;
+  for (const key of ['taskClass', 'service'] as const) {
+    if (raw[key] === undefined) continue;
+    if (typeof raw[key] !== 'string') throw new QueryParamError(`${key} must be a string`);
+    request[key] = raw[key] as string;
   }
   if (raw.ruleIds !== undefined) {
     if (!Array.isArray(raw.ruleIds) || raw.ruleIds.some((id) => !RULE_IDS.includes(id as FindingRuleId))) {

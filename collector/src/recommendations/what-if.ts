@@ -44,7 +44,7 @@ export function whatIfTrace(engine: RecommendationEngine, analysis: TraceAnalysi
 export async function whatIfWindow(
   store: TraceStore,
   engine: RecommendationEngine,
-  window: { from?: number; to?: number; taskClass?: string },
+  window: { from?: number; to?: number; taskClass?: string; service?: string },
   options: WhatIfOptions,
 ): Promise<WhatIfWindowResponse> {
   const [traces, findings] = await Promise.all([windowTraces(store, window), store.findings(window)]);

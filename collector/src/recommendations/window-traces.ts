@@ -5,7 +5,7 @@ import type { TraceStore } from '../store/store.js';
 export const MAX_WINDOW_TRACES = 50_000;
 
 /** Every trace summary of a window, paging through the store's list (newest first). */
-export async function windowTraces(store: TraceStore, window: { from?: number; to?: number; taskClass?: string }): Promise<TraceSummary[]> {
+export async function windowTraces(store: TraceStore, window: { from?: number; to?: number; taskClass?: string; service?: string }): Promise<TraceSummary[]> {
   const traces: TraceSummary[] = [];
   while (traces.length < MAX_WINDOW_TRACES) {
     const page = await store.listTraces({ ...window, limit: 1_000, offset: traces.length });

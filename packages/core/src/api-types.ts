@@ -241,6 +241,7 @@ export interface WhatIfRequest {
   from?: number;
   to?: number;
   taskClass?: string;
+  service?: string;
   /** Rules to apply; all that fire when absent. */
   ruleIds?: FindingRuleId[];
   /** For compress-context: fraction of input tokens removed (0–1). */
