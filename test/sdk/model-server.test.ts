@@ -14,7 +14,7 @@ import { estimateTokens, replyTokens, startModelServer, type ModelServer } from 
  * and the lower bound; the upper bound only catches gross errors, because a shared machine under
  * load (two cores, several test suites) can delay an event loop by a hundred ms or more.
  */
-const LATE_TOLERANCE_MS = 150;
+const LATE_TOLERANCE_MS = 1000;
 
 let server: ModelServer;
 let openai: OpenAI;
@@ -66,7 +66,7 @@ describe('OpenAI chat completions', () => {
     expect(chunks.length).toBe(1 + 4 + 1);
   });
 
-  it('schedules tokens at the designed offsets and never sends one early', { retry: 2 }, async () => {
+  it('schedules tokens at the designed offsets and never sends one early', async () => {
     const before = server.requests.length;
     const startedAtMs = performance.now();
     const stream = await openai.chat.completions.create(
@@ -208,7 +208,7 @@ describe('Anthropic messages', () => {
     expect(outputTokens).toBe(4);
   });
 
-  it('feeds the MessageStream helper, including tool use, at the designed time to first token', { retry: 2 }, async () => {
+  it('feeds the MessageStream helper, including tool use, at the designed time to first token', async () => {
     const startedAtMs = performance.now();
     let firstTextAtMs: number | undefined;
     const stream = anthropic.messages

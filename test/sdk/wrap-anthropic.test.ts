@@ -11,8 +11,8 @@ import { replyTokens, startModelServer, type ModelServer } from '@threshold/demo
 import { wrapAnthropic } from '@threshold/sdk';
 import { captureSpans } from './support/span-capture.js';
 
-/** See wrap-openai.test.ts: never early, never after the consumer saw it, near the design. */
-const LOADED_MACHINE_SLACK_MS = 100;
+/** See wrap-openai.test.ts: never early, never after the consumer saw it, sane. */
+const SANITY_BOUND_MS = 1000;
 
 const capture = captureSpans();
 let server: ModelServer;
@@ -75,7 +75,7 @@ it('records a streamed create (stream: true) with usage from message_delta', asy
 });
 
 describe('MessageStream helpers', () => {
-  it('keeps on("text") and finalMessage(), with TTFT at the first text delta', { retry: 2 }, async () => {
+  it('keeps on("text") and finalMessage(), with TTFT at the first text delta', async () => {
     const startedAtMs = performance.now();
     let observedMs: number | undefined;
     let text = '';
@@ -91,7 +91,7 @@ describe('MessageStream helpers', () => {
     const recordedMs = (span().attributes['gen_ai.response.time_to_first_chunk'] as number) * 1000;
     expect(recordedMs).toBeGreaterThanOrEqual(140);
     expect(recordedMs).toBeLessThanOrEqual(observedMs!);
-    expect(recordedMs).toBeLessThan(140 + LOADED_MACHINE_SLACK_MS);
+    expect(recordedMs).toBeLessThan(140 + SANITY_BOUND_MS);
     expect(span().attributes['gen_ai.usage.output_tokens']).toBe(16);
   });
 

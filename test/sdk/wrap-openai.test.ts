@@ -14,13 +14,14 @@ import { llm, wrapOpenAI } from '@threshold/sdk';
 import { captureSpans } from './support/span-capture.js';
 
 /**
- * Timers fire late, never early, so a recorded TTFT is at least the designed delay, and the SDK
- * records the first content chunk before the consumer's loop body sees it, so it is at most what
- * the consumer observed. On a quiet machine the recorded value is within ~5 ms of the design
- * (bench/sdk.mjs reports the distribution); the upper bound leaves room for a busy shared CI
- * machine and still fails a TTFT taken at the end of the stream (≥ 300 ms later by design).
+ * The recorded TTFT is pinned between two bounds that hold on any machine: at least the designed
+ * delay (the server never sends early) and at most the moment the consumer saw the first content
+ * chunk (the SDK records it just before handing it over) — a TTFT taken at an earlier chunk fails
+ * the first, one taken at a later chunk fails the second. On a quiet machine the recorded value
+ * is within a few ms of the design (bench/sdk.mjs reports the distribution); the last bound only
+ * catches gross errors, since a shared machine under load can stall an event loop for 100+ ms.
  */
-const LOADED_MACHINE_SLACK_MS = 100;
+const SANITY_BOUND_MS = 1000;
 
 const capture = captureSpans();
 let server: ModelServer;
@@ -48,7 +49,7 @@ function expectRecordedTtft(designedMs: number, observedMs: number): void {
   const recordedMs = ttftMs();
   expect(recordedMs).toBeGreaterThanOrEqual(designedMs);
   expect(recordedMs).toBeLessThanOrEqual(observedMs);
-  expect(recordedMs).toBeLessThan(designedMs + LOADED_MACHINE_SLACK_MS);
+  expect(recordedMs).toBeLessThan(designedMs + SANITY_BOUND_MS);
 }
 
 describe('the wrapped client is the same client', () => {
@@ -57,6 +58,13 @@ describe('the wrapped client is the same client', () => {
     expect(client.baseURL).toBe(raw.baseURL);
     expect(client.chat.completions.create).toBe(client.chat.completions.create);
     expect(wrapOpenAI(client)).toBe(client);
+  });
+
+  it('instruments copies made with withOptions()', async () => {
+    const copy = client.withOptions({ timeout: 5_000 });
+    expect(copy).toBeInstanceOf(OpenAI);
+    await copy.chat.completions.create(request);
+    expect(capture.spans().map((span) => span.name)).toEqual(['chat gpt-4o']);
   });
 
   it('returns an APIPromise whose .withResponse() and .asResponse() work as before', async () => {
@@ -104,10 +112,7 @@ describe('non-streamed calls', () => {
 });
 
 describe('streamed calls', () => {
-  /** Timing tests retry: a shared machine under load can stall the event loop for a whole tolerance. */
-  const timing = { retry: 2 };
-
-  it('record TTFT within a few ms of the designed delay, usage and TPOT', timing, async () => {
+  it('record TTFT within a few ms of the designed delay, usage and TPOT', async () => {
     const startedAtMs = performance.now();
     const stream = await client.chat.completions.create(
       { ...request, stream: true, stream_options: { include_usage: true } },
@@ -126,10 +131,12 @@ describe('streamed calls', () => {
     const span = capture.span('chat gpt-4o');
     expect(span.attributes['gen_ai.request.stream']).toBe(true);
     expect(span.attributes['gen_ai.usage.output_tokens']).toBe(16);
-    // Tokens leave on a fixed schedule from the request's arrival; a late first token shortens the gaps after it.
+    // TPOT = (end − first content) / (output tokens − 1), from the usage chunk's 16 tokens; the
+    // span ends a hair after the recording, so the two agree to well under a millisecond.
     const tpotMs = (span.attributes['threshold.llm.time_per_output_token'] as number) * 1000;
-    expect(tpotMs).toBeGreaterThan(15);
-    expect(tpotMs).toBeLessThan(25);
+    const durationMs = span.duration[0] * 1000 + span.duration[1] / 1e6;
+    expect(Math.abs(tpotMs - (durationMs - ttftMs()) / 15)).toBeLessThan(0.5);
+    expect(tpotMs).toBeGreaterThan(0);
   });
 
   it('keep .tee(): both halves see every chunk and the span ends once', async () => {
@@ -164,8 +171,6 @@ describe('streamed calls', () => {
 
   it('surface a mid-stream failure as before and fail the span', async () => {
     const failing = { headers: { 'x-model-abort-after-tokens': '2', 'x-model-ttft-ms': '0' } };
-    const stream = await client.chat.completions.create({ ...request, stream: true }, failing);
-    const rawStream = await raw.chat.completions.create({ ...request, stream: true }, failing);
     const consume = async (source: AsyncIterable<unknown>) => {
       let chunks = 0;
       try {
@@ -175,10 +180,12 @@ describe('streamed calls', () => {
         return { chunks, error: (error as Error).constructor.name };
       }
     };
-    const wrapped = await consume(stream);
-    const unwrapped = await consume(rawStream);
-    expect(wrapped).toEqual(unwrapped);
+    const wrapped = await consume(await client.chat.completions.create({ ...request, stream: true }, failing));
+    const unwrapped = await consume(await raw.chat.completions.create({ ...request, stream: true }, failing));
+    // How many chunks arrive before the cut depends on socket timing, not on the SDK.
+    expect(wrapped.error).toBe(unwrapped.error);
     expect(wrapped.error).toBeDefined();
+    expect(wrapped.chunks).toBeLessThanOrEqual(3);
     expect(capture.span('chat gpt-4o').status.code).toBe(SpanStatusCode.ERROR);
   });
 
@@ -192,7 +199,7 @@ describe('streamed calls', () => {
     expect(capture.spans()).toHaveLength(1);
   });
 
-  it('instrument the chat.completions.stream() helper through create', timing, async () => {
+  it('instrument the chat.completions.stream() helper through create', async () => {
     const startedAtMs = performance.now();
     let observedMs: number | undefined;
     const runner = client.chat.completions
@@ -204,7 +211,7 @@ describe('streamed calls', () => {
     expect(capture.span('chat gpt-4o').attributes['gen_ai.usage.output_tokens']).toBe(16);
   });
 
-  it('instrument the responses.stream() helper, with TTFT at the first text delta', timing, async () => {
+  it('instrument the responses.stream() helper, with TTFT at the first text delta', async () => {
     const startedAtMs = performance.now();
     let observedMs: number | undefined;
     const stream = client.responses
@@ -235,7 +242,7 @@ describe('llm.call and llm.stream around the unwrapped client', () => {
     expect(capture.span('chat gpt-4o').attributes).toMatchObject({ 'threshold.llm.purpose': 'intent', 'gen_ai.usage.output_tokens': 5 });
   });
 
-  it('llm.stream over create({ stream: true }) yields the client’s chunks and records TTFT and usage', { retry: 2 }, async () => {
+  it('llm.stream over create({ stream: true }) yields the client’s chunks and records TTFT and usage', async () => {
     const startedAtMs = performance.now();
     let observedMs: number | undefined;
     let text = '';

@@ -63,9 +63,16 @@ export function proxyClient<T extends object>(client: T, plan: ProxyPlan): T {
       const cached = boundMethods.get(member);
       if (cached !== undefined && cached.source === value) return cached.bound;
       const method = value as (...args: unknown[]) => unknown;
-      const bound = function (this: unknown, ...args: unknown[]) {
-        return method.apply(this === root ? object : this, args);
-      };
+      // `withOptions()` makes a copy of the client; the copy is instrumented like the original.
+      const bound =
+        member === 'withOptions'
+          ? function (this: unknown, ...args: unknown[]) {
+              const copy = method.apply(this === root ? object : this, args);
+              return copy !== null && typeof copy === 'object' ? proxyClient(copy, plan) : copy;
+            }
+          : function (this: unknown, ...args: unknown[]) {
+              return method.apply(this === root ? object : this, args);
+            };
       boundMethods.set(member, { source: value, bound });
       return bound;
     },

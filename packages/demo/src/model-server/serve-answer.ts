@@ -26,7 +26,7 @@ function encodeEvents(events: SseEvent[]): string {
 }
 
 /** Delay between the last token written and cutting the connection of a simulated mid-stream failure. */
-const ABORT_GRACE_MS = 50;
+const ABORT_GRACE_MS = 200;
 
 /** Headers that keep the official clients from retrying simulated errors on their own. */
 const NO_RETRY = { 'x-should-retry': 'false' };
