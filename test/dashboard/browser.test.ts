@@ -85,19 +85,31 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     }, 60_000);
 
     test('the overview shows the same task count per UX band as /api/stats', async () => {
-      const statsResponse = page.waitForResponse((response) => response.url().includes('/api/stats?'));
+      const statsRequests: string[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/api/stats') statsRequests.push(request.url());
+      });
       await page.goto(`${collector.url}/`);
-      const stats = (await (await statsResponse).json()) as StatsResponse;
       await page.waitForSelector('[data-distribution="actual"] [data-band-count]');
       const shown: Record<string, number> = {};
       for (const band of UX_BAND_NAMES) {
         shown[band] = Number((await page.textContent(`[data-distribution="actual"] [data-band-count="${band}"]`))!.replace(/,/g, ''));
       }
+      // The same query the page made, answered again: the counts shown are the API's.
+      const stats = (await (await fetch(statsRequests[statsRequests.length - 1])).json()) as StatsResponse;
       expect(shown).toEqual(sumBands(stats.groups));
       // The seeded durations: 3000 | 60 300 1200 2500 6000 12000 4000 | 800 1200 1600 ms.
       expect(shown).toEqual({ instant: 1, responsive: 1, noticeable: 4, frustrating: 3, uncomfortable: 1, broken: 1 });
       await page.waitForSelector('.chart-card svg');
       await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true });
+
+      // The time range and filters live in the URL, so a reload keeps them.
+      await page.click('.segmented button:has-text("24 h")');
+      await page.selectOption('select:near(:text("Task class"))', 'complex');
+      expect(new URL(page.url()).search).toBe('?range=24h&taskClass=complex');
+      await page.reload();
+      await page.waitForSelector('[data-task-class="complex"]');
+      expect(await page.$$eval('[data-task-class]', (cards) => cards.map((c) => c.getAttribute('data-task-class')))).toEqual(['complex']);
     });
 
     test('a trace page shows one row per span, the critical path marked, and a hostile attribute as text', async () => {
@@ -153,6 +165,14 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       await page.waitForSelector(`tr[data-trace-id="${live.traceId}"]`, { timeout: 15_000 });
       expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, 'traces.png'), fullPage: true });
+
+      // Keyboard: focus the first row, move down one, open it.
+      const secondId = await page.getAttribute('tr[data-trace-id]:nth-child(2)', 'data-trace-id');
+      await page.focus('tr[data-trace-id]:first-child');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`**/traces/${secondId}`);
+      await page.waitForSelector('.wf-row');
     });
 
     test('an unknown trace id shows "not found"', async () => {
@@ -161,29 +181,40 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       expect(await page.textContent('[data-not-found="trace"] h1')).toBe('Trace not found');
     });
 
-    test('the models, tools, sessions and recommendations views render their data', async () => {
-      await page.goto(`${collector.url}/models`);
+    test('an API error is shown with the collector\'s message', async () => {
+      await page.goto(`${collector.url}/traces?minDurationMs=-5`);
+      await page.waitForSelector('[data-error-status="400"]');
+      expect(await page.textContent('[data-error-status="400"]')).toContain('minDurationMs must be at least 0');
+    });
+
+    test('the models, tools, sessions and recommendations views render their data, reached through the navigation', async () => {
+      await page.goto(`${collector.url}/`);
+      await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+      await page.click('nav a:has-text("Models")');
       await page.waitForSelector('[data-table="models"] tbody tr');
       expect(await page.$$eval('[data-table="models"] tbody tr strong', (cells) => cells.map((c) => c.textContent).sort())).toEqual(['gpt-4o', 'gpt-4o-mini']);
       await page.screenshot({ path: join(ARTIFACTS, 'models.png'), fullPage: true });
 
-      await page.goto(`${collector.url}/tools`);
+      await page.click('nav a:has-text("Tools")');
       await page.waitForSelector('[data-table="operations"] tbody tr');
       expect(await page.$$eval('[data-table="operations"] tbody tr strong', (cells) => cells.map((c) => c.textContent).sort())).toEqual(['fetch_profile', 'lookup_order', 'search_kb']);
       await page.screenshot({ path: join(ARTIFACTS, 'tools.png'), fullPage: true });
 
-      await page.goto(`${collector.url}/sessions/session-demo`);
-      await page.waitForSelector('[data-table="turns"] tbody tr');
-      expect(await page.$$('[data-table="turns"] tbody tr')).toHaveLength(3);
-      await page.screenshot({ path: join(ARTIFACTS, 'session.png'), fullPage: true });
-
-      await page.goto(`${collector.url}/sessions`);
+      await page.click('nav a:has-text("Sessions")');
       await page.waitForSelector('[data-table="sessions"] tbody tr');
       await page.screenshot({ path: join(ARTIFACTS, 'sessions.png'), fullPage: true });
+      await page.click('[data-table="sessions"] a:has-text("session-demo")');
+      await page.waitForSelector('[data-table="turns"] tbody tr');
+      expect(await page.$$eval('[data-table="turns"] tbody tr td:nth-child(5)', (cells) => cells.map((c) => c.textContent))).toEqual(['1.00k', '4.00k', '9.00k']);
+      await page.screenshot({ path: join(ARTIFACTS, 'session.png'), fullPage: true });
 
-      await page.goto(`${collector.url}/recommendations`);
-      await page.waitForSelector('.rec-card, [role="alert"], .notice');
+      await page.click('nav a:has-text("Recommendations")');
+      await page.waitForSelector('.rec-card');
+      expect((await page.$$eval('.rec-card', (cards) => cards.map((c) => c.getAttribute('data-rule-id')))).sort()).toEqual(['parallelize-tools', 'stream-answer']);
+      await page.waitForSelector('[data-table="projection"] tbody tr');
       await page.screenshot({ path: join(ARTIFACTS, 'recommendations.png'), fullPage: true });
+      expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     });
   });
 
