@@ -16,7 +16,10 @@ import type { TraceStore } from '../store/store.js';
 export interface RecommendationEngineOptions {
   taskClassConfig: TaskClassConfig;
   thresholds?: Partial<RecommendationThresholds>;
-  /** Traces the cross-trace index remembers (oldest forgotten first). Default 50,000. */
+  /**
+   * Traces the cross-trace index remembers (oldest forgotten first). Default 20,000: about a
+   * dozen calls of ~150 bytes each per trace keeps the index around 40 MB.
+   */
   maxTraces?: number;
   /** Where rule failures go (default: console.error). */
   onRuleFailure?: (traceId: string, ruleId: FindingRuleId, message: string) => void;
@@ -37,7 +40,7 @@ export class RecommendationEngine {
   private readonly index: RuleContextIndex;
 
   constructor(private readonly options: RecommendationEngineOptions) {
-    this.index = new RuleContextIndex(options.maxTraces ?? 50_000);
+    this.index = new RuleContextIndex(options.maxTraces ?? 20_000);
   }
 
   /** The findings provider: indexes the trace, then runs the rules on it. Never throws. */
