@@ -11,7 +11,7 @@ import { createCodingAgent } from './agents/coding-agent.js';
 import { createCustomerServiceAgent } from './agents/customer-service-agent.js';
 import { createResearchAgent } from './agents/research-agent.js';
 import { startModelServer } from './model-server/index.js';
-import { demoReply } from './simulation/demo-models.js';
+import { DEMO_MODELS, demoReply } from './simulation/demo-models.js';
 import { BackOffice, KnowledgeBase } from './simulation/knowledge-base.js';
 import { Sandboxes } from './simulation/sandboxes.js';
 import { SessionStore } from './simulation/session-store.js';
@@ -56,12 +56,25 @@ export interface DemoSummary {
   sessions: string[];
 }
 
+/**
+ * One untraced request per API before the users arrive, so connection setup and the clients'
+ * first-call costs do not land in the first users' traces.
+ */
+async function warmUp(context: AgentContext): Promise<void> {
+  await Promise.all([
+    context.openai.chat.completions.create({ model: DEMO_MODELS.small, max_tokens: 1, messages: [{ role: 'user', content: 'warm-up' }] }),
+    context.openai.chat.completions.create({ model: DEMO_MODELS.small, max_tokens: 1, stream: true, messages: [{ role: 'user', content: 'warm-up' }] }).then(async (stream) => {
+      for await (const _chunk of stream);
+    }),
+    context.anthropic.messages.stream({ model: DEMO_MODELS.haiku, max_tokens: 1, messages: [{ role: 'user', content: 'warm-up' }] }).finalText(),
+  ]);
+}
+
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const users = options.users ?? 12;
   const seed = options.seed ?? 42;
   const timeScale = options.timeScale ?? 1;
   const modelServer = await startModelServer({ seed, reply: demoReply(seed, timeScale) });
-  init({ serviceName: options.serviceName ?? 'demo-agents', endpoint: options.collectorUrl });
   const latency = new SimulatedLatency(seed, timeScale);
   const context: AgentContext = {
     openai: new OpenAI({ baseURL: `${modelServer.url}/v1`, apiKey: 'demo', maxRetries: 0 }),
@@ -74,6 +87,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     summarizerPool: new SlotPool(options.summarizerPoolSize ?? 8),
     latency,
   };
+  await warmUp(context);
+  init({ serviceName: options.serviceName ?? 'demo-agents', endpoint: options.collectorUrl });
   const agents: DemoAgents = {
     'customer-service': createCustomerServiceAgent(context),
     research: createResearchAgent(context),

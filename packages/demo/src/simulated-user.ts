@@ -6,6 +6,10 @@
 import type { Agent, AgentContext } from './agents/agent-context.js';
 import type { CodingSession, CustomerServiceSession, ResearchSession } from './scenario/session-plan.js';
 import { type AgentKind, planSession, type SessionPlan } from './scenario/session-plan.js';
+import { createSeededRandom, deriveSeed } from './simulation/seeded-random.js';
+
+/** Simulated ms between two users' arrivals (the ramp-up of a load test). */
+const ARRIVAL_INTERVAL_MS = 500;
 
 /** The agent behind each kind of session. */
 export interface DemoAgents {
@@ -49,8 +53,8 @@ export interface SimulatedUserOptions {
 
 export async function runSimulatedUser(context: AgentContext, agents: DemoAgents, options: SimulatedUserOptions, tally: UserTally): Promise<void> {
   const { seed, userIndex, deadlineMs, now } = options;
-  // Users arrive over the first seconds rather than all at once.
-  await context.latency.sleepMs(context.latency.sampleMs(600, 0.8, 'arrival', seed, userIndex));
+  // Users arrive one after another, about every half second, rather than all at once.
+  await context.latency.sleepMs((userIndex + createSeededRandom(deriveSeed(seed, 'arrival', userIndex)).next()) * ARRIVAL_INTERVAL_MS);
   for (let sessionIndex = 0; now() < deadlineMs; sessionIndex++) {
     const plan = planSession(seed, userIndex, sessionIndex);
     tally.sessions.push(`${plan.userId} #${sessionIndex} ${plan.agent} (${plan.turns.length} turns)`);

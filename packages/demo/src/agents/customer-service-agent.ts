@@ -123,9 +123,9 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
           messages: [{ role: 'user' as const, content: `Format for chat, keep it friendly:\n${draft}` }],
         };
         if (session.blockingAnswer) {
-          // The legacy integration waits for the whole formatted answer before showing any of it.
+          // The legacy integration waits for the whole formatted answer and posts it when the
+          // task returns: the user sees nothing before the end (perceived latency = duration).
           const completion = await formatClient.chat.completions.create(formatRequest);
-          current.firstOutput();
           answer = completion.choices[0]?.message.content ?? '';
         } else {
           answer = await streamToUser(formatClient, formatRequest, () => current.firstOutput());

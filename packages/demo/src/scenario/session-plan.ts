@@ -175,8 +175,11 @@ function planCoding(random: SeededRandom, userIndex: number): CodingSession {
   return { agent: 'coding', repository: `repo-${userIndex % 5}`, store: random.chance(0.5) ? 'legacy' : 'cache', turns };
 }
 
-/** Users' first sessions, by user index: every agent is busy from the start, support twice as much. */
-const FIRST_SESSION_ROTATION: readonly AgentKind[] = ['customer-service', 'research', 'coding', 'customer-service'];
+/**
+ * Users' first sessions, by user index: every agent is busy from the start, and most users are
+ * support customers, as in production (8 users: 5 support, 2 coding, 1 research).
+ */
+const FIRST_SESSION_ROTATION: readonly AgentKind[] = ['customer-service', 'research', 'coding', 'customer-service', 'customer-service', 'coding', 'customer-service', 'customer-service'];
 
 /** The agent a session talks to: first sessions follow the rotation, later ones are weighted. */
 function chooseAgent(random: SeededRandom, userIndex: number, sessionIndex: number): AgentKind {

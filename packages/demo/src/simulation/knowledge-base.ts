@@ -22,12 +22,12 @@ const TOPICS = ['refunds', 'shipping times', 'changing a plan', 'invoices', 'pas
 export class KnowledgeBase {
   constructor(private readonly latency: SimulatedLatency) {}
 
-  /** The `count` best articles for a question; each is a full help-centre page (~350 tokens). */
+  /** The `count` best articles for a question; each is a full help-centre page (~600 tokens). */
   async search(query: string, count: number, sessionId: string, turn: number): Promise<KnowledgeArticle[]> {
     await this.latency.wait(110, 0.35, 'kb-search', query, sessionId, turn);
     return Array.from({ length: count }, (_, index) => {
       const topic = TOPICS[index % TOPICS.length];
-      return { id: `kb-${index + 1}`, title: `About ${topic}`, body: `Help-centre article on ${topic}, matched for "${query}". `.repeat(20) };
+      return { id: `kb-${index + 1}`, title: `About ${topic}`, body: `Help-centre article on ${topic}, matched for "${query}". `.repeat(35) };
     });
   }
 
