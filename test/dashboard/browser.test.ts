@@ -123,6 +123,19 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       expect(criticalIds).toEqual(ANSWER_TICKET_CRITICAL.map((name) => answerTicket.spanIds[name]).sort());
       await page.screenshot({ path: join(ARTIFACTS, 'trace.png'), fullPage: true });
 
+      // Dragging across the time axis zooms to that range: 3 s trace, 10 %–45 % of it is 300–1350 ms.
+      const axis = (await page.$('.wf-axis'))!.boundingBox();
+      const box = (await axis)!;
+      await page.mouse.move(box.x + box.width * 0.1, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
+      const labels = await page.$$eval('.wf-tick-label', (ticks) => ticks.map((t) => t.textContent));
+      expect(labels).toEqual(['400 ms', '600 ms', '800 ms', '1.0 s', '1.2 s']);
+      await page.screenshot({ path: join(ARTIFACTS, 'trace-zoomed.png'), fullPage: true });
+      await page.click('button:has-text("Reset zoom")');
+      expect(await page.$$eval('.wf-tick-label', (ticks) => ticks.map((t) => t.textContent))).toEqual(['0', '500 ms', '1.0 s', '1.5 s', '2.0 s', '2.5 s', '3.0 s']);
+
       await page.click(`.wf-row[data-span-id="${answerTicket.spanIds['execute_tool search_kb']}"]`);
       await page.waitForSelector('[data-span-details]');
       expect(await page.textContent('[data-span-details]')).toContain(HOSTILE_VALUE);

@@ -32,7 +32,7 @@ export function RecommendationCard({
         <dl className="rec-figures">
           <div>
             <dt>P99 saving</dt>
-            <dd className="rec-saving">{saving(r.p99SavingMs)}</dd>
+            <dd className={r.p99SavingMs > 0 ? 'rec-saving' : 'rec-saving none'}>{saving(r.p99SavingMs)}</dd>
           </div>
           <div>
             <dt>Mean per affected task</dt>
