@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import type { AlertDelivery, AlertEvent, AlertRule, SpanRecord, TaskClassConfig } from '@threshold/core';
+import type { AlertDelivery, AlertEvent, AlertRule, SpanRecord, TaskClassConfig, TraceSummary } from '@threshold/core';
 import type { AlertEventsQuery, AlertSampleWindow } from '../../alerts/alert-store.js';
 import { compressForStorage, storedRequestBody } from '../raw-request-codec.js';
 import type {
@@ -27,7 +27,8 @@ import { SPAN_BATCH_COLUMNS, SPAN_REQUEST_COLUMNS, toSpanBatchRows, type SpanReq
 import { SPAN_FACT_COLUMNS, toSpanFactRows } from './span-fact-row.js';
 import type { ReadRows } from './sql-where.js';
 import * as statsQueries from './stats-queries.js';
-import { TRACE_COLUMNS } from './trace-row.js';
+import { SUMMARY_SELECT, TRACE_COLUMNS, traceRowToSummary } from './trace-row.js';
+import { StatsIndex } from '../stats-index/stats-index.js';
 import * as traceQueries from './trace-queries.js';
 
 /** The database file inside the data directory. */
@@ -56,6 +57,7 @@ export class DuckDbStore implements TraceStore {
     private readonly taskClasses: TaskClassConfig,
     private readonly decodeRequest: DecodeRequest,
     private nextRequestId: number,
+    private readonly statsIndex: StatsIndex,
   ) {}
 
   /** Opens (or creates) the database under `dataDir`; `:memory:` keeps it in memory. */
@@ -71,7 +73,11 @@ export class DuckDbStore implements TraceStore {
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
     const [[lastId]] = (await writer.runAndReadAll('SELECT coalesce(max(request_id), 0)::DOUBLE FROM span_requests')).getRowsJS();
-    return new DuckDbStore(instance, writer, readers, options.taskClasses, options.decodeRequest, (lastId as number) + 1);
+    const statsIndex = new StatsIndex();
+    for (const row of (await writer.runAndReadAll(`SELECT ${SUMMARY_SELECT} FROM traces`)).getRowsJS()) {
+      statsIndex.add(traceRowToSummary(row));
+    }
+    return new DuckDbStore(instance, writer, readers, options.taskClasses, options.decodeRequest, (lastId as number) + 1, statsIndex);
   }
 
   async appendBatches(batches: readonly IngestBatch[]): Promise<void> {
@@ -120,12 +126,15 @@ export class DuckDbStore implements TraceStore {
     return known;
   }
 
-  saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void> {
-    if (analyses.length === 0) return Promise.resolve();
+  async saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void> {
+    if (analyses.length === 0) return;
     const ids = analyses.filter((trace) => trace.replacesStored).map((trace) => trace.analysis.summary.traceId);
-    return this.transaction(async () => {
+    const replaced: TraceSummary[] = [];
+    await this.transaction(async () => {
       for (const batch of chunks(ids, IN_LIST_MAX)) {
         const list = placeholders(batch.length);
+        const old = await this.writer.runAndReadAll(`SELECT ${SUMMARY_SELECT} FROM traces WHERE trace_id IN (${list})`, batch);
+        replaced.push(...old.getRowsJS().map(traceRowToSummary));
         await this.writer.run(`DELETE FROM traces WHERE trace_id IN (${list})`, batch);
         await this.writer.run(`DELETE FROM span_facts WHERE trace_id IN (${list})`, batch);
         await this.writer.run(`DELETE FROM findings WHERE trace_id IN (${list})`, batch);
@@ -134,6 +143,8 @@ export class DuckDbStore implements TraceStore {
       await this.append('span_facts', SPAN_FACT_COLUMNS, analyses.flatMap(toSpanFactRows));
       await this.append('findings', FINDING_COLUMNS, analyses.flatMap(toFindingRows));
     });
+    for (const summary of replaced) this.statsIndex.remove(summary);
+    for (const trace of analyses) this.statsIndex.add(trace.analysis.summary);
   }
 
   async pendingTraceIds(): Promise<string[]> {
@@ -152,7 +163,12 @@ export class DuckDbStore implements TraceStore {
   getTraceDetail(traceId: string) {
     return traceQueries.getTraceDetail(this.readRows, traceId);
   }
-  stats(query: StatsQuery) {
+  /** Answered from the in-memory index of summary columns (exact, no sort at query time). */
+  async stats(query: StatsQuery) {
+    return this.statsIndex.stats(query, this.taskClasses);
+  }
+  /** The same statistics computed by DuckDB (`quantile_cont`): the reference the index is checked against. */
+  statsBySql(query: StatsQuery) {
     return statsQueries.stats(this.readRows, this.taskClasses, query);
   }
   timeseries(query: TimeSeriesQuery) {

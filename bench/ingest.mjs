@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+/**
+ * Sustained OTLP/HTTP ingest with durable acknowledgements, against decoding the same bytes alone.
+ *
+ * A collector runs as its own process on loopback (the way `threshold start` runs); several
+ * keep-alive clients post pre-built protobuf requests of realistic agent spans (25 traces × 20
+ * spans of GenAI attributes, serialized by the official OpenTelemetry serializer) as fast as the
+ * answers come back. Every request carries fresh trace ids, so each trace is new, assembled and
+ * analysed as in production. A 200 is counted only once the collector has committed the spans.
+ *
+ *   node bench/ingest.mjs   (after `npx tsc -b`)     targets: ≥ 100,000 spans/s, ≥ 0.5× decode-only
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
+import { agentRequestBodies, decodeOnlySpansPerSecond } from './decode.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLIENTS = Number(process.env.INGEST_CLIENTS ?? 6);
+const WARM_UP_MS = 2_000;
+const MEASURE_MS = Number(process.env.INGEST_MEASURE_MS ?? 10_000);
+const TRACES_PER_REQUEST = 25;
+const SPANS_PER_TRACE = 20;
+
+/** A free loopback port. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Offsets of every trace id in the body, so each request can be given fresh ids by patching bytes. */
+function traceIdOffsets(body) {
+  const offsets = [];
+  for (const traceId of new Set(decodeTraceRequestProtobuf(body).spans.map((span) => span.traceId))) {
+    const needle = Buffer.from(traceId, 'hex');
+    for (let at = body.indexOf(needle); at !== -1; at = body.indexOf(needle, at + 1)) offsets.push(at);
+  }
+  return offsets;
+}
+
+function startCollector(port, dataDir) {
+  const child = spawn(
+    process.execPath,
+    [...(process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean), join(root, 'collector/dist/cli.js'), 'start', '--port', String(port), '--data-dir', dataDir, '--quiet-period-ms', '1000'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      if (chunk.toString().includes('listening')) resolve(child);
+    });
+  });
+}
+
+function post(agent, port, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function health(port) {
+  const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+  return response.json();
+}
+
+const { protobuf, spanCount } = agentRequestBodies({ traces: TRACES_PER_REQUEST, spansPerTrace: SPANS_PER_TRACE });
+const template = Buffer.from(protobuf);
+const offsets = traceIdOffsets(template);
+
+console.log(`request: ${spanCount} spans (${TRACES_PER_REQUEST} traces × ${SPANS_PER_TRACE}), ${(template.length / 1024).toFixed(0)} KiB protobuf`);
+const decodeRate = decodeOnlySpansPerSecond(template, 'protobuf');
+console.log(`decode only:   ${Math.round(decodeRate).toLocaleString('en-US')} spans/s (median of 7, same bytes)`);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-ingest-'));
+const port = await freePort();
+const collector = await startCollector(port, dataDir);
+let sequence = 0;
+/** A copy of the request with every trace id made unique to this request. */
+function freshBody() {
+  const body = Buffer.from(template);
+  const seq = ++sequence;
+  for (const at of offsets) body.writeUInt32BE(seq, at);
+  return body;
+}
+
+try {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+  let ackedSpans = 0;
+  let refused = 0;
+  let measuring = false;
+  const stopAt = Date.now() + WARM_UP_MS + MEASURE_MS;
+  const client = async () => {
+    while (Date.now() < stopAt) {
+      const status = await post(agent, port, freshBody());
+      if (status === 200) {
+        if (measuring) ackedSpans += spanCount;
+      } else if (status === 503) {
+        refused++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      } else throw new Error(`unexpected status ${status}`);
+    }
+  };
+  const clients = Array.from({ length: CLIENTS }, client);
+  await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+  measuring = true;
+  const startedAt = performance.now();
+  await Promise.all(clients);
+  const elapsedMs = performance.now() - startedAt;
+  const ingestRate = (ackedSpans * 1000) / elapsedMs;
+  console.log(
+    `HTTP ingest:   ${Math.round(ingestRate).toLocaleString('en-US')} spans/s acknowledged durable ` +
+      `(${CLIENTS} keep-alive clients, ${(elapsedMs / 1000).toFixed(1)} s, ${refused} answered 503)`,
+  );
+  console.log(`ratio:         ${(ingestRate / decodeRate).toFixed(2)}× decode-only (target ≥ 0.5×; ≥ 100,000 spans/s)`);
+
+  const drainStart = performance.now();
+  let state = await health(port);
+  while (state.pendingTraces > 0 || state.ingestQueueDepth > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    state = await health(port);
+  }
+  const stats = await (await fetch(`http://127.0.0.1:${port}/api/traces?limit=1`)).json();
+  console.log(
+    `analysis:      ${stats.total.toLocaleString('en-US')} traces analysed and stored; backlog drained ` +
+      `${((performance.now() - drainStart) / 1000).toFixed(1)} s after the load stopped`,
+  );
+  agent.destroy();
+} finally {
+  collector.kill('SIGINT');
+  await new Promise((resolve) => collector.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+/**
+ * Query latency over a large store: 1,000,000 analysed traces and 10,000,000 spans, seeded into
+ * DuckDB directly (INSERT … SELECT over range(), in the collector's own layout), then served by a
+ * real collector process on loopback. Reports the median of repeated requests:
+ *
+ *   GET /api/stats (groupBy taskClass, service, name)   target < 100 ms
+ *   GET /api/traces/:id (random ids)                    target < 20 ms
+ *
+ *   node bench/query.mjs   (after `npx tsc -b`; QUERY_TRACES=200000 for a quicker run)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance, blobValue } from '@duckdb/node-api';
+import { DUCKDB_FILE_NAME, DuckDbStore, decodeStoredRequest } from '../collector/dist/index.js';
+import { agentRequestBodies } from './decode.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TRACES = Number(process.env.QUERY_TRACES ?? 1_000_000);
+const SPANS_PER_TRACE = 10;
+const STATS_REPEATS = 15;
+const DETAIL_REPEATS = 200;
+const WINDOW_MS = 7 * 24 * 3_600_000;
+const END_MS = Date.UTC(2026, 10, 1);
+
+/** One trace's detail: ten spans as the analysis stores them (about 2.5 KB of JSON). */
+const DETAIL_SQL = `'{"spans":[' || list_aggregate(list_transform(range(${SPANS_PER_TRACE}), s ->
+  '{"spanId":"' || substr(md5(id::VARCHAR || '-' || s::VARCHAR), 1, 16) || '","name":"' ||
+  CASE WHEN s = 0 THEN 'invoke_agent support-bot' WHEN s % 2 = 1 THEN 'chat gpt-4o' ELSE 'execute_tool search_docs' END ||
+  '","category":"' || CASE WHEN s = 0 THEN 'task' WHEN s % 2 = 1 THEN 'llm' ELSE 'tool' END ||
+  '","startOffsetMs":' || (s * 100)::VARCHAR || ',"durationMs":' || (duration_ms / 10)::VARCHAR ||
+  ',"selfMs":12.5,"critical":true,"status":"ok","attributes":{"gen_ai.operation.name":"chat","gen_ai.request.model":"gpt-4o","gen_ai.usage.input_tokens":' || (800 + s)::VARCHAR || '}}'), 'string_agg', ',') ||
+  '],"findings":[],"warnings":[]}'`;
+
+async function seed(dataDir) {
+  const taskClasses = { budgetsMs: {}, defaultBudgetMs: 5000, classByTaskName: {}, simpleMaxLlmCalls: 5, simpleMaxToolCalls: 5 };
+  const schema = await DuckDbStore.open(dataDir, { taskClasses, decodeRequest: decodeStoredRequest });
+  await schema.close();
+  const instance = await DuckDBInstance.create(join(dataDir, DUCKDB_FILE_NAME));
+  const connection = await instance.connect();
+  const started = performance.now();
+  await connection.run(`CREATE TEMP TABLE seed AS
+    SELECT i AS id, md5(i::VARCHAR) AS trace_id,
+      ${END_MS - WINDOW_MS} + (i * ${WINDOW_MS / TRACES})::DOUBLE AS start_ms,
+      round(50 + 12000 * pow(random(), 3), 3) AS duration_ms,
+      'service-' || (i % 5)::VARCHAR AS service, 'task-' || (i % 20)::VARCHAR AS name,
+      CASE WHEN i % 4 = 0 THEN 'complex' ELSE 'simple' END AS task_class
+    FROM range(${TRACES}) t(i)`);
+  await connection.run(`INSERT INTO traces SELECT
+      trace_id, start_ms, duration_ms, duration_ms * 0.4 AS perceived_ms, service, name, task_class,
+      'session-' || (id % 50000)::VARCHAR, (id % 7)::INTEGER,
+      CASE WHEN duration_ms < 100 THEN 'instant' WHEN duration_ms < 500 THEN 'responsive' WHEN duration_ms < 2000 THEN 'noticeable'
+           WHEN duration_ms < 5000 THEN 'frustrating' WHEN duration_ms < 10000 THEN 'uncomfortable' ELSE 'broken' END,
+      CASE WHEN duration_ms * 0.4 < 100 THEN 'instant' WHEN duration_ms * 0.4 < 500 THEN 'responsive' WHEN duration_ms * 0.4 < 2000 THEN 'noticeable'
+           WHEN duration_ms * 0.4 < 5000 THEN 'frustrating' WHEN duration_ms * 0.4 < 10000 THEN 'uncomfortable' ELSE 'broken' END,
+      CASE WHEN task_class = 'simple' THEN 2000 ELSE 5000 END,
+      duration_ms > CASE WHEN task_class = 'simple' THEN 2000 ELSE 5000 END,
+      ${SPANS_PER_TRACE}, 5, 4, 180 + (id % 300), id % 50 = 0,
+      duration_ms * 0.6, duration_ms * 0.25, duration_ms * 0.05, duration_ms * 0.02, duration_ms * 0.08,
+      4000 + (id % 900), ${SPANS_PER_TRACE}, ${DETAIL_SQL}
+    FROM seed ORDER BY id`);
+  // Raw requests: one real OTLP request body stands for the raw bytes; every trace is indexed to it.
+  const { protobuf } = agentRequestBodies({ traces: 1, spansPerTrace: SPANS_PER_TRACE });
+  await connection.run(`INSERT INTO span_requests VALUES (1, ${END_MS}, 'protobuf', 'identity', $1)`, [blobValue(protobuf)]);
+  await connection.run(`INSERT INTO span_batches SELECT trace_id, ${SPANS_PER_TRACE}, 1 FROM seed ORDER BY id`);
+  await connection.run(`INSERT INTO span_facts SELECT s.trace_id, s.start_ms, s.service,
+      CASE WHEN k % 3 = 0 THEN 'llm' WHEN k % 3 = 1 THEN 'tool' ELSE 'state' END,
+      CASE WHEN k % 3 = 0 THEN 'chat' WHEN k % 3 = 1 THEN 'search_docs' ELSE 'load session' END,
+      CASE WHEN k % 3 = 0 THEN (['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5'])[1 + (s.id % 3)] END,
+      CASE WHEN k % 3 = 0 THEN 'openai' END, CASE WHEN k % 3 = 0 THEN s.id % 2 = 0 END,
+      CASE WHEN k % 3 = 0 THEN 150 + (s.id % 400) END, CASE WHEN k % 3 = 0 THEN 15 + (s.id % 20) END,
+      CASE WHEN k % 3 = 0 THEN 800 + k END, CASE WHEN k % 3 = 0 THEN 120 + k END,
+      s.duration_ms / ${SPANS_PER_TRACE}, CASE WHEN k % 3 = 1 THEN k % 4 = 0 END, CASE WHEN k % 3 = 1 THEN k % 5 = 0 END,
+      false, false
+    FROM seed s, range(${SPANS_PER_TRACE}) r(k) ORDER BY s.id`);
+  await connection.run('CHECKPOINT');
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const [[traces, facts]] = (await connection.runAndReadAll('SELECT (SELECT count(*) FROM traces), (SELECT count(*) FROM span_facts)')).getRowsJS();
+  const ids = (await connection.runAndReadAll(`SELECT trace_id FROM seed USING SAMPLE ${DETAIL_REPEATS} ROWS`)).getRowsJS().map((row) => row[0]);
+  connection.closeSync();
+  instance.closeSync();
+  console.log(`seeded ${Number(traces).toLocaleString('en-US')} traces (${SPANS_PER_TRACE} spans each in their stored detail) and ${Number(facts).toLocaleString('en-US')} per-span rows in ${seconds} s`);
+  return ids;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function startCollector(port, dataDir) {
+  const child = spawn(process.execPath, [join(root, 'collector/dist/cli.js'), 'start', '--port', String(port), '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      if (chunk.toString().includes('listening')) resolve(child);
+    });
+  });
+}
+
+async function timeRequests(urls) {
+  const times = [];
+  for (const url of urls) {
+    const started = performance.now();
+    const response = await fetch(url);
+    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+    await response.arrayBuffer();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(times.length / 2)], p90: times[Math.floor(times.length * 0.9)] };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-query-'));
+let collector;
+try {
+  const ids = await seed(dataDir);
+  const port = await freePort();
+  collector = await startCollector(port, dataDir);
+  const base = `http://127.0.0.1:${port}`;
+  // Let start-up recovery (a scan for traces with unanalysed spans) finish before timing.
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  await timeRequests([`${base}/api/stats`, `${base}/api/traces/${ids[0]}`]);
+  const format = ({ median, p90 }) => `median ${median.toFixed(1)} ms, p90 ${p90.toFixed(1)} ms`;
+  for (const groupBy of ['taskClass', 'service', 'name']) {
+    const result = await timeRequests(Array.from({ length: STATS_REPEATS }, () => `${base}/api/stats?groupBy=${groupBy}`));
+    console.log(`GET /api/stats?groupBy=${groupBy.padEnd(9)} ${format(result)}  (target < 100 ms, ${STATS_REPEATS} runs)`);
+  }
+  const windowed = await timeRequests(
+    Array.from({ length: STATS_REPEATS }, () => `${base}/api/stats?from=${END_MS - 86_400_000}&to=${END_MS}`),
+  );
+  console.log(`GET /api/stats (last day)      ${format(windowed)}`);
+  const detail = await timeRequests(ids.map((id) => `${base}/api/traces/${id}`));
+  console.log(`GET /api/traces/:id            ${format(detail)}  (target < 20 ms, ${ids.length} random ids)`);
+  const list = await timeRequests(Array.from({ length: STATS_REPEATS }, () => `${base}/api/traces?limit=50`));
+  console.log(`GET /api/traces?limit=50       ${format(list)}`);
+} finally {
+  if (collector) {
+    collector.kill('SIGINT');
+    await new Promise((resolve) => collector.once('exit', resolve));
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+}
