@@ -124,3 +124,56 @@ describe('critical path, self time and breakdown over fixture traces', () => {
     expect(analysis.spans.filter((span) => span.critical).map((span) => span.spanId).sort()).toEqual([...fixture.criticalPath].sort());
   });
 });
+
+describe('tools held open beside a streamed llm span', () => {
+  const chat = (extra: Record<string, unknown> = {}) => ({ 'gen_ai.operation.name': 'chat', ...extra }) as FixtureSpan['attributes'];
+
+  it('analyses a tool run inside an open stream, ending just before it, as the call’s child', () => {
+    //   agent   |========================|
+    //   chat    |===================|            open until the consumer's loop ends
+    //   lookup           |=========|             ran inside the loop
+    //   answer                       |====|
+    const spans: FixtureSpan[] = [
+      { id: 'agent', startMs: 0, endMs: 500, attributes: as('task') },
+      { id: 'chat', parent: 'agent', startMs: 0, endMs: 390, attributes: chat() },
+      { id: 'lookup', parent: 'agent', startMs: 180, endMs: 380, attributes: as('tool') },
+      { id: 'answer', parent: 'agent', startMs: 400, endMs: 500, attributes: chat() },
+    ];
+    const analysis = analyseRecords(fixtureRecords(spans));
+    expect(analysis.criticalPath).toEqual(['agent', 'chat', 'lookup', 'answer']);
+    expect(analysis.summary.breakdown).toEqual({ llm: 290, tool: 200, state: 0, orchestration: 0, other: 10 });
+    expect(analysis.traceSpans.find((span) => span.spanId === 'chat')!.llm?.heldOpenMs).toBe(200);
+    // the waterfall still shows the tool where the spans put it
+    expect(analysis.spans.find((span) => span.spanId === 'lookup')!.parentSpanId).toBe('agent');
+    expect(analysis.spans.find((span) => span.spanId === 'agent')!.selfMs).toBe(10);
+  });
+
+  it('leaves a tool that merely ran beside a long call as the call’s sibling', () => {
+    //   agent   |==============================|
+    //   chat    |==============================|   generating the whole time
+    //   prefetch  |===|                            started alongside, done long before
+    const spans: FixtureSpan[] = [
+      { id: 'agent', startMs: 0, endMs: 2000, attributes: as('task') },
+      { id: 'chat', parent: 'agent', startMs: 0, endMs: 2000, attributes: chat() },
+      { id: 'prefetch', parent: 'agent', startMs: 10, endMs: 210, attributes: as('tool') },
+    ];
+    const analysis = analyseRecords(fixtureRecords(spans));
+    expect(analysis.criticalPath).toEqual(['agent', 'chat']);
+    expect(analysis.summary.breakdown).toEqual({ llm: 2000, tool: 0, state: 0, orchestration: 0, other: 0 });
+  });
+
+  it('never holds open a call known not to stream, nor counts a tool before its first token', () => {
+    const notStreamed: FixtureSpan[] = [
+      { id: 'agent', startMs: 0, endMs: 400, attributes: as('task') },
+      { id: 'chat', parent: 'agent', startMs: 0, endMs: 400, attributes: chat({ 'gen_ai.request.stream': false }) },
+      { id: 'tool', parent: 'agent', startMs: 100, endMs: 390, attributes: as('tool') },
+    ];
+    expect(analyseRecords(fixtureRecords(notStreamed)).summary.breakdown.tool).toBe(0);
+    const beforeFirstToken: FixtureSpan[] = [
+      { id: 'agent', startMs: 0, endMs: 400, attributes: as('task') },
+      { id: 'chat', parent: 'agent', startMs: 0, endMs: 400, attributes: chat({ 'gen_ai.response.time_to_first_chunk': 0.2 }) },
+      { id: 'tool', parent: 'agent', startMs: 100, endMs: 390, attributes: as('tool') },
+    ];
+    expect(analyseRecords(fixtureRecords(beforeFirstToken)).summary.breakdown.tool).toBe(0);
+  });
+});

@@ -7,7 +7,7 @@ import { uxBand } from '../ux-band.js';
 import { computeBreakdown } from './breakdown.js';
 import { computeCriticalPath } from './critical-path.js';
 import { countCalls } from './count-calls.js';
-import { orderDepthFirst } from './order-depth-first.js';
+import { walkDepthFirst } from './order-depth-first.js';
 import { perceivedLatencyNs } from './perceived-latency.js';
 import { selfTimeNs } from './self-time.js';
 import { buildSpanForest } from './span-forest.js';
@@ -31,7 +31,9 @@ export function analyseTrace(input: AnalyseTraceInput, config: TaskClassConfig =
   const warnings = [...(input.warnings ?? [])];
   const forest = buildSpanForest(input.spans);
   if (!forest) return emptyAnalysis(input, warnings, config);
-  if (forest.unreachable > 0) warnings.push(`${forest.unreachable} span${forest.unreachable === 1 ? '' : 's'} in a parent cycle: left out of analysis`);
+  const { ordered, reachable } = walkDepthFirst(forest.index);
+  const unreachable = forest.byId.size - reachable;
+  if (unreachable > 0) warnings.push(`${unreachable} span${unreachable === 1 ? '' : 's'} in a parent cycle, not reachable from a top-level span`);
   const { root, windowStartNs, windowEndNs } = forest;
   const durationNs = windowEndNs - windowStartNs;
 
@@ -41,7 +43,6 @@ export function analyseTrace(input: AnalyseTraceInput, config: TaskClassConfig =
   const { breakdown, llmTime } = computeBreakdown(path.segments, forest.byId, durationNs);
   const perceivedNs = perceivedLatencyNs(taskSpanWithFirstOutput(root, input.spans), criticalSpans, windowStartNs, windowEndNs);
 
-  const ordered = orderDepthFirst([...forest.byId.values()]);
   const spans: SpanView[] = ordered.map((span) => {
     return toSpanView(span, selfTimeNs(span, forest.statedChildren.get(span.spanId) ?? []), critical.has(span.spanId));
   });

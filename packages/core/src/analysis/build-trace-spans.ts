@@ -6,7 +6,7 @@ import { extractLlmInfo } from './extract-llm-info.js';
 import { extractTaskInfo } from './extract-task-info.js';
 import { extractToolInfo } from './extract-tool-info.js';
 import { markAggregateLlmSpans } from './mark-aggregate-llm-spans.js';
-import { orderDepthFirst } from './order-depth-first.js';
+import { depthFirst, indexSpans, type SpanIndex } from './order-depth-first.js';
 import { repairSpanTree } from './repair-span-tree.js';
 
 export interface BuiltTrace {
@@ -68,19 +68,19 @@ export function buildTraceSpans(input: readonly SpanRecord[]): BuiltTrace {
   });
   if (endBeforeStart > 0) warnings.push(`${endBeforeStart} span${endBeforeStart === 1 ? '' : 's'} ending before start: duration taken as 0`);
 
-  const ordered = orderDepthFirst(spans);
-  markAggregateLlmSpans(ordered);
-  correctHeldOpenLlmSpans(ordered);
-  const outside = countOutsideParent(ordered);
+  const index = indexSpans(spans);
+  const ordered = depthFirst(index);
+  markAggregateLlmSpans(ordered, index);
+  correctHeldOpenLlmSpans(index);
+  const outside = countOutsideParent(ordered, index);
   if (outside > 0) warnings.push(`${outside} span${outside === 1 ? '' : 's'} outside ${outside === 1 ? 'its' : 'their'} parent (clock skew): clamped for analysis`);
   return { spans: ordered, traceStartUnixNano, warnings };
 }
 
-function countOutsideParent(spans: readonly TraceSpan[]): number {
-  const byId = new Map(spans.map((span) => [span.spanId, span]));
+function countOutsideParent(spans: readonly TraceSpan[], index: SpanIndex): number {
   let count = 0;
   for (const span of spans) {
-    const parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
+    const parent = span.parentSpanId === undefined ? undefined : index.byId.get(span.parentSpanId);
     if (parent && (span.startNs < parent.startNs || span.endNs > parent.endNs)) count++;
   }
   return count;

@@ -1,5 +1,6 @@
 import type { TraceSpan } from '../trace-span.js';
 import { findHeldOpenTools } from './held-open-tools.js';
+import type { SpanIndex } from './order-depth-first.js';
 import { selfTimeNs } from './self-time.js';
 
 /**
@@ -10,23 +11,16 @@ import { selfTimeNs } from './self-time.js';
  * consumer's loop runs a tool. For such calls the tool time is recorded as `heldOpenMs` and left
  * out of TPOT, which would otherwise count tool time as time between tokens.
  *
- * @param spans depth-first order, aggregates already marked
+ * Run after aggregates are marked.
  */
-export function correctHeldOpenLlmSpans(spans: readonly TraceSpan[]): void {
-  const children = new Map<string, TraceSpan[]>();
-  for (const span of spans) {
-    if (span.parentSpanId === undefined) continue;
-    const siblings = children.get(span.parentSpanId);
-    if (siblings) siblings.push(span);
-    else children.set(span.parentSpanId, [span]);
-  }
+export function correctHeldOpenLlmSpans(index: SpanIndex): void {
+  const { byId, children } = index;
   const toolsOf = new Map<string, TraceSpan[]>();
   const addTool = (llmId: string, tool: TraceSpan) => {
     const tools = toolsOf.get(llmId);
     if (tools) tools.push(tool);
     else toolsOf.set(llmId, [tool]);
   };
-  const byId = new Map(spans.map((span) => [span.spanId, span]));
   for (const [parentId, siblings] of children) {
     const parent = byId.get(parentId);
     if (parent?.category === 'llm' && parent.llm && !parent.llm.aggregate) {

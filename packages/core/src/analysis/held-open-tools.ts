@@ -12,6 +12,13 @@ export const HELD_OPEN_TOLERANCE_NS = 50_000_000;
 export const HELD_OPEN_TOLERANCE_SHARE = 0.5;
 
 /**
+ * Share of the llm span's own duration it may outlast the tools by. Delays on a loaded machine
+ * stretch every span alike, so a relative allowance keeps the signature; a tool merely running
+ * beside a long call ends far from the call's end and still does not qualify.
+ */
+export const HELD_OPEN_TOLERANCE_LLM_SHARE = 0.25;
+
+/**
  * Finds tool spans that ran *beside* a streamed llm span while the stream was held open for them,
  * and says which llm span each belongs under. Analysis treats them as that call's children, the
  * way Vercel's AI SDK nests `ai.toolCall` under `ai.streamText.doStream`.
@@ -27,7 +34,7 @@ export const HELD_OPEN_TOLERANCE_SHARE = 0.5;
  * The plain critical path would give the tool's time to the llm (the chat span ends last, the tool
  * inside it is hidden). The signature used: sibling tools that start after the llm call started
  * (after its first token when TTFT is known) and the llm span closing soon after the last of
- * them ends (within {@link HELD_OPEN_TOLERANCE_NS} or half the tools' run). A tool that merely runs in parallel
+ * them ends (within 50 ms, half the tools' run, or a quarter of the call, whichever is most). A tool that merely runs in parallel
  * with a call (speculation, `Promise.all`) does not end right where the call ends, so it stays a
  * sibling. Calls known not to stream are never held open.
  *
@@ -52,7 +59,8 @@ export function findHeldOpenTools(siblings: readonly TraceSpan[]): Map<string, s
     }
     if (inside.length === 0) continue;
     const toolsRunNs = lastEndNs - inside[0].startNs;
-    if (llm.endNs - lastEndNs > Math.max(HELD_OPEN_TOLERANCE_NS, HELD_OPEN_TOLERANCE_SHARE * toolsRunNs)) continue;
+    const toleranceNs = Math.max(HELD_OPEN_TOLERANCE_NS, HELD_OPEN_TOLERANCE_SHARE * toolsRunNs, HELD_OPEN_TOLERANCE_LLM_SHARE * (llm.endNs - llm.startNs));
+    if (llm.endNs - lastEndNs > toleranceNs) continue;
     for (const tool of inside) adopted.set(tool.spanId, llm.spanId);
   }
   return adopted;

@@ -1,4 +1,5 @@
 import type { TraceSpan } from '../trace-span.js';
+import type { SpanIndex } from './order-depth-first.js';
 
 /**
  * Marks llm spans that wrap other llm calls as aggregates. Wrappers repeat their calls' usage
@@ -10,8 +11,8 @@ import type { TraceSpan } from '../trace-span.js';
  *
  * @param spans depth-first order (parents before children)
  */
-export function markAggregateLlmSpans(spans: readonly TraceSpan[]): void {
-  const byId = new Map(spans.map((span) => [span.spanId, span]));
+export function markAggregateLlmSpans(spans: readonly TraceSpan[], index: SpanIndex): void {
+  const { byId } = index;
   const hasLlmDescendant = new Set<string>();
   for (let i = spans.length - 1; i >= 0; i--) {
     const span = spans[i];

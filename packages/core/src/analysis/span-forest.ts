@@ -1,6 +1,6 @@
 import type { TraceSpan } from '../trace-span.js';
 import { findHeldOpenTools } from './held-open-tools.js';
-import { compareSiblings } from './order-depth-first.js';
+import { compareSiblings, indexSpans, type SpanIndex } from './order-depth-first.js';
 
 /**
  * The index analysis walks: children per span (sorted by start), the span analysis starts from,
@@ -20,30 +20,21 @@ export interface SpanForest {
   windowStartNs: number;
   /** Task window end, ns offset (exclusive). */
   windowEndNs: number;
-  /** Spans not reachable from a top-level span (left-in cycles); ignored by analysis. */
-  unreachable: number;
+  /** The spans as stated (ids, parents, top level), for passes that need the real tree. */
+  index: SpanIndex;
 }
 
 export function buildSpanForest(spans: readonly TraceSpan[]): SpanForest | undefined {
   if (spans.length === 0) return undefined;
-  const byId = new Map<string, TraceSpan>();
-  for (const span of spans) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
+  const index = indexSpans(spans);
+  const { byId } = index;
+  const statedChildren = index.children;
   const children = new Map<string, TraceSpan[]>();
-  const topLevel: TraceSpan[] = [];
-  for (const span of byId.values()) {
-    const parentId = span.parentSpanId;
-    if (parentId !== undefined && parentId !== span.spanId && byId.has(parentId)) {
-      const siblings = children.get(parentId);
-      if (siblings) siblings.push(span);
-      else children.set(parentId, [span]);
-    } else topLevel.push(span);
-  }
+  for (const [parentId, siblings] of statedChildren) children.set(parentId, siblings.slice());
+  const topLevel = index.topLevel.slice();
   if (topLevel.length === 0) topLevel.push(earliestOf([...byId.values()]));
-  const statedChildren = new Map<string, TraceSpan[]>();
-  for (const [parentId, siblings] of children) statedChildren.set(parentId, [...siblings].sort(compareSiblings));
-  topLevel.sort(compareSiblings);
   const root = topLevel[0];
-  let windowStartNs = root.startNs;
+  const windowStartNs = root.startNs;
   let windowEndNs = root.endNs;
   if (topLevel.length > 1) {
     const rootChildren = children.get(root.spanId) ?? [];
@@ -53,21 +44,8 @@ export function buildSpanForest(spans: readonly TraceSpan[]): SpanForest | undef
     }
     children.set(root.spanId, rootChildren);
   }
-  adoptHeldOpenTools(children);
-  for (const siblings of children.values()) siblings.sort(compareSiblings);
-  let reachable = 0;
-  const stack = [root];
-  const seen = new Set<string>();
-  while (stack.length > 0) {
-    const span = stack.pop()!;
-    if (seen.has(span.spanId)) continue;
-    seen.add(span.spanId);
-    reachable++;
-    const kids = children.get(span.spanId);
-    if (kids) for (const kid of kids) stack.push(kid);
-  }
-  windowStartNs = Math.min(windowStartNs, root.startNs);
-  return { byId, children, statedChildren, root, windowStartNs, windowEndNs, unreachable: byId.size - reachable };
+  if (adoptHeldOpenTools(children) || topLevel.length > 1) for (const siblings of children.values()) siblings.sort(compareSiblings);
+  return { byId, children, statedChildren, index, root, windowStartNs, windowEndNs };
 }
 
 function earliestOf(spans: TraceSpan[]): TraceSpan {
@@ -75,10 +53,12 @@ function earliestOf(spans: TraceSpan[]): TraceSpan {
 }
 
 /** Moves held-open sibling tools under the llm span they kept open (analysis only; parents unchanged). */
-function adoptHeldOpenTools(children: Map<string, TraceSpan[]>): void {
+function adoptHeldOpenTools(children: Map<string, TraceSpan[]>): boolean {
+  let moved = false;
   for (const [parentId, siblings] of [...children.entries()]) {
     const adopted = findHeldOpenTools(siblings);
     if (adopted.size === 0) continue;
+    moved = true;
     children.set(
       parentId,
       siblings.filter((span) => !adopted.has(span.spanId)),
@@ -91,4 +71,5 @@ function adoptHeldOpenTools(children: Map<string, TraceSpan[]>): void {
       else children.set(llmId, [span]);
     }
   }
+  return moved;
 }
