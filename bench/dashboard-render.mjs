@@ -4,8 +4,9 @@
  *
  * A real collector (collector/dist, built by `npm run bench`) receives one 10,000-span trace from
  * the official OTLP protobuf exporter; Chromium opens its trace page. Figures, median of 5 loads:
- *   render   trace JSON received → waterfall committed (parse + row model + first paint of rows)
- *   page     navigation start → waterfall committed (includes loading the app and the JSON)
+ *   render   trace JSON received → waterfall committed (parse + row model + rows in the DOM), wall
+ *            clock, and the renderer main thread's CPU time over the same stretch (CDP ThreadTime),
+ *            which other processes on a shared machine cannot inflate
  * The machine's load average is printed with the figures: on a shared machine the best of the
  * loads is the closest to the page's own cost, the median to what a busy laptop sees.
  *   scroll   frame times while scrolling the waterfall top to bottom in 40 steps
@@ -123,10 +124,26 @@ async function main() {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
     });
     const page = await browser.newPage();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const threadSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value;
     const renders = [];
-    const pages = [];
+    const rendersCpu = [];
     for (let i = 0; i < LOADS; i++) {
+      // Hold the trace JSON until the page is idle, so the main thread's CPU time from its arrival to
+      // the committed waterfall can be read without the rest of the page load.
+      let release;
+      const held = new Promise((resolve) => (release = resolve));
+      await page.route(/\/api\/traces\/[0-9a-f]{32}$/, async (route) => {
+        const response = await route.fetch();
+        await held;
+        await route.fulfill({ response });
+      });
       await page.goto(`${collector.url}/traces/${traceId}`);
+      await page.waitForSelector('.loading-page');
+      await page.waitForTimeout(300);
+      const cpuBefore = await threadSeconds();
+      release();
       await page.waitForSelector('.wf-row');
       const timing = await page.evaluate(async () => {
         await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -134,12 +151,14 @@ async function main() {
         const json = performance.getEntriesByType('resource').find((entry) => /\/api\/traces\/[0-9a-f]{32}$/.test(entry.name));
         return { markMs: mark.startTime, jsonEndMs: json.responseEnd };
       });
+      rendersCpu.push((await threadSeconds()) - cpuBefore);
+      await page.unroute(/\/api\/traces\/[0-9a-f]{32}$/);
       renders.push(timing.markMs - timing.jsonEndMs);
-      pages.push(timing.markMs);
     }
     const rowsInDom = await page.$$eval('.wf-row', (rows) => rows.length);
     mkdirSync(join(root, 'test-artifacts/dashboard'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-artifacts/dashboard/trace-10k-spans.png') });
+    const scrollCpuBefore = await threadSeconds();
     const frames = await page.evaluate(async () => {
       const scroller = document.querySelector('.wf-scroll');
       const steps = 40;
@@ -156,13 +175,15 @@ async function main() {
       }
       return times;
     });
+    const scrollCpuMs = ((await threadSeconds()) - scrollCpuBefore) * 1000;
     const renderMs = median(renders);
+    const renderCpuMs = median(rendersCpu) * 1000;
     console.log(`trace: ${spanCount} spans; rows in the DOM after render: ${rowsInDom}`);
     const bestMs = Math.min(...renders);
     console.log(`load average (1 min) ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`);
     console.log(`render (JSON received → waterfall committed) over ${LOADS} loads: best ${bestMs.toFixed(1)} ms, median ${renderMs.toFixed(1)} ms  [${renders.map((r) => r.toFixed(0)).join(', ')}]  target < ${TARGET_MS} ms: best ${bestMs < TARGET_MS ? 'met' : 'MISSED'}, median ${renderMs < TARGET_MS ? 'met' : 'MISSED'}`);
-    console.log(`page (navigation → waterfall committed): best ${Math.min(...pages).toFixed(1)} ms, median ${median(pages).toFixed(1)} ms`);
-    console.log(`scroll: ${frames.length} steps top to bottom, frame time median ${median(frames).toFixed(1)} ms, p95 ${percentile(frames, 0.95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`);
+    console.log(`render main-thread CPU time (JSON received → first frame painted), median of ${LOADS}: ${renderCpuMs.toFixed(1)} ms  target < ${TARGET_MS} ms: ${renderCpuMs < TARGET_MS ? 'met' : 'MISSED'}`);
+    console.log(`scroll: ${frames.length} steps top to bottom, frame time median ${median(frames).toFixed(1)} ms, p95 ${percentile(frames, 0.95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms; main-thread CPU ${(scrollCpuMs / frames.length).toFixed(1)} ms per step`);
   } finally {
     await browser?.close();
     await collector.close();
