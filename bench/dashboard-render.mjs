@@ -3,13 +3,13 @@
  * First render of a 10,000-span trace in headless Chromium (target < 500 ms), and scrolling it.
  *
  * A real collector (collector/dist, built by `npm run bench`) receives one 10,000-span trace from
- * the official OTLP protobuf exporter; Chromium opens its trace page. Figures, median of 5 loads:
- *   render   trace JSON received → waterfall committed (parse + row model + rows in the DOM), wall
- *            clock, and the renderer main thread's CPU time over the same stretch (CDP ThreadTime),
- *            which other processes on a shared machine cannot inflate
- * The machine's load average is printed with the figures: on a shared machine the best of the
- * loads is the closest to the page's own cost, the median to what a busy laptop sees.
- *   scroll   frame times while scrolling the waterfall top to bottom in 40 steps
+ * the official OTLP protobuf exporter; Chromium opens its trace page 7 times. Figures:
+ *   render   trace JSON received → waterfall committed (parse + row model + rows in the DOM): wall
+ *            clock (best and median), and the renderer main thread's CPU time over the same stretch
+ *            (CDP ThreadTime), which other processes on a shared machine cannot inflate
+ *   scroll   frame times while scrolling the waterfall top to bottom in 40 steps, and CPU per step
+ * The machine's load average is printed with the figures: on a shared machine the best wall-clock
+ * load is the closest to the page's own cost, the median to what a busy laptop sees.
  * A screenshot of the page goes to test-artifacts/dashboard/trace-10k-spans.png.
  */
 import { spawnSync } from 'node:child_process';
