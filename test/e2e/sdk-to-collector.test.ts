@@ -6,8 +6,8 @@
  *   invoke_agent answer-ticket ├────────────────────────────────────────────────────────┤
  *     state.load session        ├─┤ 20 ms
  *     orchestration.route router    ├┤ 5 ms
- *     execute_tool search_kb          ├──────┤ 60 ms      (critical: ends last of the pair)
- *     execute_tool lookup_order       ├───┤ 30 ms
+ *     execute_tool search_kb          ├──────────┤ 120 ms  (critical: ends last of the pair)
+ *     execute_tool lookup_order       ├─┤ 20 ms
  *     chat gpt-4o (streamed)                 ├── ttft 120 ──┼ 8 tokens × 10 ms ┤
  *     state.save session                                                      ├┤ 10 ms
  */
@@ -37,8 +37,8 @@ async function runAgent(): Promise<string> {
     await state.load('session', () => sleep(20));
     await orchestration.route('router', () => sleep(5));
     await Promise.all([
-      tool('search_kb', { args: { query: 'refund' }, callId: 'call_1' }, () => sleep(60)),
-      tool('lookup_order', { args: { id: 7 } }, () => sleep(30)),
+      tool('search_kb', { args: { query: 'refund' }, callId: 'call_1' }, () => sleep(120)),
+      tool('lookup_order', { args: { id: 7 } }, () => sleep(20)),
     ]);
     const stream = await openai.chat.completions.create(
       { model: 'gpt-4o', messages: [{ role: 'user', content: 'Where is my refund?' }], stream: true, stream_options: { include_usage: true } },
@@ -97,8 +97,9 @@ it('shows an SDK-instrumented agent with categories, TTFT, tool durations, break
   const searchKb = byName('execute_tool search_kb');
   const lookupOrder = byName('execute_tool lookup_order');
   expect(searchKb.tool).toEqual({ name: 'search_kb', callId: 'call_1' });
-  expect(searchKb.durationMs).toBeGreaterThanOrEqual(59);
-  expect(lookupOrder.durationMs).toBeGreaterThanOrEqual(29);
+  expect(searchKb.durationMs).toBeGreaterThanOrEqual(119);
+  expect(lookupOrder.durationMs).toBeGreaterThanOrEqual(19);
+  expect(lookupOrder.startOffsetMs + lookupOrder.durationMs).toBeLessThan(searchKb.startOffsetMs + searchKb.durationMs);
   expect(searchKb.critical).toBe(true);
   expect(lookupOrder.critical).toBe(false);
 

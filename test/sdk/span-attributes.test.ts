@@ -155,3 +155,32 @@ describe('content capture', () => {
     expect(capture.span('execute_tool t').attributes['gen_ai.tool.call.result']).toBeUndefined();
   });
 });
+
+describe('timestamps', () => {
+  const ns = (time: [number, number]) => BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
+
+  it('nest children inside parents with sub-millisecond precision, events included', async () => {
+    for (let round = 0; round < 20; round++) {
+      await task('agent', async (t) => {
+        state.load('session', () => 1);
+        await tool('fast', async () => 1);
+        t.firstOutput();
+      });
+    }
+    const spans = capture.spans();
+    const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
+    for (const child of spans) {
+      const parent = child.parentSpanContext && byId.get(child.parentSpanContext.spanId);
+      if (parent === undefined) continue;
+      expect(ns(child.startTime)).toBeGreaterThanOrEqual(ns(parent.startTime));
+      expect(ns(child.endTime)).toBeLessThanOrEqual(ns(parent.endTime));
+    }
+    for (const root of spans.filter((span) => span.parentSpanContext === undefined)) {
+      const event = root.events[0]!;
+      expect(ns(event.time)).toBeGreaterThanOrEqual(ns(root.startTime));
+      expect(ns(event.time)).toBeLessThanOrEqual(ns(root.endTime));
+    }
+    // OpenTelemetry's default start time is Date.now(): whole milliseconds. These are not.
+    expect(spans.filter((span) => span.startTime[1] % 1_000_000 !== 0).length).toBeGreaterThan(spans.length / 2);
+  });
+});

@@ -2,12 +2,22 @@
  * A started span plus the bookkeeping every wrapper needs: the context to run user code in, a
  * monotonic start time for TTFT, and an `end` that takes effect exactly once whichever path
  * (value, error, early break, cancel, garbage collection, shutdown) gets there first.
+ *
+ * Timestamps are given explicitly, from the monotonic clock (`performance.timeOrigin +
+ * performance.now()`, sub-millisecond): left to itself OpenTelemetry JS starts each span at
+ * `Date.now()`, a whole millisecond, so a child can appear to start before — or end after — its
+ * parent, and a breakdown built on those times loses up to a millisecond per span.
  */
 import { type Attributes, type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
 import { guard, reportOnce } from './guard.js';
 import { ERROR_TYPE } from './semantic-attributes.js';
 import { sdkTracer } from './sdk-config.js';
+
+/** Now as epoch milliseconds with sub-millisecond precision, from the monotonic clock. */
+export function epochNowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 /** The error's class name (`RateLimitError`), falling back to its `name`. */
 function errorType(error: Error): string {
@@ -32,10 +42,10 @@ export class SpanHandle {
   /** Whether `end` has run. */
   ended = false;
 
-  constructor(span: Span, parent: Context) {
+  constructor(span: Span, parent: Context, startedAtMs: number) {
     this.span = span;
     this.context = trace.setSpan(parent, span);
-    this.startedAtMs = performance.now();
+    this.startedAtMs = startedAtMs;
   }
 
   /** Keeps this span on the list `shutdown` ends: a stream now owns it. */
@@ -50,17 +60,17 @@ export class SpanHandle {
       const isError = error instanceof Error;
       this.span.setStatus({ code: SpanStatusCode.ERROR, message: isError ? error.message : String(error) });
       this.span.setAttribute(ERROR_TYPE, isError ? errorType(error) : typeof error);
-      if (isError) this.span.recordException(error);
+      if (isError) this.span.recordException(error, epochNowMs());
     });
   }
 
-  /** Ends the span once; later calls do nothing. `endTimeMs` is an epoch time in ms. */
+  /** Ends the span once (now, or at `endTimeMs`, epoch ms); later calls do nothing. */
   end(endTimeMs?: number): void {
     if (this.ended) return;
     this.ended = true;
     openStreamHandles.delete(this);
     try {
-      this.span.end(endTimeMs);
+      this.span.end(endTimeMs ?? epochNowMs());
     } catch (error) {
       reportOnce('ending a span', error);
     }
@@ -70,7 +80,9 @@ export class SpanHandle {
 /** Starts a span under the active context; undefined if the tracer fails. */
 export function startSpan(name: string, kind: SpanKind, attributes: Attributes, parent: Context = context.active()): SpanHandle | undefined {
   try {
-    return new SpanHandle(sdkTracer().startSpan(name, { kind, attributes }, parent), parent);
+    const startedAtMs = performance.now();
+    const startTime = performance.timeOrigin + startedAtMs;
+    return new SpanHandle(sdkTracer().startSpan(name, { kind, attributes, startTime }, parent), parent, startedAtMs);
   } catch (error) {
     reportOnce('starting a span', error);
     return undefined;

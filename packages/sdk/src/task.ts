@@ -16,7 +16,7 @@ import {
   THRESHOLD_TASK_CLASS,
   THRESHOLD_TURN,
 } from './semantic-attributes.js';
-import { type SpanHandle, SpanKind, startSpan } from './span-handle.js';
+import { epochNowMs, type SpanHandle, SpanKind, startSpan } from './span-handle.js';
 
 /** Describes one agent task. */
 export interface TaskOptions {
@@ -51,7 +51,7 @@ class ActiveTask implements TaskHandle {
   firstOutput(): void {
     if (this.marked || this.handle === undefined || this.handle.ended) return;
     this.marked = true;
-    guard('marking first output', () => this.handle!.span.addEvent(THRESHOLD_FIRST_OUTPUT_EVENT));
+    guard('marking first output', () => this.handle!.span.addEvent(THRESHOLD_FIRST_OUTPUT_EVENT, epochNowMs()));
   }
 }
 
