@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UX_BAND_NAMES, type StatsResponse, type TraceDetail, type WhatIfTraceResponse } from '@threshold/core';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -228,6 +228,20 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       await page.waitForSelector('[data-table="projection"] tbody tr');
       await page.screenshot({ path: join(ARTIFACTS, 'recommendations.png'), fullPage: true });
       expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    });
+
+    test('the live stream reconnects by itself after the collector restarts', async () => {
+      await page.goto(`${collector.url}/traces`);
+      await page.waitForSelector('[data-live-status="open"]');
+      const { dataDir } = collector;
+      const port = Number(new URL(collector.url).port);
+      await collector.collector.close();
+      await page.waitForSelector('[data-live-status="reconnecting"]');
+      const restarted = await startTestCollector({ dataDir, port });
+      collector = { ...restarted, close: async () => (await restarted.close(), rmSync(dataDir, { recursive: true, force: true })) };
+      await page.waitForSelector('[data-live-status="open"]', { timeout: 30_000 });
+      const [live] = await exportTraces(collector.url, 'support-agent', [{ baseMs: Date.now() - 1_000, root: { name: 'invoke_agent after-restart', startMs: 0, endMs: 120, attributes: { 'gen_ai.operation.name': 'invoke_agent' } } }]);
+      await page.waitForSelector(`tr[data-trace-id="${live.traceId}"]`, { timeout: 15_000 });
     });
   });
 
