@@ -103,3 +103,23 @@ describe('what each convention says about calls, tools and sessions', () => {
     expect(analysis.spans[0].tool).toEqual({ name: 'get_weather' });
   });
 });
+
+describe('Vercel AI SDK 7 GenAI-style spans (names and attributes from @ai-sdk/otel)', () => {
+  it('reads invoke_agent / chat / execute_tool, counting the calls once though the agent span sums their usage', () => {
+    //   invoke_agent gpt-4o   |==========================|   usage 300/45 summed over its calls
+    //   chat gpt-4o           |======|
+    //   execute_tool weather          |=====|
+    //   chat gpt-4o                          |===========|
+    const analysis = analyseRecords(
+      fixtureRecords([
+        { id: 'agent', name: 'invoke_agent gpt-4o', startMs: 0, endMs: 1000, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 300, 'gen_ai.usage.output_tokens': 45 } },
+        { id: 'c1', parent: 'agent', name: 'chat gpt-4o', startMs: 0, endMs: 250, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 100, 'gen_ai.usage.output_tokens': 15 } },
+        { id: 't1', parent: 'agent', name: 'execute_tool weather', startMs: 260, endMs: 500, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'weather', 'gen_ai.tool.call.id': 'call_1' } },
+        { id: 'c2', parent: 'agent', name: 'chat gpt-4o', startMs: 510, endMs: 1000, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.request.stream': true, 'gen_ai.response.time_to_first_chunk': 0.19, 'gen_ai.usage.input_tokens': 200, 'gen_ai.usage.output_tokens': 30 } },
+      ]),
+    );
+    expect(analysis.spans.map((span) => span.category)).toEqual(['task', 'llm', 'tool', 'llm']);
+    expect(analysis.summary).toMatchObject({ llmCalls: 2, toolCalls: 1, perceivedMs: 700, firstTtftMs: 190 });
+    expect(analysis.summary.breakdown).toEqual({ llm: 740, tool: 240, state: 0, orchestration: 0, other: 20 });
+  });
+});

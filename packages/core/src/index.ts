@@ -26,7 +26,7 @@ export { computeCriticalPath, type CriticalPath, type CriticalSegment } from './
 export { buildSpanForest, type SpanForest } from './analysis/span-forest.js';
 export { selfTimeNs } from './analysis/self-time.js';
 export { computeBreakdown, type BreakdownResult } from './analysis/breakdown.js';
-export { splitMilliseconds } from './analysis/split-milliseconds.js';
+export { splitMilliseconds, splitMillisecondsTo } from './analysis/split-milliseconds.js';
 export { perceivedLatencyNs } from './analysis/perceived-latency.js';
 export { countCalls, isLlmCall, type CallCounts } from './analysis/count-calls.js';
 export { extractTtft, timestampToUnixNano, readStreamingFlag, type TtftReading } from './analysis/extract-ttft.js';
@@ -34,7 +34,8 @@ export { extractLlmInfo } from './analysis/extract-llm-info.js';
 export { extractToolInfo, hashArguments } from './analysis/extract-tool-info.js';
 export { extractTaskInfo, readSessionId, SESSION_ID_KEYS } from './analysis/extract-task-info.js';
 export { repairSpanTree, type RepairedTree } from './analysis/repair-span-tree.js';
-export { orderDepthFirst, compareSiblings } from './analysis/order-depth-first.js';
+export { orderDepthFirst, compareSiblings, indexSpans, depthFirst, type SpanIndex } from './analysis/order-depth-first.js';
+export { findHeldOpenTools, HELD_OPEN_TOLERANCE_NS } from './analysis/held-open-tools.js';
 export { markAggregateLlmSpans } from './analysis/mark-aggregate-llm-spans.js';
 export { toSpanView } from './analysis/span-view.js';
 export { readString, readNumber, readBoolean } from './analysis/read-attribute.js';

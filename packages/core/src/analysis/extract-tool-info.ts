@@ -33,14 +33,20 @@ function toolNameFromSpanName(spanName: string): string {
   return spanName.replace(/\.tool$/, '');
 }
 
-/** FNV-1a (64-bit) of name + arguments, as 16 hex characters. */
+/**
+ * A 64-bit hash of name + arguments as 16 hex characters: two independent 32-bit FNV-1a lanes
+ * (different offset bases) over the UTF-16 code units. Not cryptographic; it only has to tell
+ * repeated identical calls apart from different ones, and runs once per tool span on ingest.
+ */
 export function hashArguments(name: string, args: string | undefined): string | undefined {
   if (args === undefined) return undefined;
-  let hash = 0xcbf29ce484222325n;
   const text = `${name}\u0000${args}`;
+  let high = 0x811c9dc5;
+  let low = 0x050c5d1f;
   for (let i = 0; i < text.length; i++) {
-    hash ^= BigInt(text.charCodeAt(i));
-    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+    const code = text.charCodeAt(i);
+    high = Math.imul(high ^ code, 0x01000193);
+    low = Math.imul(low ^ code, 0x01000193) ^ (high >>> 15);
   }
-  return hash.toString(16).padStart(16, '0');
+  return (high >>> 0).toString(16).padStart(8, '0') + (low >>> 0).toString(16).padStart(8, '0');
 }
