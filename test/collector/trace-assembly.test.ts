@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TraceDetail, TraceList } from '@threshold/core';
+import type { StatsResponse, TraceDetail, TraceList } from '@threshold/core';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 import { ManualClock } from './manual-clock.js';
@@ -89,6 +89,8 @@ describe('trace assembly', () => {
       [pendingTrace, 2, 250],
       [traceId, 3, 1000],
     ]);
+    const stats = (await (await fetch(`${collector.url}/api/stats`)).json()) as StatsResponse;
+    expect(stats.groups.map((group) => [group.key, group.count, group.p50Ms])).toEqual([['simple', 2, 625]]);
     expect((await detail(collector.url, pendingTrace)).summary.breakdown).toEqual({
       llm: 0,
       tool: 100,

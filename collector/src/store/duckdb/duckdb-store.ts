@@ -74,8 +74,9 @@ export class DuckDbStore implements TraceStore {
     for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
     const [[lastId]] = (await writer.runAndReadAll('SELECT coalesce(max(request_id), 0)::DOUBLE FROM span_requests')).getRowsJS();
     const statsIndex = new StatsIndex();
-    for (const row of (await writer.runAndReadAll(`SELECT ${SUMMARY_SELECT} FROM traces`)).getRowsJS()) {
-      statsIndex.add(traceRowToSummary(row));
+    const summaries = await writer.stream(`SELECT ${SUMMARY_SELECT} FROM traces`);
+    for await (const rows of summaries.yieldRowsJs()) {
+      for (const row of rows) statsIndex.add(traceRowToSummary(row));
     }
     return new DuckDbStore(instance, writer, readers, options.taskClasses, options.decodeRequest, (lastId as number) + 1, statsIndex);
   }
