@@ -38,14 +38,17 @@ export default function TracesView() {
     { refreshKey: window.refreshKey, keepPrevious: true },
   );
 
-  // Rows that arrived since the previous load are highlighted briefly.
-  const seen = useRef<Set<string> | null>(null);
+  // Rows that arrived on a live refresh are highlighted briefly (not when the filters or page change).
+  const listKey = JSON.stringify([window.key, window.service, window.taskClass, band, sessionId, minDurationMs, page]);
+  const seen = useRef<{ key: string; ids: Set<string> } | null>(null);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
     if (!list.data) return;
     const ids = list.data.traces.map((t) => t.traceId);
-    if (seen.current) setFresh(new Set(ids.filter((id) => !seen.current!.has(id))));
-    seen.current = new Set(ids);
+    const previous = seen.current;
+    setFresh(previous && previous.key === listKey ? new Set(ids.filter((id) => !previous.ids.has(id))) : new Set());
+    seen.current = { key: listKey, ids: new Set(ids) };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [list.data]);
 
   const rows = useMemo(() => sortTraces(list.data?.traces ?? [], sortKey, sortDirection), [list.data, sortKey, sortDirection]);
