@@ -11,7 +11,7 @@ export interface CliResult {
 }
 
 /** Runs the built `threshold` CLI (collector/dist/cli.js, made by `npm test`'s build step). */
-export function runCli(args: readonly string[], { timeoutMs = 20_000 } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], { timeoutMs = 25_000 } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['collector/dist/cli.js', ...args], { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
