@@ -1,6 +1,7 @@
 import type { FiltersResponse } from '@threshold/core';
 import { useState } from 'react';
 import { useApi } from '../api/use-api';
+import { useLiveRefresh } from '../live/live-context';
 import { fromDateTimeLocal, toDateTimeLocal } from '../format/format-time';
 import { useQueryState } from '../router/query-state';
 import { RANGE_PRESETS, resolveTimeRange } from '../time/time-range';
@@ -12,7 +13,8 @@ import { RANGE_PRESETS, resolveTimeRange } from '../time/time-range';
  */
 export function FilterBar({ showClass = true, showService = true }: { showClass?: boolean; showService?: boolean }) {
   const [query, setQuery] = useQueryState();
-  const filters = useApi<FiltersResponse>('/api/filters');
+  // New services and task classes appear as their first traces arrive.
+  const filters = useApi<FiltersResponse>('/api/filters', { refreshKey: useLiveRefresh(10_000) });
   const range = resolveTimeRange(query, Date.now());
   const [customOpen, setCustomOpen] = useState(false);
   const [customFrom, setCustomFrom] = useState(() => toDateTimeLocal(range.fromMs));

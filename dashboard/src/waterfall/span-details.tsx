@@ -1,4 +1,5 @@
-import { CATEGORY_STYLES, type AttributeValue, type SpanView } from '@threshold/core';
+import { CATEGORY_STYLES, type SpanView } from '@threshold/core';
+import { attributeText } from './attribute-text';
 import { formatCount, formatDurationMs } from '../format/format-duration';
 
 /**
@@ -81,14 +82,4 @@ function Entry({ label, value, mono }: { label: string; value: string; mono?: bo
       <dd className={mono ? 'mono' : undefined}>{value}</dd>
     </div>
   );
-}
-
-/** An attribute value as plain text: strings as they are, everything else as JSON. */
-export function attributeText(value: AttributeValue): string {
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
 }
