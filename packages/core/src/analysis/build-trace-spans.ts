@@ -77,11 +77,20 @@ export function buildTraceSpans(input: readonly SpanRecord[]): BuiltTrace {
   return { spans: ordered, traceStartUnixNano, warnings };
 }
 
+/**
+ * How far (ns) a child may reach outside its parent before it is worth a warning. Analysis clamps
+ * every overshoot; below this it is not clock skew but the order callbacks run in: OpenLLMetry's
+ * `withWorkflow` ends its span a fraction of a ms before the instrumented call inside it records
+ * its own end, on every trace.
+ */
+export const SKEW_WARNING_THRESHOLD_NS = 1_000_000;
+
 function countOutsideParent(spans: readonly TraceSpan[], index: SpanIndex): number {
   let count = 0;
   for (const span of spans) {
     const parent = span.parentSpanId === undefined ? undefined : index.byId.get(span.parentSpanId);
-    if (parent && (span.startNs < parent.startNs || span.endNs > parent.endNs)) count++;
+    if (!parent) continue;
+    if (parent.startNs - span.startNs > SKEW_WARNING_THRESHOLD_NS || span.endNs - parent.endNs > SKEW_WARNING_THRESHOLD_NS) count++;
   }
   return count;
 }

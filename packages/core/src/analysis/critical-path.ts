@@ -92,7 +92,7 @@ export function computeCriticalPath(forest: SpanForest): CriticalPath {
       chosenEndNs = chosen.endNs;
       emit(frame.span.spanId, chosenEndNs, frame.cursorNs);
     }
-    if (chosen === undefined || chosen.startNs < frame.lowNs) {
+    if (chosen === undefined) {
       emit(frame.span.spanId, frame.lowNs, frame.cursorNs);
       onStack.delete(frame.span.spanId);
       frames.pop();

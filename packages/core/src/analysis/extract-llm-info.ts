@@ -26,12 +26,9 @@ const OUTPUT_TOKEN_KEYS = [
 /** Vercel's provider ids are `<provider>.<api>` (`openai.chat`, `anthropic.messages`): keep the provider. */
 function normaliseProvider(record: SpanRecord): string | undefined {
   const provider = readString(record.attributes, ...PROVIDER_KEYS);
-  if (provider === undefined) return undefined;
-  if (record.attributes['gen_ai.provider.name'] === undefined && record.attributes['gen_ai.system'] === undefined) {
-    const dot = provider.indexOf('.');
-    if (record.attributes['ai.model.provider'] === provider && dot > 0) return provider.slice(0, dot);
-  }
-  return provider;
+  if (provider === undefined || provider !== record.attributes['ai.model.provider']) return provider;
+  const dot = provider.indexOf('.');
+  return dot > 0 ? provider.slice(0, dot) : provider;
 }
 
 /** Whether a streamed call can be told from the operation alone (Vercel doStream / doGenerate). */
