@@ -75,6 +75,9 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Re
       if (decompressor) wireParts.push(chunk);
     });
     request.on('error', () => fail(new BodyError(400, 'request body was interrupted')));
+    request.on('close', () => {
+      if (!request.complete) fail(new BodyError(400, 'request body was interrupted'));
+    });
     if (decompressor) {
       decompressor.on('data', collect);
       decompressor.on('end', finish);
