@@ -6,6 +6,9 @@ import {
   isNotifiedTransition,
   observeAlertRule,
   alertStatisticSeries,
+  alertSeriesTimes,
+  burnRateBucketMs,
+  burnRateSeriesFromBuckets,
   type AlertRule,
   type AlertRuleState,
   type AlertTaskSample,
@@ -165,5 +168,47 @@ describe('alert series and firing periods', () => {
       { startMs: 400, endMs: null },
     ]);
     expect(firingPeriods(events, 300, 350)).toEqual([]);
+  });
+});
+
+describe('burn-rate series from bucketed counts', () => {
+  it('gives the same points as evaluating each point over the samples', () => {
+    const burn: AlertRule = {
+      id: 'burn',
+      name: 'burn',
+      kind: 'burn-rate',
+      target: { kind: 'all' },
+      objective: 0.99,
+      periodMs: 30 * 86_400_000,
+      threshold: 14.4,
+      windowMs: 60 * SECOND,
+      shortWindowMs: 20 * SECOND,
+      minSamples: 5,
+      holdMs: 0,
+      severity: 'page',
+      enabled: true,
+    };
+    // Fast, then a slow burst, then fast, one task a second; plus a few tasks ending off-grid.
+    const tasks = [...traffic(0, 60, 500), ...traffic(60, 90, 3_000), ...traffic(90, 200, 500)];
+    tasks.push({ ...tasks[5], traceId: 'odd', endTimeMs: T0 + 75_500, durationMs: 9_000, overBudget: true });
+    const fromMs = T0 + 30 * SECOND;
+    const toMs = T0 + 190 * SECOND;
+    const stepMs = 10 * SECOND;
+    const bucketMs = burnRateBucketMs(burn, fromMs, toMs, stepMs)!;
+    expect(bucketMs).toBe(10 * SECOND);
+    const originMs = fromMs - burn.windowMs;
+    const buckets = new Map<number, { startMs: number; count: number; overBudgetCount: number }>();
+    for (const task of tasks) {
+      if (task.endTimeMs < originMs || task.endTimeMs >= toMs) continue;
+      const startMs = originMs + Math.floor((task.endTimeMs - originMs) / bucketMs) * bucketMs;
+      const bucket = buckets.get(startMs) ?? { startMs, count: 0, overBudgetCount: 0 };
+      bucket.count++;
+      if (task.overBudget) bucket.overBudgetCount++;
+      buckets.set(startMs, bucket);
+    }
+    const fromBuckets = burnRateSeriesFromBuckets(burn as Extract<AlertRule, { kind: 'burn-rate' }>, [...buckets.values()], originMs, bucketMs, alertSeriesTimes(fromMs, toMs, stepMs));
+    const pointByPoint = alertStatisticSeries(burn, { tasks, ttfts: [] }, fromMs, toMs, stepMs);
+    expect(fromBuckets).toEqual(pointByPoint);
+    expect(pointByPoint.filter((point) => point.value !== null && point.value > 14.4).length).toBeGreaterThan(0);
   });
 });

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   advanceAlertState,
   initialAlertState,
+  alertStatsQueries,
   isNotifiedTransition,
-  observeAlertRule,
+  observeAlertStats,
   type AlertEvent,
   type AlertRule,
   type AlertRuleState,
@@ -108,16 +109,11 @@ export class AlertEvaluator {
     for (const id of this.states.keys()) if (!rules.some((rule) => rule.id === id)) this.states.delete(id);
     if (rules.length === 0) return [];
 
-    const taskLookbackMs = Math.max(0, ...rules.filter((rule) => rule.target.kind !== 'model').map((rule) => rule.windowMs));
-    const ttftLookbackMs = Math.max(0, ...rules.filter((rule) => rule.target.kind === 'model').map((rule) => rule.windowMs));
-    const [tasks, ttfts] = await Promise.all([
-      taskLookbackMs > 0 ? this.options.store.alertTaskSamples({ from: nowMs - taskLookbackMs, to: nowMs }) : [],
-      ttftLookbackMs > 0 ? this.options.store.alertTtftSamples({ from: nowMs - ttftLookbackMs, to: nowMs }) : [],
-    ]);
-
+    // Queries of all rules run together (the store reads on several connections); transitions in rule order.
+    const observations = await Promise.all(rules.map((rule) => this.observe(rule, nowMs)));
     const events: AlertEvent[] = [];
-    for (const rule of rules) {
-      const observation = observeAlertRule(rule, { tasks, ttfts }, nowMs);
+    for (const [index, rule] of rules.entries()) {
+      const observation = observations[index];
       const step = advanceAlertState(this.stateOf(rule), observation, rule, nowMs);
       this.states.set(rule.id, step.state);
       if (!step.transition) continue;
@@ -140,6 +136,13 @@ export class AlertEvaluator {
       if (notifier && isNotifiedTransition(event)) this.track(Promise.resolve().then(() => notifier.notify(event, rule)));
     }
     return events;
+  }
+
+  /** One rule's verdict at `nowMs`, from the store's answers to the rule's window queries. */
+  observe(rule: AlertRule, nowMs: number) {
+    return Promise.all(alertStatsQueries(rule, nowMs).map((query) => this.options.store.alertWindowStats(query))).then((stats) =>
+      observeAlertStats(rule, stats),
+    );
   }
 
   private track(notification: Promise<unknown>): void {

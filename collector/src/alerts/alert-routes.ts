@@ -1,7 +1,9 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import {
   alertSeriesStepMs,
-  alertStatisticSeries,
+  alertSeriesTimes,
+  burnRateBucketMs,
+  burnRateSeriesFromBuckets,
   firingPeriods,
   type AlertEventsResponse,
   type AlertRuleErrorResponse,
@@ -97,20 +99,24 @@ export function alertRoutes(deps: AlertRoutesDependencies): RouteModule {
         const from = optionalNumber(query, 'from', { min: 0 }) ?? to - DEFAULT_SERIES_RANGE_MS;
         if (to <= from) throw new QueryParamError('to must be after from');
         if (to - from > MAX_SERIES_RANGE_MS) throw new QueryParamError(`the range must be at most ${MAX_SERIES_RANGE_MS} ms (7 days)`);
-        const stepMs = alertSeriesStepMs(from, to, optionalNumber(query, 'stepMs', { min: 1_000 }) ?? Math.ceil((to - from) / DEFAULT_SERIES_POINTS));
-        const window = { from: from - rule.windowMs, to };
-        const [tasks, ttfts, events] = await Promise.all([
-          rule.target.kind === 'model' ? [] : deps.store.alertTaskSamples(window),
-          rule.target.kind === 'model' ? deps.store.alertTtftSamples(window) : [],
-          deps.store.listAlertEvents({ ruleId: rule.id, to: to + 1, limit: 1_000 }),
-        ]);
-        const body: AlertSeriesResponse = {
-          ruleId: rule.id,
-          threshold: rule.threshold,
-          stepMs,
-          points: alertStatisticSeries(rule, { tasks, ttfts }, from, to, stepMs),
-          firingPeriods: firingPeriods(events, from, to),
-        };
+        const stepMs = alertSeriesStepMs(from, to, Math.round(optionalNumber(query, 'stepMs', { min: 1_000 }) ?? Math.ceil((to - from) / DEFAULT_SERIES_POINTS)));
+        const times = alertSeriesTimes(from, to, stepMs);
+        const bucketMs = rule.kind === 'burn-rate' ? burnRateBucketMs(rule, from, to, stepMs) : null;
+        let points: AlertSeriesResponse['points'] = [];
+        if (rule.kind === 'burn-rate' && bucketMs !== null) {
+          // Counts merge across buckets: one grouped count serves every point's two windows.
+          const origin = from - rule.windowMs;
+          const buckets = await deps.store.alertCountBuckets({ from: origin, to, bucketMs, target: rule.target });
+          points = burnRateSeriesFromBuckets(rule, buckets, origin, bucketMs, times);
+        } else {
+          // Percentiles do not merge: one evaluation per point, each a few indexed window queries.
+          for (const t of times) {
+            const observation = await deps.evaluator.observe(rule, t);
+            points.push({ t, value: observation.value, sampleCount: observation.sampleCount });
+          }
+        }
+        const events = await deps.store.listAlertEvents({ ruleId: rule.id, to: to + 1, limit: 1_000 });
+        const body: AlertSeriesResponse = { ruleId: rule.id, threshold: rule.threshold, stepMs, points, firingPeriods: firingPeriods(events, from, to) };
         response.json(body);
       });
 

@@ -1,14 +1,22 @@
-import type { AlertDelivery, AlertEvent, AlertRule, AlertTaskSample, AlertTtftSample } from '@threshold/core';
+import type { AlertCountBucket, AlertDelivery, AlertEvent, AlertRule, AlertStatsQuery, AlertTarget, AlertWindowStats } from '@threshold/core';
 
 /**
  * What alerting keeps and reads, as part of the collector's store (TraceStore extends it), so the
  * history survives restarts and another engine (ClickHouse) can hold it too.
  */
 export interface AlertStore {
-  /** Tasks that ended in [from, to): the samples threshold and burn-rate rules read. */
-  alertTaskSamples(window: AlertSampleWindow): Promise<AlertTaskSample[]>;
-  /** Llm calls with a known TTFT (aggregate wrapper spans excluded) whose task ended in [from, to). */
-  alertTtftSamples(window: AlertSampleWindow): Promise<AlertTtftSample[]>;
+  /**
+   * Counts, percentile and slowest traces of one window, computed where the data lives. Must
+   * answer exactly as core's `windowStatsFromSamples` would over the same tasks (R-7 percentile;
+   * a task belongs to the time it ended; TTFT of non-aggregate llm calls, model `unknown` when
+   * unnamed). A 6-hour burn-rate window is two counts, not 200,000 rows sent to the evaluator.
+   */
+  alertWindowStats(query: AlertStatsQuery): Promise<AlertWindowStats>;
+  /**
+   * Tasks (and over-budget tasks) of a target per bucket of end time, buckets starting at `from`
+   * (empty buckets left out): a burn-rate chart from one grouped count.
+   */
+  alertCountBuckets(query: AlertCountBucketsQuery): Promise<AlertCountBucket[]>;
   /** Rules created or changed through the API (deleted ones excluded), by id. */
   listAlertRules(): Promise<AlertRule[]>;
   /** Creates or replaces a rule. */
@@ -27,13 +35,6 @@ export interface AlertStore {
   alertDeliveries(eventIds: readonly string[]): Promise<AlertDelivery[]>;
 }
 
-export interface AlertSampleWindow {
-  /** Epoch ms, inclusive. */
-  from: number;
-  /** Epoch ms, exclusive. */
-  to: number;
-}
-
 export interface AlertEventsQuery {
   ruleId?: string;
   /** Epoch ms, inclusive. */
@@ -41,4 +42,13 @@ export interface AlertEventsQuery {
   /** Epoch ms, exclusive. */
   to?: number;
   limit: number;
+}
+
+export interface AlertCountBucketsQuery {
+  /** Epoch ms, inclusive; the first bucket starts here. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+  bucketMs: number;
+  target: AlertTarget;
 }

@@ -1,6 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { AlertDelivery, AlertEvent, AlertRule, AlertTaskSample, AlertTtftSample } from '@threshold/core';
-import type { AlertEventsQuery, AlertSampleWindow } from '../../alerts/alert-store.js';
+import { ALERT_EXAMPLE_COUNT, type AlertCountBucket, type AlertDelivery, type AlertEvent, type AlertRule, type AlertStatsQuery, type AlertWindowStats } from '@threshold/core';
+import type { AlertCountBucketsQuery, AlertEventsQuery } from '../../alerts/alert-store.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 
 /**
@@ -26,36 +26,78 @@ export const ALERT_SCHEMA_STATEMENTS: readonly string[] = [
 /** Runs one write statement on the writer connection (inside the store's transaction). */
 export type RunSql = (sql: string, params?: DuckDBValue[]) => Promise<unknown>;
 
-/** `start_ms < to` first: the zone maps on start_ms skip old row groups before the sum is computed. */
-export async function alertTaskSamples(read: ReadRows, window: AlertSampleWindow): Promise<AlertTaskSample[]> {
-  const rows = await read(
-    `SELECT trace_id, start_ms + duration_ms AS end_ms, duration_ms, perceived_ms, budget_ms, over_budget, task_class, service, name
-     FROM traces WHERE start_ms < ? AND start_ms + duration_ms >= ? AND start_ms + duration_ms < ?`,
-    [window.to, window.from, window.to],
+/**
+ * Tasks longer than this are left out of alert windows: it bounds `start_ms` from below, so a
+ * window query reads the row groups of the last day, not the whole table.
+ */
+export const ALERT_MAX_TASK_MS = 86_400_000;
+
+const TASK_MEASURE = { duration: 'duration_ms', perceived: 'perceived_ms' } as const;
+
+/**
+ * One window's stats in two statements: counts and the percentile (`quantile_cont`, R-7), then
+ * the slowest few. Samples belong to the time their task ended, as in core.
+ */
+export async function alertWindowStats(read: ReadRows, query: AlertStatsQuery): Promise<AlertWindowStats> {
+  const ttft = query.measure === 'ttft';
+  const where = new SqlWhere()
+    .add('t.start_ms < ?', query.to)
+    .add('t.start_ms >= ?', query.from - ALERT_MAX_TASK_MS)
+    .add('t.start_ms + t.duration_ms >= ?', query.from)
+    .add('t.start_ms + t.duration_ms < ?', query.to);
+  const target = query.target;
+  if (ttft) {
+    if (target.kind !== 'model') return { count: 0, overBudgetCount: 0, percentile: null, examples: [] };
+    where.add("f.category = 'llm'").add('NOT f.aggregate').add('f.ttft_ms IS NOT NULL').add("coalesce(f.model, 'unknown') = ?", target.value);
+  } else if (target.kind === 'model') {
+    return { count: 0, overBudgetCount: 0, percentile: null, examples: [] };
+  } else if (target.kind !== 'all') {
+    where.add(`t.${TARGET_COLUMN[target.kind]} = ?`, target.value);
+  }
+  const from = ttft ? 'span_facts f JOIN traces t ON t.trace_id = f.trace_id' : 'traces t';
+  const measure = ttft ? 'f.ttft_ms' : `t.${TASK_MEASURE[query.measure as 'duration' | 'perceived']}`;
+  const fraction = query.fraction === null ? null : Math.min(1, Math.max(0, Number(query.fraction)));
+  const [[count, overBudgetCount, percentile]] = await read(
+    `SELECT count(*)::DOUBLE, ${ttft ? '0' : 'count(*) FILTER (WHERE t.over_budget)'}::DOUBLE,
+       ${fraction === null ? 'NULL' : `quantile_cont(${measure}, ${fraction})`}
+     FROM ${from} ${where}`,
+    where.params,
   );
-  return rows.map((row) => ({
-    traceId: row[0] as string,
-    endTimeMs: row[1] as number,
-    durationMs: row[2] as number,
-    perceivedMs: row[3] as number,
-    budgetMs: row[4] as number,
-    overBudget: row[5] as boolean,
-    taskClass: row[6] as string,
-    service: row[7] as string,
-    name: row[8] as string,
-  }));
+  let examples: AlertWindowStats['examples'] = [];
+  if (query.examples !== 'none' && (count as number) > 0) {
+    if (query.examples === 'slowest-over-budget' && !ttft) where.add('t.over_budget');
+    const rows = await read(
+      `SELECT t.trace_id, max(${measure}) AS value FROM ${from} ${where}
+       GROUP BY t.trace_id ORDER BY value DESC, t.trace_id LIMIT ${ALERT_EXAMPLE_COUNT}`,
+      where.params,
+    );
+    examples = rows.map((row) => ({ traceId: row[0] as string, valueMs: row[1] as number }));
+  }
+  return {
+    count: count as number,
+    overBudgetCount: overBudgetCount as number,
+    percentile: (percentile as number | null) ?? null,
+    examples,
+  };
 }
 
-/** Model names as `/api/models` shows them (`unknown` when the span names none). */
-export async function alertTtftSamples(read: ReadRows, window: AlertSampleWindow): Promise<AlertTtftSample[]> {
+const TARGET_COLUMN = { taskClass: 'task_class', service: 'service', taskName: 'name' } as const;
+
+export async function alertCountBuckets(read: ReadRows, query: AlertCountBucketsQuery): Promise<AlertCountBucket[]> {
+  if (query.target.kind === 'model') return [];
+  const where = new SqlWhere()
+    .add('start_ms < ?', query.to)
+    .add('start_ms >= ?', query.from - ALERT_MAX_TASK_MS)
+    .add('start_ms + duration_ms >= ?', query.from)
+    .add('start_ms + duration_ms < ?', query.to);
+  if (query.target.kind !== 'all') where.add(`${TARGET_COLUMN[query.target.kind]} = ?`, query.target.value);
+  const bucketMs = Math.max(1, Math.round(query.bucketMs));
   const rows = await read(
-    `SELECT f.trace_id, t.start_ms + t.duration_ms, coalesce(f.model, 'unknown'), f.ttft_ms
-     FROM span_facts f JOIN traces t ON t.trace_id = f.trace_id
-     WHERE f.category = 'llm' AND NOT f.aggregate AND f.ttft_ms IS NOT NULL
-       AND f.start_ms < ? AND t.start_ms + t.duration_ms >= ? AND t.start_ms + t.duration_ms < ?`,
-    [window.to, window.from, window.to],
+    `SELECT floor((start_ms + duration_ms - ${Number(query.from)}) / ${bucketMs}) AS k, count(*)::DOUBLE, count(*) FILTER (WHERE over_budget)::DOUBLE
+     FROM traces ${where} GROUP BY k ORDER BY k`,
+    where.params,
   );
-  return rows.map((row) => ({ traceId: row[0] as string, endTimeMs: row[1] as number, model: row[2] as string, ttftMs: row[3] as number }));
+  return rows.map((row) => ({ startMs: query.from + (row[0] as number) * bucketMs, count: row[1] as number, overBudgetCount: row[2] as number }));
 }
 
 export async function listAlertRules(read: ReadRows): Promise<AlertRule[]> {

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
-import type { AlertDelivery, AlertEvent, AlertRule, SpanRecord, TaskClassConfig, TraceSummary } from '@threshold/core';
-import type { AlertEventsQuery, AlertSampleWindow } from '../../alerts/alert-store.js';
+import type { AlertDelivery, AlertEvent, AlertRule, AlertStatsQuery, SpanRecord, TaskClassConfig, TraceSummary } from '@threshold/core';
+import type { AlertCountBucketsQuery, AlertEventsQuery } from '../../alerts/alert-store.js';
 import { compressForStorage, storedRequestBody } from '../raw-request-codec.js';
 import type {
   AnalysedTrace,
@@ -194,11 +194,11 @@ export class DuckDbStore implements TraceStore {
     return dashboardQueries.findings(this.readRows, query);
   }
 
-  alertTaskSamples(window: AlertSampleWindow) {
-    return alertQueries.alertTaskSamples(this.readRows, window);
+  alertWindowStats(query: AlertStatsQuery) {
+    return alertQueries.alertWindowStats(this.readRows, query);
   }
-  alertTtftSamples(window: AlertSampleWindow) {
-    return alertQueries.alertTtftSamples(this.readRows, window);
+  alertCountBuckets(query: AlertCountBucketsQuery) {
+    return alertQueries.alertCountBuckets(this.readRows, query);
   }
   listAlertRules() {
     return alertQueries.listAlertRules(this.readRows);

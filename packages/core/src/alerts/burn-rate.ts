@@ -1,5 +1,5 @@
-import { slowestExamples, tasksInWindow } from './alert-window.js';
-import type { AlertObservation, AlertTaskSample, BurnRateAlertRule } from './types.js';
+import type { AlertObservation, BurnRateAlertRule } from './types.js';
+import type { AlertWindowStats } from './window-stats.js';
 
 /**
  * Error-budget burn rate: how many times faster than "exactly on budget" the window spends the
@@ -32,26 +32,15 @@ export function errorBudgetSpent(rate: number, windowMs: number, periodMs: numbe
  * window burn faster than the rule's factor. The long window makes the alert significant, the
  * short one makes it reset quickly once the burn stops. The reported value is the smaller of the
  * two rates — the one that decides. No data while the long window has fewer than `minSamples`
- * tasks or the short window none.
+ * tasks or the short window none. Examples: the slowest over-budget tasks of the short window.
  */
-export function observeBurnRateRule(rule: BurnRateAlertRule, tasks: readonly AlertTaskSample[], nowMs: number): AlertObservation {
-  const longTasks = tasksInWindow(tasks, rule.target, nowMs, rule.windowMs);
-  const shortTasks = longTasks.filter((task) => task.endTimeMs >= nowMs - rule.shortWindowMs);
-  const longRate = burnRate(countOver(longTasks), longTasks.length, rule.objective);
-  const shortRate = burnRate(countOver(shortTasks), shortTasks.length, rule.objective);
+export function observeBurnRateStats(rule: BurnRateAlertRule, long: AlertWindowStats, short: AlertWindowStats): AlertObservation {
+  const longRate = burnRate(long.overBudgetCount, long.count, rule.objective);
+  const shortRate = burnRate(short.overBudgetCount, short.count, rule.objective);
   const burnRates = { long: longRate, short: shortRate };
-  if (longTasks.length < rule.minSamples || longRate === null || shortRate === null) {
-    return { value: null, sampleCount: longTasks.length, breaching: null, examples: [], burnRates };
+  if (long.count < rule.minSamples || longRate === null || shortRate === null) {
+    return { value: null, sampleCount: long.count, breaching: null, examples: [], burnRates };
   }
   const value = Math.min(longRate, shortRate);
-  const examples = slowestExamples(
-    shortTasks.filter((task) => task.overBudget).map((task) => ({ traceId: task.traceId, valueMs: task.durationMs })),
-  );
-  return { value, sampleCount: longTasks.length, breaching: value > rule.threshold, examples, burnRates };
-}
-
-function countOver(tasks: readonly AlertTaskSample[]): number {
-  let count = 0;
-  for (const task of tasks) if (task.overBudget) count++;
-  return count;
+  return { value, sampleCount: long.count, breaching: value > rule.threshold, examples: short.examples, burnRates };
 }

@@ -4,6 +4,7 @@ export * from './default-rules.js';
 export * from './alert-window.js';
 export * from './threshold-observation.js';
 export * from './burn-rate.js';
+export * from './window-stats.js';
 export * from './observe-rule.js';
 export * from './alert-state-machine.js';
 export * from './alert-series.js';
