@@ -50,13 +50,14 @@ interface Frame {
  * One refinement over the plain rule, needed by streaming agents: a child that was still running
  * when the next critical child started (it overlaps that start) is what the user was waiting on
  * until then, so it is critical up to that moment rather than leaving the gap to the parent.
- * Vercel's `streamText` shows why: the model's stream span stays open while the tools it asked for
- * run beside it, and the next step starts before the stream span closes.
+ * OpenInference's openai instrumentation shows why: a streamed call's span ends when the
+ * instrumentation's own tee'd copy of the stream is read out, a moment after the caller has seen
+ * the last chunk and started the tool it asked for.
  *
- *   step 1 stream  |==================|          still open when step 2 starts
- *   step 2 stream           |=================|
- *   plain rule:    |parent..|step 2...........|  (the stream's time counted as the parent's)
- *   refined:       |step 1..|step 2...........|
+ *   chat stream  |==================|          ends 1 ms after the tool started
+ *   tool                           |=========|
+ *   plain rule:  |parent...........|tool.....|  (the whole stream counted as the parent's)
+ *   refined:     |chat.............|tool.....|
  *
  * Among children overlapping the cursor the earliest-starting one is taken (it covers the most).
  * O(k log k) per span with k children; iterative, so deep traces do not exhaust the stack.
