@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@threshold/core';
 import type { DecodeResult } from './decode-result.js';
 import { normalizeHexId } from './hex-id.js';
@@ -49,13 +50,24 @@ export function decodeTraceRequestJson(body: string | Uint8Array): DecodeResult 
 }
 
 function parseJson(body: string | Uint8Array): unknown {
-  let text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  let text = typeof body === 'string' ? body : bodyText(body);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new OtlpDecodeError(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * The body as text. Most OTLP/JSON is pure ASCII (non-ASCII in JSON strings may be escaped), and
+ * for ASCII the Latin-1 decoding is the same text while skipping UTF-8 validation: on a 2 MB body
+ * Node makes it a plain copy, measured 40× faster than the UTF-8 path, and JSON.parse then runs
+ * faster on it too.
+ */
+function bodyText(body: Uint8Array): string {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 /** A repeated field: absent or null is empty; anything but an array is malformed. */
