@@ -21,7 +21,15 @@ export interface CollectorOptions {
   dashboardDir: string;
   /** Alert rules file, webhooks, evaluation interval. */
   alerts: AlertingOptions;
+  /** Storage engine: embedded DuckDB under `dataDir`, or a ClickHouse server shared by replicas. */
+  store: StoreKind;
+  /** HTTP interface of the ClickHouse server (`--store clickhouse`). */
+  clickhouseUrl: string;
+  /** ClickHouse database (created if missing). */
+  clickhouseDatabase: string;
 }
+
+export type StoreKind = 'duckdb' | 'clickhouse';
 
 /** A setting that cannot be used; the CLI prints the message on one line and exits with code 2. */
 export class ConfigError extends Error {
@@ -38,6 +46,9 @@ export const DEFAULT_OPTIONS: Readonly<CollectorOptions> = {
   taskClasses: DEFAULT_TASK_CLASS_CONFIG,
   dashboardDir: DEFAULT_DASHBOARD_DIR,
   alerts: {},
+  store: 'duckdb',
+  clickhouseUrl: 'http://127.0.0.1:8123',
+  clickhouseDatabase: 'threshold',
 };
 
 /** Fills the options not given with defaults. */
@@ -64,6 +75,10 @@ export interface RawSettings {
   alertWebhook?: string[];
   /** Base URL of the dashboard for links in alert notifications. */
   dashboardUrl?: string;
+  /** `duckdb` or `clickhouse`. */
+  store?: string;
+  clickhouseUrl?: string;
+  clickhouseDatabase?: string;
 }
 
 /** Reads `THRESHOLD_*` variables; lists are comma-separated. */
@@ -81,6 +96,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
     alertRules: env.THRESHOLD_ALERT_RULES,
     alertWebhook: list(env.THRESHOLD_ALERT_WEBHOOKS),
     dashboardUrl: env.THRESHOLD_DASHBOARD_URL,
+    store: env.THRESHOLD_STORE,
+    clickhouseUrl: env.THRESHOLD_CLICKHOUSE_URL,
+    clickhouseDatabase: env.THRESHOLD_CLICKHOUSE_DATABASE,
   };
 }
 
@@ -127,7 +145,22 @@ export function optionsFromSettings(flags: RawSettings, env: RawSettings): Colle
   if (dashboardUrl !== undefined && typeof parseWebhook(dashboardUrl) === 'string') {
     throw new ConfigError(`dashboard URL must be an http:// or https:// URL, got "${dashboardUrl}"`);
   }
+  const store = pick('store');
+  if (store !== undefined && store !== 'duckdb' && store !== 'clickhouse') {
+    throw new ConfigError(`store must be duckdb or clickhouse, got "${store}"`);
+  }
+  const clickhouseUrl = pick('clickhouseUrl');
+  if (clickhouseUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(clickhouseUrl)) {
+    throw new ConfigError(`ClickHouse URL must look like http://host:8123, got "${clickhouseUrl}"`);
+  }
+  const clickhouseDatabase = pick('clickhouseDatabase');
+  if (clickhouseDatabase !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(clickhouseDatabase)) {
+    throw new ConfigError(`ClickHouse database must be letters, digits and underscores, got "${clickhouseDatabase}"`);
+  }
   return resolveOptions({
+    store,
+    clickhouseUrl,
+    clickhouseDatabase,
     alerts: { rulesPath: pick('alertRules'), webhooks, dashboardUrl },
     port: integer('port', pick('port'), 0, 65_535),
     host,

@@ -15,8 +15,7 @@ import { metricsRoutes } from './metrics/metrics-routes.js';
 import { ROUTE_MODULES, type RouteContext, type RouteModule } from './routes/index.js';
 import { RecommendationEngine } from './recommendations/recommendation-engine.js';
 import { recommendationRoutes } from './recommendations/recommendation-routes.js';
-import { DuckDbStore } from './store/duckdb/duckdb-store.js';
-import { decodeStoredRequest } from './store/decode-stored-request.js';
+import { openConfiguredStore } from './store/open-store.js';
 import type { TraceStore } from './store/store.js';
 
 /** Findings for one analysed trace (the recommendation engine plugs in here). */
@@ -76,9 +75,7 @@ const MAX_PENDING_SPANS = 500_000;
 export async function createCollector(overrides: CreateCollectorOptions = {}): Promise<Collector> {
   const { clock = systemClock, routes = [], findingsProvider, openStore, ...optionOverrides } = overrides;
   const options = resolveOptions(optionOverrides);
-  const store = openStore
-    ? await openStore(options)
-    : await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequest });
+  const store = openStore ? await openStore(options) : await openConfiguredStore(options);
   const live = new LiveHub();
   const listeners = new Set<AnalysisListener>();
   const recommendations = new RecommendationEngine({ taskClassConfig: options.taskClasses });

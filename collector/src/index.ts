@@ -20,4 +20,7 @@ export type {
 } from './store/store.js';
 export { DuckDbStore, DUCKDB_FILE_NAME } from './store/duckdb/duckdb-store.js';
 export { decodeStoredRequest } from './store/decode-stored-request.js';
+export { ClickHouseStore, type ClickHouseStoreOptions } from './store/clickhouse/clickhouse-store.js';
+export { sqlIdentifier, sqlList, sqlLiteral, type SqlValue } from './store/clickhouse/sql-literal.js';
+export { openConfiguredStore } from './store/open-store.js';
 export { QueryParamError } from './query/query-params.js';

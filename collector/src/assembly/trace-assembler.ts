@@ -143,7 +143,7 @@ export class TraceAssembler {
   private open(traceId: string): PendingTrace {
     const recent = this.recent.get(traceId);
     let entry: PendingTrace;
-    if (recent && !this.processing.has(traceId)) {
+    if (recent && !this.processing.has(traceId) && !this.options.store.shared) {
       this.forgetRecent(traceId, recent);
       this.pendingSpans += recent.records.length;
       entry = { traceId, records: [...recent.records], storedSpanCount: recent.storedSpanCount, lastArrivalMs: 0, complete: true, replacesStored: true };
@@ -240,11 +240,15 @@ export class TraceAssembler {
     return resumed;
   }
 
-  /** Traces this process has not seen whole: if analysed before, read all their stored spans. */
+  /**
+   * Traces this process has not seen whole: if analysed before, read all their stored spans. With
+   * a shared store every such trace is read whole, since other replicas may have received spans of it.
+   */
   private async completeFromStore(due: PendingTrace[]): Promise<void> {
     const unknown = due.filter((entry) => !entry.complete);
     if (unknown.length === 0) return;
-    const known = await this.options.store.analysedTraceIds(unknown.map((entry) => entry.traceId));
+    const ids = unknown.map((entry) => entry.traceId);
+    const known = this.options.store.shared ? new Set(ids) : await this.options.store.analysedTraceIds(ids);
     if (known.size === 0) return;
     const stored = await this.options.store.loadTraceSpans([...known]);
     for (const entry of unknown) {

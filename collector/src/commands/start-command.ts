@@ -21,6 +21,9 @@ export function registerStartCommand(program: Command): void {
     .option('--alert-rules <path.json>', 'alert rules (and webhooks) as JSON; default rules apply without it (env THRESHOLD_ALERT_RULES)')
     .option('--alert-webhook <url>', 'send firing and resolved alerts to this webhook (Slack-compatible), repeatable (env THRESHOLD_ALERT_WEBHOOKS)', collect)
     .option('--dashboard-url <url>', 'dashboard URL for links in alert notifications (default: this collector) (env THRESHOLD_DASHBOARD_URL)')
+    .option('--store <engine>', 'duckdb (default, embedded) or clickhouse (shared by collector replicas) (env THRESHOLD_STORE)')
+    .option('--clickhouse-url <url>', 'HTTP interface of ClickHouse (default http://127.0.0.1:8123) (env THRESHOLD_CLICKHOUSE_URL)')
+    .option('--clickhouse-database <name>', 'ClickHouse database, created if missing (default threshold) (env THRESHOLD_CLICKHOUSE_DATABASE)')
     .action(async (flags: Record<string, string | string[] | undefined>) => {
       const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
       const raw: RawSettings = {
@@ -35,6 +38,9 @@ export function registerStartCommand(program: Command): void {
         alertRules: text(flags.alertRules),
         alertWebhook: flags.alertWebhook as string[] | undefined,
         dashboardUrl: text(flags.dashboardUrl),
+        store: text(flags.store),
+        clickhouseUrl: text(flags.clickhouseUrl),
+        clickhouseDatabase: text(flags.clickhouseDatabase),
       };
       let options;
       try {
@@ -52,7 +58,7 @@ export function registerStartCommand(program: Command): void {
         if (code === 'EADDRNOTAVAIL') fail(`cannot bind to ${options.host}`, 1);
         fail(error instanceof Error ? error.message : String(error), 1);
       }
-      console.log(`threshold: collector listening on ${collector.url} (OTLP/HTTP ${collector.url}/v1/traces, dashboard ${collector.url}/, data in ${options.dataDir})`);
+      console.log(`threshold: collector listening on ${collector.url} (OTLP/HTTP ${collector.url}/v1/traces, dashboard ${collector.url}/, data in ${options.store === 'clickhouse' ? `ClickHouse ${options.clickhouseUrl} database ${options.clickhouseDatabase}` : options.dataDir})`);
       const stop = () => {
         collector.close().then(
           () => process.exit(0),

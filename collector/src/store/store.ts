@@ -25,6 +25,12 @@ import type { AlertStore } from '../alerts/alert-store.js';
 export interface TraceStore extends AlertStore {
   /** Engine name shown by `/api/health` (`duckdb`). */
   readonly kind: string;
+  /**
+   * True when other collector processes write to the same store (ClickHouse behind a load
+   * balancer): assembly then reads each trace's spans from the store before analysing it, since
+   * other replicas may hold some of them.
+   */
+  readonly shared?: boolean;
   /** Stores accepted requests and indexes their spans by trace, in one transaction; resolved means durable. */
   appendBatches(batches: readonly IngestBatch[]): Promise<void>;
   /** Every stored span of each trace, in arrival order (duplicates kept: analysis drops them). */

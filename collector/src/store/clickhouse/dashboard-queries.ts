@@ -1,0 +1,169 @@
+import type {
+  Finding,
+  FiltersResponse,
+  LatencyTriple,
+  ModelsResponse,
+  OperationsResponse,
+  SessionDetail,
+  SessionsResponse,
+  TaskClassConfig,
+} from '@threshold/core';
+import { budgetOfClass } from '../duckdb/budget-of-class.js';
+import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../store.js';
+import { ClickHouseWhere } from './clickhouse-where.js';
+import { r7PercentileSql, r7TripleSql } from './r7-percentile-sql.js';
+import { sqlLiteral } from './sql-literal.js';
+import type { ReadRows } from './trace-queries.js';
+
+const triple = (row: readonly unknown[], at: number): LatencyTriple | null =>
+  row[at] === null ? null : { p50Ms: row[at] as number, p95Ms: row[at + 1] as number, p99Ms: row[at + 2] as number };
+
+/**
+ * The facts of each current trace version, one row per llm/tool/state/orchestration span, with
+ * the trace's start and the span's service: what DuckDB keeps as `span_facts`.
+ */
+const FACTS = `(SELECT trace_id, start_ms AS trace_start_ms, service AS f_service, category, f_name, model, provider, streaming,
+    ttft_ms, tpot_ms, f_input_tokens, f_output_tokens, f_duration_ms, cache_hit, cold_start, f_error, aggregate
+  FROM traces FINAL
+  ARRAY JOIN fact_service AS service, fact_category AS category, fact_name AS f_name, fact_model AS model,
+    fact_provider AS provider, fact_streaming AS streaming, fact_ttft_ms AS ttft_ms, fact_tpot_ms AS tpot_ms,
+    fact_input_tokens AS f_input_tokens, fact_output_tokens AS f_output_tokens, fact_duration_ms AS f_duration_ms,
+    fact_cache_hit AS cache_hit, fact_cold_start AS cold_start, fact_error AS f_error, fact_aggregate AS aggregate)`;
+
+/** A window on facts: the trace's start time, the span's service. */
+function factWindow(query: WindowQuery): ClickHouseWhere {
+  return new ClickHouseWhere()
+    .add('trace_start_ms >= ?', query.from)
+    .add('trace_start_ms < ?', query.to)
+    .add('f_service = ?', query.service);
+}
+
+export async function filters(read: ReadRows, config: TaskClassConfig): Promise<FiltersResponse> {
+  const [services, classes] = await Promise.all([
+    read('SELECT DISTINCT service FROM traces FINAL ORDER BY service'),
+    read('SELECT task_class, argMax(budget_ms, start_ms) FROM traces FINAL GROUP BY task_class ORDER BY task_class'),
+  ]);
+  const budgetsMs: Record<string, number> = { ...config.budgetsMs };
+  for (const [taskClass, latest] of classes) {
+    budgetsMs[taskClass as string] = budgetOfClass(config, taskClass as string, latest as number);
+  }
+  return {
+    services: services.map((row) => row[0] as string),
+    taskClasses: Object.keys(budgetsMs).sort(),
+    budgetsMs,
+  };
+}
+
+/** Llm calls per model; aggregate wrapper spans are left out so no call counts twice. */
+export async function models(read: ReadRows, query: WindowQuery): Promise<ModelsResponse> {
+  const where = factWindow(query).add("category = 'llm'").add('aggregate = 0');
+  const rows = await read(
+    `WITH arraySort(groupArrayIf(assumeNotNull(ttft_ms), isNotNull(ttft_ms))) AS ttfts,
+       arraySort(groupArrayIf(assumeNotNull(tpot_ms), isNotNull(tpot_ms))) AS tpots,
+       arraySort(groupArray(f_duration_ms)) AS durations
+     SELECT ifNull(model, 'unknown') AS m, any(provider), toFloat64(count()) AS n, avg(ifNull(streaming, 0)),
+       ${r7TripleSql('ttfts')}, ${r7TripleSql('tpots')}, ${r7TripleSql('durations')},
+       toFloat64(ifNull(sum(f_input_tokens), 0)), toFloat64(ifNull(sum(f_output_tokens), 0))
+     FROM ${FACTS} ${where} GROUP BY m ORDER BY n DESC, m`,
+  );
+  return {
+    models: rows.map((row) => {
+      const model = {
+        model: row[0] as string,
+        calls: row[2] as number,
+        streamingRate: row[3] as number,
+        ttft: triple(row, 4),
+        tpot: triple(row, 7),
+        duration: triple(row, 10)!,
+        inputTokens: row[13] as number,
+        outputTokens: row[14] as number,
+      };
+      return row[1] === null ? model : { ...model, provider: row[1] as string };
+    }),
+  };
+}
+
+export async function operations(read: ReadRows, query: OperationsQuery): Promise<OperationsResponse> {
+  const where = factWindow(query).add("category IN ('tool', 'state', 'orchestration')").add('category = ?', query.category);
+  const rows = await read(
+    `WITH arraySort(groupArray(f_duration_ms)) AS durations
+     SELECT category, f_name, toFloat64(count()) AS n, avg(f_error),
+       avg(ifNull(cache_hit, 0)), avg(ifNull(cold_start, 0)), ${r7TripleSql('durations')}
+     FROM ${FACTS} ${where} GROUP BY category, f_name ORDER BY n DESC, category, f_name`,
+  );
+  return {
+    operations: rows.map((row) => {
+      const category = row[0] as 'tool' | 'state' | 'orchestration';
+      const base = { category, name: row[1] as string, calls: row[2] as number, errorRate: row[3] as number };
+      const duration = triple(row, 6)!;
+      return category === 'tool'
+        ? { ...base, cacheHitRate: row[4] as number, coldStartRate: row[5] as number, duration }
+        : { ...base, duration };
+    }),
+  };
+}
+
+export async function sessions(read: ReadRows, query: SessionsQuery): Promise<SessionsResponse> {
+  const where = new ClickHouseWhere().window(query).add('isNotNull(session_id)');
+  const page = `${sqlLiteral(Math.max(0, Math.floor(query.offset)))}, ${sqlLiteral(Math.max(0, Math.floor(query.limit)))}`;
+  const [rows, countRows] = await Promise.all([
+    read(
+      `WITH arraySort(groupArray(duration_ms)) AS durations
+       SELECT assumeNotNull(session_id) AS session, argMax(service, start_ms), toFloat64(count()), min(start_ms), max(start_ms) AS last_start,
+         ${r7PercentileSql('durations', 0.5)}, max(duration_ms), argMax(input_tokens, start_ms)
+       FROM traces FINAL ${where} GROUP BY session ORDER BY last_start DESC, session
+       LIMIT ${page}`,
+    ),
+    read(`SELECT toFloat64(uniqExact(session_id)) FROM traces FINAL ${where}`),
+  ]);
+  return {
+    sessions: rows.map((row) => ({
+      sessionId: row[0] as string,
+      service: row[1] as string,
+      turns: row[2] as number,
+      firstStartTimeMs: row[3] as number,
+      lastStartTimeMs: row[4] as number,
+      p50Ms: row[5] as number,
+      maxMs: row[6] as number,
+      lastInputTokens: row[7] as number,
+    })),
+    total: countRows[0][0] as number,
+  };
+}
+
+export async function sessionDetail(read: ReadRows, sessionId: string): Promise<SessionDetail | undefined> {
+  const rows = await read(
+    `SELECT trace_id, turn, start_ms, duration_ms, perceived_ms, input_tokens, llm_calls
+     FROM traces FINAL WHERE session_id = ${sqlLiteral(sessionId)} ORDER BY start_ms, trace_id`,
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    sessionId,
+    turns: rows.map((row) => ({
+      traceId: row[0] as string,
+      turn: row[1] as number | null,
+      startTimeMs: row[2] as number,
+      durationMs: row[3] as number,
+      perceivedMs: row[4] as number,
+      inputTokens: row[5] as number,
+      llmCalls: row[6] as number,
+    })),
+  };
+}
+
+export async function findings(read: ReadRows, query: FindingsQuery): Promise<StoredFinding[]> {
+  const where = new ClickHouseWhere().window(query).add('task_class = ?', query.taskClass);
+  const rows = await read(
+    `SELECT trace_id, task_class, start_ms, duration_ms, perceived_ms, finding
+     FROM traces FINAL ARRAY JOIN finding_json AS finding, arrayEnumerate(finding_json) AS finding_index ${where}
+     ORDER BY start_ms, trace_id, finding_index`,
+  );
+  return rows.map((row) => ({
+    ...(JSON.parse(row[5] as string) as Finding),
+    traceId: row[0] as string,
+    taskClass: row[1] as string,
+    startTimeMs: row[2] as number,
+    durationMs: row[3] as number,
+    perceivedMs: row[4] as number,
+  }));
+}

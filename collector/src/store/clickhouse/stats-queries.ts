@@ -1,0 +1,81 @@
+import { UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
+import { budgetOfClass } from '../duckdb/budget-of-class.js';
+import type { StatsQuery, TimeSeriesQuery } from '../store.js';
+import { ClickHouseWhere } from './clickhouse-where.js';
+import { r7PercentileSql, r7TripleSql } from './r7-percentile-sql.js';
+import { sqlLiteral } from './sql-literal.js';
+import type { ReadRows } from './trace-queries.js';
+
+const GROUP_COLUMN = { taskClass: 'task_class', service: 'service', name: 'name' } as const;
+
+/** Latency statistics per group in one scan of the summary columns; percentiles are R-7. */
+export async function stats(read: ReadRows, config: TaskClassConfig, query: StatsQuery): Promise<StatsResponse> {
+  const where = new ClickHouseWhere().window(query).add('task_class = ?', query.taskClass);
+  const bandCounts = UX_BAND_NAMES.map((band) => `toFloat64(countIf(band = ${sqlLiteral(band)}))`).join(', ');
+  const rows = await read(
+    `WITH arraySort(groupArray(duration_ms)) AS durations, arraySort(groupArray(perceived_ms)) AS perceived
+     SELECT ${GROUP_COLUMN[query.groupBy]} AS key, toFloat64(count()) AS n,
+       ${r7TripleSql('durations')}, ${r7PercentileSql('perceived', 0.99)},
+       ${bandCounts},
+       avg(llm_ms), avg(tool_ms), avg(state_ms), avg(orchestration_ms), avg(other_ms),
+       argMax(budget_ms, start_ms), avg(over_budget)
+     FROM traces FINAL ${where} GROUP BY key ORDER BY n DESC, key`,
+  );
+  return {
+    groups: rows.map((row) => {
+      const bands = Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[6 + i] as number]));
+      const key = row[0] as string;
+      return {
+        key,
+        count: row[1] as number,
+        p50Ms: row[2] as number,
+        p95Ms: row[3] as number,
+        p99Ms: row[4] as number,
+        perceivedP99Ms: row[5] as number,
+        bands: bands as StatsResponse['groups'][number]['bands'],
+        breakdownMeanMs: {
+          llm: row[12] as number,
+          tool: row[13] as number,
+          state: row[14] as number,
+          orchestration: row[15] as number,
+          other: row[16] as number,
+        },
+        budgetMs: query.groupBy === 'taskClass' ? budgetOfClass(config, key, row[17] as number) : null,
+        overBudgetRate: row[18] as number,
+      };
+    }),
+  };
+}
+
+/** Percentiles per time bucket and group; a point is over budget when its P99 exceeds the class budget. */
+export async function timeseries(read: ReadRows, config: TaskClassConfig, query: TimeSeriesQuery): Promise<TimeSeriesResponse> {
+  const where = new ClickHouseWhere().window(query).add('task_class = ?', query.taskClass);
+  const bucket = sqlLiteral(query.bucketMs);
+  const rows = await read(
+    `WITH arraySort(groupArray(duration_ms)) AS durations, arraySort(groupArray(perceived_ms)) AS perceived
+     SELECT ${GROUP_COLUMN[query.groupBy]} AS key, floor(start_ms / ${bucket}) * ${bucket} AS t,
+       toFloat64(count()), ${r7TripleSql('durations')}, ${r7PercentileSql('perceived', 0.99)}, argMax(budget_ms, start_ms)
+     FROM traces FINAL ${where} GROUP BY key, t ORDER BY key, t`,
+  );
+  const series = new Map<string, TimeSeriesResponse['series'][number]>();
+  for (const row of rows) {
+    const key = row[0] as string;
+    let entry = series.get(key);
+    if (!entry) {
+      const budgetMs = query.groupBy === 'taskClass' ? budgetOfClass(config, key, row[7] as number) : null;
+      entry = { key, budgetMs, points: [] };
+      series.set(key, entry);
+    }
+    const p99Ms = row[5] as number;
+    entry.points.push({
+      t: row[1] as number,
+      count: row[2] as number,
+      p50Ms: row[3] as number,
+      p95Ms: row[4] as number,
+      p99Ms,
+      perceivedP99Ms: row[6] as number,
+      overBudget: entry.budgetMs !== null && p99Ms > entry.budgetMs,
+    });
+  }
+  return { bucketMs: query.bucketMs, series: [...series.values()] };
+}
