@@ -65,6 +65,8 @@ describe('analyseTrace over a drawn customer-service turn', () => {
     expect(analysis.summary).toEqual(expected);
     expect(analysis.llmTime).toEqual({ waitingForFirstTokenMs: 400, generatingMs: 1200, unsplitMs: 300 });
     expect(analysis.criticalPath).toEqual(['turn', 'load', 'intent', 'search', 'answer', 'save']);
+    expect(analysis.tokens).toEqual({ inputTokens: 1100, outputTokens: 64 });
+    expect(analysis.turn).toBe(3);
     expect(analysis.warnings).toEqual([]);
   });
 
@@ -137,6 +139,7 @@ describe('aggregate llm spans', () => {
       ]),
     );
     expect(analysis.summary.llmCalls).toBe(2);
+    expect(analysis.tokens).toEqual({ inputTokens: 30, outputTokens: 12 });
     expect(analysis.traceSpans.map((span) => span.llm?.aggregate)).toEqual([undefined, true, undefined, undefined]);
   });
 });

@@ -123,6 +123,7 @@ describe('Vercel AI SDK streamText with parallel tools', () => {
     ]);
     const wrapper = analysis.traceSpans.find((span) => span.name === 'ai.streamText')!;
     expect(wrapper.llm).toMatchObject({ aggregate: true, inputTokens: 130, outputTokens: 28 });
+    expect(analysis.tokens).toEqual({ inputTokens: 130, outputTokens: 28 });
   });
 
   it('takes TTFT from the stream’s first chunk in ms, streaming, with TPOT over the tokens after it', () => {

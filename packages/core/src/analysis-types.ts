@@ -31,6 +31,10 @@ export interface TraceAnalysis {
   llmTime?: LlmTimeSplit;
   /** Critical stretches in time order, ns offsets: which span the user waited on when. */
   criticalSegments?: Array<{ spanId: string; startNs: number; endNs: number }>;
+  /** Tokens over the trace's llm calls, wrappers that repeat their calls' usage not counted again. */
+  tokens?: { inputTokens: number; outputTokens: number };
+  /** `threshold.turn` of the task (its place in a session), when stated. */
+  turn?: number;
   /** Repairs made (orphans re-attached, skew clamped, duplicates dropped, no root). */
   warnings: string[];
 }

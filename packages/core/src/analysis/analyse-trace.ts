@@ -85,6 +85,8 @@ export function analyseTrace(input: AnalyseTraceInput, config: TaskClassConfig =
     rootSpanId: root.spanId,
     llmTime,
     criticalSegments: path.segments,
+    tokens: { inputTokens: counts.inputTokens, outputTokens: counts.outputTokens },
+    ...(task.turn === undefined ? {} : { turn: task.turn }),
     warnings,
   };
 }
@@ -99,15 +101,15 @@ function epochMs(traceStartUnixNano: bigint, offsetNs: number): number {
  * The task's stated facts: the root's, else the nearest task span's (an HTTP server root with
  * the SDK's task span under it), else the first span that names a session.
  */
-function taskFacts(root: TraceSpan, ordered: readonly TraceSpan[]): { taskClass?: string; budgetMs?: number; sessionId?: string } {
+function taskFacts(root: TraceSpan, ordered: readonly TraceSpan[]): { taskClass?: string; budgetMs?: number; sessionId?: string; turn?: number } {
   const taskSpans = [root, ...ordered.filter((span) => span !== root && span.category === 'task')];
-  const pick = <K extends 'taskClass' | 'budgetMs' | 'sessionId'>(key: K) => {
+  const pick = <K extends 'taskClass' | 'budgetMs' | 'sessionId' | 'turn'>(key: K) => {
     for (const span of taskSpans) if (span.task?.[key] !== undefined) return span.task[key];
     return undefined;
   };
   let sessionId = pick('sessionId');
   if (sessionId === undefined) for (const span of ordered) if (span.task?.sessionId !== undefined) { sessionId = span.task.sessionId; break; }
-  return { taskClass: pick('taskClass'), budgetMs: pick('budgetMs'), sessionId };
+  return { taskClass: pick('taskClass'), budgetMs: pick('budgetMs'), sessionId, turn: pick('turn') };
 }
 
 /** The root, unless it has no first-output event and a task span under it does. */
@@ -144,6 +146,7 @@ function emptyAnalysis(input: AnalyseTraceInput, warnings: string[], config: Tas
     criticalPath: [],
     llmTime: { waitingForFirstTokenMs: 0, generatingMs: 0, unsplitMs: 0 },
     criticalSegments: [],
+    tokens: { inputTokens: 0, outputTokens: 0 },
     warnings: warnings.length > 0 ? warnings : ['empty trace'],
   };
 }

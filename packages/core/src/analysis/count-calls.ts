@@ -7,6 +7,10 @@ export interface CallCounts {
   toolCalls: number;
   /** TTFT of the earliest-starting llm call that has one. */
   firstTtftMs?: number;
+  /** Input tokens over the counted calls (wrappers that repeat their calls' usage left out). */
+  inputTokens: number;
+  /** Output tokens over the counted calls. */
+  outputTokens: number;
 }
 
 /** @param spans depth-first order (parents before children) */
@@ -15,16 +19,20 @@ export function countCalls(spans: readonly TraceSpan[]): CallCounts {
   let llmCalls = 0;
   let toolCalls = 0;
   let first: TraceSpan | undefined;
+  let inputTokens = 0;
+  let outputTokens = 0;
   for (const span of spans) {
     if (isLlmCall(span)) {
       llmCalls++;
+      inputTokens += span.llm!.inputTokens ?? 0;
+      outputTokens += span.llm!.outputTokens ?? 0;
       if (span.llm!.ttftMs !== undefined && (first === undefined || span.startNs < first.startNs)) first = span;
     }
     const parentInTool = span.parentSpanId !== undefined && inTool.has(span.parentSpanId);
     if (span.category === 'tool' && !parentInTool) toolCalls++;
     if (span.category === 'tool' || parentInTool) inTool.add(span.spanId);
   }
-  const counts: CallCounts = { llmCalls, toolCalls };
+  const counts: CallCounts = { llmCalls, toolCalls, inputTokens, outputTokens };
   if (first) counts.firstTtftMs = first.llm!.ttftMs;
   return counts;
 }
