@@ -79,18 +79,30 @@ describe('tree repair', () => {
     expect(analysis.spans.map((span) => span.parentSpanId)).toEqual([undefined, undefined]);
   });
 
-  it('clamps a child reaching outside its parent for analysis, keeps its real times, and warns', () => {
-    //   root     |==========|
-    //   late          |========|      ends 30 ms after the root (clock skew)
+  it('clamps a child reaching outside its parent for analysis, keeps its real times, and warns of skew across services', () => {
+    //   root     |==========|          service agent
+    //   late          |========|      service tools, clock 30 ms ahead
     const spans: FixtureSpan[] = [
       { id: 'root', startMs: 0, endMs: 100, attributes: as('task') },
-      { id: 'late', parent: 'root', startMs: 50, endMs: 130, attributes: as('tool') },
+      { id: 'late', parent: 'root', startMs: 50, endMs: 130, attributes: as('tool'), service: 'tools' },
     ];
     const analysis = analyseRecords(fixtureRecords(spans));
-    expect(analysis.warnings).toEqual(['1 span outside its parent (clock skew): clamped for analysis']);
+    expect(analysis.warnings).toEqual(['1 span outside its parent (clock skew or detached work): clamped for analysis']);
     expect(analysis.spans.find((span) => span.spanId === 'late')!.durationMs).toBe(80);
     expect(analysis.summary.durationMs).toBe(100);
     expect(analysis.summary.breakdown).toEqual({ llm: 0, tool: 50, state: 0, orchestration: 0, other: 50 });
+  });
+
+  it('clamps an in-process child a little past its parent silently (callback order, one clock)', () => {
+    const spans: FixtureSpan[] = [
+      { id: 'root', startMs: 0, endMs: 100, attributes: as('task') },
+      { id: 'call', parent: 'root', startMs: 50, endMs: 104, attributes: as('llm') },
+    ];
+    const analysis = analyseRecords(fixtureRecords(spans));
+    expect(analysis.warnings).toEqual([]);
+    expect(analysis.summary.breakdown).toEqual({ llm: 50, tool: 0, state: 0, orchestration: 0, other: 50 });
+    const detached = analyseRecords(fixtureRecords([spans[0], { ...spans[1], endMs: 250 }]));
+    expect(detached.warnings).toEqual(['1 span outside its parent (clock skew or detached work): clamped for analysis']);
   });
 
   it('takes a span ending before it starts as lasting 0', () => {

@@ -73,24 +73,30 @@ export function buildTraceSpans(input: readonly SpanRecord[]): BuiltTrace {
   markAggregateLlmSpans(ordered, index);
   correctHeldOpenLlmSpans(index);
   const outside = countOutsideParent(ordered, index);
-  if (outside > 0) warnings.push(`${outside} span${outside === 1 ? '' : 's'} outside ${outside === 1 ? 'its' : 'their'} parent (clock skew): clamped for analysis`);
+  if (outside > 0) {
+    warnings.push(`${outside} span${outside === 1 ? '' : 's'} outside ${outside === 1 ? 'its' : 'their'} parent (clock skew or detached work): clamped for analysis`);
+  }
   return { spans: ordered, traceStartUnixNano, warnings };
 }
 
 /**
  * How far (ns) a child may reach outside its parent before it is worth a warning. Analysis clamps
- * every overshoot; below this it is not clock skew but the order callbacks run in: OpenLLMetry's
- * `withWorkflow` ends its span a fraction of a ms before the instrumented call inside it records
- * its own end, on every trace.
+ * every overshoot. Across services it is clock skew, worth saying from 1 ms. Within one service
+ * the clock is shared, and an overshoot is the order callbacks run in: OpenLLMetry's
+ * `withWorkflow` ends its span a fraction of a ms before the call inside it records its end, and
+ * the Vercel AI SDK's `ai.streamText` can end a few ms before its last step on a loaded machine.
+ * Only an in-process child outliving its parent by more than 100 ms (detached work) is reported.
  */
 export const SKEW_WARNING_THRESHOLD_NS = 1_000_000;
+export const OUTLIVED_PARENT_WARNING_THRESHOLD_NS = 100_000_000;
 
 function countOutsideParent(spans: readonly TraceSpan[], index: SpanIndex): number {
   let count = 0;
   for (const span of spans) {
     const parent = span.parentSpanId === undefined ? undefined : index.byId.get(span.parentSpanId);
     if (!parent) continue;
-    if (parent.startNs - span.startNs > SKEW_WARNING_THRESHOLD_NS || span.endNs - parent.endNs > SKEW_WARNING_THRESHOLD_NS) count++;
+    const thresholdNs = parent.service === span.service ? OUTLIVED_PARENT_WARNING_THRESHOLD_NS : SKEW_WARNING_THRESHOLD_NS;
+    if (parent.startNs - span.startNs > thresholdNs || span.endNs - parent.endNs > thresholdNs) count++;
   }
   return count;
 }
