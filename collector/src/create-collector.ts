@@ -55,7 +55,7 @@ export interface Collector {
   onAnalysed(listener: AnalysisListener): () => void;
   /** Analyses one stored trace afresh from its raw spans; undefined if no span of it is stored. */
   analyseStoredTrace(traceId: string): Promise<TraceAnalysis | undefined>;
-  /** Stops accepting requests, waits for commits and analyses in progress, closes the store. */
+  /** Stops accepting requests, waits for commits, analyses every pending trace, closes the store. */
   close(): Promise<void>;
 }
 
@@ -184,6 +184,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await commitQueue.drain();
+        await assembler.flush();
         await assembler.stop();
         await alerting.close();
         server.closeAllConnections();

@@ -67,6 +67,8 @@ export class TraceAssembler {
   private spilled = false;
   private sweeping: Promise<void> | undefined;
   private timer: unknown;
+  /** Set while `flush` runs: every pending trace is due, quiet period or not. */
+  private flushing = false;
 
   constructor(private readonly options: TraceAssemblerOptions) {}
 
@@ -132,6 +134,21 @@ export class TraceAssembler {
     }
   }
 
+  /**
+   * Analyses and stores every pending trace now, whether its quiet period has passed or not (on
+   * shutdown, so no trace waits for the next start). A span arriving later re-opens its trace.
+   */
+  async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      // A sweep already running may have passed its last look; the second one starts afresh.
+      await this.sweep();
+      await this.sweep();
+    } finally {
+      this.flushing = false;
+    }
+  }
+
   /** Analyses and stores every trace whose quiet period has passed. Runs one sweep at a time. */
   sweep(): Promise<void> {
     this.sweeping ??= this.sweepDue().finally(() => {
@@ -183,7 +200,7 @@ export class TraceAssembler {
     const due: PendingTrace[] = [];
     for (const entry of this.pending.values()) {
       if (due.length >= this.options.maxBatchTraces) break;
-      if (nowMs - entry.lastArrivalMs < this.options.quietPeriodMs) continue;
+      if (!this.flushing && nowMs - entry.lastArrivalMs < this.options.quietPeriodMs) continue;
       if (this.processing.has(entry.traceId)) continue;
       due.push(entry);
     }
