@@ -13,6 +13,17 @@ import { ANSWER_TICKET, ANSWER_TICKET_CRITICAL, BAND_TASKS, HOSTILE_VALUE, SESSI
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'dashboard');
 const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
 
+/** Fails with a message naming the step when `promise` does not settle in time. */
+async function withinMs<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The built dashboard in Debian's Chromium against a real collector, seeded over OTLP by the
  * official protobuf exporter with timing the fixtures draw. Screenshots of each view go to
@@ -52,7 +63,7 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
 
   afterAll(async () => {
     await browser?.close();
-    await collector?.close();
+    await withinMs(collector?.close() ?? Promise.resolve(), 20_000, 'collector.close()');
   });
 
   test('before any data arrives, the overview tells exactly how to send it', async () => {
@@ -230,16 +241,16 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     });
 
-    test('the live stream reconnects by itself after the collector restarts', async () => {
+    test('the live stream reconnects by itself after the collector restarts', { timeout: 120_000 }, async () => {
       await page.goto(`${collector.url}/traces`);
       await page.waitForSelector('[data-live-status="open"]');
       const { dataDir } = collector;
       const port = Number(new URL(collector.url).port);
-      await collector.collector.close();
+      await withinMs(collector.collector.close(), 20_000, 'collector.close()');
       await page.waitForSelector('[data-live-status="reconnecting"]');
       const restarted = await startTestCollector({ dataDir, port });
       collector = { ...restarted, close: async () => (await restarted.close(), rmSync(dataDir, { recursive: true, force: true })) };
-      await page.waitForSelector('[data-live-status="open"]', { timeout: 30_000 });
+      await page.waitForSelector('[data-live-status="open"]', { timeout: 60_000 });
       const [live] = await exportTraces(collector.url, 'support-agent', [{ baseMs: Date.now() - 1_000, root: { name: 'invoke_agent after-restart', startMs: 0, endMs: 120, attributes: { 'gen_ai.operation.name': 'invoke_agent' } } }]);
       await page.waitForSelector(`tr[data-trace-id="${live.traceId}"]`, { timeout: 15_000 });
     });
