@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { analyseRecords, BREAKDOWN_CATEGORIES, type SpanRecord, type SpanView, type TraceAnalysis } from '@threshold/core';
 import { generateText, jsonSchema, simulateReadableStream, stepCountIs, streamText, tool } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
@@ -227,5 +228,46 @@ describe('Vercel AI SDK generateText with a tool between two calls', () => {
     expect(analysis.summary.firstTtftMs).toBeUndefined();
     expect(analysis.llmTime).toEqual({ waitingForFirstTokenMs: 0, generatingMs: 0, unsplitMs: analysis.summary.breakdown.llm });
     expect(analysis.summary.perceivedMs).toBe(analysis.summary.durationMs);
+  });
+});
+
+describe('Vercel AI SDK inside the agent’s own task span, with a failing tool', () => {
+  let analysis: TraceAnalysis;
+  beforeAll(async () => {
+    let step = 0;
+    const model = new MockLanguageModelV3({
+      doGenerate: async () => {
+        step++;
+        await sleep(20);
+        return step === 1
+          ? { content: [{ type: 'tool-call', toolCallId: 'call-x', toolName: 'chargeCard', input: '{"id":"9"}' }], finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage: usage(12, 4), warnings: [] }
+          : { content: [{ type: 'text', text: 'Could not charge.' }], finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(20, 3), warnings: [] };
+      },
+    });
+    ({ analysis } = await captureTrace(async () => {
+      await trace.getTracer('checkout-agent').startActiveSpan('checkout', { attributes: { 'threshold.category': 'task', 'threshold.task.class': 'checkout' } }, async (task) => {
+        await generateText({
+          model,
+          prompt: 'Charge card 9',
+          stopWhen: stepCountIs(3),
+          tools: { chargeCard: tool({ inputSchema: stringArguments('id'), execute: async () => { await sleep(10); throw new Error('card declined'); } }) },
+          experimental_telemetry: { isEnabled: true },
+        });
+        task.end();
+      });
+    }));
+  });
+
+  it('counts the steps, not the wrapper that is now an aggregate llm span, and flags the failed tool', () => {
+    expect(analysis.spans.map((span) => [span.name, span.category, span.status])).toEqual([
+      ['checkout', 'task', 'unset'],
+      ['ai.generateText', 'llm', 'unset'],
+      ['ai.generateText.doGenerate', 'llm', 'unset'],
+      ['ai.toolCall', 'tool', 'error'],
+      ['ai.generateText.doGenerate', 'llm', 'unset'],
+    ]);
+    expect(analysis.traceSpans[1].llm?.aggregate).toBe(true);
+    expect(analysis.summary).toMatchObject({ llmCalls: 2, toolCalls: 1, error: true, taskClass: 'checkout', name: 'checkout' });
+    expect(analysis.tokens).toEqual({ inputTokens: 32, outputTokens: 7 });
   });
 });
