@@ -37,7 +37,7 @@ export default function ModelsView() {
               <XAxis type="number" tickFormatter={(v: number) => formatDurationMs(v)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
               <YAxis type="category" dataKey="model" width={170} tick={{ fontSize: 12, fill: '#0f172a' }} stroke="#cbd5e1" />
               <Tooltip formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]} contentStyle={{ fontSize: 12, borderRadius: 6 }} cursor={{ fill: '#f1f5f9' }} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
+              <Legend itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
               <Bar dataKey="p50" name="P50" fill="#c4b5fd" isAnimationActive={false} />
               <Bar dataKey="p95" name="P95" fill="#8b5cf6" isAnimationActive={false} />
               <Bar dataKey="p99" name="P99" fill="#5b21b6" isAnimationActive={false} />

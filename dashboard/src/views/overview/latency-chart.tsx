@@ -36,7 +36,7 @@ export function LatencyChart({ series, fromMs, toMs }: { series: Series; fromMs:
               formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]}
               contentStyle={{ fontSize: 12, borderRadius: 6 }}
             />
-            <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
+            <Legend iconType="plainline" itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
             {series.budgetMs !== null ? (
               <ReferenceLine y={series.budgetMs} stroke="#dc2626" strokeDasharray="5 4" label={{ value: 'budget', position: 'insideTopRight', fill: '#dc2626', fontSize: 11 }} />
             ) : null}

@@ -38,7 +38,7 @@ export function ProjectionCharts({ projection }: { projection: WhatIfWindowRespo
             <XAxis type="number" tickFormatter={(v: number) => formatDurationMs(v)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
             <YAxis type="category" dataKey="taskClass" width={90} tick={{ fontSize: 12, fill: '#0f172a' }} stroke="#cbd5e1" />
             <Tooltip formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]} contentStyle={{ fontSize: 12, borderRadius: 6 }} cursor={{ fill: '#f1f5f9' }} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Legend itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
             <Bar dataKey="before" name="P99 now" fill="#94a3b8" isAnimationActive={false} />
             <Bar dataKey="after" name="P99 projected" fill="#7c3aed" isAnimationActive={false} />
             <Bar dataKey="budgetMs" name="Budget" fill="#fecaca" isAnimationActive={false} />

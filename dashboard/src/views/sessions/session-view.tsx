@@ -59,7 +59,7 @@ export default function SessionView({ params }: ViewProps) {
                   formatter={(value, name) => [name === 'Input tokens' ? formatCount(Number(value)) : formatDurationMs(Number(value)), String(name)]}
                   contentStyle={{ fontSize: 12, borderRadius: 6 }}
                 />
-                <Legend wrapperStyle={{ fontSize: 12 }} />
+                <Legend itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
                 <Bar yAxisId="tokens" dataKey="inputTokens" name="Input tokens" fill="#ddd6fe" isAnimationActive={false} />
                 <Line yAxisId="ms" dataKey="durationMs" name="Duration" stroke="#0f172a" strokeWidth={2} isAnimationActive={false} />
                 <Line yAxisId="ms" dataKey="perceivedMs" name="Perceived" stroke="#7c3aed" strokeDasharray="4 3" isAnimationActive={false} />
