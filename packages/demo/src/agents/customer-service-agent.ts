@@ -8,8 +8,8 @@
  *   → save conversation
  *
  * Small talk never reaches that flow: the keyword router answers greetings itself and lets the
- * 7B model write a goodbye. Some tenants carry the habits the recommendations find: intent
- * classified by the frontier model although the 7B model answers the same question in ~50 ms,
+ * 7B model reply to thanks and goodbyes. Some tenants carry the habits the recommendations find: intent
+ * and safety checks on the frontier model although the 7B model answers the same questions in ~50 ms,
  * the final answer sent in one block instead of streamed, a slow legacy conversation store, the
  * same customer looked up again every turn right after the intent call, and a history that keeps
  * every retrieved article, so prompts (and time to first token) grow turn after turn.
@@ -27,8 +27,8 @@ const NEXT_STEP_PROMPT = 'You are a support agent. Say which record you need to 
 const DRAFT_PROMPT = 'You are a support agent. Answer the last message using the articles and records provided.';
 const SAFETY_PROMPT = 'Does this reply leak personal data or promise a refund we cannot give? Answer safe or unsafe.';
 
-/** Articles retrieved per question: FAQs need two; order and billing questions pull in eight. */
-const ARTICLES = { faq: 2, detailed: 8 };
+/** Articles retrieved per question: FAQs need two; order and billing questions pull in twelve. */
+const ARTICLES = { faq: 2, detailed: 12 };
 
 export function createCustomerServiceAgent(context: AgentContext): Agent<Session> {
   const intentClient = wrapOpenAI(context.openai, { purpose: 'intent' });
@@ -66,7 +66,7 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
         current.firstOutput(); // a canned greeting
         return;
       }
-      const request = { model: DEMO_MODELS.small, max_tokens: turn.answerTokens, messages: [{ role: 'user' as const, content: `Say goodbye: ${turn.message}` }] };
+      const request = { model: DEMO_MODELS.small, max_tokens: turn.answerTokens, messages: [{ role: 'user' as const, content: `Reply briefly and kindly: ${turn.message}` }] };
       await streamToUser(chatClient, request, () => current.firstOutput());
     });
   };
@@ -78,9 +78,10 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
       await orchestration.route('keyword-router', () => context.latency.wait(3, 0.5, 'keyword-router', sessionId, turnIndex));
       const conversation = await state.load('conversation', () => context.sessions.load(session.store, sessionId, turnIndex));
 
-      const intentModel = session.intentOnLargeModel ? DEMO_MODELS.large : DEMO_MODELS.small;
+      // Legacy tenants run every simple call (intent, safety) on the frontier model.
+      const simpleModel = session.intentOnLargeModel ? DEMO_MODELS.large : DEMO_MODELS.small;
       await intentClient.chat.completions.create({
-        model: intentModel,
+        model: simpleModel,
         max_tokens: 2,
         messages: [
           { role: 'system', content: INTENT_PROMPT },
@@ -96,7 +97,7 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
       let answer: string;
       const checkSafety = (reply: string) =>
         safetyClient.chat.completions.create({
-          model: DEMO_MODELS.small,
+          model: simpleModel,
           max_tokens: 1,
           messages: [
             { role: 'system', content: SAFETY_PROMPT },

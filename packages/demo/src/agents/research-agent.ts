@@ -12,10 +12,14 @@
 import { orchestration, state, task, tool, wrapOpenAI } from '@threshold/sdk';
 import type { ResearchSession, SessionPlan } from '../scenario/session-plan.js';
 import { DEMO_MODELS } from '../simulation/demo-models.js';
+import { SlotPool } from '../simulation/slot-pool.js';
 import type { SearchResult } from '../simulation/web.js';
 import type { Agent, AgentContext } from './agent-context.js';
 
 type Session = ResearchSession & SessionPlan;
+
+/** Pages one research turn reads at the same time. */
+const PAGES_AT_ONCE = 8;
 
 export function createResearchAgent(context: AgentContext): Agent<Session> {
   const planner = wrapOpenAI(context.openai, { purpose: 'plan' });
@@ -65,8 +69,19 @@ export function createResearchAgent(context: AgentContext): Agent<Session> {
         for (const query of turn.queries.slice(0, turn.sequentialQueries)) results.push(await search(query, sessionId));
         results.push(...(await Promise.all(turn.queries.slice(turn.sequentialQueries).map((query) => search(query, sessionId)))));
 
+        // Pages are read a few at a time, as a polite crawler does.
         const pages = results.flatMap((hits) => hits.slice(0, turn.pagesPerQuery));
-        const summaries = await Promise.all(pages.map((page) => readPage(page, turn.question, sessionId)));
+        const readers = new SlotPool(PAGES_AT_ONCE);
+        const summaries = await Promise.all(
+          pages.map(async (page) => {
+            const release = await readers.acquire();
+            try {
+              return await readPage(page, turn.question, sessionId);
+            } finally {
+              release();
+            }
+          }),
+        );
 
         const stream = await writer.chat.completions.create({
           model: DEMO_MODELS.large,

@@ -11,8 +11,8 @@ export type AgentKind = 'customer-service' | 'research' | 'coding';
 
 export const AGENT_KINDS: readonly AgentKind[] = ['customer-service', 'research', 'coding'];
 
-/** Greetings and goodbyes are small talk: the keyword router handles them without the full flow. */
-export type SupportIntent = 'greeting' | 'goodbye' | 'faq' | 'order' | 'billing';
+/** Greetings, thanks and goodbyes are small talk: the keyword router handles them without the full flow. */
+export type SupportIntent = 'greeting' | 'thanks' | 'goodbye' | 'faq' | 'order' | 'billing';
 
 export interface CustomerServiceTurn {
   message: string;
@@ -73,7 +73,8 @@ export type SessionPlan = (CustomerServiceSession | ResearchSession | CodingSess
 
 const SUPPORT_MESSAGES: Record<SupportIntent, string[]> = {
   greeting: ['hi there', 'hello!', 'good morning'],
-  goodbye: ['thanks, that is all', 'thank you, bye', 'great, thanks!'],
+  thanks: ['thanks!', 'ok, got it', 'great, thank you'],
+  goodbye: ['thanks, that is all', 'thank you, bye', 'that solved it, bye'],
   faq: ['what are your opening hours?', 'do you ship to Canada?', 'how do I reset my password?'],
   order: ['where is my order?', 'my parcel arrived damaged', 'can I change the delivery address?'],
   billing: ['why was I charged twice?', 'I need a copy of my invoice', 'how do I get a refund?'],
@@ -95,16 +96,19 @@ const CODING_REQUESTS = [
   'update the snapshot after the rename',
 ];
 
-/** Half the sessions open with a greeting and most close with a goodbye; in between, mostly orders and bills. */
+/**
+ * Half the sessions open with a greeting and most close with a goodbye; in between, mostly
+ * orders and bills, with the odd "thanks!" along the way.
+ */
 function supportIntent(random: SeededRandom, turnIndex: number, turnCount: number): SupportIntent {
   const roll = random.next();
   if (turnIndex === 0) return roll < 0.5 ? 'greeting' : roll < 0.7 ? 'faq' : roll < 0.85 ? 'order' : 'billing';
   if (turnIndex === turnCount - 1 && roll < 0.6) return 'goodbye';
-  return roll < 0.2 ? 'faq' : roll < 0.6 ? 'order' : 'billing';
+  return roll < 0.15 ? 'thanks' : roll < 0.3 ? 'faq' : roll < 0.65 ? 'order' : 'billing';
 }
 
 export function isSmallTalk(intent: SupportIntent): boolean {
-  return intent === 'greeting' || intent === 'goodbye';
+  return intent === 'greeting' || intent === 'thanks' || intent === 'goodbye';
 }
 
 /**
@@ -120,7 +124,7 @@ function planCustomerService(random: SeededRandom, userIndex: number, sessionInd
     turns.push({
       message: random.pick(SUPPORT_MESSAGES[intent]),
       intent,
-      answerTokens: intent === 'order' || intent === 'billing' ? random.integer(40, 140) : random.integer(12, 30),
+      answerTokens: intent === 'order' || intent === 'billing' ? random.integer(30, 100) : random.integer(12, 30),
     });
   }
   const legacyTenant = sessionIndex === 0 ? userIndex % 2 === 0 : random.chance(0.4);
@@ -188,7 +192,7 @@ function chooseAgent(random: SeededRandom, userIndex: number, sessionIndex: numb
   return roll < 0.55 ? 'customer-service' : roll < 0.8 ? 'coding' : 'research';
 }
 
-const THINK_TIME_MEDIAN_MS: Record<AgentKind, number> = { 'customer-service': 1_000, research: 3_000, coding: 2_000 };
+const THINK_TIME_MEDIAN_MS: Record<AgentKind, number> = { 'customer-service': 600, research: 3_000, coding: 2_000 };
 
 /** The `sessionIndex`-th session of user `userIndex` in a run seeded with `seed`. */
 export function planSession(seed: number, userIndex: number, sessionIndex: number): SessionPlan {
