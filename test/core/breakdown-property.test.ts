@@ -70,7 +70,7 @@ function checkInvariants(records: SpanRecord[]): void {
 
 describe('breakdown over random traces', () => {
   it('sums exactly to the task duration with every bucket non-negative, for parallel, overlapping and skewed children', () => {
-    fc.assert(fc.property(traceArbitrary, checkInvariants), { numRuns: 400 });
+    fc.assert(fc.property(traceArbitrary, checkInvariants), { numRuns: 300 });
   });
 
   it('gives the same answer when analysing the built spans again (what-if re-analysis is stable)', () => {
@@ -83,6 +83,48 @@ describe('breakdown over random traces', () => {
         expect(again.criticalPath).toEqual(first.criticalPath);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+/** Every key some classifier or extractor reads, so random values hit every reading path. */
+const KNOWN_KEYS = [
+  'threshold.category', 'threshold.state.operation', 'threshold.orchestration.kind', 'threshold.task.class', 'threshold.task.budget_ms', 'threshold.turn',
+  'gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.request.model', 'gen_ai.request.stream', 'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens', 'gen_ai.response.time_to_first_chunk', 'gen_ai.tool.name', 'gen_ai.tool.call.arguments', 'gen_ai.conversation.id',
+  'ai.operationId', 'ai.response.msToFirstChunk', 'ai.model.provider', 'ai.toolCall.args', 'openinference.span.kind', 'llm.invocation_parameters',
+  'llm.token_count.prompt', 'traceloop.span.kind', 'llm.request.type', 'mastra.span.type', 'mastra.completion_start_time', 'completion_start_time',
+  'langsmith.span.kind', 'db.system', 'db.operation.name', 'messaging.system', 'http.request.method', 'session.id', 'threshold.tool.cache_hit',
+];
+
+const attributeValue = fc.oneof(
+  fc.string(),
+  fc.double(),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constantFrom('llm', 'tool', 'chat', 'execute_tool', 'invoke_agent', 'LLM', 'TOOL', 'workflow', 'true', '1e400', '-5', '2023-11-14T22:13:20Z'),
+  fc.array(fc.string(), { maxLength: 3 }),
+);
+
+describe('normalisation over arbitrary attribute values', () => {
+  it('never throws, whatever type each convention’s keys hold, and keeps the breakdown exact', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(fc.constantFrom(...KNOWN_KEYS), attributeValue, { maxKeys: 8 }), { minLength: 1, maxLength: 8 }),
+        (attributeSets) => {
+          const spans: FixtureSpan[] = attributeSets.map((attributes, i) => ({
+            id: `s${i}`,
+            parent: i === 0 ? undefined : `s${Math.floor(i / 2)}`,
+            startMs: i * 3,
+            endMs: 100 - i,
+            attributes,
+            events: i % 3 === 0 ? [{ name: 'ai.stream.firstChunk', atMs: i * 3 + 1 }] : [],
+          }));
+          checkInvariants(fixtureRecords(spans));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
