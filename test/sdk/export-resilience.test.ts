@@ -65,7 +65,7 @@ for (const mode of ['down', '429', '503', 'hang'] as const) {
 
 it('exports every span when the collector accepts them', async () => {
   const stub = await startStubCollector('accept');
-  init({ serviceName: 'resilience', endpoint: stub.url, ...exportOptions, maxQueueSize: 1000 });
+  init({ serviceName: 'resilience', endpoint: stub.url, ...exportOptions, maxQueueSize: 1000, exportTimeoutMs: 10_000 });
   const { total } = await runAgent(20);
   expect(total).toBe(expectedTotal(20));
   const statsBefore = exportStats();

@@ -9,7 +9,6 @@ import { isThenable } from './observe-promise.js';
 import { readResponse } from './response-reading.js';
 import { runInSpan } from './run-in-span.js';
 import {
-  GEN_AI_OPERATION_NAME,
   GEN_AI_PROVIDER_NAME,
   GEN_AI_REQUEST_MODEL,
   GEN_AI_REQUEST_STREAM,
@@ -18,7 +17,6 @@ import {
   GEN_AI_RESPONSE_MODEL,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
-  THRESHOLD_CATEGORY,
   THRESHOLD_LLM_PURPOSE,
 } from './semantic-attributes.js';
 import { type SpanHandle, SpanKind, startSpan } from './span-handle.js';
@@ -41,17 +39,21 @@ export interface LlmOptions {
   attributes?: Attributes;
 }
 
+/**
+ * Only the keys that have values (OpenTelemetry sanitizes every key it is given, even undefined
+ * ones), and literal keys rather than computed ones: V8 builds such a literal from a template,
+ * where computed keys are added one by one. This runs for every call.
+ */
 function llmAttributes(options: LlmOptions, stream: boolean): Attributes {
   const attributes: Attributes = {
-    [GEN_AI_OPERATION_NAME]: options.operation ?? 'chat',
-    [THRESHOLD_CATEGORY]: 'llm',
-    [GEN_AI_REQUEST_STREAM]: stream,
-    ...options.attributes,
+    'gen_ai.operation.name': options.operation ?? 'chat',
+    'threshold.category': 'llm',
+    'gen_ai.request.stream': stream,
   };
   if (options.provider !== undefined) attributes[GEN_AI_PROVIDER_NAME] = options.provider;
   if (options.model !== undefined) attributes[GEN_AI_REQUEST_MODEL] = options.model;
   if (options.purpose !== undefined) attributes[THRESHOLD_LLM_PURPOSE] = options.purpose;
-  return attributes;
+  return options.attributes === undefined ? attributes : { ...attributes, ...options.attributes };
 }
 
 /** Starts an llm span (undefined when telemetry fails). */

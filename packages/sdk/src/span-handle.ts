@@ -14,9 +14,12 @@ import { guard, reportOnce } from './guard.js';
 import { ERROR_TYPE } from './semantic-attributes.js';
 import { sdkTracer } from './sdk-config.js';
 
+/** `performance.timeOrigin` read once: it is constant, and its getter is not free. */
+const TIME_ORIGIN_MS = performance.timeOrigin;
+
 /** Now as epoch milliseconds with sub-millisecond precision, from the monotonic clock. */
 export function epochNowMs(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN_MS + performance.now();
 }
 
 /** The error's class name (`RateLimitError`), falling back to its `name`. */
@@ -81,7 +84,7 @@ export class SpanHandle {
 export function startSpan(name: string, kind: SpanKind, attributes: Attributes, parent: Context = context.active()): SpanHandle | undefined {
   try {
     const startedAtMs = performance.now();
-    const startTime = performance.timeOrigin + startedAtMs;
+    const startTime = TIME_ORIGIN_MS + startedAtMs;
     return new SpanHandle(sdkTracer().startSpan(name, { kind, attributes, startTime }, parent), parent, startedAtMs);
   } catch (error) {
     reportOnce('starting a span', error);

@@ -9,10 +9,7 @@ import { isCapturingContent, recordContent } from './content-capture.js';
 import { guard } from './guard.js';
 import { runInSpan } from './run-in-span.js';
 import {
-  GEN_AI_OPERATION_NAME,
   GEN_AI_TOOL_CALL_ID,
-  GEN_AI_TOOL_NAME,
-  THRESHOLD_CATEGORY,
   THRESHOLD_TOOL_ARGS_HASH,
   THRESHOLD_TOOL_CACHE_HIT,
   THRESHOLD_TOOL_COLD_START,
@@ -34,15 +31,17 @@ export interface ToolOptions {
 }
 
 function startTool(name: string, options: ToolOptions, args: unknown): SpanHandle | undefined {
-  const attributes: Attributes = {
-    [GEN_AI_OPERATION_NAME]: 'execute_tool',
-    [GEN_AI_TOOL_NAME]: name,
-    [THRESHOLD_CATEGORY]: 'tool',
-    ...options.attributes,
+  // Only keys with values (OpenTelemetry sanitizes every key it is given, even undefined ones),
+  // and literal keys, which V8 builds from a template (see llm.ts).
+  let attributes: Attributes = {
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': name,
+    'threshold.category': 'tool',
   };
   if (options.callId !== undefined) attributes[GEN_AI_TOOL_CALL_ID] = options.callId;
   if (options.cacheHit !== undefined) attributes[THRESHOLD_TOOL_CACHE_HIT] = options.cacheHit;
   if (options.coldStart !== undefined) attributes[THRESHOLD_TOOL_COLD_START] = options.coldStart;
+  if (options.attributes !== undefined) attributes = { ...attributes, ...options.attributes };
   if (args !== undefined) {
     guard('hashing tool arguments', () => {
       const hash = hashArguments(args);
