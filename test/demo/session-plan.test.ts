@@ -30,7 +30,7 @@ describe('session plans', () => {
   it('alternate the two kinds of support tenant (by user parity) across users’ first sessions', () => {
     const tenants = [0, 3, 4, 6, 7].map((user) => {
       const plan = planSession(9, user, 0);
-      return plan.agent === 'customer-service' ? [plan.intentOnLargeModel, plan.blockingAnswer] : undefined;
+      return plan.agent === 'customer-service' ? [plan.simpleCallsOnLargeModel, plan.blockingAnswer] : undefined;
     });
     expect(tenants).toEqual([
       [true, true],

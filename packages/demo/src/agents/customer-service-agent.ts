@@ -79,7 +79,7 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
       const conversation = await state.load('conversation', () => context.sessions.load(session.store, sessionId, turnIndex));
 
       // Legacy tenants run every simple call (intent, safety) on the frontier model.
-      const simpleModel = session.intentOnLargeModel ? DEMO_MODELS.large : DEMO_MODELS.small;
+      const simpleModel = session.simpleCallsOnLargeModel ? DEMO_MODELS.large : DEMO_MODELS.small;
       await intentClient.chat.completions.create({
         model: simpleModel,
         max_tokens: 2,

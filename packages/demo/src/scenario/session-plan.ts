@@ -24,8 +24,8 @@ export interface CustomerServiceTurn {
 export interface CustomerServiceSession {
   agent: 'customer-service';
   customerId: string;
-  /** Intent on the frontier model instead of the 7B model (route-model's evidence). */
-  intentOnLargeModel: boolean;
+  /** Intent and safety calls on the frontier model instead of the 7B model (route-model's evidence). */
+  simpleCallsOnLargeModel: boolean;
   /** Answer with a blocking call instead of a stream (stream-answer's evidence). */
   blockingAnswer: boolean;
   /** Conversation store of this tenant. */
@@ -131,7 +131,7 @@ function planCustomerService(random: SeededRandom, userIndex: number, sessionInd
   return {
     agent: 'customer-service',
     customerId: `cus_${(userIndex + 1) * 7919}`,
-    intentOnLargeModel: legacyTenant,
+    simpleCallsOnLargeModel: legacyTenant,
     blockingAnswer: legacyTenant,
     store: random.chance(0.3) ? 'legacy' : 'cache',
     turns,
