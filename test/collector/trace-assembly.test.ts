@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDbStore, decodeStoredRequest, type TraceStore } from '@threshold/collector';
 import type { StatsResponse, TraceDetail, TraceList } from '@threshold/core';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
@@ -71,7 +72,18 @@ describe('trace assembly', () => {
   test('spans stored but not yet analysed when the collector stopped are analysed after a restart', async () => {
     const pendingTrace = traceIdOf(0xb2);
     const first = new ManualClock();
-    collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock: first });
+    // The first run stores spans but never an analysis (as if it died before analysing them).
+    collector = await startTestCollector({
+      dataDir,
+      quietPeriodMs: QUIET_MS,
+      clock: first,
+      openStore: async (options) => {
+        const real = await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequest });
+        const failing: TraceStore = Object.create(real);
+        failing.saveAnalyses = () => Promise.reject(new Error('disk full'));
+        return failing;
+      },
+    });
     const body = otlpJsonBody('assembly', baseMs + 5_000, [
       { traceId: pendingTrace, spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 250, attributes: agent },
       { traceId: pendingTrace, spanId: spanIdOf(2), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 50, endMs: 150, attributes: tool },

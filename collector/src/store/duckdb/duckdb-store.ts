@@ -78,6 +78,7 @@ export class DuckDbStore implements TraceStore {
     for await (const rows of summaries.yieldRowsJs()) {
       for (const row of rows) statsIndex.add(traceRowToSummary(row));
     }
+    statsIndex.settle();
     return new DuckDbStore(instance, writer, readers, options.taskClasses, options.decodeRequest, (lastId as number) + 1, statsIndex);
   }
 

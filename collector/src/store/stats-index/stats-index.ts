@@ -12,13 +12,16 @@ import {
 import { budgetOfClass } from '../duckdb/budget-of-class.js';
 import type { StatsQuery } from '../store.js';
 import { Dictionary, GrowableColumn } from './growable-columns.js';
-import { SortedOrder } from './sorted-order.js';
+import { SortedOrder, type OrderColumns } from './sorted-order.js';
 
 const BAND_INDEX = new Map(UX_BAND_NAMES.map((band, index) => [band, index]));
 
+const EMPTY = new Float64Array(0);
+
 interface GroupAccumulator {
-  durationsMs: number[];
-  perceivedMs: number[];
+  count: number;
+  durationsMs: Float64Array;
+  perceivedMs: Float64Array;
   bands: number[];
   breakdownSumsMs: number[];
   overBudget: number;
@@ -51,8 +54,24 @@ export class StatsIndex {
     service: new GrowableColumn((n) => new Uint32Array(n)),
     name: new GrowableColumn((n) => new Uint32Array(n)),
   };
-  private readonly byDuration = new SortedOrder(() => this.durationMs.values);
-  private readonly byPerceived = new SortedOrder(() => this.perceivedMs.values);
+  private readonly byDuration = new SortedOrder(() => this.orderColumns(this.durationMs.values));
+  private readonly byPerceived = new SortedOrder(() => this.orderColumns(this.perceivedMs.values));
+
+  private orderColumns(key: Float64Array): OrderColumns {
+    return {
+      key,
+      startMs: this.startMs.values,
+      taskClass: this.ids.taskClass.values,
+      service: this.ids.service.values,
+      name: this.ids.name.values,
+    };
+  }
+
+  /** Sorts rows added since the last query now (after a bulk load), so the next query does not. */
+  settle(): void {
+    this.byDuration.snapshot();
+    this.byPerceived.snapshot();
+  }
 
   /** Traces held. */
   get size(): number {
@@ -78,12 +97,13 @@ export class StatsIndex {
 
   /** Removes one trace equal to `summary` in every column the index holds (a replaced analysis). */
   remove(summary: TraceSummary): boolean {
-    const rows = this.byDuration.rows();
-    const duration = this.durationMs.values;
-    for (let i = this.byDuration.lowerBound(summary.durationMs); i < rows.length && duration[rows[i]] === summary.durationMs; i++) {
+    const { rows, keys } = this.byDuration.snapshot();
+    for (let i = this.byDuration.lowerBound(summary.durationMs); i < rows.length && keys[i] === summary.durationMs; i++) {
       const row = rows[i];
       if (this.alive.values[row] === 1 && this.matches(row, summary)) {
         this.alive.set(row, 0);
+        this.byDuration.remove(row, this.durationMs.values[row]);
+        this.byPerceived.remove(row, this.perceivedMs.values[row]);
         this.deadCount++;
         if (this.deadCount > 1_024 && this.deadCount > this.rowCount / 4) this.compact();
         return true;
@@ -93,39 +113,47 @@ export class StatsIndex {
   }
 
   stats(query: StatsQuery, config: TaskClassConfig): StatsResponse {
-    const groupIds = this.ids[query.groupBy].values;
-    const matches = this.filter(query);
-    const groups = new Map<number, GroupAccumulator>();
-    const duration = this.durationMs.values;
-    for (const row of this.byDuration.rows()) {
-      if (!matches(row)) continue;
-      let group = groups.get(groupIds[row]);
-      if (!group) {
-        group = { durationsMs: [], perceivedMs: [], bands: new Array(6).fill(0), breakdownSumsMs: [0, 0, 0, 0, 0], overBudget: 0, latestStartMs: -Infinity, latestBudgetMs: 0 };
-        groups.set(groupIds[row], group);
+    const groups = this.aggregate(query);
+    // The matching values of each group, collected in key order: already sorted for the ranks.
+    const from = query.from ?? -Infinity;
+    const to = query.to ?? Infinity;
+    const serviceId = query.service === undefined ? -2 : this.dictionaries.service.find(query.service);
+    const classId = query.taskClass === undefined ? -2 : this.dictionaries.taskClass.find(query.taskClass);
+    for (const [order, target] of [
+      [this.byDuration, 'durationsMs'],
+      [this.byPerceived, 'perceivedMs'],
+    ] as const) {
+      const { keys, alive, startMs, service, taskClass } = order.snapshot();
+      const groupIds = order.snapshot()[query.groupBy];
+      const filled = new Uint32Array(groups.length);
+      const values: Float64Array[] = groups.map((group) => new Float64Array(group ? group.count : 0));
+      for (let i = 0; i < keys.length; i++) {
+        if (
+          alive[i] === 1 &&
+          startMs[i] >= from &&
+          startMs[i] < to &&
+          (serviceId === -2 || service[i] === serviceId) &&
+          (classId === -2 || taskClass[i] === classId)
+        ) {
+          const id = groupIds[i];
+          values[id][filled[id]++] = keys[i];
+        }
       }
-      group.durationsMs.push(duration[row]);
-      group.bands[this.band.values[row]]++;
-      for (let i = 0; i < this.breakdownMs.length; i++) group.breakdownSumsMs[i] += this.breakdownMs[i].values[row];
-      group.overBudget += this.overBudget.values[row];
-      if (this.startMs.values[row] > group.latestStartMs) {
-        group.latestStartMs = this.startMs.values[row];
-        group.latestBudgetMs = this.budgetMs.values[row];
-      }
-    }
-    const perceived = this.perceivedMs.values;
-    for (const row of this.byPerceived.rows()) {
-      if (matches(row)) groups.get(groupIds[row])!.perceivedMs.push(perceived[row]);
+      groups.forEach((group, id) => {
+        if (group) group[target] = values[id];
+      });
     }
     const names = this.dictionaries[query.groupBy].names;
-    const result: StatsGroup[] = [...groups].map(([id, group]) => {
-      const count = group.durationsMs.length;
+    const result: StatsGroup[] = [];
+    groups.forEach((group, id) => {
+      if (!group) return;
+      const count = group.count;
       const bands: BandCounts = emptyBandCounts();
-      UX_BAND_NAMES.forEach((band, i) => (bands[band] = group.bands[i]));
+      UX_BAND_NAMES.forEach((name, i) => (bands[name] = group.bands[i]));
       const breakdownMeanMs = Object.fromEntries(
         BREAKDOWN_CATEGORIES.map((category, i) => [category, group.breakdownSumsMs[i] / count]),
       ) as StatsGroup['breakdownMeanMs'];
-      return {
+      result.push({
         key: names[id],
         count,
         p50Ms: percentileSorted(group.durationsMs, 0.5)!,
@@ -136,28 +164,70 @@ export class StatsIndex {
         breakdownMeanMs,
         budgetMs: query.groupBy === 'taskClass' ? budgetOfClass(config, names[id], group.latestBudgetMs) : null,
         overBudgetRate: group.overBudget / count,
-      };
+      });
     });
     result.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return { groups: result };
   }
 
-  /** Row filter for the query's window (`from` inclusive, `to` exclusive), service and task class. */
-  private filter(query: StatsQuery): (row: number) => boolean {
+  /**
+   * One sequential pass over the rows in the query's window (`from` inclusive, `to` exclusive),
+   * service and task class: each group's count, bands, breakdown sums and latest budget.
+   */
+  private aggregate(query: StatsQuery): Array<GroupAccumulator | undefined> {
+    const rowCount = this.rowCount;
     const alive = this.alive.values;
     const start = this.startMs.values;
+    const budget = this.budgetMs.values;
+    const band = this.band.values;
+    const over = this.overBudget.values;
+    const [llm, tool, state, orchestration, other] = this.breakdownMs.map((column) => column.values);
+    const groupIds = this.ids[query.groupBy].values;
     const from = query.from ?? -Infinity;
     const to = query.to ?? Infinity;
-    const serviceId = query.service === undefined ? undefined : this.dictionaries.service.find(query.service);
-    const classId = query.taskClass === undefined ? undefined : this.dictionaries.taskClass.find(query.taskClass);
+    const serviceId = query.service === undefined ? -2 : this.dictionaries.service.find(query.service);
+    const classId = query.taskClass === undefined ? -2 : this.dictionaries.taskClass.find(query.taskClass);
     const services = this.ids.service.values;
     const classes = this.ids.taskClass.values;
-    return (row) =>
-      alive[row] === 1 &&
-      start[row] >= from &&
-      start[row] < to &&
-      (serviceId === undefined || services[row] === serviceId) &&
-      (classId === undefined || classes[row] === classId);
+    const groups: Array<GroupAccumulator | undefined> = [];
+    for (let row = 0; row < rowCount; row++) {
+      const chosen =
+        alive[row] === 1 &&
+        start[row] >= from &&
+        start[row] < to &&
+        (serviceId === -2 || services[row] === serviceId) &&
+        (classId === -2 || classes[row] === classId);
+      if (!chosen) continue;
+      const id = groupIds[row];
+      let group = groups[id];
+      if (group === undefined) {
+        group = {
+          count: 0,
+          durationsMs: EMPTY,
+          perceivedMs: EMPTY,
+          bands: [0, 0, 0, 0, 0, 0],
+          breakdownSumsMs: [0, 0, 0, 0, 0],
+          overBudget: 0,
+          latestStartMs: -Infinity,
+          latestBudgetMs: 0,
+        };
+        groups[id] = group;
+      }
+      group.count++;
+      group.bands[band[row]]++;
+      const sums = group.breakdownSumsMs;
+      sums[0] += llm[row];
+      sums[1] += tool[row];
+      sums[2] += state[row];
+      sums[3] += orchestration[row];
+      sums[4] += other[row];
+      group.overBudget += over[row];
+      if (start[row] > group.latestStartMs) {
+        group.latestStartMs = start[row];
+        group.latestBudgetMs = budget[row];
+      }
+    }
+    return groups;
   }
 
   private matches(row: number, summary: TraceSummary): boolean {
@@ -175,8 +245,7 @@ export class StatsIndex {
 
   /** Rebuilds without removed rows once they are a quarter of the index. */
   private compact(): void {
-    this.byDuration.rows();
-    this.byPerceived.rows();
+    this.settle();
     const renumber = new Int32Array(this.rowCount).fill(-1);
     let next = 0;
     const columns = [this.startMs, this.durationMs, this.perceivedMs, this.budgetMs, ...this.breakdownMs, this.band, this.overBudget, this.alive, this.ids.taskClass, this.ids.service, this.ids.name];
