@@ -207,6 +207,7 @@ export class ClickHouseStore implements TraceStore {
   /** Waits for writes in progress; the server keeps running. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.pendingWrites]);
+    this.http.close();
   }
 
   private readonly readRows: traceQueries.ReadRows = (sql) => this.read(sql);
