@@ -117,7 +117,18 @@ export class BoundedExportProcessor implements SpanProcessor {
     while (this.queue.length > 0 || this.exporting !== undefined) await this.startExport();
   }
 
-  private exportBatch(batch: ReadableSpan[]): Promise<void> {
+  /** Resource attributes some detectors resolve asynchronously; exporting earlier would lose them. */
+  private async settleResources(batch: ReadableSpan[]): Promise<void> {
+    const pending = new Set<{ waitForAsyncAttributes?: () => Promise<void> }>();
+    for (const span of batch) {
+      const resource = span.resource as { asyncAttributesPending?: boolean; waitForAsyncAttributes?: () => Promise<void> };
+      if (resource.asyncAttributesPending === true) pending.add(resource);
+    }
+    await Promise.all([...pending].map((resource) => resource.waitForAsyncAttributes?.().catch(() => undefined)));
+  }
+
+  private async exportBatch(batch: ReadableSpan[]): Promise<void> {
+    await this.settleResources(batch);
     return new Promise<void>((resolve) => {
       let settled = false;
       const settle = (ok: boolean, reason: string) => {
