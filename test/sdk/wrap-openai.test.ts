@@ -8,6 +8,8 @@ import OpenAI from 'openai';
 import { APIPromise } from 'openai/core/api-promise';
 import { Stream } from 'openai/core/streaming';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { replyTokens, startModelServer, type ModelServer } from '@threshold/demo';
 import { llm, wrapOpenAI } from '@threshold/sdk';
@@ -260,5 +262,23 @@ describe('llm.call and llm.stream around the unwrapped client', () => {
     expect(text).toBe(replyTokens(16).join(''));
     expectRecordedTtft(130, observedMs!);
     expect(capture.span('chat gpt-4o').attributes['gen_ai.usage.output_tokens']).toBe(16);
+  });
+});
+
+describe('a stream never iterated', () => {
+  it('ends its span, unset and without TTFT, once the Stream is collected', async () => {
+    await (async () => {
+      await client.chat.completions.create({ ...request, stream: true });
+    })();
+    expect(capture.spans()).toHaveLength(0);
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let attempt = 0; attempt < 50 && capture.spans().length === 0; attempt++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const span = capture.span('chat gpt-4o');
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes['gen_ai.response.time_to_first_chunk']).toBeUndefined();
   });
 });
