@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { analyseRecords, type Finding, type TraceAnalysis } from '@threshold/core';
@@ -32,6 +32,13 @@ export interface CreateCollectorOptions extends Partial<CollectorOptions> {
   findingsProvider?: FindingsProvider;
   /** Opens the store instead of the DuckDB one under `dataDir` (another engine, or a wrapped store in tests). */
   openStore?: (options: CollectorOptions) => Promise<TraceStore>;
+  /**
+   * False: do not listen; requests reach `app` from another server (the project gateway in front
+   * of one collector per project). `url` and `port` are then those given in `publicUrl`.
+   */
+  listen?: boolean;
+  /** Base URL requests arrive at when `listen` is false (for links in alert notifications). */
+  publicUrl?: string;
 }
 
 export interface Collector {
@@ -73,7 +80,7 @@ const MAX_PENDING_SPANS = 500_000;
  * then listens. Port 0 picks a free port (see `url`).
  */
 export async function createCollector(overrides: CreateCollectorOptions = {}): Promise<Collector> {
-  const { clock = systemClock, routes = [], findingsProvider, openStore, ...optionOverrides } = overrides;
+  const { clock = systemClock, routes = [], findingsProvider, openStore, listen = true, publicUrl = '', ...optionOverrides } = overrides;
   const options = resolveOptions(optionOverrides);
   const store = openStore ? await openStore(options) : await openConfiguredStore(options);
   const live = new LiveHub();
@@ -142,24 +149,26 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     metrics,
   };
   const app = createApp(context, [...ROUTE_MODULES, alerting.routes, metricsRoutes(metrics), recommendationRoutes(recommendations), ...routes]);
-  const server = app.listen(options.port, options.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  }).catch(async (error) => {
-    await assembler.stop();
-    await store.close();
-    throw error;
-  });
+  const server = listen ? app.listen(options.port, options.host) : createServer(app);
+  if (listen) {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    }).catch(async (error) => {
+      await assembler.stop();
+      await store.close();
+      throw error;
+    });
+  }
   server.keepAliveTimeout = 65_000;
-  const port = (server.address() as AddressInfo).port;
+  const port = listen ? (server.address() as AddressInfo).port : Number(publicUrl ? new URL(publicUrl).port : 0);
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
-  collectorUrl = `http://${urlHost}:${port}`;
+  collectorUrl = listen ? `http://${urlHost}:${port}` : publicUrl;
   alerting.start();
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}`,
+    url: collectorUrl,
     port,
     options,
     app,
@@ -181,7 +190,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     close: () =>
       (closing ??= (async () => {
         live.close();
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const stopped = listen ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
         server.closeIdleConnections();
         await commitQueue.drain();
         await assembler.flush();

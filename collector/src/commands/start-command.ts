@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, optionsFromSettings, settingsFromEnv, type RawSettings } from '../config.js';
-import { createCollector } from '../create-collector.js';
+import { securityFromSettings } from '../security/security-settings.js';
+import { startGateway } from '../security/project-gateway.js';
 import { fail } from './fail.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -24,7 +25,10 @@ export function registerStartCommand(program: Command): void {
     .option('--store <engine>', 'duckdb (default, embedded) or clickhouse (shared by collector replicas) (env THRESHOLD_STORE)')
     .option('--clickhouse-url <url>', 'HTTP interface of ClickHouse (default http://127.0.0.1:8123) (env THRESHOLD_CLICKHOUSE_URL)')
     .option('--clickhouse-database <name>', 'ClickHouse database, created if missing (default threshold) (env THRESHOLD_CLICKHOUSE_DATABASE)')
-    .action(async (flags: Record<string, string | string[] | undefined>) => {
+    .option('--keys <file.json>', 'projects and their ingest/read API keys; required to bind a non-loopback address (env THRESHOLD_KEYS_FILE)')
+    .option('--insecure', 'allow binding a non-loopback address without API keys (env THRESHOLD_INSECURE=1)')
+    .option('--cors-origin <origin>', 'origin allowed to call the API from a browser, repeatable; none by default (env THRESHOLD_CORS_ORIGINS)', collect)
+    .action(async (flags: Record<string, string | string[] | boolean | undefined>) => {
       const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
       const raw: RawSettings = {
         port: text(flags.port),
@@ -43,22 +47,28 @@ export function registerStartCommand(program: Command): void {
         clickhouseDatabase: text(flags.clickhouseDatabase),
       };
       let options;
+      let security;
       try {
         options = optionsFromSettings(raw, settingsFromEnv(process.env));
+        security = securityFromSettings(
+          { keysFile: text(flags.keys), insecure: flags.insecure === true, corsOrigins: flags.corsOrigin as string[] | undefined },
+          process.env,
+          options.host,
+        );
       } catch (error) {
         if (error instanceof ConfigError) fail(error.message, 2);
         throw error;
       }
       let collector;
       try {
-        collector = await createCollector(options);
+        collector = await startGateway({ options, access: security.access, corsOrigins: security.corsOrigins });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') fail(`port ${options.port} on ${options.host} is already in use`, 1);
         if (code === 'EADDRNOTAVAIL') fail(`cannot bind to ${options.host}`, 1);
         fail(error instanceof Error ? error.message : String(error), 1);
       }
-      console.log(`threshold: collector listening on ${collector.url} (OTLP/HTTP ${collector.url}/v1/traces, dashboard ${collector.url}/, data in ${options.store === 'clickhouse' ? `ClickHouse ${options.clickhouseUrl} database ${options.clickhouseDatabase}` : options.dataDir})`);
+      console.log(`threshold: collector listening on ${collector.url} (OTLP/HTTP ${collector.url}/v1/traces, dashboard ${collector.url}/, data in ${options.store === 'clickhouse' ? `ClickHouse ${options.clickhouseUrl} database ${options.clickhouseDatabase}` : options.dataDir}${security.access.projects.length > 0 ? `, projects ${security.access.projects.map((project) => project.name).join(', ')}` : ''})`);
       const stop = () => {
         collector.close().then(
           () => process.exit(0),
