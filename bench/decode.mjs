@@ -143,8 +143,9 @@ function decodeRates(bytes, format) {
   if (spansPerRequest === 0) throw new Error('the benchmark request decodes to no spans');
   for (let warmUp = 0; warmUp < 20; warmUp++) decode(bytes);
   const rates = [];
+  // No forced gc() between runs: a full collection shrinks the young generation, and the next run
+  // would then measure the heap regrowing (several times slower) rather than the decoder.
   for (let run = 0; run < RUNS; run++) {
-    globalThis.gc?.();
     let decodedSpans = 0;
     const startedAt = process.hrtime.bigint();
     let elapsedNs = 0n;
