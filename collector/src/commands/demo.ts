@@ -1,16 +1,18 @@
 /**
  * `threshold demo`: a collector with its dashboard, and simulated agents (customer service,
  * research, coding) written with @threshold/sdk sending it traces, so a first run shows every
- * view with something real in it. Data goes to a fresh temporary directory, removed on exit,
- * unless `--data-dir` names one to keep.
+ * view with something real in it. The agents run in a worker thread, the collector here. Data
+ * goes to a fresh temporary directory, removed on exit, unless `--data-dir` names one to keep.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DemoSummary } from '@threshold/demo';
+import { Worker } from 'node:worker_threads';
+import type { DemoOptions, DemoSummary } from '@threshold/demo';
 import type { Command } from 'commander';
 import { createCollector, type Collector } from '../create-collector.js';
+import type { DemoWorkerMessage } from './demo-worker.js';
 import { parseDurationMs } from './duration-text.js';
 import { fail } from './fail.js';
 import { collectorReport } from './report.js';
@@ -46,6 +48,19 @@ function parseFlags(flags: DemoFlags): DemoSettings {
   const timeScale = Number(flags.timeScale);
   if (!Number.isFinite(timeScale) || timeScale <= 0 || timeScale > 10) fail(`--time-scale expects a number above 0 and at most 10, got "${flags.timeScale}"`, 2);
   return { users, durationMs, seed: Number(flags.seed), port, timeScale };
+}
+
+/** Runs the agents in a worker thread (see demo-worker.ts); resolves with the run's summary. */
+function runDemoInWorker(options: Omit<DemoOptions, 'onError'>, onTaskFailed: (message: string) => void): Promise<DemoSummary> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./demo-worker.js', import.meta.url), { workerData: options });
+    worker.on('message', (message: DemoWorkerMessage) => {
+      if (message.type === 'task-failed') onTaskFailed(message.message);
+      else resolve(message.summary);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the worker exited with code ${code} before finishing`)));
+  });
 }
 
 /** Waits until the collector has analysed every trace it received (bounded). */
@@ -104,20 +119,21 @@ export function registerDemoCommand(program: Command): void {
 
       console.log(`threshold demo: dashboard at ${collector.url}/`);
       console.log(`  ${settings.users} simulated users for ${flags.duration}, seed ${settings.seed}; data in ${dataDir}${temporary ? ' (temporary)' : ''}`);
-      // Loaded here so the other commands do not pay for the agents' OpenTelemetry setup at startup.
-      const { runDemo } = await import('@threshold/demo');
       const startedAtMs = Date.now();
       let errorsShown = 0;
-      const summary = await runDemo({
-        collectorUrl: collector.url,
-        users: settings.users,
-        durationMs: settings.durationMs,
-        seed: settings.seed,
-        timeScale: settings.timeScale,
-        onError: (error) => {
-          if (errorsShown++ < 3) console.error(`threshold demo: a task failed: ${error instanceof Error ? error.message : String(error)}`);
-        },
-      });
+      let summary: DemoSummary;
+      try {
+        summary = await runDemoInWorker(
+          { collectorUrl: collector.url, users: settings.users, durationMs: settings.durationMs, seed: settings.seed, timeScale: settings.timeScale },
+          (message) => {
+            if (errorsShown++ < 3) console.error(`threshold demo: a task failed: ${message}`);
+          },
+        );
+      } catch (error) {
+        console.error(`threshold demo: the simulated agents stopped: ${error instanceof Error ? error.message : String(error)}`);
+        stop(1);
+        return;
+      }
       await settle(collector, 10_000);
       console.log(`\n${describeRun(summary)}\n`);
       console.log(await collectorReport(collector.url, startedAtMs - 1_000, 5));
