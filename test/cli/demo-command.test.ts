@@ -8,8 +8,8 @@ describe('threshold demo', () => {
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^threshold demo: dashboard at http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(lines[1]).toMatch(/^ {2}1 simulated users for 1s, seed 3; data in .*threshold-demo-.* \(temporary\)$/);
-    expect(result.stdout).toMatch(/\nRan 1 simulated users for .* \(seed 3\): \d+ tasks — \d+ customer service, 0 research, 0 coding; \d+ model requests\.\n/);
+    expect(lines[1]).toMatch(/^ {2}1 simulated user for 1s, seed 3; data in .*threshold-demo-.* \(temporary\)$/);
+    expect(result.stdout).toMatch(/\nRan 1 simulated user for .* \(seed 3\): \d+ tasks — \d+ customer service, 0 research, 0 coding; \d+ model requests\.\n/);
     expect(lines).toContain('Latency per task class');
     expect(lines).toContain('Top recommendations');
   }, 90_000);

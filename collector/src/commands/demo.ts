@@ -74,7 +74,7 @@ function describeRun(summary: DemoSummary): string {
   const { tasks } = summary;
   const total = tasks['customer-service'] + tasks.research + tasks.coding;
   return (
-    `Ran ${summary.users} simulated users for ${formatMs(summary.elapsedMs)} (seed ${summary.seed}): ${total} tasks — ` +
+    `Ran ${summary.users} simulated user${summary.users === 1 ? '' : 's'} for ${formatMs(summary.elapsedMs)} (seed ${summary.seed}): ${total} tasks — ` +
     `${tasks['customer-service']} customer service, ${tasks.research} research, ${tasks.coding} coding` +
     `${summary.failedTasks > 0 ? `, ${summary.failedTasks} failed` : ''}; ${summary.modelRequests} model requests.`
   );
@@ -118,7 +118,7 @@ export function registerDemoCommand(program: Command): void {
       process.once('SIGTERM', () => stop(0));
 
       console.log(`threshold demo: dashboard at ${collector.url}/`);
-      console.log(`  ${settings.users} simulated users for ${flags.duration}, seed ${settings.seed}; data in ${dataDir}${temporary ? ' (temporary)' : ''}`);
+      console.log(`  ${settings.users} simulated user${settings.users === 1 ? '' : 's'} for ${flags.duration}, seed ${settings.seed}; data in ${dataDir}${temporary ? ' (temporary)' : ''}`);
       const startedAtMs = Date.now();
       let errorsShown = 0;
       let summary: DemoSummary;
