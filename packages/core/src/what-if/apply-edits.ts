@@ -1,3 +1,4 @@
+import { isLlmCall } from '../analysis/count-calls.js';
 import type { LlmInfo, TraceSpan } from '../trace-span.js';
 import type { ShortenEdit, TraceEdit } from './trace-edit.js';
 
@@ -20,6 +21,13 @@ import type { ShortenEdit, TraceEdit } from './trace-edit.js';
  *   shortens the parent and moves the parent's later siblings, up to the root.
  * - `start-with` spans start when their anchor starts (never later than they would anyway).
  * - A shortened span squeezes its descendants proportionally into the new interval.
+ * - A streamed call shows its first token after its TTFT. A first-output moment recorded when
+ *   that call returned (the last llm call to end by then, within 1 ms)
+ *   moves to the call's new start plus that TTFT, if that is sooner:
+ *
+ *       before  answer |==========|          after (stream, TTFT 2)  answer |==========|
+ *               first output      ▲                                  first output ▲
+ *
  *
  * Times stay integer nanoseconds. Edits naming unknown spans, or anchors that are not an earlier
  * sibling, are ignored: projection never throws on a stale or hand-written edit.
@@ -30,6 +38,7 @@ export function applyEdits(spans: readonly TraceSpan[], edits: readonly TraceEdi
   const plan = planEdits(edits, byId);
   const scheduler = new Scheduler(children, plan);
   scheduler.scheduleChildren(TOP_LEVEL, 0, 0);
+  if (plan.streamTtftMs.size > 0) moveFirstOutputsToStreamedTokens(spans, children, plan, scheduler.times);
   return spans.map((span) => rebuildSpan(span, scheduler.times.get(span.spanId), plan));
 }
 
@@ -191,6 +200,40 @@ class Scheduler {
       this.times.set(current.spanId, times);
       stack.push(...(this.children.get(current.spanId) ?? []));
     }
+  }
+}
+
+/**
+ * Moves each first-output moment recorded when a to-be-streamed call returned to that call's
+ * new start plus its TTFT (see applyEdits). The call must be the carrier's descendant and the
+ * last llm call of the carrier's subtree to end by the moment: output shown after a later call
+ * was that call's, which streaming this one does not hasten.
+ */
+function moveFirstOutputsToStreamedTokens(
+  spans: readonly TraceSpan[],
+  children: Map<string, TraceSpan[]>,
+  plan: EditPlan,
+  times: Map<string, NewTimes>,
+): void {
+  for (const carrier of spans) {
+    const carrierTimes = times.get(carrier.spanId);
+    if (carrier.firstOutputNs === undefined || carrierTimes?.firstOutputNs === undefined) continue;
+    const byNs = carrier.firstOutputNs + NS_PER_MS; // event timestamps may be truncated to whole ms
+    let answer: TraceSpan | undefined;
+    const stack = [...(children.get(carrier.spanId) ?? [])];
+    const seen = new Set<string>([carrier.spanId]);
+    while (stack.length > 0) {
+      const span = stack.pop()!;
+      if (seen.has(span.spanId)) continue;
+      seen.add(span.spanId);
+      if (isLlmCall(span) && span.endNs <= byNs && (!answer || span.endNs > answer.endNs)) answer = span;
+      stack.push(...(children.get(span.spanId) ?? []));
+    }
+    const ttftMs = answer === undefined ? undefined : plan.streamTtftMs.get(answer.spanId);
+    const answerTimes = answer === undefined ? undefined : times.get(answer.spanId);
+    if (ttftMs === undefined || !answerTimes) continue;
+    const tokenNs = answerTimes.startNs + Math.min(Math.round(ttftMs * NS_PER_MS), answerTimes.endNs - answerTimes.startNs);
+    carrierTimes.firstOutputNs = Math.max(carrierTimes.startNs, Math.min(carrierTimes.firstOutputNs, tokenNs));
   }
 }
 
