@@ -36,6 +36,7 @@ export { extractTaskInfo, readSessionId, SESSION_ID_KEYS } from './analysis/extr
 export { repairSpanTree, type RepairedTree } from './analysis/repair-span-tree.js';
 export { orderDepthFirst, compareSiblings, indexSpans, depthFirst, type SpanIndex } from './analysis/order-depth-first.js';
 export { findHeldOpenTools, HELD_OPEN_TOLERANCE_NS } from './analysis/held-open-tools.js';
+export { START_TRUNCATION_TOLERANCE_NS } from './analysis/start-truncation.js';
 export { markAggregateLlmSpans } from './analysis/mark-aggregate-llm-spans.js';
 export { toSpanView } from './analysis/span-view.js';
 export { readString, readNumber, readBoolean } from './analysis/read-attribute.js';

@@ -1,4 +1,5 @@
 import { isLlmCall } from '../analysis/count-calls.js';
+import { START_TRUNCATION_TOLERANCE_NS } from '../analysis/start-truncation.js';
 import type { LlmInfo, TraceSpan } from '../trace-span.js';
 import type { ShortenEdit, TraceEdit } from './trace-edit.js';
 
@@ -22,12 +23,15 @@ import type { ShortenEdit, TraceEdit } from './trace-edit.js';
  * - `start-with` spans start when their anchor starts (never later than they would anyway).
  * - A shortened span squeezes its descendants proportionally into the new interval.
  * - A streamed call shows its first token after its TTFT. A first-output moment recorded when
- *   that call returned (the last llm call to end by then, within 1 ms)
+ *   that call returned (the last llm call to end by then, within the start-truncation tolerance)
  *   moves to the call's new start plus that TTFT, if that is sooner:
  *
  *       before  answer |==========|          after (stream, TTFT 2)  answer |==========|
  *               first output      ▲                                  first output ▲
  *
+ * - Siblings ended up to `START_TRUNCATION_TOLERANCE_NS` after a child's recorded start count as
+ *   its predecessors (and it starts no earlier than they end): truncated start times would
+ *   otherwise cut the dependency.
  *
  * Times stay integer nanoseconds. Edits naming unknown spans, or anchors that are not an earlier
  * sibling, are ignored: projection never throws on a stale or hand-written edit.
@@ -118,7 +122,8 @@ class Scheduler {
     for (let i = 0; i < kids.length; i++) {
       const child = kids[i];
       // Siblings ended by this child's start all come earlier in start order (or tie at its start).
-      while (next < byEnd.length && byEnd[next].kid.endNs <= child.startNs && byEnd[next].index < i) {
+      while (next < byEnd.length && byEnd[next].kid.endNs <= child.startNs + START_TRUNCATION_TOLERANCE_NS && byEnd[next].index < i) {
+        if (byEnd[next].kid.startNs >= child.startNs && byEnd[next].kid.endNs > child.startNs) break; // started with it: parallel
         const endedTimes = this.times.get(byEnd[next].kid.spanId);
         if (endedTimes) {
           frontierNs = Math.max(frontierNs, byEnd[next].kid.endNs);
@@ -127,7 +132,7 @@ class Scheduler {
         next++;
       }
       if (this.times.has(child.spanId)) continue; // a cycle in bad input: keep the first placement
-      let newStartNs = frontierNs === -Infinity ? parentNewStartNs + (child.startNs - parentStartNs) : newFrontierNs + (child.startNs - frontierNs);
+      let newStartNs = frontierNs === -Infinity ? parentNewStartNs + (child.startNs - parentStartNs) : newFrontierNs + Math.max(0, child.startNs - frontierNs);
       const anchorId = this.plan.anchorOf.get(child.spanId);
       const anchorTimes = anchorId === undefined ? undefined : this.times.get(anchorId);
       if (anchorTimes) newStartNs = Math.min(newStartNs, anchorTimes.startNs);
@@ -218,7 +223,7 @@ function moveFirstOutputsToStreamedTokens(
   for (const carrier of spans) {
     const carrierTimes = times.get(carrier.spanId);
     if (carrier.firstOutputNs === undefined || carrierTimes?.firstOutputNs === undefined) continue;
-    const byNs = carrier.firstOutputNs + NS_PER_MS; // event timestamps may be truncated to whole ms
+    const byNs = carrier.firstOutputNs + START_TRUNCATION_TOLERANCE_NS;
     let answer: TraceSpan | undefined;
     const stack = [...(children.get(carrier.spanId) ?? [])];
     const seen = new Set<string>([carrier.spanId]);

@@ -1,3 +1,4 @@
+import { START_TRUNCATION_TOLERANCE_NS } from '../../analysis/start-truncation.js';
 import type { Finding } from '../../api-types.js';
 import type { TraceSpan } from '../../trace-span.js';
 import { projectedFinding } from '../projected-finding.js';
@@ -48,7 +49,7 @@ export const parallelizeToolsRule: RecommendationRule = {
   },
 };
 
-/** Maximal runs (≥ 2) of tool siblings, each starting after the previous one ended, with no llm work between. */
+/** Maximal runs (≥ 2) of tool siblings, each starting after the previous one ended (within the start-truncation tolerance), with no llm work between. */
 function sequentialRuns(children: readonly TraceSpan[], withLlm: ReadonlySet<string>): TraceSpan[][] {
   const runs: TraceSpan[][] = [];
   let run: TraceSpan[] = [];
@@ -67,7 +68,8 @@ function sequentialRuns(children: readonly TraceSpan[], withLlm: ReadonlySet<str
     const call = callKey(child);
     if (call !== undefined && calls.has(call)) continue;
     const last = run[run.length - 1];
-    if (last && child.startNs < last.endNs) close();
+    // Overlap within the start-truncation tolerance is still one after the other.
+    if (last && child.startNs + START_TRUNCATION_TOLERANCE_NS < last.endNs) close();
     run.push(child);
     if (call !== undefined) calls.add(call);
   }
