@@ -39,11 +39,13 @@ export interface TaskClassResult {
 }
 
 export function resolveTaskClass(input: TaskClassInput, config: TaskClassConfig = DEFAULT_TASK_CLASS_CONFIG): TaskClassResult {
+  // Own entries only: a task named "constructor" or "toString" must not find Object.prototype's.
+  const mapped = Object.hasOwn(config.classByTaskName, input.taskName) ? config.classByTaskName[input.taskName] : undefined;
   const taskClass =
     input.explicitClass ||
-    config.classByTaskName[input.taskName] ||
+    mapped ||
     (input.llmCalls <= config.simpleMaxLlmCalls && input.toolCalls <= config.simpleMaxToolCalls ? 'simple' : 'complex');
-  const configured = Object.prototype.hasOwnProperty.call(config.budgetsMs, taskClass) ? config.budgetsMs[taskClass] : undefined;
+  const configured = Object.hasOwn(config.budgetsMs, taskClass) ? config.budgetsMs[taskClass] : undefined;
   const budgetMs =
     input.explicitBudgetMs !== undefined && input.explicitBudgetMs > 0
       ? input.explicitBudgetMs
