@@ -14,6 +14,9 @@
  *   alone because it is the only key a trace keeps across versions (its start moves when a late
  *   root span arrives, and rows only collapse with equal keys in one partition); time-range
  *   queries read the 8-byte `start_ms` column, and single-trace lookup is a primary-key range.
+ * - Granules are small where rows are large: a point read decompresses one granule of every
+ *   column it selects, so 8,192 rows (the default) of request bodies or trace details would be
+ *   tens of megabytes per lookup. 32 requests, 256 traces, 1,024 index rows per granule.
  * - `alert_rules`, `alert_events`, `alert_deliveries`: alerting's small tables; rules and
  *   deliveries replaced by version, events appended.
  */
@@ -26,7 +29,8 @@ export const CLICKHOUSE_SCHEMA_STATEMENTS: readonly string[] = [
      body String)
    ENGINE = MergeTree
    PARTITION BY toYYYYMM(toDate(toDateTime(intDiv(toUInt64(received_ms), 1000))))
-   ORDER BY request_id`,
+   ORDER BY request_id
+   SETTINGS index_granularity = 32`,
   `CREATE TABLE IF NOT EXISTS span_batches (
      trace_id String,
      request_id String,
@@ -34,7 +38,8 @@ export const CLICKHOUSE_SCHEMA_STATEMENTS: readonly string[] = [
      received_ms Float64)
    ENGINE = MergeTree
    PARTITION BY toYYYYMM(toDate(toDateTime(intDiv(toUInt64(received_ms), 1000))))
-   ORDER BY (trace_id, request_id)`,
+   ORDER BY (trace_id, request_id)
+   SETTINGS index_granularity = 1024`,
   `CREATE TABLE IF NOT EXISTS traces (
      trace_id String,
      version UInt64,
@@ -80,7 +85,8 @@ export const CLICKHOUSE_SCHEMA_STATEMENTS: readonly string[] = [
      fact_aggregate Array(UInt8),
      finding_json Array(String))
    ENGINE = ReplacingMergeTree(version)
-   ORDER BY trace_id`,
+   ORDER BY trace_id
+   SETTINGS index_granularity = 256`,
   `CREATE TABLE IF NOT EXISTS alert_rules (
      id String,
      version UInt64,

@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+/**
+ * DuckDB against ClickHouse on the same data. For each store a collector runs as its own process
+ * (`threshold start --store …`, ClickHouse a private server on loopback started like the tests
+ * start it), and receives the same protobuf requests of realistic agent spans (25 traces × 10
+ * spans each, trace ids made unique per request) from 4 keep-alive clients. Reported:
+ *
+ *   ingest        spans/s acknowledged durable
+ *   analysed      spans/s from the first request until every trace is analysed and queryable
+ *   /api/stats    median of 15 (groupBy taskClass, then groupBy name)
+ *   /api/traces/:id  median of 200 random ids
+ *
+ *   node bench/stores.mjs   (after `npx tsc -b`; STORES_REQUESTS=800 for more data, default 400)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { decodeTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
+import { agentRequestBodies } from './decode.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const REQUESTS = Number(process.env.STORES_REQUESTS ?? 400);
+const CLIENTS = 4;
+const TRACES_PER_REQUEST = 25;
+const SPANS_PER_TRACE = 10;
+const STATS_REPEATS = 15;
+const DETAIL_REPEATS = 200;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Offsets of every trace id in the body, so each request gets fresh ids by patching bytes. */
+function traceIdOffsets(body) {
+  const offsets = [];
+  for (const traceId of new Set(decodeTraceRequestProtobuf(body).spans.map((span) => span.traceId))) {
+    const needle = Buffer.from(traceId, 'hex');
+    for (let at = body.indexOf(needle); at !== -1; at = body.indexOf(needle, at + 1)) offsets.push(at);
+  }
+  return offsets;
+}
+
+function startCollector(port, storeArgs) {
+  const child = spawn(
+    process.execPath,
+    [join(root, 'collector/dist/cli.js'), 'start', '--port', String(port), '--quiet-period-ms', '500', ...storeArgs],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      if (chunk.toString().includes('listening')) resolve(child);
+    });
+  });
+}
+
+function stopCollector(child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+function post(agent, port, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function timedGet(url) {
+  const started = performance.now();
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+  return performance.now() - started;
+}
+
+const { protobuf, spanCount } = agentRequestBodies({ traces: TRACES_PER_REQUEST, spansPerTrace: SPANS_PER_TRACE });
+const template = Buffer.from(protobuf);
+const offsets = traceIdOffsets(template);
+const requestBody = (index) => {
+  const body = Buffer.from(template);
+  for (const at of offsets) body.writeUInt32BE(index + 1, at);
+  return body;
+};
+const traceIdsOf = (index) => [...new Set(decodeTraceRequestProtobuf(requestBody(index)).spans.map((span) => span.traceId))];
+
+async function measure(name, storeArgs) {
+  const port = await freePort();
+  const collector = await startCollector(port, storeArgs);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+    let next = 0;
+    let refused = 0;
+    const client = async () => {
+      while (next < REQUESTS) {
+        const index = next++;
+        let status = await post(agent, port, requestBody(index));
+        while (status === 503) {
+          refused++;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          status = await post(agent, port, requestBody(index));
+        }
+        if (status !== 200) throw new Error(`unexpected status ${status}`);
+      }
+    };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: CLIENTS }, client));
+    const ingestMs = performance.now() - started;
+    agent.destroy();
+    const traces = REQUESTS * TRACES_PER_REQUEST;
+    for (;;) {
+      const list = await (await fetch(`${base}/api/traces?limit=1`)).json();
+      const state = await (await fetch(`${base}/api/health`)).json();
+      if (list.total >= traces && state.pendingTraces === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const analysedMs = performance.now() - started;
+    const statsMs = [];
+    for (const groupBy of ['taskClass', 'name']) {
+      await timedGet(`${base}/api/stats?groupBy=${groupBy}`);
+      for (let i = 0; i < STATS_REPEATS; i++) statsMs.push(await timedGet(`${base}/api/stats?groupBy=${groupBy}`));
+    }
+    const detailMs = [];
+    for (let i = 0; i < DETAIL_REPEATS; i++) {
+      const ids = traceIdsOf(Math.floor(Math.random() * REQUESTS));
+      detailMs.push(await timedGet(`${base}/api/traces/${ids[Math.floor(Math.random() * ids.length)]}`));
+    }
+    const spans = REQUESTS * spanCount;
+    return {
+      name,
+      ingest: (spans * 1000) / ingestMs,
+      analysed: (spans * 1000) / analysedMs,
+      statsMs: median(statsMs),
+      detailMs: median(detailMs),
+      refused,
+    };
+  } finally {
+    await stopCollector(collector);
+  }
+}
+
+const { startClickHouseServer } = await tsImport('../test/support/clickhouse-server.ts', import.meta.url);
+const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-stores-'));
+const clickhouse = await startClickHouseServer();
+const results = [];
+try {
+  console.log(`data: ${REQUESTS} requests × ${spanCount} spans (${(REQUESTS * spanCount).toLocaleString('en-US')} spans, ${(REQUESTS * TRACES_PER_REQUEST).toLocaleString('en-US')} traces); ClickHouse ${clickhouse.version}`);
+  results.push(await measure('DuckDB', ['--data-dir', dataDir]));
+  results.push(await measure('ClickHouse', ['--store', 'clickhouse', '--clickhouse-url', clickhouse.url, '--clickhouse-database', 'bench']));
+} finally {
+  await clickhouse.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+const number = (value) => Math.round(value).toLocaleString('en-US');
+console.log('| store | ingest (spans/s) | ingest → analysed (spans/s) | /api/stats median | /api/traces/:id median |');
+console.log('|---|---:|---:|---:|---:|');
+for (const result of results) {
+  console.log(
+    `| ${result.name} | ${number(result.ingest)} | ${number(result.analysed)} | ${result.statsMs.toFixed(1)} ms | ${result.detailMs.toFixed(1)} ms |` +
+      (result.refused > 0 ? ` (${result.refused} answered 503, retried)` : ''),
+  );
+}
