@@ -95,3 +95,20 @@ describe('perceived latency', () => {
     expect(trace({ streaming: true }).perceivedMs).toBe(1500);
   });
 });
+
+describe('perceived latency with stream-chunk spans inside the call (Mastra)', () => {
+  //  0    200 201                  990  1000
+  //  task |================================|
+  //  call |================================|   llm, streamed, TTFT 200
+  //  chunk     |=|                               llm operation chunk
+  //  chunk                          |====|       llm operation chunk, critical at the end
+  it('is measured against the call, not a chunk span after it started: 200 ms', () => {
+    const summary = analysed([
+      sketch('task', 0, 1000),
+      sketch('call', 0, 1000, { parent: 'task', llm: { model: 'm', streaming: true, ttftMs: 200 } }),
+      sketch('chunk1', 200, 201, { parent: 'call', llm: { operation: 'chunk' } }),
+      sketch('chunk2', 990, 1000, { parent: 'call', llm: { operation: 'chunk' } }),
+    ]).summary;
+    expect(summary).toMatchObject({ llmCalls: 1, perceivedMs: 200, perceivedBand: 'responsive', durationMs: 1000 });
+  });
+});

@@ -1,9 +1,11 @@
 import type { TraceSpan } from '../trace-span.js';
+import { isLlmCall } from './count-calls.js';
 
 /**
  * When the user first saw output, as ns after the task window's start (DESIGN.md):
  * an explicit `threshold.first_output` event on the task span; else, when the last llm call on
  * the critical path streamed with a known TTFT, its start plus its TTFT; else the whole duration.
+ * "Llm call" as everywhere else (`isLlmCall`): not a wrapper, not a stream-chunk span inside one.
  * Always within [0, duration].
  */
 export function perceivedLatencyNs(
@@ -17,7 +19,7 @@ export function perceivedLatencyNs(
   if (root.firstOutputNs !== undefined) return clamp(root.firstOutputNs - windowStartNs);
   let lastLlm: TraceSpan | undefined;
   for (const span of criticalSpans) {
-    if (span.category !== 'llm' || !span.llm || span.llm.aggregate) continue;
+    if (!isLlmCall(span)) continue;
     if (lastLlm === undefined || span.startNs > lastLlm.startNs || (span.startNs === lastLlm.startNs && span.endNs > lastLlm.endNs)) lastLlm = span;
   }
   if (lastLlm?.llm?.streaming === true && lastLlm.llm.ttftMs !== undefined) {
