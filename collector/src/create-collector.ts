@@ -74,6 +74,8 @@ const MAX_RECENT_SPANS = 200_000;
 const MAX_BATCH_TRACES = 2_000;
 /** Spans held in memory awaiting analysis (about 1 KiB each); beyond, they wait in the store. */
 const MAX_PENDING_SPANS = 500_000;
+/** A request finding the ingest queue full waits this long, in arrival order, before a 503. */
+const ADMISSION_WAIT_MS = 2_000;
 
 /**
  * Starts a collector: opens the store, re-queues traces whose analysis is missing or stale,
@@ -109,6 +111,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     commit: (batches) => store.appendBatches(batches),
     onCommitted: (spans) => assembler.add(spans),
     maxQueuedSpans: options.maxQueuedSpans,
+    admissionWaitMs: ADMISSION_WAIT_MS,
   });
 
   const metrics = new CollectorMetrics();

@@ -22,6 +22,17 @@ export interface CommitQueueOptions {
   onCommitted: (spans: SpanRecord[]) => void;
   /** Most spans waiting at once; beyond, `enqueue` throws QueueFullError. */
   maxQueuedSpans: number;
+  /**
+   * How long a request may wait, in arrival order, for room in a full queue before it is refused
+   * (0: refused at once). Waiting spans are bounded by half of `maxQueuedSpans`, so memory stays
+   * bounded; waiting turns a retry lottery under overload into first come, first stored.
+   */
+  admissionWaitMs?: number;
+}
+
+interface Admission {
+  count: number;
+  admit: () => void;
 }
 
 /**
@@ -33,6 +44,8 @@ export class CommitQueue {
   private waiting: Waiting[] = [];
   private queuedSpans = 0;
   private writing: Promise<void> | undefined;
+  private readonly admissions: Admission[] = [];
+  private admissionSpans = 0;
 
   constructor(private readonly options: CommitQueueOptions) {}
 
@@ -41,13 +54,51 @@ export class CommitQueue {
     return this.queuedSpans;
   }
 
-  /** Resolves once the request's spans are durable. Throws QueueFullError synchronously when full. */
+  /**
+   * Resolves once the request's spans are durable. When the queue is full: waits up to
+   * `admissionWaitMs` for room, then rejects with QueueFullError (at once, thrown, when no waiting).
+   */
   enqueue(batch: IngestBatch): Promise<void> {
     const count = batch.spans.length;
     if (count === 0) return Promise.resolve();
-    if (this.queuedSpans > 0 && this.queuedSpans + count > this.options.maxQueuedSpans) {
-      throw new QueueFullError(this.queuedSpans);
+    if (this.admissions.length === 0 && this.hasRoom(count)) return this.push(batch);
+    const waitMs = this.options.admissionWaitMs ?? 0;
+    if (waitMs <= 0 || this.admissionSpans + count > this.options.maxQueuedSpans / 2) throw new QueueFullError(this.queuedSpans);
+    return new Promise<void>((resolve, reject) => {
+      const admission: Admission = {
+        count,
+        admit: () => {
+          clearTimeout(timer);
+          this.push(batch).then(resolve, reject);
+        },
+      };
+      const timer = setTimeout(() => {
+        const at = this.admissions.indexOf(admission);
+        if (at < 0) return;
+        this.admissions.splice(at, 1);
+        this.admissionSpans -= count;
+        reject(new QueueFullError(this.queuedSpans));
+      }, waitMs);
+      this.admissions.push(admission);
+      this.admissionSpans += count;
+    });
+  }
+
+  private hasRoom(count: number): boolean {
+    return this.queuedSpans === 0 || this.queuedSpans + count <= this.options.maxQueuedSpans;
+  }
+
+  /** Lets waiting requests in, oldest first, while they fit. */
+  private admitWaiting(): void {
+    while (this.admissions.length > 0 && this.hasRoom(this.admissions[0].count)) {
+      const admission = this.admissions.shift()!;
+      this.admissionSpans -= admission.count;
+      admission.admit();
     }
+  }
+
+  private push(batch: IngestBatch): Promise<void> {
+    const count = batch.spans.length;
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ batch, resolve, reject }));
     this.queuedSpans += count;
     this.writing ??= this.writeLoop();
@@ -70,9 +121,11 @@ export class CommitQueue {
         await this.options.commit(batch.map((entry) => entry.batch));
         this.queuedSpans -= spans.length;
         for (const entry of batch) entry.resolve();
+        this.admitWaiting();
       } catch (error) {
         this.queuedSpans -= spans.length;
         for (const entry of batch) entry.reject(error);
+        this.admitWaiting();
         continue;
       }
       try {

@@ -8,6 +8,7 @@ import {
 } from '../otlp/index.js';
 import { QueueFullError } from '../ingest/commit-queue.js';
 import { BodyError, readBody, type ReadBody } from '../ingest/read-body.js';
+import { capMessage, capSpans } from '../security/span-caps.js';
 import type { RouteContext, RouteModule } from './route-module.js';
 
 type OtlpFormat = 'protobuf' | 'json';
@@ -66,6 +67,7 @@ async function exportTraces(context: RouteContext, request: Request, response: R
     answerStatus(response, 400, format, RPC_INVALID_ARGUMENT, error instanceof Error ? error.message : 'malformed request body');
     return;
   }
+  const truncation = capMessage(capSpans(decoded.spans));
   context.metrics?.recordExport(decoded.spans.length, decoded.rejectedSpans);
   try {
     await context.commitQueue.enqueue({ spans: decoded.spans, request: { format, encoding: read.encoding, bytes: read.wire } });
@@ -79,10 +81,10 @@ async function exportTraces(context: RouteContext, request: Request, response: R
     answerStatus(response, 500, format, RPC_INTERNAL, 'spans could not be stored');
     return;
   }
-  const partial =
-    decoded.rejectedSpans > 0
-      ? { rejectedSpans: decoded.rejectedSpans, errorMessage: decoded.rejectionMessage ?? 'some spans were rejected' }
-      : undefined;
+  const rejection = decoded.rejectedSpans > 0 ? (decoded.rejectionMessage ?? 'some spans were rejected') : undefined;
+  // Truncation alone is a warning: a partial success of 0 rejected spans with a message.
+  const message = [rejection, truncation].filter(Boolean).join('; ');
+  const partial = message ? { rejectedSpans: decoded.rejectedSpans, errorMessage: message } : undefined;
   answer(response, 200, format, encodeExportResponse(format, partial));
 }
 

@@ -5,6 +5,7 @@ import type { CollectorOptions } from '../config.js';
 import { createCollector, type Collector, type CreateCollectorOptions } from '../create-collector.js';
 import type { AccessConfig } from './access-config.js';
 import { applyCors, setSecurityHeaders } from './browser-policy.js';
+import { IngestAdmission, type IngestAdmissionLimits } from './ingest-admission.js';
 import { bearerKey, cookieKey, KeyRegistry, SESSION_COOKIE, type KeyGrant } from './key-registry.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -13,6 +14,8 @@ export interface GatewayOptions {
   access: AccessConfig;
   /** Origins allowed to call the API from a browser (`*` for any); none by default. */
   corsOrigins?: readonly string[];
+  /** Bounds on ingest requests in flight (default 64 requests, 64 MiB). */
+  ingestAdmission?: IngestAdmissionLimits;
   /** Passed to every project's collector (tests: clock, stores). */
   collectorOverrides?: Omit<CreateCollectorOptions, 'listen' | 'publicUrl'>;
 }
@@ -28,6 +31,8 @@ export interface Gateway {
 
 const DEFAULT_PROJECT = 'default';
 const MAX_SIGN_IN_BODY_BYTES = 4_096;
+/** Longest wait on shutdown for admitted ingest requests to be answered. */
+const DRAIN_TIMEOUT_MS = 10_000;
 
 function answerJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
@@ -75,12 +80,14 @@ function readSmallBody(request: IncomingMessage): Promise<string | undefined> {
  * request to that project's collector. With open access (no keys) every request goes to the one
  * `default` collector, whose data dir is the configured one.
  */
-export async function startGateway({ options, access, corsOrigins = [], collectorOverrides = {} }: GatewayOptions): Promise<Gateway> {
+export async function startGateway({ options, access, corsOrigins = [], ingestAdmission, collectorOverrides = {} }: GatewayOptions): Promise<Gateway> {
   const keyed = access.projects.length > 0;
   const registry = new KeyRegistry(access);
   const limiter = new RateLimiter();
+  const admission = new IngestAdmission(ingestAdmission);
   const collectors = new Map<string, Collector>();
   let ready = false;
+  let shuttingDown = false;
 
   const grantOf = (request: IncomingMessage, allowCookie: boolean): KeyGrant | undefined =>
     registry.lookup(bearerKey(request.headers.authorization) ?? (allowCookie ? cookieKey(request.headers.cookie) : undefined));
@@ -116,6 +123,10 @@ export async function startGateway({ options, access, corsOrigins = [], collecto
     setSecurityHeaders(response);
     if (applyCors(request, response, corsOrigins)) return;
     if (!ready) return answerJson(response, 503, { error: 'collector is starting' }, { 'retry-after': '1' });
+    if (shuttingDown) {
+      request.resume();
+      return answerJson(response, 503, { error: 'collector is shutting down' }, { 'retry-after': '1', connection: 'close' });
+    }
     const path = (request.url ?? '/').split('?')[0];
     const area = areaOf(path);
     if (area === 'session') return void signIn(request, response);
@@ -142,6 +153,10 @@ export async function startGateway({ options, access, corsOrigins = [], collecto
       project = grant.project.name;
     } else if (keyed) {
       project = access.projects[0].name; // static dashboard files are the same for every project
+    }
+    if (area === 'ingest' && request.method === 'POST' && !admission.admit(request, response)) {
+      request.resume();
+      return answerJson(response, 503, { code: 14, message: 'collector is overloaded: too many ingest requests in flight' }, { 'retry-after': '1' });
     }
     collectors.get(project)!.app(request, response);
   };
@@ -178,8 +193,12 @@ export async function startGateway({ options, access, corsOrigins = [], collecto
     collectors,
     close: () =>
       (closing ??= (async () => {
+        shuttingDown = true;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // Requests already admitted finish (their spans stored and answered) before the collectors drain.
+        const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+        while (admission.inFlight.requests > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
         // Each collector waits for its commits (answering in-flight requests) and analyses what is pending.
         await Promise.all([...collectors.values()].map((collector) => collector.close()));
         server.closeAllConnections();

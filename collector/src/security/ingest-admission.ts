@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface IngestAdmissionLimits {
+  /** Most ingest requests being read, decoded or waiting for a commit at once. */
+  maxRequests: number;
+  /** Most body bytes (as declared by Content-Length) of those requests together. */
+  maxBytes: number;
+}
+
+/** 64 requests and 64 MiB in flight: the memory of ingest stays bounded whatever the clients do. */
+export const DEFAULT_INGEST_ADMISSION: IngestAdmissionLimits = { maxRequests: 64, maxBytes: 64 * 1024 * 1024 };
+
+/** A body without Content-Length (chunked) is counted as this many bytes. */
+const UNDECLARED_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Bounds the ingest requests in flight before their bodies are read: beyond the limits a request
+ * is answered 503 + Retry-After at once (its body discarded unread), so a flood of exporters can
+ * neither hold the process's memory nor make requests hang.
+ */
+export class IngestAdmission {
+  private requests = 0;
+  private bytes = 0;
+  refused = 0;
+
+  constructor(private readonly limits: IngestAdmissionLimits = DEFAULT_INGEST_ADMISSION) {}
+
+  get inFlight(): { requests: number; bytes: number } {
+    return { requests: this.requests, bytes: this.bytes };
+  }
+
+  /** True: admitted and released when the answer is done. False: the caller must refuse it. */
+  admit(request: IncomingMessage, response: ServerResponse): boolean {
+    const declared = Number(request.headers['content-length']);
+    const bytes = Number.isFinite(declared) && declared >= 0 ? declared : UNDECLARED_BODY_BYTES;
+    if (this.requests >= this.limits.maxRequests || (this.requests > 0 && this.bytes + bytes > this.limits.maxBytes)) {
+      this.refused++;
+      return false;
+    }
+    this.requests++;
+    this.bytes += bytes;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.requests--;
+      this.bytes -= bytes;
+    };
+    response.once('finish', release);
+    response.once('close', release);
+    return true;
+  }
+}
