@@ -44,9 +44,3 @@ export function toNumber(value: AttributeValue | undefined): number | undefined 
   }
   return undefined;
 }
-
-/** True when any attribute key starts with `prefix`. */
-export function hasAttributePrefix(attributes: Attributes, prefix: string): boolean {
-  for (const key in attributes) if (key.startsWith(prefix)) return true;
-  return false;
-}

@@ -30,11 +30,6 @@ export function median(values: readonly number[]): number | undefined {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Milliseconds rounded to whole ns, so differences of ns offsets print without float dust. */
-export function roundMs(ms: number): number {
-  return Math.round(ms * 1e6) / 1e6;
-}
-
 /** A short human figure for details: "1,240 ms", "38.5 ms". */
 export function formatMs(ms: number): string {
   return `${formatNumber(ms >= 100 ? Math.round(ms) : Math.round(ms * 10) / 10)} ms`;
