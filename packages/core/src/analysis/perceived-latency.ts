@@ -17,13 +17,22 @@ export function perceivedLatencyNs(
   const durationNs = windowEndNs - windowStartNs;
   const clamp = (ns: number): number => Math.min(durationNs, Math.max(0, ns));
   if (root.firstOutputNs !== undefined) return clamp(root.firstOutputNs - windowStartNs);
-  let lastLlm: TraceSpan | undefined;
-  for (const span of criticalSpans) {
-    if (!isLlmCall(span)) continue;
-    if (lastLlm === undefined || span.startNs > lastLlm.startNs || (span.startNs === lastLlm.startNs && span.endNs > lastLlm.endNs)) lastLlm = span;
-  }
+  const lastLlm = answeringLlmCall(criticalSpans);
   if (lastLlm?.llm?.streaming === true && lastLlm.llm.ttftMs !== undefined) {
     return clamp(lastLlm.startNs - windowStartNs + Math.round(lastLlm.llm.ttftMs * 1e6));
   }
   return durationNs;
+}
+
+/**
+ * The call perceived latency is measured against: the last-starting llm call (`isLlmCall`) among
+ * the critical spans given, the longer one on a tie. Stream-answer proposes streaming this one.
+ */
+export function answeringLlmCall(criticalSpans: Iterable<TraceSpan>): TraceSpan | undefined {
+  let last: TraceSpan | undefined;
+  for (const span of criticalSpans) {
+    if (!isLlmCall(span)) continue;
+    if (last === undefined || span.startNs > last.startNs || (span.startNs === last.startNs && span.endNs > last.endNs)) last = span;
+  }
+  return last;
 }

@@ -3,7 +3,8 @@ import type { TraceSpan } from '../../trace-span.js';
 import { projectedFinding } from '../projected-finding.js';
 import type { RecommendationRule } from '../rule.js';
 import type { RuleContext } from '../rule-context.js';
-import { criticalSpanIds, durationMsOf, formatMs, isLlmCall } from '../trace-calls.js';
+import { answeringLlmCall } from '../../analysis/perceived-latency.js';
+import { criticalSpanIds, durationMsOf, formatMs } from '../trace-calls.js';
 
 /**
  * Stream the answer. The user sees nothing until the answering llm call (the last one on the
@@ -18,11 +19,7 @@ export const streamAnswerRule: RecommendationRule = {
   why: 'Users see nothing until a non-streamed answer is complete; streamed, they see it after the model’s time to first token.',
   evaluate(trace, context): Finding[] {
     const critical = criticalSpanIds(trace);
-    let answer: TraceSpan | undefined;
-    for (const span of trace.traceSpans) {
-      if (!critical.has(span.spanId) || !isLlmCall(span)) continue;
-      if (!answer || span.startNs > answer.startNs || (span.startNs === answer.startNs && span.endNs > answer.endNs)) answer = span;
-    }
+    const answer = answeringLlmCall(trace.traceSpans.filter((span) => critical.has(span.spanId)));
     if (!answer || answer.llm!.streaming === true) return [];
     const purpose = answer.llm!.purpose;
     if (purpose !== undefined && context.thresholds.internalPurposes.includes(purpose)) return [];
