@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError, optionsFromSettings, settingsFromEnv, type RawSettings } from '../config.js';
 import { securityFromSettings } from '../security/security-settings.js';
 import { startGateway } from '../security/project-gateway.js';
+import { parseRetention } from '../retention/retention-schedule.js';
 import { fail } from './fail.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -27,6 +28,7 @@ export function registerStartCommand(program: Command): void {
     .option('--clickhouse-database <name>', 'ClickHouse database, created if missing (default threshold) (env THRESHOLD_CLICKHOUSE_DATABASE)')
     .option('--keys <file.json>', 'projects and their ingest/read API keys; required to bind a non-loopback address (env THRESHOLD_KEYS_FILE)')
     .option('--insecure', 'allow binding a non-loopback address without API keys (env THRESHOLD_INSECURE=1)')
+    .option('--retention <age>', 'remove traces that started longer ago than this: 90s, 30m, 12h, 7d; default keep all (env THRESHOLD_RETENTION)')
     .option('--cors-origin <origin>', 'origin allowed to call the API from a browser, repeatable; none by default (env THRESHOLD_CORS_ORIGINS)', collect)
     .action(async (flags: Record<string, string | string[] | boolean | undefined>) => {
       const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -48,6 +50,7 @@ export function registerStartCommand(program: Command): void {
       };
       let options;
       let security;
+      let retentionMs: number | undefined;
       try {
         options = optionsFromSettings(raw, settingsFromEnv(process.env));
         security = securityFromSettings(
@@ -55,13 +58,18 @@ export function registerStartCommand(program: Command): void {
           process.env,
           options.host,
         );
+        const retentionText = text(flags.retention) ?? (process.env.THRESHOLD_RETENTION || undefined);
+        retentionMs = retentionText === undefined ? undefined : parseRetention(retentionText);
+        if (retentionText !== undefined && retentionMs === undefined) {
+          throw new ConfigError(`retention must look like 90s, 30m, 12h or 7d, got "${retentionText}"`);
+        }
       } catch (error) {
         if (error instanceof ConfigError) fail(error.message, 2);
         throw error;
       }
       let collector;
       try {
-        collector = await startGateway({ options, access: security.access, corsOrigins: security.corsOrigins });
+        collector = await startGateway({ options, access: security.access, corsOrigins: security.corsOrigins, retentionMs });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') fail(`port ${options.port} on ${options.host} is already in use`, 1);

@@ -8,12 +8,15 @@ import { applyCors, setSecurityHeaders } from './browser-policy.js';
 import { IngestAdmission, type IngestAdmissionLimits } from './ingest-admission.js';
 import { bearerKey, cookieKey, KeyRegistry, SESSION_COOKIE, type KeyGrant } from './key-registry.js';
 import { RateLimiter } from './rate-limiter.js';
+import { retentionIntervalMs, startRetention, type RetentionSchedule } from '../retention/retention-schedule.js';
 
 export interface GatewayOptions {
   options: CollectorOptions;
   access: AccessConfig;
   /** Origins allowed to call the API from a browser (`*` for any); none by default. */
   corsOrigins?: readonly string[];
+  /** Traces that started longer ago are removed on a schedule; kept for ever when absent. */
+  retentionMs?: number;
   /** Bounds on ingest requests in flight (default 64 requests, 64 MiB). */
   ingestAdmission?: IngestAdmissionLimits;
   /** Passed to every project's collector (tests: clock, stores). */
@@ -80,7 +83,7 @@ function readSmallBody(request: IncomingMessage): Promise<string | undefined> {
  * request to that project's collector. With open access (no keys) every request goes to the one
  * `default` collector, whose data dir is the configured one.
  */
-export async function startGateway({ options, access, corsOrigins = [], ingestAdmission, collectorOverrides = {} }: GatewayOptions): Promise<Gateway> {
+export async function startGateway({ options, access, corsOrigins = [], ingestAdmission, retentionMs, collectorOverrides = {} }: GatewayOptions): Promise<Gateway> {
   const keyed = access.projects.length > 0;
   const registry = new KeyRegistry(access);
   const limiter = new RateLimiter();
@@ -183,6 +186,10 @@ export async function startGateway({ options, access, corsOrigins = [], ingestAd
     server.close();
     throw error;
   }
+  const retention: RetentionSchedule[] =
+    retentionMs === undefined
+      ? []
+      : [...collectors.values()].map((collector) => startRetention(collector.store, { maxAgeMs: retentionMs, intervalMs: retentionIntervalMs(retentionMs) }));
   ready = true;
 
   let closing: Promise<void> | undefined;
@@ -199,6 +206,7 @@ export async function startGateway({ options, access, corsOrigins = [], ingestAd
         // Requests already admitted finish (their spans stored and answered) before the collectors drain.
         const deadline = Date.now() + DRAIN_TIMEOUT_MS;
         while (admission.inFlight.requests > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+        await Promise.all(retention.map((schedule) => schedule.stop()));
         // Each collector waits for its commits (answering in-flight requests) and analyses what is pending.
         await Promise.all([...collectors.values()].map((collector) => collector.close()));
         server.closeAllConnections();

@@ -35,6 +35,12 @@ export interface TraceStore extends AlertStore {
   appendBatches(batches: readonly IngestBatch[]): Promise<void>;
   /** Every stored span of each trace, in arrival order (duplicates kept: analysis drops them). */
   loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>>;
+  /**
+   * How many spans of each trace are stored (rows, duplicates counted; traces with none left out).
+   * A replica of a shared store compares it with the spans it holds, and reads a trace back from
+   * the store only when other replicas stored more of it.
+   */
+  storedSpanCounts?(traceIds: readonly string[]): Promise<Map<string, number>>;
   /** The subset of `traceIds` that already has a stored analysis. */
   analysedTraceIds(traceIds: readonly string[]): Promise<Set<string>>;
   /** Stores (or replaces) analyses in one transaction. */
@@ -52,6 +58,13 @@ export interface TraceStore extends AlertStore {
   sessionDetail(sessionId: string): Promise<SessionDetail | undefined>;
   /** Stored findings of analysed traces in a window, for cross-trace recommendations. */
   findings(query: FindingsQuery): Promise<StoredFinding[]>;
+  /**
+   * Retention: removes up to `maxTraces` analysed traces that started before `cutoffMs` (epoch
+   * ms), oldest first, with their spans, stored requests no longer needed, facts and findings, in
+   * one short transaction; returns how many traces it removed (the caller repeats while it is
+   * `maxTraces`). Optional: a store without it keeps everything.
+   */
+  deleteTracesBefore?(cutoffMs: number, maxTraces: number): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -149,6 +149,32 @@ export class DuckDbStore implements TraceStore {
     for (const trace of analyses) this.statsIndex.add(trace.analysis.summary);
   }
 
+  async deleteTracesBefore(cutoffMs: number, maxTraces: number): Promise<number> {
+    let removed: TraceSummary[] = [];
+    await this.transaction(async () => {
+      const old = await this.writer.runAndReadAll(
+        `SELECT ${SUMMARY_SELECT} FROM traces WHERE start_ms < ? ORDER BY start_ms LIMIT ${Math.max(1, Math.floor(maxTraces))}`,
+        [cutoffMs],
+      );
+      removed = old.getRowsJS().map(traceRowToSummary);
+      for (const batch of chunks(removed.map((summary) => summary.traceId), IN_LIST_MAX)) {
+        const list = placeholders(batch.length);
+        const requests = await this.writer.runAndReadAll(`SELECT DISTINCT request_id FROM span_batches WHERE trace_id IN (${list})`, batch);
+        for (const table of ['traces', 'span_facts', 'findings', 'span_batches']) {
+          await this.writer.run(`DELETE FROM ${table} WHERE trace_id IN (${list})`, batch);
+        }
+        const requestIds = requests.getRowsJS().map((row) => Number(row[0]));
+        for (const ids of chunks(requestIds, IN_LIST_MAX)) {
+          const idList = ids.map((id) => String(Math.trunc(id))).join(', ');
+          // A request may also hold spans of newer traces: it goes only once no trace refers to it.
+          await this.writer.run(`DELETE FROM span_requests WHERE request_id IN (${idList}) AND request_id NOT IN (SELECT request_id FROM span_batches WHERE request_id IN (${idList}))`);
+        }
+      }
+    });
+    for (const summary of removed) this.statsIndex.remove(summary);
+    return removed.length;
+  }
+
   async pendingTraceIds(): Promise<string[]> {
     const rows = await this.read(
       `SELECT b.trace_id FROM (SELECT trace_id, sum(span_count) AS stored FROM span_batches GROUP BY trace_id) b
