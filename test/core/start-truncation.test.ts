@@ -128,3 +128,23 @@ describe('sibling order tolerates 1 ms of start truncation', () => {
     ]);
   });
 });
+
+describe('span offsets count from the task’s start', () => {
+  it('a child recorded 0.6 ms before its task does not shift the task and every other span', () => {
+    //  -0.6 0              400      1000
+    //  task   |=======================|     starts 0.6 ms after the earliest span
+    //  tool |========|                      recorded start truncated: 0.6 ms before the task
+    //  llm             |==============|
+    const trace = analysed([
+      sketch('task', 0.6, 1000.6),
+      sketch('tool', 0, 400.6, { parent: 'task', tool: { name: 'crm' } }),
+      sketch('llm', 400.6, 1000.6, { parent: 'task', llm: { model: 'm' } }),
+    ]);
+    expect(trace.spans.map((span) => [span.spanId, span.startOffsetMs, span.durationMs])).toEqual([
+      ['task', 0, 1000],
+      ['tool', -0.6, 400.6],
+      ['llm', 400, 600],
+    ]);
+    expect(trace.summary).toMatchObject({ durationMs: 1000, startTimeMs: 1_700_000_000_000.6 });
+  });
+});

@@ -38,6 +38,7 @@ export interface SpanView {
   parentSpanId?: string;
   name: string;
   category: SpanCategory;
+  /** Ms from the task's start (`TraceSummary.startTimeMs`); slightly negative for a span recorded before its task (skew). */
   startOffsetMs: number;
   durationMs: number;
   /** Time not covered by any child. */

@@ -44,7 +44,7 @@ export function analyseTrace(input: AnalyseTraceInput, config: TaskClassConfig =
   const perceivedNs = perceivedLatencyNs(taskSpanWithFirstOutput(root, input.spans), criticalSpans, windowStartNs, windowEndNs);
 
   const spans: SpanView[] = ordered.map((span) => {
-    return toSpanView(span, selfTimeNs(span, forest.statedChildren.get(span.spanId) ?? []), critical.has(span.spanId));
+    return toSpanView(span, selfTimeNs(span, forest.statedChildren.get(span.spanId) ?? []), critical.has(span.spanId), windowStartNs);
   });
 
   const counts = countCalls(ordered);

@@ -1,13 +1,18 @@
 import type { SpanView } from '../api-types.js';
 import type { TraceSpan } from '../trace-span.js';
 
-/** A TraceSpan as the API shows it: ms floats at full precision, only the facts that are known. */
-export function toSpanView(span: TraceSpan, selfNs: number, critical: boolean): SpanView {
+/**
+ * A TraceSpan as the API shows it: ms floats at full precision, only the facts that are known.
+ * `startOffsetMs` counts from the task's start (`windowStartNs`), the 0 of the summary's
+ * duration: a child recorded a little before its task (clock skew, starts truncated to whole ms)
+ * gets a small negative offset rather than shifting every span, the task's own included.
+ */
+export function toSpanView(span: TraceSpan, selfNs: number, critical: boolean, windowStartNs = 0): SpanView {
   const view: SpanView = {
     spanId: span.spanId,
     name: span.name,
     category: span.category,
-    startOffsetMs: span.startNs / 1e6,
+    startOffsetMs: (span.startNs - windowStartNs) / 1e6,
     durationMs: (span.endNs - span.startNs) / 1e6,
     selfMs: selfNs / 1e6,
     critical,
