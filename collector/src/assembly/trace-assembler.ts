@@ -259,13 +259,13 @@ export class TraceAssembler {
 
   /**
    * Traces this process has not seen whole: if analysed before, read all their stored spans. With
-   * a shared store every such trace is read whole, since other replicas may have received spans of it.
+   * a shared store, every trace of which other replicas stored spans this process does not hold.
    */
   private async completeFromStore(due: PendingTrace[]): Promise<void> {
     const unknown = due.filter((entry) => !entry.complete);
     if (unknown.length === 0) return;
     const ids = unknown.map((entry) => entry.traceId);
-    const known = this.options.store.shared ? new Set(ids) : await this.options.store.analysedTraceIds(ids);
+    const known = this.options.store.shared ? await this.storedElsewhere(unknown) : await this.options.store.analysedTraceIds(ids);
     if (known.size === 0) return;
     const stored = await this.options.store.loadTraceSpans([...known]);
     for (const entry of unknown) {
@@ -275,6 +275,14 @@ export class TraceAssembler {
       entry.storedSpanCount = records.length;
       entry.replacesStored = true;
     }
+  }
+
+  /** Traces of which the shared store holds more spans than this process (all, if it cannot count). */
+  private async storedElsewhere(entries: PendingTrace[]): Promise<Set<string>> {
+    const ids = entries.map((entry) => entry.traceId);
+    const counts = await this.options.store.storedSpanCounts?.(ids);
+    if (!counts) return new Set(ids);
+    return new Set(entries.filter((entry) => (counts.get(entry.traceId) ?? 0) > entry.storedSpanCount).map((entry) => entry.traceId));
   }
 
   private analyse(entry: PendingTrace): AnalysedTrace[] {

@@ -115,6 +115,15 @@ export class ClickHouseStore implements TraceStore {
     return spans;
   }
 
+  async storedSpanCounts(traceIds: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const ids of chunks(traceIds, IN_LIST_MAX)) {
+      const rows = await this.read(`SELECT trace_id, toFloat64(sum(span_count)) FROM span_batches WHERE trace_id IN ${sqlList(ids)} GROUP BY trace_id`);
+      for (const [traceId, count] of rows) counts.set(traceId as string, count as number);
+    }
+    return counts;
+  }
+
   async analysedTraceIds(traceIds: readonly string[]): Promise<Set<string>> {
     const known = new Set<string>();
     for (const ids of chunks(traceIds, IN_LIST_MAX)) {
