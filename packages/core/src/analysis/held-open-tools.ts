@@ -76,3 +76,29 @@ function lowerBound(sortedByStart: readonly TraceSpan[], startNs: number): numbe
   }
   return low;
 }
+
+/**
+ * Moves held-open sibling tools under the llm span they kept open, in a children-per-parent map
+ * (the spans' stated parents are not touched). Analysis and what-if both schedule them so.
+ * @returns whether any tool moved
+ */
+export function adoptHeldOpenTools(children: Map<string, TraceSpan[]>): boolean {
+  let moved = false;
+  for (const [parentId, siblings] of [...children.entries()]) {
+    const adopted = findHeldOpenTools(siblings);
+    if (adopted.size === 0) continue;
+    moved = true;
+    children.set(
+      parentId,
+      siblings.filter((span) => !adopted.has(span.spanId)),
+    );
+    for (const span of siblings) {
+      const llmId = adopted.get(span.spanId);
+      if (llmId === undefined) continue;
+      const llmChildren = children.get(llmId);
+      if (llmChildren) llmChildren.push(span);
+      else children.set(llmId, [span]);
+    }
+  }
+  return moved;
+}

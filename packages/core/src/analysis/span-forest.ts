@@ -1,5 +1,5 @@
 import type { TraceSpan } from '../trace-span.js';
-import { findHeldOpenTools } from './held-open-tools.js';
+import { adoptHeldOpenTools } from './held-open-tools.js';
 import { compareSiblings, indexSpans, type SpanIndex } from './order-depth-first.js';
 
 /**
@@ -50,26 +50,4 @@ export function buildSpanForest(spans: readonly TraceSpan[]): SpanForest | undef
 
 function earliestOf(spans: TraceSpan[]): TraceSpan {
   return spans.reduce((best, span) => (compareSiblings(span, best) < 0 ? span : best));
-}
-
-/** Moves held-open sibling tools under the llm span they kept open (analysis only; parents unchanged). */
-function adoptHeldOpenTools(children: Map<string, TraceSpan[]>): boolean {
-  let moved = false;
-  for (const [parentId, siblings] of [...children.entries()]) {
-    const adopted = findHeldOpenTools(siblings);
-    if (adopted.size === 0) continue;
-    moved = true;
-    children.set(
-      parentId,
-      siblings.filter((span) => !adopted.has(span.spanId)),
-    );
-    for (const span of siblings) {
-      const llmId = adopted.get(span.spanId);
-      if (llmId === undefined) continue;
-      const llmChildren = children.get(llmId);
-      if (llmChildren) llmChildren.push(span);
-      else children.set(llmId, [span]);
-    }
-  }
-  return moved;
 }

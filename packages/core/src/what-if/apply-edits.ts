@@ -1,4 +1,5 @@
 import { isLlmCall } from '../analysis/count-calls.js';
+import { adoptHeldOpenTools } from '../analysis/held-open-tools.js';
 import { START_TRUNCATION_TOLERANCE_NS } from '../analysis/start-truncation.js';
 import type { LlmInfo, TraceSpan } from '../trace-span.js';
 import type { ShortenEdit, TraceEdit } from './trace-edit.js';
@@ -71,6 +72,9 @@ function childrenByParent(spans: readonly TraceSpan[], byId: Map<string, TraceSp
     if (list) list.push(span);
     else children.set(parent, [span]);
   }
+  // Tools that held a streamed llm span open beside it are that call's children, as analysis
+  // has them: the call closes as long after them as it did, so time saved there ends it sooner.
+  adoptHeldOpenTools(children);
   // Start order; a zero-length child at an instant comes before one that starts there and lasts.
   for (const list of children.values()) list.sort((a, b) => a.startNs - b.startNs || a.endNs - b.endNs);
   return children;
