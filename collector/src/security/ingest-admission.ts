@@ -12,6 +12,7 @@ export const DEFAULT_INGEST_ADMISSION: IngestAdmissionLimits = { maxRequests: 64
 
 /** A body without Content-Length (chunked) is counted as this many bytes. */
 const UNDECLARED_BODY_BYTES = 1024 * 1024;
+const MAX_RETRY_AFTER_SECONDS = 30;
 
 /**
  * Bounds the ingest requests in flight before their bodies are read: beyond the limits a request
@@ -22,11 +23,36 @@ export class IngestAdmission {
   private requests = 0;
   private bytes = 0;
   refused = 0;
+  private windowStartMs = 0;
+  private refusedInWindow = 0;
+  private refusedInLastWindow = 0;
 
   constructor(private readonly limits: IngestAdmissionLimits = DEFAULT_INGEST_ADMISSION) {}
 
   get inFlight(): { requests: number; bytes: number } {
     return { requests: this.requests, bytes: this.bytes };
+  }
+
+  /**
+   * Seconds a refused client should wait: 1, plus one for every `maxRequests` refusals in the last
+   * second (at most 30), so the harder the collector is pushed, the further apart the retries.
+   */
+  retryAfterSeconds(): number {
+    this.roll(performance.now());
+    const pressure = Math.max(this.refusedInWindow, this.refusedInLastWindow);
+    return Math.min(MAX_RETRY_AFTER_SECONDS, 1 + Math.floor(pressure / this.limits.maxRequests));
+  }
+
+  private countRefusal(): void {
+    this.roll(performance.now());
+    this.refusedInWindow++;
+  }
+
+  private roll(nowMs: number): void {
+    if (nowMs - this.windowStartMs < 1_000) return;
+    this.refusedInLastWindow = nowMs - this.windowStartMs < 2_000 ? this.refusedInWindow : 0;
+    this.refusedInWindow = 0;
+    this.windowStartMs = nowMs;
   }
 
   /** True: admitted and released when the answer is done. False: the caller must refuse it. */
@@ -35,6 +61,7 @@ export class IngestAdmission {
     const bytes = Number.isFinite(declared) && declared >= 0 ? declared : UNDECLARED_BODY_BYTES;
     if (this.requests >= this.limits.maxRequests || (this.requests > 0 && this.bytes + bytes > this.limits.maxBytes)) {
       this.refused++;
+      this.countRefusal();
       return false;
     }
     this.requests++;

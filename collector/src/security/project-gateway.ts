@@ -159,7 +159,7 @@ export async function startGateway({ options, access, corsOrigins = [], ingestAd
     }
     if (area === 'ingest' && request.method === 'POST' && !admission.admit(request, response)) {
       request.resume();
-      return answerJson(response, 503, { code: 14, message: 'collector is overloaded: too many ingest requests in flight' }, { 'retry-after': '1' });
+      return answerJson(response, 503, { code: 14, message: 'collector is overloaded: too many ingest requests in flight' }, { 'retry-after': String(admission.retryAfterSeconds()) });
     }
     collectors.get(project)!.app(request, response);
   };
