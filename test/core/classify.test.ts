@@ -123,3 +123,13 @@ describe('Vercel AI SDK 7 GenAI-style spans (names and attributes from @ai-sdk/o
     expect(analysis.summary.breakdown).toEqual({ llm: 740, tool: 240, state: 0, orchestration: 0, other: 20 });
   });
 });
+
+describe('names that are Object.prototype members', () => {
+  it.each([
+    ['ai.operationId "constructor"', { 'ai.operationId': 'constructor' }, { category: 'other', classifier: 'none' }],
+    ['ai.operationId "toString"', { 'ai.operationId': 'toString' }, { category: 'other', classifier: 'none' }],
+    ['llm.request.type "constructor" is an llm call of that operation, a string', { 'llm.request.type': 'constructor' }, { category: 'llm', classifier: 'openllmetry', operation: 'constructor' }],
+  ] as const)('%s classifies by what the span says, not by the prototype', (_title, attributes, expected) => {
+    expect(classifySpan(fixtureRecord({ id: 's', startMs: 0, endMs: 1, attributes }), { isRoot: false })).toEqual(expected);
+  });
+});

@@ -6,12 +6,12 @@ import { wrapperCategory, type Classification, type SpanClassifier } from './cla
  * tool); instrumented model calls carry `llm.request.type` (chat, completion, embedding, rerank)
  * next to `gen_ai.*` attributes.
  */
-const REQUEST_OPERATIONS: Record<string, string> = {
-  chat: 'chat',
-  completion: 'text_completion',
-  embedding: 'embeddings',
-  rerank: 'rerank',
-};
+const REQUEST_OPERATIONS: ReadonlyMap<string, string> = new Map([
+  ['chat', 'chat'],
+  ['completion', 'text_completion'],
+  ['embedding', 'embeddings'],
+  ['rerank', 'rerank'],
+]);
 
 export const openLlmetryClassifier: SpanClassifier = {
   name: 'openllmetry',
@@ -24,7 +24,7 @@ export const openLlmetryClassifier: SpanClassifier = {
     }
     const requestType = readString(attributes, 'llm.request.type')?.toLowerCase();
     if (requestType) {
-      return { category: 'llm', classifier: 'openllmetry', operation: REQUEST_OPERATIONS[requestType] ?? requestType };
+      return { category: 'llm', classifier: 'openllmetry', operation: REQUEST_OPERATIONS.get(requestType) ?? requestType };
     }
     return undefined;
   },

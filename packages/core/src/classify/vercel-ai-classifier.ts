@@ -13,25 +13,25 @@ import type { Classification, SpanClassifier } from './classifier.js';
  *
  * The SDK's newer GenAI-style spans carry `gen_ai.operation.name` and are read by the GenAI classifier.
  */
-const AGGREGATES: Record<string, string> = {
-  'ai.generateText': 'chat',
-  'ai.streamText': 'chat',
-  'ai.generateObject': 'chat',
-  'ai.streamObject': 'chat',
-  'ai.embed': 'embeddings',
-  'ai.embedMany': 'embeddings',
-  'ai.rerank': 'rerank',
-};
+const AGGREGATES: ReadonlyMap<string, string> = new Map([
+  ['ai.generateText', 'chat'],
+  ['ai.streamText', 'chat'],
+  ['ai.generateObject', 'chat'],
+  ['ai.streamObject', 'chat'],
+  ['ai.embed', 'embeddings'],
+  ['ai.embedMany', 'embeddings'],
+  ['ai.rerank', 'rerank'],
+]);
 
-const CALLS: Record<string, string> = {
-  'ai.generateText.doGenerate': 'chat',
-  'ai.streamText.doStream': 'chat',
-  'ai.generateObject.doGenerate': 'chat',
-  'ai.streamObject.doStream': 'chat',
-  'ai.embed.doEmbed': 'embeddings',
-  'ai.embedMany.doEmbed': 'embeddings',
-  'ai.rerank.doRerank': 'rerank',
-};
+const CALLS: ReadonlyMap<string, string> = new Map([
+  ['ai.generateText.doGenerate', 'chat'],
+  ['ai.streamText.doStream', 'chat'],
+  ['ai.generateObject.doGenerate', 'chat'],
+  ['ai.streamObject.doStream', 'chat'],
+  ['ai.embed.doEmbed', 'embeddings'],
+  ['ai.embedMany.doEmbed', 'embeddings'],
+  ['ai.rerank.doRerank', 'rerank'],
+]);
 
 export const vercelAiClassifier: SpanClassifier = {
   name: 'vercel-ai',
@@ -39,9 +39,9 @@ export const vercelAiClassifier: SpanClassifier = {
     const operationId = readString(record.attributes, 'ai.operationId') ?? (record.name.startsWith('ai.') ? record.name : undefined);
     if (!operationId) return undefined;
     if (operationId === 'ai.toolCall') return { category: 'tool', classifier: 'vercel-ai' };
-    const call = CALLS[operationId];
+    const call = CALLS.get(operationId);
     if (call) return { category: 'llm', classifier: 'vercel-ai', operation: call };
-    const aggregate = AGGREGATES[operationId];
+    const aggregate = AGGREGATES.get(operationId);
     if (aggregate) {
       return { category: context.isRoot ? 'task' : 'llm', classifier: 'vercel-ai', operation: aggregate, aggregate: true };
     }
