@@ -112,20 +112,21 @@ describe('sibling order tolerates 1 ms of start truncation', () => {
     expect(findings.map((finding) => [finding.savingMs, finding.evidenceSpanIds])).toEqual([[99.5, ['a', 'b']]]);
   });
 
-  it('what-if moves a span that followed a shortened sibling, never before that sibling’s new end', () => {
-    //  0      100 100.5    200            0   50       150
+  it('what-if moves a span that followed a shortened sibling, keeping the recorded gap; no edit moves nothing', () => {
+    //  0      100 100.5    200            0  49.5 50      149.5
     //  a    |========|              →     a |==|
-    //  b          |=========|             b    |=========|
+    //  b          |=========|             b   |=========|      still starts 0.5 ms before a ends
     const spans = [
       sketch('root', 0, 200),
       sketch('a', 0, 100.5, { parent: 'root', tool: { name: 'search' } }),
       sketch('b', 100, 200, { parent: 'root', tool: { name: 'fetch' } }),
     ];
     expect(timings(applyEdits(spans, [{ kind: 'shorten', spanId: 'a', durationMs: 50 }]))).toEqual([
-      ['root', 0, 150],
+      ['root', 0, 149.5],
       ['a', 0, 50],
-      ['b', 50, 150],
+      ['b', 49.5, 149.5],
     ]);
+    expect(timings(applyEdits(spans, []))).toEqual(timings(spans));
   });
 });
 

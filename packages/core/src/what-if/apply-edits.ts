@@ -31,8 +31,8 @@ import type { ShortenEdit, TraceEdit } from './trace-edit.js';
  *               first output      ▲                                  first output ▲
  *
  * - Siblings ended up to `START_TRUNCATION_TOLERANCE_NS` after a child's recorded start count as
- *   its predecessors (and it starts no earlier than they end): truncated start times would
- *   otherwise cut the dependency.
+ *   its predecessors (keeping the recorded gap, slightly negative, so a trace without edits is
+ *   unchanged): truncated start times would otherwise cut the dependency.
  *
  * Times stay integer nanoseconds. Edits naming unknown spans, or anchors that are not an earlier
  * sibling, are ignored: projection never throws on a stale or hand-written edit.
@@ -136,7 +136,7 @@ class Scheduler {
         next++;
       }
       if (this.times.has(child.spanId)) continue; // a cycle in bad input: keep the first placement
-      let newStartNs = frontierNs === -Infinity ? parentNewStartNs + (child.startNs - parentStartNs) : newFrontierNs + Math.max(0, child.startNs - frontierNs);
+      let newStartNs = frontierNs === -Infinity ? parentNewStartNs + (child.startNs - parentStartNs) : newFrontierNs + (child.startNs - frontierNs);
       const anchorId = this.plan.anchorOf.get(child.spanId);
       const anchorTimes = anchorId === undefined ? undefined : this.times.get(anchorId);
       if (anchorTimes) newStartNs = Math.min(newStartNs, anchorTimes.startNs);
