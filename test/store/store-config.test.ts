@@ -1,9 +1,22 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, optionsFromSettings, settingsFromEnv } from '@threshold/collector';
 import type { HealthResponse } from '@threshold/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startClickHouseServer, type ClickHouseServer } from '../support/clickhouse-server.js';
+
+/** A loopback port nothing listens on (taken, then released). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const cli = fileURLToPath(new URL('../../collector/dist/cli.js', import.meta.url));
 
@@ -42,6 +55,14 @@ describe('choosing the store', () => {
 });
 
 describe('threshold start --store clickhouse (built CLI)', () => {
+  test('an unreachable ClickHouse is one line on stderr and exit code 1', async () => {
+    const port = await freePort();
+    const result = spawnSync(process.execPath, [cli, 'start', '--port', '0', '--store', 'clickhouse', '--clickhouse-url', `http://127.0.0.1:${port}`], {
+      encoding: 'utf8',
+    });
+    expect([result.status, result.stderr]).toEqual([1, `threshold: ClickHouse at http://127.0.0.1:${port} cannot be used: connect ECONNREFUSED 127.0.0.1:${port}\n`]);
+  });
+
   let server: ClickHouseServer;
   beforeAll(async () => {
     server = await startClickHouseServer();

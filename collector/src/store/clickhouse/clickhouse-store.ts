@@ -60,7 +60,10 @@ export class ClickHouseStore implements TraceStore {
   static async open(options: ClickHouseStoreOptions): Promise<ClickHouseStore> {
     const url = options.url.replace(/\/+$/, '');
     const http = new ClickHouseHttp(url, options.database);
-    await http.command(`CREATE DATABASE IF NOT EXISTS ${sqlIdentifier(options.database)}`, { inDatabase: false });
+    await http.command(`CREATE DATABASE IF NOT EXISTS ${sqlIdentifier(options.database)}`, { inDatabase: false }).catch((error: unknown) => {
+      http.close();
+      throw new Error(`ClickHouse at ${url} cannot be used: ${error instanceof Error ? error.message : String(error)}`);
+    });
     for (const statement of CLICKHOUSE_SCHEMA_STATEMENTS) await http.command(statement);
     return new ClickHouseStore(http, options.taskClasses, options.decodeRequest);
   }
