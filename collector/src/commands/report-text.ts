@@ -67,9 +67,11 @@ function recommendationSection(recommendations: readonly RecommendationSummary[]
     .slice(0, top)
     .map((recommendation, index) => {
       const what = recommendation.perceived ? 'perceived latency' : 'wall time';
+      // A saving on tasks that are not the slowest leaves P99 where it is; "−0 ms" would read as a bug.
+      const p99 = recommendation.p99SavingMs > 0 ? `P99 −${formatMs(recommendation.p99SavingMs)}` : 'P99 unchanged';
       return (
         `  ${index + 1}. ${recommendation.title} — ${formatCount(recommendation.tracesAffected)} traces` +
-        ` (${recommendation.taskClasses.join(', ')}), ${formatMs(recommendation.meanSavingMs)} less ${what} per trace, P99 −${formatMs(recommendation.p99SavingMs)}\n` +
+        ` (${recommendation.taskClasses.join(', ')}), ${formatMs(recommendation.meanSavingMs)} less ${what} per trace, ${p99}\n` +
         `     ${recommendation.detail}`
       );
     })
