@@ -105,6 +105,35 @@ describe.each(STORE_ENGINES)('the $engine.name store', ({ engine }) => {
     await store.close();
   });
 
+  test('retention removes the oldest analysed traces before the cutoff in steps, with their spans, keeping requests shared with newer traces', async () => {
+    const [a, b, c, d, e] = agentWorkload(5);
+    // One request holds spans of the oldest trace (a) and of a trace that stays (d).
+    const shiftMs = d.startMs - a.startMs;
+    const shared = traceBody(a, [...a.spans, ...d.spans.map((span) => ({ ...span, startMs: span.startMs + shiftMs, endMs: span.endMs + shiftMs }))]);
+    const sharedSpans = ingestBatch(shared).spans as SpanRecord[];
+    await fresh();
+    await store.appendBatches([ingestBatch(shared), ...[b, c, e].map((trace) => ingestBatch(traceBody(trace)))]);
+    const spansByTrace = new Map([a, b, c, d, e].map((trace) => [trace.traceId, sharedSpans.filter((span) => span.traceId === trace.traceId)]));
+    for (const trace of [b, c, e]) spansByTrace.set(trace.traceId, spansOf(trace));
+    await store.saveAnalyses([...spansByTrace.values()].map((spans) => analysed(spans)));
+    expect(await store.pendingTraceIds()).toEqual([]);
+    const cutoffMs = c.startMs + 1;
+    expect(await store.deleteTracesBefore!(cutoffMs, 2)).toBe(2);
+    expect((await store.listTraces({ limit: 10, offset: 0 })).traces.map((trace) => trace.traceId)).toEqual([e.traceId, d.traceId, c.traceId]);
+    expect(await store.deleteTracesBefore!(cutoffMs, 2)).toBe(1);
+    expect(await store.deleteTracesBefore!(cutoffMs, 2)).toBe(0);
+    const list = await store.listTraces({ limit: 10, offset: 0 });
+    expect([list.total, list.traces.map((trace) => trace.traceId)]).toEqual([2, [e.traceId, d.traceId]]);
+    expect(await store.getTraceDetail(a.traceId)).toBeUndefined();
+    expect(await store.pendingTraceIds()).toEqual([]);
+    // (Spans of `a` are still inside the request kept for `d`; nothing indexes them by `a` any more.)
+    const loaded = await store.loadTraceSpans([b, c, d, e].map((trace) => trace.traceId));
+    expect([...loaded.keys()].sort()).toEqual([d.traceId, e.traceId].sort());
+    expect(loaded.get(d.traceId)).toEqual(spansByTrace.get(d.traceId));
+    expect((await store.stats({ groupBy: 'service' })).groups.reduce((sum, group) => sum + group.count, 0)).toBe(2);
+    await store.close();
+  });
+
   test('stats per task class are counts, bands and R-7 percentiles exactly as core computes them', async () => {
     const traces = agentWorkload(60, { seed: 11 });
     const analyses = traces.map((trace) => analysed(spansOf(trace)));

@@ -25,6 +25,7 @@ import { sqlIdentifier, sqlList } from './sql-literal.js';
 import * as statsQueries from './stats-queries.js';
 import * as traceQueries from './trace-queries.js';
 import { toTraceRow } from './trace-row.js';
+import { deleteTracesBefore } from './trace-retention.js';
 
 /** Most trace ids written into one `IN (…)` list. */
 const IN_LIST_MAX = 1000;
@@ -139,6 +140,11 @@ export class ClickHouseStore implements TraceStore {
   /** An insert: the row whose analysis covers the most spans is the one `FINAL` reads. */
   saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void> {
     return this.tracked(() => this.http.insert('traces', analyses.map(toTraceRow)));
+  }
+
+  /** Retention by background mutations, waited for (see `trace-retention.ts`). */
+  deleteTracesBefore(cutoffMs: number, maxTraces: number): Promise<number> {
+    return this.tracked(() => deleteTracesBefore(this.readRows, this.http, cutoffMs, maxTraces));
   }
 
   async pendingTraceIds(): Promise<string[]> {
