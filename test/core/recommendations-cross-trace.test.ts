@@ -226,6 +226,25 @@ describe('RuleContextIndex', () => {
     expect(index.context().modelCalls.get('m')!.map((call) => call.durationMs)).toEqual([102, 103, 104, 105, 106, 107, 108, 109, 999, 111]);
   });
 
+  it('keeps a session’s calls in start order, ties in arrival order, whatever order traces arrive in', () => {
+    //  ms   5   10   20   30   50   60
+    //  t0       b              a          (a listed before b)
+    //  t1       b         a               (b ties with t0's b: arrived later, comes after)
+    //  t2                           c
+    //  t3   d                             (t3 and t4 arrive once t0 and t1 are forgotten)
+    //  t4            e
+    const index = new RuleContextIndex(3); // forgets in batches once 3 + 1 is exceeded
+    const order = () => index.context().sessions.get('s')!.toolCalls.map((call) => call.spanId);
+    index.add(seen('t0', T0_MS, { sessionId: 's', toolCalls: [toolCall('t0', T0_MS + 50, 'a', 1), toolCall('t0', T0_MS + 10, 'b', 1)] }));
+    index.add(seen('t1', T0_MS, { sessionId: 's', toolCalls: [toolCall('t1', T0_MS + 30, 'a', 1), toolCall('t1', T0_MS + 10, 'b', 1)] }));
+    index.add(seen('t2', T0_MS, { sessionId: 's', toolCalls: [toolCall('t2', T0_MS + 60, 'c', 1)] }));
+    expect(order()).toEqual(['t0-b', 't1-b', 't1-a', 't0-a', 't2-c']);
+    index.add(seen('t3', T0_MS, { sessionId: 's', toolCalls: [toolCall('t3', T0_MS + 5, 'd', 1)] }));
+    expect(order()).toEqual(['t3-d', 't0-b', 't1-b', 't1-a', 't0-a', 't2-c']);
+    index.add(seen('t4', T0_MS, { sessionId: 's', toolCalls: [toolCall('t4', T0_MS + 20, 'e', 1)] }));
+    expect(order()).toEqual(['t3-d', 't4-e', 't2-c']);
+  });
+
   it('warm tool time leaves out cold, cached and first-in-session calls', () => {
     const context = buildRuleContext([
       seen('a', T0_MS, { sessionId: 's', toolCalls: [toolCall('a', T0_MS, 'db', 900)] }),

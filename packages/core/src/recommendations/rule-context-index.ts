@@ -98,7 +98,8 @@ export class RuleContextIndex {
     return context;
   }
 
-  private index(trace: TraceObservations): void {
+  /** With `sortLater`, session calls are only appended: the caller sorts every session once. */
+  private index(trace: TraceObservations, sortLater = false): void {
     for (const call of trace.llmCalls) {
       pushTo(this.modelCalls, call.model, call);
       this.ttftMemo.delete(call.model);
@@ -106,8 +107,13 @@ export class RuleContextIndex {
     if (trace.sessionId !== undefined) {
       let session = this.sessions.get(trace.sessionId);
       if (!session) this.sessions.set(trace.sessionId, (session = { llmCalls: [], toolCalls: [] }));
-      appendInTimeOrder(session.llmCalls, trace.llmCalls);
-      appendInTimeOrder(session.toolCalls, trace.toolCalls);
+      if (sortLater) {
+        for (const call of trace.llmCalls) session.llmCalls.push(call);
+        for (const call of trace.toolCalls) session.toolCalls.push(call);
+      } else {
+        appendInTimeOrder(session.llmCalls, trace.llmCalls);
+        appendInTimeOrder(session.toolCalls, trace.toolCalls);
+      }
     }
     let steps = this.taskSteps.get(trace.taskName);
     if (!steps) this.taskSteps.set(trace.taskName, (steps = { traceIds: new Set(), follows: new Map() }));
@@ -161,7 +167,12 @@ export class RuleContextIndex {
     this.toolSamples = new Map();
     this.warmMemo.clear();
     this.ttftMemo.clear();
-    for (const trace of this.traces.values()) this.index(trace);
+    for (const trace of this.traces.values()) this.index(trace, true);
+    // One stable sort per session orders calls exactly as appending trace by trace would.
+    for (const session of this.sessions.values()) {
+      session.llmCalls.sort(byStartTime);
+      session.toolCalls.sort(byStartTime);
+    }
   }
 }
 
@@ -171,11 +182,26 @@ function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-/** Appends calls keeping the list sorted by start (traces mostly arrive in order: usually a plain append). */
+function byStartTime(a: { startTimeMs: number }, b: { startTimeMs: number }): number {
+  return a.startTimeMs - b.startTimeMs;
+}
+
+/**
+ * Appends calls keeping the list sorted by start, ties in arrival order (as a stable sort of the
+ * whole list would): the new calls are sorted, then merged in from the end, so the cost is the
+ * new calls plus the stored calls that start after the earliest of them — a plain append when
+ * traces arrive in order.
+ */
 function appendInTimeOrder<T extends { startTimeMs: number }>(list: T[], calls: readonly T[]): void {
-  const wasSortedUpTo = list.length;
-  list.push(...calls);
-  const lastBefore = wasSortedUpTo > 0 ? list[wasSortedUpTo - 1].startTimeMs : -Infinity;
-  const ordered = calls.every((call, i) => call.startTimeMs >= (i === 0 ? lastBefore : calls[i - 1].startTimeMs));
-  if (!ordered) list.sort((a, b) => a.startTimeMs - b.startTimeMs);
+  if (calls.length === 0) return;
+  const incoming = calls.length === 1 ? calls : [...calls].sort(byStartTime);
+  let stored = list.length - 1;
+  let write = list.length + incoming.length - 1;
+  for (const call of incoming) list.push(call);
+  for (let next = incoming.length - 1; next >= 0; next--) {
+    const call = incoming[next];
+    // Stored calls starting strictly later move up; an equal start stays before the new call.
+    while (stored >= 0 && list[stored].startTimeMs > call.startTimeMs) list[write--] = list[stored--];
+    list[write--] = call;
+  }
 }

@@ -23,17 +23,29 @@ export const compressContextRule: RecommendationRule = {
     const session = sessionId === undefined ? undefined : context.sessions.get(sessionId);
     if (!session) return [];
     const own = observeTrace(trace).llmCalls;
-    const lastOwnStartMs = Math.max(...own.map((call) => call.startTimeMs));
-    const history = [...session.llmCalls.filter((call) => call.traceId !== trace.traceId && call.startTimeMs <= lastOwnStartMs), ...own];
+    if (own.length === 0) return [];
+    let lastOwnStartMs = -Infinity;
+    for (const call of own) lastOwnStartMs = Math.max(lastOwnStartMs, call.startTimeMs);
+    // Per model of this trace, its calls with input tokens: the session's other turns up to this
+    // one, then this trace's own, gathered in one pass over the session (it may be long).
+    const pointsByModel = new Map<string, LlmCallObservation[]>();
+    for (const call of own) pointsByModel.set(call.model, []);
+    const take = (call: LlmCallObservation): void => {
+      if (call.inputTokens !== undefined) pointsByModel.get(call.model)?.push(call);
+    };
+    for (const call of session.llmCalls) if (call.traceId !== trace.traceId && call.startTimeMs <= lastOwnStartMs) take(call);
+    for (const call of own) take(call);
     const { thresholds } = context;
     const ratio = thresholds.compressionRatio;
     const findings: Finding[] = [];
-    for (const model of new Set(own.map((call) => call.model))) {
-      const points = history.filter((call) => call.model === model && call.inputTokens !== undefined);
+    for (const [model, points] of pointsByModel) {
       if (points.length < thresholds.minFitPoints || new Set(points.map((call) => call.traceId)).size < thresholds.minFitTurns) continue;
-      const inputs = points.map((call) => call.inputTokens!);
-      const smallest = Math.min(...inputs);
-      const largest = Math.max(...inputs);
+      let smallest = Infinity;
+      let largest = -Infinity;
+      for (const call of points) {
+        smallest = Math.min(smallest, call.inputTokens!);
+        largest = Math.max(largest, call.inputTokens!);
+      }
       if (largest < Math.max(smallest, 1) * thresholds.minContextGrowth) continue;
       const onTtft = points.every((call) => call.ttftMs !== undefined);
       const fit = fitLine(points.map((call) => [call.inputTokens!, latencyOf(call, onTtft)] as const));

@@ -4,7 +4,7 @@ import type { TraceEdit } from '../../what-if/trace-edit.js';
 import { projectedFinding } from '../projected-finding.js';
 import type { RecommendationRule } from '../rule.js';
 import type { RuleContext } from '../rule-context.js';
-import { observeTrace } from '../trace-observations.js';
+import { observeTrace, type ToolCallObservation } from '../trace-observations.js';
 import type { TraceAnalysis } from '../../analysis-types.js';
 import { durationMsOf, formatMs, isToolCall, median } from '../trace-calls.js';
 
@@ -55,17 +55,22 @@ function sessionFirstCallWarmth(trace: TraceAnalysis, context: RuleContext): Map
   const sessionId = trace.summary.sessionId;
   const session = sessionId === undefined ? undefined : context.sessions.get(sessionId);
   if (!session) return result;
-  const calls = [...session.toolCalls.filter((call) => call.traceId !== trace.traceId), ...observeTrace(trace).toolCalls].sort((a, b) => a.startTimeMs - b.startTimeMs);
-  const byName = new Map<string, typeof calls>();
-  for (const call of calls) {
+  const own = observeTrace(trace).toolCalls;
+  // Per tool of this trace: its earliest call (stored calls before own ones on equal starts, as in
+  // a stable sort of stored then own calls) and every call of it. One pass, no sort.
+  const byName = new Map<string, { first?: ToolCallObservation; calls: ToolCallObservation[] }>();
+  for (const call of own) byName.set(call.name, { calls: [] });
+  const consider = (call: ToolCallObservation): void => {
     const sameTool = byName.get(call.name);
-    if (sameTool) sameTool.push(call);
-    else byName.set(call.name, [call]);
-  }
-  for (const sameTool of byName.values()) {
-    const [first, ...later] = sameTool;
-    if (first.traceId !== trace.traceId) continue;
-    const warm = later.filter((call) => call.coldStart !== true && call.cacheHit !== true).map((call) => call.durationMs);
+    if (!sameTool) return;
+    sameTool.calls.push(call);
+    if (sameTool.first === undefined || call.startTimeMs < sameTool.first.startTimeMs) sameTool.first = call;
+  };
+  for (const call of session.toolCalls) if (call.traceId !== trace.traceId) consider(call);
+  for (const call of own) consider(call);
+  for (const { first, calls } of byName.values()) {
+    if (!first || first.traceId !== trace.traceId) continue;
+    const warm = calls.filter((call) => call !== first && call.coldStart !== true && call.cacheHit !== true).map((call) => call.durationMs);
     if (warm.length >= context.thresholds.minWarmCalls) result.set(first.spanId, median(warm)!);
   }
   return result;
