@@ -114,6 +114,8 @@ describe('spans from the official OTel exporters', () => {
       p99Ms: undefined,
       perceivedP99Ms: undefined,
       bands: { instant: 0, responsive: 3, noticeable: 1, frustrating: 1, uncomfortable: 0, broken: 0 },
+      // Nothing streamed and no first-output event: each task is perceived at its full duration.
+      perceivedBands: { instant: 0, responsive: 3, noticeable: 1, frustrating: 1, uncomfortable: 0, broken: 0 },
       breakdownMeanMs: { llm: 160, tool: 120, state: 0, orchestration: 0, other: 830 },
       budgetMs: 2000,
       overBudgetRate: 0.2,

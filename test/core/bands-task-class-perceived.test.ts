@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseTrace, DEFAULT_TASK_CLASS_CONFIG, uxBand, type TraceSpan } from '@threshold/core';
+import { analyseTrace, bandCountsOfSorted, DEFAULT_TASK_CLASS_CONFIG, emptyBandCounts, uxBand, type TraceSpan } from '@threshold/core';
 import { analysed, sketch } from './recommendations-fixtures.js';
 
 describe('UX bands: lower bounds inclusive', () => {
@@ -23,6 +23,20 @@ describe('UX bands: lower bounds inclusive', () => {
   it('a task of exactly 2,000 ms is frustrating and, against the 2,000 ms simple budget, not over it', () => {
     expect(analysed([sketch('task', 0, 2_000)]).summary).toMatchObject({ durationMs: 2_000, band: 'frustrating', taskClass: 'simple', budgetMs: 2_000, overBudget: false });
     expect(analysed([sketch('task', 0, 2_000.000001)]).summary.overBudget).toBe(true);
+  });
+});
+
+describe('band counts of sorted latencies', () => {
+  it('counts each boundary value in the band it opens, the same as uxBand', () => {
+    const sorted = [0, 99.999999, 100, 499.999999, 500, 500, 1_999.999999, 2_000, 5_000, 9_999.999999, 10_000, 600_000];
+    const oneByOne = emptyBandCounts();
+    for (const latencyMs of sorted) oneByOne[uxBand(latencyMs)]++;
+    expect(bandCountsOfSorted(sorted)).toEqual({ instant: 2, responsive: 2, noticeable: 3, frustrating: 1, uncomfortable: 2, broken: 2 });
+    expect(bandCountsOfSorted(sorted)).toEqual(oneByOne);
+  });
+
+  it('counts nothing for no latencies', () => {
+    expect(bandCountsOfSorted([])).toEqual(emptyBandCounts());
   });
 });
 

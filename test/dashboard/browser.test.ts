@@ -4,7 +4,7 @@ import { UX_BAND_NAMES, type StatsResponse, type TraceDetail, type WhatIfTraceRe
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
-import { sumBands } from '../../dashboard/src/views/overview/overview-data';
+import { sumBands, sumPerceivedBands } from '../../dashboard/src/views/overview/overview-data';
 import { ensureDashboardBuilt, ROOT } from './support/build-dashboard';
 import { launchChromium } from './support/chromium';
 import { exportTraces } from './support/export-traces';
@@ -111,6 +111,14 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       expect(shown).toEqual(sumBands(stats.groups));
       // The seeded durations: 3000 | 60 300 1200 2500 6000 12000 4000 | 800 1200 1600 ms.
       expect(shown).toEqual({ instant: 1, responsive: 1, noticeable: 4, frustrating: 3, uncomfortable: 1, broken: 1 });
+      const shownPerceived: Record<string, number> = {};
+      for (const band of UX_BAND_NAMES) {
+        shownPerceived[band] = Number((await page.textContent(`[data-distribution="perceived"] [data-band-count="${band}"]`))!.replace(/,/g, ''));
+      }
+      expect(shownPerceived).toEqual(sumPerceivedBands(stats.groups));
+      // Perceived: the three chat turns stream (first token at 20 + 200 × turn ms: 220, 420, 620);
+      // answer-ticket's last critical llm call does not stream, so it is felt at its 3000 ms.
+      expect(shownPerceived).toEqual({ instant: 1, responsive: 3, noticeable: 2, frustrating: 3, uncomfortable: 1, broken: 1 });
       await page.waitForSelector('.chart-card svg');
       await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true });
 

@@ -1,8 +1,8 @@
 import { emptyBandCounts, type StatsGroup, type TraceSummary } from '@threshold/core';
 import { describe, expect, it } from 'vitest';
-import { countPerceivedBands, slowest, slowTaskThresholdMs, sumBands, sumPerceivedBands } from '../../dashboard/src/views/overview/overview-data';
+import { slowest, slowTaskThresholdMs, sumBands, sumPerceivedBands } from '../../dashboard/src/views/overview/overview-data';
 
-const group = (key: string, count: number, bands: Partial<StatsGroup['bands']>, percentiles: [number, number, number], perceived?: Partial<StatsGroup['bands']>): StatsGroup => ({
+const group = (key: string, count: number, bands: Partial<StatsGroup['bands']>, percentiles: [number, number, number], perceived: Partial<StatsGroup['bands']> = bands): StatsGroup => ({
   key,
   count,
   p50Ms: percentiles[0],
@@ -10,7 +10,7 @@ const group = (key: string, count: number, bands: Partial<StatsGroup['bands']>, 
   p99Ms: percentiles[2],
   perceivedP99Ms: 0,
   bands: { ...emptyBandCounts(), ...bands },
-  ...(perceived ? { perceivedBands: { ...emptyBandCounts(), ...perceived } } : {}),
+  perceivedBands: { ...emptyBandCounts(), ...perceived },
   breakdownMeanMs: { llm: 0, tool: 0, state: 0, orchestration: 0, other: 0 },
   budgetMs: 2000,
   overBudgetRate: 0,
@@ -43,21 +43,10 @@ describe('overview aggregates', () => {
     expect(sumBands([simple, complex])).toEqual({ instant: 2, responsive: 0, noticeable: 3, frustrating: 2, uncomfortable: 0, broken: 1 });
   });
 
-  it('sum perceived band counts only when every class has them', () => {
+  it('sum perceived band counts over task classes', () => {
     expect(sumPerceivedBands([simple])).toEqual({ instant: 5, responsive: 0, noticeable: 0, frustrating: 0, uncomfortable: 0, broken: 1 });
-    expect(sumPerceivedBands([simple, complex])).toBeNull();
-    expect(sumPerceivedBands([])).toBeNull();
-  });
-
-  it('count perceived bands from a list of summaries', () => {
-    expect(countPerceivedBands([summary('a', 1, 'instant'), summary('b', 1, 'broken'), summary('c', 1, 'instant')])).toEqual({
-      instant: 2,
-      responsive: 0,
-      noticeable: 0,
-      frustrating: 0,
-      uncomfortable: 0,
-      broken: 1,
-    });
+    expect(sumPerceivedBands([simple, complex])).toEqual({ instant: 5, responsive: 0, noticeable: 0, frustrating: 2, uncomfortable: 0, broken: 1 });
+    expect(sumPerceivedBands([])).toEqual(emptyBandCounts());
   });
 
   it('fetch every task as a slow candidate when the window holds no more than a page', () => {

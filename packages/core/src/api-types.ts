@@ -101,7 +101,7 @@ export interface StatsGroup {
   perceivedP99Ms: number;
   bands: BandCounts;
   /** Tasks per band of their perceived latency (optional: the dashboard shows it when present). */
-  perceivedBands?: BandCounts;
+  perceivedBands: BandCounts;
   breakdownMeanMs: Breakdown;
   /** Budget of the group when it is a task class (null otherwise). */
   budgetMs: number | null;
@@ -280,4 +280,6 @@ export interface HealthResponse {
   uptimeMs: number;
   pendingTraces: number;
   ingestQueueDepth: number;
+  /** Spans left out of trace analyses by the spans-per-trace cap since start (a re-analysed trace counts again). */
+  spansOverTraceCap: number;
 }

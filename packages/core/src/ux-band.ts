@@ -43,3 +43,30 @@ export type BandCounts = Record<UxBand, number>;
 export function emptyBandCounts(): BandCounts {
   return { instant: 0, responsive: 0, noticeable: 0, frustrating: 0, uncomfortable: 0, broken: 0 };
 }
+
+/**
+ * Counts per band of latencies already sorted ascending: one binary search per band boundary
+ * instead of a pass over the values.
+ */
+export function bandCountsOfSorted(sortedAscendingMs: ArrayLike<number>): BandCounts {
+  const counts = emptyBandCounts();
+  let from = 0;
+  for (let i = 0; i < UX_BANDS.length; i++) {
+    const until = i === UX_BANDS.length - 1 ? sortedAscendingMs.length : firstAtLeast(sortedAscendingMs, UX_BANDS[i].maxMs, from);
+    counts[UX_BANDS[i].band] = until - from;
+    from = until;
+  }
+  return counts;
+}
+
+/** Index of the first value >= bound at or after `from` (length when none). */
+function firstAtLeast(sorted: ArrayLike<number>, bound: number, from: number): number {
+  let lo = from;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < bound) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -12,18 +12,21 @@ const GROUP_COLUMN = { taskClass: 'task_class', service: 'service', name: 'name'
 export async function stats(read: ReadRows, config: TaskClassConfig, query: StatsQuery): Promise<StatsResponse> {
   const where = new ClickHouseWhere().window(query).add('task_class = ?', query.taskClass);
   const bandCounts = UX_BAND_NAMES.map((band) => `toFloat64(countIf(band = ${sqlLiteral(band)}))`).join(', ');
+  const perceivedBandCounts = UX_BAND_NAMES.map((band) => `toFloat64(countIf(perceived_band = ${sqlLiteral(band)}))`).join(', ');
   const rows = await read(
     `WITH arraySort(groupArray(duration_ms)) AS durations, arraySort(groupArray(perceived_ms)) AS perceived
      SELECT ${GROUP_COLUMN[query.groupBy]} AS key, toFloat64(count()) AS n,
        ${r7TripleSql('durations')}, ${r7PercentileSql('perceived', 0.99)},
        ${bandCounts},
        avg(llm_ms), avg(tool_ms), avg(state_ms), avg(orchestration_ms), avg(other_ms),
-       argMax(budget_ms, start_ms), avg(over_budget)
+       argMax(budget_ms, start_ms), avg(over_budget),
+       ${perceivedBandCounts}
      FROM traces FINAL ${where} GROUP BY key ORDER BY n DESC, key`,
   );
   return {
     groups: rows.map((row) => {
       const bands = Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[6 + i] as number]));
+      const perceivedBands = Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[19 + i] as number]));
       const key = row[0] as string;
       return {
         key,
@@ -33,6 +36,7 @@ export async function stats(read: ReadRows, config: TaskClassConfig, query: Stat
         p99Ms: row[4] as number,
         perceivedP99Ms: row[5] as number,
         bands: bands as StatsResponse['groups'][number]['bands'],
+        perceivedBands: perceivedBands as StatsResponse['groups'][number]['perceivedBands'],
         breakdownMeanMs: {
           llm: row[12] as number,
           tool: row[13] as number,

@@ -12,12 +12,14 @@ const GROUP_COLUMN = { taskClass: 'task_class', service: 'service', name: 'name'
 export async function stats(read: ReadRows, config: TaskClassConfig, query: StatsQuery): Promise<StatsResponse> {
   const where = new SqlWhere().window(query).add('task_class = ?', query.taskClass);
   const bandCounts = UX_BAND_NAMES.map((band) => `count(*) FILTER (WHERE band = '${band}')::DOUBLE`).join(', ');
+  const perceivedBandCounts = UX_BAND_NAMES.map((band) => `count(*) FILTER (WHERE perceived_band = '${band}')::DOUBLE`).join(', ');
   const rows = await read(
     `SELECT ${GROUP_COLUMN[query.groupBy]} AS key, count(*)::DOUBLE AS n,
        quantile_cont(duration_ms, [0.5, 0.95, 0.99]), quantile_cont(perceived_ms, 0.99),
        ${bandCounts},
        avg(llm_ms), avg(tool_ms), avg(state_ms), avg(orchestration_ms), avg(other_ms),
-       arg_max(budget_ms, start_ms), avg(over_budget::DOUBLE)
+       arg_max(budget_ms, start_ms), avg(over_budget::DOUBLE),
+       ${perceivedBandCounts}
      FROM traces ${where} GROUP BY key ORDER BY n DESC, key`,
     where.params,
   );
@@ -25,6 +27,7 @@ export async function stats(read: ReadRows, config: TaskClassConfig, query: Stat
     groups: rows.map((row) => {
       const [p50Ms, p95Ms, p99Ms] = row[2] as number[];
       const bands = Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[4 + i] as number]));
+      const perceivedBands = Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[17 + i] as number]));
       const key = row[0] as string;
       return {
         key,
@@ -34,6 +37,7 @@ export async function stats(read: ReadRows, config: TaskClassConfig, query: Stat
         p99Ms,
         perceivedP99Ms: row[3] as number,
         bands: bands as StatsResponse['groups'][number]['bands'],
+        perceivedBands: perceivedBands as StatsResponse['groups'][number]['perceivedBands'],
         breakdownMeanMs: {
           llm: row[10] as number,
           tool: row[11] as number,

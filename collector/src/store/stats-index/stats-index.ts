@@ -1,5 +1,6 @@
 import {
   BREAKDOWN_CATEGORIES,
+  bandCountsOfSorted,
   UX_BAND_NAMES,
   emptyBandCounts,
   percentileSorted,
@@ -161,6 +162,7 @@ export class StatsIndex {
         p99Ms: percentileSorted(group.durationsMs, 0.99)!,
         perceivedP99Ms: percentileSorted(group.perceivedMs, 0.99)!,
         bands,
+        perceivedBands: bandCountsOfSorted(group.perceivedMs),
         breakdownMeanMs,
         budgetMs: query.groupBy === 'taskClass' ? budgetOfClass(config, names[id], group.latestBudgetMs) : null,
         overBudgetRate: group.overBudget / count,

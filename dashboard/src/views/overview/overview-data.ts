@@ -10,19 +10,11 @@ export function sumBands(groups: readonly StatsGroup[]): BandCounts {
   return total;
 }
 
-/** Perceived band counts when the API provides them for every group, else null. */
-export function sumPerceivedBands(groups: readonly StatsGroup[]): BandCounts | null {
-  if (groups.length === 0 || groups.some((g) => !g.perceivedBands)) return null;
+/** Perceived band counts summed over the groups. */
+export function sumPerceivedBands(groups: readonly StatsGroup[]): BandCounts {
   const total = emptyBandCounts();
-  for (const group of groups) for (const band of UX_BAND_NAMES) total[band] += group.perceivedBands![band] ?? 0;
+  for (const group of groups) for (const band of UX_BAND_NAMES) total[band] += group.perceivedBands[band];
   return total;
-}
-
-/** Perceived band counts from a complete list of summaries (used when the API gives none). */
-export function countPerceivedBands(traces: readonly TraceSummary[]): BandCounts {
-  const counts = emptyBandCounts();
-  for (const trace of traces) counts[trace.perceivedBand] += 1;
-  return counts;
 }
 
 /** Rows for the stacked breakdown chart: one per class, mean ms per category. */

@@ -35,7 +35,7 @@ export default function OverviewView() {
       {groups.length > 0 ? (
         <>
           <ClassCards groups={groups} />
-          <BandPanel groups={groups} window={window} />
+          <BandPanel groups={groups} />
           <section className="panel">
             <div className="panel-head">
               <h2>Latency over time</h2>
