@@ -100,7 +100,7 @@ export interface StatsGroup {
   p99Ms: number;
   perceivedP99Ms: number;
   bands: BandCounts;
-  /** Tasks per band of their perceived latency (optional: the dashboard shows it when present). */
+  /** Tasks per band of their perceived latency (time to first output). */
   perceivedBands: BandCounts;
   breakdownMeanMs: Breakdown;
   /** Budget of the group when it is a task class (null otherwise). */
