@@ -1,7 +1,8 @@
-import type { TraceDetail } from '@threshold/core';
+import { TRACE_SORT_KEYS, type TraceDetail } from '@threshold/core';
 import {
   integerInRange,
   MAX_PAGE_SIZE,
+  oneOf,
   optionalBand,
   optionalNumber,
   optionalString,
@@ -11,7 +12,7 @@ import type { RouteModule } from './route-module.js';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
-/** `GET /api/traces` (newest first, filtered, paged) and `GET /api/traces/:traceId`. */
+/** `GET /api/traces` (newest first unless `sort`/`order` say otherwise, filtered, paged) and `GET /api/traces/:traceId`. */
 export const traceRoutes: RouteModule = {
   name: 'traces',
   register(app, { store }) {
@@ -23,6 +24,8 @@ export const traceRoutes: RouteModule = {
         band: optionalBand(query, 'band'),
         sessionId: optionalString(query, 'sessionId'),
         minDurationMs: optionalNumber(query, 'minDurationMs', { min: 0 }),
+        sort: oneOf(query, 'sort', TRACE_SORT_KEYS),
+        order: oneOf(query, 'order', ['asc', 'desc'] as const),
         limit: integerInRange(query, 'limit', 50, 1, MAX_PAGE_SIZE),
         offset: integerInRange(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
       });

@@ -5,6 +5,8 @@ import type {
   OperationsResponse,
   SessionDetail,
   SessionsResponse,
+  SortDirection,
+  TraceSortKey,
   SpanCategory,
   SpanRecord,
   StatsResponse,
@@ -108,6 +110,9 @@ export interface TraceListQuery extends WindowQuery {
   band?: UxBand;
   sessionId?: string;
   minDurationMs?: number;
+  /** Order of the page; newest first when absent. */
+  sort?: TraceSortKey;
+  order?: SortDirection;
   limit: number;
   offset: number;
 }

@@ -87,6 +87,28 @@ export interface TraceDetail {
   findings: Finding[];
 }
 
+/**
+ * Orders `GET /api/traces?sort=&order=` accepts: TraceSummary fields. `band` orders by duration,
+ * which orders the bands too; ties fall back to newest first.
+ */
+export const TRACE_SORT_KEYS = [
+  'startTimeMs',
+  'name',
+  'service',
+  'taskClass',
+  'durationMs',
+  'perceivedMs',
+  'band',
+  'overBudget',
+  'llmCalls',
+  'toolCalls',
+  'sessionId',
+] as const;
+
+export type TraceSortKey = (typeof TRACE_SORT_KEYS)[number];
+
+export type SortDirection = 'asc' | 'desc';
+
 export interface TraceList {
   traces: TraceSummary[];
   total: number;

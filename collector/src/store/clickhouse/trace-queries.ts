@@ -4,13 +4,14 @@ import type { TraceListQuery } from '../store.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { sqlLiteral } from './sql-literal.js';
 import { SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';
+import { traceOrderBy } from '../trace-order-sql.js';
 
 /** Runs a SELECT and returns rows of JSON values. */
 export type ReadRows = (sql: string) => Promise<unknown[][]>;
 
 const whole = (value: number) => sqlLiteral(Math.max(0, Math.floor(value)));
 
-/** Newest first, filtered; `total` counts every match, not just the page. */
+/** Filtered and ordered (newest first unless the query sorts); `total` counts every match, not just the page. */
 export async function listTraces(read: ReadRows, query: TraceListQuery): Promise<TraceList> {
   const where = new ClickHouseWhere()
     .window(query)
@@ -21,7 +22,7 @@ export async function listTraces(read: ReadRows, query: TraceListQuery): Promise
   const [rows, countRows] = await Promise.all([
     read(
       `SELECT ${SUMMARY_SELECT} FROM traces FINAL ${where}
-       ORDER BY start_ms DESC, trace_id LIMIT ${whole(query.offset)}, ${whole(query.limit)}`,
+       ${traceOrderBy(query.sort, query.order)} LIMIT ${whole(query.offset)}, ${whole(query.limit)}`,
     ),
     read(`SELECT toFloat64(count()) FROM traces FINAL ${where}`),
   ]);

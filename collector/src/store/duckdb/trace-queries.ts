@@ -2,8 +2,9 @@ import type { TraceDetail, TraceList } from '@threshold/core';
 import type { TraceListQuery } from '../store.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 import { SUMMARY_SELECT, traceRowToSummary, type StoredDetail } from './trace-row.js';
+import { traceOrderBy } from '../trace-order-sql.js';
 
-/** Newest first, filtered; `total` counts every match, not just the page. */
+/** Filtered and ordered (newest first unless the query sorts); `total` counts every match, not just the page. */
 export async function listTraces(read: ReadRows, query: TraceListQuery): Promise<TraceList> {
   const where = new SqlWhere()
     .window(query)
@@ -13,7 +14,7 @@ export async function listTraces(read: ReadRows, query: TraceListQuery): Promise
     .add('duration_ms >= ?', query.minDurationMs);
   const [rows, countRows] = await Promise.all([
     read(
-      `SELECT ${SUMMARY_SELECT} FROM traces ${where} ORDER BY start_ms DESC, trace_id LIMIT ${query.limit} OFFSET ${query.offset}`,
+      `SELECT ${SUMMARY_SELECT} FROM traces ${where} ${traceOrderBy(query.sort, query.order)} LIMIT ${query.limit} OFFSET ${query.offset}`,
       where.params,
     ),
     read(`SELECT count(*)::DOUBLE FROM traces ${where}`, where.params),

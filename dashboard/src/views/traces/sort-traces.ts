@@ -1,38 +1,9 @@
-import type { TraceSummary } from '@threshold/core';
+import type { SortDirection, TraceSortKey } from '@threshold/core';
 
-/** The traces table's sortable columns and how each compares; ties keep the API's order (newest first). */
-export type TraceSortKey = 'startTimeMs' | 'name' | 'service' | 'taskClass' | 'durationMs' | 'perceivedMs' | 'band' | 'overBudget' | 'llmCalls' | 'toolCalls' | 'sessionId';
-export type SortDirection = 'asc' | 'desc';
-
-export const TRACE_SORT_KEYS: readonly TraceSortKey[] = ['startTimeMs', 'name', 'service', 'taskClass', 'durationMs', 'perceivedMs', 'band', 'overBudget', 'llmCalls', 'toolCalls', 'sessionId'];
-
-const BAND_ORDER = { instant: 0, responsive: 1, noticeable: 2, frustrating: 3, uncomfortable: 4, broken: 5 } as const;
-
-function value(trace: TraceSummary, key: TraceSortKey): number | string {
-  switch (key) {
-    case 'band':
-      return BAND_ORDER[trace.band];
-    case 'overBudget':
-      return trace.overBudget ? 1 : 0;
-    case 'sessionId':
-      return trace.sessionId ?? '';
-    default:
-      return trace[key];
-  }
-}
-
-export function sortTraces(traces: readonly TraceSummary[], key: TraceSortKey, direction: SortDirection): TraceSummary[] {
-  const sign = direction === 'asc' ? 1 : -1;
-  return traces
-    .map((trace, index) => ({ trace, index }))
-    .sort((a, b) => {
-      const x = value(a.trace, key);
-      const y = value(b.trace, key);
-      const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-      return order !== 0 ? sign * order : a.index - b.index;
-    })
-    .map(({ trace }) => trace);
-}
+/**
+ * The traces table's column clicks and keyboard movement. Sorting itself is the collector's
+ * (`GET /api/traces?sort=&order=`), so every page follows one order over all matching tasks.
+ */
 
 /** Clicking a column: a new column sorts descending for numbers and times, ascending for text; the same column flips. */
 export function nextSort(current: { key: TraceSortKey; direction: SortDirection }, clicked: TraceSortKey): { key: TraceSortKey; direction: SortDirection } {

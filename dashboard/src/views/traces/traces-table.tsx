@@ -1,11 +1,11 @@
-import type { TraceSummary } from '@threshold/core';
+import type { SortDirection, TraceSortKey, TraceSummary } from '@threshold/core';
 import { useRef, type KeyboardEvent } from 'react';
 import { BandBadge } from '../../components/band-badge';
 import { formatDurationMs } from '../../format/format-duration';
 import { formatTimestamp } from '../../format/format-time';
 import { Link } from '../../router/link';
 import { navigate } from '../../router/navigation';
-import { nextRowIndex, type SortDirection, type TraceSortKey } from './sort-traces';
+import { nextRowIndex } from './sort-traces';
 
 const COLUMNS: Array<{ key: TraceSortKey; label: string; numeric?: boolean }> = [
   { key: 'startTimeMs', label: 'Time' },

@@ -1,5 +1,5 @@
-import { UX_BANDS, type TraceList } from '@threshold/core';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { TRACE_SORT_KEYS, UX_BANDS, type SortDirection, type TraceList, type TraceSortKey } from '@threshold/core';
+import { useEffect, useRef, useState } from 'react';
 import { apiPath } from '../../api/api-client';
 import { useApi } from '../../api/use-api';
 import { WindowEmptyState } from '../../components/empty-state';
@@ -8,7 +8,7 @@ import { FilterBar } from '../../components/filter-bar';
 import { PageHeader } from '../../components/page-header';
 import { useQueryState } from '../../router/query-state';
 import { useTimeWindow } from '../../time/use-time-window';
-import { nextSort, sortTraces, TRACE_SORT_KEYS, type SortDirection, type TraceSortKey } from './sort-traces';
+import { nextSort } from './sort-traces';
 import { TracesTable } from './traces-table';
 
 const PAGE_SIZE = 50;
@@ -32,6 +32,8 @@ export default function TracesView() {
       band,
       sessionId,
       minDurationMs,
+      sort: sortKey === 'startTimeMs' ? undefined : sortKey,
+      order: sortDirection === 'desc' ? undefined : sortDirection,
       limit: PAGE_SIZE,
       offset: page * PAGE_SIZE,
     }),
@@ -39,7 +41,7 @@ export default function TracesView() {
   );
 
   // Rows that arrived on a live refresh are highlighted briefly (not when the filters or page change).
-  const listKey = JSON.stringify([window.key, window.service, window.taskClass, band, sessionId, minDurationMs, page]);
+  const listKey = JSON.stringify([window.key, window.service, window.taskClass, band, sessionId, minDurationMs, page, sortKey, sortDirection]);
   const seen = useRef<{ key: string; ids: Set<string> } | null>(null);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
@@ -51,14 +53,14 @@ export default function TracesView() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [list.data]);
 
-  const rows = useMemo(() => sortTraces(list.data?.traces ?? [], sortKey, sortDirection), [list.data, sortKey, sortDirection]);
+  const rows = list.data?.traces ?? [];
   const total = list.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const goToPage = (next: number) => setQuery({ page: Math.min(pages - 1, Math.max(0, next)) || null }, { push: true });
 
   return (
     <div className="view" data-view="traces">
-      <PageHeader title="Traces" subtitle="Every task the collector has analysed, newest first. Select one to see its waterfall." />
+      <PageHeader title="Traces" subtitle="Every task the collector has analysed, newest first; click a column to sort them all. Select one to see its waterfall." />
       <FilterBar />
       <div className="filter-bar secondary">
         <label className="select-label">
@@ -111,16 +113,15 @@ export default function TracesView() {
           <div className="pagination">
             <span className="muted">
               {(page * PAGE_SIZE + 1).toLocaleString('en-US')}–{Math.min(total, (page + 1) * PAGE_SIZE).toLocaleString('en-US')} of {total.toLocaleString('en-US')}
-              {sortKey !== 'startTimeMs' ? ' · sorted within this page' : ''}
             </span>
             <button type="button" className="button" disabled={page === 0} onClick={() => goToPage(page - 1)}>
-              ← Newer
+              ← Previous
             </button>
             <span className="muted">
               Page {page + 1} of {pages}
             </span>
             <button type="button" className="button" disabled={page + 1 >= pages} onClick={() => goToPage(page + 1)}>
-              Older →
+              Next →
             </button>
           </div>
         </section>
