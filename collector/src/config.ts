@@ -1,6 +1,7 @@
 import { DEFAULT_TASK_CLASS_CONFIG, type TaskClassConfig } from '@threshold/core';
 import { parseWebhook } from './alerts/alert-config-file.js';
 import type { AlertingOptions } from './alerts/alerting.js';
+import { DEFAULT_MAX_SPANS_PER_TRACE } from './assembly/trace-span-cap.js';
 import { DEFAULT_DASHBOARD_DIR } from './dashboard-dir.js';
 
 /** Everything the collector can be told. */
@@ -16,6 +17,8 @@ export interface CollectorOptions {
   maxBodyBytes: number;
   /** Most spans waiting for a commit; beyond, ingest answers 503 with Retry-After. */
   maxQueuedSpans: number;
+  /** Most spans of one trace analysed (roots and earliest kept); the rest counted and left out. */
+  maxSpansPerTrace: number;
   taskClasses: TaskClassConfig;
   /** The built dashboard served at `/`. */
   dashboardDir: string;
@@ -43,6 +46,7 @@ export const DEFAULT_OPTIONS: Readonly<CollectorOptions> = {
   quietPeriodMs: 2_000,
   maxBodyBytes: 16 * 1024 * 1024,
   maxQueuedSpans: 200_000,
+  maxSpansPerTrace: DEFAULT_MAX_SPANS_PER_TRACE,
   taskClasses: DEFAULT_TASK_CLASS_CONFIG,
   dashboardDir: DEFAULT_DASHBOARD_DIR,
   alerts: {},
@@ -65,6 +69,7 @@ export interface RawSettings {
   quietPeriodMs?: string;
   maxBodyBytes?: string;
   maxQueuedSpans?: string;
+  maxSpansPerTrace?: string;
   /** `class=ms` entries. */
   budget?: string[];
   /** `task name=class` entries. */
@@ -91,6 +96,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
     quietPeriodMs: env.THRESHOLD_QUIET_PERIOD_MS,
     maxBodyBytes: env.THRESHOLD_MAX_BODY_BYTES,
     maxQueuedSpans: env.THRESHOLD_MAX_QUEUED_SPANS,
+    maxSpansPerTrace: env.THRESHOLD_MAX_SPANS_PER_TRACE,
     budget: list(env.THRESHOLD_BUDGETS),
     taskClass: list(env.THRESHOLD_TASK_CLASSES),
     alertRules: env.THRESHOLD_ALERT_RULES,
@@ -168,6 +174,7 @@ export function optionsFromSettings(flags: RawSettings, env: RawSettings): Colle
     quietPeriodMs: integer('quiet period (ms)', pick('quietPeriodMs'), 0, 3_600_000),
     maxBodyBytes: integer('max body bytes', pick('maxBodyBytes'), 1_024, 1_073_741_824),
     maxQueuedSpans: integer('max queued spans', pick('maxQueuedSpans'), 1, 100_000_000),
+    maxSpansPerTrace: integer('max spans per trace', pick('maxSpansPerTrace'), 1, 10_000_000),
     taskClasses: { ...DEFAULT_TASK_CLASS_CONFIG, budgetsMs, classByTaskName },
   });
 }

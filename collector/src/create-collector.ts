@@ -7,6 +7,7 @@ import { createAlerting, type Alerting } from './alerts/alerting.js';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './assembly/clock.js';
 import { TraceAssembler } from './assembly/trace-assembler.js';
+import { capTraceSpans, spanCapWarning } from './assembly/trace-span-cap.js';
 import { resolveOptions, type CollectorOptions } from './config.js';
 import { CommitQueue } from './ingest/commit-queue.js';
 import { LiveHub } from './live/live-hub.js';
@@ -89,11 +90,20 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
   const listeners = new Set<AnalysisListener>();
   const recommendations = new RecommendationEngine({ taskClassConfig: options.taskClasses });
   let findings: FindingsProvider = findingsProvider ?? ((analysis) => recommendations.findingsFor(analysis));
-  const analyse = (records: Parameters<typeof analyseRecords>[0]) => analyseRecords(records, options.taskClasses);
+  /** Analysis of at most `maxSpansPerTrace` spans; what the assembler stores is counted in `/metrics`. */
+  const analyse = (records: Parameters<typeof analyseRecords>[0], counted = false) => {
+    const capped = capTraceSpans(records, options.maxSpansPerTrace);
+    const analysis = analyseRecords(capped.kept, options.taskClasses);
+    if (capped.dropped > 0) {
+      analysis.warnings.push(spanCapWarning(capped.dropped, options.maxSpansPerTrace));
+      if (counted) metrics.recordSpansOverTraceCap(capped.dropped);
+    }
+    return analysis;
+  };
 
   const assembler = new TraceAssembler({
     store,
-    analyse,
+    analyse: (records) => analyse(records, true),
     findings: (analysis) => findings(analysis),
     onAnalysed: (analysis) => {
       live.publish(analysis.summary);

@@ -4,6 +4,7 @@ export { DEFAULT_OPTIONS, ConfigError, optionsFromSettings, resolveOptions, sett
 export type { CollectorOptions, RawSettings } from './config.js';
 export { systemClock } from './assembly/clock.js';
 export type { Clock } from './assembly/clock.js';
+export { capTraceSpans, DEFAULT_MAX_SPANS_PER_TRACE, spanCapWarning, type CappedTrace } from './assembly/trace-span-cap.js';
 export type { RouteContext, RouteModule } from './routes/index.js';
 export type {
   AnalysedTrace,

@@ -92,6 +92,7 @@ describe('the HTTP API', () => {
       uptimeMs: 'number',
       pendingTraces: 0,
       ingestQueueDepth: 0,
+      spansOverTraceCap: 0,
     });
   });
 

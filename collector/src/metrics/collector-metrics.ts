@@ -35,6 +35,7 @@ export class CollectorMetrics {
   private readonly overBudget = new Map<string, number>();
   private spansReceived = 0;
   private spansRejected = 0;
+  private spansOverTraceCapCount = 0;
   private readonly deliveries = new Map<string, number>();
   private readonly counted = new Set<string>();
   private sources: CollectorMetricsSources = { ingestQueueDepth: () => 0 };
@@ -48,6 +49,16 @@ export class CollectorMetrics {
   recordExport(acceptedSpans: number, rejectedSpans: number): void {
     this.spansReceived += acceptedSpans + rejectedSpans;
     this.spansRejected += rejectedSpans;
+  }
+
+  /** Counts spans left out of a trace's analysis by the spans-per-trace cap (again at each re-analysis). */
+  recordSpansOverTraceCap(spans: number): void {
+    this.spansOverTraceCapCount += spans;
+  }
+
+  /** Spans left out of analyses by the spans-per-trace cap since start. */
+  get spansOverTraceCap(): number {
+    return this.spansOverTraceCapCount;
   }
 
   recordDelivery(status: 'delivered' | 'failed'): void {
@@ -90,6 +101,11 @@ export class CollectorMetrics {
       this.ttft.family(),
       counter('threshold_spans_received_total', 'Spans received over OTLP/HTTP, valid or not.', this.spansReceived),
       counter('threshold_spans_rejected_total', 'Spans rejected as invalid (reported as partial success).', this.spansRejected),
+      counter(
+        'threshold_trace_spans_over_cap_total',
+        'Spans left out of trace analyses by the spans-per-trace cap (stored all the same; a re-analysed trace counts again).',
+        this.spansOverTraceCapCount,
+      ),
       {
         name: 'threshold_ingest_queue_depth',
         help: 'Spans accepted and waiting to be stored.',

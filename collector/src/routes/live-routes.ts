@@ -16,6 +16,7 @@ export const liveRoutes: RouteModule = {
         uptimeMs: Date.now() - context.startedAtMs,
         pendingTraces: context.assembler.pendingCount,
         ingestQueueDepth: context.commitQueue.depth,
+        spansOverTraceCap: context.metrics?.spansOverTraceCap ?? 0,
       };
       response.json(health);
     });
