@@ -1,7 +1,8 @@
 import { BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
-import type { Finding, SpanView, TraceSummary, UxBand } from '@threshold/core';
+import type { Finding, SpanView, TraceSummary } from '@threshold/core';
 import type { AnalysedTrace } from '../store.js';
 import type { ColumnSpec } from './append-columns.js';
+import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
 
 /** What `traces.detail` holds: the parts of the analysis the detail view shows. */
 export interface StoredDetail {
@@ -64,38 +65,9 @@ export const TRACE_COLUMNS: readonly ColumnSpec<AnalysedTrace>[] = [
   },
 ];
 
-/** The summary columns, in the order `traceRowToSummary` reads them. */
-export const SUMMARY_SELECT = `trace_id, service, name, task_class, session_id, start_ms, duration_ms, perceived_ms,
-  band, perceived_band, budget_ms, over_budget, span_count, llm_calls, tool_calls, first_ttft_ms, error,
-  llm_ms, tool_ms, state_ms, orchestration_ms, other_ms`;
+export { SUMMARY_SELECT };
 
 /** Converts a row selected with `SUMMARY_SELECT` back into the API's TraceSummary. */
 export function traceRowToSummary(row: readonly unknown[]): TraceSummary {
-  const summary: TraceSummary = {
-    traceId: row[0] as string,
-    service: row[1] as string,
-    name: row[2] as string,
-    taskClass: row[3] as string,
-    startTimeMs: row[5] as number,
-    durationMs: row[6] as number,
-    perceivedMs: row[7] as number,
-    band: row[8] as UxBand,
-    perceivedBand: row[9] as UxBand,
-    budgetMs: row[10] as number,
-    overBudget: row[11] as boolean,
-    spanCount: row[12] as number,
-    llmCalls: row[13] as number,
-    toolCalls: row[14] as number,
-    error: row[16] as boolean,
-    breakdown: {
-      llm: row[17] as number,
-      tool: row[18] as number,
-      state: row[19] as number,
-      orchestration: row[20] as number,
-      other: row[21] as number,
-    },
-  };
-  if (row[4] !== null) summary.sessionId = row[4] as string;
-  if (row[15] !== null) summary.firstTtftMs = row[15] as number;
-  return summary;
+  return summaryFromRow(row, (value) => value === true);
 }
