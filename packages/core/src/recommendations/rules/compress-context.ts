@@ -39,7 +39,7 @@ export const compressContextRule: RecommendationRule = {
     const ratio = thresholds.compressionRatio;
     const findings: Finding[] = [];
     for (const [model, points] of pointsByModel) {
-      if (points.length < thresholds.minFitPoints || new Set(points.map((call) => call.traceId)).size < thresholds.minFitTurns) continue;
+      if (points.length < thresholds.minFitPoints || !spansTurns(points, thresholds.minFitTurns)) continue;
       let smallest = Infinity;
       let largest = -Infinity;
       for (const call of points) {
@@ -78,6 +78,16 @@ export const compressContextRule: RecommendationRule = {
     return findings;
   },
 };
+
+/** True when the calls come from at least `turns` traces (stops counting once they do). */
+function spansTurns(calls: readonly LlmCallObservation[], turns: number): boolean {
+  const seen = new Set<string>();
+  for (const call of calls) {
+    seen.add(call.traceId);
+    if (seen.size >= turns) return true;
+  }
+  return seen.size >= turns;
+}
 
 function latencyOf(call: LlmCallObservation, onTtft: boolean): number {
   return onTtft ? call.ttftMs! : call.durationMs;

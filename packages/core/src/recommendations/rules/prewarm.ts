@@ -56,21 +56,27 @@ function sessionFirstCallWarmth(trace: TraceAnalysis, context: RuleContext): Map
   const session = sessionId === undefined ? undefined : context.sessions.get(sessionId);
   if (!session) return result;
   const own = observeTrace(trace).toolCalls;
-  // Per tool of this trace: its earliest call (stored calls before own ones on equal starts, as in
-  // a stable sort of stored then own calls) and every call of it. One pass, no sort.
-  const byName = new Map<string, { first?: ToolCallObservation; calls: ToolCallObservation[] }>();
-  for (const call of own) byName.set(call.name, { calls: [] });
-  const consider = (call: ToolCallObservation): void => {
-    const sameTool = byName.get(call.name);
-    if (!sameTool) return;
-    sameTool.calls.push(call);
-    if (sameTool.first === undefined || call.startTimeMs < sameTool.first.startTimeMs) sameTool.first = call;
+  // The calls in play: the session's stored calls of other traces, then this trace's own.
+  const eachCall = (visit: (call: ToolCallObservation) => void): void => {
+    for (const call of session.toolCalls) if (call.traceId !== trace.traceId) visit(call);
+    for (const call of own) visit(call);
   };
-  for (const call of session.toolCalls) if (call.traceId !== trace.traceId) consider(call);
-  for (const call of own) consider(call);
-  for (const { first, calls } of byName.values()) {
-    if (!first || first.traceId !== trace.traceId) continue;
-    const warm = calls.filter((call) => call !== first && call.coldStart !== true && call.cacheHit !== true).map((call) => call.durationMs);
+  // Per tool of this trace, its earliest call (stored calls before own ones on equal starts, as in
+  // a stable sort of stored then own calls), without copying or sorting the session.
+  const firstByName = new Map<string, ToolCallObservation | undefined>();
+  for (const call of own) firstByName.set(call.name, undefined);
+  eachCall((call) => {
+    if (!firstByName.has(call.name)) return;
+    const first = firstByName.get(call.name);
+    if (first === undefined || call.startTimeMs < first.startTimeMs) firstByName.set(call.name, call);
+  });
+  // Only where this trace made the session's first call: the median of every later warm call.
+  for (const [name, first] of firstByName) {
+    if (first === undefined || first.traceId !== trace.traceId) continue;
+    const warm: number[] = [];
+    eachCall((call) => {
+      if (call.name === name && call !== first && call.coldStart !== true && call.cacheHit !== true) warm.push(call.durationMs);
+    });
     if (warm.length >= context.thresholds.minWarmCalls) result.set(first.spanId, median(warm)!);
   }
   return result;
