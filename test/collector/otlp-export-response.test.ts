@@ -4,6 +4,9 @@ import { ProtobufReader } from '@opentelemetry/otlp-transformer/build/src/common
 import { describe, expect, it } from 'vitest';
 import { encodeExportResponse, encodeStatus } from '../../collector/src/otlp/index.js';
 
+/** Moves the reader past a field this check does not read (ProtobufReader's own `skip`). */
+const passOver = (reader: ProtobufReader, wireType: number) => reader['skip'](wireType);
+
 /** google.rpc.Status { int32 code = 1; string message = 2; repeated Any details = 3; } */
 function readStatus(bytes: Uint8Array): { code: number; message: string; fields: number[] } {
   const reader = new ProtobufReader(bytes);
@@ -13,7 +16,7 @@ function readStatus(bytes: Uint8Array): { code: number; message: string; fields:
     status.fields.push(fieldNumber);
     if (fieldNumber === 1 && wireType === 0) status.code = reader.readVarint();
     else if (fieldNumber === 2 && wireType === 2) status.message = reader.readString();
-    else reader.skip(wireType);
+    else passOver(reader, wireType);
   }
   return status;
 }
