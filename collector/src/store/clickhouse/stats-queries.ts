@@ -1,6 +1,7 @@
 import { UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
 import { budgetOfClass } from '../duckdb/budget-of-class.js';
 import type { StatsQuery, TimeSeriesQuery } from '../store.js';
+import { statsGroupFromRow } from '../stats-row.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql, r7TripleSql } from './r7-percentile-sql.js';
 import { sqlLiteral } from './sql-literal.js';
@@ -23,32 +24,7 @@ export async function stats(read: ReadRows, config: TaskClassConfig, query: Stat
        ${perceivedBandCounts}
      FROM traces FINAL ${where} GROUP BY key ORDER BY n DESC, key`,
   );
-  return {
-    groups: rows.map((row) => {
-      const bands = Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[6 + i] as number]));
-      const perceivedBands = Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[19 + i] as number]));
-      const key = row[0] as string;
-      return {
-        key,
-        count: row[1] as number,
-        p50Ms: row[2] as number,
-        p95Ms: row[3] as number,
-        p99Ms: row[4] as number,
-        perceivedP99Ms: row[5] as number,
-        bands: bands as StatsResponse['groups'][number]['bands'],
-        perceivedBands: perceivedBands as StatsResponse['groups'][number]['perceivedBands'],
-        breakdownMeanMs: {
-          llm: row[12] as number,
-          tool: row[13] as number,
-          state: row[14] as number,
-          orchestration: row[15] as number,
-          other: row[16] as number,
-        },
-        budgetMs: query.groupBy === 'taskClass' ? budgetOfClass(config, key, row[17] as number) : null,
-        overBudgetRate: row[18] as number,
-      };
-    }),
-  };
+  return { groups: rows.map((row) => statsGroupFromRow(row, config, query.groupBy)) };
 }
 
 /** Percentiles per time bucket and group; a point is over budget when its P99 exceeds the class budget. */

@@ -1,6 +1,7 @@
 import { UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
 import type { StatsQuery, TimeSeriesQuery } from '../store.js';
 import { budgetOfClass } from './budget-of-class.js';
+import { statsGroupFromRow } from '../stats-row.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 
 const GROUP_COLUMN = { taskClass: 'task_class', service: 'service', name: 'name' } as const;
@@ -23,33 +24,8 @@ export async function stats(read: ReadRows, config: TaskClassConfig, query: Stat
      FROM traces ${where} GROUP BY key ORDER BY n DESC, key`,
     where.params,
   );
-  return {
-    groups: rows.map((row) => {
-      const [p50Ms, p95Ms, p99Ms] = row[2] as number[];
-      const bands = Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[4 + i] as number]));
-      const perceivedBands = Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[17 + i] as number]));
-      const key = row[0] as string;
-      return {
-        key,
-        count: row[1] as number,
-        p50Ms,
-        p95Ms,
-        p99Ms,
-        perceivedP99Ms: row[3] as number,
-        bands: bands as StatsResponse['groups'][number]['bands'],
-        perceivedBands: perceivedBands as StatsResponse['groups'][number]['perceivedBands'],
-        breakdownMeanMs: {
-          llm: row[10] as number,
-          tool: row[11] as number,
-          state: row[12] as number,
-          orchestration: row[13] as number,
-          other: row[14] as number,
-        },
-        budgetMs: query.groupBy === 'taskClass' ? budgetOfClass(config, key, row[15] as number) : null,
-        overBudgetRate: row[16] as number,
-      };
-    }),
-  };
+  // quantile_cont over a list answers [P50, P95, P99] in one column: spread it to the shared layout.
+  return { groups: rows.map((row) => statsGroupFromRow([row[0], row[1], ...(row[2] as number[]), ...row.slice(3)], config, query.groupBy)) };
 }
 
 /** Percentiles per time bucket and group; a point is over budget when its P99 exceeds the class budget. */
