@@ -13,11 +13,10 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
+import { freePort, traceIdOffsets } from './_loopback.mjs';
 import { agentRequestBodies, decodeOnlySpansPerSecond } from './decode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,28 +25,6 @@ const WARM_UP_MS = 2_000;
 const MEASURE_MS = Number(process.env.INGEST_MEASURE_MS ?? 10_000);
 const TRACES_PER_REQUEST = 25;
 const SPANS_PER_TRACE = 20;
-
-/** A free loopback port. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Offsets of every trace id in the body, so each request can be given fresh ids by patching bytes. */
-function traceIdOffsets(body) {
-  const offsets = [];
-  for (const traceId of new Set(decodeTraceRequestProtobuf(body).spans.map((span) => span.traceId))) {
-    const needle = Buffer.from(traceId, 'hex');
-    for (let at = body.indexOf(needle); at !== -1; at = body.indexOf(needle, at + 1)) offsets.push(at);
-  }
-  return offsets;
-}
 
 function startCollector(port, dataDir) {
   const child = spawn(
@@ -76,7 +53,6 @@ function post(agent, port, body) {
     request.end(body);
   });
 }
-
 
 const { protobuf, spanCount } = agentRequestBodies({ traces: TRACES_PER_REQUEST, spansPerTrace: SPANS_PER_TRACE });
 const template = Buffer.from(protobuf);

@@ -11,12 +11,12 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, blobValue } from '@duckdb/node-api';
 import { DUCKDB_FILE_NAME, DuckDbStore, decodeStoredRequest } from '../collector/dist/index.js';
+import { freePort } from './_loopback.mjs';
 import { agentRequestBodies } from './decode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -85,17 +85,6 @@ async function seed(dataDir) {
   instance.closeSync();
   console.log(`seeded ${Number(traces).toLocaleString('en-US')} traces (${SPANS_PER_TRACE} spans each in their stored detail) and ${Number(facts).toLocaleString('en-US')} per-span rows in ${seconds} s`);
   return ids;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function startCollector(port, dataDir) {

@@ -15,12 +15,12 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { decodeTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
+import { freePort, traceIdOffsets } from './_loopback.mjs';
 import { agentRequestBodies } from './decode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,27 +30,6 @@ const TRACES_PER_REQUEST = 25;
 const SPANS_PER_TRACE = 10;
 const STATS_REPEATS = 15;
 const DETAIL_REPEATS = 200;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Offsets of every trace id in the body, so each request gets fresh ids by patching bytes. */
-function traceIdOffsets(body) {
-  const offsets = [];
-  for (const traceId of new Set(decodeTraceRequestProtobuf(body).spans.map((span) => span.traceId))) {
-    const needle = Buffer.from(traceId, 'hex');
-    for (let at = body.indexOf(needle); at !== -1; at = body.indexOf(needle, at + 1)) offsets.push(at);
-  }
-  return offsets;
-}
 
 function startCollector(port, storeArgs) {
   const child = spawn(

@@ -1,0 +1,29 @@
+/**
+ * Pieces the collector benchmarks share (bench/run.mjs skips files starting with `_`): a free
+ * loopback port, and where a request's trace ids sit so each copy can be given fresh ids by patching
+ * bytes instead of encoding again.
+ */
+import { createServer } from 'node:net';
+import { decodeTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
+
+/** A free loopback port. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Offsets of every trace id in a protobuf request body. */
+export function traceIdOffsets(body) {
+  const offsets = [];
+  for (const traceId of new Set(decodeTraceRequestProtobuf(body).spans.map((span) => span.traceId))) {
+    const needle = Buffer.from(traceId, 'hex');
+    for (let at = body.indexOf(needle); at !== -1; at = body.indexOf(needle, at + 1)) offsets.push(at);
+  }
+  return offsets;
+}
