@@ -254,3 +254,52 @@ describe('RuleContextIndex', () => {
     expect(context.warmToolMs('db')).toEqual(110);
   });
 });
+
+describe('bounded histories (a session of thousands of turns costs what a short one does)', () => {
+  // Session s: turn 0 calls sandbox first (2,000 ms), then 40 turns call it warm (200 + i ms).
+  // The index keeps 8 calls per session: the first call leaves the recent calls but stays known.
+  const turns = (count: number) => [
+    seen('first', T0_MS, { sessionId: 's', toolCalls: [toolCall('first', T0_MS, 'sandbox', 2000)] }),
+    ...Array.from({ length: count }, (_, i) =>
+      seen(`warm${i}`, T0_MS + (i + 1) * 1000, { sessionId: 's', toolCalls: [toolCall(`warm${i}`, T0_MS + (i + 1) * 1000, 'sandbox', 200 + i)] }),
+    ),
+  ];
+
+  it('keeps the newest calls per session and the first call of each tool', () => {
+    const index = new RuleContextIndex(Number.POSITIVE_INFINITY, { maxSessionCalls: 8 });
+    for (const turn of turns(40)) index.add(turn);
+    const session = index.context().sessions.get('s')!;
+    expect(session.toolCalls.map((call) => call.spanId)).toEqual(Array.from({ length: 8 }, (_, i) => `warm${32 + i}-sandbox`));
+    expect(session.firstToolCalls.get('sandbox')?.spanId).toBe('first-sandbox');
+    // The first call is still left out of warm time: median of warm0…warm39 = 219.5 ms.
+    expect(index.context().warmToolMs('sandbox')).toBe(219.5);
+  });
+
+  it('a later turn is not taken for the session’s first call once the first left the recent calls', () => {
+    const index = new RuleContextIndex(Number.POSITIVE_INFINITY, { maxSessionCalls: 8 });
+    for (const turn of turns(40)) index.add(turn);
+    //  a new turn whose sandbox call takes 900 ms: slow, but not the session's first call
+    const trace = analysed([
+      sketch('task', 0, 1000, { task: { sessionId: 's' } }),
+      sketch('run', 0, 900, { parent: 'task', tool: { name: 'sandbox' } }),
+    ]);
+    expect(prewarmRule.evaluate(trace, index.context())).toEqual([]);
+  });
+
+  it('forgets the first call when its trace is removed, falling back to the earliest call held', () => {
+    const index = new RuleContextIndex(Number.POSITIVE_INFINITY, { maxSessionCalls: 8 });
+    for (const turn of turns(3)) index.add(turn);
+    index.remove('first');
+    expect(index.context().sessions.get('s')!.firstToolCalls.get('sandbox')?.spanId).toBe('warm0-sandbox');
+  });
+
+  it('keeps about the newest calls per model', () => {
+    const index = new RuleContextIndex(Number.POSITIVE_INFINITY, { maxCallsPerKey: 100 });
+    for (let i = 0; i < 1000; i++) index.add(seen(`t${i}`, T0_MS + i, { llmCalls: [llmCall(`t${i}`, T0_MS + i, 'm', 100 + i)] }));
+    const calls = index.context().modelCalls.get('m')!;
+    expect(calls.length).toBeGreaterThanOrEqual(100);
+    expect(calls.length).toBeLessThanOrEqual(125);
+    expect(calls.at(-1)!.traceId).toBe('t999');
+    expect(calls[0].traceId).toBe(`t${1000 - calls.length}`);
+  });
+});

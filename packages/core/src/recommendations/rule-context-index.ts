@@ -7,6 +7,14 @@ import type { LlmCallObservation, ToolCallObservation, TraceObservations } from 
 interface MutableSession {
   llmCalls: LlmCallObservation[];
   toolCalls: ToolCallObservation[];
+  firstToolCalls: Map<string, ToolCallObservation>;
+}
+
+export interface RuleContextIndexLimits {
+  /** Most recent calls kept per session, of each kind (default 256). */
+  maxSessionCalls?: number;
+  /** Most recent calls kept per model, and per tool for warm times (default 2,000). */
+  maxCallsPerKey?: number;
 }
 
 interface MutableSteps {
@@ -24,7 +32,9 @@ interface ToolSample {
  * costs about its own size, so a collector can feed every analysed trace through it. A trace
  * added again (re-analysed after late spans) replaces its earlier observations. Beyond
  * `maxTraces` the oldest traces are forgotten (in batches of a tenth, then the indexes are
- * rebuilt, so forgetting is amortised too).
+ * rebuilt, so forgetting is amortised too). Every per-key history is bounded as well (a session,
+ * a model, a tool keep their most recent calls), so what a rule reads for one trace costs the
+ * same whether a session has ten turns or ten thousand.
  */
 export class RuleContextIndex {
   private readonly traces = new Map<string, TraceObservations>();
@@ -35,7 +45,16 @@ export class RuleContextIndex {
   private readonly warmMemo = new Map<string, number | undefined>();
   private readonly ttftMemo = new Map<string, { medianMs: number; calls: number } | undefined>();
 
-  constructor(private readonly maxTraces: number = Number.POSITIVE_INFINITY) {}
+  private readonly maxSessionCalls: number;
+  private readonly maxCallsPerKey: number;
+
+  constructor(
+    private readonly maxTraces: number = Number.POSITIVE_INFINITY,
+    limits: RuleContextIndexLimits = {},
+  ) {
+    this.maxSessionCalls = limits.maxSessionCalls ?? 256;
+    this.maxCallsPerKey = limits.maxCallsPerKey ?? 2_000;
+  }
 
   get size(): number {
     return this.traces.size;
@@ -69,6 +88,13 @@ export class RuleContextIndex {
       if (session) {
         session.llmCalls = session.llmCalls.filter(notThis);
         session.toolCalls = session.toolCalls.filter(notThis);
+        for (const [name, first] of session.firstToolCalls) {
+          if (first.traceId !== traceId) continue;
+          // The next earliest the session still holds (an evicted older call is not recovered).
+          const next = session.toolCalls.find((call) => call.name === name);
+          if (next) session.firstToolCalls.set(name, next);
+          else session.firstToolCalls.delete(name);
+        }
         if (session.llmCalls.length === 0 && session.toolCalls.length === 0) this.sessions.delete(observations.sessionId);
       }
     }
@@ -101,18 +127,24 @@ export class RuleContextIndex {
   /** With `sortLater`, session calls are only appended: the caller sorts every session once. */
   private index(trace: TraceObservations, sortLater = false): void {
     for (const call of trace.llmCalls) {
-      pushTo(this.modelCalls, call.model, call);
+      pushBounded(this.modelCalls, call.model, call, this.maxCallsPerKey);
       this.ttftMemo.delete(call.model);
     }
     if (trace.sessionId !== undefined) {
       let session = this.sessions.get(trace.sessionId);
-      if (!session) this.sessions.set(trace.sessionId, (session = { llmCalls: [], toolCalls: [] }));
+      if (!session) this.sessions.set(trace.sessionId, (session = { llmCalls: [], toolCalls: [], firstToolCalls: new Map() }));
       if (sortLater) {
         for (const call of trace.llmCalls) session.llmCalls.push(call);
         for (const call of trace.toolCalls) session.toolCalls.push(call);
       } else {
         appendInTimeOrder(session.llmCalls, trace.llmCalls);
         appendInTimeOrder(session.toolCalls, trace.toolCalls);
+        keepNewest(session.llmCalls, this.maxSessionCalls);
+        keepNewest(session.toolCalls, this.maxSessionCalls);
+      }
+      for (const call of trace.toolCalls) {
+        const first = session.firstToolCalls.get(call.name);
+        if (!first || call.startTimeMs < first.startTimeMs) session.firstToolCalls.set(call.name, call);
       }
     }
     let steps = this.taskSteps.get(trace.taskName);
@@ -124,7 +156,7 @@ export class RuleContextIndex {
       ids.add(trace.traceId);
     }
     for (const call of trace.toolCalls) {
-      pushTo(this.toolSamples, call.name, trace.sessionId === undefined ? { call } : { call, sessionId: trace.sessionId });
+      pushBounded(this.toolSamples, call.name, trace.sessionId === undefined ? { call } : { call, sessionId: trace.sessionId }, this.maxCallsPerKey);
       this.warmMemo.delete(call.name);
     }
   }
@@ -139,7 +171,7 @@ export class RuleContextIndex {
     for (const { call, sessionId } of this.toolSamples.get(toolName) ?? []) {
       if (call.coldStart === true || call.cacheHit === true) continue;
       if (sessionId !== undefined) {
-        const first = this.sessions.get(sessionId)?.toolCalls.find((other) => other.name === toolName);
+        const first = this.sessions.get(sessionId)?.firstToolCalls.get(toolName);
         if (first?.spanId === call.spanId && first.traceId === call.traceId) continue;
       }
       warm.push(call.durationMs);
@@ -172,14 +204,29 @@ export class RuleContextIndex {
     for (const session of this.sessions.values()) {
       session.llmCalls.sort(byStartTime);
       session.toolCalls.sort(byStartTime);
+      keepNewest(session.llmCalls, this.maxSessionCalls);
+      keepNewest(session.toolCalls, this.maxSessionCalls);
     }
   }
 }
 
-function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+/**
+ * Appends, keeping about the newest `max` (the oldest quarter is dropped in one go when the list
+ * passes 1.25 × max, so trimming is amortised).
+ */
+function pushBounded<T>(map: Map<string, T[]>, key: string, value: T, max: number): void {
   const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  if (!list) {
+    map.set(key, [value]);
+    return;
+  }
+  list.push(value);
+  if (list.length > max + Math.max(1, Math.floor(max / 4))) list.splice(0, list.length - max);
+}
+
+/** Drops the oldest entries of a start-ordered list beyond its newest `max`. */
+function keepNewest<T>(list: T[], max: number): void {
+  if (list.length > max) list.splice(0, list.length - max);
 }
 
 function byStartTime(a: { startTimeMs: number }, b: { startTimeMs: number }): number {

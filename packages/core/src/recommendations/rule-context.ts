@@ -26,9 +26,16 @@ export interface RuleContext {
   warmToolMs(toolName: string): number | undefined;
 }
 
+/**
+ * A session's most recent calls (at most `maxSessionCalls` of each kind, oldest first: enough
+ * turns to fit context growth or find a repeat, and a bounded cost however long the session
+ * runs), plus the earliest indexed call of each tool, kept even after it leaves the recent calls.
+ */
 export interface SessionHistory {
   llmCalls: readonly LlmCallObservation[];
   toolCalls: readonly ToolCallObservation[];
+  /** Per tool name, the session's earliest indexed call (equal starts: the first indexed). */
+  firstToolCalls: ReadonlyMap<string, ToolCallObservation>;
 }
 
 export interface TaskStepHistory {

@@ -48,7 +48,10 @@ export const prewarmRule: RecommendationRule = {
 
 /**
  * For each tool call of this trace that is its session's first call of that tool, the median of
- * the session's later warm calls (when there are at least `minWarmCalls`).
+ * the session's later warm calls (when there are at least `minWarmCalls`). The first call comes
+ * from the session's `firstToolCalls` (kept however long the session), compared with this
+ * trace's own calls: a stored call of another trace wins an equal start. Warm calls are read
+ * from the session's recent calls, so the cost is bounded however long the session runs.
  */
 function sessionFirstCallWarmth(trace: TraceAnalysis, context: RuleContext): Map<string, number> {
   const result = new Map<string, number>();
@@ -56,27 +59,21 @@ function sessionFirstCallWarmth(trace: TraceAnalysis, context: RuleContext): Map
   const session = sessionId === undefined ? undefined : context.sessions.get(sessionId);
   if (!session) return result;
   const own = observeTrace(trace).toolCalls;
-  // The calls in play: the session's stored calls of other traces, then this trace's own.
-  const eachCall = (visit: (call: ToolCallObservation) => void): void => {
+  const ownFirst = new Map<string, ToolCallObservation>();
+  for (const call of own) {
+    const first = ownFirst.get(call.name);
+    if (!first || call.startTimeMs < first.startTimeMs) ownFirst.set(call.name, call);
+  }
+  for (const [name, first] of ownFirst) {
+    const stored = session.firstToolCalls.get(name);
+    // A stored first of this very trace means this trace was indexed: its own earliest call is first.
+    if (stored !== undefined && stored.traceId !== trace.traceId && stored.startTimeMs <= first.startTimeMs) continue;
+    const warm: number[] = [];
+    const visit = (call: ToolCallObservation): void => {
+      if (call.name === name && call !== first && call.coldStart !== true && call.cacheHit !== true) warm.push(call.durationMs);
+    };
     for (const call of session.toolCalls) if (call.traceId !== trace.traceId) visit(call);
     for (const call of own) visit(call);
-  };
-  // Per tool of this trace, its earliest call (stored calls before own ones on equal starts, as in
-  // a stable sort of stored then own calls), without copying or sorting the session.
-  const firstByName = new Map<string, ToolCallObservation | undefined>();
-  for (const call of own) firstByName.set(call.name, undefined);
-  eachCall((call) => {
-    if (!firstByName.has(call.name)) return;
-    const first = firstByName.get(call.name);
-    if (first === undefined || call.startTimeMs < first.startTimeMs) firstByName.set(call.name, call);
-  });
-  // Only where this trace made the session's first call: the median of every later warm call.
-  for (const [name, first] of firstByName) {
-    if (first === undefined || first.traceId !== trace.traceId) continue;
-    const warm: number[] = [];
-    eachCall((call) => {
-      if (call.name === name && call !== first && call.coldStart !== true && call.cacheHit !== true) warm.push(call.durationMs);
-    });
     if (warm.length >= context.thresholds.minWarmCalls) result.set(first.spanId, median(warm)!);
   }
   return result;
