@@ -27,3 +27,30 @@ export function traceIdOffsets(body) {
   }
   return offsets;
 }
+
+/**
+ * Offsets of every timestamp (span start and end, event times: fixed64 nanoseconds) in a
+ * protobuf request body, and the earliest of them, so each copy can be moved to the present.
+ */
+export function timestampOffsets(body) {
+  const values = new Set();
+  for (const span of decodeTraceRequestProtobuf(body).spans) {
+    values.add(span.startTimeUnixNano);
+    values.add(span.endTimeUnixNano);
+    for (const event of span.events) values.add(event.timeUnixNano);
+  }
+  const offsets = [];
+  const needle = Buffer.alloc(8);
+  for (const value of values) {
+    needle.writeBigUInt64LE(value);
+    for (let at = body.indexOf(needle); at !== -1; at = body.indexOf(needle, at + 1)) offsets.push(at);
+  }
+  let earliest = -1n;
+  for (const value of values) if (earliest < 0n || value < earliest) earliest = value;
+  return { offsets, earliestNs: earliest };
+}
+
+/** Moves every timestamp at `offsets` by `shiftNs` (a bigint), in place. */
+export function shiftTimestamps(body, offsets, shiftNs) {
+  for (const at of offsets) body.writeBigUInt64LE(body.readBigUInt64LE(at) + shiftNs, at);
+}

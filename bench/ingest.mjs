@@ -5,8 +5,8 @@
  * A collector runs as its own process on loopback (the way `threshold start` runs); several
  * keep-alive clients post pre-built protobuf requests of realistic agent spans (25 traces × 20
  * spans of GenAI attributes, serialized by the official OpenTelemetry serializer) as fast as the
- * answers come back. Every request carries fresh trace ids, so each trace is new, assembled and
- * analysed as in production. A 200 is counted only once the collector has committed the spans.
+ * answers come back. Every request carries fresh trace ids and current timestamps, so each trace
+ * is new, assembled and analysed as in production. A 200 is counted only once the collector has committed the spans.
  *
  *   node bench/ingest.mjs   (after `npx tsc -b`)     targets: ≥ 100,000 spans/s, ≥ 0.5× decode-only
  */
@@ -16,7 +16,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, traceIdOffsets } from './_loopback.mjs';
+import { freePort, shiftTimestamps, timestampOffsets, traceIdOffsets } from './_loopback.mjs';
 import { agentRequestBodies, decodeOnlySpansPerSecond } from './decode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,6 +57,7 @@ function post(agent, port, body) {
 const { protobuf, spanCount } = agentRequestBodies({ traces: TRACES_PER_REQUEST, spansPerTrace: SPANS_PER_TRACE });
 const template = Buffer.from(protobuf);
 const offsets = traceIdOffsets(template);
+const timestamps = timestampOffsets(template);
 
 console.log(`request: ${spanCount} spans (${TRACES_PER_REQUEST} traces × ${SPANS_PER_TRACE}), ${(template.length / 1024).toFixed(0)} KiB protobuf`);
 const decodeRate = decodeOnlySpansPerSecond(template, 'protobuf');
@@ -66,11 +67,15 @@ const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-ingest-'));
 const port = await freePort();
 const collector = await startCollector(port, dataDir);
 let sequence = 0;
-/** A copy of the request with every trace id made unique to this request. */
+/**
+ * A copy of the request with every trace id made unique to this request, and its traces moved to
+ * the present (its first trace started 5 minutes ago), as a fleet of agents sends them.
+ */
 function freshBody() {
   const body = Buffer.from(template);
   const seq = ++sequence;
   for (const at of offsets) body.writeUInt32BE(seq, at);
+  shiftTimestamps(body, timestamps.offsets, BigInt(Date.now() - 300_000) * 1_000_000n - timestamps.earliestNs);
   return body;
 }
 

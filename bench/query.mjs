@@ -27,7 +27,7 @@ const DETAIL_REPEATS = 200;
 const WINDOW_MS = 7 * 24 * 3_600_000;
 const END_MS = Date.UTC(2026, 10, 1);
 
-/** One trace's detail: ten spans as the analysis stores them (about 2.5 KB of JSON). */
+/** One trace's detail: ten spans as the analysis stores them (about 2.5 KB of JSON, stored as its bytes; the collector deflates it, which reads back the same). */
 const DETAIL_SQL = `'{"spans":[' || list_aggregate(list_transform(range(${SPANS_PER_TRACE}), s ->
   '{"spanId":"' || substr(md5(id::VARCHAR || '-' || s::VARCHAR), 1, 16) || '","name":"' ||
   CASE WHEN s = 0 THEN 'invoke_agent support-bot' WHEN s % 2 = 1 THEN 'chat gpt-4o' ELSE 'execute_tool search_docs' END ||
@@ -61,7 +61,7 @@ async function seed(dataDir) {
       duration_ms > CASE WHEN task_class = 'simple' THEN 2000 ELSE 5000 END,
       ${SPANS_PER_TRACE}, 5, 4, 180 + (id % 300), id % 50 = 0,
       duration_ms * 0.6, duration_ms * 0.25, duration_ms * 0.05, duration_ms * 0.02, duration_ms * 0.08,
-      4000 + (id % 900), ${SPANS_PER_TRACE}, ${DETAIL_SQL}
+      4000 + (id % 900), ${SPANS_PER_TRACE}, encode(${DETAIL_SQL})
     FROM seed ORDER BY id`);
   // Raw requests: one real OTLP request body stands for the raw bytes; every trace is indexed to it.
   const { protobuf } = agentRequestBodies({ traces: 1, spansPerTrace: SPANS_PER_TRACE });

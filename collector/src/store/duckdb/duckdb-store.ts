@@ -22,12 +22,12 @@ import * as alertQueries from './alert-queries.js';
 import { appendColumns, type ColumnSpec } from './append-columns.js';
 import * as dashboardQueries from './dashboard-queries.js';
 import { FINDING_COLUMNS, toFindingRows } from './finding-row.js';
-import { SCHEMA_STATEMENTS } from './schema.js';
+import { migrateSchema, SCHEMA_STATEMENTS } from './schema.js';
 import { SPAN_BATCH_COLUMNS, SPAN_REQUEST_COLUMNS, toSpanBatchRows, type SpanRequestRow } from './span-batch-row.js';
 import { SPAN_FACT_COLUMNS, toSpanFactRows } from './span-fact-row.js';
 import type { ReadRows } from './sql-where.js';
 import * as statsQueries from './stats-queries.js';
-import { SUMMARY_SELECT, TRACE_COLUMNS, traceRowToSummary } from './trace-row.js';
+import { SUMMARY_SELECT, TRACE_COLUMNS, toTraceRowInputs, traceRowToSummary } from './trace-row.js';
 import { StatsIndex } from '../stats-index/stats-index.js';
 import * as traceQueries from './trace-queries.js';
 
@@ -70,6 +70,7 @@ export class DuckDbStore implements TraceStore {
     const instance = await DuckDBInstance.create(path);
     const writer = await instance.connect();
     for (const statement of [...SCHEMA_STATEMENTS, ...alertQueries.ALERT_SCHEMA_STATEMENTS]) await writer.run(statement);
+    await migrateSchema(async (sql) => (await writer.runAndReadAll(sql)).getRowsJS() as unknown[][], (sql) => writer.run(sql));
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
     const [[lastId]] = (await writer.runAndReadAll('SELECT coalesce(max(request_id), 0)::DOUBLE FROM span_requests')).getRowsJS();
@@ -132,6 +133,7 @@ export class DuckDbStore implements TraceStore {
     if (analyses.length === 0) return;
     const ids = analyses.filter((trace) => trace.replacesStored).map((trace) => trace.analysis.summary.traceId);
     const replaced: TraceSummary[] = [];
+    const rows = await toTraceRowInputs(analyses);
     await this.transaction(async () => {
       for (const batch of chunks(ids, IN_LIST_MAX)) {
         const list = placeholders(batch.length);
@@ -141,7 +143,7 @@ export class DuckDbStore implements TraceStore {
         await this.writer.run(`DELETE FROM span_facts WHERE trace_id IN (${list})`, batch);
         await this.writer.run(`DELETE FROM findings WHERE trace_id IN (${list})`, batch);
       }
-      await this.append('traces', TRACE_COLUMNS, analyses);
+      await this.append('traces', TRACE_COLUMNS, rows);
       await this.append('span_facts', SPAN_FACT_COLUMNS, analyses.flatMap(toSpanFactRows));
       await this.append('findings', FINDING_COLUMNS, analyses.flatMap(toFindingRows));
     });

@@ -1,7 +1,7 @@
 import type { TraceDetail, TraceList } from '@threshold/core';
 import type { TraceListQuery } from '../store.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
-import { SUMMARY_SELECT, traceRowToSummary, type StoredDetail } from './trace-row.js';
+import { parseStoredDetail, SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';
 import { traceOrderBy } from '../trace-order-sql.js';
 
 /** Filtered and ordered (newest first unless the query sorts); `total` counts every match, not just the page. */
@@ -27,6 +27,6 @@ export async function getTraceDetail(read: ReadRows, traceId: string): Promise<T
   const rows = await read(`SELECT ${SUMMARY_SELECT}, detail FROM traces WHERE trace_id = ?`, [traceId]);
   if (rows.length === 0) return undefined;
   const row = rows[0];
-  const detail = JSON.parse(row[row.length - 1] as string) as StoredDetail;
+  const detail = parseStoredDetail(row[row.length - 1]);
   return { summary: traceRowToSummary(row), spans: detail.spans, findings: detail.findings };
 }

@@ -1,4 +1,6 @@
-import { BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
+import { BLOB, BOOLEAN, DOUBLE, INTEGER, VARCHAR, blobValue } from '@duckdb/node-api';
+import { promisify } from 'node:util';
+import { deflate, inflateSync } from 'node:zlib';
 import type { Finding, SpanView, TraceSummary } from '@threshold/core';
 import type { AnalysedTrace } from '../store.js';
 import type { ColumnSpec } from './append-columns.js';
@@ -28,10 +30,42 @@ export function traceTurn(trace: AnalysedTrace): number | null {
   return null;
 }
 
-const summary = (trace: AnalysedTrace): TraceSummary => trace.analysis.summary;
+const deflateAsync = promisify(deflate);
+
+/**
+ * A trace ready to be appended: its analysis and the stored detail, deflated (level 1, on the
+ * thread pool). The detail is most of what a trace writes (the span views repeat every
+ * attribute); deflated it is several times smaller, so appends and commits move a fraction of
+ * the bytes, and a detail read inflates a few kilobytes.
+ */
+export interface TraceRowInput {
+  trace: AnalysedTrace;
+  detail: Uint8Array;
+}
+
+export async function toTraceRowInputs(analyses: readonly AnalysedTrace[]): Promise<TraceRowInput[]> {
+  return Promise.all(
+    analyses.map(async (trace) => {
+      const detail: StoredDetail = { spans: trace.analysis.spans, findings: trace.findings, warnings: trace.analysis.warnings };
+      return { trace, detail: await deflateAsync(JSON.stringify(detail), { level: 1 }) };
+    }),
+  );
+}
+
+/**
+ * The stored detail back from its column. Rows migrated from a database written before details
+ * were deflated hold the JSON text's bytes: they start with `{`, which a deflate stream never does.
+ */
+export function parseStoredDetail(value: unknown): StoredDetail {
+  const bytes = value as Uint8Array;
+  const text = bytes[0] === 0x7b ? Buffer.from(bytes).toString('utf8') : inflateSync(bytes).toString('utf8');
+  return JSON.parse(text) as StoredDetail;
+}
+
+const summary = (row: TraceRowInput): TraceSummary => row.trace.analysis.summary;
 
 /** `traces` columns in table order. */
-export const TRACE_COLUMNS: readonly ColumnSpec<AnalysedTrace>[] = [
+export const TRACE_COLUMNS: readonly ColumnSpec<TraceRowInput>[] = [
   { name: 'trace_id', type: VARCHAR, value: (t) => summary(t).traceId },
   { name: 'start_ms', type: DOUBLE, value: (t) => summary(t).startTimeMs },
   { name: 'duration_ms', type: DOUBLE, value: (t) => summary(t).durationMs },
@@ -40,7 +74,7 @@ export const TRACE_COLUMNS: readonly ColumnSpec<AnalysedTrace>[] = [
   { name: 'name', type: VARCHAR, value: (t) => summary(t).name },
   { name: 'task_class', type: VARCHAR, value: (t) => summary(t).taskClass },
   { name: 'session_id', type: VARCHAR, value: (t) => summary(t).sessionId ?? null },
-  { name: 'turn', type: INTEGER, value: (t) => traceTurn(t) },
+  { name: 'turn', type: INTEGER, value: (t) => traceTurn(t.trace) },
   { name: 'band', type: VARCHAR, value: (t) => summary(t).band },
   { name: 'perceived_band', type: VARCHAR, value: (t) => summary(t).perceivedBand },
   { name: 'budget_ms', type: DOUBLE, value: (t) => summary(t).budgetMs },
@@ -55,14 +89,9 @@ export const TRACE_COLUMNS: readonly ColumnSpec<AnalysedTrace>[] = [
   { name: 'state_ms', type: DOUBLE, value: (t) => summary(t).breakdown.state },
   { name: 'orchestration_ms', type: DOUBLE, value: (t) => summary(t).breakdown.orchestration },
   { name: 'other_ms', type: DOUBLE, value: (t) => summary(t).breakdown.other },
-  { name: 'input_tokens', type: DOUBLE, value: traceInputTokens },
-  { name: 'analysed_span_count', type: INTEGER, value: (t) => t.analysedSpanCount },
-  {
-    name: 'detail',
-    type: VARCHAR,
-    value: (t) =>
-      JSON.stringify({ spans: t.analysis.spans, findings: t.findings, warnings: t.analysis.warnings } satisfies StoredDetail),
-  },
+  { name: 'input_tokens', type: DOUBLE, value: (t) => traceInputTokens(t.trace) },
+  { name: 'analysed_span_count', type: INTEGER, value: (t) => t.trace.analysedSpanCount },
+  { name: 'detail', type: BLOB, value: (t) => blobValue(t.detail) },
 ];
 
 export { SUMMARY_SELECT };
