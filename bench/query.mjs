@@ -27,7 +27,7 @@ const DETAIL_REPEATS = 200;
 const WINDOW_MS = 7 * 24 * 3_600_000;
 const END_MS = Date.UTC(2026, 10, 1);
 
-/** One trace's detail: ten spans as the analysis stores them (about 2.5 KB of JSON, stored as its bytes; the collector deflates it, which reads back the same). */
+/** One trace's detail: ten spans as the analysis stores them (about 2.5 KB of JSON, stored as its bytes). */
 const DETAIL_SQL = `'{"spans":[' || list_aggregate(list_transform(range(${SPANS_PER_TRACE}), s ->
   '{"spanId":"' || substr(md5(id::VARCHAR || '-' || s::VARCHAR), 1, 16) || '","name":"' ||
   CASE WHEN s = 0 THEN 'invoke_agent support-bot' WHEN s % 2 = 1 THEN 'chat gpt-4o' ELSE 'execute_tool search_docs' END ||

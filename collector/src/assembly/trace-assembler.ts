@@ -173,25 +173,48 @@ export class TraceAssembler {
     return entry;
   }
 
+  /**
+   * Takes due traces batch by batch. A batch's save (a DuckDB or ClickHouse transaction, which
+   * runs off the event loop) overlaps the analysis of the next batch; saves stay in order, and a
+   * trace stays `processing` until its own batch is saved, so no trace is in two batches at once.
+   */
   private async sweepDue(): Promise<void> {
-    for (;;) {
-      const due = this.takeDue();
-      if (due.length === 0) {
-        if (await this.recoverSpilled()) continue;
-        return;
+    let saving: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        const due = this.takeDue();
+        if (due.length === 0) {
+          await saving;
+          if (await this.recoverSpilled()) continue;
+          return;
+        }
+        let analysed: AnalysedTrace[];
+        try {
+          await this.completeFromStore(due);
+          analysed = await this.analyseInSlices(due);
+        } catch (error) {
+          // The spans are durable; the traces are analysed again on the next start.
+          console.error('threshold: reading back trace spans failed:', error);
+          for (const entry of due) this.processing.delete(entry.traceId);
+          continue;
+        }
+        const previous = saving;
+        saving = (async () => {
+          await previous;
+          try {
+            await this.options.store.saveAnalyses(analysed);
+            this.remember(due);
+            for (const trace of analysed) this.notify(trace.analysis);
+          } catch (error) {
+            // The spans are durable; the traces are analysed again on the next start.
+            console.error('threshold: storing trace analyses failed:', error);
+          } finally {
+            for (const entry of due) this.processing.delete(entry.traceId);
+          }
+        })();
       }
-      try {
-        await this.completeFromStore(due);
-        const analysed = await this.analyseInSlices(due);
-        await this.options.store.saveAnalyses(analysed);
-        this.remember(due);
-        for (const trace of analysed) this.notify(trace.analysis);
-      } catch (error) {
-        // The spans are durable; the traces are analysed again on the next start.
-        console.error('threshold: storing trace analyses failed:', error);
-      } finally {
-        for (const entry of due) this.processing.delete(entry.traceId);
-      }
+    } finally {
+      await saving;
     }
   }
 

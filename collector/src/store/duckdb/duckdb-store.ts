@@ -133,7 +133,7 @@ export class DuckDbStore implements TraceStore {
     if (analyses.length === 0) return;
     const ids = analyses.filter((trace) => trace.replacesStored).map((trace) => trace.analysis.summary.traceId);
     const replaced: TraceSummary[] = [];
-    const rows = await toTraceRowInputs(analyses);
+    const rows = toTraceRowInputs(analyses);
     await this.transaction(async () => {
       for (const batch of chunks(ids, IN_LIST_MAX)) {
         const list = placeholders(batch.length);
