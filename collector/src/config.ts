@@ -19,6 +19,8 @@ export interface CollectorOptions {
   maxQueuedSpans: number;
   /** Most spans of one trace analysed (roots and earliest kept); the rest counted and left out. */
   maxSpansPerTrace: number;
+  /** DuckDB's memory limit in MiB (its cache and query memory; spills to disk beyond). */
+  duckdbMemoryMb: number;
   taskClasses: TaskClassConfig;
   /** The built dashboard served at `/`. */
   dashboardDir: string;
@@ -45,8 +47,9 @@ export const DEFAULT_OPTIONS: Readonly<CollectorOptions> = {
   dataDir: './data',
   quietPeriodMs: 2_000,
   maxBodyBytes: 16 * 1024 * 1024,
-  maxQueuedSpans: 200_000,
+  maxQueuedSpans: 100_000,
   maxSpansPerTrace: DEFAULT_MAX_SPANS_PER_TRACE,
+  duckdbMemoryMb: 256,
   taskClasses: DEFAULT_TASK_CLASS_CONFIG,
   dashboardDir: DEFAULT_DASHBOARD_DIR,
   alerts: {},
@@ -70,6 +73,7 @@ export interface RawSettings {
   maxBodyBytes?: string;
   maxQueuedSpans?: string;
   maxSpansPerTrace?: string;
+  duckdbMemoryMb?: string;
   /** `class=ms` entries. */
   budget?: string[];
   /** `task name=class` entries. */
@@ -97,6 +101,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
     maxBodyBytes: env.THRESHOLD_MAX_BODY_BYTES,
     maxQueuedSpans: env.THRESHOLD_MAX_QUEUED_SPANS,
     maxSpansPerTrace: env.THRESHOLD_MAX_SPANS_PER_TRACE,
+    duckdbMemoryMb: env.THRESHOLD_DUCKDB_MEMORY_MB,
     budget: list(env.THRESHOLD_BUDGETS),
     taskClass: list(env.THRESHOLD_TASK_CLASSES),
     alertRules: env.THRESHOLD_ALERT_RULES,
@@ -175,6 +180,7 @@ export function optionsFromSettings(flags: RawSettings, env: RawSettings): Colle
     maxBodyBytes: integer('max body bytes', pick('maxBodyBytes'), 1_024, 1_073_741_824),
     maxQueuedSpans: integer('max queued spans', pick('maxQueuedSpans'), 1, 100_000_000),
     maxSpansPerTrace: integer('max spans per trace', pick('maxSpansPerTrace'), 1, 10_000_000),
+    duckdbMemoryMb: integer('DuckDB memory (MiB)', pick('duckdbMemoryMb'), 64, 1_048_576),
     taskClasses: { ...DEFAULT_TASK_CLASS_CONFIG, budgetsMs, classByTaskName },
   });
 }

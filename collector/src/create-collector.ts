@@ -69,12 +69,16 @@ export interface Collector {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Spans of analysed traces kept in memory for late spans: five minutes, at most 200,000 spans. */
+/** Spans of analysed traces kept in memory for late spans: five minutes, at most 50,000 spans (older ones are read back from the store). */
 const RECENT_WINDOW_MS = 300_000;
-const MAX_RECENT_SPANS = 200_000;
+const MAX_RECENT_SPANS = 50_000;
 const MAX_BATCH_TRACES = 2_000;
-/** Spans held in memory awaiting analysis (about 1 KiB each); beyond, they wait in the store. */
-const MAX_PENDING_SPANS = 500_000;
+/**
+ * Spans held in memory awaiting analysis (about 2 KiB each as decoded objects); beyond, they wait
+ * in the store and are read back as the backlog goes down. With the recent spans, the ingest
+ * queue and DuckDB's memory limit, this keeps the collector's memory bounded under any load.
+ */
+const MAX_PENDING_SPANS = 100_000;
 /** A request finding the ingest queue full waits this long, in arrival order, before a 503. */
 const ADMISSION_WAIT_MS = 2_000;
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, DEFAULT_OPTIONS, optionsFromSettings, settingsFromEnv } from '@threshold/collector';
+import { ConfigError, DEFAULT_OPTIONS, DuckDbStore, decodeStoredRequest, optionsFromSettings, settingsFromEnv } from '@threshold/collector';
 import { describe, expect, test } from 'vitest';
 
 const cli = fileURLToPath(new URL('../../collector/dist/cli.js', import.meta.url));
@@ -33,6 +33,19 @@ describe('collector options', () => {
     expect([options.port, options.host, options.dataDir, options.quietPeriodMs]).toEqual([6000, '0.0.0.0', '/var/lib/threshold', 250]);
     expect(options.taskClasses.budgetsMs).toEqual({ simple: 1000, complex: 5000, research: 60000 });
     expect(options.taskClasses.classByTaskName).toEqual({ 'deep-research': 'research' });
+  });
+
+  test('DuckDB memory limit: 256 MiB by default, from the environment or the flag, applied to the database', async () => {
+    expect(optionsFromSettings({}, {}).duckdbMemoryMb).toBe(256);
+    expect(optionsFromSettings({}, settingsFromEnv({ THRESHOLD_DUCKDB_MEMORY_MB: '512' })).duckdbMemoryMb).toBe(512);
+    expect(optionsFromSettings({ duckdbMemoryMb: '128' }, settingsFromEnv({ THRESHOLD_DUCKDB_MEMORY_MB: '512' })).duckdbMemoryMb).toBe(128);
+    expect(() => optionsFromSettings({ duckdbMemoryMb: '16' }, {})).toThrow('DuckDB memory (MiB) must be between 64 and 1048576, got 16');
+    const store = await DuckDbStore.open(':memory:', { taskClasses: DEFAULT_OPTIONS.taskClasses, decodeRequest: decodeStoredRequest, memoryLimitMb: 128 });
+    try {
+      expect(await store.setting('memory_limit')).toBe('128.0 MiB');
+    } finally {
+      await store.close();
+    }
   });
 
   test.each([

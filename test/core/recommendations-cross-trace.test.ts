@@ -217,13 +217,13 @@ describe('speculate', () => {
 
 describe('RuleContextIndex', () => {
   it('replaces a re-analysed trace and forgets the oldest beyond its capacity', () => {
-    const index = new RuleContextIndex(10); // forgets in batches once 10 + 1 is exceeded
-    for (let i = 0; i <= 10; i++) index.add(seen(`t${i}`, T0_MS + i, { llmCalls: [llmCall(`t${i}`, T0_MS + i, 'm', 100 + i)] }));
-    index.add(seen('t10', T0_MS + 10, { llmCalls: [llmCall('t10', T0_MS + 10, 'm', 999)] }));
-    expect(index.context().modelCalls.get('m')!.map((call) => call.durationMs)).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 999]);
-    index.add(seen('t11', T0_MS + 11, { llmCalls: [llmCall('t11', T0_MS + 11, 'm', 111)] }));
-    expect([index.size, index.has('t1'), index.has('t2')]).toEqual([10, false, true]);
-    expect(index.context().modelCalls.get('m')!.map((call) => call.durationMs)).toEqual([102, 103, 104, 105, 106, 107, 108, 109, 999, 111]);
+    const index = new RuleContextIndex(10); // forgets in one batch once 10 + 5 is exceeded
+    for (let i = 0; i <= 14; i++) index.add(seen(`t${i}`, T0_MS + i, { llmCalls: [llmCall(`t${i}`, T0_MS + i, 'm', 100 + i)] }));
+    index.add(seen('t14', T0_MS + 14, { llmCalls: [llmCall('t14', T0_MS + 14, 'm', 999)] }));
+    expect(index.context().modelCalls.get('m')!.map((call) => call.durationMs)).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 999]);
+    index.add(seen('t15', T0_MS + 15, { llmCalls: [llmCall('t15', T0_MS + 15, 'm', 115)] }));
+    expect([index.size, index.has('t5'), index.has('t6')]).toEqual([10, false, true]);
+    expect(index.context().modelCalls.get('m')!.map((call) => call.durationMs)).toEqual([106, 107, 108, 109, 110, 111, 112, 113, 999, 115]);
   });
 
   it('keeps a session’s calls in start order, ties in arrival order, whatever order traces arrive in', () => {

@@ -10,5 +10,5 @@ export function openConfiguredStore(options: CollectorOptions): Promise<TraceSto
   if (options.store === 'clickhouse') {
     return ClickHouseStore.open({ ...storeOptions, url: options.clickhouseUrl, database: options.clickhouseDatabase });
   }
-  return DuckDbStore.open(options.dataDir, storeOptions);
+  return DuckDbStore.open(options.dataDir, { ...storeOptions, memoryLimitMb: options.duckdbMemoryMb });
 }

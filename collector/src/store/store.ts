@@ -155,4 +155,6 @@ export interface StoredFinding extends Finding {
 export interface StoreOptions {
   taskClasses: TaskClassConfig;
   decodeRequest: DecodeRequest;
+  /** DuckDB's memory limit in MiB (default: DuckDB's own, 80 % of the machine's memory). */
+  memoryLimitMb?: number;
 }

@@ -31,8 +31,8 @@ interface ToolSample {
  * The cross-trace knowledge rules read, kept up to date one trace at a time: adding a trace
  * costs about its own size, so a collector can feed every analysed trace through it. A trace
  * added again (re-analysed after late spans) replaces its earlier observations. Beyond
- * `maxTraces` the oldest traces are forgotten (in batches of a tenth, then the indexes are
- * rebuilt, so forgetting is amortised too). Every per-key history is bounded as well (a session,
+ * `maxTraces` the oldest traces are forgotten (once half as many again have arrived, in one
+ * batch, then the indexes are rebuilt: each trace added costs about two traces' rebuilding). Every per-key history is bounded as well (a session,
  * a model, a tool keep their most recent calls), so what a rule reads for one trace costs the
  * same whether a session has ten turns or ten thousand.
  */
@@ -68,7 +68,7 @@ export class RuleContextIndex {
     if (this.traces.has(observations.traceId)) this.remove(observations.traceId);
     this.traces.set(observations.traceId, observations);
     this.index(observations);
-    const slack = Math.max(1, Math.floor(this.maxTraces / 10));
+    const slack = Math.max(1, Math.floor(this.maxTraces / 2));
     if (this.traces.size > this.maxTraces + slack) this.forgetOldest(this.traces.size - this.maxTraces);
   }
 
