@@ -143,6 +143,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
   });
   metrics.setSources({
     ingestQueueDepth: () => commitQueue.depth,
+    heldSpans: () => assembler.heldSpans,
     alertStates: () => alerting.rules.list().map((rule) => ({ rule, state: alerting.evaluator.stateOf(rule) })),
   });
 

@@ -131,6 +131,17 @@ describe('GET /metrics', () => {
     expect(sampleValue(families, 'threshold_ingest_queue_depth')).toBe(0);
   });
 
+  it('reports the process memory and the spans assembly holds: none pending once every trace is analysed, the analysed ones kept for late spans', () => {
+    const llmCalls = Array.from({ length: TASKS }, (_, i) => i).filter((i) => i % 5 !== 4).length;
+    expect(sampleValue(families, 'threshold_assembly_spans', { state: 'pending' })).toBe(0);
+    expect(sampleValue(families, 'threshold_assembly_spans', { state: 'recent' })).toBe(TASKS + llmCalls + 1);
+    const rss = sampleValue(families, 'process_resident_memory_bytes')!;
+    const heapUsed = sampleValue(families, 'nodejs_heap_size_used_bytes')!;
+    expect(heapUsed).toBeGreaterThan(0);
+    expect(heapUsed).toBeLessThanOrEqual(sampleValue(families, 'nodejs_heap_size_total_bytes')!);
+    expect(rss).toBeGreaterThan(heapUsed);
+  });
+
   it('shows each default alert rule in exactly one state', () => {
     const states = families.get('threshold_alert_state')!.samples;
     const rules = [...new Set(states.map((sample) => sample.labels.rule_id))].sort();

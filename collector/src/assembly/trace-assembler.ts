@@ -72,6 +72,11 @@ export class TraceAssembler {
 
   constructor(private readonly options: TraceAssemblerOptions) {}
 
+  /** Spans held in memory: awaiting analysis, and of recently analysed traces. */
+  get heldSpans(): { pending: number; recent: number } {
+    return { pending: this.pendingSpans, recent: this.recentSpans };
+  }
+
   /** Traces waiting for their quiet period or being analysed. */
   get pendingCount(): number {
     return this.pending.size + this.processing.size;

@@ -21,6 +21,8 @@ const ALERT_STATES: readonly AlertStateName[] = ['ok', 'pending', 'firing', 'res
 export interface CollectorMetricsSources {
   /** Spans waiting in the ingest queue now. */
   ingestQueueDepth: () => number;
+  /** Spans held in memory for trace assembly: awaiting analysis, and recently analysed (for late spans). */
+  heldSpans?: () => { pending: number; recent: number };
   /** Every rule with its current state. */
   alertStates?: () => Array<{ rule: AlertRule; state: AlertRuleState }>;
 }
@@ -39,6 +41,30 @@ export class CollectorMetrics {
   private readonly deliveries = new Map<string, number>();
   private readonly counted = new Set<string>();
   private sources: CollectorMetricsSources = { ingestQueueDepth: () => 0 };
+
+  /** The process's memory (standard Prometheus names) and the spans assembly holds in memory. */
+  private memoryFamilies(): MetricFamily[] {
+    const memory = process.memoryUsage();
+    const held = this.sources.heldSpans?.();
+    const families = [
+      gauge('process_resident_memory_bytes', 'Resident set size of the collector process.', memory.rss),
+      gauge('nodejs_heap_size_used_bytes', 'JavaScript heap in use.', memory.heapUsed),
+      gauge('nodejs_heap_size_total_bytes', 'JavaScript heap reserved.', memory.heapTotal),
+      gauge('nodejs_external_memory_bytes', 'Memory of native objects bound to JavaScript ones (buffers included).', memory.external),
+    ];
+    if (held) {
+      families.push({
+        name: 'threshold_assembly_spans',
+        help: 'Spans held in memory by trace assembly: awaiting analysis (beyond the cap they wait in the store), and recently analysed.',
+        type: 'gauge',
+        samples: [
+          { name: 'threshold_assembly_spans', labels: { state: 'pending' }, value: held.pending },
+          { name: 'threshold_assembly_spans', labels: { state: 'recent' }, value: held.recent },
+        ],
+      });
+    }
+    return families;
+  }
 
   /** Connects the gauges read at scrape time. */
   setSources(sources: CollectorMetricsSources): void {
@@ -112,6 +138,7 @@ export class CollectorMetrics {
         type: 'gauge',
         samples: [{ name: 'threshold_ingest_queue_depth', labels: {}, value: this.sources.ingestQueueDepth() }],
       },
+      ...this.memoryFamilies(),
     ];
     const alerts = this.sources.alertStates?.() ?? [];
     families.push(
@@ -154,6 +181,10 @@ export class CollectorMetrics {
     );
     return families;
   }
+}
+
+function gauge(name: string, help: string, value: number, labels: Record<string, string> = {}): MetricFamily {
+  return { name, help, type: 'gauge', samples: [{ name, labels, value }] };
 }
 
 function counter(name: string, help: string, value: number): MetricFamily {
