@@ -191,14 +191,39 @@ async function tracesNotOfFiveSpans(url, limit) {
  * The collector's RSS sampled every 250 ms for the whole run; the peak is kept per phase, set with
  * `enter` (which also notes the RSS the phase began with).
  */
-function rssMonitor(pid) {
+function rssMonitor(pid, url) {
   const phases = new Map();
   let current;
+  let highest = 0;
   const sample = () => {
     const rss = rssOf(pid);
     current.peak = Math.max(current.peak, rss);
     return rss;
   };
+  // Once a second, the collector's own memory gauges; those read at the highest RSS are kept.
+  const gauges = { atPeak: undefined };
+  const readGauges = async () => {
+    try {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const value = (line) => Number(new RegExp(`^${line} (\\S+)$`, 'm').exec(text)?.[1]);
+      const reading = {
+        rss: value('process_resident_memory_bytes'),
+        heapUsed: value('nodejs_heap_size_used_bytes'),
+        heapTotal: value('nodejs_heap_size_total_bytes'),
+        external: value('nodejs_external_memory_bytes'),
+        pending: value('threshold_assembly_spans\\{state="pending"\\}'),
+        recent: value('threshold_assembly_spans\\{state="recent"\\}'),
+        queued: value('threshold_ingest_queue_depth'),
+      };
+      if (reading.rss >= highest) {
+        highest = reading.rss;
+        gauges.atPeak = reading;
+      }
+    } catch {
+      // A scrape that fails under load is skipped.
+    }
+  };
+  const gaugeTimer = setInterval(() => void readGauges(), 1_000);
   const enter = (name) => {
     current = { peak: 0, began: 0 };
     phases.set(name, current);
@@ -211,12 +236,16 @@ function rssMonitor(pid) {
     phases,
     now: sample,
     peak: () => Math.max(...[...phases.values()].map((phase) => phase.peak)),
-    stop: () => clearInterval(timer),
+    gauges,
+    stop: () => {
+      clearInterval(timer);
+      clearInterval(gaugeTimer);
+    },
   };
 }
 
 async function run(url, child) {
-  const rss = rssMonitor(child.pid);
+  const rss = rssMonitor(child.pid, url);
   try {
     return await overload(url, rss);
   } finally {
@@ -336,6 +365,13 @@ async function overload(url, rss) {
   console.log(`all exports settled ${seconds(settledAt - loadEndedAt)} after the load stopped`);
   const phaseRss = [...rss.phases].map(([name, phase]) => `${name} ${mib(phase.peak)} (${mib(phase.began)} when it began)`).join(', ');
   console.log(`peak collector RSS ${mib(rss.peak())} (cap ${mib(RSS_CAP_BYTES)}): ${rss.peak() < RSS_CAP_BYTES ? 'within' : 'OVER'}; by phase: ${phaseRss}`);
+  const at = rss.gauges.atPeak;
+  if (at) {
+    console.log(
+      `at the highest RSS scraped (${mib(at.rss)}): JS heap ${mib(at.heapUsed)} used of ${mib(at.heapTotal)}, external ${mib(at.external)}, ` +
+        `${at.pending.toLocaleString('en-US')} spans awaiting analysis, ${at.recent.toLocaleString('en-US')} recent, ${at.queued.toLocaleString('en-US')} queued for commit`,
+    );
+  }
   console.log(`recovery: a fresh request got ${after.status} in ${Math.round(freshMs)} ms`);
   console.log(
     `analysis backlog: ${drained.analysed.toLocaleString('en-US')} of ${deliveredTraces.toLocaleString('en-US')} delivered traces analysed ` +

@@ -40,6 +40,8 @@ export interface CreateCollectorOptions extends Partial<CollectorOptions> {
   listen?: boolean;
   /** Base URL requests arrive at when `listen` is false (for links in alert notifications). */
   publicUrl?: string;
+  /** Memory bounds of trace assembly (tests make them small to exercise spilling to the store). */
+  assembly?: { maxPendingSpans?: number; recoverIdsPerLook?: number };
 }
 
 export interface Collector {
@@ -87,7 +89,7 @@ const ADMISSION_WAIT_MS = 2_000;
  * then listens. Port 0 picks a free port (see `url`).
  */
 export async function createCollector(overrides: CreateCollectorOptions = {}): Promise<Collector> {
-  const { clock = systemClock, routes = [], findingsProvider, openStore, listen = true, publicUrl = '', ...optionOverrides } = overrides;
+  const { clock = systemClock, routes = [], findingsProvider, openStore, listen = true, publicUrl = '', assembly = {}, ...optionOverrides } = overrides;
   const options = resolveOptions(optionOverrides);
   const store = openStore ? await openStore(options) : await openConfiguredStore(options);
   const live = new LiveHub();
@@ -118,7 +120,8 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     recentWindowMs: RECENT_WINDOW_MS,
     maxRecentSpans: MAX_RECENT_SPANS,
     maxBatchTraces: MAX_BATCH_TRACES,
-    maxPendingSpans: MAX_PENDING_SPANS,
+    maxPendingSpans: assembly.maxPendingSpans ?? MAX_PENDING_SPANS,
+    ...(assembly.recoverIdsPerLook !== undefined ? { recoverIdsPerLook: assembly.recoverIdsPerLook } : {}),
     ingestBusy: () => commitQueue.depth > 0,
   });
   const commitQueue = new CommitQueue({

@@ -112,6 +112,30 @@ describe('trace assembly', () => {
     });
   });
 
+  test('beyond the spans it may hold for analysis, new traces wait in the store and are all taken back, a bounded look at a time', async () => {
+    const clock = new ManualClock();
+    // Room for 4 spans in memory and 2 trace ids per look into the store: of 6 traces of 2 spans,
+    // 2 are held, 4 wait in the store and come back over several looks.
+    collector = await startTestCollector({ quietPeriodMs: QUIET_MS, clock, assembly: { maxPendingSpans: 4, recoverIdsPerLook: 2 } });
+    const ids = Array.from({ length: 6 }, (_, i) => traceIdOf(0xe0 + i));
+    for (const [i, id] of ids.entries()) {
+      const body = otlpJsonBody('assembly', baseMs + i * 1_000, [
+        { traceId: id, spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 200 + i, attributes: agent },
+        { traceId: id, spanId: spanIdOf(2), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 20, endMs: 120, attributes: tool },
+      ]);
+      expect((await postJson(collector.url, body)).status).toBe(200);
+    }
+    expect(collector.collector.assembler.heldSpans.pending).toBe(4);
+    clock.advance(QUIET_MS);
+    for (let sweep = 0; sweep < 10 && (await list(collector.url)).total < ids.length; sweep++) await collector.collector.assembler.sweep();
+    const traces = await list(collector.url);
+    expect(traces.traces.map((trace) => [trace.traceId, trace.spanCount, trace.durationMs]).sort()).toEqual(
+      ids.map((id, i) => [id, 2, 200 + i]).sort(),
+    );
+    expect(collector.collector.assembler.heldSpans.pending).toBe(0);
+    for (const id of ids) expect((await detail(collector.url, id)).summary.breakdown.tool).toBe(100);
+  });
+
   test('a trace whose root never arrives is analysed from its earliest span after the quiet period', async () => {
     const clock = new ManualClock();
     collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });

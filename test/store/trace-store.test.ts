@@ -82,6 +82,7 @@ describe.each(STORE_ENGINES)('the $engine.name store', ({ engine }) => {
     expect(await store.analysedTraceIds([a.traceId, b.traceId])).toEqual(new Set([a.traceId]));
     await store.appendBatches([ingestBatch(traceBody(a, [a.spans[3]]))]);
     expect(await store.pendingTraceIds()).toEqual([a.traceId, b.traceId].sort());
+    expect(await store.pendingTraceIds(1)).toEqual([[a.traceId, b.traceId].sort()[0]]);
     await store.close();
   });
 

@@ -44,6 +44,8 @@ export interface TraceAssemblerOptions {
   maxPendingSpans: number;
   /** True while ingest has work queued: analysis then takes a bounded share of the event loop. */
   ingestBusy: () => boolean;
+  /** Most stored trace ids looked up at once when taking back spilled traces (default 50,000). */
+  recoverIdsPerLook?: number;
 }
 
 /** Analysis runs in slices of this much event-loop time, yielding between them. */
@@ -269,7 +271,11 @@ export class TraceAssembler {
     this.spilled = false;
     let resumed = false;
     try {
-      const ids = (await this.options.store.pendingTraceIds()).filter((id) => !this.pending.has(id) && !this.processing.has(id));
+      // A bounded look each time (the backlog can be millions of traces); more are taken next time.
+      const perLook = this.options.recoverIdsPerLook ?? 50_000;
+      const found = await this.options.store.pendingTraceIds(perLook);
+      if (found.length === perLook) this.spilled = true;
+      const ids = found.filter((id) => !this.pending.has(id) && !this.processing.has(id));
       for (let i = 0; i < ids.length; i += 1_000) {
         if (this.pendingSpans > this.options.maxPendingSpans / 2) {
           this.spilled = true;

@@ -47,8 +47,11 @@ export interface TraceStore extends AlertStore {
   analysedTraceIds(traceIds: readonly string[]): Promise<Set<string>>;
   /** Stores (or replaces) analyses in one transaction. */
   saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void>;
-  /** Traces with stored spans but no analysis, or an analysis older than their spans. */
-  pendingTraceIds(): Promise<string[]>;
+  /**
+   * Traces with stored spans but no analysis, or an analysis older than their spans: the first
+   * `limit` in trace id order (all without a limit).
+   */
+  pendingTraceIds(limit?: number): Promise<string[]>;
   listTraces(query: TraceListQuery): Promise<TraceList>;
   getTraceDetail(traceId: string): Promise<TraceDetail | undefined>;
   stats(query: StatsQuery): Promise<StatsResponse>;

@@ -187,12 +187,12 @@ export class DuckDbStore implements TraceStore {
     return removed.length;
   }
 
-  async pendingTraceIds(): Promise<string[]> {
+  async pendingTraceIds(limit?: number): Promise<string[]> {
     const rows = await this.read(
       `SELECT b.trace_id FROM (SELECT trace_id, sum(span_count) AS stored FROM span_batches GROUP BY trace_id) b
        LEFT JOIN traces t ON t.trace_id = b.trace_id
        WHERE t.trace_id IS NULL OR t.analysed_span_count < b.stored
-       ORDER BY b.trace_id`,
+       ORDER BY b.trace_id${limit === undefined ? '' : ` LIMIT ${Math.max(1, Math.floor(limit))}`}`,
     );
     return rows.map((row) => row[0] as string);
   }
