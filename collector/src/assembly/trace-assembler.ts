@@ -48,6 +48,9 @@ export interface TraceAssemblerOptions {
   recoverIdsPerLook?: number;
 }
 
+/** Most traces analysed and saved per batch while ingest is busy. */
+const BUSY_BATCH_TRACES = 200;
+
 /** Analysis runs in slices of this much event-loop time, yielding between them. */
 const SLICE_MS = 8;
 /** While ingest is busy, the pause after each slice: analysis gets SLICE / (SLICE + PAUSE) = 20 %. */
@@ -228,8 +231,11 @@ export class TraceAssembler {
   private takeDue(): PendingTrace[] {
     const nowMs = this.options.clock.nowMs();
     const due: PendingTrace[] = [];
+    // While ingest has work queued, small batches: each batch's save holds the store's one writer,
+    // which ingest commits wait for.
+    const maxTraces = this.options.ingestBusy() ? Math.min(BUSY_BATCH_TRACES, this.options.maxBatchTraces) : this.options.maxBatchTraces;
     for (const entry of this.pending.values()) {
-      if (due.length >= this.options.maxBatchTraces) break;
+      if (due.length >= maxTraces) break;
       if (!this.flushing && nowMs - entry.lastArrivalMs < this.options.quietPeriodMs) continue;
       if (this.processing.has(entry.traceId)) continue;
       due.push(entry);

@@ -46,6 +46,8 @@ export class CommitQueue {
   private writing: Promise<void> | undefined;
   private readonly admissions: Admission[] = [];
   private admissionSpans = 0;
+  /** When requests began finding the queue full (undefined while they find room). */
+  private congestedSinceMs: number | undefined;
 
   constructor(private readonly options: CommitQueueOptions) {}
 
@@ -55,13 +57,26 @@ export class CommitQueue {
   }
 
   /**
+   * How long requests have been finding the queue full, in seconds (0 when they find room): what
+   * a refusal's Retry-After grows with, so retries spread out over a long stall (a DuckDB
+   * checkpoint, a burst) instead of using up an exporter's few attempts within it.
+   */
+  congestionSeconds(nowMs = performance.now()): number {
+    return this.congestedSinceMs === undefined ? 0 : (nowMs - this.congestedSinceMs) / 1000;
+  }
+
+  /**
    * Resolves once the request's spans are durable. When the queue is full: waits up to
    * `admissionWaitMs` for room, then rejects with QueueFullError (at once, thrown, when no waiting).
    */
   enqueue(batch: IngestBatch): Promise<void> {
     const count = batch.spans.length;
     if (count === 0) return Promise.resolve();
-    if (this.admissions.length === 0 && this.hasRoom(count)) return this.push(batch);
+    if (this.admissions.length === 0 && this.hasRoom(count)) {
+      this.congestedSinceMs = undefined;
+      return this.push(batch);
+    }
+    this.congestedSinceMs ??= performance.now();
     const waitMs = this.options.admissionWaitMs ?? 0;
     if (waitMs <= 0 || this.admissionSpans + count > this.options.maxQueuedSpans / 2) throw new QueueFullError(this.queuedSpans);
     return new Promise<void>((resolve, reject) => {
@@ -95,6 +110,7 @@ export class CommitQueue {
       this.admissionSpans -= admission.count;
       admission.admit();
     }
+    if (this.admissions.length === 0 && this.queuedSpans < this.options.maxQueuedSpans / 2) this.congestedSinceMs = undefined;
   }
 
   private push(batch: IngestBatch): Promise<void> {

@@ -19,8 +19,14 @@ const RPC_RESOURCE_EXHAUSTED = 8;
 const RPC_INTERNAL = 13;
 const RPC_UNAVAILABLE = 14;
 
-/** Seconds an exporter should wait before retrying when the ingest queue is full. */
-const RETRY_AFTER_SECONDS = 1;
+/**
+ * Seconds an exporter should wait before retrying when the ingest queue is full: 1, plus how long
+ * the queue has been full (at most 30). Exporters make few attempts (the OpenTelemetry ones, 5),
+ * so over a long stall their retries must spread out rather than all fall inside it.
+ */
+export function retryAfterSeconds(congestionSeconds: number): number {
+  return Math.min(30, 1 + Math.ceil(congestionSeconds));
+}
 
 const CONTENT_TYPES: Record<OtlpFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 
@@ -73,7 +79,7 @@ async function exportTraces(context: RouteContext, request: Request, response: R
     await context.commitQueue.enqueue({ spans: decoded.spans, request: { format, encoding: read.encoding, bytes: read.wire } });
   } catch (error) {
     if (error instanceof QueueFullError) {
-      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      response.setHeader('Retry-After', String(retryAfterSeconds(context.commitQueue.congestionSeconds())));
       answerStatus(response, 503, format, RPC_UNAVAILABLE, error.message);
       return;
     }

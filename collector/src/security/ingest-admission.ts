@@ -27,7 +27,11 @@ export class IngestAdmission {
   private refusedInWindow = 0;
   private refusedInLastWindow = 0;
 
-  constructor(private readonly limits: IngestAdmissionLimits = DEFAULT_INGEST_ADMISSION) {}
+  constructor(
+    private readonly limits: IngestAdmissionLimits = DEFAULT_INGEST_ADMISSION,
+    /** Seconds the collectors behind have had their ingest queue full (see CommitQueue.congestionSeconds). */
+    private readonly congestionSeconds: () => number = () => 0,
+  ) {}
 
   get inFlight(): { requests: number; bytes: number } {
     return { requests: this.requests, bytes: this.bytes };
@@ -35,12 +39,14 @@ export class IngestAdmission {
 
   /**
    * Seconds a refused client should wait: 1, plus one for every `maxRequests` refusals in the last
-   * second (at most 30), so the harder the collector is pushed, the further apart the retries.
+   * second, or plus the seconds the ingest queue has been full if longer (at most 30), so the
+   * harder and the longer the collector is pushed, the further apart the retries.
    */
   retryAfterSeconds(): number {
     this.roll(performance.now());
     const pressure = Math.max(this.refusedInWindow, this.refusedInLastWindow);
-    return Math.min(MAX_RETRY_AFTER_SECONDS, 1 + Math.floor(pressure / this.limits.maxRequests));
+    const seconds = Math.max(Math.floor(pressure / this.limits.maxRequests), Math.ceil(this.congestionSeconds()));
+    return Math.min(MAX_RETRY_AFTER_SECONDS, 1 + seconds);
   }
 
   private countRefusal(): void {

@@ -87,8 +87,12 @@ export async function startGateway({ options, access, corsOrigins = [], ingestAd
   const keyed = access.projects.length > 0;
   const registry = new KeyRegistry(access);
   const limiter = new RateLimiter();
-  const admission = new IngestAdmission(ingestAdmission);
   const collectors = new Map<string, Collector>();
+  const admission = new IngestAdmission(ingestAdmission, () => {
+    let seconds = 0;
+    for (const collector of collectors.values()) seconds = Math.max(seconds, collector.commitQueue.congestionSeconds());
+    return seconds;
+  });
   let ready = false;
   let shuttingDown = false;
 

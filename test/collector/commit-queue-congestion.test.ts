@@ -1,0 +1,41 @@
+import type { SpanRecord } from '@threshold/core';
+import { describe, expect, test } from 'vitest';
+import { CommitQueue, QueueFullError } from '../../collector/src/ingest/commit-queue.js';
+import { retryAfterSeconds } from '../../collector/src/routes/ingest-routes.js';
+import type { IngestBatch } from '../../collector/src/store/store.js';
+
+const batchOf = (spans: number): IngestBatch => ({
+  spans: Array.from({ length: spans }, () => ({}) as SpanRecord),
+  request: { format: 'protobuf', encoding: 'identity', bytes: new Uint8Array() },
+});
+
+describe('ingest queue congestion and Retry-After', () => {
+  test('counts from the first request that finds the queue full until requests find room again', async () => {
+    let finishCommit = () => {};
+    const queue = new CommitQueue({
+      commit: () => new Promise<void>((resolve) => (finishCommit = resolve)),
+      onCommitted: () => undefined,
+      maxQueuedSpans: 4,
+      admissionWaitMs: 60_000,
+    });
+    const first = queue.enqueue(batchOf(4));
+    expect(queue.congestionSeconds()).toBe(0);
+    const before = performance.now();
+    const waiting = queue.enqueue(batchOf(2)); // full: waits for room
+    expect(queue.congestionSeconds(before + 5_000)).toBeGreaterThan(4.9);
+    expect(queue.congestionSeconds(before + 5_000)).toBeLessThanOrEqual(5);
+    // Beyond half the queue waiting, a request is refused at once.
+    expect(() => queue.enqueue(batchOf(1))).toThrow(QueueFullError);
+    await new Promise((resolve) => setImmediate(resolve));
+    finishCommit();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    finishCommit();
+    await waiting;
+    expect(queue.congestionSeconds()).toBe(0);
+  });
+
+  test('Retry-After is 1 s plus the congestion, in whole seconds, at most 30', () => {
+    expect([0, 0.2, 2, 2.1, 29, 29.5, 600].map(retryAfterSeconds)).toEqual([1, 2, 3, 4, 30, 30, 30]);
+  });
+});
