@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { TraceDetail } from '@threshold/core';
 import { afterAll, describe, expect, test } from 'vitest';
+import { parseStoredDetail } from '../../collector/src/store/duckdb/trace-row.js';
 import { startTestCollector } from '../support/collector-harness.js';
 import { ManualClock } from './manual-clock.js';
 import { otlpJsonBody, postJson, spanIdOf, traceIdOf } from './otlp-json-body.js';
@@ -41,7 +42,7 @@ describe('a database written when trace details were text (VARCHAR)', () => {
     const instance = await DuckDBInstance.create(join(dataDir, 'threshold.duckdb'));
     const connection = await instance.connect();
     const [[traceId, stored]] = (await connection.runAndReadAll('SELECT trace_id, detail FROM traces')).getRowsJS() as [string, Uint8Array][];
-    const json = Buffer.from(stored).toString('utf8');
+    const json = JSON.stringify(parseStoredDetail(stored));
     await connection.run(`ALTER TABLE traces ALTER detail TYPE VARCHAR USING ''`);
     await connection.run('UPDATE traces SET detail = $1 WHERE trace_id = $2', [json, traceId]);
     expect((await connection.runAndReadAll(`SELECT typeof(detail) FROM traces`)).getRowsJS()).toEqual([['VARCHAR']]);

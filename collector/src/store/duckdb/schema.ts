@@ -8,7 +8,7 @@
  * - `span_batches`: which traces each request holds and how many of their spans, one small row
  *   per (request, trace): the index from a trace to its requests.
  * - `traces`: one row per analysed trace. Scalar summary columns (columnar, so `/api/stats` over
- *   a million traces reads only the few it aggregates) plus the analysed detail as JSON bytes, found by
+ *   a million traces reads only the few it aggregates) plus the analysed detail as compressed JSON, found by
  *   the primary-key index, so `/api/traces/:id` is a point lookup however many spans are stored.
  *   `analysed_span_count` is the "analysed up to" marker compared with `span_batches` on restart.
  * - `span_facts`: one row per llm/tool/state/orchestration span of an analysed trace, for the
