@@ -135,6 +135,12 @@ try {
   console.log(`GET /api/traces/:id            ${format(detail)}  (target < 20 ms, ${ids.length} random ids)`);
   const list = await timeRequests(Array.from({ length: STATS_REPEATS }, () => `${base}/api/traces?limit=50`));
   console.log(`GET /api/traces?limit=50       ${format(list)}`);
+  // The dashboard's other views over the whole week, answered by DuckDB within its memory limit.
+  const week = `from=${END_MS - WINDOW_MS}&to=${END_MS}`;
+  for (const path of ['/api/timeseries', '/api/models', '/api/operations', '/api/sessions', '/api/filters']) {
+    const result = await timeRequests(Array.from({ length: 5 }, () => `${base}${path}?${path === '/api/filters' ? '' : week}`));
+    console.log(`GET ${path.padEnd(27)}${format(result)}  (whole week, 5 runs)`);
+  }
 } finally {
   if (collector) {
     collector.kill('SIGINT');

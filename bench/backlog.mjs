@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * The analysis side of the collector alone: how fast a backlog of acknowledged traces is turned
+ * into stored analyses (assembly → `analyseRecords` → recommendation rules → detail, facts and
+ * findings appended to DuckDB). This is what bounds the rate a collector sustains indefinitely;
+ * acknowledging is measured by bench/ingest.mjs.
+ *
+ * An in-process collector (embedded DuckDB in a temporary directory, a quiet period longer than the
+ * run so nothing is analysed early) receives 100,000 spans over HTTP as real agent traces (fresh
+ * ids, current timestamps); then `assembler.flush()` analyses and stores them all, timed. Two trace
+ * shapes: 20-span agent turns and 5-span ones (the per-trace costs weigh more on small traces).
+ *
+ *   node --expose-gc bench/backlog.mjs   (after `npx tsc -b`)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCollector } from '../collector/dist/index.js';
+import { shiftTimestamps, timestampOffsets, traceIdOffsets } from './_loopback.mjs';
+import { agentRequestBodies } from './decode.mjs';
+
+const SPANS_PER_REQUEST = 500;
+const REQUESTS = 200;
+
+async function backlog(spansPerTrace) {
+  const tracesPerRequest = SPANS_PER_REQUEST / spansPerTrace;
+  const { protobuf } = agentRequestBodies({ traces: tracesPerRequest, spansPerTrace });
+  const template = Buffer.from(protobuf);
+  const idOffsets = traceIdOffsets(template);
+  const times = timestampOffsets(template);
+  const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-backlog-'));
+  const collector = await createCollector({ port: 0, dataDir, quietPeriodMs: 3_600_000 });
+  try {
+    for (let request = 1; request <= REQUESTS; request++) {
+      const body = Buffer.from(template);
+      for (const at of idOffsets) body.writeUInt32BE(request, at);
+      shiftTimestamps(body, times.offsets, BigInt(Date.now() - 300_000) * 1_000_000n - times.earliestNs);
+      const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+      if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
+      await response.arrayBuffer();
+    }
+    globalThis.gc?.();
+    const started = performance.now();
+    await collector.assembler.flush();
+    const elapsedMs = performance.now() - started;
+    const traces = REQUESTS * tracesPerRequest;
+    const stored = (await (await fetch(`${collector.url}/api/traces?limit=1`)).json()).total;
+    if (stored !== traces) throw new Error(`${stored} of ${traces} traces stored`);
+    console.log(
+      `${String(spansPerTrace).padStart(2)}-span traces: ${traces.toLocaleString('en-US')} analysed and stored in ${(elapsedMs / 1000).toFixed(1)} s = ` +
+        `${Math.round((traces * 1000) / elapsedMs).toLocaleString('en-US')} traces/s, ` +
+        `${Math.round((traces * spansPerTrace * 1000) / elapsedMs).toLocaleString('en-US')} spans/s (${Math.round((elapsedMs * 1000) / traces)} µs per trace)`,
+    );
+  } finally {
+    await collector.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await backlog(20);
+await backlog(5);
