@@ -120,6 +120,7 @@ export class StatsIndex {
     const to = query.to ?? Infinity;
     const serviceId = query.service === undefined ? -2 : this.dictionaries.service.find(query.service);
     const classId = query.taskClass === undefined ? -2 : this.dictionaries.taskClass.find(query.taskClass);
+    const unfiltered = from === -Infinity && to === Infinity && serviceId === -2 && classId === -2;
     for (const [order, target] of [
       [this.byDuration, 'durationsMs'],
       [this.byPerceived, 'perceivedMs'],
@@ -128,16 +129,26 @@ export class StatsIndex {
       const groupIds = order.snapshot()[query.groupBy];
       const filled = new Uint32Array(groups.length);
       const values: Float64Array[] = groups.map((group) => new Float64Array(group ? group.count : 0));
-      for (let i = 0; i < keys.length; i++) {
-        if (
-          alive[i] === 1 &&
-          startMs[i] >= from &&
-          startMs[i] < to &&
-          (serviceId === -2 || service[i] === serviceId) &&
-          (classId === -2 || taskClass[i] === classId)
-        ) {
-          const id = groupIds[i];
-          values[id][filled[id]++] = keys[i];
+      if (unfiltered) {
+        // No window or filter (the overview's default): only removed rows are skipped.
+        for (let i = 0; i < keys.length; i++) {
+          if (alive[i] === 1) {
+            const id = groupIds[i];
+            values[id][filled[id]++] = keys[i];
+          }
+        }
+      } else {
+        for (let i = 0; i < keys.length; i++) {
+          if (
+            alive[i] === 1 &&
+            startMs[i] >= from &&
+            startMs[i] < to &&
+            (serviceId === -2 || service[i] === serviceId) &&
+            (classId === -2 || taskClass[i] === classId)
+          ) {
+            const id = groupIds[i];
+            values[id][filled[id]++] = keys[i];
+          }
         }
       }
       groups.forEach((group, id) => {
