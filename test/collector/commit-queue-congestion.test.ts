@@ -1,7 +1,7 @@
 import type { SpanRecord } from '@threshold/core';
 import { describe, expect, test } from 'vitest';
 import { CommitQueue, QueueFullError } from '../../collector/src/ingest/commit-queue.js';
-import { retryAfterSeconds } from '../../collector/src/routes/ingest-routes.js';
+import { retryAfterSeconds } from '../../collector/src/ingest/retry-after.js';
 import type { IngestBatch } from '../../collector/src/store/store.js';
 
 const batchOf = (spans: number): IngestBatch => ({

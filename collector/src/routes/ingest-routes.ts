@@ -8,6 +8,7 @@ import {
 } from '../otlp/index.js';
 import { QueueFullError } from '../ingest/commit-queue.js';
 import { BodyError, readBody, type ReadBody } from '../ingest/read-body.js';
+import { retryAfterSeconds } from '../ingest/retry-after.js';
 import { capMessage, capSpans } from '../security/span-caps.js';
 import type { RouteContext, RouteModule } from './route-module.js';
 
@@ -19,14 +20,6 @@ const RPC_RESOURCE_EXHAUSTED = 8;
 const RPC_INTERNAL = 13;
 const RPC_UNAVAILABLE = 14;
 
-/**
- * Seconds an exporter should wait before retrying when the ingest queue is full: 1, plus how long
- * the queue has been full (at most 30). Exporters make few attempts (the OpenTelemetry ones, 5),
- * so over a long stall their retries must spread out rather than all fall inside it.
- */
-export function retryAfterSeconds(congestionSeconds: number): number {
-  return Math.min(30, 1 + Math.ceil(congestionSeconds));
-}
 
 const CONTENT_TYPES: Record<OtlpFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { retryAfterSeconds as retryAfterFor } from '../ingest/retry-after.js';
 
 export interface IngestAdmissionLimits {
   /** Most ingest requests being read, decoded or waiting for a commit at once. */
@@ -12,7 +13,6 @@ export const DEFAULT_INGEST_ADMISSION: IngestAdmissionLimits = { maxRequests: 64
 
 /** A body without Content-Length (chunked) is counted as this many bytes. */
 const UNDECLARED_BODY_BYTES = 1024 * 1024;
-const MAX_RETRY_AFTER_SECONDS = 30;
 
 /**
  * Bounds the ingest requests in flight before their bodies are read: beyond the limits a request
@@ -45,8 +45,7 @@ export class IngestAdmission {
   retryAfterSeconds(): number {
     this.roll(performance.now());
     const pressure = Math.max(this.refusedInWindow, this.refusedInLastWindow);
-    const seconds = Math.max(Math.floor(pressure / this.limits.maxRequests), Math.ceil(this.congestionSeconds()));
-    return Math.min(MAX_RETRY_AFTER_SECONDS, 1 + seconds);
+    return retryAfterFor(Math.max(Math.floor(pressure / this.limits.maxRequests), this.congestionSeconds()));
   }
 
   private countRefusal(): void {
