@@ -1,5 +1,4 @@
 import type {
-  Finding,
   FiltersResponse,
   LatencyTriple,
   ModelsResponse,
@@ -10,6 +9,7 @@ import type {
 } from '@threshold/core';
 import { budgetOfClass } from '../duckdb/budget-of-class.js';
 import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../store.js';
+import { FINDING_SELECT, storedFindingFromRow } from '../stored-finding-row.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql, r7TripleSql } from './r7-percentile-sql.js';
 import { sqlLiteral } from './sql-literal.js';
@@ -154,16 +154,9 @@ export async function sessionDetail(read: ReadRows, sessionId: string): Promise<
 export async function findings(read: ReadRows, query: FindingsQuery): Promise<StoredFinding[]> {
   const where = new ClickHouseWhere().window(query).add('task_class = ?', query.taskClass);
   const rows = await read(
-    `SELECT trace_id, task_class, start_ms, duration_ms, perceived_ms, finding
+    `SELECT ${FINDING_SELECT}
      FROM traces FINAL ARRAY JOIN finding_json AS finding, arrayEnumerate(finding_json) AS finding_index ${where}
      ORDER BY start_ms, trace_id, finding_index`,
   );
-  return rows.map((row) => ({
-    ...(JSON.parse(row[5] as string) as Finding),
-    traceId: row[0] as string,
-    taskClass: row[1] as string,
-    startTimeMs: row[2] as number,
-    durationMs: row[3] as number,
-    perceivedMs: row[4] as number,
-  }));
+  return rows.map(storedFindingFromRow);
 }

@@ -9,7 +9,7 @@ import type {
 } from '@threshold/core';
 import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../store.js';
 import { budgetOfClass } from './budget-of-class.js';
-import { findingRowToStored, FINDING_SELECT } from './finding-row.js';
+import { FINDING_SELECT, storedFindingFromRow } from '../stored-finding-row.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 
 const triple = (values: unknown): LatencyTriple | null => {
@@ -139,5 +139,5 @@ export async function sessionDetail(read: ReadRows, sessionId: string): Promise<
 export async function findings(read: ReadRows, query: FindingsQuery): Promise<StoredFinding[]> {
   const where = new SqlWhere().window(query).add('task_class = ?', query.taskClass);
   const rows = await read(`SELECT ${FINDING_SELECT} FROM findings ${where} ORDER BY start_ms, trace_id`, where.params);
-  return rows.map(findingRowToStored);
+  return rows.map(storedFindingFromRow);
 }

@@ -1,6 +1,6 @@
 import { BOOLEAN, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import type { Finding, TraceSummary } from '@threshold/core';
-import type { AnalysedTrace, StoredFinding } from '../store.js';
+import type { AnalysedTrace } from '../store.js';
 import type { ColumnSpec } from './append-columns.js';
 
 /** A `findings` row: one finding of one analysed trace. */
@@ -25,16 +25,3 @@ export const FINDING_COLUMNS: readonly ColumnSpec<FindingRow>[] = [
   { name: 'perceived', type: BOOLEAN, value: (row) => row.finding.perceived === true },
   { name: 'finding', type: VARCHAR, value: (row) => JSON.stringify(row.finding) },
 ];
-
-export const FINDING_SELECT = 'trace_id, task_class, start_ms, duration_ms, perceived_ms, finding';
-
-export function findingRowToStored(row: readonly unknown[]): StoredFinding {
-  return {
-    ...(JSON.parse(row[5] as string) as Finding),
-    traceId: row[0] as string,
-    taskClass: row[1] as string,
-    startTimeMs: row[2] as number,
-    durationMs: row[3] as number,
-    perceivedMs: row[4] as number,
-  };
-}
