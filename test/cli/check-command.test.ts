@@ -6,18 +6,16 @@
  *   within-budget.otlp.pb   simple  … 1500 1900 ms                                → P99 1,864
  *                           complex (same)                                        → P99 4,776
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
-import { FIXTURES, runCli } from './run-cli.js';
+import type { TestCollector } from '../support/collector-harness.js';
+import { collectorWithOverBudgetFixture, FIXTURES, OVER_BUDGET_JSON, runCli } from './run-cli.js';
 
-const OVER_JSON = join(FIXTURES, 'over-budget.otlp.json');
 const WITHIN_PROTOBUF = join(FIXTURES, 'within-budget.otlp.pb');
 
 describe('threshold check on a recorded file', () => {
   it('exits 1 with a table naming the class over its default budget (OTLP JSON)', async () => {
-    const result = await runCli(['check', '--file', OVER_JSON]);
+    const result = await runCli(['check', '--file', OVER_BUDGET_JSON]);
     expect(result).toEqual({
       exitCode: 1,
       stderr: '',
@@ -53,7 +51,7 @@ describe('threshold check on a recorded file', () => {
   });
 
   it('checks another percentile, and only the classes given a budget', async () => {
-    const result = await runCli(['check', '--file', OVER_JSON, '--percentile', '50', '--budget', 'simple=800', '--budget', 'batch=1000']);
+    const result = await runCli(['check', '--file', OVER_BUDGET_JSON, '--percentile', '50', '--budget', 'simple=800', '--budget', 'batch=1000']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout.split('\n').slice(2, 6)).toEqual([
       '  task class  traces       P50    budget  result',
@@ -68,14 +66,7 @@ describe('threshold check against a collector', () => {
   let collector: TestCollector;
 
   beforeAll(async () => {
-    collector = await startTestCollector();
-    const response = await fetch(`${collector.url}/v1/traces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: readFileSync(OVER_JSON),
-    });
-    expect(response.status).toBe(200);
-    await waitForTraces(collector.url, 14);
+    collector = await collectorWithOverBudgetFixture();
   });
 
   afterAll(async () => {

@@ -8,24 +8,15 @@
  * The llm call covers 10 ms … 60 % of a simple task (so llm = 0.6 D − 10, the rest the task's own
  * time) and 10 ms … 30 % of a complex one, whose tool runs from there to 5 ms before the end.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
-import { FIXTURES, runCli } from './run-cli.js';
+import type { TestCollector } from '../support/collector-harness.js';
+import { collectorWithOverBudgetFixture, runCli } from './run-cli.js';
 
 describe('threshold report', () => {
   let collector: TestCollector;
 
   beforeAll(async () => {
-    collector = await startTestCollector();
-    const response = await fetch(`${collector.url}/v1/traces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: readFileSync(join(FIXTURES, 'over-budget.otlp.json')),
-    });
-    expect(response.status).toBe(200);
-    await waitForTraces(collector.url, 14);
+    collector = await collectorWithOverBudgetFixture();
   });
 
   afterAll(async () => {

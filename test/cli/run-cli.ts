@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -25,4 +28,20 @@ export function runCli(args: readonly string[], { timeoutMs = 25_000 } = {}): Pr
       resolve({ exitCode, stdout, stderr });
     });
   });
+}
+
+/** The over-budget fixture's 14 tasks (test/fixtures/record-budget-fixtures.ts), as OTLP/JSON. */
+export const OVER_BUDGET_JSON = fileURLToPath(new URL('../fixtures/over-budget.otlp.json', import.meta.url));
+
+/** A test collector holding the over-budget fixture, every one of its 14 traces analysed. */
+export async function collectorWithOverBudgetFixture(): Promise<TestCollector> {
+  const collector = await startTestCollector();
+  const response = await fetch(`${collector.url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: readFileSync(OVER_BUDGET_JSON),
+  });
+  expect(response.status).toBe(200);
+  await waitForTraces(collector.url, 14);
+  return collector;
 }

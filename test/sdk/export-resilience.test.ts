@@ -4,9 +4,9 @@
  * first drop is logged once.
  */
 import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { exportStats, init, shutdown, state, task, tool } from '@threshold/sdk';
+import { freePort } from '../support/free-port.js';
 import { startStubCollector, type StubMode } from './support/stub-collector.js';
 
 const MAX_QUEUE = 40;
@@ -36,11 +36,7 @@ const expectedTotal = (tasks: number) => tasks * (tasks - 1);
 
 /** A loopback port with nothing listening: a collector that is down. */
 async function closedPortUrl(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 const exportOptions = { maxQueueSize: MAX_QUEUE, maxExportBatchSize: 10, scheduledDelayMs: 5, exportTimeoutMs: 300 };

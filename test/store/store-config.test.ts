@@ -1,22 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, optionsFromSettings, settingsFromEnv } from '@threshold/collector';
 import type { HealthResponse } from '@threshold/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startClickHouseServer, type ClickHouseServer } from '../support/clickhouse-server.js';
-
-/** A loopback port nothing listens on (taken, then released). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../support/free-port.js';
 
 const cli = fileURLToPath(new URL('../../collector/dist/cli.js', import.meta.url));
 
