@@ -1,10 +1,17 @@
 /**
  * Pieces the collector benchmarks share (bench/run.mjs skips files starting with `_`): a free
- * loopback port, and where a request's trace ids sit so each copy can be given fresh ids by patching
- * bytes instead of encoding again.
+ * loopback port, a collector started as its own process (the way `threshold start` runs) and
+ * stopped, a protobuf export over a keep-alive agent, and where a request's trace ids and
+ * timestamps sit so each copy can be given fresh ones by patching bytes instead of encoding again.
  */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decodeTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
+
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'collector/dist/cli.js');
 
 /** A free loopback port. */
 export function freePort() {
@@ -18,8 +25,46 @@ export function freePort() {
   });
 }
 
+/**
+ * `threshold start --port <port> ...args` as a child process (stdout piped and read, so its logs
+ * never block it); resolves with the child once the collector says it is listening.
+ */
+export function startCollectorProcess(port, args = [], nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'start', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      if (chunk.toString().includes('listening')) resolve(child);
+    });
+  });
+}
+
+/** Stops a collector started by `startCollectorProcess` (SIGTERM drains it) and waits for its exit. */
+export function stopCollectorProcess(child, signal = 'SIGTERM') {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', resolve);
+    child.kill(signal);
+  });
+}
+
+/** POSTs a protobuf export request on a keep-alive agent; resolves with the HTTP status. */
+export function postProtobuf(agent, port, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /** Offsets of every trace id in a protobuf request body. */
-export function traceIdOffsets(body) {
+function traceIdOffsets(body) {
   const offsets = [];
   for (const traceId of new Set(decodeTraceRequestProtobuf(body).spans.map((span) => span.traceId))) {
     const needle = Buffer.from(traceId, 'hex');
@@ -29,10 +74,26 @@ export function traceIdOffsets(body) {
 }
 
 /**
+ * Copies of a protobuf request as a fleet of agents sends them: `copy(sequence)` has every trace id
+ * made unique to `sequence` (its last four bytes) and its traces moved to the present (the first
+ * started 5 minutes ago), by patching bytes rather than encoding again.
+ */
+export function requestCopies(template) {
+  const ids = traceIdOffsets(template);
+  const times = timestampOffsets(template);
+  return (sequence) => {
+    const body = Buffer.from(template);
+    for (const at of ids) body.writeUInt32BE(sequence, at);
+    shiftTimestamps(body, times.offsets, BigInt(Date.now() - 300_000) * 1_000_000n - times.earliestNs);
+    return body;
+  };
+}
+
+/**
  * Offsets of every timestamp (span start and end, event times: fixed64 nanoseconds) in a
  * protobuf request body, and the earliest of them, so each copy can be moved to the present.
  */
-export function timestampOffsets(body) {
+function timestampOffsets(body) {
   const values = new Set();
   for (const span of decodeTraceRequestProtobuf(body).spans) {
     values.add(span.startTimeUnixNano);
@@ -51,6 +112,6 @@ export function timestampOffsets(body) {
 }
 
 /** Moves every timestamp at `offsets` by `shiftNs` (a bigint), in place. */
-export function shiftTimestamps(body, offsets, shiftNs) {
+function shiftTimestamps(body, offsets, shiftNs) {
   for (const at of offsets) body.writeBigUInt64LE(body.readBigUInt64LE(at) + shiftNs, at);
 }

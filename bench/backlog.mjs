@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCollector } from '../collector/dist/index.js';
-import { shiftTimestamps, timestampOffsets, traceIdOffsets } from './_loopback.mjs';
+import { requestCopies } from './_loopback.mjs';
 import { agentRequestBodies } from './decode.mjs';
 
 const SPANS_PER_REQUEST = 500;
@@ -25,17 +25,12 @@ const REQUESTS = 200;
 async function backlog(spansPerTrace) {
   const tracesPerRequest = SPANS_PER_REQUEST / spansPerTrace;
   const { protobuf } = agentRequestBodies({ traces: tracesPerRequest, spansPerTrace });
-  const template = Buffer.from(protobuf);
-  const idOffsets = traceIdOffsets(template);
-  const times = timestampOffsets(template);
+  const copyOf = requestCopies(Buffer.from(protobuf));
   const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-backlog-'));
   const collector = await createCollector({ port: 0, dataDir, quietPeriodMs: 3_600_000 });
   try {
     for (let request = 1; request <= REQUESTS; request++) {
-      const body = Buffer.from(template);
-      for (const at of idOffsets) body.writeUInt32BE(request, at);
-      shiftTimestamps(body, times.offsets, BigInt(Date.now() - 300_000) * 1_000_000n - times.earliestNs);
-      const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+      const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: copyOf(request) });
       if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
       await response.arrayBuffer();
     }

@@ -10,54 +10,22 @@
  *
  *   node bench/ingest.mjs   (after `npx tsc -b`)     targets: ≥ 100,000 spans/s, ≥ 0.5× decode-only
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { freePort, shiftTimestamps, timestampOffsets, traceIdOffsets } from './_loopback.mjs';
+import { join } from 'node:path';
+import { freePort, postProtobuf, requestCopies, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
 import { agentRequestBodies, decodeOnlySpansPerSecond } from './decode.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLIENTS = Number(process.env.INGEST_CLIENTS ?? 6);
 const WARM_UP_MS = 2_000;
 const MEASURE_MS = Number(process.env.INGEST_MEASURE_MS ?? 10_000);
 const TRACES_PER_REQUEST = 25;
 const SPANS_PER_TRACE = 20;
 
-function startCollector(port, dataDir) {
-  const child = spawn(
-    process.execPath,
-    [...(process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean), join(root, 'collector/dist/cli.js'), 'start', '--port', String(port), '--data-dir', dataDir, '--quiet-period-ms', process.env.INGEST_QUIET_MS ?? '1000'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
-    child.stdout.on('data', (chunk) => {
-      if (chunk.toString().includes('listening')) resolve(child);
-    });
-  });
-}
-
-function post(agent, port, body) {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 const { protobuf, spanCount } = agentRequestBodies({ traces: TRACES_PER_REQUEST, spansPerTrace: SPANS_PER_TRACE });
 const template = Buffer.from(protobuf);
-const offsets = traceIdOffsets(template);
-const timestamps = timestampOffsets(template);
+const copyOf = requestCopies(template);
 
 console.log(`request: ${spanCount} spans (${TRACES_PER_REQUEST} traces × ${SPANS_PER_TRACE}), ${(template.length / 1024).toFixed(0)} KiB protobuf`);
 const decodeRate = decodeOnlySpansPerSecond(template, 'protobuf');
@@ -65,19 +33,14 @@ console.log(`decode only:   ${Math.round(decodeRate).toLocaleString('en-US')} sp
 
 const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-ingest-'));
 const port = await freePort();
-const collector = await startCollector(port, dataDir);
+const collector = await startCollectorProcess(
+  port,
+  ['--data-dir', dataDir, '--quiet-period-ms', process.env.INGEST_QUIET_MS ?? '1000'],
+  (process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean),
+);
 let sequence = 0;
-/**
- * A copy of the request with every trace id made unique to this request, and its traces moved to
- * the present (its first trace started 5 minutes ago), as a fleet of agents sends them.
- */
-function freshBody() {
-  const body = Buffer.from(template);
-  const seq = ++sequence;
-  for (const at of offsets) body.writeUInt32BE(seq, at);
-  shiftTimestamps(body, timestamps.offsets, BigInt(Date.now() - 300_000) * 1_000_000n - timestamps.earliestNs);
-  return body;
-}
+/** A copy of the request with fresh trace ids and current timestamps. */
+const freshBody = () => copyOf(++sequence);
 
 try {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -89,7 +52,7 @@ try {
   const stopAt = Date.now() + WARM_UP_MS + MEASURE_MS;
   const client = async () => {
     while (Date.now() < stopAt) {
-      const status = await post(agent, port, freshBody());
+      const status = await postProtobuf(agent, port, freshBody());
       if (status === 200) {
         ackedRequests++;
         if (measuring) ackedSpans += spanCount;
@@ -137,7 +100,6 @@ try {
   console.log(`decode only:   ${Math.round(decodeAfter).toLocaleString('en-US')} spans/s again, after the run`);
   console.log(`ratio:         ${(ingestRate / decodeMean).toFixed(2)}× decode-only, mean of both (target ≥ 0.5×; ≥ 100,000 spans/s)`);
 } finally {
-  collector.kill('SIGINT');
-  await new Promise((resolve) => collector.once('exit', resolve));
+  await stopCollectorProcess(collector, 'SIGINT');
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -26,19 +26,17 @@
  *
  *   node bench/overload.mjs   (after `npx tsc -b`; OVERLOAD_SECONDS=10 for a quick run)
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { freePort, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OVERLOAD_SECONDS = Number(process.env.OVERLOAD_SECONDS ?? 60);
 const MEASURE_MS = 8_000;
 const MEASURE_CLIENTS = 24;
@@ -143,20 +141,6 @@ function freshSpans() {
 
 /** A fresh request serialized by the official OTLP protobuf serializer (what the exporter sends). */
 const freshBody = () => ProtobufTraceSerializer.serializeRequest(freshSpans());
-
-async function startCollector(dataDir) {
-  const child = spawn(process.execPath, ['collector/dist/cli.js', 'start', '--port', '0', '--data-dir', dataDir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
-  });
-  return { child, url };
-}
 
 const rssOf = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 const post = (url, body) => fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
@@ -388,11 +372,11 @@ async function overload(url, rss) {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'threshold-overload-'));
-const { child, url } = await startCollector(dataDir);
+const port = await freePort();
+const child = await startCollectorProcess(port, ['--data-dir', dataDir]);
 try {
-  process.exitCode = await run(url, child);
+  process.exitCode = await run(`http://127.0.0.1:${port}`, child);
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await stopCollectorProcess(child);
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -9,17 +9,14 @@
  *
  *   node bench/query.mjs   (after `npx tsc -b`; QUERY_TRACES=200000 for a quicker run)
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DuckDBInstance, blobValue } from '@duckdb/node-api';
 import { DUCKDB_FILE_NAME, DuckDbStore, decodeStoredRequest } from '../collector/dist/index.js';
-import { freePort } from './_loopback.mjs';
+import { freePort, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
 import { agentRequestBodies } from './decode.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TRACES = Number(process.env.QUERY_TRACES ?? 1_000_000);
 const SPANS_PER_TRACE = 10;
 const STATS_REPEATS = 15;
@@ -87,18 +84,6 @@ async function seed(dataDir) {
   return ids;
 }
 
-function startCollector(port, dataDir) {
-  const child = spawn(process.execPath, [join(root, 'collector/dist/cli.js'), 'start', '--port', String(port), '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
-    child.stdout.on('data', (chunk) => {
-      if (chunk.toString().includes('listening')) resolve(child);
-    });
-  });
-}
-
 async function timeRequests(urls) {
   const times = [];
   for (const url of urls) {
@@ -117,7 +102,7 @@ let collector;
 try {
   const ids = await seed(dataDir);
   const port = await freePort();
-  collector = await startCollector(port, dataDir);
+  collector = await startCollectorProcess(port, ['--data-dir', dataDir]);
   const base = `http://127.0.0.1:${port}`;
   // Let start-up recovery (a scan for traces with unanalysed spans) finish before timing.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -151,8 +136,7 @@ try {
   }
 } finally {
   if (collector) {
-    collector.kill('SIGINT');
-    await new Promise((resolve) => collector.once('exit', resolve));
+    await stopCollectorProcess(collector, 'SIGINT');
   }
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -12,60 +12,21 @@
  *
  *   node bench/stores.mjs   (after `npx tsc -b`; STORES_REQUESTS=800 for more data, default 400)
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import { decodeTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
-import { freePort, traceIdOffsets } from './_loopback.mjs';
+import { freePort, postProtobuf, requestCopies, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
 import { agentRequestBodies } from './decode.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REQUESTS = Number(process.env.STORES_REQUESTS ?? 400);
 const CLIENTS = 4;
 const TRACES_PER_REQUEST = 25;
 const SPANS_PER_TRACE = 10;
 const STATS_REPEATS = 15;
 const DETAIL_REPEATS = 200;
-
-function startCollector(port, storeArgs) {
-  const child = spawn(
-    process.execPath,
-    [join(root, 'collector/dist/cli.js'), 'start', '--port', String(port), '--quiet-period-ms', '500', ...storeArgs],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
-    child.stdout.on('data', (chunk) => {
-      if (chunk.toString().includes('listening')) resolve(child);
-    });
-  });
-}
-
-function stopCollector(child) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
-
-function post(agent, port, body) {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -78,18 +39,14 @@ async function timedGet(url) {
 }
 
 const { protobuf, spanCount } = agentRequestBodies({ traces: TRACES_PER_REQUEST, spansPerTrace: SPANS_PER_TRACE });
-const template = Buffer.from(protobuf);
-const offsets = traceIdOffsets(template);
-const requestBody = (index) => {
-  const body = Buffer.from(template);
-  for (const at of offsets) body.writeUInt32BE(index + 1, at);
-  return body;
-};
+const copyOf = requestCopies(Buffer.from(protobuf));
+/** Request `index`: its trace ids fixed by the index (so they can be listed again), its times current. */
+const requestBody = (index) => copyOf(index + 1);
 const traceIdsOf = (index) => [...new Set(decodeTraceRequestProtobuf(requestBody(index)).spans.map((span) => span.traceId))];
 
 async function measure(name, storeArgs) {
   const port = await freePort();
-  const collector = await startCollector(port, storeArgs);
+  const collector = await startCollectorProcess(port, ['--quiet-period-ms', '500', ...storeArgs]);
   const base = `http://127.0.0.1:${port}`;
   try {
     const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -98,11 +55,11 @@ async function measure(name, storeArgs) {
     const client = async () => {
       while (next < REQUESTS) {
         const index = next++;
-        let status = await post(agent, port, requestBody(index));
+        let status = await postProtobuf(agent, port, requestBody(index));
         while (status === 503) {
           refused++;
           await new Promise((resolve) => setTimeout(resolve, 20));
-          status = await post(agent, port, requestBody(index));
+          status = await postProtobuf(agent, port, requestBody(index));
         }
         if (status !== 200) throw new Error(`unexpected status ${status}`);
       }
@@ -139,7 +96,7 @@ async function measure(name, storeArgs) {
       refused,
     };
   } finally {
-    await stopCollector(collector);
+    await stopCollectorProcess(collector);
   }
 }
 
