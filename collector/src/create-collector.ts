@@ -16,6 +16,7 @@ import { metricsRoutes } from './metrics/metrics-routes.js';
 import { ROUTE_MODULES, type RouteContext, type RouteModule } from './routes/index.js';
 import { RecommendationEngine } from './recommendations/recommendation-engine.js';
 import { recommendationRoutes } from './recommendations/recommendation-routes.js';
+import { decodeStoredRequest } from './store/decode-stored-request.js';
 import { openConfiguredStore } from './store/open-store.js';
 import type { TraceStore } from './store/store.js';
 
@@ -109,6 +110,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
 
   const assembler = new TraceAssembler({
     store,
+    decodeRequest: decodeStoredRequest,
     analyse: (records) => analyse(records, true),
     findings: (analysis) => findings(analysis),
     onAnalysed: (analysis) => {
@@ -126,7 +128,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
   });
   const commitQueue = new CommitQueue({
     commit: (batches) => store.appendBatches(batches),
-    onCommitted: (spans) => assembler.add(spans),
+    onCommitted: (batches) => assembler.add(batches),
     maxQueuedSpans: options.maxQueuedSpans,
     admissionWaitMs: ADMISSION_WAIT_MS,
   });

@@ -19,6 +19,7 @@ export type {
   TimeSeriesQuery,
   WindowQuery,
 } from './store/store.js';
+export { decodedIngestBatch } from './store/store.js';
 export { DuckDbStore, DUCKDB_FILE_NAME } from './store/duckdb/duckdb-store.js';
 export { decodeStoredRequest } from './store/decode-stored-request.js';
 export { ClickHouseStore, type ClickHouseStoreOptions } from './store/clickhouse/clickhouse-store.js';

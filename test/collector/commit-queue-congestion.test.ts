@@ -1,11 +1,12 @@
-import type { SpanRecord } from '@threshold/core';
 import { describe, expect, test } from 'vitest';
 import { CommitQueue, QueueFullError } from '../../collector/src/ingest/commit-queue.js';
 import { retryAfterSeconds } from '../../collector/src/ingest/retry-after.js';
 import type { IngestBatch } from '../../collector/src/store/store.js';
 
 const batchOf = (spans: number): IngestBatch => ({
-  spans: Array.from({ length: spans }, () => ({}) as SpanRecord),
+  traceSpanCounts: new Map([['4bf92f3577b34da6a3ce929d0e0e4736', spans]]),
+  spanCount: spans,
+  body: new Uint8Array(),
   request: { format: 'protobuf', encoding: 'identity', bytes: new Uint8Array() },
 });
 

@@ -1,5 +1,5 @@
 import type { IngestBatch } from '@threshold/collector';
-import { decodeStoredRequest } from '@threshold/collector';
+import { decodedIngestBatch, decodeStoredRequest } from '@threshold/collector';
 import { otlpJsonBody, spanIdOf, traceIdOf, type JsonSpanPlan } from '../collector/otlp-json-body.js';
 
 /**
@@ -101,5 +101,5 @@ export function traceBody(trace: AgentTrace, spans: readonly JsonSpanPlan[] = tr
 /** An ingest batch as the collector hands it to storage, from an OTLP/JSON body. */
 export function ingestBatch(body: string): IngestBatch {
   const bytes = new TextEncoder().encode(body);
-  return { spans: decodeStoredRequest('json', bytes), request: { format: 'json', encoding: 'identity', bytes } };
+  return decodedIngestBatch(decodeStoredRequest('json', bytes), bytes, { format: 'json', encoding: 'identity', bytes });
 }

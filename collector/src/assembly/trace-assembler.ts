@@ -1,11 +1,16 @@
 import type { Finding, SpanRecord, TraceAnalysis } from '@threshold/core';
-import type { AnalysedTrace, TraceStore } from '../store/store.js';
+import type { AnalysedTrace, DecodeRequest, IngestBatch, TraceStore } from '../store/store.js';
 import type { Clock } from './clock.js';
+import { DeferredSpans } from './deferred-spans.js';
 
 /** A trace whose spans are arriving, or that waits for its quiet period to pass. */
 interface PendingTrace {
   traceId: string;
   records: SpanRecord[];
+  /** Requests holding more spans of the trace, not decoded yet; they follow `records` in arrival order. */
+  deferred: DeferredSpans[] | undefined;
+  /** Spans held: `records` and those still in `deferred`. */
+  heldSpans: number;
   /** Stored span rows these records stand for: the "analysed up to" marker once analysed. */
   storedSpanCount: number;
   lastArrivalMs: number;
@@ -24,6 +29,8 @@ interface RecentTrace {
 
 export interface TraceAssemblerOptions {
   store: TraceStore;
+  /** Decodes a committed request that ingest only checked (the same decoding as reading it back from the store). */
+  decodeRequest: DecodeRequest;
   analyse: (records: SpanRecord[]) => TraceAnalysis;
   /** Findings for an analysed trace (recommendation rules); failures are logged, never thrown. */
   findings: (analysis: TraceAnalysis) => Finding[];
@@ -100,23 +107,66 @@ export class TraceAssembler {
     while (this.sweeping) await this.sweeping;
   }
 
-  /** Takes spans that are durable. */
-  add(spans: readonly SpanRecord[]): void {
+  /**
+   * Takes requests whose spans are durable. Spans ingest decoded are held as they are; a request
+   * ingest only checked is decoded once, when the first of its traces is analysed.
+   */
+  add(batches: readonly IngestBatch[]): void {
     const nowMs = this.options.clock.nowMs();
-    for (const span of spans) {
-      let entry = this.pending.get(span.traceId);
-      if (!entry) {
-        if (this.pendingSpans >= this.options.maxPendingSpans) {
-          this.spilled = true;
-          continue;
+    for (const batch of batches) {
+      if (batch.spans) {
+        for (const span of batch.spans) {
+          const entry = this.entryFor(span.traceId, nowMs, 1);
+          if (!entry) continue;
+          if (entry.deferred) this.materialize(entry);
+          entry.records.push(span);
         }
-        entry = this.open(span.traceId);
+        continue;
       }
-      entry.records.push(span);
-      entry.storedSpanCount += 1;
-      entry.lastArrivalMs = nowMs;
-      this.pendingSpans += 1;
+      const deferred = new DeferredSpans(batch, this.options.decodeRequest);
+      for (const [traceId, count] of batch.traceSpanCounts) {
+        const entry = this.entryFor(traceId, nowMs, count);
+        if (!entry) continue;
+        (entry.deferred ??= []).push(deferred);
+        deferred.hold();
+      }
     }
+  }
+
+  /**
+   * The pending entry that takes `count` more spans of the trace, counted as held; undefined when
+   * the backlog is full and the trace is not held yet (its spans wait in the store).
+   */
+  private entryFor(traceId: string, nowMs: number, count: number): PendingTrace | undefined {
+    let entry = this.pending.get(traceId);
+    if (!entry) {
+      if (this.pendingSpans >= this.options.maxPendingSpans) {
+        this.spilled = true;
+        return undefined;
+      }
+      entry = this.open(traceId);
+    }
+    entry.storedSpanCount += count;
+    entry.heldSpans += count;
+    entry.lastArrivalMs = nowMs;
+    this.pendingSpans += count;
+    return entry;
+  }
+
+  /** Decodes (once per request) the trace's spans still in deferred requests, after those it holds. */
+  private materialize(entry: PendingTrace): void {
+    if (!entry.deferred) return;
+    for (const deferred of entry.deferred) {
+      for (const span of deferred.take(entry.traceId)) entry.records.push(span);
+    }
+    entry.deferred = undefined;
+  }
+
+  /** Lets go of deferred requests whose spans the entry no longer needs (it read them all from the store). */
+  private release(entry: PendingTrace): void {
+    if (!entry.deferred) return;
+    for (const deferred of entry.deferred) deferred.release();
+    entry.deferred = undefined;
   }
 
   /**
@@ -136,6 +186,8 @@ export class TraceAssembler {
       this.pending.set(traceId, {
         traceId,
         records,
+        deferred: undefined,
+        heldSpans: records.length,
         storedSpanCount: records.length,
         lastArrivalMs: dueMs,
         complete: true,
@@ -173,11 +225,20 @@ export class TraceAssembler {
     if (recent && !this.processing.has(traceId) && !this.options.store.shared) {
       this.forgetRecent(traceId, recent);
       this.pendingSpans += recent.records.length;
-      entry = { traceId, records: [...recent.records], storedSpanCount: recent.storedSpanCount, lastArrivalMs: 0, complete: true, replacesStored: true };
+      entry = {
+        traceId,
+        records: [...recent.records],
+        deferred: undefined,
+        heldSpans: recent.records.length,
+        storedSpanCount: recent.storedSpanCount,
+        lastArrivalMs: 0,
+        complete: true,
+        replacesStored: true,
+      };
     } else {
       // Unknown here: it may have been analysed before this process started or left the recent cache.
       const replacesStored = this.processing.has(traceId);
-      entry = { traceId, records: [], storedSpanCount: 0, lastArrivalMs: 0, complete: false, replacesStored };
+      entry = { traceId, records: [], deferred: undefined, heldSpans: 0, storedSpanCount: 0, lastArrivalMs: 0, complete: false, replacesStored };
     }
     this.pending.set(traceId, entry);
     return entry;
@@ -243,7 +304,7 @@ export class TraceAssembler {
     for (const entry of due) {
       this.pending.delete(entry.traceId);
       this.processing.add(entry.traceId);
-      this.pendingSpans -= entry.records.length;
+      this.pendingSpans -= entry.heldSpans;
     }
     return due;
   }
@@ -311,6 +372,7 @@ export class TraceAssembler {
     for (const entry of unknown) {
       const records = stored.get(entry.traceId);
       if (!known.has(entry.traceId) || !records) continue;
+      this.release(entry);
       entry.records = records;
       entry.storedSpanCount = records.length;
       entry.replacesStored = true;
@@ -326,6 +388,7 @@ export class TraceAssembler {
   }
 
   private analyse(entry: PendingTrace): AnalysedTrace[] {
+    this.materialize(entry);
     let analysis: TraceAnalysis;
     try {
       analysis = this.options.analyse(entry.records);

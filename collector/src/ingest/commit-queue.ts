@@ -1,4 +1,3 @@
-import type { SpanRecord } from '@threshold/core';
 import type { IngestBatch } from '../store/store.js';
 
 /** Thrown by `enqueue` when the queue holds its maximum: the route answers 503 + Retry-After. */
@@ -18,8 +17,8 @@ interface Waiting {
 export interface CommitQueueOptions {
   /** Stores requests durably (one transaction). */
   commit: (batches: IngestBatch[]) => Promise<void>;
-  /** Called with each batch once it is durable (hands spans to trace assembly). */
-  onCommitted: (spans: SpanRecord[]) => void;
+  /** Called with the requests of each transaction once they are durable (hands them to trace assembly). */
+  onCommitted: (batches: IngestBatch[]) => void;
   /** Most spans waiting at once; beyond, `enqueue` throws QueueFullError. */
   maxQueuedSpans: number;
   /**
@@ -70,7 +69,7 @@ export class CommitQueue {
    * `admissionWaitMs` for room, then rejects with QueueFullError (at once, thrown, when no waiting).
    */
   enqueue(batch: IngestBatch): Promise<void> {
-    const count = batch.spans.length;
+    const count = batch.spanCount;
     if (count === 0) return Promise.resolve();
     if (this.admissions.length === 0 && this.hasRoom(count)) {
       this.congestedSinceMs = undefined;
@@ -114,7 +113,7 @@ export class CommitQueue {
   }
 
   private push(batch: IngestBatch): Promise<void> {
-    const count = batch.spans.length;
+    const count = batch.spanCount;
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ batch, resolve, reject }));
     this.queuedSpans += count;
     this.writing ??= this.writeLoop();
@@ -130,22 +129,24 @@ export class CommitQueue {
     // Let the requests that arrive in the same turn of the event loop join the first batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.waiting.length > 0) {
-      const batch = this.waiting;
+      const waiting = this.waiting;
       this.waiting = [];
-      const spans = batch.length === 1 ? [...batch[0].batch.spans] : batch.flatMap((entry) => entry.batch.spans);
+      const batches = waiting.map((entry) => entry.batch);
+      let spanCount = 0;
+      for (const batch of batches) spanCount += batch.spanCount;
       try {
-        await this.options.commit(batch.map((entry) => entry.batch));
-        this.queuedSpans -= spans.length;
-        for (const entry of batch) entry.resolve();
+        await this.options.commit(batches);
+        this.queuedSpans -= spanCount;
+        for (const entry of waiting) entry.resolve();
         this.admitWaiting();
       } catch (error) {
-        this.queuedSpans -= spans.length;
-        for (const entry of batch) entry.reject(error);
+        this.queuedSpans -= spanCount;
+        for (const entry of waiting) entry.reject(error);
         this.admitWaiting();
         continue;
       }
       try {
-        this.options.onCommitted(spans);
+        this.options.onCommitted(batches);
       } catch (error) {
         // The spans are durable; assembly picks them up again on the next start.
         console.error('threshold: trace assembly failed to take a batch:', error);

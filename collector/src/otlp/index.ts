@@ -5,6 +5,7 @@
 export type { DecodeResult } from './decode-result.js';
 export { OtlpDecodeError } from './otlp-decode-error.js';
 export { decodeTraceRequestProtobuf } from './protobuf-trace-request.js';
+export { scanTraceRequestProtobuf, type RequestScan, type ScanLimits } from './protobuf-scan.js';
 export { decodeTraceRequestJson } from './json-trace-request.js';
 export { encodeExportResponse, encodeStatus, type OtlpEncoding, type PartialSuccess } from './export-response.js';
 export type { SpanRejectionReason } from './span-rejections.js';

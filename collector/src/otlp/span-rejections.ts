@@ -24,11 +24,16 @@ export class SpanRejections {
     this.countByReason.set(reason, (this.countByReason.get(reason) ?? 0) + 1);
   }
 
-  result(spans: SpanRecord[]): DecodeResult {
-    if (this.total === 0) return { spans, rejectedSpans: 0 };
+  /** How many spans were rejected and, if any, why. */
+  summary(): { rejectedSpans: number; rejectionMessage?: string } {
+    if (this.total === 0) return { rejectedSpans: 0 };
     const reasons = [...this.countByReason].map(([reason, count]) => `${reason} (${count})`).join(', ');
     const noun = this.total === 1 ? 'span' : 'spans';
-    return { spans, rejectedSpans: this.total, rejectionMessage: `${this.total} ${noun} rejected: ${reasons}` };
+    return { rejectedSpans: this.total, rejectionMessage: `${this.total} ${noun} rejected: ${reasons}` };
+  }
+
+  result(spans: SpanRecord[]): DecodeResult {
+    return { spans, ...this.summary() };
   }
 }
 

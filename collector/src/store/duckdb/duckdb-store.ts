@@ -94,12 +94,12 @@ export class DuckDbStore implements TraceStore {
   }
 
   async appendBatches(batches: readonly IngestBatch[]): Promise<void> {
-    const accepted = batches.filter((batch) => batch.spans.length > 0);
+    const accepted = batches.filter((batch) => batch.spanCount > 0);
     if (accepted.length === 0) return;
     const receivedMs = Date.now();
-    const requests = await Promise.all(accepted.map((batch) => compressForStorage(batch.request)));
+    const requests = accepted.map((batch) => compressForStorage(batch.request));
     const requestRows: SpanRequestRow[] = requests.map((request) => ({ requestId: this.nextRequestId++, receivedMs, request }));
-    const batchRows = accepted.flatMap((batch, i) => toSpanBatchRows(batch.spans, requestRows[i].requestId));
+    const batchRows = accepted.flatMap((batch, i) => toSpanBatchRows(batch.traceSpanCounts, requestRows[i].requestId));
     return this.transaction(async () => {
       await this.append('span_requests', SPAN_REQUEST_COLUMNS, requestRows);
       await this.append('span_batches', SPAN_BATCH_COLUMNS, batchRows);

@@ -1,5 +1,4 @@
 import { BIGINT, BLOB, DOUBLE, INTEGER, VARCHAR, blobValue } from '@duckdb/node-api';
-import type { SpanRecord } from '@threshold/core';
 import type { RawRequest } from '../store.js';
 import type { ColumnSpec } from './append-columns.js';
 
@@ -31,9 +30,9 @@ export const SPAN_BATCH_COLUMNS: readonly ColumnSpec<SpanBatchRow>[] = [
   { name: 'request_id', type: BIGINT, value: (row) => BigInt(row.requestId) },
 ];
 
-/** Counts a request's spans per trace. */
-export function toSpanBatchRows(spans: readonly SpanRecord[], requestId: number): SpanBatchRow[] {
-  const counts = new Map<string, number>();
-  for (const span of spans) counts.set(span.traceId, (counts.get(span.traceId) ?? 0) + 1);
-  return [...counts].map(([traceId, spanCount]) => ({ traceId, spanCount, requestId }));
+/** One row per trace of a request. */
+export function toSpanBatchRows(traceSpanCounts: ReadonlyMap<string, number>, requestId: number): SpanBatchRow[] {
+  const rows: SpanBatchRow[] = [];
+  for (const [traceId, spanCount] of traceSpanCounts) rows.push({ traceId, spanCount, requestId });
+  return rows;
 }

@@ -1,0 +1,203 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { SpanRecord } from '@threshold/core';
+import { decodeTraceRequestProtobuf, scanTraceRequestProtobuf, type RequestScan } from '../../collector/src/otlp/index.js';
+import { capSpans, DEFAULT_SPAN_CAPS } from '../../collector/src/security/span-caps.js';
+import {
+  attributeField,
+  bytesField,
+  fixed32Field,
+  fixed64Field,
+  groupField,
+  hexBytes,
+  minimalSpanFields,
+  requestWithSpans,
+  stringField,
+  varintField,
+} from './otlp-wire-builder.js';
+import { officialProtobuf, recordAgentTurn } from './otlp-recorded-spans.js';
+
+/** What ingest acknowledges from a decoded request: the scan must say exactly this. */
+function decodedAccount(spans: SpanRecord[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const span of spans) counts.set(span.traceId, (counts.get(span.traceId) ?? 0) + 1);
+  return counts;
+}
+
+type Outcome = { threw: true } | { threw: false; counts: [string, number][]; rejectedSpans: number; rejectionMessage?: string };
+
+function scanOutcome(body: Uint8Array): Outcome & { mayBeCapped?: boolean } {
+  let scan: RequestScan;
+  try {
+    scan = scanTraceRequestProtobuf(body, DEFAULT_SPAN_CAPS);
+  } catch {
+    return { threw: true };
+  }
+  return {
+    threw: false,
+    counts: [...scan.traceSpanCounts],
+    rejectedSpans: scan.rejectedSpans,
+    ...(scan.rejectionMessage !== undefined ? { rejectionMessage: scan.rejectionMessage } : {}),
+    mayBeCapped: scan.mayBeCapped,
+  };
+}
+
+function decodeOutcome(body: Uint8Array): Outcome & { spans?: SpanRecord[] } {
+  try {
+    const decoded = decodeTraceRequestProtobuf(body);
+    return {
+      threw: false,
+      counts: [...decodedAccount(decoded.spans)],
+      rejectedSpans: decoded.rejectedSpans,
+      ...(decoded.rejectionMessage !== undefined ? { rejectionMessage: decoded.rejectionMessage } : {}),
+      spans: decoded.spans,
+    };
+  } catch {
+    return { threw: true };
+  }
+}
+
+/** Compares the scan with the decoder on one body; returns the scan's verdict for further checks. */
+function expectSameVerdict(body: Uint8Array): ReturnType<typeof scanOutcome> {
+  const scanned = scanOutcome(body);
+  const decoded = decodeOutcome(body);
+  const { mayBeCapped, ...scanVerdict } = scanned;
+  const { spans, ...decodeVerdict } = decoded;
+  expect(scanVerdict).toEqual(decodeVerdict);
+  // A request the scan lets through uncapped is one the caps leave untouched.
+  if (spans && mayBeCapped === false) {
+    expect(capSpans(structuredClone(spans))).toEqual({ truncatedValues: 0, droppedAttributes: 0, droppedEvents: 0 });
+  }
+  return scanned;
+}
+
+const TRACE_A = '0102030405060708090a0b0c0d0e0f10';
+const TRACE_B = 'a1a2a3a4a5a6a7a8a9aaabacadaeafb0';
+
+/** A span of the given trace with every field kind the decoder reads: attributes of each value type, an event, a link, a status. */
+function richSpan(traceId: string, spanByte: number, parentByte?: number): number[] {
+  const anyString = (text: string) => stringField(1, text);
+  return [
+    ...bytesField(1, hexBytes(traceId)),
+    ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, spanByte]),
+    ...(parentByte !== undefined ? bytesField(4, [0, 0, 0, 0, 0, 0, 0, parentByte]) : []),
+    ...stringField(3, 'rojo=00f067aa0ba902b7'),
+    ...stringField(5, `step ${spanByte}`),
+    ...varintField(6, 3),
+    ...fixed64Field(7, 1_750_000_000_000_000_000n + BigInt(spanByte) * 1_000_000n),
+    ...fixed64Field(8, 1_750_000_000_500_000_000n + BigInt(spanByte) * 1_000_000n),
+    ...attributeField('gen_ai.request.model', anyString('gpt-4o')),
+    ...attributeField('gen_ai.usage.input_tokens', varintField(3, 1200)),
+    ...attributeField('negative', varintField(3, -5n)),
+    ...attributeField('ratio', fixed64Field(4, 0x3fe0000000000000n)),
+    ...attributeField('streaming', varintField(2, 1)),
+    ...attributeField('tags', bytesField(5, [...bytesField(1, anyString('a')), ...bytesField(1, varintField(3, 2))])),
+    ...attributeField('options', bytesField(6, bytesField(1, [...stringField(1, 'k'), ...bytesField(2, anyString('v'))]))),
+    ...attributeField('digest', bytesField(7, [0xde, 0xad, 0xbe, 0xef])),
+    ...varintField(10, 0),
+    ...bytesField(11, [...fixed64Field(1, 1_750_000_000_100_000_000n), ...stringField(2, 'gen_ai.content.completion.chunk'), ...bytesField(3, [...stringField(1, 'n'), ...bytesField(2, anyString('1'))])]),
+    ...bytesField(13, [...bytesField(1, hexBytes(TRACE_B)), ...bytesField(2, hexBytes('1112131415161718')), ...bytesField(4, [...stringField(1, 'l'), ...bytesField(2, anyString('x'))]), ...fixed32Field(6, 1)]),
+    ...bytesField(15, [...stringField(2, 'rate limited'), ...varintField(3, 2)]),
+    ...fixed32Field(16, 257),
+    ...bytesField(99, [1, 2, 3]), // a field from a newer schema
+  ];
+}
+
+const seed = requestWithSpans([
+  richSpan(TRACE_A, 1),
+  richSpan(TRACE_A, 2, 1),
+  richSpan(TRACE_B, 3),
+  richSpan(TRACE_A, 4, 1),
+  minimalSpanFields('plain'),
+]);
+
+/** Byte-level damage: flips, cuts, insertions and repeats, the kinds a broken sender or a bad proxy makes. */
+const mutated = fc
+  .array(
+    fc.oneof(
+      fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
+      fc.record({ kind: fc.constant('cut' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 32 }) }),
+      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 12 }) }),
+      fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 48 }) }),
+    ),
+    { minLength: 1, maxLength: 2 },
+  )
+  .map((edits) => {
+    const bytes = Array.from(seed);
+    for (const edit of edits) {
+      const at = edit.at % bytes.length;
+      if (edit.kind === 'flip') bytes[at] = edit.value;
+      else if (edit.kind === 'cut') bytes.splice(at, edit.length);
+      else if (edit.kind === 'insert') bytes.splice(at, 0, ...edit.bytes);
+      else bytes.splice(at, 0, ...bytes.slice(at, at + edit.length));
+    }
+    return Uint8Array.from(bytes);
+  });
+
+describe('scanning a protobuf request instead of decoding it at acknowledgement', () => {
+  it('counts the spans of a recorded agent turn per trace, as the decoder keeps them', () => {
+    const { readableSpans, expected } = recordAgentTurn();
+    const body = officialProtobuf(readableSpans);
+
+    const scan = scanTraceRequestProtobuf(body, DEFAULT_SPAN_CAPS);
+
+    expect(scan).toEqual({ traceSpanCounts: decodedAccount(expected), acceptedSpans: expected.length, rejectedSpans: 0, mayBeCapped: false });
+    expect(scan.acceptedSpans).toBe(3);
+  });
+
+  it('rejects exactly the spans the decoder rejects, with the same account', () => {
+    const spans = [
+      richSpan(TRACE_A, 1),
+      [...bytesField(1, hexBytes(TRACE_A)), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 0]), ...fixed64Field(7, 5n), ...fixed64Field(8, 6n)], // zero span id
+      [...bytesField(1, [1, 2, 3]), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 9]), ...fixed64Field(7, 5n), ...fixed64Field(8, 6n)], // short trace id
+      [...bytesField(1, hexBytes(TRACE_B)), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 9]), ...fixed64Field(7, 9n), ...fixed64Field(8, 6n)], // ends before it starts
+      [...bytesField(1, hexBytes(TRACE_B)), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 8]), ...bytesField(4, [1, 2]), ...fixed64Field(7, 5n), ...fixed64Field(8, 6n)], // bad parent
+      [...bytesField(1, hexBytes(TRACE_B)), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 7]), ...fixed64Field(8, 6n)], // no start
+      [...bytesField(1, hexBytes(TRACE_B)), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 6]), ...bytesField(4, [0, 0, 0, 0, 0, 0, 0, 0]), ...fixed64Field(7, 5n), ...fixed64Field(8, 6n)], // zero parent: a root
+    ];
+
+    const verdict = expectSameVerdict(requestWithSpans(spans));
+
+    expect(verdict).toMatchObject({ threw: false, rejectedSpans: 5, counts: [[TRACE_A, 1], [TRACE_B, 1]] });
+  });
+
+  it('refuses what the decoder refuses: nesting past the limit, wrong wire types, unclosed groups', () => {
+    let nested = stringField(1, 'leaf');
+    for (let depth = 0; depth < 40; depth++) nested = bytesField(5, bytesField(1, nested));
+    const bodies = [
+      requestWithSpans([[...minimalSpanFields(), ...attributeField('deep', nested)]]),
+      requestWithSpans([[...minimalSpanFields(), ...varintField(5, 7)]]), // name as a varint
+      requestWithSpans([[...minimalSpanFields(), ...groupField(50, varintField(1, 1)).slice(0, -1)]]),
+      Uint8Array.from([...bytesField(1, bytesField(2, bytesField(1, stringField(1, 'scope')))), 0x0a, 0x05, 0x01]),
+    ];
+    for (const body of bodies) expect(expectSameVerdict(body)).toEqual({ threw: true });
+  });
+
+  it('flags a request whose strings, attributes or events the span caps could cut, so ingest decodes it', () => {
+    const long = 'x'.repeat(DEFAULT_SPAN_CAPS.maxValueChars + 1);
+    const manyAttributes = Array.from({ length: DEFAULT_SPAN_CAPS.maxAttributesPerSpan + 1 }, (_, i) => attributeField(`k${i}`, stringField(1, 'v'))).flat();
+    const manyEvents = Array.from({ length: DEFAULT_SPAN_CAPS.maxEventsPerSpan + 1 }, () => bytesField(11, stringField(2, 'e'))).flat();
+    const bigBytes = bytesField(7, new Uint8Array(Math.ceil((DEFAULT_SPAN_CAPS.maxValueChars * 3) / 4) + 3));
+    for (const span of [
+      [...minimalSpanFields(long)],
+      [...minimalSpanFields(), ...attributeField('prompt', stringField(1, long))],
+      [...minimalSpanFields(), ...manyAttributes],
+      [...minimalSpanFields(), ...manyEvents],
+      [...minimalSpanFields(), ...attributeField('blob', bigBytes)],
+    ]) {
+      expect(expectSameVerdict(requestWithSpans([span])).mayBeCapped).toBe(true);
+    }
+    // Exactly at the limits nothing is cut, and nothing is flagged.
+    const atLimit = [...minimalSpanFields('y'.repeat(DEFAULT_SPAN_CAPS.maxValueChars)), ...manyAttributes.slice(0, manyAttributes.length / (DEFAULT_SPAN_CAPS.maxAttributesPerSpan + 1) * DEFAULT_SPAN_CAPS.maxAttributesPerSpan)];
+    expect(expectSameVerdict(requestWithSpans([atLimit])).mayBeCapped).toBe(false);
+  });
+
+  it('agrees with the decoder on 5,000 damaged requests: the same refusals, rejections and counts per trace', () => {
+    const bodies = fc.sample(mutated, { seed: 20_261_124, numRuns: 5_000 });
+    let accepted = 0;
+    for (const body of bodies) if (!expectSameVerdict(body).threw) accepted++;
+    // The damage must leave both kinds of outcome, or the comparison proves nothing.
+    expect(accepted).toBeGreaterThan(400);
+    expect(accepted).toBeLessThan(4_600);
+  });
+});
