@@ -77,6 +77,10 @@ export class TraceAssembler {
   private pendingSpans = 0;
   /** Set when spans were left in the store only; cleared when they are taken back. */
   private spilled = false;
+  /** A look into the store for spilled traces, running while a batch is analysed. */
+  private recovering: Promise<boolean> | undefined;
+  /** Traces whose analysis was saved while a look was in flight: the look must not take them back. */
+  private savedDuringLook: Set<string> | undefined;
   private sweeping: Promise<void> | undefined;
   private timer: unknown;
   /** Set while `flush` runs: every pending trace is due, quiet period or not. */
@@ -178,10 +182,10 @@ export class TraceAssembler {
   }
 
   /** Takes every stored span of traces read back from the store; they are due at once. */
-  private resume(spansByTrace: Map<string, SpanRecord[]>): void {
+  private resume(spansByTrace: Map<string, SpanRecord[]>, savedSince: ReadonlySet<string>): void {
     const dueMs = this.options.clock.nowMs() - this.options.quietPeriodMs;
     for (const [traceId, records] of spansByTrace) {
-      if (this.pending.has(traceId) || this.processing.has(traceId)) continue;
+      if (this.pending.has(traceId) || this.processing.has(traceId) || savedSince.has(traceId)) continue;
       this.pendingSpans += records.length;
       this.pending.set(traceId, {
         traceId,
@@ -256,9 +260,17 @@ export class TraceAssembler {
         const due = this.takeDue();
         if (due.length === 0) {
           await saving;
+          if (this.recovering) {
+            await this.recovering;
+            continue;
+          }
           if (await this.recoverSpilled()) continue;
           return;
         }
+        // Read the next spilled traces back (DuckDB works off the event loop) while this batch is analysed.
+        this.recovering ??= this.recoverSpilled().finally(() => {
+          this.recovering = undefined;
+        });
         let analysed: AnalysedTrace[];
         try {
           await this.completeFromStore(due);
@@ -274,6 +286,7 @@ export class TraceAssembler {
           await previous;
           try {
             await this.options.store.saveAnalyses(analysed);
+            if (this.savedDuringLook) for (const entry of due) this.savedDuringLook.add(entry.traceId);
             this.remember(due);
             for (const trace of analysed) this.notify(trace.analysis);
           } catch (error) {
@@ -286,6 +299,7 @@ export class TraceAssembler {
       }
     } finally {
       await saving;
+      await this.recovering;
     }
   }
 
@@ -337,6 +351,8 @@ export class TraceAssembler {
     if (!this.spilled || this.pendingSpans > this.options.maxPendingSpans / 2) return false;
     this.spilled = false;
     let resumed = false;
+    const savedSince = new Set<string>();
+    this.savedDuringLook = savedSince;
     try {
       // A bounded look each time (the backlog can be millions of traces); more are taken next time.
       const perLook = this.options.recoverIdsPerLook ?? 50_000;
@@ -348,12 +364,14 @@ export class TraceAssembler {
           this.spilled = true;
           break;
         }
-        this.resume(await this.options.store.loadTraceSpans(ids.slice(i, i + 1_000)));
+        this.resume(await this.options.store.loadTraceSpans(ids.slice(i, i + 1_000)), savedSince);
         resumed = true;
       }
     } catch (error) {
       this.spilled = true;
       console.error('threshold: reading back stored traces failed:', error);
+    } finally {
+      this.savedDuringLook = undefined;
     }
     return resumed;
   }

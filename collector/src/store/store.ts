@@ -49,7 +49,9 @@ export interface TraceStore extends AlertStore {
   saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void>;
   /**
    * Traces with stored spans but no analysis, or an analysis older than their spans: the first
-   * `limit` in trace id order (all without a limit).
+   * `limit` in order of arrival (of their first stored request; all without a limit). Traces that
+   * arrived together are stored in the same requests, so reading them back together decodes each
+   * request once.
    */
   pendingTraceIds(limit?: number): Promise<string[]>;
   listTraces(query: TraceListQuery): Promise<TraceList>;

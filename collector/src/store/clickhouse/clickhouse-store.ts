@@ -149,10 +149,10 @@ export class ClickHouseStore implements TraceStore {
 
   async pendingTraceIds(limit?: number): Promise<string[]> {
     const rows = await this.read(
-      `SELECT trace_id FROM (SELECT trace_id, sum(span_count) AS stored FROM span_batches GROUP BY trace_id)
+      `SELECT trace_id FROM (SELECT trace_id, sum(span_count) AS stored, min(request_id) AS first_request FROM span_batches GROUP BY trace_id)
        ANY LEFT JOIN (SELECT trace_id, max(analysed_span_count) AS analysed FROM traces GROUP BY trace_id) USING trace_id
        WHERE analysed < stored
-       ORDER BY trace_id${limit === undefined ? '' : ` LIMIT ${Math.max(1, Math.floor(limit))}`}`,
+       ORDER BY first_request, trace_id${limit === undefined ? '' : ` LIMIT ${Math.max(1, Math.floor(limit))}`}`,
     );
     return rows.map((row) => row[0] as string);
   }

@@ -189,10 +189,10 @@ export class DuckDbStore implements TraceStore {
 
   async pendingTraceIds(limit?: number): Promise<string[]> {
     const rows = await this.read(
-      `SELECT b.trace_id FROM (SELECT trace_id, sum(span_count) AS stored FROM span_batches GROUP BY trace_id) b
+      `SELECT b.trace_id FROM (SELECT trace_id, sum(span_count) AS stored, min(request_id) AS first_request FROM span_batches GROUP BY trace_id) b
        LEFT JOIN traces t ON t.trace_id = b.trace_id
        WHERE t.trace_id IS NULL OR t.analysed_span_count < b.stored
-       ORDER BY b.trace_id${limit === undefined ? '' : ` LIMIT ${Math.max(1, Math.floor(limit))}`}`,
+       ORDER BY b.first_request, b.trace_id${limit === undefined ? '' : ` LIMIT ${Math.max(1, Math.floor(limit))}`}`,
     );
     return rows.map((row) => row[0] as string);
   }
