@@ -19,10 +19,10 @@ import type {
   WindowQuery,
 } from '../store.js';
 import * as alertQueries from './alert-queries.js';
-import { appendColumns, type ColumnSpec } from './append-columns.js';
 import * as dashboardQueries from './dashboard-queries.js';
 import { FINDING_COLUMNS, toFindingRows } from './finding-row.js';
 import { migrateSchema, SCHEMA_STATEMENTS } from './schema.js';
+import { SerialWriter } from './serial-writer.js';
 import { SPAN_BATCH_COLUMNS, SPAN_REQUEST_COLUMNS, toSpanBatchRows, type SpanRequestRow } from './span-batch-row.js';
 import { SPAN_FACT_COLUMNS, toSpanFactRows } from './span-fact-row.js';
 import type { ReadRows } from './sql-where.js';
@@ -49,24 +49,29 @@ const CHECKPOINT_THRESHOLD = '64MB';
 const IN_LIST_MAX = 1000;
 
 /**
- * The embedded store. One writer connection takes every write in turn (DuckDB allows one writer
- * at a time; serialising here keeps transactions short and conflict-free); reads go to separate
+ * The embedded store. Ingest appends on a writer connection of its own; every other write
+ * (analyses, retention, alert state) goes through a second one, in turn. Reads go to separate
  * connections and see committed data only.
  */
 export class DuckDbStore implements TraceStore {
   readonly kind = 'duckdb';
-  private writeChain: Promise<unknown> = Promise.resolve();
+  private readonly writes: SerialWriter;
+  private readonly ingestWrites: SerialWriter;
   private nextReader = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
+    ingestWriter: DuckDBConnection,
     private readonly readers: DuckDBConnection[],
     private readonly taskClasses: TaskClassConfig,
     private readonly decodeRequest: DecodeRequest,
     private nextRequestId: number,
     private readonly statsIndex: StatsIndex,
-  ) {}
+  ) {
+    this.writes = new SerialWriter(writer);
+    this.ingestWrites = new SerialWriter(ingestWriter);
+  }
 
   /** Opens (or creates) the database under `dataDir`; `:memory:` keeps it in memory. */
   static async open(dataDir: string, options: StoreOptions): Promise<DuckDbStore> {
@@ -81,6 +86,7 @@ export class DuckDbStore implements TraceStore {
     const writer = await instance.connect();
     for (const statement of [...SCHEMA_STATEMENTS, ...alertQueries.ALERT_SCHEMA_STATEMENTS]) await writer.run(statement);
     await migrateSchema(async (sql) => (await writer.runAndReadAll(sql)).getRowsJS() as unknown[][], (sql) => writer.run(sql));
+    const ingestWriter = await instance.connect();
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
     const [[lastId]] = (await writer.runAndReadAll('SELECT coalesce(max(request_id), 0)::DOUBLE FROM span_requests')).getRowsJS();
@@ -90,7 +96,7 @@ export class DuckDbStore implements TraceStore {
       for (const row of rows) statsIndex.add(traceRowToSummary(row));
     }
     statsIndex.settle();
-    return new DuckDbStore(instance, writer, readers, options.taskClasses, options.decodeRequest, (lastId as number) + 1, statsIndex);
+    return new DuckDbStore(instance, writer, ingestWriter, readers, options.taskClasses, options.decodeRequest, (lastId as number) + 1, statsIndex);
   }
 
   async appendBatches(batches: readonly IngestBatch[]): Promise<void> {
@@ -100,9 +106,9 @@ export class DuckDbStore implements TraceStore {
     const requests = accepted.map((batch) => compressForStorage(batch.request));
     const requestRows: SpanRequestRow[] = requests.map((request) => ({ requestId: this.nextRequestId++, receivedMs, request }));
     const batchRows = accepted.flatMap((batch, i) => toSpanBatchRows(batch.traceSpanCounts, requestRows[i].requestId));
-    return this.transaction(async () => {
-      await this.append('span_requests', SPAN_REQUEST_COLUMNS, requestRows);
-      await this.append('span_batches', SPAN_BATCH_COLUMNS, batchRows);
+    return this.ingestWrites.transaction(async () => {
+      await this.ingestWrites.append('span_requests', SPAN_REQUEST_COLUMNS, requestRows);
+      await this.ingestWrites.append('span_batches', SPAN_BATCH_COLUMNS, batchRows);
     });
   }
 
@@ -144,7 +150,7 @@ export class DuckDbStore implements TraceStore {
     const ids = analyses.filter((trace) => trace.replacesStored).map((trace) => trace.analysis.summary.traceId);
     const replaced: TraceSummary[] = [];
     const rows = toTraceRowInputs(analyses);
-    await this.transaction(async () => {
+    await this.writes.transaction(async () => {
       for (const batch of chunks(ids, IN_LIST_MAX)) {
         const list = placeholders(batch.length);
         const old = await this.writer.runAndReadAll(`SELECT ${SUMMARY_SELECT} FROM traces WHERE trace_id IN (${list})`, batch);
@@ -153,9 +159,9 @@ export class DuckDbStore implements TraceStore {
         await this.writer.run(`DELETE FROM span_facts WHERE trace_id IN (${list})`, batch);
         await this.writer.run(`DELETE FROM findings WHERE trace_id IN (${list})`, batch);
       }
-      await this.append('traces', TRACE_COLUMNS, rows);
-      await this.append('span_facts', SPAN_FACT_COLUMNS, analyses.flatMap(toSpanFactRows));
-      await this.append('findings', FINDING_COLUMNS, analyses.flatMap(toFindingRows));
+      await this.writes.append('traces', TRACE_COLUMNS, rows);
+      await this.writes.append('span_facts', SPAN_FACT_COLUMNS, analyses.flatMap(toSpanFactRows));
+      await this.writes.append('findings', FINDING_COLUMNS, analyses.flatMap(toFindingRows));
     });
     for (const summary of replaced) this.statsIndex.remove(summary);
     for (const trace of analyses) this.statsIndex.add(trace.analysis.summary);
@@ -163,7 +169,7 @@ export class DuckDbStore implements TraceStore {
 
   async deleteTracesBefore(cutoffMs: number, maxTraces: number): Promise<number> {
     let removed: TraceSummary[] = [];
-    await this.transaction(async () => {
+    await this.writes.transaction(async () => {
       const old = await this.writer.runAndReadAll(
         `SELECT ${SUMMARY_SELECT} FROM traces WHERE start_ms < ? ORDER BY start_ms LIMIT ${Math.max(1, Math.floor(maxTraces))}`,
         [cutoffMs],
@@ -243,24 +249,24 @@ export class DuckDbStore implements TraceStore {
     return alertQueries.listAlertRules(this.readRows);
   }
   saveAlertRule(rule: AlertRule) {
-    return this.transaction(() => alertQueries.saveAlertRule(this.runWrite, rule, Date.now()));
+    return this.writes.transaction(() => alertQueries.saveAlertRule(this.runWrite, rule, Date.now()));
   }
   async deleteAlertRule(ruleId: string) {
     let existed = false;
-    await this.transaction(async () => {
+    await this.writes.transaction(async () => {
       existed = await alertQueries.deleteAlertRule(this.readRows, this.runWrite, ruleId, Date.now());
     });
     return existed;
   }
   async seedAlertRules(rules: readonly AlertRule[]) {
     let seeded: AlertRule[] = [];
-    await this.transaction(async () => {
+    await this.writes.transaction(async () => {
       seeded = await alertQueries.seedAlertRules(this.readRows, this.runWrite, rules, Date.now());
     });
     return seeded;
   }
   appendAlertEvent(event: AlertEvent) {
-    return this.transaction(() => alertQueries.appendAlertEvent(this.runWrite, event));
+    return this.writes.transaction(() => alertQueries.appendAlertEvent(this.runWrite, event));
   }
   listAlertEvents(query: AlertEventsQuery) {
     return alertQueries.listAlertEvents(this.readRows, query);
@@ -269,7 +275,7 @@ export class DuckDbStore implements TraceStore {
     return alertQueries.latestAlertEvents(this.readRows);
   }
   saveAlertDelivery(delivery: AlertDelivery) {
-    return this.transaction(() => alertQueries.saveAlertDelivery(this.runWrite, delivery));
+    return this.writes.transaction(() => alertQueries.saveAlertDelivery(this.runWrite, delivery));
   }
   alertDeliveries(eventIds: readonly string[]) {
     return alertQueries.alertDeliveries(this.readRows, eventIds);
@@ -282,8 +288,8 @@ export class DuckDbStore implements TraceStore {
   }
 
   async close(): Promise<void> {
-    await this.writeChain.catch(() => undefined);
-    for (const connection of [this.writer, ...this.readers]) connection.closeSync();
+    await Promise.all([this.writes.drain(), this.ingestWrites.drain()]);
+    for (const connection of [this.writer, this.ingestWrites.connection, ...this.readers]) connection.closeSync();
     this.instance.closeSync();
   }
 
@@ -295,34 +301,6 @@ export class DuckDbStore implements TraceStore {
     this.nextReader = (this.nextReader + 1) % this.readers.length;
     const reader = await connection.runAndReadAll(sql, params);
     return reader.getRowsJS() as unknown[][];
-  }
-
-  /** Runs `body` in one transaction on the writer, after every earlier write has finished. */
-  private transaction(body: () => Promise<void>): Promise<void> {
-    const run = async () => {
-      await this.writer.run('BEGIN TRANSACTION');
-      try {
-        await body();
-        await this.writer.run('COMMIT');
-      } catch (error) {
-        await this.writer.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    };
-    const result = this.writeChain.then(run, run);
-    this.writeChain = result.catch(() => undefined);
-    return result;
-  }
-
-  private async append<T>(table: string, columns: readonly ColumnSpec<T>[], items: readonly T[]): Promise<void> {
-    if (items.length === 0) return;
-    const appender = await this.writer.createAppender(table);
-    try {
-      appendColumns(appender, columns, items);
-      appender.flushSync();
-    } finally {
-      appender.closeSync();
-    }
   }
 }
 
