@@ -173,6 +173,18 @@ describe('scanning a protobuf request instead of decoding it at acknowledgement'
     for (const body of bodies) expect(expectSameVerdict(body)).toEqual({ threw: true });
   });
 
+  it('draws the nesting limit where the decoder does, for a short scalar at the bottom of nested key-value lists', () => {
+    /** An attribute whose value is `levels` kvlists deep, with a one-byte-length int attribute at the bottom. */
+    const nestedKvlists = (levels: number) => {
+      let keyValue = [...stringField(1, 'leaf'), ...bytesField(2, varintField(3, 7))];
+      for (let level = 0; level < levels; level++) keyValue = [...stringField(1, `k${level}`), ...bytesField(2, bytesField(6, bytesField(1, keyValue)))];
+      return requestWithSpans([[...minimalSpanFields(), ...bytesField(9, keyValue)]]);
+    };
+    const verdicts = [14, 15, 16, 17].map((levels) => expectSameVerdict(nestedKvlists(levels)).threw);
+    // Each level adds two to the depth (the kvlist's AnyValue and its KeyValue's); 32 is the deepest value kept.
+    expect(verdicts).toEqual([false, false, true, true]);
+  });
+
   it('flags a request whose strings, attributes or events the span caps could cut, so ingest decodes it', () => {
     const long = 'x'.repeat(DEFAULT_SPAN_CAPS.maxValueChars + 1);
     const manyAttributes = Array.from({ length: DEFAULT_SPAN_CAPS.maxAttributesPerSpan + 1 }, (_, i) => attributeField(`k${i}`, stringField(1, 'v'))).flat();

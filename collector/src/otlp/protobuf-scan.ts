@@ -236,6 +236,10 @@ class Scanner {
 
   private keyValue(end: number, depth: number): void {
     const reader = this.reader;
+    if (depth < MAX_VALUE_DEPTH && isPlainKeyValue(reader.bytes, reader.pos, end)) {
+      reader.pos = end;
+      return;
+    }
     while (reader.pos < end) {
       const fieldTag = reader.tag(end);
       if (fieldTag === tag(1, LEN)) reader.pos = reader.lengthDelimitedEnd(end);
@@ -288,6 +292,41 @@ class Scanner {
           reader.skipField(fieldTag, ANY_VALUE_FIELDS, 'AnyValue', end);
       }
     }
+  }
+}
+
+/**
+ * True for the KeyValue nearly every attribute is: a key, then a value holding one string, int,
+ * bool or double, every tag and length one byte — the layout the official serializers write for
+ * a short scalar attribute. It is well-formed by the decoder's rules, and nothing in it can be
+ * capped (a string under 128 bytes), so the general walk can skip it. Anything else returns false.
+ */
+function isPlainKeyValue(bytes: Uint8Array, pos: number, end: number): boolean {
+  // key: tag 1 (LEN), length < 128
+  if (end - pos < 4 || bytes[pos] !== 0x0a) return false;
+  const keyLength = bytes[pos + 1];
+  if (keyLength >= 0x80) return false;
+  pos += 2 + keyLength;
+  // value: tag 2 (LEN), length < 128, running exactly to the end of the KeyValue
+  if (end - pos < 2 || bytes[pos] !== 0x12) return false;
+  const valueLength = bytes[pos + 1];
+  if (valueLength >= 0x80 || pos + 2 + valueLength !== end) return false;
+  pos += 2;
+  if (valueLength === 0) return true; // an empty AnyValue: null
+  switch (bytes[pos]) {
+    case 0x0a: // string_value, length < 128, filling the AnyValue
+      return bytes[pos + 1] < 0x80 && pos + 2 + bytes[pos + 1] === end;
+    case 0x10: // bool_value
+    case 0x18: { // int_value: a varint of at most 10 bytes, ending the AnyValue
+      const last = pos + valueLength - 1;
+      if (valueLength < 2 || valueLength > 11 || bytes[last] >= 0x80) return false;
+      for (let at = pos + 1; at < last; at++) if (bytes[at] < 0x80) return false;
+      return true;
+    }
+    case 0x21: // double_value
+      return valueLength === 9;
+    default:
+      return false;
   }
 }
 
