@@ -7,6 +7,9 @@
  * spans of GenAI attributes, serialized by the official OpenTelemetry serializer) as fast as the
  * answers come back. Every request carries fresh trace ids and current timestamps, so each trace
  * is new, assembled and analysed as in production. A 200 is counted only once the collector has committed the spans.
+ * The collector acknowledges a protobuf request after checking and counting its spans (a scan by
+ * the decoder's rules); the spans are decoded when their traces are analysed, which runs beside
+ * ingest at its bounded share and is reported as "ingest → analysed".
  *
  *   node bench/ingest.mjs   (after `npx tsc -b`)     targets: ≥ 100,000 spans/s, ≥ 0.5× decode-only
  */
@@ -17,7 +20,7 @@ import { join } from 'node:path';
 import { freePort, postProtobuf, requestCopies, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
 import { agentRequestBodies, decodeOnlySpansPerSecond } from './decode.mjs';
 
-const CLIENTS = Number(process.env.INGEST_CLIENTS ?? 6);
+const CLIENTS = Number(process.env.INGEST_CLIENTS ?? 24);
 const WARM_UP_MS = 2_000;
 const MEASURE_MS = Number(process.env.INGEST_MEASURE_MS ?? 10_000);
 const TRACES_PER_REQUEST = 25;
@@ -94,11 +97,15 @@ try {
     `ingest → analysed: ${Math.round(pipelineRate).toLocaleString('en-US')} spans/s (every acknowledged span, warm-up included, ` +
       `over the time from the first request until the last trace was analysed: the rate sustainable indefinitely)`,
   );
-  // The machine is shared: measure decode-only again (collector idle now) and compare with the mean.
+  // The machine is shared: measure decode-only again (collector idle now). The ratio is taken
+  // against the faster of the two figures, so a noisy neighbour during either cannot flatter it.
   const decodeAfter = decodeOnlySpansPerSecond(template, 'protobuf');
-  const decodeMean = (decodeRate + decodeAfter) / 2;
+  const decodeBest = Math.max(decodeRate, decodeAfter);
   console.log(`decode only:   ${Math.round(decodeAfter).toLocaleString('en-US')} spans/s again, after the run`);
-  console.log(`ratio:         ${(ingestRate / decodeMean).toFixed(2)}× decode-only, mean of both (target ≥ 0.5×; ≥ 100,000 spans/s)`);
+  console.log(
+    `ratio:         ${(ingestRate / decodeBest).toFixed(2)}× decode-only, the faster figure ` +
+      `(${(ingestRate / ((decodeRate + decodeAfter) / 2)).toFixed(2)}× their mean; target ≥ 0.5×; ≥ 100,000 spans/s)`,
+  );
 } finally {
   await stopCollectorProcess(collector, 'SIGINT');
   rmSync(dataDir, { recursive: true, force: true });

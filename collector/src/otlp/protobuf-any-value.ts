@@ -1,6 +1,7 @@
 import type { AttributeValue, Attributes } from '@threshold/core';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import { setAttribute } from './set-attribute.js';
+import { ANY_VALUE_FIELDS, KEY_VALUE_FIELDS, VALUES_FIELDS } from './trace-wire-schema.js';
 import { WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireReader } from './wire-reader.js';
 
 /**
@@ -30,10 +31,6 @@ const KVLIST_VALUE = (6 << 3) | WIRE_LENGTH_DELIMITED;
 const BYTES_VALUE = (7 << 3) | WIRE_LENGTH_DELIMITED;
 const VALUES = (1 << 3) | WIRE_LENGTH_DELIMITED;
 
-/** Wire type of each field, by field number (for telling a wrong wire type from a newer field). */
-const KEY_VALUE_FIELDS = [-1, WIRE_LENGTH_DELIMITED, WIRE_LENGTH_DELIMITED];
-const ANY_VALUE_FIELDS = [-1, 2, 0, 0, 1, 2, 2, 2];
-const VALUES_FIELDS = [-1, WIRE_LENGTH_DELIMITED];
 
 /** Reads one KeyValue occupying [reader.pos, end) into `attributes` (a repeated key: last wins). */
 export function readKeyValueInto(reader: WireReader, end: number, attributes: Attributes, depth: number): void {

@@ -2,7 +2,22 @@ import { isValidIdBytes, RecentIdHex } from './hex-id.js';
 import { MAX_VALUE_DEPTH } from './protobuf-any-value.js';
 import { SpanRejections, timingRejection } from './span-rejections.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
-import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
+import {
+  ANY_VALUE_FIELDS,
+  EVENT_FIELDS,
+  KEY_VALUE_FIELDS,
+  LINK_FIELDS,
+  REQUEST_FIELDS,
+  RESOURCE_FIELDS,
+  RESOURCE_SPANS_FIELDS,
+  SCOPE_FIELDS,
+  SCOPE_SPANS_FIELDS,
+  SPAN_FIELDS,
+  STATUS_FIELDS,
+  tagOf as tag,
+  VALUES_FIELDS,
+} from './trace-wire-schema.js';
+import { WIRE_FIXED64, WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
 
 /**
  * What acknowledging a protobuf ExportTraceServiceRequest needs, without decoding it: the whole
@@ -31,24 +46,6 @@ export interface ScanLimits {
   maxAttributesPerSpan: number;
   maxEventsPerSpan: number;
 }
-
-const REQUEST_FIELDS = [-1, LEN];
-const RESOURCE_SPANS_FIELDS = [-1, LEN, LEN, LEN];
-const RESOURCE_FIELDS = [-1, LEN, WIRE_VARINT, LEN];
-const SCOPE_SPANS_FIELDS = [-1, LEN, LEN, LEN];
-const SCOPE_FIELDS = [-1, LEN, LEN, LEN, WIRE_VARINT];
-const SPAN_FIELDS = [
-  -1, LEN, LEN, LEN, LEN, LEN, WIRE_VARINT, WIRE_FIXED64, WIRE_FIXED64, LEN, WIRE_VARINT, LEN, WIRE_VARINT, LEN,
-  WIRE_VARINT, LEN, WIRE_FIXED32,
-];
-const EVENT_FIELDS = [-1, WIRE_FIXED64, LEN, LEN, WIRE_VARINT];
-const LINK_FIELDS = [-1, LEN, LEN, LEN, LEN, WIRE_VARINT, WIRE_FIXED32];
-const STATUS_FIELDS = [-1, -1, LEN, WIRE_VARINT];
-const KEY_VALUE_FIELDS = [-1, LEN, LEN];
-const ANY_VALUE_FIELDS = [-1, 2, 0, 0, 1, 2, 2, 2];
-const VALUES_FIELDS = [-1, LEN];
-
-const tag = (fieldNumber: number, wireType: number) => (fieldNumber << 3) | wireType;
 
 /** One pass over a request: a fresh scanner per body (it keeps the limits and the cap flag). */
 class Scanner {

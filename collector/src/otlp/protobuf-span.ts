@@ -2,7 +2,8 @@ import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@thres
 import { bytesToHex, isValidIdBytes, RecentIdHex } from './hex-id.js';
 import { readKeyValueInto } from './protobuf-any-value.js';
 import { timingRejection, type SpanRejections } from './span-rejections.js';
-import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
+import { EVENT_FIELDS, LINK_FIELDS, SPAN_FIELDS, STATUS_FIELDS, tagOf } from './trace-wire-schema.js';
+import { WIRE_FIXED64, WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
 
 /**
  * One opentelemetry.proto.trace.v1.Span, read into a SpanRecord or counted as rejected:
@@ -23,19 +24,6 @@ import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, 
  * with the expected wire type is one jump; everything else goes through skipField, which tells a
  * wrong wire type (malformed) from a field of a newer schema (skipped).
  */
-
-/** Wire type of each known field, by field number; -1 marks a reserved number. */
-const SPAN_FIELDS = [
-  -1, LEN, LEN, LEN, LEN, LEN, WIRE_VARINT, WIRE_FIXED64, WIRE_FIXED64, LEN, WIRE_VARINT, LEN, WIRE_VARINT, LEN,
-  WIRE_VARINT, LEN, WIRE_FIXED32,
-];
-const EVENT_FIELDS = [-1, WIRE_FIXED64, LEN, LEN, WIRE_VARINT];
-const LINK_FIELDS = [-1, LEN, LEN, LEN, LEN, WIRE_VARINT, WIRE_FIXED32];
-const STATUS_FIELDS = [-1, -1, LEN, WIRE_VARINT];
-
-function tagOf(fieldNumber: number, wireType: number): number {
-  return (fieldNumber << 3) | wireType;
-}
 
 /** Spans of one trace arrive together, and siblings share a parent: most ids convert once. */
 const recentTraceId = new RecentIdHex();

@@ -4,7 +4,8 @@ import { readKeyValueInto } from './protobuf-any-value.js';
 import { readSpan } from './protobuf-span.js';
 import { serviceNameOf, UNKNOWN_SERVICE } from './service-name.js';
 import { SpanRejections } from './span-rejections.js';
-import { WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
+import { REQUEST_FIELDS, RESOURCE_FIELDS, RESOURCE_SPANS_FIELDS, SCOPE_FIELDS, SCOPE_SPANS_FIELDS, tagOf } from './trace-wire-schema.js';
+import { WIRE_LENGTH_DELIMITED as LEN, WireReader } from './wire-reader.js';
 
 /**
  * opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest, read straight off the wire
@@ -35,17 +36,6 @@ export function decodeTraceRequestProtobuf(body: Uint8Array): DecodeResult {
     else reader.skipField(tag, REQUEST_FIELDS, 'ExportTraceServiceRequest', end);
   }
   return rejections.result(spans);
-}
-
-/** Wire type of each known field, by field number, per message; -1 marks a reserved/unused number. */
-const REQUEST_FIELDS = [-1, LEN];
-const RESOURCE_SPANS_FIELDS = [-1, LEN, LEN, LEN];
-const RESOURCE_FIELDS = [-1, LEN, WIRE_VARINT, LEN];
-const SCOPE_SPANS_FIELDS = [-1, LEN, LEN, LEN];
-const SCOPE_FIELDS = [-1, LEN, LEN, LEN, WIRE_VARINT];
-
-function tagOf(fieldNumber: number, wireType: number): number {
-  return (fieldNumber << 3) | wireType;
 }
 
 function readResourceSpans(reader: WireReader, end: number, spans: SpanRecord[], rejections: SpanRejections): void {
