@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The analysis side of the collector alone: how fast a backlog of acknowledged traces is turned
- * into stored analyses (assembly → `analyseRecords` → recommendation rules → detail, facts and
- * findings appended to DuckDB). This is what bounds the rate a collector sustains indefinitely;
+ * into stored analyses (assembly, decoding the spans ingest only scanned → `analyseRecords` →
+ * recommendation rules → detail, facts and findings appended to DuckDB). This is what bounds the rate a collector sustains indefinitely;
  * acknowledging is measured by bench/ingest.mjs.
  *
  * An in-process collector (embedded DuckDB in a temporary directory, a quiet period longer than the
