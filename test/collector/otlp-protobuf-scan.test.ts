@@ -15,6 +15,7 @@ import {
   stringField,
   varintField,
 } from './otlp-wire-builder.js';
+import { mutatedBytes } from '../support/mutated-bytes.js';
 import { officialProtobuf, recordAgentTurn } from './otlp-recorded-spans.js';
 
 /** What ingest acknowledges from a decoded request: the scan must say exactly this. */
@@ -111,28 +112,8 @@ const seed = requestWithSpans([
   minimalSpanFields('plain'),
 ]);
 
-/** Byte-level damage: flips, cuts, insertions and repeats, the kinds a broken sender or a bad proxy makes. */
-const mutated = fc
-  .array(
-    fc.oneof(
-      fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
-      fc.record({ kind: fc.constant('cut' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 32 }) }),
-      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 12 }) }),
-      fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 48 }) }),
-    ),
-    { minLength: 1, maxLength: 2 },
-  )
-  .map((edits) => {
-    const bytes = Array.from(seed);
-    for (const edit of edits) {
-      const at = edit.at % bytes.length;
-      if (edit.kind === 'flip') bytes[at] = edit.value;
-      else if (edit.kind === 'cut') bytes.splice(at, edit.length);
-      else if (edit.kind === 'insert') bytes.splice(at, 0, ...edit.bytes);
-      else bytes.splice(at, 0, ...bytes.slice(at, at + edit.length));
-    }
-    return Uint8Array.from(bytes);
-  });
+/** Two edits at most: enough damaged bodies stay well-formed to compare what the two readers keep. */
+const mutated = mutatedBytes(seed, 2);
 
 describe('scanning a protobuf request instead of decoding it at acknowledgement', () => {
   it('counts the spans of a recorded agent turn per trace, as the decoder keeps them', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributeField, bytesField, minimalSpanFields, requestWithSpans, stringField } from '../collector/otlp-wire-builder.js';
 import { startCollectorProcess, type CollectorProcess } from '../support/collector-process.js';
+import { mutatedBytes } from '../support/mutated-bytes.js';
 import { workloadBody } from './acknowledged-traces.js';
 
 const SEED = 20_261_124;
@@ -20,30 +21,6 @@ const protobufSeed = requestWithSpans([
 ]);
 const jsonSeed = new TextEncoder().encode(workloadBody('0af7651916cd43dd8448eb211c80319c', Date.UTC(2026, 0, 7)));
 
-/** Byte-level damage: flips, cuts, insertions, repeats. */
-const mutatedBytes = (seed: Uint8Array) =>
-  fc
-    .array(
-      fc.oneof(
-        fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
-        fc.record({ kind: fc.constant('cut' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
-        fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
-        fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
-      ),
-      { minLength: 1, maxLength: 6 },
-    )
-    .map((edits) => {
-      let bytes = Array.from(seed);
-      for (const edit of edits) {
-        const at = bytes.length === 0 ? 0 : edit.at % bytes.length;
-        if (edit.kind === 'flip') bytes[at] = edit.value;
-        else if (edit.kind === 'cut') bytes.splice(at, edit.length);
-        else if (edit.kind === 'insert') bytes.splice(at, 0, ...edit.bytes);
-        else bytes.splice(at, 0, ...bytes.slice(at, at + edit.length));
-      }
-      return Uint8Array.from(bytes);
-    });
-
 /** Structurally valid JSON of the wrong shape, or the right shape with values swapped for random ones. */
 const mutatedJson = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
@@ -53,8 +30,8 @@ const mutatedJson = fc.oneof(
 ).map((text) => new TextEncoder().encode(text));
 
 const body = fc.oneof(
-  mutatedBytes(protobufSeed),
-  mutatedBytes(jsonSeed),
+  mutatedBytes(protobufSeed, 6),
+  mutatedBytes(jsonSeed, 6),
   mutatedJson,
   fc.uint8Array({ maxLength: 512 }),
   fc.constant(protobufSeed),

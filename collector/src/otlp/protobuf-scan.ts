@@ -1,6 +1,6 @@
-import { isValidIdBytes, RecentIdHex } from './hex-id.js';
+import { RecentIdHex } from './hex-id.js';
 import { MAX_VALUE_DEPTH } from './protobuf-any-value.js';
-import { SpanRejections, timingRejection } from './span-rejections.js';
+import { protobufSpanRejection, SpanRejections } from './span-rejections.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import {
   ANY_VALUE_FIELDS,
@@ -184,15 +184,18 @@ class Scanner {
     }
     if (attributes > this.limits.maxAttributesPerSpan || events > this.limits.maxEventsPerSpan) this.mayBeCapped = true;
 
-    // The same checks, in the same order, as readSpan in protobuf-span.ts.
     const bytes = reader.bytes;
-    const rejections = this.rejections;
-    if (!isValidIdBytes(bytes, traceIdStart, traceIdLength, 16)) return rejections.add('invalid trace id');
-    if (!isValidIdBytes(bytes, spanIdStart, spanIdLength, 8)) return rejections.add('invalid span id');
-    const hasParent = isValidIdBytes(bytes, parentIdStart, parentIdLength, 8);
-    if (!hasParent && parentIdLength !== 0 && parentIdLength !== 8) return rejections.add('invalid parent span id');
-    const timing = timingRejection(startTimeUnixNano, endTimeUnixNano);
-    if (timing !== undefined) return rejections.add(timing);
+    const rejection = protobufSpanRejection(bytes, {
+      traceIdStart,
+      traceIdLength,
+      spanIdStart,
+      spanIdLength,
+      parentIdStart,
+      parentIdLength,
+      startTimeUnixNano,
+      endTimeUnixNano,
+    });
+    if (rejection !== undefined) return this.rejections.add(rejection);
 
     const traceId = this.traceIds.get(bytes, traceIdStart, 16);
     this.traceSpanCounts.set(traceId, (this.traceSpanCounts.get(traceId) ?? 0) + 1);

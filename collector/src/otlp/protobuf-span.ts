@@ -1,7 +1,7 @@
 import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@threshold/core';
 import { bytesToHex, isValidIdBytes, RecentIdHex } from './hex-id.js';
 import { readKeyValueInto } from './protobuf-any-value.js';
-import { timingRejection, type SpanRejections } from './span-rejections.js';
+import { protobufSpanRejection, type SpanRejections } from './span-rejections.js';
 import { EVENT_FIELDS, LINK_FIELDS, SPAN_FIELDS, STATUS_FIELDS, tagOf } from './trace-wire-schema.js';
 import { WIRE_FIXED64, WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
 
@@ -113,13 +113,18 @@ export function readSpan(
   }
 
   const bytes = reader.bytes;
-  if (!isValidIdBytes(bytes, traceIdStart, traceIdLength, 16)) return rejections.add('invalid trace id');
-  if (!isValidIdBytes(bytes, spanIdStart, spanIdLength, 8)) return rejections.add('invalid span id');
-  // An all-zero parent id is how some senders spell "no parent": the span is kept as a root.
+  const rejection = protobufSpanRejection(bytes, {
+    traceIdStart,
+    traceIdLength,
+    spanIdStart,
+    spanIdLength,
+    parentIdStart,
+    parentIdLength,
+    startTimeUnixNano,
+    endTimeUnixNano,
+  });
+  if (rejection !== undefined) return rejections.add(rejection);
   const hasParent = isValidIdBytes(bytes, parentIdStart, parentIdLength, 8);
-  if (!hasParent && parentIdLength !== 0 && parentIdLength !== 8) return rejections.add('invalid parent span id');
-  const timing = timingRejection(startTimeUnixNano, endTimeUnixNano);
-  if (timing !== undefined) return rejections.add(timing);
 
   const span: SpanRecord = {
     traceId: recentTraceId.get(bytes, traceIdStart, 16),
