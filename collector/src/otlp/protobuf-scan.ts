@@ -1,6 +1,7 @@
 import { RecentIdHex } from './hex-id.js';
 import { MAX_VALUE_DEPTH } from './protobuf-any-value.js';
-import { protobufSpanRejection, SpanRejections } from './span-rejections.js';
+import { ProtobufSpanKey } from './protobuf-span-key.js';
+import { SpanRejections } from './span-rejections.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import {
   ANY_VALUE_FIELDS,
@@ -54,6 +55,7 @@ class Scanner {
   acceptedSpans = 0;
   mayBeCapped = false;
   private readonly traceIds = new RecentIdHex();
+  private readonly key = new ProtobufSpanKey();
 
   constructor(
     private readonly reader: WireReader,
@@ -111,51 +113,17 @@ class Scanner {
 
   private span(end: number): void {
     const reader = this.reader;
-    let traceIdStart = 0;
-    let traceIdLength = 0;
-    let spanIdStart = 0;
-    let spanIdLength = 0;
-    let parentIdStart = 0;
-    let parentIdLength = 0;
-    let startTimeUnixNano = 0n;
-    let endTimeUnixNano = 0n;
+    const key = this.key.reset();
     let attributes = 0;
     let events = 0;
     while (reader.pos < end) {
       const fieldTag = reader.tag(end);
       switch (fieldTag) {
-        case 10: { // trace_id
-          const fieldEnd = reader.lengthDelimitedEnd(end);
-          traceIdStart = reader.pos;
-          traceIdLength = fieldEnd - traceIdStart;
-          reader.pos = fieldEnd;
-          break;
-        }
-        case 18: { // span_id
-          const fieldEnd = reader.lengthDelimitedEnd(end);
-          spanIdStart = reader.pos;
-          spanIdLength = fieldEnd - spanIdStart;
-          reader.pos = fieldEnd;
-          break;
-        }
-        case 34: { // parent_span_id
-          const fieldEnd = reader.lengthDelimitedEnd(end);
-          parentIdStart = reader.pos;
-          parentIdLength = fieldEnd - parentIdStart;
-          reader.pos = fieldEnd;
-          break;
-        }
         case 42: // name
           this.string(end);
           break;
         case 48: // kind
           reader.uint32(end);
-          break;
-        case 57: // start_time_unix_nano
-          startTimeUnixNano = reader.fixed64(end);
-          break;
-        case 65: // end_time_unix_nano
-          endTimeUnixNano = reader.fixed64(end);
           break;
         case 74: // attributes
           this.keyValue(reader.lengthDelimitedEnd(end), 0);
@@ -179,25 +147,16 @@ class Scanner {
           break;
         }
         default:
-          reader.skipField(fieldTag, SPAN_FIELDS, 'Span', end);
+          if (!key.read(reader, fieldTag, end)) reader.skipField(fieldTag, SPAN_FIELDS, 'Span', end);
       }
     }
     if (attributes > this.limits.maxAttributesPerSpan || events > this.limits.maxEventsPerSpan) this.mayBeCapped = true;
 
     const bytes = reader.bytes;
-    const rejection = protobufSpanRejection(bytes, {
-      traceIdStart,
-      traceIdLength,
-      spanIdStart,
-      spanIdLength,
-      parentIdStart,
-      parentIdLength,
-      startTimeUnixNano,
-      endTimeUnixNano,
-    });
+    const rejection = key.rejection(bytes);
     if (rejection !== undefined) return this.rejections.add(rejection);
 
-    const traceId = this.traceIds.get(bytes, traceIdStart, 16);
+    const traceId = this.traceIds.get(bytes, key.traceIdStart, 16);
     this.traceSpanCounts.set(traceId, (this.traceSpanCounts.get(traceId) ?? 0) + 1);
     this.acceptedSpans++;
   }

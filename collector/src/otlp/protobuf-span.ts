@@ -1,7 +1,8 @@
 import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@threshold/core';
-import { bytesToHex, isValidIdBytes, RecentIdHex } from './hex-id.js';
+import { bytesToHex, RecentIdHex } from './hex-id.js';
 import { readKeyValueInto } from './protobuf-any-value.js';
-import { protobufSpanRejection, type SpanRejections } from './span-rejections.js';
+import { ProtobufSpanKey } from './protobuf-span-key.js';
+import type { SpanRejections } from './span-rejections.js';
 import { EVENT_FIELDS, LINK_FIELDS, SPAN_FIELDS, STATUS_FIELDS, tagOf } from './trace-wire-schema.js';
 import { WIRE_FIXED64, WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } from './wire-reader.js';
 
@@ -28,6 +29,8 @@ import { WIRE_FIXED64, WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } f
 /** Spans of one trace arrive together, and siblings share a parent: most ids convert once. */
 const recentTraceId = new RecentIdHex();
 const recentParentId = new RecentIdHex();
+/** The span being read's ids and times (decoding is synchronous: one key serves every span). */
+const spanKey = new ProtobufSpanKey();
 
 /** Reads the Span occupying [reader.pos, end): appends it to `spans`, or counts why it is rejected. */
 export function readSpan(
@@ -38,16 +41,9 @@ export function readSpan(
   spans: SpanRecord[],
   rejections: SpanRejections,
 ): void {
-  let traceIdStart = 0;
-  let traceIdLength = 0;
-  let spanIdStart = 0;
-  let spanIdLength = 0;
-  let parentIdStart = 0;
-  let parentIdLength = 0;
+  const key = spanKey.reset();
   let name = '';
   let kind = 0;
-  let startTimeUnixNano = 0n;
-  let endTimeUnixNano = 0n;
   let statusCode: StatusCode = 0;
   let statusMessage = '';
   const attributes: Attributes = {};
@@ -55,38 +51,11 @@ export function readSpan(
   while (reader.pos < end) {
     const tag = reader.tag(end);
     switch (tag) {
-      case 10: { // trace_id
-        const fieldEnd = reader.lengthDelimitedEnd(end);
-        traceIdStart = reader.pos;
-        traceIdLength = fieldEnd - traceIdStart;
-        reader.pos = fieldEnd;
-        break;
-      }
-      case 18: { // span_id
-        const fieldEnd = reader.lengthDelimitedEnd(end);
-        spanIdStart = reader.pos;
-        spanIdLength = fieldEnd - spanIdStart;
-        reader.pos = fieldEnd;
-        break;
-      }
-      case 34: { // parent_span_id
-        const fieldEnd = reader.lengthDelimitedEnd(end);
-        parentIdStart = reader.pos;
-        parentIdLength = fieldEnd - parentIdStart;
-        reader.pos = fieldEnd;
-        break;
-      }
       case 42: // name
         name = reader.string(end);
         break;
       case 48: // kind
         kind = reader.uint32(end) | 0;
-        break;
-      case 57: // start_time_unix_nano
-        startTimeUnixNano = reader.fixed64(end);
-        break;
-      case 65: // end_time_unix_nano
-        endTimeUnixNano = reader.fixed64(end);
         break;
       case 74: // attributes
         readKeyValueInto(reader, reader.lengthDelimitedEnd(end), attributes, 0);
@@ -108,37 +77,27 @@ export function readSpan(
         break;
       }
       default:
-        reader.skipField(tag, SPAN_FIELDS, 'Span', end);
+        if (!key.read(reader, tag, end)) reader.skipField(tag, SPAN_FIELDS, 'Span', end);
     }
   }
 
   const bytes = reader.bytes;
-  const rejection = protobufSpanRejection(bytes, {
-    traceIdStart,
-    traceIdLength,
-    spanIdStart,
-    spanIdLength,
-    parentIdStart,
-    parentIdLength,
-    startTimeUnixNano,
-    endTimeUnixNano,
-  });
+  const rejection = key.rejection(bytes);
   if (rejection !== undefined) return rejections.add(rejection);
-  const hasParent = isValidIdBytes(bytes, parentIdStart, parentIdLength, 8);
 
   const span: SpanRecord = {
-    traceId: recentTraceId.get(bytes, traceIdStart, 16),
-    spanId: bytesToHex(bytes, spanIdStart, 8),
+    traceId: recentTraceId.get(bytes, key.traceIdStart, 16),
+    spanId: bytesToHex(bytes, key.spanIdStart, 8),
     name,
     kind,
-    startTimeUnixNano,
-    endTimeUnixNano,
+    startTimeUnixNano: key.startTimeUnixNano,
+    endTimeUnixNano: key.endTimeUnixNano,
     statusCode,
     service,
     attributes,
     events,
   };
-  if (hasParent) span.parentSpanId = recentParentId.get(bytes, parentIdStart, 8);
+  if (key.hasParent(bytes)) span.parentSpanId = recentParentId.get(bytes, key.parentIdStart, 8);
   if (statusMessage !== '') span.statusMessage = statusMessage;
   if (scope !== '') span.scope = scope;
   spans.push(span);

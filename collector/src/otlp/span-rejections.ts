@@ -1,6 +1,5 @@
 import type { SpanRecord } from '@threshold/core';
 import type { DecodeResult } from './decode-result.js';
-import { isValidIdBytes } from './hex-id.js';
 
 /** Why a single span is dropped while the rest of its request is kept. */
 export type SpanRejectionReason =
@@ -48,27 +47,3 @@ export function timingRejection(startTimeUnixNano: bigint, endTimeUnixNano: bigi
   return undefined;
 }
 
-/** Where a protobuf span's ids lie in the request body, and its times: what decides whether it is kept. */
-export interface ProtobufSpanKey {
-  traceIdStart: number;
-  traceIdLength: number;
-  spanIdStart: number;
-  spanIdLength: number;
-  parentIdStart: number;
-  parentIdLength: number;
-  startTimeUnixNano: bigint;
-  endTimeUnixNano: bigint;
-}
-
-/**
- * Why a protobuf span is rejected, or undefined when it is kept: the one rule set of the decoder
- * and the acknowledgement scan. An all-zero parent id is how some senders spell "no parent": the
- * span is kept as a root.
- */
-export function protobufSpanRejection(bytes: Uint8Array, key: ProtobufSpanKey): SpanRejectionReason | undefined {
-  if (!isValidIdBytes(bytes, key.traceIdStart, key.traceIdLength, 16)) return 'invalid trace id';
-  if (!isValidIdBytes(bytes, key.spanIdStart, key.spanIdLength, 8)) return 'invalid span id';
-  const hasParent = isValidIdBytes(bytes, key.parentIdStart, key.parentIdLength, 8);
-  if (!hasParent && key.parentIdLength !== 0 && key.parentIdLength !== 8) return 'invalid parent span id';
-  return timingRejection(key.startTimeUnixNano, key.endTimeUnixNano);
-}
