@@ -16,7 +16,7 @@ import { metricsRoutes } from './metrics/metrics-routes.js';
 import { ROUTE_MODULES, type RouteContext, type RouteModule } from './routes/index.js';
 import { RecommendationEngine } from './recommendations/recommendation-engine.js';
 import { recommendationRoutes } from './recommendations/recommendation-routes.js';
-import { decodeStoredRequest } from './store/decode-stored-request.js';
+import { decodeTraceRequestProtobuf } from './otlp/index.js';
 import { openConfiguredStore } from './store/open-store.js';
 import type { TraceStore } from './store/store.js';
 
@@ -110,7 +110,9 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
 
   const assembler = new TraceAssembler({
     store,
-    decodeRequest: decodeStoredRequest,
+    // The scan found nothing the span caps would cut, so its spans are decoded as they came: what
+    // decodeStoredRequest (decode, then cap) gives when the request is read back later.
+    decodeScanned: (body) => decodeTraceRequestProtobuf(body).spans,
     analyse: (records) => analyse(records, true),
     findings: (analysis) => findings(analysis),
     onAnalysed: (analysis) => {

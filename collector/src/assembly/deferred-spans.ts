@@ -1,5 +1,8 @@
 import type { SpanRecord } from '@threshold/core';
-import type { DecodeRequest, IngestBatch } from '../store/store.js';
+import type { IngestBatch } from '../store/store.js';
+
+/** Decodes the body of a request ingest scanned (protobuf, with nothing the span caps would cut). */
+export type DecodeScanned = (body: Uint8Array) => SpanRecord[];
 
 /**
  * A committed request that ingest checked and counted but did not decode. The pending traces it
@@ -7,15 +10,15 @@ import type { DecodeRequest, IngestBatch } from '../store/store.js';
  * that decoding, and the last one lets the body and the spans go.
  */
 export class DeferredSpans {
-  private source: { format: IngestBatch['request']['format']; body: Uint8Array } | undefined;
+  private body: Uint8Array | undefined;
   private byTrace: Map<string, SpanRecord[]> | undefined;
   private holders = 0;
 
   constructor(
     batch: IngestBatch,
-    private readonly decodeRequest: DecodeRequest,
+    private readonly decodeScanned: DecodeScanned,
   ) {
-    this.source = { format: batch.request.format, body: batch.body };
+    this.body = batch.body;
   }
 
   /** One more pending trace holds spans of this request. */
@@ -33,17 +36,17 @@ export class DeferredSpans {
   /** A holder no longer needs its spans from here. */
   release(): void {
     if (--this.holders > 0) return;
-    this.source = undefined;
+    this.body = undefined;
     this.byTrace = undefined;
   }
 
   private decoded(): Map<string, SpanRecord[]> {
     if (this.byTrace) return this.byTrace;
     const byTrace = new Map<string, SpanRecord[]>();
-    const source = this.source;
-    if (source) {
+    const body = this.body;
+    if (body) {
       try {
-        for (const span of this.decodeRequest(source.format, source.body)) {
+        for (const span of this.decodeScanned(body)) {
           const spans = byTrace.get(span.traceId);
           if (spans) spans.push(span);
           else byTrace.set(span.traceId, [span]);
@@ -54,7 +57,7 @@ export class DeferredSpans {
         console.error('threshold: decoding a committed request failed:', error);
       }
     }
-    this.source = undefined;
+    this.body = undefined;
     this.byTrace = byTrace;
     return byTrace;
   }

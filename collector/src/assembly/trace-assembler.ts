@@ -1,7 +1,7 @@
 import type { Finding, SpanRecord, TraceAnalysis } from '@threshold/core';
-import type { AnalysedTrace, DecodeRequest, IngestBatch, TraceStore } from '../store/store.js';
+import type { AnalysedTrace, IngestBatch, TraceStore } from '../store/store.js';
 import type { Clock } from './clock.js';
-import { DeferredSpans } from './deferred-spans.js';
+import { DeferredSpans, type DecodeScanned } from './deferred-spans.js';
 
 /** A trace whose spans are arriving, or that waits for its quiet period to pass. */
 interface PendingTrace {
@@ -29,8 +29,8 @@ interface RecentTrace {
 
 export interface TraceAssemblerOptions {
   store: TraceStore;
-  /** Decodes a committed request that ingest only checked (the same decoding as reading it back from the store). */
-  decodeRequest: DecodeRequest;
+  /** Decodes a committed request that ingest only scanned. */
+  decodeScanned: DecodeScanned;
   analyse: (records: SpanRecord[]) => TraceAnalysis;
   /** Findings for an analysed trace (recommendation rules); failures are logged, never thrown. */
   findings: (analysis: TraceAnalysis) => Finding[];
@@ -131,7 +131,7 @@ export class TraceAssembler {
         }
         continue;
       }
-      const deferred = new DeferredSpans(batch, this.options.decodeRequest);
+      const deferred = new DeferredSpans(batch, this.options.decodeScanned);
       for (const [traceId, count] of batch.traceSpanCounts) {
         const entry = this.entryFor(traceId, nowMs, count);
         if (!entry) continue;
