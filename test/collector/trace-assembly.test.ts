@@ -136,6 +136,50 @@ describe('trace assembly', () => {
     for (const id of ids) expect((await detail(collector.url, id)).summary.breakdown.tool).toBe(100);
   });
 
+  test('a look into the store that began while a batch was being saved does not take that batch back', async () => {
+    const clock = new ManualClock();
+    let batchSaved!: () => void;
+    const firstSave = new Promise<void>((resolve) => (batchSaved = resolve));
+    // The store's answer to the look is held until the batch in memory has been saved and let go,
+    // so the answer still lists those traces as waiting for analysis.
+    collector = await startTestCollector({
+      quietPeriodMs: QUIET_MS,
+      clock,
+      assembly: { maxPendingSpans: 4 },
+      openStore: async (options) => {
+        const real = await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequest });
+        const store: TraceStore = Object.create(real);
+        store.saveAnalyses = async (analyses) => {
+          await real.saveAnalyses(analyses);
+          setImmediate(batchSaved); // after the assembler has finished with the batch
+        };
+        store.pendingTraceIds = async (limit) => {
+          const ids = await real.pendingTraceIds(limit);
+          await firstSave;
+          return ids;
+        };
+        return store;
+      },
+    });
+    const analysedTimes = new Map<string, number>();
+    collector.collector.onAnalysed((analysis) => analysedTimes.set(analysis.traceId, (analysedTimes.get(analysis.traceId) ?? 0) + 1));
+    // Two traces held in memory (4 spans), two more left in the store.
+    const ids = Array.from({ length: 4 }, (_, i) => traceIdOf(0xf0 + i));
+    for (const [i, id] of ids.entries()) {
+      const body = otlpJsonBody('assembly', baseMs + i * 1_000, [
+        { traceId: id, spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 300 },
+        { traceId: id, spanId: spanIdOf(2), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 50, endMs: 250, attributes: tool },
+      ]);
+      expect((await postJson(collector.url, body)).status).toBe(200);
+    }
+    expect(collector.collector.assembler.heldSpans.pending).toBe(4);
+    clock.advance(QUIET_MS);
+    for (let sweep = 0; sweep < 10 && (await list(collector.url)).total < ids.length; sweep++) await collector.collector.assembler.sweep();
+
+    expect((await list(collector.url)).total).toBe(4);
+    expect([...analysedTimes].sort()).toEqual(ids.map((id) => [id, 1]));
+  });
+
   test('a trace whose root never arrives is analysed from its earliest span after the quiet period', async () => {
     const clock = new ManualClock();
     collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });

@@ -84,8 +84,8 @@ function admit(format: OtlpFormat, read: ReadBody): AdmittedRequest {
 }
 
 /**
- * `POST /v1/traces`, OTLP/HTTP: read (size-capped, decompressed), decode, wait until the spans
- * are durable, answer in the request's encoding. Malformed input gets 400, never a 500.
+ * `POST /v1/traces`, OTLP/HTTP: read (size-capped, decompressed), check (see `admit`), wait until
+ * the spans are durable, answer in the request's encoding. Malformed input gets 400, never a 500.
  */
 async function exportTraces(context: RouteContext, request: Request, response: Response): Promise<void> {
   const format = formatOf(request);
