@@ -1,9 +1,7 @@
-import { UX_BAND_NAMES, type BandCounts, type StatsGroup, type TaskClassConfig } from '@threshold/core';
+import type { StatsGroup, TaskClassConfig } from '@threshold/core';
 import { budgetOfClass } from './duckdb/budget-of-class.js';
+import { bandCounts, breakdownColumns } from './row-columns.js';
 import type { StatsGroupBy } from './store.js';
-
-const bandCounts = (row: readonly unknown[], at: number) =>
-  Object.fromEntries(UX_BAND_NAMES.map((band, i) => [band, row[at + i] as number])) as BandCounts;
 
 /**
  * One `/api/stats` group from a SQL row laid out alike by both engines: key, count, P50, P95, P99,
@@ -21,13 +19,7 @@ export function statsGroupFromRow(row: readonly unknown[], config: TaskClassConf
     perceivedP99Ms: row[5] as number,
     bands: bandCounts(row, 6),
     perceivedBands: bandCounts(row, 19),
-    breakdownMeanMs: {
-      llm: row[12] as number,
-      tool: row[13] as number,
-      state: row[14] as number,
-      orchestration: row[15] as number,
-      other: row[16] as number,
-    },
+    breakdownMeanMs: breakdownColumns(row, 12),
     budgetMs: groupBy === 'taskClass' ? budgetOfClass(config, key, row[17] as number) : null,
     overBudgetRate: row[18] as number,
   };

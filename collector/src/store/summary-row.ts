@@ -1,4 +1,5 @@
 import type { TraceSummary, UxBand } from '@threshold/core';
+import { breakdownColumns } from './row-columns.js';
 
 /**
  * The `traces` summary columns both SQL engines keep under the same names, in the order
@@ -26,13 +27,7 @@ export function summaryFromRow(row: readonly unknown[], flag: (value: unknown) =
     llmCalls: row[13] as number,
     toolCalls: row[14] as number,
     error: flag(row[16]),
-    breakdown: {
-      llm: row[17] as number,
-      tool: row[18] as number,
-      state: row[19] as number,
-      orchestration: row[20] as number,
-      other: row[21] as number,
-    },
+    breakdown: breakdownColumns(row, 17),
   };
   if (row[4] !== null) summary.sessionId = row[4] as string;
   if (row[15] !== null) summary.firstTtftMs = row[15] as number;
