@@ -136,6 +136,35 @@ describe('trace assembly', () => {
     for (const id of ids) expect((await detail(collector.url, id)).summary.breakdown.tool).toBe(100);
   });
 
+  test('a batch whose save failed is analysed again at the next sweep, without a restart', async () => {
+    const clock = new ManualClock();
+    let failures = 1;
+    collector = await startTestCollector({
+      quietPeriodMs: QUIET_MS,
+      clock,
+      openStore: async (options) => {
+        const real = await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequest });
+        const store: TraceStore = Object.create(real);
+        store.saveAnalyses = (analyses) => (failures-- > 0 ? Promise.reject(new Error('Out of Memory Error (as DuckDB under its limit)')) : real.saveAnalyses(analyses));
+        return store;
+      },
+    });
+    await collector.collector.assembler.sweep(); // the look for traces left by an earlier run, made at start
+    const id = traceIdOf(0xc7);
+    const body = otlpJsonBody('assembly', baseMs, [
+      { traceId: id, spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 400, attributes: agent },
+      { traceId: id, spanId: spanIdOf(2), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 100, endMs: 300, attributes: tool },
+    ]);
+    expect((await postJson(collector.url, body)).status).toBe(200);
+    clock.advance(QUIET_MS);
+    await collector.collector.assembler.sweep();
+    expect((await list(collector.url)).total).toBe(0);
+    await collector.collector.assembler.sweep();
+
+    expect((await detail(collector.url, id)).summary.breakdown).toEqual({ llm: 0, tool: 200, state: 0, orchestration: 0, other: 200 });
+    expect(failures).toBe(-1);
+  });
+
   test('a look into the store that began while a batch was being saved does not take that batch back', async () => {
     const clock = new ManualClock();
     let batchSaved!: () => void;

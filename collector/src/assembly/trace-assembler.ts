@@ -83,6 +83,11 @@ export class TraceAssembler {
   private spilled = false;
   /** A look into the store for spilled traces, running while a batch is analysed. */
   private recovering: Promise<boolean> | undefined;
+  /**
+   * Set when a batch could not be read back or saved (a store error, DuckDB out of memory): its
+   * traces, durable but unanalysed, are looked for in the store from the next sweep on.
+   */
+  private lookAgain = false;
   /** Traces whose analysis was saved while a look was in flight: the look must not take them back. */
   private savedDuringLook: Set<string> | undefined;
   private sweeping: Promise<void> | undefined;
@@ -223,6 +228,11 @@ export class TraceAssembler {
   sweep(): Promise<void> {
     this.sweeping ??= this.sweepDue().finally(() => {
       this.sweeping = undefined;
+      // Not within the sweep that failed: a store failing for good is retried once per sweep, not in a loop.
+      if (this.lookAgain) {
+        this.lookAgain = false;
+        this.spilled = true;
+      }
     });
     return this.sweeping;
   }
@@ -280,9 +290,10 @@ export class TraceAssembler {
           await this.completeFromStore(due);
           analysed = await this.analyseInSlices(due);
         } catch (error) {
-          // The spans are durable; the traces are analysed again on the next start.
+          // The spans are durable: the traces are taken back from the store at the next sweep.
           console.error('threshold: reading back trace spans failed:', error);
           for (const entry of due) this.processing.delete(entry.traceId);
+          this.lookAgain = true;
           continue;
         }
         const previous = saving;
@@ -294,8 +305,9 @@ export class TraceAssembler {
             this.remember(due);
             for (const trace of analysed) this.notify(trace.analysis);
           } catch (error) {
-            // The spans are durable; the traces are analysed again on the next start.
+            // The spans are durable: the traces are taken back from the store at the next sweep.
             console.error('threshold: storing trace analyses failed:', error);
+            this.lookAgain = true;
           } finally {
             for (const entry of due) this.processing.delete(entry.traceId);
           }
