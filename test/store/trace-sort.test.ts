@@ -68,6 +68,11 @@ describe.each(STORE_ENGINES)('trace list order on the $engine.name store', ({ en
     const pages = [0, 2].map((offset) => store.listTraces({ sort: 'durationMs', order: 'asc', limit: 2, offset }));
     expect((await Promise.all(pages)).flatMap((page) => page.traces.map((trace) => trace.traceId[0]))).toEqual(['a', 'c', 'd', 'b']);
   });
+
+  test('a page past the end is empty and still counts every match', async () => {
+    expect(await store.listTraces({ sort: 'durationMs', order: 'asc', limit: 2, offset: 4 })).toEqual({ traces: [], total: 4 });
+    expect((await store.listTraces({ limit: 2, offset: 0, service: 'no-such-service' })).total).toBe(0);
+  });
 });
 
 describe('GET /api/traces sort parameters', () => {

@@ -12,14 +12,22 @@ export async function listTraces(read: ReadRows, query: TraceListQuery): Promise
     .add('band = ?', query.band)
     .add('session_id = ?', query.sessionId)
     .add('duration_ms >= ?', query.minDurationMs);
-  const [rows, countRows] = await Promise.all([
-    read(
-      `SELECT ${SUMMARY_SELECT} FROM traces ${where} ${traceOrderBy(query.sort, query.order)} LIMIT ${query.limit} OFFSET ${query.offset}`,
-      where.params,
-    ),
-    read(`SELECT count(*)::DOUBLE FROM traces ${where}`, where.params),
-  ]);
-  return { traces: rows.map(traceRowToSummary), total: countRows[0][0] as number };
+  // One statement, so the page and the total come from the same snapshot: run as two reads on two
+  // connections, an analysis committed between them showed a total of 1 beside an empty page.
+  const orderBy = traceOrderBy(query.sort, query.order);
+  const rows = await read(
+    `SELECT page.*, matches.total
+     FROM (SELECT count(*)::DOUBLE AS total FROM traces ${where}) matches
+     LEFT JOIN (
+       SELECT *, row_number() OVER (${orderBy}) AS page_row
+       FROM (SELECT ${SUMMARY_SELECT} FROM traces ${where} ${orderBy} LIMIT ${query.limit} OFFSET ${query.offset})
+     ) page ON true
+     ORDER BY page.page_row`,
+    [...where.params, ...where.params],
+  );
+  // The total is the last column; a page past the end is one row of NULLs beside it.
+  const total = rows[0].at(-1) as number;
+  return { traces: rows[0][0] === null ? [] : rows.map(traceRowToSummary), total };
 }
 
 /** A point lookup through the primary-key index: cost independent of how much is stored. */
