@@ -18,6 +18,7 @@ import { RecommendationEngine } from './recommendations/recommendation-engine.js
 import { recommendationRoutes } from './recommendations/recommendation-routes.js';
 import { decodeTraceRequestProtobuf } from './otlp/index.js';
 import { openConfiguredStore } from './store/open-store.js';
+import { compressForStorage } from './store/raw-request-codec.js';
 import type { TraceStore } from './store/store.js';
 
 /** Findings for one analysed trace (the recommendation engine plugs in here). */
@@ -127,9 +128,11 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     maxPendingSpans: assembly.maxPendingSpans ?? MAX_PENDING_SPANS,
     ...(assembly.recoverIdsPerLook !== undefined ? { recoverIdsPerLook: assembly.recoverIdsPerLook } : {}),
     ingestBusy: () => commitQueue.depth > 0,
+    onIngestIdle: (listener) => commitQueue.onIdle(listener),
   });
   const commitQueue = new CommitQueue({
     commit: (batches) => store.appendBatches(batches),
+    prepare: (batch) => ({ ...batch, request: compressForStorage(batch.request) }),
     onCommitted: (batches) => assembler.add(batches),
     maxQueuedSpans: options.maxQueuedSpans,
     admissionWaitMs: ADMISSION_WAIT_MS,

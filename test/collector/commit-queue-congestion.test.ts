@@ -40,3 +40,28 @@ describe('ingest queue congestion and Retry-After', () => {
     expect([0, 0.2, 2, 2.1, 29, 29.5, 600].map(retryAfterSeconds)).toEqual([1, 2, 3, 4, 30, 30, 30]);
   });
 });
+
+describe('ingest queue: preparing requests for storage', () => {
+  test('commits each request in its prepared form; a request whose preparation fails is refused alone', async () => {
+    const committed: IngestBatch[][] = [];
+    const queue = new CommitQueue({
+      commit: async (batches) => {
+        committed.push(batches);
+      },
+      onCommitted: () => undefined,
+      prepare: (batch) => {
+        if (batch.spanCount === 3) throw new Error('cannot compress');
+        return { ...batch, request: { ...batch.request, encoding: 'br' } };
+      },
+      maxQueuedSpans: 100,
+    });
+    const results = await Promise.allSettled([queue.enqueue(batchOf(1)), queue.enqueue(batchOf(3)), queue.enqueue(batchOf(2))]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('cannot compress'));
+    expect(committed.flat().map((batch) => [batch.spanCount, batch.request.encoding])).toEqual([
+      [1, 'br'],
+      [2, 'br'],
+    ]);
+    expect(queue.depth).toBe(0);
+  });
+});

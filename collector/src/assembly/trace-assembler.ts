@@ -49,8 +49,10 @@ export interface TraceAssemblerOptions {
    * store only (they are durable) and picked up from there once the backlog has gone down.
    */
   maxPendingSpans: number;
-  /** True while ingest has work queued: analysis then takes a bounded share of the event loop. */
+  /** True while ingest has work queued: analysis then waits for it between slices. */
   ingestBusy: () => boolean;
+  /** Calls the listener once ingest has no work queued; returns a function that cancels the call. */
+  onIngestIdle: (listener: () => void) => () => void;
   /** Most stored trace ids looked up at once when taking back spilled traces (default 50,000). */
   recoverIdsPerLook?: number;
 }
@@ -64,8 +66,11 @@ const BUSY_BATCH_TRACES = 200;
  * 4 ms slices measured 214,000 spans/s acknowledged where 8 ms slices gave 196,000, at the same share.
  */
 const SLICE_MS = 4;
-/** While ingest is busy, the pause after each slice: analysis gets SLICE / (SLICE + PAUSE) = 20 %. */
-const BUSY_PAUSE_MS = 16;
+/**
+ * While ingest is busy, the longest wait after a slice for it to go idle: analysis always gets at
+ * least SLICE / (SLICE + WAIT) = 4 % of the event loop, and takes every moment ingest leaves.
+ */
+const BUSY_WAIT_MAX_MS = 96;
 
 /**
  * Turns a stream of committed spans into analysed traces. A trace is analysed once no span of it
@@ -341,17 +346,34 @@ export class TraceAssembler {
 
   /**
    * Analysis is CPU work on the event loop that also serves ingest. It runs in short slices; while
-   * ingest has work queued it pauses between slices, so acknowledgements keep flowing and analysis
-   * still progresses (spilling to the store if it falls behind).
+   * ingest has work queued it waits between slices until ingest is idle (at most BUSY_WAIT_MAX_MS),
+   * so acknowledgements keep flowing at full speed under a burst and analysis still progresses
+   * (spilling to the store if it falls behind, catching up once the burst is over).
    */
+  private async yieldToIngest(): Promise<void> {
+    if (!this.options.ingestBusy()) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        cancel();
+        resolve();
+      }, BUSY_WAIT_MAX_MS);
+      const cancel = this.options.onIngestIdle(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   private async analyseInSlices(due: PendingTrace[]): Promise<AnalysedTrace[]> {
     const analysed: AnalysedTrace[] = [];
     let sliceStart = performance.now();
     for (const entry of due) {
       analysed.push(...this.analyse(entry));
       if (performance.now() - sliceStart >= SLICE_MS) {
-        const pauseMs = this.options.ingestBusy() ? BUSY_PAUSE_MS : 0;
-        await new Promise<void>((resolve) => (pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve)));
+        await this.yieldToIngest();
         sliceStart = performance.now();
       }
     }
@@ -365,6 +387,9 @@ export class TraceAssembler {
    */
   private async recoverSpilled(): Promise<boolean> {
     if (!this.spilled || this.pendingSpans > this.options.maxPendingSpans / 2) return false;
+    // Reading stored requests back competes with ingest for the event loop and for DuckDB's memory
+    // (its commits failed for want of memory with both at once): spilled traces wait for a lull.
+    if (this.options.ingestBusy()) return false;
     this.spilled = false;
     let resumed = false;
     const savedSince = new Set<string>();

@@ -19,6 +19,11 @@ export interface CommitQueueOptions {
   commit: (batches: IngestBatch[]) => Promise<void>;
   /** Called with the requests of each transaction once they are durable (hands them to trace assembly). */
   onCommitted: (batches: IngestBatch[]) => void;
+  /**
+   * Turns a request let into the queue into the form it is stored in (compressed). Done on entry, so
+   * that work overlaps the transaction in flight instead of delaying the start of the next.
+   */
+  prepare?: (batch: IngestBatch) => IngestBatch;
   /** Most spans waiting at once; beyond, `enqueue` throws QueueFullError. */
   maxQueuedSpans: number;
   /**
@@ -43,6 +48,7 @@ export class CommitQueue {
   private waiting: Waiting[] = [];
   private queuedSpans = 0;
   private writing: Promise<void> | undefined;
+  private readonly idleListeners = new Set<() => void>();
   private readonly admissions: Admission[] = [];
   private admissionSpans = 0;
   /** When requests began finding the queue full (undefined while they find room). */
@@ -112,7 +118,13 @@ export class CommitQueue {
     if (this.admissions.length === 0 && this.queuedSpans < this.options.maxQueuedSpans / 2) this.congestedSinceMs = undefined;
   }
 
-  private push(batch: IngestBatch): Promise<void> {
+  private push(entering: IngestBatch): Promise<void> {
+    let batch: IngestBatch;
+    try {
+      batch = this.options.prepare ? this.options.prepare(entering) : entering;
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const count = batch.spanCount;
     const done = new Promise<void>((resolve, reject) => this.waiting.push({ batch, resolve, reject }));
     this.queuedSpans += count;
@@ -123,6 +135,19 @@ export class CommitQueue {
   /** Resolves when everything enqueued so far is stored (or failed). */
   async drain(): Promise<void> {
     while (this.writing) await this.writing;
+  }
+
+  /**
+   * Calls `listener` once, when the queue is next idle (nothing waiting or being stored; at once
+   * if it is idle now). Returns a function that cancels the call.
+   */
+  onIdle(listener: () => void): () => void {
+    if (!this.writing) {
+      listener();
+      return () => undefined;
+    }
+    this.idleListeners.add(listener);
+    return () => this.idleListeners.delete(listener);
   }
 
   private async writeLoop(): Promise<void> {
@@ -153,5 +178,8 @@ export class CommitQueue {
       }
     }
     this.writing = undefined;
+    const listeners = [...this.idleListeners];
+    this.idleListeners.clear();
+    for (const listener of listeners) listener();
   }
 }

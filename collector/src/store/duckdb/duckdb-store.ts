@@ -48,6 +48,9 @@ const CHECKPOINT_THRESHOLD = '64MB';
 /** Most ids bound into one `IN (…)` list. */
 const IN_LIST_MAX = 1000;
 
+/** Stored requests read back per query (each up to a few hundred KB compressed). */
+const REQUESTS_PER_READ = 64;
+
 /**
  * The embedded store. Ingest appends on a writer connection of its own; every other write
  * (analyses, retention, alert state) goes through a second one, in turn. Reads go to separate
@@ -107,29 +110,34 @@ export class DuckDbStore implements TraceStore {
     const requestRows: SpanRequestRow[] = requests.map((request) => ({ requestId: this.nextRequestId++, receivedMs, request }));
     const batchRows = accepted.flatMap((batch, i) => toSpanBatchRows(batch.traceSpanCounts, requestRows[i].requestId));
     return this.ingestWrites.transaction(async () => {
-      await this.ingestWrites.append('span_requests', SPAN_REQUEST_COLUMNS, requestRows);
+      await this.ingestWrites.insert('span_requests', SPAN_REQUEST_COLUMNS, requestRows);
       await this.ingestWrites.append('span_batches', SPAN_BATCH_COLUMNS, batchRows);
     });
   }
 
-  /** Decodes each stored request that holds spans of the traces and keeps those spans, in arrival order. */
+  /**
+   * Decodes each stored request that holds spans of the traces and keeps those spans, in arrival
+   * order. The requests are found first, then read a few at a time by id: a join of `span_batches`
+   * to `span_requests` scanned every stored body (measured with 6,000 stored requests: 300–1,400 ms
+   * and tens of MB of DuckDB memory for 40 requests, against 10–130 ms this way).
+   */
   async loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>> {
     const spans = new Map<string, SpanRecord[]>();
     for (const ids of chunks(traceIds, IN_LIST_MAX)) {
       const wanted = new Set(ids);
-      const rows = await this.read(
-        `SELECT request_id, format, encoding, body FROM span_requests
-         WHERE request_id IN (SELECT request_id FROM span_batches WHERE trace_id IN (${placeholders(ids.length)}))
-         ORDER BY request_id`,
-        ids,
-      );
-      for (const [, format, encoding, body] of rows) {
-        const decoded = this.decodeRequest(format as 'protobuf' | 'json', storedRequestBody(encoding as string, body as Uint8Array));
-        for (const span of decoded) {
-          if (!wanted.has(span.traceId)) continue;
-          const list = spans.get(span.traceId);
-          if (list) list.push(span);
-          else spans.set(span.traceId, [span]);
+      const found = await this.read(`SELECT DISTINCT request_id FROM span_batches WHERE trace_id IN (${placeholders(ids.length)}) ORDER BY request_id`, ids);
+      for (const requestIds of chunks(found.map((row) => Number(row[0])), REQUESTS_PER_READ)) {
+        const rows = await this.read(
+          `SELECT format, encoding, body FROM span_requests WHERE request_id IN (${requestIds.map((id) => String(Math.trunc(id))).join(', ')}) ORDER BY request_id`,
+        );
+        for (const [format, encoding, body] of rows) {
+          const decoded = this.decodeRequest(format as 'protobuf' | 'json', storedRequestBody(encoding as string, body as Uint8Array));
+          for (const span of decoded) {
+            if (!wanted.has(span.traceId)) continue;
+            const list = spans.get(span.traceId);
+            if (list) list.push(span);
+            else spans.set(span.traceId, [span]);
+          }
         }
       }
     }
@@ -288,8 +296,8 @@ export class DuckDbStore implements TraceStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.writes.drain(), this.ingestWrites.drain()]);
-    for (const connection of [this.writer, this.ingestWrites.connection, ...this.readers]) connection.closeSync();
+    await Promise.all([this.writes.close(), this.ingestWrites.close()]);
+    for (const connection of this.readers) connection.closeSync();
     this.instance.closeSync();
   }
 

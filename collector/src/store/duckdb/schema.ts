@@ -2,7 +2,7 @@
  * DuckDB layout, shaped by the queries it must answer fast:
  *
  * - `span_requests`: every accepted OTLP request exactly as it arrived (compressed: a gzip request
- *   stays gzipped, others are deflated off the event loop). Storing the bytes costs no encoding
+ *   stays gzipped, others get Brotli at quality 0). Storing the bytes costs no encoding
  *   work on the ingest path; they are decoded again only to analyse a trace anew (late span,
  *   restart, spilled backlog).
  * - `span_batches`: which traces each request holds and how many of their spans, one small row

@@ -1,0 +1,18 @@
+import { mkdtempSync } from 'node:fs'; import { tmpdir } from 'node:os'; import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DuckDbStore, decodeStoredRequest } from '/work/main/collector/dist/index.js';
+import { scanTraceRequestProtobuf } from '/work/main/collector/dist/otlp/index.js';
+import { agentRequestBodies } from '/work/main/bench/decode.mjs';
+import { requestCopies } from '/work/main/bench/_loopback.mjs';
+const { protobuf } = agentRequestBodies({ traces: 25, spansPerTrace: 20 });
+const copyOf = requestCopies(Buffer.from(protobuf));
+const limits = { maxValueChars: 16384, maxAttributesPerSpan: 256, maxEventsPerSpan: 512 };
+const store = await DuckDbStore.open(mkdtempSync(join(tmpdir(), 'ab-')), { taskClasses: {}, decodeRequest: decodeStoredRequest, memoryLimitMb: 256 });
+let seq = 0;
+const batch = () => { const body = copyOf(++seq); const s = scanTraceRequestProtobuf(body, limits); return { traceSpanCounts: s.traceSpanCounts, spanCount: s.acceptedSpans, body, request: { format: 'protobuf', encoding: 'identity', bytes: body } }; };
+const batches = Array.from({ length: 11 * 200 }, batch);
+const e0 = performance.eventLoopUtilization(); const t0 = performance.now();
+for (let i = 0; i < 200; i++) await store.appendBatches(batches.slice(i * 11, i * 11 + 11));
+const el = performance.now() - t0; const e = performance.eventLoopUtilization(e0);
+console.log(`200 commits of 11 requests: ${(el / 200).toFixed(2)} ms each, event loop busy ${(e.active / 200).toFixed(2)} ms each (${(e.active/ 2200).toFixed(3)} ms per request)`);
+await store.close();
