@@ -344,12 +344,7 @@ export class TraceAssembler {
     return due;
   }
 
-  /**
-   * Analysis is CPU work on the event loop that also serves ingest. It runs in short slices; while
-   * ingest has work queued it waits between slices until ingest is idle (at most BUSY_WAIT_MAX_MS),
-   * so acknowledgements keep flowing at full speed under a burst and analysis still progresses
-   * (spilling to the store if it falls behind, catching up once the burst is over).
-   */
+  /** Between slices: at once when ingest is idle; otherwise once it is, or after BUSY_WAIT_MAX_MS. */
   private async yieldToIngest(): Promise<void> {
     if (!this.options.ingestBusy()) {
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -367,6 +362,12 @@ export class TraceAssembler {
     });
   }
 
+  /**
+   * Analysis is CPU work on the event loop that also serves ingest. It runs in short slices; while
+   * ingest has work queued it waits between slices until ingest is idle (at most BUSY_WAIT_MAX_MS),
+   * so acknowledgements keep flowing at full speed under a burst and analysis still progresses
+   * (spilling to the store if it falls behind, catching up once the burst is over).
+   */
   private async analyseInSlices(due: PendingTrace[]): Promise<AnalysedTrace[]> {
     const analysed: AnalysedTrace[] = [];
     let sliceStart = performance.now();
