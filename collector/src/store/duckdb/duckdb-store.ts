@@ -60,12 +60,15 @@ export class DuckDbStore implements TraceStore {
   readonly kind = 'duckdb';
   private readonly writes: SerialWriter;
   private readonly ingestWrites: SerialWriter;
+  /** Reads that must see one snapshot (a page and its total), one transaction after another. */
+  private readonly snapshotReads: SerialWriter;
   private nextReader = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly writer: DuckDBConnection,
     ingestWriter: DuckDBConnection,
+    snapshotReader: DuckDBConnection,
     private readonly readers: DuckDBConnection[],
     private readonly taskClasses: TaskClassConfig,
     private readonly decodeRequest: DecodeRequest,
@@ -74,6 +77,7 @@ export class DuckDbStore implements TraceStore {
   ) {
     this.writes = new SerialWriter(writer);
     this.ingestWrites = new SerialWriter(ingestWriter);
+    this.snapshotReads = new SerialWriter(snapshotReader);
   }
 
   /** Opens (or creates) the database under `dataDir`; `:memory:` keeps it in memory. */
@@ -90,6 +94,7 @@ export class DuckDbStore implements TraceStore {
     for (const statement of [...SCHEMA_STATEMENTS, ...alertQueries.ALERT_SCHEMA_STATEMENTS]) await writer.run(statement);
     await migrateSchema(async (sql) => (await writer.runAndReadAll(sql)).getRowsJS() as unknown[][], (sql) => writer.run(sql));
     const ingestWriter = await instance.connect();
+    const snapshotReader = await instance.connect();
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
     const [[lastId]] = (await writer.runAndReadAll('SELECT coalesce(max(request_id), 0)::DOUBLE FROM span_requests')).getRowsJS();
@@ -99,7 +104,7 @@ export class DuckDbStore implements TraceStore {
       for (const row of rows) statsIndex.add(traceRowToSummary(row));
     }
     statsIndex.settle();
-    return new DuckDbStore(instance, writer, ingestWriter, readers, options.taskClasses, options.decodeRequest, (lastId as number) + 1, statsIndex);
+    return new DuckDbStore(instance, writer, ingestWriter, snapshotReader, readers, options.taskClasses, options.decodeRequest, (lastId as number) + 1, statsIndex);
   }
 
   async appendBatches(batches: readonly IngestBatch[]): Promise<void> {
@@ -212,7 +217,7 @@ export class DuckDbStore implements TraceStore {
   }
 
   listTraces(query: TraceListQuery) {
-    return traceQueries.listTraces(this.readRows, query);
+    return this.snapshotRead((read) => traceQueries.listTraces(read, query));
   }
   getTraceDetail(traceId: string) {
     return traceQueries.getTraceDetail(this.readRows, traceId);
@@ -296,13 +301,23 @@ export class DuckDbStore implements TraceStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.writes.close(), this.ingestWrites.close()]);
+    await Promise.all([this.writes.close(), this.ingestWrites.close(), this.snapshotReads.close()]);
     for (const connection of this.readers) connection.closeSync();
     this.instance.closeSync();
   }
 
   private readonly readRows: ReadRows = (sql, params) => this.read(sql, params);
   private readonly runWrite: alertQueries.RunSql = (sql, params) => this.writer.run(sql, params);
+
+  /** Runs reads in one transaction on a connection of their own, so they all see one snapshot. */
+  private async snapshotRead<T>(body: (read: ReadRows) => Promise<T>): Promise<T> {
+    const { connection } = this.snapshotReads;
+    let result: { value: T } | undefined;
+    await this.snapshotReads.transaction(async () => {
+      result = { value: await body(async (sql, params = []) => (await connection.runAndReadAll(sql, params)).getRowsJS() as unknown[][]) };
+    });
+    return result!.value;
+  }
 
   private async read(sql: string, params: DuckDBValue[] = []): Promise<unknown[][]> {
     const connection = this.readers[this.nextReader];

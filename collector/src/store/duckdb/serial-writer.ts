@@ -9,7 +9,8 @@ const INSERT_ROWS_MAX = 32;
  * store has two: ingest appends requests on one while analyses, retention and alert state are
  * written on the other, so a span commit never waits behind an analysis batch. DuckDB commits
  * concurrent transactions optimistically; the two never touch the same rows (ingest only
- * appends, and retention deletes only rows acknowledged long before).
+ * appends, and retention deletes only rows acknowledged long before). A third runs read-only
+ * transactions, for reads that must share one snapshot.
  */
 export class SerialWriter {
   private chain: Promise<unknown> = Promise.resolve();

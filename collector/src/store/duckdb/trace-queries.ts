@@ -5,6 +5,7 @@ import { parseStoredDetail, SUMMARY_SELECT, traceRowToSummary } from './trace-ro
 import { traceOrderBy } from '../trace-order-sql.js';
 
 /** Filtered and ordered (newest first unless the query sorts); `total` counts every match, not just the page. */
+/** The page and its total; `read` must run both statements in one snapshot. */
 export async function listTraces(read: ReadRows, query: TraceListQuery): Promise<TraceList> {
   const where = new SqlWhere()
     .window(query)
@@ -12,22 +13,13 @@ export async function listTraces(read: ReadRows, query: TraceListQuery): Promise
     .add('band = ?', query.band)
     .add('session_id = ?', query.sessionId)
     .add('duration_ms >= ?', query.minDurationMs);
-  // One statement, so the page and the total come from the same snapshot: run as two reads on two
-  // connections, an analysis committed between them showed a total of 1 beside an empty page.
-  const orderBy = traceOrderBy(query.sort, query.order);
-  const rows = await read(
-    `SELECT page.*, matches.total
-     FROM (SELECT count(*)::DOUBLE AS total FROM traces ${where}) matches
-     LEFT JOIN (
-       SELECT *, row_number() OVER (${orderBy}) AS page_row
-       FROM (SELECT ${SUMMARY_SELECT} FROM traces ${where} ${orderBy} LIMIT ${query.limit} OFFSET ${query.offset})
-     ) page ON true
-     ORDER BY page.page_row`,
-    [...where.params, ...where.params],
-  );
-  // The total is the last column; a page past the end is one row of NULLs beside it.
-  const total = rows[0].at(-1) as number;
-  return { traces: rows[0][0] === null ? [] : rows.map(traceRowToSummary), total };
+  // `read` runs both in one transaction (one snapshot): as two reads on two connections, an
+  // analysis committed between them showed a total of 1 beside an empty page. (One statement
+  // joining the count to the page failed now and then under concurrent appends with DuckDB's
+  // "Invalid unicode detected in value construction".)
+  const rows = await read(`SELECT ${SUMMARY_SELECT} FROM traces ${where} ${traceOrderBy(query.sort, query.order)} LIMIT ${query.limit} OFFSET ${query.offset}`, where.params);
+  const [[total]] = await read(`SELECT count(*)::DOUBLE FROM traces ${where}`, where.params);
+  return { traces: rows.map(traceRowToSummary), total: total as number };
 }
 
 /** A point lookup through the primary-key index: cost independent of how much is stored. */
