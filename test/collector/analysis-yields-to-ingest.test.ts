@@ -2,7 +2,6 @@ import { DuckDbStore, decodeStoredRequest, resolveOptions } from '@threshold/col
 import { analyseRecords, type SpanRecord } from '@threshold/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { TraceAssembler } from '../../collector/src/assembly/trace-assembler.js';
-import { CommitQueue } from '../../collector/src/ingest/commit-queue.js';
 import { decodedIngestBatch, type IngestBatch } from '../../collector/src/store/store.js';
 import { ManualClock } from './manual-clock.js';
 import { otlpJsonBody, spanIdOf, traceIdOf } from './otlp-json-body.js';
@@ -101,30 +100,5 @@ describe('analysis yields to ingest', () => {
     const probe: IngestProbe = { busy: false, idle: 'never', subscriptions: 0, cancelled: 0, called: 0 };
     expect(await analyseAll(probe)).toBe(TRACES);
     expect(probe.subscriptions).toBe(0);
-  });
-});
-
-describe('ingest queue idleness', () => {
-  test('calls an idle listener at once when idle, after the transaction in flight otherwise, never once cancelled', async () => {
-    let finish = () => {};
-    const queue = new CommitQueue({
-      commit: () => new Promise<void>((resolve) => (finish = resolve)),
-      onCommitted: () => undefined,
-      maxQueuedSpans: 100,
-    });
-    const calls: string[] = [];
-    queue.onIdle(() => calls.push('idle now'));
-    expect(calls).toEqual(['idle now']);
-
-    const stored = queue.enqueue(requestOfTraces());
-    queue.onIdle(() => calls.push('after commit'));
-    const cancel = queue.onIdle(() => calls.push('cancelled'));
-    cancel();
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(calls).toEqual(['idle now']);
-    finish();
-    await stored;
-    await queue.drain();
-    expect(calls).toEqual(['idle now', 'after commit']);
   });
 });

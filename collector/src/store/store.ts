@@ -33,7 +33,11 @@ export interface TraceStore extends AlertStore {
    * other replicas may hold some of them.
    */
   readonly shared?: boolean;
-  /** Stores accepted requests and indexes their spans by trace, in one transaction; resolved means durable. */
+  /**
+   * Stores accepted requests and indexes their spans by trace, in one transaction; resolved means
+   * durable. A request still `identity`-encoded is compressed here (`compressForStorage`); the
+   * collector's ingest queue compresses on entry, so this finds them compressed already.
+   */
   appendBatches(batches: readonly IngestBatch[]): Promise<void>;
   /** Every stored span of each trace, in arrival order (duplicates kept: analysis drops them). */
   loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>>;

@@ -133,7 +133,7 @@ export class DuckDbStore implements TraceStore {
       const found = await this.read(`SELECT DISTINCT request_id FROM span_batches WHERE trace_id IN (${placeholders(ids.length)}) ORDER BY request_id`, ids);
       for (const requestIds of chunks(found.map((row) => Number(row[0])), REQUESTS_PER_READ)) {
         const rows = await this.read(
-          `SELECT format, encoding, body FROM span_requests WHERE request_id IN (${requestIds.map((id) => String(Math.trunc(id))).join(', ')}) ORDER BY request_id`,
+          `SELECT format, encoding, body FROM span_requests WHERE request_id IN (${integerList(requestIds)}) ORDER BY request_id`,
         );
         for (const [format, encoding, body] of rows) {
           const decoded = this.decodeRequest(format as 'protobuf' | 'json', storedRequestBody(encoding as string, body as Uint8Array));
@@ -196,7 +196,7 @@ export class DuckDbStore implements TraceStore {
         }
         const requestIds = requests.getRowsJS().map((row) => Number(row[0]));
         for (const ids of chunks(requestIds, IN_LIST_MAX)) {
-          const idList = ids.map((id) => String(Math.trunc(id))).join(', ');
+          const idList = integerList(ids);
           // A request may also hold spans of newer traces: it goes only once no trace refers to it.
           await this.writer.run(`DELETE FROM span_requests WHERE request_id IN (${idList}) AND request_id NOT IN (SELECT request_id FROM span_batches WHERE request_id IN (${idList}))`);
         }
@@ -325,6 +325,11 @@ export class DuckDbStore implements TraceStore {
     const reader = await connection.runAndReadAll(sql, params);
     return reader.getRowsJS() as unknown[][];
   }
+}
+
+/** Request ids (integers read from the store) written into SQL. */
+function integerList(ids: readonly number[]): string {
+  return ids.map((id) => String(Math.trunc(id))).join(', ');
 }
 
 function placeholders(count: number): string {

@@ -10,15 +10,20 @@ const batchOf = (spans: number): IngestBatch => ({
   request: { format: 'protobuf', encoding: 'identity', bytes: new Uint8Array() },
 });
 
+/** A queue whose transactions finish only when the test calls `finish()` (the latest one started). */
+function gatedQueue(options: { maxQueuedSpans: number; admissionWaitMs?: number }) {
+  let finishCommit = () => {};
+  const queue = new CommitQueue({
+    commit: () => new Promise<void>((resolve) => (finishCommit = resolve)),
+    onCommitted: () => undefined,
+    ...options,
+  });
+  return { queue, finish: () => finishCommit() };
+}
+
 describe('ingest queue congestion and Retry-After', () => {
   test('counts from the first request that finds the queue full until requests find room again', async () => {
-    let finishCommit = () => {};
-    const queue = new CommitQueue({
-      commit: () => new Promise<void>((resolve) => (finishCommit = resolve)),
-      onCommitted: () => undefined,
-      maxQueuedSpans: 4,
-      admissionWaitMs: 60_000,
-    });
+    const { queue, finish: finishCommit } = gatedQueue({ maxQueuedSpans: 4, admissionWaitMs: 60_000 });
     const first = queue.enqueue(batchOf(4));
     expect(queue.congestionSeconds()).toBe(0);
     const before = performance.now();
@@ -63,5 +68,25 @@ describe('ingest queue: preparing requests for storage', () => {
       [2, 'br'],
     ]);
     expect(queue.depth).toBe(0);
+  });
+});
+
+describe('ingest queue idleness', () => {
+  test('calls an idle listener at once when idle, after the transaction in flight otherwise, never once cancelled', async () => {
+    const { queue, finish } = gatedQueue({ maxQueuedSpans: 100 });
+    const calls: string[] = [];
+    queue.onIdle(() => calls.push('idle now'));
+    expect(calls).toEqual(['idle now']);
+
+    const stored = queue.enqueue(batchOf(5));
+    queue.onIdle(() => calls.push('after commit'));
+    const cancel = queue.onIdle(() => calls.push('cancelled'));
+    cancel();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(['idle now']);
+    finish();
+    await stored;
+    await queue.drain();
+    expect(calls).toEqual(['idle now', 'after commit']);
   });
 });
