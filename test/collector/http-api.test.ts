@@ -78,9 +78,11 @@ describe('the HTTP API', () => {
     expect([response.status, await response.json()]).toEqual([400, { error: message }]);
   });
 
-  test('an unknown or malformed trace id is a 404', async () => {
-    expect((await fetch(`${collector.url}/api/traces/${traceIdOf(0xdead)}`)).status).toBe(404);
-    expect((await fetch(`${collector.url}/api/traces/not-a-trace-id`)).status).toBe(404);
+  test('an unknown trace id is a 404; a malformed one a 400 naming the parameter', async () => {
+    const unknown = await fetch(`${collector.url}/api/traces/${traceIdOf(0xdead)}`);
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error: `trace ${traceIdOf(0xdead)} not found` }]);
+    const malformed = await fetch(`${collector.url}/api/traces/not-a-trace-id`);
+    expect([malformed.status, await malformed.json()]).toEqual([400, { error: 'traceId must be 32 hex characters, got "not-a-trace-id"' }]);
   });
 
   test('health reports the store and the queues', async () => {
@@ -103,7 +105,12 @@ describe('the HTTP API', () => {
     expect([deepLink.status, (await deepLink.text()).includes('id="root"')]).toEqual([200, true]);
     const asset = await fetch(`${collector.url}/assets/app.js`);
     expect([asset.status, asset.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
-    expect((await fetch(`${collector.url}/api/no-such-view`)).status).toBe(404);
+    const unknownApi = await fetch(`${collector.url}/api/no-such-view`);
+    expect([unknownApi.status, unknownApi.headers.get('content-type'), await unknownApi.json()]).toEqual([
+      404,
+      'application/json; charset=utf-8',
+      { error: 'no API route at GET "/api/no-such-view"' },
+    ]);
   });
 
   test('/api/live streams each analysed trace as an SSE trace event', async () => {

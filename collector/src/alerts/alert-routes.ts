@@ -11,7 +11,7 @@ import {
   type AlertSeriesResponse,
   type AlertsResponse,
 } from '@threshold/core';
-import { integerInRange, optionalNumber, optionalString, QueryParamError } from '../query/query-params.js';
+import { checkWindowOrder, integerInRange, optionalNumber, optionalString, optionalTimestamp, QueryParamError } from '../query/query-params.js';
 import type { RouteModule } from '../routes/route-module.js';
 import type { AlertEvaluator } from './alert-evaluator.js';
 import type { AlertRuleChange, AlertRuleSet } from './alert-rule-set.js';
@@ -24,6 +24,7 @@ export interface AlertRoutesDependencies {
   webhookCount: number;
 }
 
+const ALERTS_PATH = '/api/alerts';
 const MAX_RULE_BODY = '64kb';
 const DEFAULT_SERIES_RANGE_MS = 3_600_000;
 const DEFAULT_SERIES_POINTS = 60;
@@ -38,8 +39,9 @@ export function alertRoutes(deps: AlertRoutesDependencies): RouteModule {
   return {
     name: 'alerts',
     register(app) {
-      const router = express.Router();
-      router.use(express.json({ limit: MAX_RULE_BODY }));
+      const router = express.Router({ caseSensitive: true, strict: true }); // as the app routes (see app.ts)
+      // Only alert routes read a rule body, and only their body errors speak of rules.
+      router.use(ALERTS_PATH, express.json({ limit: MAX_RULE_BODY }));
 
       router.get('/api/alerts', (_request, response) => {
         const body: AlertsResponse = {
@@ -78,10 +80,13 @@ export function alertRoutes(deps: AlertRoutesDependencies): RouteModule {
 
       router.get('/api/alerts/events', async (request, response) => {
         const query = request.query as Record<string, unknown>;
+        const from = optionalTimestamp(query, 'from');
+        const to = optionalTimestamp(query, 'to');
+        checkWindowOrder(from, to);
         const events = await deps.store.listAlertEvents({
           ruleId: optionalString(query, 'ruleId'),
-          from: optionalNumber(query, 'from', { min: 0 }),
-          to: optionalNumber(query, 'to', { min: 0 }),
+          from,
+          to,
           limit: integerInRange(query, 'limit', 100, 1, 1_000),
         });
         const deliveries = await deps.store.alertDeliveries(events.map((event) => event.id));
@@ -95,11 +100,11 @@ export function alertRoutes(deps: AlertRoutesDependencies): RouteModule {
         const rule = deps.rules.get(request.params.ruleId as string);
         if (!rule) return void answerError(response, { ok: false, status: 404, error: `no alert rule "${request.params.ruleId}"`, fields: {} });
         const query = request.query as Record<string, unknown>;
-        const to = optionalNumber(query, 'to', { min: 0 }) ?? deps.evaluator.evaluationTimeMs();
-        const from = optionalNumber(query, 'from', { min: 0 }) ?? to - DEFAULT_SERIES_RANGE_MS;
+        const to = optionalTimestamp(query, 'to') ?? deps.evaluator.evaluationTimeMs();
+        const from = optionalTimestamp(query, 'from') ?? to - DEFAULT_SERIES_RANGE_MS;
         if (to <= from) throw new QueryParamError('to must be after from');
         if (to - from > MAX_SERIES_RANGE_MS) throw new QueryParamError(`the range must be at most ${MAX_SERIES_RANGE_MS} ms (7 days)`);
-        const stepMs = alertSeriesStepMs(from, to, Math.round(optionalNumber(query, 'stepMs', { min: 1_000 }) ?? Math.ceil((to - from) / DEFAULT_SERIES_POINTS)));
+        const stepMs = alertSeriesStepMs(from, to, Math.round(optionalNumber(query, 'stepMs', { min: 1_000, max: MAX_SERIES_RANGE_MS }) ?? Math.ceil((to - from) / DEFAULT_SERIES_POINTS)));
         const times = alertSeriesTimes(from, to, stepMs);
         const bucketMs = rule.kind === 'burn-rate' ? burnRateBucketMs(rule, from, to, stepMs) : null;
         let points: AlertSeriesResponse['points'] = [];
@@ -120,7 +125,7 @@ export function alertRoutes(deps: AlertRoutesDependencies): RouteModule {
         response.json(body);
       });
 
-      router.use((error: unknown, _request: Request, response: Response, next: NextFunction) => {
+      router.use(ALERTS_PATH, (error: unknown, _request: Request, response: Response, next: NextFunction) => {
         const type = (error as { type?: string }).type;
         if (type === 'entity.parse.failed') return void response.status(400).json(errorBody('the body is not valid JSON'));
         if (type === 'entity.too.large') return void response.status(413).json(errorBody(`a rule must be under ${MAX_RULE_BODY}`));

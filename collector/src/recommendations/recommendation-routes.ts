@@ -1,17 +1,33 @@
 import express, { type RequestHandler } from 'express';
 import { RECOMMENDATION_RULES, type FindingRuleId, type WhatIfRequest } from '@threshold/core';
-import { optionalString, QueryParamError, windowParams } from '../query/query-params.js';
+import { checkRange, checkTextLength, checkWindowOrder, MAX_EPOCH_MS, optionalString, QueryParamError, traceIdParam, windowParams } from '../query/query-params.js';
 import type { RouteModule } from '../routes/route-module.js';
 import { rankWindow } from './rank-window.js';
 import type { RecommendationEngine } from './recommendation-engine.js';
 import { whatIfTrace, whatIfWindow } from './what-if.js';
 
-const TRACE_ID = /^[0-9a-f]{32}$/;
 const RULE_IDS: readonly FindingRuleId[] = RECOMMENDATION_RULES.map((rule) => rule.id);
+/** A what-if request is a few ids and numbers; 64 KiB leaves room for every rule id many times over. */
+const MAX_WHAT_IF_BODY = '64kb';
 
-/** Parses a JSON body; a malformed one is a 400 like any bad parameter. */
-const jsonBody: RequestHandler = (request, response, next) =>
-  express.json({ limit: '64kb' })(request, response, (error?: unknown) => next(error ? new QueryParamError(`the body must be JSON: ${error instanceof Error ? error.message : String(error)}`) : undefined));
+/**
+ * Parses a what-if body as JSON, answering its own errors (415 for another content type, 413 over
+ * the size limit, 400 for malformed JSON) in words about what-if, not about any other route.
+ */
+const whatIfJsonBody: RequestHandler = (request, response, next) => {
+  if (!request.is('application/json')) {
+    response.status(415).json({ error: 'send the what-if request as JSON with Content-Type: application/json' });
+    return;
+  }
+  express.json({ limit: MAX_WHAT_IF_BODY })(request, response, (error?: unknown) => {
+    if (!error) return next();
+    const { type, status } = error as { type?: string; status?: number };
+    if (type === 'entity.too.large') return void response.status(413).json({ error: `a what-if request must be under ${MAX_WHAT_IF_BODY}` });
+    const reason = error instanceof Error ? error.message : String(error);
+    const clientStatus = status !== undefined && status >= 400 && status < 500 ? status : 400;
+    response.status(clientStatus).json({ error: `the what-if request is not valid JSON: ${reason}` });
+  });
+};
 
 /**
  * `GET /api/recommendations?from=&to=&taskClass=` (findings ranked by P99 saving) and
@@ -25,7 +41,7 @@ export function recommendationRoutes(engine: RecommendationEngine): RouteModule 
         const query = request.query as Record<string, unknown>;
         response.json(await rankWindow(store, { ...windowParams(query), taskClass: optionalString(query, 'taskClass') }));
       });
-      app.post('/api/whatif', jsonBody, async (request, response) => {
+      app.post('/api/whatif', whatIfJsonBody, async (request, response) => {
         const body = parseWhatIfRequest(request.body);
         const options = { ruleIds: body.ruleIds, compressionRatio: body.compressionRatio };
         if (body.traceId !== undefined) {
@@ -43,25 +59,25 @@ export function recommendationRoutes(engine: RecommendationEngine): RouteModule 
   };
 }
 
-/** Validates a what-if body; a bad one is a 400 with the reason. */
+/** Validates a what-if body; a bad one is a 400 naming the field. */
 export function parseWhatIfRequest(body: unknown): WhatIfRequest {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new QueryParamError('the body must be a JSON object');
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new QueryParamError('the what-if request must be a JSON object');
   const raw = body as Record<string, unknown>;
   const request: WhatIfRequest = {};
-  if (raw.traceId !== undefined) {
-    if (typeof raw.traceId !== 'string' || !TRACE_ID.test(raw.traceId.toLowerCase())) throw new QueryParamError('traceId must be 32 hex characters');
-    request.traceId = raw.traceId.toLowerCase();
-  }
+  if (raw.traceId !== undefined) request.traceId = traceIdParam('traceId', raw.traceId);
   for (const key of ['from', 'to'] as const) {
-    if (raw[key] === undefined) continue;
-    if (typeof raw[key] !== 'number' || !Number.isFinite(raw[key]) || (raw[key] as number) < 0) throw new QueryParamError(`${key} must be epoch ms`);
-    request[key] = raw[key] as number;
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new QueryParamError(`${key} must be a number of epoch ms`);
+    request[key] = checkRange(key, value, 0, MAX_EPOCH_MS);
   }
-  if (request.from !== undefined && request.to !== undefined && request.to < request.from) throw new QueryParamError('to must not be before from');
+  checkWindowOrder(request.from, request.to);
   for (const key of ['taskClass', 'service'] as const) {
-    if (raw[key] === undefined) continue;
-    if (typeof raw[key] !== 'string') throw new QueryParamError(`${key} must be a string`);
-    request[key] = raw[key] as string;
+    const value = raw[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'string') throw new QueryParamError(`${key} must be a string`);
+    checkTextLength(key, value);
+    request[key] = value;
   }
   if (raw.ruleIds !== undefined) {
     if (!Array.isArray(raw.ruleIds) || raw.ruleIds.some((id) => !RULE_IDS.includes(id as FindingRuleId))) {

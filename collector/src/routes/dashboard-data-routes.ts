@@ -1,4 +1,4 @@
-import { integerInRange, MAX_PAGE_SIZE, oneOf, windowParams } from '../query/query-params.js';
+import { checkTextLength, echo, integerInRange, MAX_PAGE_SIZE, oneOf, windowParams } from '../query/query-params.js';
 import type { RouteModule } from './route-module.js';
 
 /** The dashboard's aggregate views: filters, models, operations, sessions. */
@@ -27,9 +27,11 @@ export const dashboardDataRoutes: RouteModule = {
       );
     });
     app.get('/api/sessions/:sessionId', async (request, response) => {
-      const detail = await store.sessionDetail(String(request.params.sessionId));
+      const sessionId = String(request.params.sessionId);
+      checkTextLength('sessionId', sessionId);
+      const detail = await store.sessionDetail(sessionId);
       if (!detail) {
-        response.status(404).json({ error: `session ${request.params.sessionId} not found` });
+        response.status(404).json({ error: `session ${echo(sessionId)} not found` });
         return;
       }
       response.json(detail);

@@ -1,4 +1,4 @@
-import { oneOf, optionalNumber, optionalString, QueryParamError, windowParams } from '../query/query-params.js';
+import { oneOf, optionalDuration, optionalString, QueryParamError, windowParams } from '../query/query-params.js';
 import type { RouteModule } from './route-module.js';
 
 /** Buckets a time-series answer aims for when `bucketMs` is not given. */
@@ -25,7 +25,7 @@ export const statsRoutes: RouteModule = {
       const query = request.query as Record<string, unknown>;
       const window = windowParams(query);
       const spanMs = (window.to ?? Date.now()) - (window.from ?? (window.to ?? Date.now()) - DEFAULT_WINDOW_MS);
-      const requested = optionalNumber(query, 'bucketMs', { min: 1 });
+      const requested = optionalDuration(query, 'bucketMs', { min: 1 });
       const bucketMs = Math.round(requested ?? Math.max(1_000, Math.ceil(spanMs / TARGET_BUCKETS)));
       if (window.from !== undefined && spanMs / bucketMs > MAX_BUCKETS) {
         throw new QueryParamError(`bucketMs ${bucketMs} gives more than ${MAX_BUCKETS} buckets over the window`);

@@ -4,13 +4,12 @@ import {
   MAX_PAGE_SIZE,
   oneOf,
   optionalBand,
-  optionalNumber,
+  optionalDuration,
   optionalString,
+  traceIdParam,
   windowParams,
 } from '../query/query-params.js';
 import type { RouteModule } from './route-module.js';
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /** `GET /api/traces` (newest first unless `sort`/`order` say otherwise, filtered, paged) and `GET /api/traces/:traceId`. */
 export const traceRoutes: RouteModule = {
@@ -23,7 +22,7 @@ export const traceRoutes: RouteModule = {
         taskClass: optionalString(query, 'taskClass'),
         band: optionalBand(query, 'band'),
         sessionId: optionalString(query, 'sessionId'),
-        minDurationMs: optionalNumber(query, 'minDurationMs', { min: 0 }),
+        minDurationMs: optionalDuration(query, 'minDurationMs'),
         sort: oneOf(query, 'sort', TRACE_SORT_KEYS),
         order: oneOf(query, 'order', ['asc', 'desc'] as const),
         limit: integerInRange(query, 'limit', 50, 1, MAX_PAGE_SIZE),
@@ -32,10 +31,10 @@ export const traceRoutes: RouteModule = {
       response.json(list);
     });
     app.get('/api/traces/:traceId', async (request, response) => {
-      const traceId = String(request.params.traceId).toLowerCase();
-      const detail: TraceDetail | undefined = TRACE_ID.test(traceId) ? await store.getTraceDetail(traceId) : undefined;
+      const traceId = traceIdParam('traceId', request.params.traceId);
+      const detail: TraceDetail | undefined = await store.getTraceDetail(traceId);
       if (!detail) {
-        response.status(404).json({ error: `trace ${request.params.traceId} not found` });
+        response.status(404).json({ error: `trace ${traceId} not found` });
         return;
       }
       response.json(detail);
