@@ -15,6 +15,8 @@ export interface CollectorOptions {
   quietPeriodMs: number;
   /** Largest request body accepted, on the wire and after decompression. */
   maxBodyBytes: number;
+  /** An ingest body that sends no byte for this long is answered 408, freeing its slot. */
+  bodyIdleTimeoutMs: number;
   /** Most spans waiting for a commit; beyond, ingest answers 503 with Retry-After. */
   maxQueuedSpans: number;
   /** Most spans of one trace analysed (roots and earliest kept); the rest counted and left out. */
@@ -47,6 +49,7 @@ export const DEFAULT_OPTIONS: Readonly<CollectorOptions> = {
   dataDir: './data',
   quietPeriodMs: 2_000,
   maxBodyBytes: 16 * 1024 * 1024,
+  bodyIdleTimeoutMs: 10_000,
   maxQueuedSpans: 100_000,
   maxSpansPerTrace: DEFAULT_MAX_SPANS_PER_TRACE,
   duckdbMemoryMb: 256,

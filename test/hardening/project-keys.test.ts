@@ -9,7 +9,8 @@ import { runRefusedStart, startCollectorProcess, type CollectorProcess } from '.
 import { exportPlans } from '../collector/official-exporter.js';
 import { checkBindPolicy } from '../../collector/src/security/bind-policy.js';
 import { OPEN_ACCESS } from '../../collector/src/security/access-config.js';
-import { pollUntil, sendTrace, workloadTraceId } from './acknowledged-traces.js';
+import { rawRequest } from '../security/raw-http.js';
+import { pollUntil, sendTrace, workloadBody, workloadTraceId } from './acknowledged-traces.js';
 
 const KEYS = {
   alphaIngest: 'alpha-ingest-0123456789',
@@ -90,20 +91,53 @@ describe('API keys and projects', () => {
     }
   });
 
-  it('signs the dashboard in with a read key kept in an HttpOnly session cookie', async () => {
+  it('signs the dashboard in with a read key, keeping only an opaque session token in an HttpOnly cookie', async () => {
     const wrong = await fetch(`${collector.url}/api/session`, { method: 'POST', body: JSON.stringify({ key: KEYS.alphaIngest }), headers: { 'content-type': 'application/json' } });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBe(null);
+    const plain = await fetch(`${collector.url}/api/session`, { method: 'POST', body: JSON.stringify({ key: KEYS.alphaRead }), headers: { 'content-type': 'text/plain' } });
+    expect(plain.status).toBe(415);
+    expect(plain.headers.get('set-cookie')).toBe(null);
     const signIn = await fetch(`${collector.url}/api/session`, { method: 'POST', body: JSON.stringify({ key: KEYS.alphaRead }), headers: { 'content-type': 'application/json' } });
     expect(signIn.status).toBe(200);
-    expect(await signIn.json()).toEqual({ signedIn: true, project: 'alpha', keysRequired: true });
+    expect(await signIn.json()).toEqual({ signedIn: true, project: 'alpha', keysRequired: true, role: 'read' });
     const cookie = signIn.headers.get('set-cookie')!;
-    expect(cookie).toBe(`threshold_read_key=${KEYS.alphaRead}; Path=/; HttpOnly; SameSite=Strict`);
+    expect(cookie).toMatch(/^threshold_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(cookie).not.toContain(KEYS.alphaRead);
     const session = cookie.split(';')[0];
     expect(await traceIds(collector.url, { cookie: session })).toEqual([alphaTrace]);
-    expect(await (await fetch(`${collector.url}/api/session`, { headers: { cookie: session } })).json()).toEqual({ signedIn: true, project: 'alpha', keysRequired: true });
+    expect(await (await fetch(`${collector.url}/api/session`, { headers: { cookie: session } })).json()).toEqual({ signedIn: true, project: 'alpha', keysRequired: true, role: 'read' });
     // A cookie never authorises ingest.
     expect(await sendTrace(collector.url, workloadTraceId(30, 3), BASE_MS, { cookie: session })).toBe(401);
+    // Signing out ends the session on the server, not only in the browser.
+    expect((await fetch(`${collector.url}/api/session`, { method: 'DELETE', headers: { cookie: session } })).status).toBe(200);
+    expect((await fetch(`${collector.url}/api/traces`, { headers: { cookie: session } })).status).toBe(401);
+  });
+
+  it('holds every spelling of the issue-19 reproductions to the keys', async () => {
+    const port = Number(new URL(collector.url).port);
+    const keyless: Array<[string, string, number]> = [
+      ['GET', '/API/traces', 401],
+      ['GET', '/METRICS', 401],
+      ['GET', '/metrics/', 401],
+      ['GET', '/API/live', 401],
+      ['GET', `http://127.0.0.1:${port}/api/traces`, 401],
+      ['POST', '/V1/traces', 401],
+      ['POST', '/API/alerts/rules', 401],
+      ['DELETE', '/API/alerts/rules/simple-p99-budget', 401],
+    ];
+    for (const [method, target, status] of keyless) {
+      const response = await rawRequest(port, { method, target, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? workloadBody(workloadTraceId(34, 0), BASE_MS) : undefined });
+      expect([method, target, response.status]).toEqual([method, target, status]);
+    }
+    // Beta's key on a misspelt ingest path lands nowhere, least of all in alpha.
+    const misspelt = await rawRequest(port, { method: 'POST', target: '/V1/traces', headers: { 'content-type': 'application/json', ...bearer(KEYS.betaIngest) }, body: workloadBody(workloadTraceId(34, 1), BASE_MS) });
+    expect(misspelt.status).toBe(404);
+    // A read key sees the rules but cannot change them.
+    const refused = await rawRequest(port, { method: 'DELETE', target: '/api/alerts/rules/simple-p99-budget', headers: bearer(KEYS.alphaRead) });
+    expect([refused.status, JSON.parse(refused.body)]).toEqual([403, { error: 'a read key cannot change alert rules: use an admin key' }]);
+    expect((await fetch(`${collector.url}/api/alerts/rules/simple-p99-budget`, { headers: bearer(KEYS.alphaRead) })).status).toBe(200);
+    expect(await traceIds(collector.url, bearer(KEYS.alphaRead))).not.toContain(workloadTraceId(34, 1));
   });
 
   it('rate-limits each ingest key with 429 and Retry-After without slowing another project', async () => {

@@ -9,6 +9,8 @@ export interface ProjectAccess {
   ingestKeys: string[];
   /** Keys that may read the API and sign in to the dashboard. */
   readKeys: string[];
+  /** Keys that may do everything a read key does, and change alert rules (any non-read API call). */
+  adminKeys: string[];
   /** Ingest requests per second allowed to each ingest key (bursts up to one second's worth). */
   ingestRequestsPerSecond: number;
 }
@@ -24,6 +26,7 @@ export const DEFAULT_INGEST_REQUESTS_PER_SECOND = 500;
 const PROJECT_NAME = /^[a-z0-9_]{1,32}$/;
 /** At least 16 characters of URL- and header-safe text. */
 const KEY = /^[A-Za-z0-9._~+/=-]{16,256}$/;
+const PROJECT_FIELDS = ['ingestKeys', 'readKeys', 'adminKeys', 'ingestRequestsPerSecond'];
 
 function keyList(project: string, field: string, value: unknown): string[] {
   if (value === undefined) return [];
@@ -36,9 +39,10 @@ function keyList(project: string, field: string, value: unknown): string[] {
 /**
  * Parses a keys file:
  *
- *   { "projects": { "checkout": { "ingestKeys": ["…"], "readKeys": ["…"], "ingestRequestsPerSecond": 200 } } }
+ *   { "projects": { "checkout": { "ingestKeys": ["…"], "readKeys": ["…"], "adminKeys": ["…"], "ingestRequestsPerSecond": 200 } } }
  *
- * Throws ConfigError naming the first problem (bad name, short key, a key used twice).
+ * Throws ConfigError naming the first problem (bad name, short key, a key used twice, an unknown
+ * field: a misspelt "adminKey" must not silently leave a project without its admin).
  */
 export function parseAccessConfig(text: string): AccessConfig {
   let raw: unknown;
@@ -54,10 +58,14 @@ export function parseAccessConfig(text: string): AccessConfig {
   const seen = new Set<string>();
   const parsed = Object.entries(projects as Record<string, unknown>).map(([name, entry]): ProjectAccess => {
     if (!PROJECT_NAME.test(name)) throw new ConfigError(`keys file: project name "${name}" must be 1 to 32 lower-case letters, digits or underscores`);
-    const fields = (entry ?? {}) as Record<string, unknown>;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ConfigError(`keys file: project "${name}" must be an object of key lists`);
+    const fields = entry as Record<string, unknown>;
+    const unknown = Object.keys(fields).find((field) => !PROJECT_FIELDS.includes(field));
+    if (unknown !== undefined) throw new ConfigError(`keys file: project "${name}" has an unknown field "${unknown}" (expected ${PROJECT_FIELDS.join(', ')})`);
     const ingestKeys = keyList(name, 'ingestKeys', fields.ingestKeys);
     const readKeys = keyList(name, 'readKeys', fields.readKeys);
-    for (const key of [...ingestKeys, ...readKeys]) {
+    const adminKeys = keyList(name, 'adminKeys', fields.adminKeys);
+    for (const key of [...ingestKeys, ...readKeys, ...adminKeys]) {
       if (seen.has(key)) throw new ConfigError(`keys file: a key of project "${name}" is used more than once`);
       seen.add(key);
     }
@@ -65,7 +73,7 @@ export function parseAccessConfig(text: string): AccessConfig {
     if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 1_000_000) {
       throw new ConfigError(`keys file: project "${name}" ingestRequestsPerSecond must be a number between 0 and 1000000`);
     }
-    return { name, ingestKeys, readKeys, ingestRequestsPerSecond: rate };
+    return { name, ingestKeys, readKeys, adminKeys, ingestRequestsPerSecond: rate };
   });
   return { projects: parsed };
 }

@@ -6,22 +6,43 @@ export interface IngestAdmissionLimits {
   maxRequests: number;
   /** Most body bytes (as declared by Content-Length) of those requests together. */
   maxBytes: number;
+  /** Most of those requests one project may hold (default: all of them). */
+  maxRequestsPerProject?: number;
+  /** Most of those bytes one project may hold (default: all of them). */
+  maxBytesPerProject?: number;
 }
 
 /** 64 requests and 64 MiB in flight: the memory of ingest stays bounded whatever the clients do. */
 export const DEFAULT_INGEST_ADMISSION: IngestAdmissionLimits = { maxRequests: 64, maxBytes: 64 * 1024 * 1024 };
 
+/**
+ * The limits for `projectCount` projects: with two or more, one project may hold at most half the
+ * requests and bytes, so one project's slow or stalled bodies never take every slot from the others.
+ */
+export function perProjectLimits(limits: IngestAdmissionLimits, projectCount: number): IngestAdmissionLimits {
+  if (projectCount < 2) return limits;
+  return {
+    maxRequestsPerProject: Math.max(1, Math.ceil(limits.maxRequests / 2)),
+    maxBytesPerProject: Math.max(1, Math.ceil(limits.maxBytes / 2)),
+    ...limits,
+  };
+}
+
+export type Admission = { admitted: true } | { admitted: false; reason: string };
+
 /** A body without Content-Length (chunked) is counted as this many bytes. */
 const UNDECLARED_BODY_BYTES = 1024 * 1024;
 
 /**
- * Bounds the ingest requests in flight before their bodies are read: beyond the limits a request
- * is answered 503 + Retry-After at once (its body discarded unread), so a flood of exporters can
- * neither hold the process's memory nor make requests hang.
+ * Bounds the ingest requests in flight before their bodies are read, in all and per project:
+ * beyond the limits a request is answered 503 + Retry-After at once (its body discarded unread),
+ * so a flood of exporters can neither hold the process's memory nor make requests hang, and one
+ * project's flood leaves the other projects their share.
  */
 export class IngestAdmission {
   private requests = 0;
   private bytes = 0;
+  private readonly byProject = new Map<string, { requests: number; bytes: number }>();
   refused = 0;
   private windowStartMs = 0;
   private refusedInWindow = 0;
@@ -60,26 +81,45 @@ export class IngestAdmission {
     this.windowStartMs = nowMs;
   }
 
-  /** True: admitted and released when the answer is done. False: the caller must refuse it. */
-  admit(request: IncomingMessage, response: ServerResponse): boolean {
+  /** Requests and bytes one project holds now. */
+  inFlightOf(project: string): { requests: number; bytes: number } {
+    return { ...(this.byProject.get(project) ?? { requests: 0, bytes: 0 }) };
+  }
+
+  /** Admitted (released when the answer is done, or the connection closes), or the reason to refuse. */
+  admit(request: IncomingMessage, response: ServerResponse, project: string): Admission {
     const declared = Number(request.headers['content-length']);
     const bytes = Number.isFinite(declared) && declared >= 0 ? declared : UNDECLARED_BODY_BYTES;
-    if (this.requests >= this.limits.maxRequests || (this.requests > 0 && this.bytes + bytes > this.limits.maxBytes)) {
+    const held = this.byProject.get(project) ?? { requests: 0, bytes: 0 };
+    const { maxRequests, maxBytes, maxRequestsPerProject = maxRequests, maxBytesPerProject = maxBytes } = this.limits;
+    let reason: string | undefined;
+    if (this.requests >= maxRequests || (this.requests > 0 && this.bytes + bytes > maxBytes)) {
+      reason = 'collector is overloaded: too many ingest requests in flight';
+    } else if (held.requests >= maxRequestsPerProject || (held.requests > 0 && held.bytes + bytes > maxBytesPerProject)) {
+      reason = `project ${project} has too many ingest requests in flight (its share is ${maxRequestsPerProject} requests, ${maxBytesPerProject} bytes)`;
+    }
+    if (reason !== undefined) {
       this.refused++;
       this.countRefusal();
-      return false;
+      return { admitted: false, reason };
     }
     this.requests++;
     this.bytes += bytes;
+    held.requests++;
+    held.bytes += bytes;
+    this.byProject.set(project, held);
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       this.requests--;
       this.bytes -= bytes;
+      held.requests--;
+      held.bytes -= bytes;
+      if (held.requests === 0) this.byProject.delete(project);
     };
     response.once('finish', release);
     response.once('close', release);
-    return true;
+    return { admitted: true };
   }
 }

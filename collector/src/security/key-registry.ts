@@ -1,7 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AccessConfig, ProjectAccess } from './access-config.js';
 
-export type KeyRole = 'ingest' | 'read';
+/**
+ * What a key may do: `ingest` sends spans; `read` reads the API and signs in to the dashboard;
+ * `admin` reads too, and makes the API's changes (alert rules). Ingest keys never read.
+ */
+export type KeyRole = 'ingest' | 'read' | 'admin';
 
 export interface KeyGrant {
   project: ProjectAccess;
@@ -18,7 +22,8 @@ export class KeyRegistry {
 
   constructor(access: AccessConfig) {
     for (const project of access.projects) {
-      for (const [role, keys] of [['ingest', project.ingestKeys], ['read', project.readKeys]] as const) {
+      const roles = [['ingest', project.ingestKeys], ['read', project.readKeys], ['admin', project.adminKeys]] as const;
+      for (const [role, keys] of roles) {
         for (const key of keys) {
           const keyDigest = digest(key);
           this.grants.push({ digest: keyDigest, grant: { project, role, keyId: keyDigest.toString('hex').slice(0, 12) } });
@@ -31,6 +36,7 @@ export class KeyRegistry {
     if (!key) return undefined;
     const presented = digest(key);
     let found: KeyGrant | undefined;
+    // Every entry is compared (no early exit), so the time taken says nothing about which key matched.
     for (const entry of this.grants) if (timingSafeEqual(entry.digest, presented)) found = entry.grant;
     return found;
   }
@@ -42,19 +48,7 @@ export function bearerKey(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-export const SESSION_COOKIE = 'threshold_read_key';
-
-/** The read key the dashboard's sign-in stored in its session cookie. */
-export function cookieKey(header: string | undefined): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at > 0 && part.slice(0, at).trim() === SESSION_COOKIE) {
-      try {
-        return decodeURIComponent(part.slice(at + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
+/** True when the role may read the API (and sign in to the dashboard). */
+export function canRead(role: KeyRole): boolean {
+  return role === 'read' || role === 'admin';
 }

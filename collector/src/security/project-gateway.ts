@@ -1,13 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { CollectorOptions } from '../config.js';
 import { createCollector, type Collector, type CreateCollectorOptions } from '../create-collector.js';
 import type { AccessConfig } from './access-config.js';
+import { accessRule, isSafeMethod } from './access-policy.js';
+import { answerJson } from './answer-json.js';
+import { isLoopbackHost } from './bind-policy.js';
 import { applyCors, setSecurityHeaders } from './browser-policy.js';
-import { IngestAdmission, type IngestAdmissionLimits } from './ingest-admission.js';
-import { bearerKey, cookieKey, KeyRegistry, SESSION_COOKIE, type KeyGrant } from './key-registry.js';
+import { crossSiteRefusal } from './cross-site-check.js';
+import { loopbackHostRefusal } from './host-check.js';
+import { IngestAdmission, perProjectLimits, DEFAULT_INGEST_ADMISSION, type IngestAdmissionLimits } from './ingest-admission.js';
+import { bearerKey, canRead, KeyRegistry, type KeyGrant, type KeyRole } from './key-registry.js';
 import { RateLimiter } from './rate-limiter.js';
+import { canonicalTarget } from './request-target.js';
+import { DEFAULT_SESSION_OPTIONS, SessionStore, sessionToken, type SessionStoreOptions } from './session-store.js';
+import { createSignIn } from './sign-in.js';
 import { retentionIntervalMs, startRetention, type RetentionSchedule } from '../retention/retention-schedule.js';
 
 export interface GatewayOptions {
@@ -17,8 +25,12 @@ export interface GatewayOptions {
   corsOrigins?: readonly string[];
   /** Traces that started longer ago are removed on a schedule; kept for ever when absent. */
   retentionMs?: number;
-  /** Bounds on ingest requests in flight (default 64 requests, 64 MiB). */
+  /** Bounds on ingest requests in flight (default 64 requests, 64 MiB; with several projects, half each at most). */
   ingestAdmission?: IngestAdmissionLimits;
+  /** Longest time to receive a whole request, headers and body (default 30 s); then 408 and the connection closed. */
+  requestTimeoutMs?: number;
+  /** Dashboard sessions: lifetime, how many, clock (default 12 h, 10,000). */
+  sessions?: Partial<SessionStoreOptions>;
   /** Passed to every project's collector (tests: clock, stores). */
   collectorOverrides?: Omit<CreateCollectorOptions, 'listen' | 'publicUrl'>;
 }
@@ -33,22 +45,13 @@ export interface Gateway {
 }
 
 const DEFAULT_PROJECT = 'default';
-const MAX_SIGN_IN_BODY_BYTES = 4_096;
 /** Longest wait on shutdown for admitted ingest requests to be answered. */
 const DRAIN_TIMEOUT_MS = 10_000;
+/** An exporter gives a whole export 10 s; a request still arriving after 30 s only holds resources. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 10_000;
 
-function answerJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(body));
-}
-
-type Area = 'ingest' | 'read' | 'session' | 'public';
-
-function areaOf(path: string): Area {
-  if (path === '/v1/traces' || path.startsWith('/v1/')) return 'ingest';
-  if (path === '/api/session') return 'session';
-  if (path.startsWith('/api/') || path === '/api' || path === '/metrics') return 'read';
-  return 'public';
-}
+const NEEDED_KEY: Record<KeyRole, string> = { ingest: 'an ingest key', read: 'a read key', admin: 'an admin key' };
 
 /** Options of one project's collector: its own data dir and ClickHouse database when keys are in use. */
 function projectOptions(options: CollectorOptions, project: string, keyed: boolean): CollectorOptions {
@@ -60,35 +63,55 @@ function projectOptions(options: CollectorOptions, project: string, keyed: boole
   };
 }
 
-function readSmallBody(request: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.length > MAX_SIGN_IN_BODY_BYTES) {
-        request.destroy();
-        resolve(undefined);
-      }
-    });
-    request.on('end', () => resolve(text));
-    request.on('error', () => resolve(undefined));
-  });
+/** Whether a grant's role covers what the route needs: admin keys read too; ingest keys only send. */
+function roleCovers(granted: KeyRole, needed: KeyRole): boolean {
+  return needed === 'read' ? canRead(granted) : granted === needed;
+}
+
+/** A JSON answer to a malformed request the HTTP parser or the request timeout refused. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (socket.writable && !(socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    const [status, reason, message] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'the request did not arrive in full in time: send it without pauses']
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
+          : [400, 'Bad Request', 'malformed HTTP request'];
+    const body = JSON.stringify({ error: message });
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
 
 /**
  * The collector as the network sees it: one HTTP server in front of one collector per project.
- * It sets the browser security headers, applies CORS, resolves the request's key to its project
- * (ingest keys may only send, read keys only read), rate-limits each ingest key, and hands the
- * request to that project's collector. With open access (no keys) every request goes to the one
- * `default` collector, whose data dir is the configured one.
+ * It sets the browser security headers, applies CORS, and decides every request on one canonical
+ * spelling of its target (request-target.ts), which is then the only path the project's router
+ * sees, routing case-sensitively and strictly: access is decided on what runs. It resolves the
+ * request's key to its project and role (access-policy.ts: deny by default), checks Host on open
+ * loopback access (host-check.ts) and the origin of cookie-authorised changes
+ * (cross-site-check.ts), rate-limits each ingest key, bounds ingest in flight per project and in
+ * all, and hands the request to that project's collector. With open access (no keys) every
+ * request goes to the one `default` collector, whose data dir is the configured one.
  */
-export async function startGateway({ options, access, corsOrigins = [], ingestAdmission, retentionMs, collectorOverrides = {} }: GatewayOptions): Promise<Gateway> {
+export async function startGateway({
+  options,
+  access,
+  corsOrigins = [],
+  ingestAdmission = DEFAULT_INGEST_ADMISSION,
+  requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+  sessions: sessionOptions = {},
+  retentionMs,
+  collectorOverrides = {},
+}: GatewayOptions): Promise<Gateway> {
   const keyed = access.projects.length > 0;
+  const checkHost = !keyed && isLoopbackHost(options.host);
   const registry = new KeyRegistry(access);
+  const sessions = new SessionStore({ ...DEFAULT_SESSION_OPTIONS, ...sessionOptions });
+  const signIn = createSignIn({ registry, sessions, keyed, defaultProject: DEFAULT_PROJECT });
   const limiter = new RateLimiter();
   const collectors = new Map<string, Collector>();
-  const admission = new IngestAdmission(ingestAdmission, () => {
+  const admission = new IngestAdmission(perProjectLimits(ingestAdmission, access.projects.length), () => {
     let seconds = 0;
     for (const collector of collectors.values()) seconds = Math.max(seconds, collector.commitQueue.congestionSeconds());
     return seconds;
@@ -96,79 +119,85 @@ export async function startGateway({ options, access, corsOrigins = [], ingestAd
   let ready = false;
   let shuttingDown = false;
 
-  const grantOf = (request: IncomingMessage, allowCookie: boolean): KeyGrant | undefined =>
-    registry.lookup(bearerKey(request.headers.authorization) ?? (allowCookie ? cookieKey(request.headers.cookie) : undefined));
+  const refuse = (request: IncomingMessage, response: ServerResponse, status: number, error: string, headers: Record<string, string> = {}) => {
+    request.resume();
+    answerJson(response, status, { error }, headers);
+  };
 
-  const signIn = async (request: IncomingMessage, response: ServerResponse) => {
-    if (request.method === 'DELETE') {
-      answerJson(response, 200, { signedIn: false }, { 'set-cookie': `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0` });
-      return;
-    }
-    if (request.method === 'GET') {
-      if (!keyed) return answerJson(response, 200, { signedIn: true, project: DEFAULT_PROJECT, keysRequired: false });
-      const grant = grantOf(request, true);
-      if (grant?.role === 'read') return answerJson(response, 200, { signedIn: true, project: grant.project.name, keysRequired: true });
-      return answerJson(response, 401, { error: 'sign in with a read key', keysRequired: true });
-    }
-    if (request.method !== 'POST') return answerJson(response, 405, { error: 'use GET, POST or DELETE on /api/session' });
-    const text = await readSmallBody(request);
-    let key: unknown;
-    try {
-      key = (JSON.parse(text ?? '') as { key?: unknown }).key;
-    } catch {
-      return answerJson(response, 400, { error: 'send {"key": "<read key>"} as JSON' });
-    }
-    if (!keyed) return answerJson(response, 200, { signedIn: true, project: DEFAULT_PROJECT, keysRequired: false });
-    const grant = typeof key === 'string' ? registry.lookup(key) : undefined;
-    if (!grant || grant.role !== 'read') return answerJson(response, 401, { error: 'that is not a read key of any project' });
-    // A session cookie (no Max-Age): kept until the browser session ends; never readable by scripts.
-    const cookie = `${SESSION_COOKIE}=${encodeURIComponent(key as string)}; Path=/; HttpOnly; SameSite=Strict`;
-    answerJson(response, 200, { signedIn: true, project: grant.project.name, keysRequired: true }, { 'set-cookie': cookie });
+  /** The grant of a bearer key, else (never for ingest) of the session cookie; `viaCookie` marks ambient authority. */
+  const grantOf = (request: IncomingMessage, role: KeyRole): { grant?: KeyGrant; viaCookie: boolean } => {
+    const bearer = bearerKey(request.headers.authorization);
+    if (bearer !== undefined || role === 'ingest') return { grant: registry.lookup(bearer), viaCookie: false };
+    return { grant: sessions.lookup(sessionToken(request.headers.cookie)), viaCookie: true };
   };
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     setSecurityHeaders(response);
+    const target = canonicalTarget(request.url);
+    if (!target.ok) return refuse(request, response, 400, target.error, { connection: 'close' });
+    const host = target.authority ?? request.headers.host;
+    if (checkHost) {
+      const refusal = loopbackHostRefusal(host);
+      if (refusal !== undefined) return refuse(request, response, 403, refusal);
+    }
     if (applyCors(request, response, corsOrigins)) return;
     if (!ready) return answerJson(response, 503, { error: 'collector is starting' }, { 'retry-after': '1' });
-    if (shuttingDown) {
-      request.resume();
-      return answerJson(response, 503, { error: 'collector is shutting down' }, { 'retry-after': '1', connection: 'close' });
-    }
-    const path = (request.url ?? '/').split('?')[0];
-    const area = areaOf(path);
-    if (area === 'session') return void signIn(request, response);
-    let project = DEFAULT_PROJECT;
-    if (keyed && area !== 'public') {
-      const grant = grantOf(request, area === 'read');
-      if (!grant) {
-        request.resume();
-        const what = area === 'ingest' ? 'an ingest key' : 'a read key';
-        return answerJson(response, 401, { error: `${what} is required: send Authorization: Bearer <key>` }, { 'www-authenticate': 'Bearer' });
-      }
-      if (grant.role !== area) {
-        request.resume();
-        return answerJson(response, 403, { error: `a ${grant.role} key cannot ${area === 'ingest' ? 'send spans' : 'read traces'}` });
-      }
-      if (area === 'ingest') {
-        const taken = limiter.take(grant.keyId, grant.project.ingestRequestsPerSecond);
-        if (!taken.allowed) {
-          request.resume();
-          const seconds = String(taken.retryAfterSeconds);
-          return answerJson(response, 429, { code: 8, message: `ingest rate limit of ${grant.project.ingestRequestsPerSecond} requests/s for this key reached` }, { 'retry-after': seconds });
+    if (shuttingDown) return refuse(request, response, 503, 'collector is shutting down', { 'retry-after': '1', connection: 'close' });
+    const method = request.method ?? 'GET';
+    const rule = accessRule(method, target.path);
+    if (rule.kind === 'refused') return refuse(request, response, rule.status, rule.error, rule.allow ? { allow: rule.allow } : {});
+    if (rule.kind === 'session') return void signIn(request, response, host);
+    let project = keyed ? access.projects[0].name : DEFAULT_PROJECT; // static dashboard files are the same for every project
+    if (rule.kind === 'key') {
+      if (keyed) {
+        const { grant, viaCookie } = grantOf(request, rule.role);
+        if (!grant) return refuse(request, response, 401, `${NEEDED_KEY[rule.role]} is required: send Authorization: Bearer <key>`, { 'www-authenticate': 'Bearer' });
+        if (!roleCovers(grant.role, rule.role)) {
+          const instead = rule.role === 'admin' && grant.role === 'read' ? ': use an admin key' : '';
+          return refuse(request, response, 403, `${grant.role === 'admin' ? 'an' : 'a'} ${grant.role} key cannot ${rule.action}${instead}`);
         }
+        if (viaCookie && !isSafeMethod(method)) {
+          const crossSite = crossSiteRefusal(request, host, { corsOrigins, sameOriginOnly: true });
+          if (crossSite !== undefined) return refuse(request, response, 403, crossSite);
+        }
+        if (rule.role === 'ingest') {
+          const taken = limiter.take(grant.keyId, grant.project.ingestRequestsPerSecond);
+          if (!taken.allowed) {
+            request.resume();
+            const message = `ingest rate limit of ${grant.project.ingestRequestsPerSecond} requests/s for this key reached`;
+            return answerJson(response, 429, { code: 8, message }, { 'retry-after': String(taken.retryAfterSeconds) });
+          }
+        }
+        project = grant.project.name;
+      } else if (!isSafeMethod(method)) {
+        // Open access: reaching the port is the credential, so a change must not come from another site's page.
+        const crossSite = crossSiteRefusal(request, host, { corsOrigins, sameOriginOnly: false });
+        if (crossSite !== undefined) return refuse(request, response, 403, crossSite);
       }
-      project = grant.project.name;
-    } else if (keyed) {
-      project = access.projects[0].name; // static dashboard files are the same for every project
+      if (rule.misspelt) return refuse(request, response, 404, `no route at ${target.path.slice(0, 200)}: paths are case-sensitive (/api, /v1, /metrics)`);
     }
-    if (area === 'ingest' && request.method === 'POST' && !admission.admit(request, response)) {
-      request.resume();
-      return answerJson(response, 503, { code: 14, message: 'collector is overloaded: too many ingest requests in flight' }, { 'retry-after': String(admission.retryAfterSeconds()) });
+    if (rule.kind === 'key' && rule.role === 'ingest' && method === 'POST') {
+      const admitted = admission.admit(request, response, project);
+      if (!admitted.admitted) {
+        request.resume();
+        return answerJson(response, 503, { code: 14, message: admitted.reason }, { 'retry-after': String(admission.retryAfterSeconds()) });
+      }
     }
+    // The project's router sees exactly the path decided on above.
+    request.url = target.path + target.search;
     collectors.get(project)!.app(request, response);
   };
 
-  const server = createServer(handle);
+  const server = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+      // The request timeout is checked this often: a tenth of it, between 50 ms and 1 s.
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(requestTimeoutMs / 10))),
+    },
+    handle,
+  );
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
