@@ -4,8 +4,9 @@ type SessionState = { status: 'checking' } | { status: 'signed-in' } | { status:
 
 /**
  * Shows the dashboard once the collector accepts this browser: at once when the collector needs
- * no keys, else after sign-in with a read key. The key goes to `POST /api/session`, which keeps it
- * in an HttpOnly cookie for the browser session; scripts never store it.
+ * no keys, else after sign-in with a read key (or an admin key, which may also change alert
+ * rules). The key goes once, as JSON, to `POST /api/session`, which answers with an HttpOnly
+ * cookie holding an opaque session token; neither scripts nor the cookie ever hold the key.
  */
 export function SessionGate({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'checking' });
@@ -54,9 +55,9 @@ function SignInForm({ message, onSignedIn, onRefused }: { message?: string; onSi
     <main className="main">
       <form className="panel notice sign-in" onSubmit={submit} aria-label="Sign in">
         <h1>Sign in to Threshold</h1>
-        <p>This collector needs a read key of your project.</p>
+        <p>This collector needs a key of your project: a read key to look, an admin key to also change alert rules.</p>
         <label>
-          Read key{' '}
+          Read or admin key{' '}
           <input type="password" autoComplete="current-password" value={key} onChange={(event) => setKey(event.target.value)} required minLength={16} />
         </label>{' '}
         <button type="submit" disabled={sending || key.trim() === ''}>
