@@ -103,7 +103,7 @@ export function alertRoutes(deps: AlertRoutesDependencies): RouteModule {
         const to = optionalTimestamp(query, 'to') ?? deps.evaluator.evaluationTimeMs();
         const from = optionalTimestamp(query, 'from') ?? to - DEFAULT_SERIES_RANGE_MS;
         if (to <= from) throw new QueryParamError('to must be after from');
-        if (to - from > MAX_SERIES_RANGE_MS) throw new QueryParamError(`the range must be at most ${MAX_SERIES_RANGE_MS} ms (7 days)`);
+        if (to - from > MAX_SERIES_RANGE_MS) throw new QueryParamError(`from and to must be at most ${MAX_SERIES_RANGE_MS} ms (7 days) apart`);
         const stepMs = alertSeriesStepMs(from, to, Math.round(optionalNumber(query, 'stepMs', { min: 1_000, max: MAX_SERIES_RANGE_MS }) ?? Math.ceil((to - from) / DEFAULT_SERIES_POINTS)));
         const times = alertSeriesTimes(from, to, stepMs);
         const bucketMs = rule.kind === 'burn-rate' ? burnRateBucketMs(rule, from, to, stepMs) : null;
