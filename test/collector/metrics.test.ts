@@ -1,6 +1,7 @@
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { UX_BAND_NAMES, type ModelsResponse, type StatsResponse, type TraceList } from '@threshold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BoundedLabel, cutLabelValue } from '../../collector/src/metrics/bounded-label.js';
 import { CollectorMetrics } from '../../collector/src/metrics/collector-metrics.js';
 import { formatPrometheusText } from '../../collector/src/metrics/prometheus-text.js';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
@@ -178,5 +179,43 @@ describe('Prometheus text format', () => {
     expect(sampleValue(parsed, 'threshold_task_duration_seconds_bucket', { task_class: 'simple', band: 'frustrating', le: '2' })).toBe(0);
     expect(sampleValue(parsed, 'threshold_task_duration_seconds_bucket', { task_class: 'simple', band: 'frustrating', le: '3' })).toBe(1);
     expect(sampleValue(parsed, 'threshold_tasks_over_budget_total', { task_class: 'simple' })).toBe(1);
+  });
+});
+
+describe('bounded label values', () => {
+  it('cuts a long value to its limit in characters, ending in …, never halving a surrogate pair', () => {
+    expect(cutLabelValue('abcdef', 6)).toBe('abcdef');
+    expect(cutLabelValue('abcdefg', 6)).toBe('abcde…');
+    expect(cutLabelValue('😀😀😀', 3)).toBe('😀😀😀');
+    expect(cutLabelValue('😀😀😀😀', 3)).toBe('😀😀…');
+    expect(cutLabelValue('x'.repeat(16_384), 128)).toBe(`${'x'.repeat(127)}…`);
+  });
+
+  it('shows the top values by count (ties by name) and counts the rest, later values and the literal "other" in other', () => {
+    const label = new BoundedLabel({ top: 2, maxTracked: 3, maxLength: 8 });
+    const filed = ['b', 'a', 'c', 'c', 'd', 'other', 'a', 'a-very-long-value'].map((value) => label.admit(value));
+    // "d" and the long value arrive after three values are tracked: counted in other from the start.
+    expect(filed).toEqual(['b', 'a', 'c', 'c', 'other', 'other', 'a', 'other']);
+    expect([...label.shown()]).toEqual(['a', 'c']);
+    expect(['a', 'b', 'c', 'other'].map((value) => BoundedLabel.fold(value, label.shown()))).toEqual(['a', 'other', 'c', 'other']);
+  });
+
+  it('folds task classes outside the top into other in the histogram and the over-budget counter alike', () => {
+    const metrics = new CollectorMetrics();
+    const observe = (traceId: string, taskClass: string, overBudget: boolean) =>
+      metrics.observeAnalysis({
+        summary: { traceId, taskClass, band: 'instant', durationMs: 50, overBudget },
+        traceSpans: [],
+      } as unknown as Parameters<CollectorMetrics['observeAnalysis']>[0]);
+    for (let i = 0; i < 25; i++) observe(`t${i}`, `class-${String(i).padStart(2, '0')}`, true);
+    observe('t-extra', 'class-24', false);
+    const parsed = parsePrometheusText(metrics.render());
+    const classes = new Set(parsed.get('threshold_task_duration_seconds')!.samples.map((sample) => sample.labels.task_class));
+    // class-24 has two tasks, so it leads; then 19 of the one-task classes by name; 5 in other.
+    expect([...classes].sort()).toEqual(['class-24', ...Array.from({ length: 19 }, (_, i) => `class-${String(i).padStart(2, '0')}`), 'other'].sort());
+    expect(sampleValue(parsed, 'threshold_task_duration_seconds_count', { task_class: 'other', band: 'instant' })).toBe(5);
+    expect(sampleValue(parsed, 'threshold_task_duration_seconds_count', { task_class: 'class-24', band: 'instant' })).toBe(2);
+    expect(sampleValue(parsed, 'threshold_tasks_over_budget_total', { task_class: 'other' })).toBe(5);
+    expect(sampleValue(parsed, 'threshold_tasks_over_budget_total', { task_class: 'class-24' })).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import type { AlertRule, AlertRuleState, AlertStateName, TraceAnalysis } from '@threshold/core';
+import { BoundedLabel, type BoundedLabelLimits } from './bounded-label.js';
 import { LabeledHistogram } from './labeled-histogram.js';
 import { formatPrometheusText, type MetricFamily } from './prometheus-text.js';
 
@@ -12,11 +13,17 @@ import { formatPrometheusText, type MetricFamily } from './prometheus-text.js';
  *
  * A trace counts once, at its first analysis: a late span re-analyses it, but a histogram cannot
  * take an observation back. The ids of the last 100,000 counted traces are remembered for that.
+ *
+ * Task classes and models come from spans, so any sender can invent them: each label shows its 20
+ * most frequent values on their own and the rest as `other`, values cut to 128 characters
+ * (`BoundedLabel`), so a scrape stays small whatever arrives.
  */
 export const TASK_DURATION_BOUNDS_S = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 30, 60, 120];
 export const TTFT_BOUNDS_S = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
 const COUNTED_TRACE_MEMORY = 100_000;
 const ALERT_STATES: readonly AlertStateName[] = ['ok', 'pending', 'firing', 'resolved'];
+/** Task classes and models shown on their own at a scrape, counted one by one, and their longest value. */
+export const SPAN_LABEL_LIMITS: BoundedLabelLimits = { top: 20, maxTracked: 1_000, maxLength: 128 };
 
 export interface CollectorMetricsSources {
   /** Spans waiting in the ingest queue now. */
@@ -34,6 +41,8 @@ export class CollectorMetrics {
     TASK_DURATION_BOUNDS_S,
   );
   private readonly ttft = new LabeledHistogram('threshold_llm_ttft_seconds', 'Time to first token of llm calls, by model.', TTFT_BOUNDS_S);
+  private readonly taskClasses = new BoundedLabel(SPAN_LABEL_LIMITS);
+  private readonly models = new BoundedLabel(SPAN_LABEL_LIMITS);
   private readonly overBudget = new Map<string, number>();
   private spansReceived = 0;
   private spansRejected = 0;
@@ -98,33 +107,42 @@ export class CollectorMetrics {
     this.counted.add(summary.traceId);
     if (this.counted.size > COUNTED_TRACE_MEMORY) this.counted.delete(this.counted.values().next().value as string);
 
-    this.taskDuration.observe({ task_class: summary.taskClass, band: summary.band }, summary.durationMs / 1_000);
-    if (summary.overBudget) this.overBudget.set(summary.taskClass, (this.overBudget.get(summary.taskClass) ?? 0) + 1);
+    const taskClass = this.taskClasses.admit(summary.taskClass);
+    this.taskDuration.observe({ task_class: taskClass, band: summary.band }, summary.durationMs / 1_000);
+    if (summary.overBudget) this.overBudget.set(taskClass, (this.overBudget.get(taskClass) ?? 0) + 1);
     for (const span of analysis.traceSpans) {
       const llm = span.llm;
       if (span.category !== 'llm' || !llm || llm.aggregate || llm.ttftMs === undefined) continue;
-      this.ttft.observe({ model: llm.model ?? 'unknown' }, llm.ttftMs / 1_000);
+      this.ttft.observe({ model: this.models.admit(llm.model ?? 'unknown') }, llm.ttftMs / 1_000);
     }
   }
 
-  render(): string {
-    return formatPrometheusText(this.families());
+  /** The Prometheus text of every family, then of `extra` (families other parts of the collector keep). */
+  render(extra: readonly MetricFamily[] = []): string {
+    return formatPrometheusText([...this.families(), ...extra]);
   }
 
   families(): MetricFamily[] {
+    const shownClasses = this.taskClasses.shown();
+    const shownModels = this.models.shown();
+    const overBudget = new Map<string, number>();
+    for (const [taskClass, value] of this.overBudget) {
+      const shown = BoundedLabel.fold(taskClass, shownClasses);
+      overBudget.set(shown, (overBudget.get(shown) ?? 0) + value);
+    }
     const families: MetricFamily[] = [
-      this.taskDuration.family(),
+      this.taskDuration.family((labels) => ({ ...labels, task_class: BoundedLabel.fold(labels.task_class, shownClasses) })),
       {
         name: 'threshold_tasks_over_budget_total',
         help: 'Tasks whose duration exceeded their P99 budget, by task class.',
         type: 'counter',
-        samples: [...this.overBudget.entries()].sort().map(([taskClass, value]) => ({
+        samples: [...overBudget.entries()].sort().map(([taskClass, value]) => ({
           name: 'threshold_tasks_over_budget_total',
           labels: { task_class: taskClass },
           value,
         })),
       },
-      this.ttft.family(),
+      this.ttft.family((labels) => ({ model: BoundedLabel.fold(labels.model, shownModels) })),
       counter('threshold_spans_received_total', 'Spans received over OTLP/HTTP, valid or not.', this.spansReceived),
       counter('threshold_spans_rejected_total', 'Spans rejected as invalid (reported as partial success).', this.spansRejected),
       counter(

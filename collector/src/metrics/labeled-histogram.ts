@@ -1,12 +1,20 @@
 import type { MetricFamily, MetricSample } from './prometheus-text.js';
 
+interface Series {
+  labels: Record<string, string>;
+  /** Observations at or under each bound (cumulative). */
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
 /**
  * A Prometheus histogram with labels: per label set, cumulative bucket counts (`le` inclusive,
  * as Prometheus defines it), a sum and a count. Values are in the unit of the metric's name
  * (seconds), converted by the caller.
  */
 export class LabeledHistogram {
-  private readonly series = new Map<string, { labels: Record<string, string>; counts: number[]; sum: number; count: number }>();
+  private readonly series = new Map<string, Series>();
 
   constructor(
     readonly name: string,
@@ -27,9 +35,27 @@ export class LabeledHistogram {
     entry.count++;
   }
 
-  family(): MetricFamily {
+  /**
+   * The family as Prometheus reads it. `relabel` maps each series' labels to those it is shown
+   * under; series mapped to the same labels are summed (how values outside a bounded label's top
+   * fold into `other`).
+   */
+  family(relabel: (labels: Record<string, string>) => Record<string, string> = (labels) => labels): MetricFamily {
+    const shown = new Map<string, Series>();
+    for (const entry of this.series.values()) {
+      const labels = relabel(entry.labels);
+      const key = JSON.stringify(labels);
+      const into = shown.get(key);
+      if (!into) {
+        shown.set(key, { labels, counts: [...entry.counts], sum: entry.sum, count: entry.count });
+        continue;
+      }
+      entry.counts.forEach((count, i) => (into.counts[i] += count));
+      into.sum += entry.sum;
+      into.count += entry.count;
+    }
     const samples: MetricSample[] = [];
-    const ordered = [...this.series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const ordered = [...shown.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [, entry] of ordered) {
       this.bounds.forEach((bound, i) => samples.push({ name: `${this.name}_bucket`, labels: { ...entry.labels, le: String(bound) }, value: entry.counts[i] }));
       samples.push({ name: `${this.name}_bucket`, labels: { ...entry.labels, le: '+Inf' }, value: entry.count });
