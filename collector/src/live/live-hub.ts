@@ -3,21 +3,74 @@ import type { TraceSummary } from '@threshold/core';
 
 /** A comment line every 15 s keeps proxies and browsers from closing an idle stream. */
 export const HEARTBEAT_INTERVAL_MS = 15_000;
+/**
+ * Streams open at once (every dashboard tab holds one). Past it a new stream is refused with 503,
+ * so the bytes buffered for streams stay under `MAX_LIVE_STREAMS × MAX_STREAM_BUFFER_BYTES`.
+ */
+export const MAX_LIVE_STREAMS = 64;
+/**
+ * Bytes one stream may have waiting in user space (beyond what the socket's kernel buffers
+ * already took) before it is dropped: about 1,500 summaries of the usual size, seconds of a
+ * burst. A reader that keeps up never comes near it; one that stopped reading would otherwise
+ * hold every later trace in memory.
+ */
+export const MAX_STREAM_BUFFER_BYTES = 1024 * 1024;
+
+export interface LiveHubLimits {
+  maxStreams?: number;
+  maxStreamBufferBytes?: number;
+}
+
+/** What `/metrics` shows of the live streams. */
+export interface LiveHubStats {
+  /** Streams open now. */
+  streams: number;
+  /** Bytes written to open streams and not yet taken by their sockets. */
+  bufferedBytes: number;
+  /** Streams closed since start because their reader fell `maxStreamBufferBytes` behind. */
+  dropped: number;
+  /** Streams refused since start because `maxStreams` were open. */
+  refused: number;
+}
 
 /**
  * Server-Sent Events fan-out for `/api/live`: each analysed (or re-analysed) trace goes to every
- * open stream as `event: trace` with its TraceSummary.
+ * open stream as `event: trace` with its TraceSummary. Bounded: at most `maxStreams` streams, and
+ * a stream whose unsent bytes pass `maxStreamBufferBytes` is destroyed (its buffer freed at once;
+ * the browser's EventSource reconnects by itself and the dashboard reloads what it missed).
  */
 export class LiveHub {
   private readonly clients = new Set<ServerResponse>();
   private heartbeat: NodeJS.Timeout | undefined;
+  private readonly maxStreams: number;
+  private readonly maxStreamBufferBytes: number;
+  private droppedCount = 0;
+  private refusedCount = 0;
+
+  constructor({ maxStreams = MAX_LIVE_STREAMS, maxStreamBufferBytes = MAX_STREAM_BUFFER_BYTES }: LiveHubLimits = {}) {
+    this.maxStreams = maxStreams;
+    this.maxStreamBufferBytes = maxStreamBufferBytes;
+  }
 
   get clientCount(): number {
     return this.clients.size;
   }
 
-  /** Starts an event stream on `response`; it ends when the client goes away or the hub closes. */
-  subscribe(response: ServerResponse): void {
+  stats(): LiveHubStats {
+    let bufferedBytes = 0;
+    for (const client of this.clients) bufferedBytes += client.writableLength;
+    return { streams: this.clients.size, bufferedBytes, dropped: this.droppedCount, refused: this.refusedCount };
+  }
+
+  /**
+   * Starts an event stream on `response`; it ends when the client goes away, falls too far
+   * behind, or the hub closes. False (and nothing written) when `maxStreams` are open.
+   */
+  subscribe(response: ServerResponse): boolean {
+    if (this.clients.size >= this.maxStreams) {
+      this.refusedCount++;
+      return false;
+    }
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -31,6 +84,7 @@ export class LiveHub {
       this.heartbeat = setInterval(() => this.broadcastRaw(': heartbeat\n\n'), HEARTBEAT_INTERVAL_MS);
       this.heartbeat.unref();
     }
+    return true;
   }
 
   publish(summary: TraceSummary): void {
@@ -45,7 +99,23 @@ export class LiveHub {
     this.clients.clear();
   }
 
+  /**
+   * Writes `text` to every stream that has room for it. A stream that would pass its limit is
+   * destroyed rather than written: `end()` would keep the whole backlog until a reader that has
+   * stopped reading takes it.
+   */
   private broadcastRaw(text: string): void {
-    for (const client of this.clients) client.write(text);
+    const bytes = Buffer.byteLength(text);
+    for (const client of this.clients) {
+      const waiting = client.writableLength;
+      // An empty buffer always takes the next event, however large, so a stream holds at most its limit plus one event.
+      if (waiting > 0 && waiting + bytes > this.maxStreamBufferBytes) {
+        this.clients.delete(client);
+        this.droppedCount++;
+        client.destroy();
+        continue;
+      }
+      client.write(text);
+    }
   }
 }
