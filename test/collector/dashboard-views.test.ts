@@ -192,6 +192,8 @@ describe('the dashboard views', () => {
       services: ['views'],
       taskClasses: ['complex', 'simple'],
       budgetsMs: { simple: 2000, complex: 5000 },
+      moreServices: false,
+      moreTaskClasses: false,
     });
   });
 

@@ -135,12 +135,19 @@ export interface StatsResponse {
   groups: StatsGroup[];
 }
 
-/** `GET /api/filters`: the values the dashboard's filters offer. */
+/**
+ * `GET /api/filters`: the values the dashboard's filters offer, bounded: the 100 services and 100
+ * task classes with most traces (configured classes always), none over 256 characters.
+ */
 export interface FiltersResponse {
   services: string[];
   taskClasses: string[];
-  /** Budget per task class, ms. */
+  /** Budget per listed task class, ms. */
   budgetsMs: Record<string, number>;
+  /** More services are stored than listed (beyond the 100 most frequent, or too long to list). */
+  moreServices: boolean;
+  /** More task classes are stored than listed. */
+  moreTaskClasses: boolean;
 }
 
 /** `GET /api/timeseries?from=&to=&groupBy=taskClass|service&bucketMs=`. */

@@ -7,8 +7,8 @@ import type {
   SessionsResponse,
   TaskClassConfig,
 } from '@threshold/core';
-import { budgetOfClass } from '../duckdb/budget-of-class.js';
 import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../store.js';
+import { FILTER_VALUE_MAX_LENGTH, FILTER_VALUES_LISTED, filtersResponse } from '../filter-values.js';
 import { FINDING_SELECT, storedFindingFromRow } from '../stored-finding-row.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql, r7TripleSql } from './r7-percentile-sql.js';
@@ -38,20 +38,22 @@ function factWindow(query: WindowQuery): ClickHouseWhere {
     .add('f_service = ?', query.service);
 }
 
+/** The most frequent services and task classes (see filter-values.ts for the bounds). */
 export async function filters(read: ReadRows, config: TaskClassConfig): Promise<FiltersResponse> {
-  const [services, classes] = await Promise.all([
-    read('SELECT DISTINCT service FROM traces FINAL ORDER BY service'),
-    read('SELECT task_class, argMax(budget_ms, start_ms) FROM traces FINAL GROUP BY task_class ORDER BY task_class'),
+  const short = (column: string) => `lengthUTF8(${column}) <= ${FILTER_VALUE_MAX_LENGTH}`;
+  const [services, classes, tooLong] = await Promise.all([
+    read(
+      `SELECT service, count() AS n FROM traces FINAL WHERE ${short('service')}
+       GROUP BY service ORDER BY n DESC, service LIMIT ${FILTER_VALUES_LISTED + 1}`,
+    ),
+    read(
+      `SELECT task_class, argMax(budget_ms, start_ms), count() AS n FROM traces FINAL WHERE ${short('task_class')}
+       GROUP BY task_class ORDER BY n DESC, task_class LIMIT ${FILTER_VALUES_LISTED + 1}`,
+    ),
+    read(`SELECT max(NOT ${short('service')}), max(NOT ${short('task_class')}) FROM traces FINAL`),
   ]);
-  const budgetsMs: Record<string, number> = { ...config.budgetsMs };
-  for (const [taskClass, latest] of classes) {
-    budgetsMs[taskClass as string] = budgetOfClass(config, taskClass as string, latest as number);
-  }
-  return {
-    services: services.map((row) => row[0] as string),
-    taskClasses: Object.keys(budgetsMs).sort(),
-    budgetsMs,
-  };
+  const [servicesTooLong, classesTooLong] = (tooLong[0] ?? [0, 0]).map((flag) => Number(flag) === 1);
+  return filtersResponse(config, { rows: services, anyTooLong: servicesTooLong }, { rows: classes, anyTooLong: classesTooLong });
 }
 
 /** Llm calls per model; aggregate wrapper spans are left out so no call counts twice. */

@@ -8,7 +8,7 @@ import type {
   TaskClassConfig,
 } from '@threshold/core';
 import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../store.js';
-import { budgetOfClass } from './budget-of-class.js';
+import { FILTER_VALUE_MAX_LENGTH, FILTER_VALUES_LISTED, filtersResponse } from '../filter-values.js';
 import { FINDING_SELECT, storedFindingFromRow } from '../stored-finding-row.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 
@@ -18,20 +18,24 @@ const triple = (values: unknown): LatencyTriple | null => {
   return { p50Ms, p95Ms, p99Ms };
 };
 
+/** The most frequent services and task classes (see filter-values.ts for the bounds). */
 export async function filters(read: ReadRows, config: TaskClassConfig): Promise<FiltersResponse> {
-  const [services, classes] = await Promise.all([
-    read('SELECT DISTINCT service FROM traces ORDER BY service'),
-    read('SELECT task_class, arg_max(budget_ms, start_ms) FROM traces GROUP BY task_class ORDER BY task_class'),
+  const short = (column: string) => `length(${column}) <= ${FILTER_VALUE_MAX_LENGTH}`;
+  const [services, classes, tooLong] = await Promise.all([
+    read(
+      `SELECT service, count(*) AS n FROM traces WHERE ${short('service')}
+       GROUP BY service ORDER BY n DESC, service LIMIT ${FILTER_VALUES_LISTED + 1}`,
+    ),
+    read(
+      `SELECT task_class, arg_max(budget_ms, start_ms), count(*) AS n FROM traces WHERE ${short('task_class')}
+       GROUP BY task_class ORDER BY n DESC, task_class LIMIT ${FILTER_VALUES_LISTED + 1}`,
+    ),
+    read(
+      `SELECT bool_or(length(service) > ${FILTER_VALUE_MAX_LENGTH}), bool_or(length(task_class) > ${FILTER_VALUE_MAX_LENGTH}) FROM traces`,
+    ),
   ]);
-  const budgetsMs: Record<string, number> = { ...config.budgetsMs };
-  for (const [taskClass, latest] of classes) {
-    budgetsMs[taskClass as string] = budgetOfClass(config, taskClass as string, latest as number);
-  }
-  return {
-    services: services.map((row) => row[0] as string),
-    taskClasses: Object.keys(budgetsMs).sort(),
-    budgetsMs,
-  };
+  const [servicesTooLong, classesTooLong] = tooLong[0].map((flag) => flag === true);
+  return filtersResponse(config, { rows: services, anyTooLong: servicesTooLong }, { rows: classes, anyTooLong: classesTooLong });
 }
 
 /** Llm calls per model; aggregate wrapper spans are left out so no call counts twice. */
