@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SpanRecord } from '@threshold/core';
 import { decodeTraceRequestProtobuf, scanTraceRequestProtobuf, type RequestScan } from '../../collector/src/otlp/index.js';
-import { capSpans, DEFAULT_SPAN_CAPS } from '../../collector/src/security/span-caps.js';
+import { DEFAULT_SPAN_CAPS, type SpanCaps } from '../../collector/src/security/span-caps.js';
 import {
   attributeField,
   bytesField,
@@ -17,6 +17,7 @@ import {
 } from './otlp-wire-builder.js';
 import { mutatedBytes } from '../support/mutated-bytes.js';
 import { officialProtobuf, recordAgentTurn } from './otlp-recorded-spans.js';
+import { planProtobuf, planRequest, SMALL_CAPS } from './otlp-request-plans.js';
 
 /** What ingest acknowledges from a decoded request: the scan must say exactly this. */
 function decodedAccount(spans: SpanRecord[]): Map<string, number> {
@@ -27,10 +28,10 @@ function decodedAccount(spans: SpanRecord[]): Map<string, number> {
 
 type Outcome = { threw: true } | { threw: false; counts: [string, number][]; rejectedSpans: number; rejectionMessage?: string };
 
-function scanOutcome(body: Uint8Array): Outcome & { mayBeCapped?: boolean } {
+function scanOutcome(body: Uint8Array, caps: SpanCaps): Outcome & { mayBeCapped?: boolean } {
   let scan: RequestScan;
   try {
-    scan = scanTraceRequestProtobuf(body, DEFAULT_SPAN_CAPS);
+    scan = scanTraceRequestProtobuf(body, caps);
   } catch {
     return { threw: true };
   }
@@ -43,33 +44,34 @@ function scanOutcome(body: Uint8Array): Outcome & { mayBeCapped?: boolean } {
   };
 }
 
-function decodeOutcome(body: Uint8Array): Outcome & { spans?: SpanRecord[] } {
+function decodeOutcome(body: Uint8Array, caps: SpanCaps): Outcome & { truncation?: string } {
   try {
-    const decoded = decodeTraceRequestProtobuf(body);
+    const decoded = decodeTraceRequestProtobuf(body, caps);
     return {
       threw: false,
       counts: [...decodedAccount(decoded.spans)],
       rejectedSpans: decoded.rejectedSpans,
       ...(decoded.rejectionMessage !== undefined ? { rejectionMessage: decoded.rejectionMessage } : {}),
-      spans: decoded.spans,
+      ...(decoded.truncation !== undefined ? { truncation: decoded.truncation } : {}),
     };
   } catch {
     return { threw: true };
   }
 }
 
-/** Compares the scan with the decoder on one body; returns the scan's verdict for further checks. */
-function expectSameVerdict(body: Uint8Array): ReturnType<typeof scanOutcome> {
-  const scanned = scanOutcome(body);
-  const decoded = decodeOutcome(body);
+/**
+ * Compares the scan with the decoder on one body; returns the scan's verdict, and what the
+ * decoder cut, for further checks.
+ */
+function expectSameVerdict(body: Uint8Array, caps: SpanCaps = DEFAULT_SPAN_CAPS): ReturnType<typeof scanOutcome> & { truncation?: string } {
+  const scanned = scanOutcome(body, caps);
+  const decoded = decodeOutcome(body, caps);
   const { mayBeCapped, ...scanVerdict } = scanned;
-  const { spans, ...decodeVerdict } = decoded;
+  const { truncation, ...decodeVerdict } = decoded;
   expect(scanVerdict).toEqual(decodeVerdict);
-  // A request the scan lets through uncapped is one the caps leave untouched.
-  if (spans && mayBeCapped === false) {
-    expect(capSpans(structuredClone(spans))).toEqual({ truncatedValues: 0, droppedAttributes: 0, droppedEvents: 0 });
-  }
-  return scanned;
+  // A request the scan lets through unflagged is one the caps leave untouched.
+  if (mayBeCapped === false) expect(truncation).toBeUndefined();
+  return { ...scanned, ...(truncation !== undefined ? { truncation } : {}) };
 }
 
 const TRACE_A = '0102030405060708090a0b0c0d0e0f10';
@@ -166,23 +168,61 @@ describe('scanning a protobuf request instead of decoding it at acknowledgement'
     expect(verdicts).toEqual([false, false, true, true]);
   });
 
-  it('flags a request whose strings, attributes or events the span caps could cut, so ingest decodes it', () => {
-    const long = 'x'.repeat(DEFAULT_SPAN_CAPS.maxValueChars + 1);
-    const manyAttributes = Array.from({ length: DEFAULT_SPAN_CAPS.maxAttributesPerSpan + 1 }, (_, i) => attributeField(`k${i}`, stringField(1, 'v'))).flat();
-    const manyEvents = Array.from({ length: DEFAULT_SPAN_CAPS.maxEventsPerSpan + 1 }, () => bytesField(11, stringField(2, 'e'))).flat();
-    const bigBytes = bytesField(7, new Uint8Array(Math.ceil((DEFAULT_SPAN_CAPS.maxValueChars * 3) / 4) + 3));
-    for (const span of [
-      [...minimalSpanFields(long)],
-      [...minimalSpanFields(), ...attributeField('prompt', stringField(1, long))],
-      [...minimalSpanFields(), ...manyAttributes],
-      [...minimalSpanFields(), ...manyEvents],
-      [...minimalSpanFields(), ...attributeField('blob', bigBytes)],
-    ]) {
-      expect(expectSameVerdict(requestWithSpans([span])).mayBeCapped).toBe(true);
+  it('flags a request whose names, keys, values, attributes, events or list items the span caps cut, so ingest decodes it and says what was cut', () => {
+    const caps = DEFAULT_SPAN_CAPS;
+    const text = (length: number, char = 'x') => char.repeat(length);
+    const attributes = (count: number) => Array.from({ length: count }, (_, i) => attributeField(`k${i}`, stringField(1, 'v'))).flat();
+    const events = (count: number) => Array.from({ length: count }, () => bytesField(11, stringField(2, 'e'))).flat();
+    const arrayOf = (count: number, item: number[] = varintField(3, 1)) => bytesField(5, Array.from({ length: count }, () => bytesField(1, item)).flat());
+    const eventWith = (fields: number[]) => bytesField(11, [...stringField(2, 'tick'), ...fields]);
+    const eventAttribute = (key: string, anyValue: number[]) => bytesField(3, [...stringField(1, key), ...bytesField(2, anyValue)]);
+    const base64Length = (bytes: number) => 4 * Math.ceil(bytes / 3);
+    const bytesLongerThanValueCap = 3 * Math.ceil(caps.maxValueChars / 3) + 3;
+    /** The request with one span and the given service and scope names. */
+    const request = (span: number[], service = 'svc', scope = 'scope') => {
+      const serviceAttribute = bytesField(1, [...stringField(1, 'service.name'), ...bytesField(2, stringField(1, service))]);
+      return Uint8Array.from(bytesField(1, [...bytesField(1, serviceAttribute), ...bytesField(2, [...bytesField(1, stringField(1, scope)), ...bytesField(2, span)])]));
+    };
+    const cases: [string, Uint8Array, string][] = [
+      ['a long span name', request(minimalSpanFields(text(caps.maxNameChars + 1))), 'truncated: 1 names longer than 1024 characters'],
+      ['a long scope name', request(minimalSpanFields(), 'svc', text(caps.maxNameChars + 5)), 'truncated: 1 names longer than 1024 characters'],
+      ['a long service name', request(minimalSpanFields(), text(caps.maxServiceNameChars + 1)), 'truncated: 1 service names longer than 256 characters'],
+      ['a long attribute key', request([...minimalSpanFields(), ...attributeField(text(caps.maxKeyChars + 1, 'k'), varintField(3, 1))]), 'truncated: 1 attribute keys longer than 256 characters'],
+      ['a long value', request([...minimalSpanFields(), ...attributeField('prompt', stringField(1, text(caps.maxValueChars + 1)))]), 'truncated: 1 values longer than 16384 characters'],
+      ['a long status message', request([...minimalSpanFields(), ...bytesField(15, stringField(2, text(caps.maxValueChars + 1)))]), 'truncated: 1 values longer than 16384 characters'],
+      ['long bytes', request([...minimalSpanFields(), ...attributeField('blob', bytesField(7, new Uint8Array(bytesLongerThanValueCap)))]), 'truncated: 1 values longer than 16384 characters'],
+      ['too many attributes', request([...minimalSpanFields(), ...attributes(caps.maxAttributesPerSpan + 2)]), 'truncated: 2 attributes beyond 128 per span'],
+      ['too many events', request([...minimalSpanFields(), ...events(caps.maxEventsPerSpan + 3)]), 'truncated: 3 events beyond 128 per span'],
+      ['a long array', request([...minimalSpanFields(), ...attributeField('list', arrayOf(caps.maxListItemsPerSpan + 1))]), 'truncated: 1 list items beyond 4096 per span or 128 per event'],
+      // 64 arrays of 64: 63 × 65 items fit, the 64th array takes the last, its 64 items are dropped.
+      ['nested arrays', request([...minimalSpanFields(), ...attributeField('grid', arrayOf(64, arrayOf(64)))]), 'truncated: 64 list items beyond 4096 per span or 128 per event'],
+      ['a long event name', request([...minimalSpanFields(), ...bytesField(11, stringField(2, text(caps.maxNameChars + 1)))]), 'truncated: 1 names longer than 1024 characters'],
+      [
+        'too many event attributes',
+        request([...minimalSpanFields(), ...eventWith(Array.from({ length: caps.maxAttributesPerEvent + 1 }, (_, i) => eventAttribute(`e${i}`, varintField(3, i))).flat())]),
+        'truncated: 1 attributes beyond 128 per event',
+      ],
+      ['a long array in an event', request([...minimalSpanFields(), ...eventWith(eventAttribute('list', arrayOf(caps.maxListItemsPerEvent + 1)))]), 'truncated: 1 list items beyond 4096 per span or 128 per event'],
+    ];
+    expect(base64Length(bytesLongerThanValueCap)).toBeGreaterThan(caps.maxValueChars);
+    for (const [what, body, truncation] of cases) {
+      expect({ what, ...expectSameVerdict(body) }).toMatchObject({ what, threw: false, mayBeCapped: true, truncation });
     }
-    // Exactly at the limits nothing is cut, and nothing is flagged.
-    const atLimit = [...minimalSpanFields('y'.repeat(DEFAULT_SPAN_CAPS.maxValueChars)), ...manyAttributes.slice(0, manyAttributes.length / (DEFAULT_SPAN_CAPS.maxAttributesPerSpan + 1) * DEFAULT_SPAN_CAPS.maxAttributesPerSpan)];
-    expect(expectSameVerdict(requestWithSpans([atLimit])).mayBeCapped).toBe(false);
+
+    // Exactly at every cap nothing is cut, and nothing is flagged.
+    const atLimit = request(
+      [
+        ...minimalSpanFields(text(caps.maxNameChars, 'y')),
+        ...attributeField(text(caps.maxKeyChars, 'k'), stringField(1, text(caps.maxValueChars))),
+        ...attributeField('list', arrayOf(caps.maxListItemsPerSpan - 1)),
+        ...attributes(caps.maxAttributesPerSpan - 2),
+        ...events(caps.maxEventsPerSpan - 1),
+        ...eventWith([...eventAttribute('list', arrayOf(caps.maxListItemsPerEvent)), ...Array.from({ length: caps.maxAttributesPerEvent - 1 }, (_, i) => eventAttribute(`e${i}`, varintField(3, i))).flat()]),
+      ],
+      text(caps.maxServiceNameChars, 's'),
+      text(caps.maxNameChars, 'n'),
+    );
+    expect(expectSameVerdict(atLimit)).toEqual({ threw: false, counts: [['0102030405060708090a0b0c0d0e0f10', 1]], rejectedSpans: 0, mayBeCapped: false });
   });
 
   it('agrees with the decoder on 5,000 damaged requests: the same refusals, rejections and counts per trace', () => {
@@ -192,5 +232,23 @@ describe('scanning a protobuf request instead of decoding it at acknowledgement'
     // The damage must leave both kinds of outcome, or the comparison proves nothing.
     expect(accepted).toBeGreaterThan(400);
     expect(accepted).toBeLessThan(4_600);
+  });
+
+  it('agrees with the decoder on 3,000 random well-formed requests sized around small caps: flagged whenever anything is cut', () => {
+    const plans = fc.sample(planRequest, { seed: 20_261_125, numRuns: 3_000 });
+    let flagged = 0;
+    let unflagged = 0;
+    let cut = 0;
+    let rejected = 0;
+    for (const plan of plans) {
+      const verdict = expectSameVerdict(planProtobuf(plan), SMALL_CAPS);
+      expect(verdict.threw).toBe(false);
+      if (verdict.mayBeCapped) flagged++;
+      else unflagged++;
+      if (verdict.truncation !== undefined) cut++;
+      if (!verdict.threw && verdict.rejectedSpans > 0) rejected++;
+    }
+    // Both verdicts, cuts and rejections occur often, or the comparison proves little.
+    expect(Math.min(flagged, unflagged, cut, rejected)).toBeGreaterThan(300);
   });
 });

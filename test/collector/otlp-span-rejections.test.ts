@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTraceRequestJson, decodeTraceRequestProtobuf, type DecodeResult } from '../../collector/src/otlp/index.js';
+import { decodeTraceRequestJson, decodeTraceRequestProtobuf, LATEST_SPAN_TIME_UNIX_NANO, scanTraceRequestProtobuf, type DecodeResult } from '../../collector/src/otlp/index.js';
+import { hostileRequest } from '../support/hostile-requests.js';
 import { handMadeSpan, hrTimeAt, nsAt, officialJson, officialProtobuf } from './otlp-recorded-spans.js';
 
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
@@ -92,6 +93,42 @@ describe('spans rejected one by one while the rest of the request is kept', () =
       spans: [],
       rejectedSpans: 6,
       rejectionMessage: '6 spans rejected: invalid trace id (2), invalid span id (1), invalid start time (2), invalid end time (1)',
+    });
+  });
+
+  it('rejects spans ending after 2100-01-01 (OTLP times reach the year 2554), in both encodings and in the scan, and keeps one ending at it', () => {
+    const year2100 = LATEST_SPAN_TIME_UNIX_NANO;
+    const uint64Max = 18_446_744_073_709_551_615n;
+    const times: [string, bigint, bigint][] = [
+      ['0000000000000001', year2100 - 1_000n, year2100], // ends exactly at the bound: kept
+      ['0000000000000002', year2100 - 1_000n, year2100 + 1n],
+      ['0000000000000003', year2100 + 1n, year2100 + 2n],
+      ['0000000000000004', uint64Max - 1n, uint64Max],
+      ['0000000000000005', 1_767_225_600_000_000_000n, uint64Max], // a 2026 span said to end in 2554
+    ];
+    const protobuf = hostileRequest('agent', times.map(([spanId, startNs, endNs]) => ({ traceId: TRACE_ID, spanId, name: 'x', startNs, endNs })));
+    const json = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'agent' } }] },
+          scopeSpans: [{ scope: { name: 'hostile' }, spans: times.map(([spanId, startNs, endNs]) => ({ traceId: TRACE_ID, spanId, name: 'x', startTimeUnixNano: String(startNs), endTimeUnixNano: String(endNs) })) }],
+        },
+      ],
+    });
+    const expected = {
+      spans: [{ traceId: TRACE_ID, spanId: '0000000000000001', name: 'x', kind: 0, startTimeUnixNano: year2100 - 1_000n, endTimeUnixNano: year2100, statusCode: 0, service: 'agent', scope: 'hostile', attributes: {}, events: [] }],
+      rejectedSpans: 4,
+      rejectionMessage: '4 spans rejected: time after 2100-01-01 (4)',
+    };
+
+    expect(decodeTraceRequestProtobuf(protobuf)).toEqual(expected);
+    expect(decodeTraceRequestJson(json)).toEqual(expected);
+    expect(scanTraceRequestProtobuf(protobuf)).toEqual({
+      traceSpanCounts: new Map([[TRACE_ID, 1]]),
+      acceptedSpans: 1,
+      rejectedSpans: 4,
+      rejectionMessage: '4 spans rejected: time after 2100-01-01 (4)',
+      mayBeCapped: false,
     });
   });
 });

@@ -7,15 +7,22 @@ import { handMadeSpan, hrTimeAt, officialProtobuf } from './otlp-recorded-spans.
  * Whatever competes for its slots, every decoded string must be exactly the one sent.
  */
 function roundTrip(attributes: Record<string, string>): unknown {
-  const span = handMadeSpan({
-    traceId: '5b8efff798038103d269b633813fc60c',
-    spanId: 'eee19b7ec3c1b174',
-    name: 'cache',
-    startTime: hrTimeAt(0),
-    endTime: hrTimeAt(1),
-    attributes,
-  });
-  return decodeTraceRequestProtobuf(officialProtobuf([span])).spans[0].attributes;
+  // At most 100 attributes a span (the span caps keep 128): a request of as many spans as needed.
+  const entries = Object.entries(attributes);
+  const spans = [];
+  for (let first = 0; first < entries.length; first += 100) {
+    spans.push(
+      handMadeSpan({
+        traceId: '5b8efff798038103d269b633813fc60c',
+        spanId: (first / 100 + 1).toString(16).padStart(16, '0'),
+        name: 'cache',
+        startTime: hrTimeAt(0),
+        endTime: hrTimeAt(1),
+        attributes: Object.fromEntries(entries.slice(first, first + 100)),
+      }),
+    );
+  }
+  return Object.assign({}, ...decodeTraceRequestProtobuf(officialProtobuf(spans)).spans.map((span) => span.attributes));
 }
 
 describe('the shared string table never hands out the wrong string', () => {

@@ -8,4 +8,9 @@ export interface DecodeResult {
   rejectedSpans: number;
   /** Short reason(s) for the rejections, e.g. "2 spans rejected: invalid span id (1), end before start (1)". */
   rejectionMessage?: string;
+  /**
+   * What the span caps cut from the spans kept, e.g. "truncated: 1 values longer than 16384
+   * characters"; absent when nothing was cut. Cut spans are kept, so this is no rejection.
+   */
+  truncation?: string;
 }

@@ -7,5 +7,8 @@ export { OtlpDecodeError } from './otlp-decode-error.js';
 export { decodeTraceRequestProtobuf } from './protobuf-trace-request.js';
 export { scanTraceRequestProtobuf, type RequestScan, type ScanLimits } from './protobuf-scan.js';
 export { decodeTraceRequestJson } from './json-trace-request.js';
+export { decodeTraceRequest, decodeTraceRequestInline, INLINE_DECODE_MAX_BYTES, sharedDecodePool } from './decode-request.js';
+export { DecodePool, DecodeWorkerError } from './decode-pool.js';
+export { LATEST_SPAN_TIME_UNIX_NANO } from './span-rejections.js';
 export { encodeExportResponse, encodeStatus, type OtlpEncoding, type PartialSuccess } from './export-response.js';
 export type { SpanRejectionReason } from './span-rejections.js';

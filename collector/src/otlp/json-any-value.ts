@@ -1,4 +1,5 @@
 import type { AttributeValue, Attributes } from '@threshold/core';
+import type { CapTally } from './cap-tally.js';
 import { parseInt64Attribute } from './json-int64.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import { MAX_VALUE_DEPTH } from './protobuf-any-value.js';
@@ -8,6 +9,10 @@ import { setAttribute } from './set-attribute.js';
  * OTLP/JSON attributes (`[{ "key": "k", "value": { "stringValue": "v" } }]`), flattened exactly
  * as the protobuf reader flattens them, so both encodings of one span give the same record.
  * Keys may be lowerCamelCase or snake_case; a value of null means "not set", as in proto3 JSON.
+ *
+ * The span caps apply as in protobuf: keys and strings cut, list items beyond the budget of the
+ * span (or event) being read dropped. Without a tally the values are only checked, by the same
+ * rules, and nothing is built: for attributes the caps drop and those nothing keeps.
  */
 
 /** A JSON object, as opposed to an array, null or a scalar. */
@@ -23,20 +28,63 @@ export function jsonField(object: JsonObject, camelCase: string, snakeCase: stri
   return value === undefined ? object[snakeCase] : value;
 }
 
-/** Reads a repeated KeyValue (absent or null: none) into `attributes`. */
-export function readJsonAttributesInto(list: unknown, attributes: Attributes, depth = 0): void {
+/** Which count an attribute beyond its list's count adds to. */
+type DroppedAttributes = 'droppedAttributes' | 'droppedEventAttributes';
+
+/**
+ * Reads a repeated KeyValue (absent or null: none) into `attributes`, the first `maxCount` of them;
+ * those beyond are checked and counted in `dropped`.
+ */
+export function readJsonAttributesInto(list: unknown, attributes: Attributes, tally: CapTally, maxCount: number, dropped: DroppedAttributes): void {
   if (list === undefined || list === null) return;
   if (!Array.isArray(list)) throw new OtlpDecodeError('attributes must be an array');
+  readKeyValues(list, attributes, tally, 0, maxCount, dropped);
+}
+
+/**
+ * Only checks a repeated KeyValue, building nothing (attributes nothing keeps); returns the value
+ * of the last entry whose key is `wantedKey` (null when it has none), undefined when there is none.
+ */
+export function checkJsonAttributes(list: unknown, wantedKey?: string): unknown {
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list)) throw new OtlpDecodeError('attributes must be an array');
+  readKeyValues(list, undefined, undefined, 0, 0, undefined);
+  let wanted: unknown;
+  if (wantedKey !== undefined) for (const keyValue of list as JsonObject[]) if ((keyValue.key ?? '') === wantedKey) wanted = keyValue.value ?? null;
+  return wanted;
+}
+
+/**
+ * Each KeyValue of an array, read into `into` while there is a tally and the limit allows: the
+ * first `limit` entries, or with 'budget' (a kvlist's entries) one list item of the budget each,
+ * taken before its value takes its own, as the protobuf reader takes them. The others are checked.
+ */
+function readKeyValues(
+  list: unknown[],
+  into: Attributes | undefined,
+  tally: CapTally | undefined,
+  depth: number,
+  limit: number | 'budget',
+  dropped: DroppedAttributes | undefined,
+): void {
   for (let index = 0; index < list.length; index++) {
     const keyValue = list[index];
     if (!isJsonObject(keyValue)) throw new OtlpDecodeError(`attributes[${index}] must be an object`);
     const key = keyValue.key ?? '';
     if (typeof key !== 'string') throw new OtlpDecodeError(`attributes[${index}].key must be a string`);
-    setAttribute(attributes, key, readJsonAnyValue(keyValue.value, key, depth + 1));
+    let keep = into !== undefined && tally !== undefined;
+    if (keep && limit === 'budget') keep = tally!.takeListItem();
+    else if (keep && index >= (limit as number)) {
+      keep = false;
+      if (dropped !== undefined) tally!.count(dropped);
+    }
+    if (keep) setAttribute(into!, tally!.jsonText(key, tally!.caps.maxKeyChars, 'truncatedKeys'), readJsonAnyValue(keyValue.value, key, depth + 1, tally));
+    else readJsonAnyValue(keyValue.value, key, depth + 1, undefined);
   }
 }
 
-function readJsonAnyValue(value: unknown, key: string, depth: number): AttributeValue {
+/** One AnyValue: read (cut to the caps) with a tally, only checked without one (null then). */
+function readJsonAnyValue(value: unknown, key: string, depth: number, tally: CapTally | undefined): AttributeValue {
   if (depth > MAX_VALUE_DEPTH) throw new OtlpDecodeError(`attribute values nested deeper than ${MAX_VALUE_DEPTH}`);
   if (value === undefined || value === null) return null;
   if (!isJsonObject(value)) throw invalid(key, 'value must be an AnyValue object');
@@ -44,7 +92,7 @@ function readJsonAnyValue(value: unknown, key: string, depth: number): Attribute
   const text = jsonField(value, 'stringValue', 'string_value');
   if (text !== undefined && text !== null) {
     if (typeof text !== 'string') throw invalid(key, 'stringValue must be a string');
-    return text;
+    return tally ? tally.jsonText(text, tally.caps.maxValueChars, 'truncatedValues') : null;
   }
   const flag = jsonField(value, 'boolValue', 'bool_value');
   if (flag !== undefined && flag !== null) {
@@ -63,19 +111,31 @@ function readJsonAnyValue(value: unknown, key: string, depth: number): Attribute
   if (array !== undefined && array !== null) {
     const values = isJsonObject(array) ? array.values ?? [] : undefined;
     if (!Array.isArray(values)) throw invalid(key, 'arrayValue must be { values: [...] }');
-    return values.map((item) => readJsonAnyValue(item, key, depth + 1));
+    if (!tally) {
+      for (const item of values) readJsonAnyValue(item, key, depth + 1, undefined);
+      return null;
+    }
+    const items: AttributeValue[] = [];
+    for (const item of values) {
+      if (tally.takeListItem()) items.push(readJsonAnyValue(item, key, depth + 1, tally));
+      else readJsonAnyValue(item, key, depth + 1, undefined);
+    }
+    return items;
   }
   const list = jsonField(value, 'kvlistValue', 'kvlist_value');
   if (list !== undefined && list !== null) {
     if (!isJsonObject(list)) throw invalid(key, 'kvlistValue must be { values: [...] }');
+    const entries = list.values;
+    if (entries === undefined || entries === null) return tally ? {} : null;
+    if (!Array.isArray(entries)) throw new OtlpDecodeError('attributes must be an array');
     const nested: Attributes = {};
-    readJsonAttributesInto(list.values, nested, depth + 1);
-    return nested;
+    readKeyValues(entries, tally ? nested : undefined, tally, depth + 1, 'budget', undefined);
+    return tally ? nested : null;
   }
   const bytes = jsonField(value, 'bytesValue', 'bytes_value');
   if (bytes !== undefined && bytes !== null) {
     if (typeof bytes !== 'string') throw invalid(key, 'bytesValue must be a base64 string');
-    return bytes;
+    return tally ? tally.jsonText(bytes, tally.caps.maxValueChars, 'truncatedValues') : null;
   }
   return null;
 }
@@ -97,6 +157,7 @@ function invalid(key: string, problem: string): OtlpDecodeError {
 
 /** A value quoted for an error message, cut short: the body is untrusted and may be huge. */
 export function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  // Only the first 57 characters are shown, and those come from the first 57 of a string.
+  const text = JSON.stringify(typeof value === 'string' && value.length > 61 ? value.slice(0, 61) : value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

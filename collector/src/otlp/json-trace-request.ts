@@ -1,11 +1,13 @@
 import { isAscii } from 'node:buffer';
-import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@threshold/core';
+import type { AttributeValue, Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@threshold/core';
+import { DEFAULT_SPAN_CAPS, type SpanCaps } from '../security/span-caps.js';
+import { CapTally } from './cap-tally.js';
 import type { DecodeResult } from './decode-result.js';
 import { normalizeHexId } from './hex-id.js';
-import { describe, isJsonObject, jsonField, readJsonAttributesInto, type JsonObject } from './json-any-value.js';
-import { parseUnixNano } from './json-int64.js';
+import { checkJsonAttributes, describe, isJsonObject, jsonField, readJsonAttributesInto, type JsonObject } from './json-any-value.js';
+import { parseInt64Attribute, parseUnixNano } from './json-int64.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
-import { serviceNameOf, UNKNOWN_SERVICE } from './service-name.js';
+import { SERVICE_NAME_KEY, serviceNameOf, UNKNOWN_SERVICE } from './service-name.js';
 import { SpanRejections, timingRejection, type SpanRejectionReason } from './span-rejections.js';
 
 /**
@@ -16,28 +18,30 @@ import { SpanRejections, timingRejection, type SpanRejectionReason } from './spa
  *
  * A body that is not this shape (invalid JSON, resourceSpans not an array, an attribute value of
  * the wrong type) is an OtlpDecodeError naming where it went wrong. A span whose ids or times are
- * unusable is dropped and counted; the rest of the request is kept.
+ * unusable is dropped and counted; the rest of the request is kept. The span caps apply as in
+ * protobuf (see security/span-caps.ts); `truncation` says what they cut.
  */
-export function decodeTraceRequestJson(body: string | Uint8Array): DecodeResult {
+export function decodeTraceRequestJson(body: string | Uint8Array, caps: Readonly<SpanCaps> = DEFAULT_SPAN_CAPS): DecodeResult {
   const request = parseJson(body);
   if (!isJsonObject(request)) throw new OtlpDecodeError('request body must be a JSON object');
   const spans: SpanRecord[] = [];
   const rejections = new SpanRejections();
+  const tally = new CapTally(caps);
   const resourceSpansList = arrayField(request, 'resourceSpans', 'resource_spans', 'resourceSpans');
   for (let resourceIndex = 0; resourceIndex < resourceSpansList.length; resourceIndex++) {
     const path = `resourceSpans[${resourceIndex}]`;
     const resourceSpans = objectAt(resourceSpansList, resourceIndex, path);
-    const service = withPath(path, () => resourceServiceName(resourceSpans.resource));
+    const service = withPath(path, () => resourceServiceName(resourceSpans.resource, tally));
     const scopeSpansList = arrayField(resourceSpans, 'scopeSpans', 'scope_spans', `${path}.scopeSpans`);
     for (let scopeIndex = 0; scopeIndex < scopeSpansList.length; scopeIndex++) {
       const scopePath = `${path}.scopeSpans[${scopeIndex}]`;
       const scopeSpans = objectAt(scopeSpansList, scopeIndex, scopePath);
-      const scope = withPath(scopePath, () => scopeName(scopeSpans.scope));
+      const scope = withPath(scopePath, () => scopeName(scopeSpans.scope, tally));
       const spanList = arrayField(scopeSpans, 'spans', 'spans', `${scopePath}.spans`);
       for (let spanIndex = 0; spanIndex < spanList.length; spanIndex++) {
         const span = objectAt(spanList, spanIndex, `${scopePath}.spans[${spanIndex}]`);
         try {
-          const decoded = decodeSpan(span, service, scope);
+          const decoded = decodeSpan(span, service, scope, tally);
           if (typeof decoded === 'string') rejections.add(decoded);
           else spans.push(decoded);
         } catch (error) {
@@ -46,7 +50,7 @@ export function decodeTraceRequestJson(body: string | Uint8Array): DecodeResult 
       }
     }
   }
-  return rejections.result(spans);
+  return rejections.result(spans, tally.message());
 }
 
 function parseJson(body: string | Uint8Array): unknown {
@@ -96,24 +100,46 @@ function prefixed(path: string, error: unknown): unknown {
   return error instanceof OtlpDecodeError ? new OtlpDecodeError(`${path}: ${error.message}`) : error;
 }
 
-function resourceServiceName(resource: unknown): string {
+/**
+ * The resource's service name, cut to the cap. Its attributes are all checked but none is built:
+ * `service.name` is the only one kept.
+ */
+function resourceServiceName(resource: unknown, tally: CapTally): string {
   if (resource === undefined || resource === null) return UNKNOWN_SERVICE;
   if (!isJsonObject(resource)) throw new OtlpDecodeError('resource must be an object');
-  const attributes: Attributes = {};
-  readJsonAttributesInto(resource.attributes, attributes);
-  return serviceNameOf(attributes);
+  return serviceNameOf(scalarOf(checkJsonAttributes(resource.attributes, SERVICE_NAME_KEY), tally));
 }
 
-function scopeName(scope: unknown): string {
+/**
+ * The scalar a checked AnyValue holds, its text cut to the service-name cap; a list reads as
+ * null. The fields are looked at in the order readJsonAnyValue takes them.
+ */
+function scalarOf(value: unknown, tally: CapTally): AttributeValue {
+  if (!isJsonObject(value)) return null;
+  const maxChars = tally.caps.maxServiceNameChars;
+  const text = jsonField(value, 'stringValue', 'string_value');
+  if (typeof text === 'string') return tally.jsonText(text, maxChars, 'truncatedServiceNames');
+  const flag = jsonField(value, 'boolValue', 'bool_value');
+  if (typeof flag === 'boolean') return flag;
+  const integer = jsonField(value, 'intValue', 'int_value');
+  if (integer !== undefined && integer !== null) return parseInt64Attribute(integer) ?? null;
+  const double = jsonField(value, 'doubleValue', 'double_value');
+  if (double !== undefined && double !== null) return double === 'NaN' ? Number.NaN : Number(double);
+  if (jsonField(value, 'arrayValue', 'array_value') ?? jsonField(value, 'kvlistValue', 'kvlist_value')) return null;
+  const bytes = jsonField(value, 'bytesValue', 'bytes_value');
+  return typeof bytes === 'string' ? tally.jsonText(bytes, maxChars, 'truncatedServiceNames') : null;
+}
+
+function scopeName(scope: unknown, tally: CapTally): string {
   if (scope === undefined || scope === null) return '';
   if (!isJsonObject(scope)) throw new OtlpDecodeError('scope must be an object');
   const name = scope.name ?? '';
   if (typeof name !== 'string') throw new OtlpDecodeError('scope.name must be a string');
-  return name;
+  return tally.jsonText(name, tally.caps.maxNameChars, 'truncatedNames');
 }
 
 /** One span, or the reason it is rejected. */
-function decodeSpan(span: JsonObject, service: string, scope: string): SpanRecord | SpanRejectionReason {
+function decodeSpan(span: JsonObject, service: string, scope: string, tally: CapTally): SpanRecord | SpanRejectionReason {
   const traceId = hexIdField(span, 'traceId', 'trace_id', 16);
   if (traceId === undefined) return 'invalid trace id';
   const spanId = hexIdField(span, 'spanId', 'span_id', 8);
@@ -129,20 +155,22 @@ function decodeSpan(span: JsonObject, service: string, scope: string): SpanRecor
 
   const name = span.name ?? '';
   if (typeof name !== 'string') throw new OtlpDecodeError('name must be a string');
+  const caps = tally.caps;
+  tally.beginSpan();
   const attributes: Attributes = {};
-  readJsonAttributesInto(span.attributes, attributes);
-  const { statusCode, statusMessage } = statusOf(span.status);
+  readJsonAttributesInto(span.attributes, attributes, tally, caps.maxAttributesPerSpan, 'droppedAttributes');
+  const { statusCode, statusMessage } = statusOf(span.status, tally);
   const record: SpanRecord = {
     traceId,
     spanId,
-    name,
+    name: tally.jsonText(name, caps.maxNameChars, 'truncatedNames'),
     kind: spanKindOf(span.kind),
     startTimeUnixNano,
     endTimeUnixNano,
     statusCode,
     service,
     attributes,
-    events: eventsOf(span.events),
+    events: eventsOf(span.events, tally),
   };
   if (parentSpanId !== undefined) record.parentSpanId = parentSpanId;
   if (statusMessage !== '') record.statusMessage = statusMessage;
@@ -185,7 +213,7 @@ function spanKindOf(kind: unknown): number {
   throw new OtlpDecodeError(`kind ${describe(kind)} is not a SpanKind`);
 }
 
-function statusOf(status: unknown): { statusCode: StatusCode; statusMessage: string } {
+function statusOf(status: unknown, tally: CapTally): { statusCode: StatusCode; statusMessage: string } {
   if (status === undefined || status === null) return { statusCode: 0, statusMessage: '' };
   if (!isJsonObject(status)) throw new OtlpDecodeError('status must be an object');
   const message = status.message ?? '';
@@ -195,20 +223,33 @@ function statusOf(status: unknown): { statusCode: StatusCode; statusMessage: str
   if (typeof code === 'number' && Number.isInteger(code)) statusCode = code === 1 || code === 2 ? code : 0;
   else if (typeof code === 'string' && Object.hasOwn(STATUS_CODE_NAMES, code)) statusCode = STATUS_CODE_NAMES[code];
   else throw new OtlpDecodeError(`status.code ${describe(code)} is not a StatusCode`);
-  return { statusCode, statusMessage: message };
+  return { statusCode, statusMessage: tally.jsonText(message, tally.caps.maxValueChars, 'truncatedValues') };
 }
 
-function eventsOf(events: unknown): SpanEventRecord[] {
+/** The span's events: the first ones read (each with a list budget of its own), those beyond the cap checked and counted. */
+function eventsOf(events: unknown, tally: CapTally): SpanEventRecord[] {
   if (events === undefined || events === null) return [];
   if (!Array.isArray(events)) throw new OtlpDecodeError('events must be an array');
-  return events.map((event, index) => {
+  const caps = tally.caps;
+  const spanListItemsLeft = tally.listItemsLeft;
+  const kept: SpanEventRecord[] = [];
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index];
     if (!isJsonObject(event)) throw new OtlpDecodeError(`events[${index}] must be an object`);
     const name = event.name ?? '';
     if (typeof name !== 'string') throw new OtlpDecodeError(`events[${index}].name must be a string`);
     const timeUnixNano = parseUnixNano(jsonField(event, 'timeUnixNano', 'time_unix_nano'));
     if (timeUnixNano === undefined) throw new OtlpDecodeError(`events[${index}].timeUnixNano is not a uint64`);
+    if (index >= caps.maxEventsPerSpan) {
+      withPath(`events[${index}]`, () => checkJsonAttributes(event.attributes));
+      tally.count('droppedEvents');
+      continue;
+    }
+    tally.listItemsLeft = caps.maxListItemsPerEvent;
     const attributes: Attributes = {};
-    withPath(`events[${index}]`, () => readJsonAttributesInto(event.attributes, attributes));
-    return { name, timeUnixNano, attributes };
-  });
+    withPath(`events[${index}]`, () => readJsonAttributesInto(event.attributes, attributes, tally, caps.maxAttributesPerEvent, 'droppedEventAttributes'));
+    kept.push({ name: tally.jsonText(name, caps.maxNameChars, 'truncatedNames'), timeUnixNano, attributes });
+  }
+  tally.listItemsLeft = spanListItemsLeft;
+  return kept;
 }

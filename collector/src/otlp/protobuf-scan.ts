@@ -1,5 +1,8 @@
+import { DEFAULT_SPAN_CAPS, type SpanCaps } from '../security/span-caps.js';
 import { RecentIdHex } from './hex-id.js';
-import { MAX_VALUE_DEPTH } from './protobuf-any-value.js';
+import { isPlainKeyValue, MAX_VALUE_DEPTH, skipKeyValue } from './protobuf-any-value.js';
+import { checkServiceNameAttribute } from './protobuf-resource.js';
+import { skipEvent, skipLink } from './protobuf-span.js';
 import { ProtobufSpanKey } from './protobuf-span-key.js';
 import { SpanRejections } from './span-rejections.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
@@ -7,7 +10,6 @@ import {
   ANY_VALUE_FIELDS,
   EVENT_FIELDS,
   KEY_VALUE_FIELDS,
-  LINK_FIELDS,
   REQUEST_FIELDS,
   RESOURCE_FIELDS,
   RESOURCE_SPANS_FIELDS,
@@ -35,18 +37,16 @@ export interface RequestScan {
   rejectedSpans: number;
   rejectionMessage?: string;
   /**
-   * True when a string, an attribute list or an event list is long enough that the span caps may
-   * cut it: the request must be decoded to account for the truncation exactly.
+   * True when something in the request is long or numerous enough that the span caps may cut it
+   * (a name, key or value longer than its cap, more attributes, events or list items than the
+   * caps keep): the request must be decoded to account for the truncation exactly. False means
+   * the caps cut nothing.
    */
   mayBeCapped: boolean;
 }
 
-/** How long a list or string may be before the span caps could apply (see security/span-caps.ts). */
-export interface ScanLimits {
-  maxValueChars: number;
-  maxAttributesPerSpan: number;
-  maxEventsPerSpan: number;
-}
+/** The caps the scan measures lengths and counts against (see security/span-caps.ts). */
+export type ScanLimits = SpanCaps;
 
 /** One pass over a request: a fresh scanner per body (it keeps the limits and the cap flag). */
 class Scanner {
@@ -54,13 +54,19 @@ class Scanner {
   readonly rejections = new SpanRejections();
   acceptedSpans = 0;
   mayBeCapped = false;
+  /** Array items and kvlist entries met in the attributes of the span (or event) being scanned. */
+  private listItems = 0;
   private readonly traceIds = new RecentIdHex();
   private readonly key = new ProtobufSpanKey();
+  /** The plain-attribute shortcut flags nothing only while no key or value cap is under 128. */
+  private readonly plainIsUncapped: boolean;
 
   constructor(
     private readonly reader: WireReader,
-    private readonly limits: ScanLimits,
-  ) {}
+    private readonly limits: Readonly<ScanLimits>,
+  ) {
+    this.plainIsUncapped = limits.maxKeyChars >= 127 && limits.maxValueChars >= 127;
+  }
 
   request(): void {
     const reader = this.reader;
@@ -82,13 +88,37 @@ class Scanner {
     }
   }
 
+  /** Only `service.name` is kept of a resource: its string (or bytes) value is measured, the rest checked. */
   private resource(end: number): void {
     const reader = this.reader;
     while (reader.pos < end) {
       const fieldTag = reader.tag(end);
-      if (fieldTag === tag(1, LEN)) this.keyValue(reader.lengthDelimitedEnd(end), 0);
-      else reader.skipField(fieldTag, RESOURCE_FIELDS, 'Resource', end);
+      if (fieldTag !== tag(1, LEN)) {
+        reader.skipField(fieldTag, RESOURCE_FIELDS, 'Resource', end);
+        continue;
+      }
+      const value = checkServiceNameAttribute(reader, reader.lengthDelimitedEnd(end));
+      if (value !== undefined && value.start >= 0 && this.serviceNameMayBeCut(value.start, value.end)) this.mayBeCapped = true;
     }
+  }
+
+  /** True when a (checked) service.name AnyValue holds a string or bytes longer than the cap allows. */
+  private serviceNameMayBeCut(start: number, end: number): boolean {
+    const reader = this.reader;
+    const after = reader.pos;
+    reader.pos = start;
+    let long = false;
+    while (reader.pos < end) {
+      const fieldTag = reader.tag(end);
+      if (fieldTag === tag(1, LEN) || fieldTag === tag(7, LEN)) {
+        const fieldEnd = reader.lengthDelimitedEnd(end);
+        const length = fieldTag === tag(1, LEN) ? fieldEnd - reader.pos : 4 * Math.ceil((fieldEnd - reader.pos) / 3);
+        if (length > this.limits.maxServiceNameChars) long = true;
+        reader.pos = fieldEnd;
+      } else reader.skip(fieldTag & 7, fieldTag >>> 3, end);
+    }
+    reader.pos = after;
+    return long;
   }
 
   private scopeSpans(end: number): void {
@@ -105,22 +135,24 @@ class Scanner {
     const reader = this.reader;
     while (reader.pos < end) {
       const fieldTag = reader.tag(end);
-      if (fieldTag === tag(1, LEN)) this.string(end);
-      else if (fieldTag === tag(3, LEN)) this.keyValue(reader.lengthDelimitedEnd(end), 0);
+      if (fieldTag === tag(1, LEN)) this.string(end, this.limits.maxNameChars);
+      else if (fieldTag === tag(3, LEN)) skipKeyValue(reader, reader.lengthDelimitedEnd(end), 0);
       else reader.skipField(fieldTag, SCOPE_FIELDS, 'InstrumentationScope', end);
     }
   }
 
   private span(end: number): void {
     const reader = this.reader;
+    const limits = this.limits;
     const key = this.key.reset();
     let attributes = 0;
     let events = 0;
+    this.listItems = 0;
     while (reader.pos < end) {
       const fieldTag = reader.tag(end);
       switch (fieldTag) {
         case 42: // name
-          this.string(end);
+          this.string(end, limits.maxNameChars);
           break;
         case 48: // kind
           reader.uint32(end);
@@ -129,18 +161,21 @@ class Scanner {
           this.keyValue(reader.lengthDelimitedEnd(end), 0);
           attributes++;
           break;
-        case 90: // events
-          this.event(reader.lengthDelimitedEnd(end));
-          events++;
+        case 90: { // events
+          const eventEnd = reader.lengthDelimitedEnd(end);
+          // Events beyond the cap are dropped whatever they hold: checked only.
+          if (events++ < limits.maxEventsPerSpan) this.event(eventEnd);
+          else skipEvent(reader, eventEnd);
           break;
+        }
         case 106: // links
-          this.link(reader.lengthDelimitedEnd(end));
+          skipLink(reader, reader.lengthDelimitedEnd(end));
           break;
         case 122: { // status
           const statusEnd = reader.lengthDelimitedEnd(end);
           while (reader.pos < statusEnd) {
             const statusTag = reader.tag(statusEnd);
-            if (statusTag === tag(2, LEN)) this.string(statusEnd);
+            if (statusTag === tag(2, LEN)) this.string(statusEnd, limits.maxValueChars);
             else if (statusTag === tag(3, WIRE_VARINT)) reader.uint32(statusEnd);
             else reader.skipField(statusTag, STATUS_FIELDS, 'Status', statusEnd);
           }
@@ -150,7 +185,7 @@ class Scanner {
           if (!key.read(reader, fieldTag, end)) reader.skipField(fieldTag, SPAN_FIELDS, 'Span', end);
       }
     }
-    if (attributes > this.limits.maxAttributesPerSpan || events > this.limits.maxEventsPerSpan) this.mayBeCapped = true;
+    if (attributes > limits.maxAttributesPerSpan || events > limits.maxEventsPerSpan || this.listItems > limits.maxListItemsPerSpan) this.mayBeCapped = true;
 
     const bytes = reader.bytes;
     const rejection = key.rejection(bytes);
@@ -161,47 +196,43 @@ class Scanner {
     this.acceptedSpans++;
   }
 
+  /** An event the caps keep: its name, attributes and list items measured against the event caps. */
   private event(end: number): void {
     const reader = this.reader;
+    const spanListItems = this.listItems;
+    this.listItems = 0;
     let attributes = 0;
     while (reader.pos < end) {
       const fieldTag = reader.tag(end);
       if (fieldTag === tag(1, WIRE_FIXED64)) reader.fixed64(end);
-      else if (fieldTag === tag(2, LEN)) this.string(end);
+      else if (fieldTag === tag(2, LEN)) this.string(end, this.limits.maxNameChars);
       else if (fieldTag === tag(3, LEN)) {
         this.keyValue(reader.lengthDelimitedEnd(end), 0);
         attributes++;
       } else reader.skipField(fieldTag, EVENT_FIELDS, 'Span.Event', end);
     }
-    if (attributes > this.limits.maxAttributesPerSpan) this.mayBeCapped = true;
-  }
-
-  private link(end: number): void {
-    const reader = this.reader;
-    while (reader.pos < end) {
-      const fieldTag = reader.tag(end);
-      if (fieldTag === tag(4, LEN)) this.keyValue(reader.lengthDelimitedEnd(end), 0);
-      else reader.skipField(fieldTag, LINK_FIELDS, 'Span.Link', end);
-    }
+    if (attributes > this.limits.maxAttributesPerEvent || this.listItems > this.limits.maxListItemsPerEvent) this.mayBeCapped = true;
+    this.listItems = spanListItems;
   }
 
   /** A string field: only its length matters (UTF-8 bytes bound its UTF-16 length from above). */
-  private string(end: number): void {
+  private string(end: number, maxChars: number): void {
     const reader = this.reader;
     const fieldEnd = reader.lengthDelimitedEnd(end);
-    if (fieldEnd - reader.pos > this.limits.maxValueChars) this.mayBeCapped = true;
+    if (fieldEnd - reader.pos > maxChars) this.mayBeCapped = true;
     reader.pos = fieldEnd;
   }
 
+  /** A span or event attribute (or a kvlist entry): its key and value measured against the caps. */
   private keyValue(end: number, depth: number): void {
     const reader = this.reader;
-    if (depth < MAX_VALUE_DEPTH && isPlainKeyValue(reader.bytes, reader.pos, end)) {
+    if (depth < MAX_VALUE_DEPTH && this.plainIsUncapped && isPlainKeyValue(reader.bytes, reader.pos, end)) {
       reader.pos = end;
       return;
     }
     while (reader.pos < end) {
       const fieldTag = reader.tag(end);
-      if (fieldTag === tag(1, LEN)) reader.pos = reader.lengthDelimitedEnd(end);
+      if (fieldTag === tag(1, LEN)) this.string(end, this.limits.maxKeyChars);
       else if (fieldTag === tag(2, LEN)) this.anyValue(reader.lengthDelimitedEnd(end), depth + 1);
       else reader.skipField(fieldTag, KEY_VALUE_FIELDS, 'KeyValue', end);
     }
@@ -214,7 +245,7 @@ class Scanner {
       const fieldTag = reader.tag(end);
       switch (fieldTag) {
         case 10: // string_value
-          this.string(end);
+          this.string(end, this.limits.maxValueChars);
           break;
         case 16: // bool_value
         case 24: // int_value (a varint of at most 10 bytes, as int64 reads it)
@@ -227,8 +258,10 @@ class Scanner {
           const arrayEnd = reader.lengthDelimitedEnd(end);
           while (reader.pos < arrayEnd) {
             const itemTag = reader.tag(arrayEnd);
-            if (itemTag === tag(1, LEN)) this.anyValue(reader.lengthDelimitedEnd(arrayEnd), depth + 1);
-            else reader.skipField(itemTag, VALUES_FIELDS, 'ArrayValue', arrayEnd);
+            if (itemTag === tag(1, LEN)) {
+              this.listItems++;
+              this.anyValue(reader.lengthDelimitedEnd(arrayEnd), depth + 1);
+            } else reader.skipField(itemTag, VALUES_FIELDS, 'ArrayValue', arrayEnd);
           }
           break;
         }
@@ -236,8 +269,10 @@ class Scanner {
           const listEnd = reader.lengthDelimitedEnd(end);
           while (reader.pos < listEnd) {
             const itemTag = reader.tag(listEnd);
-            if (itemTag === tag(1, LEN)) this.keyValue(reader.lengthDelimitedEnd(listEnd), depth + 1);
-            else reader.skipField(itemTag, VALUES_FIELDS, 'KeyValueList', listEnd);
+            if (itemTag === tag(1, LEN)) {
+              this.listItems++;
+              this.keyValue(reader.lengthDelimitedEnd(listEnd), depth + 1);
+            } else reader.skipField(itemTag, VALUES_FIELDS, 'KeyValueList', listEnd);
           }
           break;
         }
@@ -254,43 +289,8 @@ class Scanner {
   }
 }
 
-/**
- * True for the KeyValue nearly every attribute is: a key, then a value holding one string, int,
- * bool or double, every tag and length one byte — the layout the official serializers write for
- * a short scalar attribute. It is well-formed by the decoder's rules, and nothing in it can be
- * capped (a string under 128 bytes), so the general walk can skip it. Anything else returns false.
- */
-function isPlainKeyValue(bytes: Uint8Array, pos: number, end: number): boolean {
-  // key: tag 1 (LEN), length < 128
-  if (end - pos < 4 || bytes[pos] !== 0x0a) return false;
-  const keyLength = bytes[pos + 1];
-  if (keyLength >= 0x80) return false;
-  pos += 2 + keyLength;
-  // value: tag 2 (LEN), length < 128, running exactly to the end of the KeyValue
-  if (end - pos < 2 || bytes[pos] !== 0x12) return false;
-  const valueLength = bytes[pos + 1];
-  if (valueLength >= 0x80 || pos + 2 + valueLength !== end) return false;
-  pos += 2;
-  if (valueLength === 0) return true; // an empty AnyValue: null
-  switch (bytes[pos]) {
-    case 0x0a: // string_value, length < 128, filling the AnyValue
-      return bytes[pos + 1] < 0x80 && pos + 2 + bytes[pos + 1] === end;
-    case 0x10: // bool_value
-    case 0x18: { // int_value: a varint of at most 10 bytes, ending the AnyValue
-      const last = pos + valueLength - 1;
-      if (valueLength < 2 || valueLength > 11 || bytes[last] >= 0x80) return false;
-      for (let at = pos + 1; at < last; at++) if (bytes[at] < 0x80) return false;
-      return true;
-    }
-    case 0x21: // double_value
-      return valueLength === 9;
-    default:
-      return false;
-  }
-}
-
 /** Checks and counts a protobuf request's spans; throws OtlpDecodeError exactly when decoding would. */
-export function scanTraceRequestProtobuf(body: Uint8Array, limits: ScanLimits): RequestScan {
+export function scanTraceRequestProtobuf(body: Uint8Array, limits: Readonly<ScanLimits> = DEFAULT_SPAN_CAPS): RequestScan {
   const scanner = new Scanner(new WireReader(body), limits);
   scanner.request();
   const { rejectedSpans, rejectionMessage } = scanner.rejections.summary();

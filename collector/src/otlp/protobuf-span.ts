@@ -1,6 +1,7 @@
 import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '@threshold/core';
 import { bytesToHex, RecentIdHex } from './hex-id.js';
-import { readKeyValueInto } from './protobuf-any-value.js';
+import type { CapTally } from './cap-tally.js';
+import { readKeyValueInto, skipKeyValue } from './protobuf-any-value.js';
 import { ProtobufSpanKey } from './protobuf-span-key.js';
 import type { SpanRejections } from './span-rejections.js';
 import { EVENT_FIELDS, LINK_FIELDS, SPAN_FIELDS, STATUS_FIELDS, tagOf } from './trace-wire-schema.js';
@@ -24,6 +25,9 @@ import { WIRE_FIXED64, WIRE_LENGTH_DELIMITED as LEN, WIRE_VARINT, WireReader } f
  * The hot loop switches on the whole tag (field number << 3 | wire type) as a literal, so a field
  * with the expected wire type is one jump; everything else goes through skipField, which tells a
  * wrong wire type (malformed) from a field of a newer schema (skipped).
+ *
+ * The span caps apply as the span is read: names and strings cut, attributes and events beyond
+ * their counts and list items beyond the span's (each event's) budget checked but not built.
  */
 
 /** Spans of one trace arrive together, and siblings share a parent: most ids convert once. */
@@ -40,8 +44,12 @@ export function readSpan(
   scope: string,
   spans: SpanRecord[],
   rejections: SpanRejections,
+  tally: CapTally,
 ): void {
   const key = spanKey.reset();
+  const caps = tally.caps;
+  tally.beginSpan();
+  let attributeCount = 0;
   let name = '';
   let kind = 0;
   let statusCode: StatusCode = 0;
@@ -52,25 +60,37 @@ export function readSpan(
     const tag = reader.tag(end);
     switch (tag) {
       case 42: // name
-        name = reader.string(end);
+        name = tally.text(reader, end, caps.maxNameChars, 'truncatedNames');
         break;
       case 48: // kind
         kind = reader.uint32(end) | 0;
         break;
-      case 74: // attributes
-        readKeyValueInto(reader, reader.lengthDelimitedEnd(end), attributes, 0);
+      case 74: { // attributes
+        const keyValueEnd = reader.lengthDelimitedEnd(end);
+        if (attributeCount++ < caps.maxAttributesPerSpan) readKeyValueInto(reader, keyValueEnd, attributes, 0, tally);
+        else {
+          skipKeyValue(reader, keyValueEnd, 0);
+          tally.count('droppedAttributes');
+        }
         break;
-      case 90: // events
-        events.push(readEvent(reader, reader.lengthDelimitedEnd(end)));
+      }
+      case 90: { // events
+        const eventEnd = reader.lengthDelimitedEnd(end);
+        if (events.length < caps.maxEventsPerSpan) events.push(readEvent(reader, eventEnd, tally));
+        else {
+          skipEvent(reader, eventEnd);
+          tally.count('droppedEvents');
+        }
         break;
+      }
       case 106: // links
-        readLink(reader, reader.lengthDelimitedEnd(end));
+        skipLink(reader, reader.lengthDelimitedEnd(end));
         break;
       case 122: { // status
         const statusEnd = reader.lengthDelimitedEnd(end);
         while (reader.pos < statusEnd) {
           const statusTag = reader.tag(statusEnd);
-          if (statusTag === tagOf(2, LEN)) statusMessage = reader.string(statusEnd);
+          if (statusTag === tagOf(2, LEN)) statusMessage = tally.text(reader, statusEnd, caps.maxValueChars, 'truncatedValues');
           else if (statusTag === tagOf(3, WIRE_VARINT)) statusCode = toStatusCode(reader.uint32(statusEnd));
           else reader.skipField(statusTag, STATUS_FIELDS, 'Status', statusEnd);
         }
@@ -83,7 +103,10 @@ export function readSpan(
 
   const bytes = reader.bytes;
   const rejection = key.rejection(bytes);
-  if (rejection !== undefined) return rejections.add(rejection);
+  if (rejection !== undefined) {
+    tally.forgetSpan();
+    return rejections.add(rejection);
+  }
 
   const span: SpanRecord = {
     traceId: recentTraceId.get(bytes, key.traceIdStart, 16),
@@ -103,25 +126,47 @@ export function readSpan(
   spans.push(span);
 }
 
-function readEvent(reader: WireReader, end: number): SpanEventRecord {
+/** Reads one Event, with a list budget of its own (the span's is set aside meanwhile). */
+function readEvent(reader: WireReader, end: number, tally: CapTally): SpanEventRecord {
+  const caps = tally.caps;
+  const spanListItemsLeft = tally.listItemsLeft;
+  tally.listItemsLeft = caps.maxListItemsPerEvent;
   let timeUnixNano = 0n;
   let name = '';
   const attributes: Attributes = {};
+  let attributeCount = 0;
   while (reader.pos < end) {
     const tag = reader.tag(end);
     if (tag === tagOf(1, WIRE_FIXED64)) timeUnixNano = reader.fixed64(end);
-    else if (tag === tagOf(2, LEN)) name = reader.string(end);
-    else if (tag === tagOf(3, LEN)) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), attributes, 0);
-    else reader.skipField(tag, EVENT_FIELDS, 'Span.Event', end);
+    else if (tag === tagOf(2, LEN)) name = tally.text(reader, end, caps.maxNameChars, 'truncatedNames');
+    else if (tag === tagOf(3, LEN)) {
+      const keyValueEnd = reader.lengthDelimitedEnd(end);
+      if (attributeCount++ < caps.maxAttributesPerEvent) readKeyValueInto(reader, keyValueEnd, attributes, 0, tally);
+      else {
+        skipKeyValue(reader, keyValueEnd, 0);
+        tally.count('droppedEventAttributes');
+      }
+    } else reader.skipField(tag, EVENT_FIELDS, 'Span.Event', end);
   }
+  tally.listItemsLeft = spanListItemsLeft;
   return { name, timeUnixNano, attributes };
 }
 
-/** Links are not kept, but their structure is checked like everything else in the request. */
-function readLink(reader: WireReader, end: number): void {
+/** Checks an Event the caps drop, as readEvent would read it. */
+export function skipEvent(reader: WireReader, end: number): void {
   while (reader.pos < end) {
     const tag = reader.tag(end);
-    if (tag === tagOf(4, LEN)) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), {}, 0);
+    if (tag === tagOf(1, WIRE_FIXED64)) reader.fixed64(end);
+    else if (tag === tagOf(3, LEN)) skipKeyValue(reader, reader.lengthDelimitedEnd(end), 0);
+    else reader.skipField(tag, EVENT_FIELDS, 'Span.Event', end);
+  }
+}
+
+/** Links are not kept, but their structure is checked like everything else in the request. */
+export function skipLink(reader: WireReader, end: number): void {
+  while (reader.pos < end) {
+    const tag = reader.tag(end);
+    if (tag === tagOf(4, LEN)) skipKeyValue(reader, reader.lengthDelimitedEnd(end), 0);
     else reader.skipField(tag, LINK_FIELDS, 'Span.Link', end);
   }
 }

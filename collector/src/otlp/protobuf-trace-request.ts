@@ -1,10 +1,13 @@
-import type { Attributes, SpanRecord } from '@threshold/core';
+import type { SpanRecord } from '@threshold/core';
+import { DEFAULT_SPAN_CAPS, type SpanCaps } from '../security/span-caps.js';
+import { CapTally } from './cap-tally.js';
 import type { DecodeResult } from './decode-result.js';
-import { readKeyValueInto } from './protobuf-any-value.js';
+import { skipKeyValue } from './protobuf-any-value.js';
+import { readResourceServiceName } from './protobuf-resource.js';
 import { readSpan } from './protobuf-span.js';
-import { serviceNameOf, UNKNOWN_SERVICE } from './service-name.js';
+import { UNKNOWN_SERVICE } from './service-name.js';
 import { SpanRejections } from './span-rejections.js';
-import { REQUEST_FIELDS, RESOURCE_FIELDS, RESOURCE_SPANS_FIELDS, SCOPE_FIELDS, SCOPE_SPANS_FIELDS, tagOf } from './trace-wire-schema.js';
+import { REQUEST_FIELDS, RESOURCE_SPANS_FIELDS, SCOPE_FIELDS, SCOPE_SPANS_FIELDS, tagOf } from './trace-wire-schema.js';
 import { WIRE_LENGTH_DELIMITED as LEN, WireReader } from './wire-reader.js';
 
 /**
@@ -24,74 +27,70 @@ import { WIRE_LENGTH_DELIMITED as LEN, WireReader } from './wire-reader.js';
  * Fields may arrive in any order, so a ResourceSpans (and a ScopeSpans) is walked twice: once to
  * find its resource (scope) and once for its spans. The first walk only hops over length prefixes.
  * Unknown fields are skipped by wire type; a known field with the wrong wire type is malformed.
+ * The span caps apply as the spans are read (see security/span-caps.ts); `truncation` says what
+ * they cut.
  */
-export function decodeTraceRequestProtobuf(body: Uint8Array): DecodeResult {
+export function decodeTraceRequestProtobuf(body: Uint8Array, caps: Readonly<SpanCaps> = DEFAULT_SPAN_CAPS): DecodeResult {
   const reader = new WireReader(body);
-  const spans: SpanRecord[] = [];
-  const rejections = new SpanRejections();
+  const request: RequestBeingRead = { reader, spans: [], rejections: new SpanRejections(), tally: new CapTally(caps) };
   const end = reader.length;
   while (reader.pos < end) {
     const tag = reader.tag(end);
-    if (tag === tagOf(1, LEN)) readResourceSpans(reader, reader.lengthDelimitedEnd(end), spans, rejections);
+    if (tag === tagOf(1, LEN)) readResourceSpans(request, reader.lengthDelimitedEnd(end));
     else reader.skipField(tag, REQUEST_FIELDS, 'ExportTraceServiceRequest', end);
   }
-  return rejections.result(spans);
+  return request.rejections.result(request.spans, request.tally.message());
 }
 
-function readResourceSpans(reader: WireReader, end: number, spans: SpanRecord[], rejections: SpanRejections): void {
+/** One request's reader and what has been read from it so far. */
+interface RequestBeingRead {
+  reader: WireReader;
+  spans: SpanRecord[];
+  rejections: SpanRejections;
+  tally: CapTally;
+}
+
+function readResourceSpans(request: RequestBeingRead, end: number): void {
+  const reader = request.reader;
   const start = reader.pos;
   let service = UNKNOWN_SERVICE;
   while (reader.pos < end) {
     const tag = reader.tag(end);
-    if (tag === tagOf(1, LEN)) service = readResourceServiceName(reader, reader.lengthDelimitedEnd(end));
+    if (tag === tagOf(1, LEN)) service = readResourceServiceName(reader, reader.lengthDelimitedEnd(end), request.tally);
     else reader.skipField(tag, RESOURCE_SPANS_FIELDS, 'ResourceSpans', end);
   }
   reader.pos = start;
   while (reader.pos < end) {
     const tag = reader.tag(end);
-    if (tag === tagOf(2, LEN)) readScopeSpans(reader, reader.lengthDelimitedEnd(end), service, spans, rejections);
+    if (tag === tagOf(2, LEN)) readScopeSpans(request, reader.lengthDelimitedEnd(end), service);
     else reader.skip(tag & 7, tag >>> 3, end);
   }
 }
 
-function readResourceServiceName(reader: WireReader, end: number): string {
-  const attributes: Attributes = {};
-  while (reader.pos < end) {
-    const tag = reader.tag(end);
-    if (tag === tagOf(1, LEN)) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), attributes, 0);
-    else reader.skipField(tag, RESOURCE_FIELDS, 'Resource', end);
-  }
-  return serviceNameOf(attributes);
-}
-
-function readScopeSpans(
-  reader: WireReader,
-  end: number,
-  service: string,
-  spans: SpanRecord[],
-  rejections: SpanRejections,
-): void {
+function readScopeSpans(request: RequestBeingRead, end: number, service: string): void {
+  const reader = request.reader;
   const start = reader.pos;
   let scope = '';
   while (reader.pos < end) {
     const tag = reader.tag(end);
-    if (tag === tagOf(1, LEN)) scope = readScopeName(reader, reader.lengthDelimitedEnd(end));
+    if (tag === tagOf(1, LEN)) scope = readScopeName(reader, reader.lengthDelimitedEnd(end), request.tally);
     else reader.skipField(tag, SCOPE_SPANS_FIELDS, 'ScopeSpans', end);
   }
   reader.pos = start;
   while (reader.pos < end) {
     const tag = reader.tag(end);
-    if (tag === tagOf(2, LEN)) readSpan(reader, reader.lengthDelimitedEnd(end), service, scope, spans, rejections);
+    if (tag === tagOf(2, LEN)) readSpan(reader, reader.lengthDelimitedEnd(end), service, scope, request.spans, request.rejections, request.tally);
     else reader.skip(tag & 7, tag >>> 3, end);
   }
 }
 
-function readScopeName(reader: WireReader, end: number): string {
+/** The scope's name, cut to the name cap; its attributes are checked, not kept. */
+function readScopeName(reader: WireReader, end: number, tally: CapTally): string {
   let name = '';
   while (reader.pos < end) {
     const tag = reader.tag(end);
-    if (tag === tagOf(1, LEN)) name = reader.string(end);
-    else if (tag === tagOf(3, LEN)) readKeyValueInto(reader, reader.lengthDelimitedEnd(end), {}, 0);
+    if (tag === tagOf(1, LEN)) name = tally.text(reader, end, tally.caps.maxNameChars, 'truncatedNames');
+    else if (tag === tagOf(3, LEN)) skipKeyValue(reader, reader.lengthDelimitedEnd(end), 0);
     else reader.skipField(tag, SCOPE_FIELDS, 'InstrumentationScope', end);
   }
   return name;

@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express';
 import {
-  decodeTraceRequestJson,
-  decodeTraceRequestProtobuf,
+  decodeTraceRequest,
+  DecodeWorkerError,
   encodeExportResponse,
   encodeStatus,
+  INLINE_DECODE_MAX_BYTES,
   scanTraceRequestProtobuf,
   type DecodeResult,
   type RequestScan,
@@ -11,7 +12,6 @@ import {
 import { QueueFullError } from '../ingest/commit-queue.js';
 import { BodyError, readBody, type ReadBody } from '../ingest/read-body.js';
 import { retryAfterSeconds } from '../ingest/retry-after.js';
-import { capMessage, capSpans, DEFAULT_SPAN_CAPS } from '../security/span-caps.js';
 import { decodedIngestBatch, type IngestBatch } from '../store/store.js';
 import type { RouteContext, RouteModule } from './route-module.js';
 
@@ -51,18 +51,20 @@ interface AdmittedRequest {
 }
 
 /**
- * Checks a request and counts its accepted spans per trace; throws OtlpDecodeError when it is
- * malformed. A protobuf request is only scanned (its spans are decoded when their traces are
- * analysed, off the acknowledgement path); OTLP/JSON, and a protobuf request with a value or list
- * long enough for the span caps to cut, is decoded and capped now, so the answer can account for
- * every truncation. A body the scan refuses is decoded too, for the decoder's own message.
+ * Checks a request and counts its accepted spans per trace; rejects with OtlpDecodeError when it
+ * is malformed. A protobuf request up to INLINE_DECODE_MAX_BYTES is only scanned (its spans are
+ * decoded when their traces are analysed, off the acknowledgement path). OTLP/JSON, a protobuf
+ * request holding something the span caps cut, and any body larger than that are decoded now
+ * (the large ones on the decode pool, off the event loop), so the answer can account for every
+ * truncation and no later reader has a large body to decode on the event loop. A body the scan
+ * refuses is decoded too, for the decoder's own message.
  */
-function admit(format: OtlpFormat, read: ReadBody): AdmittedRequest {
+async function admit(format: OtlpFormat, read: ReadBody): Promise<AdmittedRequest> {
   const request = { format, encoding: read.encoding, bytes: read.wire };
-  if (format === 'protobuf') {
+  if (format === 'protobuf' && read.body.byteLength <= INLINE_DECODE_MAX_BYTES) {
     let scan: RequestScan | undefined;
     try {
-      scan = scanTraceRequestProtobuf(read.body, DEFAULT_SPAN_CAPS);
+      scan = scanTraceRequestProtobuf(read.body);
     } catch {
       scan = undefined;
     }
@@ -74,13 +76,12 @@ function admit(format: OtlpFormat, read: ReadBody): AdmittedRequest {
       };
     }
   }
-  const decoded: DecodeResult = format === 'protobuf' ? decodeTraceRequestProtobuf(read.body) : decodeTraceRequestJson(read.body);
-  const truncation = capMessage(capSpans(decoded.spans));
+  const decoded: DecodeResult = await decodeTraceRequest(format, read.body);
   return {
     batch: decodedIngestBatch(decoded.spans, read.body, request),
     rejectedSpans: decoded.rejectedSpans,
     ...(decoded.rejectionMessage !== undefined ? { rejectionMessage: decoded.rejectionMessage } : {}),
-    ...(truncation !== undefined ? { truncation } : {}),
+    ...(decoded.truncation !== undefined ? { truncation: decoded.truncation } : {}),
   };
 }
 
@@ -108,8 +109,15 @@ async function exportTraces(context: RouteContext, request: Request, response: R
   }
   let admitted: AdmittedRequest;
   try {
-    admitted = admit(format, read);
+    admitted = await admit(format, read);
   } catch (error) {
+    if (error instanceof DecodeWorkerError) {
+      // Not the request's fault (a decode thread died): retryable, as for any passing shortage.
+      console.error('threshold: decoding a request off the event loop failed:', error);
+      response.setHeader('Retry-After', '1');
+      answerStatus(response, 503, format, RPC_UNAVAILABLE, 'the request could not be decoded now; retry');
+      return;
+    }
     answerStatus(response, 400, format, RPC_INVALID_ARGUMENT, error instanceof Error ? error.message : 'malformed request body');
     return;
   }

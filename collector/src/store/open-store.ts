@@ -1,12 +1,12 @@
 import type { CollectorOptions } from '../config.js';
 import { ClickHouseStore } from './clickhouse/clickhouse-store.js';
-import { decodeStoredRequest } from './decode-stored-request.js';
+import { decodeStoredRequestOffThread } from './decode-stored-request.js';
 import { DuckDbStore } from './duckdb/duckdb-store.js';
 import type { TraceStore } from './store.js';
 
 /** The store the options name: DuckDB under `dataDir` (default), or the shared ClickHouse database. */
 export function openConfiguredStore(options: CollectorOptions): Promise<TraceStore> {
-  const storeOptions = { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequest };
+  const storeOptions = { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequestOffThread };
   if (options.store === 'clickhouse') {
     return ClickHouseStore.open({ ...storeOptions, url: options.clickhouseUrl, database: options.clickhouseDatabase });
   }

@@ -112,8 +112,8 @@ export function decodedIngestBatch(spans: readonly SpanRecord[], body: Uint8Arra
   return { traceSpanCounts, spanCount: spans.length, spans, body, request };
 }
 
-/** Turns a stored request body (decompressed) back into its accepted spans. */
-export type DecodeRequest = (format: RawRequest['format'], body: Uint8Array) => SpanRecord[];
+/** Turns a stored request body (decompressed) back into its accepted spans (a large one maybe off the event loop). */
+export type DecodeRequest = (format: RawRequest['format'], body: Uint8Array) => SpanRecord[] | Promise<SpanRecord[]>;
 
 /** One analysed trace as handed to the store. */
 export interface AnalysedTrace {

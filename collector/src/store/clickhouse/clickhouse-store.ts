@@ -108,7 +108,7 @@ export class ClickHouseStore implements TraceStore {
       );
       for (const [format, encoding, body] of rows) {
         const bytes = storedRequestBody(encoding as string, Buffer.from(body as string, 'base64'));
-        for (const span of this.decodeRequest(format as 'protobuf' | 'json', bytes)) {
+        for (const span of await this.decodeRequest(format as 'protobuf' | 'json', bytes)) {
           if (!wanted.has(span.traceId)) continue;
           const list = spans.get(span.traceId);
           if (list) list.push(span);

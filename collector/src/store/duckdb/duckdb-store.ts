@@ -136,7 +136,7 @@ export class DuckDbStore implements TraceStore {
           `SELECT format, encoding, body FROM span_requests WHERE request_id IN (${integerList(requestIds)}) ORDER BY request_id`,
         );
         for (const [format, encoding, body] of rows) {
-          const decoded = this.decodeRequest(format as 'protobuf' | 'json', storedRequestBody(encoding as string, body as Uint8Array));
+          const decoded = await this.decodeRequest(format as 'protobuf' | 'json', storedRequestBody(encoding as string, body as Uint8Array));
           for (const span of decoded) {
             if (!wanted.has(span.traceId)) continue;
             const list = spans.get(span.traceId);
