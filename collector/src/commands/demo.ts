@@ -11,7 +11,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { DemoOptions, DemoSummary } from '@threshold/demo';
 import type { Command } from 'commander';
-import { createCollector, type Collector } from '../create-collector.js';
+import { ConfigError, resolveOptions } from '../config.js';
+import type { Collector } from '../create-collector.js';
+import { OPEN_ACCESS } from '../security/access-config.js';
+import { checkBindPolicy } from '../security/bind-policy.js';
+import { startGateway, type Gateway } from '../security/project-gateway.js';
 import type { DemoWorkerMessage } from './demo-worker.js';
 import { parseDurationMs } from './duration-text.js';
 import { fail } from './fail.js';
@@ -99,17 +103,22 @@ export function registerDemoCommand(program: Command): void {
       const cleanUp = () => {
         if (temporary) rmSync(dataDir, { recursive: true, force: true });
       };
+      let gateway: Gateway;
       let collector: Collector;
       try {
-        collector = await createCollector({ port: settings.port, host: flags.host, dataDir });
+        // The demo is served like `threshold start` without keys: loopback only, Host checked.
+        checkBindPolicy(flags.host, OPEN_ACCESS, false);
+        gateway = await startGateway({ options: resolveOptions({ port: settings.port, host: flags.host, dataDir }), access: OPEN_ACCESS });
+        collector = [...gateway.collectors.values()][0];
       } catch (error) {
         cleanUp();
+        if (error instanceof ConfigError) fail(error.message, 2);
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') fail(`port ${settings.port} on ${flags.host} is already in use (try --port 0)`, 1);
         fail(error instanceof Error ? error.message : String(error), 1);
       }
       const stop = (exitCode: number) => {
-        collector.close().finally(() => {
+        gateway.close().finally(() => {
           cleanUp();
           process.exit(exitCode);
         });
@@ -117,14 +126,14 @@ export function registerDemoCommand(program: Command): void {
       process.once('SIGINT', () => stop(0));
       process.once('SIGTERM', () => stop(0));
 
-      console.log(`threshold demo: dashboard at ${collector.url}/`);
+      console.log(`threshold demo: dashboard at ${gateway.url}/`);
       console.log(`  ${settings.users} simulated user${settings.users === 1 ? '' : 's'} for ${flags.duration}, seed ${settings.seed}; data in ${dataDir}${temporary ? ' (temporary)' : ''}`);
       const startedAtMs = Date.now();
       let errorsShown = 0;
       let summary: DemoSummary;
       try {
         summary = await runDemoInWorker(
-          { collectorUrl: collector.url, users: settings.users, durationMs: settings.durationMs, seed: settings.seed, timeScale: settings.timeScale },
+          { collectorUrl: gateway.url, users: settings.users, durationMs: settings.durationMs, seed: settings.seed, timeScale: settings.timeScale },
           (message) => {
             if (errorsShown++ < 3) console.error(`threshold demo: a task failed: ${message}`);
           },
@@ -136,11 +145,11 @@ export function registerDemoCommand(program: Command): void {
       }
       await settle(collector, 10_000);
       console.log(`\n${describeRun(summary)}\n`);
-      console.log(await collectorReport(collector.url, startedAtMs - 1_000, 5));
+      console.log(await collectorReport(gateway.url, startedAtMs - 1_000, 5));
       if (flags.exit) {
         stop(0);
         return;
       }
-      console.log(`\nThe dashboard stays up at ${collector.url}/ — press Ctrl-C to stop.`);
+      console.log(`\nThe dashboard stays up at ${gateway.url}/ — press Ctrl-C to stop.`);
     });
 }
