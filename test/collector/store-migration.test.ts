@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { TraceDetail } from '@threshold/core';
 import { afterAll, describe, expect, test } from 'vitest';
+import { FileBlobLog } from '../../collector/src/store/blob-log/file-blob-log.js';
+import { BLOB_LOG_DIR } from '../../collector/src/store/duckdb/duckdb-store.js';
 import { parseStoredDetail } from '../../collector/src/store/duckdb/trace-row.js';
 import { startTestCollector } from '../support/collector-harness.js';
 import { ManualClock } from './manual-clock.js';
@@ -38,11 +40,17 @@ describe('a database written when trace details were text (VARCHAR)', () => {
     expect(before.spans.map((span) => span.name)).toEqual(['task', 'lookup']);
     await collector.close();
 
-    // Rewrite the table as the earlier version had it: `detail` holding the JSON as text.
+    // Rewrite the table as the earlier version had it: `detail` holding the JSON as text, inline
+    // (no reference into the blob log).
     const instance = await DuckDBInstance.create(join(dataDir, 'threshold.duckdb'));
     const connection = await instance.connect();
-    const [[traceId, stored]] = (await connection.runAndReadAll('SELECT trace_id, detail FROM traces')).getRowsJS() as [string, Uint8Array][];
-    const json = JSON.stringify(parseStoredDetail(stored));
+    const [[traceId, segment, offset, length]] = (
+      await connection.runAndReadAll('SELECT trace_id, detail_segment, detail_offset, detail_length FROM traces')
+    ).getRowsJS() as [string, number, bigint, number][];
+    const values = await FileBlobLog.open(join(dataDir, BLOB_LOG_DIR));
+    const json = JSON.stringify(parseStoredDetail(await values.read({ segment, offset: Number(offset), length })));
+    await values.close();
+    for (const column of ['detail_segment', 'detail_offset', 'detail_length']) await connection.run(`ALTER TABLE traces DROP COLUMN ${column}`);
     await connection.run(`ALTER TABLE traces ALTER detail TYPE VARCHAR USING ''`);
     await connection.run('UPDATE traces SET detail = $1 WHERE trace_id = $2', [json, traceId]);
     expect((await connection.runAndReadAll(`SELECT typeof(detail) FROM traces`)).getRowsJS()).toEqual([['VARCHAR']]);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
 import type { AlertDelivery, AlertEvent, AlertRule, AlertStatsQuery, SpanRecord, TaskClassConfig, TraceSummary } from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../../alerts/alert-store.js';
 import { compressForStorage, storedRequestBody } from '../raw-request-codec.js';
@@ -18,32 +18,26 @@ import type {
   TraceStore,
   WindowQuery,
 } from '../store.js';
+import type { BlobLog } from '../blob-log/blob-log.js';
+import { FileBlobLog } from '../blob-log/file-blob-log.js';
+import { MemoryBlobLog } from '../blob-log/memory-blob-log.js';
+import { StoreFaultState, StoreUnavailableError, storeFaultOf, type StoreFaultKind } from '../store-fault.js';
 import * as alertQueries from './alert-queries.js';
 import * as dashboardQueries from './dashboard-queries.js';
+import { closeDuckDbDatabase, openDuckDbDatabase, type DuckDbDatabase } from './duckdb-database.js';
 import { FINDING_COLUMNS, toFindingRows } from './finding-row.js';
-import { migrateSchema, SCHEMA_STATEMENTS } from './schema.js';
-import { SerialWriter } from './serial-writer.js';
+import type { SerialWriter } from './serial-writer.js';
 import { SPAN_BATCH_COLUMNS, SPAN_REQUEST_COLUMNS, toSpanBatchRows, type SpanRequestRow } from './span-batch-row.js';
 import { SPAN_FACT_COLUMNS, toSpanFactRows } from './span-fact-row.js';
 import type { ReadRows } from './sql-where.js';
 import * as statsQueries from './stats-queries.js';
-import { SUMMARY_SELECT, TRACE_COLUMNS, toTraceRowInputs, traceRowToSummary } from './trace-row.js';
-import { StatsIndex } from '../stats-index/stats-index.js';
+import { storedValueRef, SUMMARY_SELECT, TRACE_COLUMNS, toTraceRowInputs, traceRowToSummary } from './trace-row.js';
 import * as traceQueries from './trace-queries.js';
 
 /** The database file inside the data directory. */
 export const DUCKDB_FILE_NAME = 'threshold.duckdb';
-
-/** Read connections: queries run on them in turn so one slow query does not hold up the rest. */
-const READ_CONNECTIONS = 2;
-
-/**
- * Write-ahead log size that triggers a checkpoint (DuckDB's default is 16 MB). Checkpoints
- * rewrite table segments and the primary-key index, so fewer, larger ones cost less per trace
- * stored; but until a checkpoint the committed rows are also held in memory (measured: about
- * 200 MB at a 256 MB threshold), so the threshold stays moderate.
- */
-const CHECKPOINT_THRESHOLD = '64MB';
+/** The blob log's directory inside the data directory (stored requests and trace details). */
+export const BLOB_LOG_DIR = 'values';
 
 /** Most ids bound into one `IN (…)` list. */
 const IN_LIST_MAX = 1000;
@@ -51,34 +45,38 @@ const IN_LIST_MAX = 1000;
 /** Stored requests read back per query (each up to a few hundred KB compressed). */
 const REQUESTS_PER_READ = 64;
 
+/** Waits between attempts to reopen an invalidated database (the disk may still be full): 1 s, doubling to 30 s. */
+const REOPEN_FIRST_WAIT_MS = 1_000;
+const REOPEN_MAX_WAIT_MS = 30_000;
+
 /**
  * The embedded store. Ingest appends on a writer connection of its own; every other write
  * (analyses, retention, alert state) goes through a second one, in turn. Reads go to separate
- * connections and see committed data only.
+ * connections and see committed data only. Request bodies and trace details are in a blob log
+ * beside the database; its rows say where.
+ *
+ * Faults: every operation runs through `guard`. When DuckDB invalidates the database (a fatal
+ * error), the store stops taking work (StoreUnavailableError: ingest answers 503 + Retry-After),
+ * reopens it (replaying the write-ahead log), rebuilds its in-memory index and tells its
+ * listeners (assembly then takes back every trace whose analysis is missing). A full disk is
+ * reported until a write succeeds again.
  */
 export class DuckDbStore implements TraceStore {
   readonly kind = 'duckdb';
-  private readonly writes: SerialWriter;
-  private readonly ingestWrites: SerialWriter;
-  /** Reads that must see one snapshot (a page and its total), one transaction after another. */
-  private readonly snapshotReads: SerialWriter;
+  readonly faults = new StoreFaultState();
   private nextReader = 0;
+  private reopening: Promise<void> | undefined;
+  private closed = false;
+  private readonly recoveredListeners = new Set<() => void>();
 
   private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly writer: DuckDBConnection,
-    ingestWriter: DuckDBConnection,
-    snapshotReader: DuckDBConnection,
-    private readonly readers: DuckDBConnection[],
+    private db: DuckDbDatabase,
+    private readonly path: string,
+    private readonly memoryLimitMb: number | undefined,
     private readonly taskClasses: TaskClassConfig,
     private readonly decodeRequest: DecodeRequest,
-    private nextRequestId: number,
-    private readonly statsIndex: StatsIndex,
-  ) {
-    this.writes = new SerialWriter(writer);
-    this.ingestWrites = new SerialWriter(ingestWriter);
-    this.snapshotReads = new SerialWriter(snapshotReader);
-  }
+    private readonly values: BlobLog,
+  ) {}
 
   /** Opens (or creates) the database under `dataDir`; `:memory:` keeps it in memory. */
   static async open(dataDir: string, options: StoreOptions): Promise<DuckDbStore> {
@@ -87,24 +85,109 @@ export class DuckDbStore implements TraceStore {
       mkdirSync(dataDir, { recursive: true });
       path = join(dataDir, DUCKDB_FILE_NAME);
     }
-    const settings: Record<string, string> = { checkpoint_threshold: CHECKPOINT_THRESHOLD };
-    if (options.memoryLimitMb !== undefined) settings.memory_limit = `${Math.floor(options.memoryLimitMb)}MiB`;
-    const instance = await DuckDBInstance.create(path, settings);
-    const writer = await instance.connect();
-    for (const statement of [...SCHEMA_STATEMENTS, ...alertQueries.ALERT_SCHEMA_STATEMENTS]) await writer.run(statement);
-    await migrateSchema(async (sql) => (await writer.runAndReadAll(sql)).getRowsJS() as unknown[][], (sql) => writer.run(sql));
-    const ingestWriter = await instance.connect();
-    const snapshotReader = await instance.connect();
-    const readers: DuckDBConnection[] = [];
-    for (let i = 0; i < READ_CONNECTIONS; i++) readers.push(await instance.connect());
-    const [[lastId]] = (await writer.runAndReadAll('SELECT coalesce(max(request_id), 0)::DOUBLE FROM span_requests')).getRowsJS();
-    const statsIndex = new StatsIndex();
-    const summaries = await writer.stream(`SELECT ${SUMMARY_SELECT} FROM traces`);
-    for await (const rows of summaries.yieldRowsJs()) {
-      for (const row of rows) statsIndex.add(traceRowToSummary(row));
+    const values = dataDir === ':memory:' ? new MemoryBlobLog() : await FileBlobLog.open(join(dataDir, BLOB_LOG_DIR));
+    const db = await openDuckDbDatabase(path, options.memoryLimitMb);
+    return new DuckDbStore(db, path, options.memoryLimitMb, options.taskClasses, options.decodeRequest, values);
+  }
+
+  private get writes(): SerialWriter {
+    return this.db.writes;
+  }
+  private get writer() {
+    return this.db.writes.connection;
+  }
+  private get statsIndex() {
+    return this.db.statsIndex;
+  }
+
+  /** Calls `listener` each time the store has reopened its database after a fault. */
+  onRecovered(listener: () => void): () => void {
+    this.recoveredListeners.add(listener);
+    return () => this.recoveredListeners.delete(listener);
+  }
+
+  /**
+   * Runs one operation against the open database. Refuses at once while the database is being
+   * reopened; turns an engine or disk fault into StoreUnavailableError (and starts a reopen when
+   * the database was invalidated). Any other error is the operation's own and passes unchanged.
+   */
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.reopening) throw new StoreUnavailableError('recovering', 'the store is recovering from a fault');
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error; // an inner guard has recorded it
+      const kind = storeFaultOf(error);
+      if (kind === undefined) throw error;
+      this.recordFault(kind, error);
+      throw new StoreUnavailableError(kind, `the store cannot take this now (${kind}): ${(error as Error).message.split('\n')[0]}`);
     }
-    statsIndex.settle();
-    return new DuckDbStore(instance, writer, ingestWriter, snapshotReader, readers, options.taskClasses, options.decodeRequest, (lastId as number) + 1, statsIndex);
+  }
+
+  private recordFault(kind: StoreFaultKind, error: unknown): void {
+    if (kind === 'recovering') return;
+    this.faults.set(kind, error instanceof Error ? error.message : String(error));
+    if (kind === 'invalidated') this.reopen();
+  }
+
+  /** A write went through: the disk has room again. */
+  private wrote(): void {
+    if (this.faults.has('disk-full')) this.faults.clear('disk-full');
+  }
+
+  /**
+   * Reopens an invalidated database, once at a time: waits for nothing (every statement of the
+   * old one fails at once), closes it, opens it again until that succeeds (the write-ahead log is
+   * replayed; a full disk is waited out), then resumes.
+   */
+  private reopen(): void {
+    if (this.reopening || this.closed) return;
+    const old = this.db;
+    this.reopening = (async () => {
+      await closeDuckDbDatabase(old, true);
+      let waitMs = REOPEN_FIRST_WAIT_MS;
+      for (;;) {
+        if (this.closed) return;
+        try {
+          this.db = await openDuckDbDatabase(this.path, this.memoryLimitMb);
+          break;
+        } catch (error) {
+          console.error(`threshold: reopening the store failed, trying again in ${waitMs / 1000} s:`, error);
+          const kind = storeFaultOf(error);
+          if (kind !== undefined && kind !== 'invalidated') this.faults.set(kind, (error as Error).message);
+          await new Promise((resolve) => setTimeout(resolve, waitMs));
+          waitMs = Math.min(REOPEN_MAX_WAIT_MS, waitMs * 2);
+        }
+      }
+      this.faults.clear('invalidated', 'disk-full', 'out-of-memory');
+      console.error('threshold: the store recovered: database reopened, write-ahead log replayed');
+    })().finally(() => {
+      this.reopening = undefined;
+      if (this.closed) return;
+      for (const listener of this.recoveredListeners) {
+        try {
+          listener();
+        } catch (error) {
+          console.error('threshold: a store recovery listener failed:', error);
+        }
+      }
+    });
+  }
+
+  /** Resolves once no reopen is running (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.reopening) await this.reopening;
+  }
+
+  /** Test hook: makes DuckDB invalidate the database for real, through a checkpoint that aborts. */
+  async invalidateForTest(): Promise<void> {
+    await this.guard(async () => {
+      await this.writes.exclusive(async () => {
+        const connection = this.writes.connection;
+        await connection.run(`SET debug_checkpoint_abort='before_header'`);
+        await connection.run('CHECKPOINT');
+      });
+    }).catch(() => undefined);
   }
 
   async appendBatches(batches: readonly IngestBatch[]): Promise<void> {
@@ -112,11 +195,27 @@ export class DuckDbStore implements TraceStore {
     if (accepted.length === 0) return;
     const receivedMs = Date.now();
     const requests = accepted.map((batch) => compressForStorage(batch.request));
-    const requestRows: SpanRequestRow[] = requests.map((request) => ({ requestId: this.nextRequestId++, receivedMs, request }));
-    const batchRows = accepted.flatMap((batch, i) => toSpanBatchRows(batch.traceSpanCounts, requestRows[i].requestId));
-    return this.ingestWrites.transaction(async () => {
-      await this.ingestWrites.insert('span_requests', SPAN_REQUEST_COLUMNS, requestRows);
-      await this.ingestWrites.append('span_batches', SPAN_BATCH_COLUMNS, batchRows);
+    await this.guard(async () => {
+      const db = this.db;
+      // The bytes first, fsynced: a committed row never refers to bytes that are not on disk.
+      const bodies = await this.values.append(requests.map((request) => request.bytes));
+      const requestRows: SpanRequestRow[] = requests.map((request, i) => ({ requestId: db.nextRequestId++, receivedMs, request, body: bodies[i] }));
+      const batchRows = accepted.flatMap((batch, i) => toSpanBatchRows(batch.traceSpanCounts, requestRows[i].requestId));
+      await db.ingestWrites.transaction(async () => {
+        await db.ingestWrites.insert('span_requests', SPAN_REQUEST_COLUMNS, requestRows);
+        await db.ingestWrites.append('span_batches', SPAN_BATCH_COLUMNS, batchRows);
+      });
+    });
+    this.wrote();
+    this.checkpointIfDue();
+  }
+
+  /** Starts a checkpoint when the write-ahead log has grown past its bound; a fault it hits is recorded. */
+  private checkpointIfDue(): void {
+    void this.db.checkpointer.maybeCheckpoint().catch((error: unknown) => {
+      const kind = storeFaultOf(error);
+      if (kind !== undefined) this.recordFault(kind, error);
+      else console.error('threshold: checkpoint failed:', error);
     });
   }
 
@@ -126,17 +225,23 @@ export class DuckDbStore implements TraceStore {
    * to `span_requests` scanned every stored body (measured with 6,000 stored requests: 300–1,400 ms
    * and tens of MB of DuckDB memory for 40 requests, against 10–130 ms this way).
    */
-  async loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>> {
+  loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>> {
+    return this.guard(() => this.loadTraceSpansNow(traceIds));
+  }
+
+  private async loadTraceSpansNow(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>> {
     const spans = new Map<string, SpanRecord[]>();
     for (const ids of chunks(traceIds, IN_LIST_MAX)) {
       const wanted = new Set(ids);
       const found = await this.read(`SELECT DISTINCT request_id FROM span_batches WHERE trace_id IN (${placeholders(ids.length)}) ORDER BY request_id`, ids);
       for (const requestIds of chunks(found.map((row) => Number(row[0])), REQUESTS_PER_READ)) {
         const rows = await this.read(
-          `SELECT format, encoding, body FROM span_requests WHERE request_id IN (${integerList(requestIds)}) ORDER BY request_id`,
+          `SELECT format, encoding, body, body_segment, body_offset, body_length FROM span_requests WHERE request_id IN (${integerList(requestIds)}) ORDER BY request_id`,
         );
-        for (const [format, encoding, body] of rows) {
-          const decoded = await this.decodeRequest(format as 'protobuf' | 'json', storedRequestBody(encoding as string, body as Uint8Array));
+        for (const [format, encoding, inline, segment, offset, length] of rows) {
+          const ref = storedValueRef(segment, offset, length);
+          const body = ref ? await this.values.read(ref) : (inline as Uint8Array);
+          const decoded = await this.decodeRequest(format as 'protobuf' | 'json', storedRequestBody(encoding as string, body));
           for (const span of decoded) {
             if (!wanted.has(span.traceId)) continue;
             const list = spans.get(span.traceId);
@@ -158,12 +263,18 @@ export class DuckDbStore implements TraceStore {
     return known;
   }
 
-  async saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void> {
-    if (analyses.length === 0) return;
+  saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void> {
+    if (analyses.length === 0) return Promise.resolve();
+    return this.guard(() => this.saveAnalysesNow(analyses));
+  }
+
+  private async saveAnalysesNow(analyses: readonly AnalysedTrace[]): Promise<void> {
     const ids = analyses.filter((trace) => trace.replacesStored).map((trace) => trace.analysis.summary.traceId);
     const replaced: TraceSummary[] = [];
     const rows = toTraceRowInputs(analyses);
-    await this.writes.transaction(async () => {
+    const details = await this.values.append(rows.map((row) => row.detail));
+    rows.forEach((row, i) => (row.detailRef = details[i]));
+    await this.transact(async () => {
       for (const batch of chunks(ids, IN_LIST_MAX)) {
         const list = placeholders(batch.length);
         const old = await this.writer.runAndReadAll(`SELECT ${SUMMARY_SELECT} FROM traces WHERE trace_id IN (${list})`, batch);
@@ -178,11 +289,17 @@ export class DuckDbStore implements TraceStore {
     });
     for (const summary of replaced) this.statsIndex.remove(summary);
     for (const trace of analyses) this.statsIndex.add(trace.analysis.summary);
+    this.wrote();
+    this.checkpointIfDue();
   }
 
-  async deleteTracesBefore(cutoffMs: number, maxTraces: number): Promise<number> {
+  deleteTracesBefore(cutoffMs: number, maxTraces: number): Promise<number> {
+    return this.guard(() => this.deleteTracesBeforeNow(cutoffMs, maxTraces));
+  }
+
+  private async deleteTracesBeforeNow(cutoffMs: number, maxTraces: number): Promise<number> {
     let removed: TraceSummary[] = [];
-    await this.writes.transaction(async () => {
+    await this.transact(async () => {
       const old = await this.writer.runAndReadAll(
         `SELECT ${SUMMARY_SELECT} FROM traces WHERE start_ms < ? ORDER BY start_ms LIMIT ${Math.max(1, Math.floor(maxTraces))}`,
         [cutoffMs],
@@ -203,6 +320,7 @@ export class DuckDbStore implements TraceStore {
       }
     });
     for (const summary of removed) this.statsIndex.remove(summary);
+    if (removed.length > 0) await this.values.removeSegmentsExcept(await this.liveSegments());
     return removed.length;
   }
 
@@ -220,7 +338,16 @@ export class DuckDbStore implements TraceStore {
     return this.snapshotRead((read) => traceQueries.listTraces(read, query));
   }
   getTraceDetail(traceId: string) {
-    return traceQueries.getTraceDetail(this.readRows, traceId);
+    return traceQueries.getTraceDetail(this.readRows, (ref) => this.values.read(ref), traceId);
+  }
+
+  /** Blob log segments some row still refers to (read after retention removed rows). */
+  private async liveSegments(): Promise<Set<number>> {
+    const rows = await this.read(
+      `SELECT DISTINCT body_segment FROM span_requests WHERE body_segment IS NOT NULL
+       UNION SELECT DISTINCT detail_segment FROM traces WHERE detail_segment IS NOT NULL`,
+    );
+    return new Set(rows.map((row) => Number(row[0])));
   }
   /** Answered from the in-memory index of summary columns (exact, no sort at query time). */
   async stats(query: StatsQuery) {
@@ -262,24 +389,24 @@ export class DuckDbStore implements TraceStore {
     return alertQueries.listAlertRules(this.readRows);
   }
   saveAlertRule(rule: AlertRule) {
-    return this.writes.transaction(() => alertQueries.saveAlertRule(this.runWrite, rule, Date.now()));
+    return this.transact(() => alertQueries.saveAlertRule(this.runWrite, rule, Date.now()));
   }
   async deleteAlertRule(ruleId: string) {
     let existed = false;
-    await this.writes.transaction(async () => {
+    await this.transact(async () => {
       existed = await alertQueries.deleteAlertRule(this.readRows, this.runWrite, ruleId, Date.now());
     });
     return existed;
   }
   async seedAlertRules(rules: readonly AlertRule[]) {
     let seeded: AlertRule[] = [];
-    await this.writes.transaction(async () => {
+    await this.transact(async () => {
       seeded = await alertQueries.seedAlertRules(this.readRows, this.runWrite, rules, Date.now());
     });
     return seeded;
   }
   appendAlertEvent(event: AlertEvent) {
-    return this.writes.transaction(() => alertQueries.appendAlertEvent(this.runWrite, event));
+    return this.transact(() => alertQueries.appendAlertEvent(this.runWrite, event));
   }
   listAlertEvents(query: AlertEventsQuery) {
     return alertQueries.listAlertEvents(this.readRows, query);
@@ -288,7 +415,7 @@ export class DuckDbStore implements TraceStore {
     return alertQueries.latestAlertEvents(this.readRows);
   }
   saveAlertDelivery(delivery: AlertDelivery) {
-    return this.writes.transaction(() => alertQueries.saveAlertDelivery(this.runWrite, delivery));
+    return this.transact(() => alertQueries.saveAlertDelivery(this.runWrite, delivery));
   }
   alertDeliveries(eventIds: readonly string[]) {
     return alertQueries.alertDeliveries(this.readRows, eventIds);
@@ -301,9 +428,15 @@ export class DuckDbStore implements TraceStore {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.writes.close(), this.ingestWrites.close(), this.snapshotReads.close()]);
-    for (const connection of this.readers) connection.closeSync();
-    this.instance.closeSync();
+    this.closed = true;
+    await this.settled();
+    await closeDuckDbDatabase(this.db).catch(() => closeDuckDbDatabase(this.db, true));
+    await this.values.close();
+  }
+
+  /** One transaction of the analysis writer, guarded. */
+  private transact(body: () => Promise<void>): Promise<void> {
+    return this.guard(() => this.writes.transaction(body));
   }
 
   private readonly readRows: ReadRows = (sql, params) => this.read(sql, params);
@@ -311,19 +444,25 @@ export class DuckDbStore implements TraceStore {
 
   /** Runs reads in one transaction on a connection of their own, so they all see one snapshot. */
   private async snapshotRead<T>(body: (read: ReadRows) => Promise<T>): Promise<T> {
-    const { connection } = this.snapshotReads;
+    const { snapshotReads } = this.db;
+    const { connection } = snapshotReads;
     let result: { value: T } | undefined;
-    await this.snapshotReads.transaction(async () => {
-      result = { value: await body(async (sql, params = []) => (await connection.runAndReadAll(sql, params)).getRowsJS() as unknown[][]) };
-    });
+    await this.guard(() =>
+      snapshotReads.transaction(async () => {
+        result = { value: await body(async (sql, params = []) => (await connection.runAndReadAll(sql, params)).getRowsJS() as unknown[][]) };
+      }),
+    );
     return result!.value;
   }
 
-  private async read(sql: string, params: DuckDBValue[] = []): Promise<unknown[][]> {
-    const connection = this.readers[this.nextReader];
-    this.nextReader = (this.nextReader + 1) % this.readers.length;
-    const reader = await connection.runAndReadAll(sql, params);
-    return reader.getRowsJS() as unknown[][];
+  private read(sql: string, params: DuckDBValue[] = []): Promise<unknown[][]> {
+    return this.guard(async () => {
+      const { readers } = this.db;
+      const connection = readers[this.nextReader % readers.length];
+      this.nextReader = (this.nextReader + 1) % readers.length;
+      const reader = await connection.runAndReadAll(sql, params);
+      return reader.getRowsJS() as unknown[][];
+    });
   }
 }
 

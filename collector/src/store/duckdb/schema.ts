@@ -2,13 +2,14 @@
  * DuckDB layout, shaped by the queries it must answer fast:
  *
  * - `span_requests`: every accepted OTLP request exactly as it arrived (compressed: a gzip request
- *   stays gzipped, others get Brotli at quality 0). Storing the bytes costs no encoding
+ *   stays gzipped, others get Brotli at quality 0); the bytes are in the store's blob log
+ *   (`store/blob-log/`), the row holds where (`body_segment`, `body_offset`, `body_length`). Storing the bytes costs no encoding
  *   work on the ingest path; they are decoded again only to analyse a trace anew (late span,
  *   restart, spilled backlog).
  * - `span_batches`: which traces each request holds and how many of their spans, one small row
  *   per (request, trace): the index from a trace to its requests.
  * - `traces`: one row per analysed trace. Scalar summary columns (columnar, so `/api/stats` over
- *   a million traces reads only the few it aggregates) plus the analysed detail as compressed JSON, found by
+ *   a million traces reads only the few it aggregates) plus where the analysed detail (compressed JSON) is in the blob log, found by
  *   the primary-key index, so `/api/traces/:id` is a point lookup however many spans are stored.
  *   `analysed_span_count` is the "analysed up to" marker compared with `span_batches` on restart.
  * - `span_facts`: one row per llm/tool/state/orchestration span of an analysed trace, for the
@@ -21,7 +22,10 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
      received_ms DOUBLE NOT NULL,
      format VARCHAR NOT NULL,
      encoding VARCHAR NOT NULL,
-     body BLOB NOT NULL)`,
+     body BLOB NOT NULL,
+     body_segment INTEGER,
+     body_offset BIGINT,
+     body_length INTEGER)`,
   `CREATE TABLE IF NOT EXISTS span_batches (
      trace_id VARCHAR NOT NULL,
      span_count INTEGER NOT NULL,
@@ -52,7 +56,10 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
      other_ms DOUBLE NOT NULL,
      input_tokens DOUBLE NOT NULL,
      analysed_span_count INTEGER NOT NULL,
-     detail BLOB NOT NULL)`,
+     detail BLOB NOT NULL,
+     detail_segment INTEGER,
+     detail_offset BIGINT,
+     detail_length INTEGER)`,
   `CREATE TABLE IF NOT EXISTS span_facts (
      trace_id VARCHAR NOT NULL,
      start_ms DOUBLE NOT NULL,
@@ -86,9 +93,15 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
 
 /**
  * Brings a database written by an earlier version up to this layout: `traces.detail` was JSON
- * text (VARCHAR); its rows become the same bytes as a BLOB.
+ * text (VARCHAR); its rows become the same bytes as a BLOB. Request bodies and details were kept
+ * inline; their rows keep them there (the reference columns stay NULL), new rows refer to the log.
  */
 export async function migrateSchema(read: (sql: string) => Promise<unknown[][]>, run: (sql: string) => Promise<unknown>): Promise<void> {
   const [detailType] = await read(`SELECT data_type FROM information_schema.columns WHERE table_name = 'traces' AND column_name = 'detail'`);
   if (detailType?.[0] === 'VARCHAR') await run('ALTER TABLE traces ALTER detail TYPE BLOB USING encode(detail)');
+  for (const [table, prefix] of [['span_requests', 'body'], ['traces', 'detail']]) {
+    await run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${prefix}_segment INTEGER`);
+    await run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${prefix}_offset BIGINT`);
+    await run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${prefix}_length INTEGER`);
+  }
 }

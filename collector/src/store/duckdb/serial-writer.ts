@@ -36,6 +36,16 @@ export class SerialWriter {
     return result;
   }
 
+  /**
+   * Runs `body` outside any transaction of this writer, after every earlier one has finished and
+   * before any later one starts (a checkpoint holds every writer this way).
+   */
+  exclusive<T>(body: () => Promise<T>): Promise<T> {
+    const result = this.chain.then(body, body);
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+
   /** Appends rows inside the running transaction. */
   async append<T>(table: string, columns: readonly ColumnSpec<T>[], items: readonly T[]): Promise<void> {
     if (items.length === 0) return;

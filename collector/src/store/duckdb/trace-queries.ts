@@ -1,7 +1,8 @@
 import type { TraceDetail, TraceList } from '@threshold/core';
 import type { TraceListQuery } from '../store.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
-import { parseStoredDetail, SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';
+import { parseStoredDetail, storedValueRef, SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';
+import type { BlobRef } from '../blob-log/blob-log.js';
 import { traceOrderBy } from '../trace-order-sql.js';
 
 /** Filtered and ordered (newest first unless the query sorts); `total` counts every match, not just the page. */
@@ -22,11 +23,16 @@ export async function listTraces(read: ReadRows, query: TraceListQuery): Promise
   return { traces: rows.map(traceRowToSummary), total: total as number };
 }
 
-/** A point lookup through the primary-key index: cost independent of how much is stored. */
-export async function getTraceDetail(read: ReadRows, traceId: string): Promise<TraceDetail | undefined> {
-  const rows = await read(`SELECT ${SUMMARY_SELECT}, detail FROM traces WHERE trace_id = ?`, [traceId]);
+/**
+ * A point lookup through the primary-key index, then one read of the detail from the blob log
+ * (inline in rows written before the log): cost independent of how much is stored.
+ */
+export async function getTraceDetail(read: ReadRows, readValue: (ref: BlobRef) => Promise<Uint8Array>, traceId: string): Promise<TraceDetail | undefined> {
+  const rows = await read(`SELECT ${SUMMARY_SELECT}, detail, detail_segment, detail_offset, detail_length FROM traces WHERE trace_id = ?`, [traceId]);
   if (rows.length === 0) return undefined;
   const row = rows[0];
-  const detail = parseStoredDetail(row[row.length - 1]);
-  return { summary: traceRowToSummary(row), spans: detail.spans, findings: detail.findings };
+  const [inline, segment, offset, length] = row.slice(-4);
+  const ref = storedValueRef(segment, offset, length);
+  const detail = parseStoredDetail(ref ? await readValue(ref) : inline);
+  return { summary: traceRowToSummary(row.slice(0, -4)), spans: detail.spans, findings: detail.findings };
 }

@@ -1,9 +1,10 @@
-import { BLOB, BOOLEAN, DOUBLE, INTEGER, VARCHAR, blobValue } from '@duckdb/node-api';
+import { BIGINT, BLOB, BOOLEAN, DOUBLE, INTEGER, VARCHAR, blobValue } from '@duckdb/node-api';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import type { Finding, SpanView, TraceSummary } from '@threshold/core';
 import type { AnalysedTrace } from '../store.js';
 import type { ColumnSpec } from './append-columns.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
+import type { BlobRef } from '../blob-log/blob-log.js';
 
 /** What `traces.detail` holds: the parts of the analysis the detail view shows. */
 export interface StoredDetail {
@@ -40,7 +41,12 @@ export function traceTurn(trace: AnalysedTrace): number | null {
 export interface TraceRowInput {
   trace: AnalysedTrace;
   detail: Uint8Array;
+  /** Where the detail was written in the blob log (set before the row is appended). */
+  detailRef?: BlobRef;
 }
+
+/** The inline `detail` of rows whose detail is in the blob log. */
+const IN_LOG = new Uint8Array(0);
 
 /** First byte of a Brotli-compressed detail (a detail stored as plain JSON starts with `{`). */
 const BROTLI_DETAIL = 0x01;
@@ -92,8 +98,17 @@ export const TRACE_COLUMNS: readonly ColumnSpec<TraceRowInput>[] = [
   { name: 'other_ms', type: DOUBLE, value: (t) => summary(t).breakdown.other },
   { name: 'input_tokens', type: DOUBLE, value: (t) => traceInputTokens(t.trace) },
   { name: 'analysed_span_count', type: INTEGER, value: (t) => t.trace.analysedSpanCount },
-  { name: 'detail', type: BLOB, value: (t) => blobValue(t.detail) },
+  { name: 'detail', type: BLOB, value: (t) => blobValue(t.detailRef ? IN_LOG : t.detail) },
+  { name: 'detail_segment', type: INTEGER, value: (t) => t.detailRef?.segment ?? null },
+  { name: 'detail_offset', type: BIGINT, value: (t) => (t.detailRef ? BigInt(t.detailRef.offset) : null) },
+  { name: 'detail_length', type: INTEGER, value: (t) => t.detailRef?.length ?? null },
 ];
+
+/** Columns that locate a stored value: inline bytes, or a reference into the blob log. */
+export function storedValueRef(segment: unknown, offset: unknown, length: unknown): BlobRef | undefined {
+  if (segment === null || segment === undefined) return undefined;
+  return { segment: Number(segment), offset: Number(offset), length: Number(length) };
+}
 
 export { SUMMARY_SELECT };
 
