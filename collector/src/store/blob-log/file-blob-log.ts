@@ -22,13 +22,16 @@ const segmentFile = (segment: number) => `${String(segment).padStart(12, '0')}.s
 export class FileBlobLog implements BlobLog {
   private chain: Promise<unknown> = Promise.resolve();
 
+  private readonly readers = new Map<number, FileHandle>();
+
   private constructor(
     private readonly dir: string,
     private active: { segment: number; handle: FileHandle; size: number },
-    private readonly readers = new Map<number, FileHandle>(),
+    private readonly segmentBytes: number,
   ) {}
 
-  static async open(dir: string): Promise<FileBlobLog> {
+  /** Opens the log in `dir` (created if missing); appends continue in its newest segment. */
+  static async open(dir: string, segmentBytes = SEGMENT_BYTES): Promise<FileBlobLog> {
     mkdirSync(dir, { recursive: true });
     const segments = readdirSync(dir)
       .map((name) => SEGMENT_NAME.exec(name)?.[1])
@@ -37,7 +40,7 @@ export class FileBlobLog implements BlobLog {
     const segment = segments.length > 0 ? Math.max(...segments) : 1;
     const handle = await open(join(dir, segmentFile(segment)), 'a+');
     const { size } = await handle.stat();
-    return new FileBlobLog(dir, { segment, handle, size });
+    return new FileBlobLog(dir, { segment, handle, size }, segmentBytes);
   }
 
   append(values: readonly Uint8Array[]): Promise<BlobRef[]> {
@@ -49,7 +52,7 @@ export class FileBlobLog implements BlobLog {
 
   private async appendNow(values: readonly Uint8Array[]): Promise<BlobRef[]> {
     if (values.length === 0) return [];
-    if (this.active.size >= SEGMENT_BYTES) await this.seal();
+    if (this.active.size >= this.segmentBytes) await this.seal();
     const { segment, handle } = this.active;
     const parts: Uint8Array[] = [];
     const refs: BlobRef[] = [];
