@@ -1,13 +1,14 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { echo, QueryParamError } from './query/query-params.js';
 import type { RouteContext, RouteModule } from './routes/route-module.js';
+import { StoreUnavailableError } from './store/store-fault.js';
 import { isApiPath, serveDashboard } from './routes/static-dashboard.js';
 
 /**
  * The express app: every route module in order, then the dashboard, then a JSON 404 for API paths
  * no route answered (`/api/*`, `/v1/*`, `/metrics*`: their callers read JSON, never the app's HTML),
- * then one error handler: bad parameters and malformed requests are 4xx with their message,
- * anything else a logged 500.
+ * then one error handler: bad parameters and malformed requests are 4xx with their message, a
+ * store recovering from a fault 503 with Retry-After, anything else a logged 500.
  */
 export function createApp(context: RouteContext, modules: readonly RouteModule[]): Express {
   const app = express();
@@ -26,6 +27,11 @@ export function createApp(context: RouteContext, modules: readonly RouteModule[]
     if (response.headersSent) return next(error);
     if (error instanceof QueryParamError) {
       response.status(400).json({ error: error.message });
+      return;
+    }
+    if (error instanceof StoreUnavailableError) {
+      // The store is recovering from a fault (see /api/health): worth asking again shortly, never a 500.
+      response.status(503).set('Retry-After', String(error.retryAfterSeconds)).json({ error: error.message });
       return;
     }
     const status = clientErrorStatus(error);

@@ -155,9 +155,13 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     ingestQueueDepth: () => commitQueue.depth,
     heldSpans: () => assembler.heldSpans,
     alertStates: () => alerting.rules.list().map((rule) => ({ rule, state: alerting.evaluator.stateOf(rule) })),
+    ...(store.faults ? { storeFaults: () => ({ active: store.faults!.current().map((fault) => fault.kind), totals: store.faults!.totals() }) } : {}),
+    analysisLagMs: () => assembler.analysisLagMs(),
   });
 
   await recommendations.warmUp(store);
+  // After the store reopens its database (a fatal error), every trace whose analysis is missing is taken back.
+  const stopRecoveryListener = store.onRecovered?.(() => assembler.recoverFromStore());
   assembler.recoverFromStore();
   assembler.start();
 
@@ -224,6 +228,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
         await assembler.flush();
         await assembler.stop();
         await alerting.close();
+        stopRecoveryListener?.();
         server.closeAllConnections();
         await stopped;
         await store.close();

@@ -89,11 +89,13 @@ describe('the HTTP API', () => {
     const health = (await (await fetch(`${collector.url}/api/health`)).json()) as Record<string, unknown>;
     expect({ ...health, uptimeMs: typeof health.uptimeMs }).toEqual({
       status: 'ok',
+      reasons: [],
       version: '0.1.0',
       store: 'duckdb',
       uptimeMs: 'number',
       pendingTraces: 0,
       ingestQueueDepth: 0,
+      analysisLagMs: 0,
       spansOverTraceCap: 0,
     });
   });

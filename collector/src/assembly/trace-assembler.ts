@@ -14,6 +14,8 @@ interface PendingTrace {
   /** Stored span rows these records stand for: the "analysed up to" marker once analysed. */
   storedSpanCount: number;
   lastArrivalMs: number;
+  /** When the first of its spans held here arrived (or was read back): how long it has waited. */
+  firstArrivalMs: number;
   /** True when `records` are known to hold every stored span of the trace. */
   complete: boolean;
   /** True when an analysis of the trace may already be stored. */
@@ -87,6 +89,8 @@ export class TraceAssembler {
   private pendingSpans = 0;
   /** Set when spans were left in the store only; cleared when they are taken back. */
   private spilled = false;
+  /** When traces began waiting in the store only (spilled, or left by an earlier run); undefined once all are taken back. */
+  private storeOnlySinceMs: number | undefined;
   /** A look into the store for spilled traces, running while a batch is analysed. */
   private recovering: Promise<boolean> | undefined;
   /**
@@ -106,6 +110,20 @@ export class TraceAssembler {
   /** Spans held in memory: awaiting analysis, and of recently analysed traces. */
   get heldSpans(): { pending: number; recent: number } {
     return { pending: this.pendingSpans, recent: this.recentSpans };
+  }
+
+  /**
+   * How long the oldest acknowledged span still waiting for analysis has waited (quiet period
+   * included), in ms: the oldest trace held in memory (they are kept in order of arrival), or the
+   * time since traces began waiting in the store only, whichever is longer. 0 when nothing waits.
+   */
+  analysisLagMs(nowMs = this.options.clock.nowMs()): number {
+    let oldestMs = this.storeOnlySinceMs ?? Infinity;
+    for (const entry of this.pending.values()) {
+      oldestMs = Math.min(oldestMs, entry.firstArrivalMs);
+      break;
+    }
+    return oldestMs === Infinity ? 0 : Math.max(0, nowMs - oldestMs);
   }
 
   /** Traces waiting for their quiet period or being analysed. */
@@ -161,9 +179,10 @@ export class TraceAssembler {
     if (!entry) {
       if (this.pendingSpans >= this.options.maxPendingSpans) {
         this.spilled = true;
+        this.storeOnlySinceMs ??= nowMs;
         return undefined;
       }
-      entry = this.open(traceId);
+      entry = this.open(traceId, nowMs);
     }
     entry.storedSpanCount += count;
     entry.heldSpans += count;
@@ -194,6 +213,7 @@ export class TraceAssembler {
    */
   recoverFromStore(): void {
     this.spilled = true;
+    this.storeOnlySinceMs ??= this.options.clock.nowMs();
   }
 
   /** Takes every stored span of traces read back from the store; they are due at once. */
@@ -209,6 +229,7 @@ export class TraceAssembler {
         heldSpans: records.length,
         storedSpanCount: records.length,
         lastArrivalMs: dueMs,
+        firstArrivalMs: this.storeOnlySinceMs ?? dueMs,
         complete: true,
         replacesStored: true,
       });
@@ -243,7 +264,7 @@ export class TraceAssembler {
     return this.sweeping;
   }
 
-  private open(traceId: string): PendingTrace {
+  private open(traceId: string, nowMs: number): PendingTrace {
     const recent = this.recent.get(traceId);
     let entry: PendingTrace;
     if (recent && !this.processing.has(traceId) && !this.options.store.shared) {
@@ -256,13 +277,14 @@ export class TraceAssembler {
         heldSpans: recent.records.length,
         storedSpanCount: recent.storedSpanCount,
         lastArrivalMs: 0,
+        firstArrivalMs: nowMs,
         complete: true,
         replacesStored: true,
       };
     } else {
       // Unknown here: it may have been analysed before this process started or left the recent cache.
       const replacesStored = this.processing.has(traceId);
-      entry = { traceId, records: [], deferred: undefined, heldSpans: 0, storedSpanCount: 0, lastArrivalMs: 0, complete: false, replacesStored };
+      entry = { traceId, records: [], deferred: undefined, heldSpans: 0, storedSpanCount: 0, lastArrivalMs: 0, firstArrivalMs: nowMs, complete: false, replacesStored };
     }
     this.pending.set(traceId, entry);
     return entry;
@@ -410,6 +432,8 @@ export class TraceAssembler {
         this.resume(await this.options.store.loadTraceSpans(ids.slice(i, i + 1_000)), savedSince);
         resumed = true;
       }
+      // Every stored trace is held again (its wait carried by its entry): none waits in the store only.
+      if (!this.spilled) this.storeOnlySinceMs = undefined;
     } catch (error) {
       this.spilled = true;
       console.error('threshold: reading back stored traces failed:', error);

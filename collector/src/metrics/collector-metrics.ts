@@ -1,6 +1,7 @@
 import type { AlertRule, AlertRuleState, AlertStateName, TraceAnalysis } from '@threshold/core';
 import { BoundedLabel, type BoundedLabelLimits } from './bounded-label.js';
 import { LabeledHistogram } from './labeled-histogram.js';
+import type { StoreFaultCounts, StoreFaultKind } from '../store/store-fault.js';
 import { formatPrometheusText, type MetricFamily } from './prometheus-text.js';
 
 /**
@@ -32,7 +33,16 @@ export interface CollectorMetricsSources {
   heldSpans?: () => { pending: number; recent: number };
   /** Every rule with its current state. */
   alertStates?: () => Array<{ rule: AlertRule; state: AlertRuleState }>;
+  /** The store's faults in effect and counted since start. */
+  storeFaults?: () => { active: StoreFaultKind[]; totals: StoreFaultCounts };
+  /** How long the oldest acknowledged span waiting for analysis has waited, in ms. */
+  analysisLagMs?: () => number;
 }
+
+/** Why an ingest request was refused with 503 (see ingest/store-refusal.ts). */
+export type IngestRefusalReason = 'queue-full' | 'deadline' | 'store-unavailable' | 'store-error';
+const INGEST_REFUSAL_REASONS: readonly IngestRefusalReason[] = ['queue-full', 'deadline', 'store-unavailable', 'store-error'];
+const STORE_FAULT_KINDS: readonly StoreFaultKind[] = ['invalidated', 'disk-full', 'out-of-memory', 'recovering'];
 
 export class CollectorMetrics {
   private readonly taskDuration = new LabeledHistogram(
@@ -48,6 +58,7 @@ export class CollectorMetrics {
   private spansRejected = 0;
   private spansOverTraceCapCount = 0;
   private readonly deliveries = new Map<string, number>();
+  private readonly ingestRefusals = new Map<IngestRefusalReason, number>();
   private readonly counted = new Set<string>();
   private sources: CollectorMetricsSources = { ingestQueueDepth: () => 0 };
 
@@ -94,6 +105,44 @@ export class CollectorMetrics {
   /** Spans left out of analyses by the spans-per-trace cap since start. */
   get spansOverTraceCap(): number {
     return this.spansOverTraceCapCount;
+  }
+
+  /** Counts an ingest request answered 503 because its spans could not be stored (in time). */
+  recordIngestRefusal(reason: IngestRefusalReason): void {
+    this.ingestRefusals.set(reason, (this.ingestRefusals.get(reason) ?? 0) + 1);
+  }
+
+  /** The store's faults, its recoveries, ingest refusals and the analysis lag. */
+  private faultFamilies(): MetricFamily[] {
+    const store = this.sources.storeFaults?.();
+    const families: MetricFamily[] = [
+      {
+        name: 'threshold_ingest_refusals_total',
+        help: 'Ingest requests answered 503 because their spans could not be stored, or not within the acknowledgement deadline, by reason.',
+        type: 'counter',
+        samples: INGEST_REFUSAL_REASONS.map((reason) => ({ name: 'threshold_ingest_refusals_total', labels: { reason }, value: this.ingestRefusals.get(reason) ?? 0 })),
+      },
+    ];
+    if (store) {
+      families.push(
+        {
+          name: 'threshold_store_faults_total',
+          help: 'Store operations that failed with a fault (fatal error, full disk, out of memory), by kind.',
+          type: 'counter',
+          samples: STORE_FAULT_KINDS.map((kind) => ({ name: 'threshold_store_faults_total', labels: { kind }, value: store.totals.faults[kind] })),
+        },
+        counter('threshold_store_recoveries_total', 'Times the store recovered from a fault by itself (a reopened database, room on the disk again).', store.totals.recoveries),
+        {
+          name: 'threshold_store_fault',
+          help: 'Store faults in effect now: 1 for each kind that is, 0 for the others.',
+          type: 'gauge',
+          samples: STORE_FAULT_KINDS.map((kind) => ({ name: 'threshold_store_fault', labels: { kind }, value: store.active.includes(kind) ? 1 : 0 })),
+        },
+      );
+    }
+    const lagMs = this.sources.analysisLagMs?.();
+    if (lagMs !== undefined) families.push(gauge('threshold_analysis_lag_seconds', 'How long the oldest acknowledged span waiting for analysis has waited.', lagMs / 1_000));
+    return families;
   }
 
   recordDelivery(status: 'delivered' | 'failed'): void {
@@ -157,6 +206,7 @@ export class CollectorMetrics {
         samples: [{ name: 'threshold_ingest_queue_depth', labels: {}, value: this.sources.ingestQueueDepth() }],
       },
       ...this.memoryFamilies(),
+      ...this.faultFamilies(),
     ];
     const alerts = this.sources.alertStates?.() ?? [];
     families.push(

@@ -1,4 +1,4 @@
-import type { HealthResponse } from '@threshold/core';
+import { collectorHealth } from '../health/collector-health.js';
 import type { RouteModule } from './route-module.js';
 
 /** A refused live stream is worth retrying once another stream has closed: soon, not at once. */
@@ -14,16 +14,8 @@ export const liveRoutes: RouteModule = {
       response.json({ error: `${context.live.clientCount} live streams are open, the most this collector serves; retry later` });
     });
     app.get('/api/health', (_request, response) => {
-      const health: HealthResponse = {
-        status: 'ok',
-        version: context.version,
-        store: context.store.kind,
-        uptimeMs: Date.now() - context.startedAtMs,
-        pendingTraces: context.assembler.pendingCount,
-        ingestQueueDepth: context.commitQueue.depth,
-        spansOverTraceCap: context.metrics?.spansOverTraceCap ?? 0,
-      };
-      response.json(health);
+      const health = collectorHealth(context);
+      response.status(health.status === 'ok' ? 200 : 503).json(health);
     });
   },
 };

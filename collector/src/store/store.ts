@@ -18,6 +18,7 @@ import type {
   UxBand,
 } from '@threshold/core';
 import type { AlertStore } from '../alerts/alert-store.js';
+import type { StoreFaultState } from './store-fault.js';
 
 /**
  * Everything the collector keeps, behind one interface: ingest, assembly and routes speak only
@@ -76,6 +77,10 @@ export interface TraceStore extends AlertStore {
    * `maxTraces`). Optional: a store without it keeps everything.
    */
   deleteTracesBefore?(cutoffMs: number, maxTraces: number): Promise<number>;
+  /** Faults in effect and counted since start (`/api/health`, `/metrics`); a store without them never reports one. */
+  readonly faults?: StoreFaultState;
+  /** Calls `listener` each time the store has recovered from a fault by reopening; returns a function that removes it. */
+  onRecovered?(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -184,4 +189,6 @@ export interface StoreOptions {
   decodeRequest: DecodeRequest;
   /** DuckDB's memory limit in MiB (default: DuckDB's own, 80 % of the machine's memory). */
   memoryLimitMb?: number;
+  /** Awaited before an invalidated database is reopened (tests hold the store in its fault with it). */
+  beforeReopen?: () => Promise<void>;
 }

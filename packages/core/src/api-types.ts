@@ -303,12 +303,17 @@ export interface WhatIfWindowResponse {
 
 /** `GET /api/health`. */
 export interface HealthResponse {
+  /** `degraded` (answered with 503) while any reason holds. */
   status: 'ok' | 'degraded';
+  /** Why the collector is degraded, one sentence each; empty when ok. */
+  reasons: string[];
   version: string;
   store: string;
   uptimeMs: number;
   pendingTraces: number;
   ingestQueueDepth: number;
+  /** How long the oldest acknowledged span still waiting for analysis has waited, in ms (0 when none waits). */
+  analysisLagMs: number;
   /** Spans left out of trace analyses by the spans-per-trace cap since start (a re-analysed trace counts again). */
   spansOverTraceCap: number;
 }

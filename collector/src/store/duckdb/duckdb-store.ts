@@ -76,6 +76,7 @@ export class DuckDbStore implements TraceStore {
     private readonly taskClasses: TaskClassConfig,
     private readonly decodeRequest: DecodeRequest,
     private readonly values: BlobLog,
+    private readonly beforeReopen: () => Promise<void> = async () => undefined,
   ) {}
 
   /** Opens (or creates) the database under `dataDir`; `:memory:` keeps it in memory. */
@@ -87,7 +88,7 @@ export class DuckDbStore implements TraceStore {
     }
     const values = dataDir === ':memory:' ? new MemoryBlobLog() : await FileBlobLog.open(join(dataDir, BLOB_LOG_DIR));
     const db = await openDuckDbDatabase(path, options.memoryLimitMb);
-    return new DuckDbStore(db, path, options.memoryLimitMb, options.taskClasses, options.decodeRequest, values);
+    return new DuckDbStore(db, path, options.memoryLimitMb, options.taskClasses, options.decodeRequest, values, options.beforeReopen);
   }
 
   private get writes(): SerialWriter {
@@ -145,6 +146,7 @@ export class DuckDbStore implements TraceStore {
     const old = this.db;
     this.reopening = (async () => {
       await closeDuckDbDatabase(old, true);
+      await this.beforeReopen();
       let waitMs = REOPEN_FIRST_WAIT_MS;
       for (;;) {
         if (this.closed) return;
