@@ -42,3 +42,4 @@ export { toSpanView } from './analysis/span-view.js';
 export { readString, readNumber, readBoolean } from './analysis/read-attribute.js';
 export * from './recommendations/index.js';
 export * from './what-if/index.js';
+export * from './compare/index.js';
