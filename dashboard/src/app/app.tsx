@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { ErrorBoundary } from '../components/error-boundary';
+import { HealthBanner } from '../components/health-banner';
 import { LiveIndicator } from '../components/live-indicator';
 import { LiveProvider } from '../live/live-context';
 import { Link } from '../router/link';
@@ -34,6 +35,7 @@ export function App() {
           </nav>
           <LiveIndicator />
         </header>
+        <HealthBanner />
         <main className="main">
           <ErrorBoundary key={location.pathname}>
             <Suspense fallback={<div className="loading-page">Loading…</div>}>
