@@ -10,6 +10,8 @@
  * JSON follows the proto3 mapping: int64 as a decimal string, int32 as a number.
  */
 
+import { writeLengthDelimitedField, writeStringField, writeVarintField } from './protobuf-writer.js';
+
 export type OtlpEncoding = 'protobuf' | 'json';
 
 export interface PartialSuccess {
@@ -43,29 +45,4 @@ export function encodeStatus(format: OtlpEncoding, code: number, message: string
   if (code !== 0) writeVarintField(bytes, 1, code);
   if (message !== '') writeStringField(bytes, 2, message);
   return Uint8Array.from(bytes);
-}
-
-function writeVarint(out: number[], value: number): void {
-  // int32/int64 fields encode negatives as 10-byte two's complement.
-  let remaining = BigInt.asUintN(64, BigInt(Math.trunc(value)));
-  while (remaining >= 0x80n) {
-    out.push(Number(remaining & 0x7fn) | 0x80);
-    remaining >>= 7n;
-  }
-  out.push(Number(remaining));
-}
-
-function writeVarintField(out: number[], fieldNumber: number, value: number): void {
-  writeVarint(out, fieldNumber << 3);
-  writeVarint(out, value);
-}
-
-function writeStringField(out: number[], fieldNumber: number, text: string): void {
-  writeLengthDelimitedField(out, fieldNumber, new TextEncoder().encode(text));
-}
-
-function writeLengthDelimitedField(out: number[], fieldNumber: number, bytes: ArrayLike<number>): void {
-  writeVarint(out, (fieldNumber << 3) | 2);
-  writeVarint(out, bytes.length);
-  for (let index = 0; index < bytes.length; index++) out.push(bytes[index]);
 }

@@ -1,18 +1,7 @@
 import type { Request, Response } from 'express';
-import {
-  decodeTraceRequest,
-  DecodeWorkerError,
-  encodeExportResponse,
-  encodeStatus,
-  INLINE_DECODE_MAX_BYTES,
-  scanTraceRequestProtobuf,
-  type DecodeResult,
-  type RequestScan,
-} from '../otlp/index.js';
-import { QueueFullError } from '../ingest/commit-queue.js';
+import { encodeExportResponse, encodeStatus } from '../otlp/index.js';
+import { exportTraces } from '../ingest/export-traces.js';
 import { BodyError, readBody, type ReadBody } from '../ingest/read-body.js';
-import { retryAfterSeconds } from '../ingest/retry-after.js';
-import { decodedIngestBatch, type IngestBatch } from '../store/store.js';
 import type { RouteContext, RouteModule } from './route-module.js';
 
 type OtlpFormat = 'protobuf' | 'json';
@@ -21,7 +10,6 @@ type OtlpFormat = 'protobuf' | 'json';
 const RPC_INVALID_ARGUMENT = 3;
 const RPC_DEADLINE_EXCEEDED = 4;
 const RPC_RESOURCE_EXHAUSTED = 8;
-const RPC_INTERNAL = 13;
 const RPC_UNAVAILABLE = 14;
 
 
@@ -42,54 +30,12 @@ function answerStatus(response: Response, status: number, format: OtlpFormat, co
   answer(response, status, format, encodeStatus(format, code, message));
 }
 
-/** A request checked and ready to commit, with the account of what was dropped or cut. */
-interface AdmittedRequest {
-  batch: IngestBatch;
-  rejectedSpans: number;
-  rejectionMessage?: string;
-  truncation?: string;
-}
-
 /**
- * Checks a request and counts its accepted spans per trace; rejects with OtlpDecodeError when it
- * is malformed. A protobuf request up to INLINE_DECODE_MAX_BYTES is only scanned (its spans are
- * decoded when their traces are analysed, off the acknowledgement path). OTLP/JSON, a protobuf
- * request holding something the span caps cut, and any body larger than that are decoded now
- * (the large ones on the decode pool, off the event loop), so the answer can account for every
- * truncation and no later reader has a large body to decode on the event loop. A body the scan
- * refuses is decoded too, for the decoder's own message.
+ * `POST /v1/traces`, OTLP/HTTP: read (size-capped, decompressed), then the export every transport
+ * shares (ingest/export-traces.ts: check, wait until the spans are durable), answered in the
+ * request's encoding. Malformed input gets 400, load and store faults 503, never a 500.
  */
-async function admit(format: OtlpFormat, read: ReadBody): Promise<AdmittedRequest> {
-  const request = { format, encoding: read.encoding, bytes: read.wire };
-  if (format === 'protobuf' && read.body.byteLength <= INLINE_DECODE_MAX_BYTES) {
-    let scan: RequestScan | undefined;
-    try {
-      scan = scanTraceRequestProtobuf(read.body);
-    } catch {
-      scan = undefined;
-    }
-    if (scan && !scan.mayBeCapped) {
-      return {
-        batch: { traceSpanCounts: scan.traceSpanCounts, spanCount: scan.acceptedSpans, body: read.body, request },
-        rejectedSpans: scan.rejectedSpans,
-        ...(scan.rejectionMessage !== undefined ? { rejectionMessage: scan.rejectionMessage } : {}),
-      };
-    }
-  }
-  const decoded: DecodeResult = await decodeTraceRequest(format, read.body);
-  return {
-    batch: decodedIngestBatch(decoded.spans, read.body, request),
-    rejectedSpans: decoded.rejectedSpans,
-    ...(decoded.rejectionMessage !== undefined ? { rejectionMessage: decoded.rejectionMessage } : {}),
-    ...(decoded.truncation !== undefined ? { truncation: decoded.truncation } : {}),
-  };
-}
-
-/**
- * `POST /v1/traces`, OTLP/HTTP: read (size-capped, decompressed), check (see `admit`), wait until
- * the spans are durable, answer in the request's encoding. Malformed input gets 400, never a 500.
- */
-async function exportTraces(context: RouteContext, request: Request, response: Response): Promise<void> {
+async function exportTracesRoute(context: RouteContext, request: Request, response: Response): Promise<void> {
   const format = formatOf(request);
   if (!format) {
     request.resume();
@@ -107,43 +53,20 @@ async function exportTraces(context: RouteContext, request: Request, response: R
     answerStatus(response, error.status, format, code, error.message);
     return;
   }
-  let admitted: AdmittedRequest;
-  try {
-    admitted = await admit(format, read);
-  } catch (error) {
-    if (error instanceof DecodeWorkerError) {
-      // Not the request's fault (a decode thread died): retryable, as for any passing shortage.
-      console.error('threshold: decoding a request off the event loop failed:', error);
-      response.setHeader('Retry-After', '1');
-      answerStatus(response, 503, format, RPC_UNAVAILABLE, 'the request could not be decoded now; retry');
-      return;
-    }
-    answerStatus(response, 400, format, RPC_INVALID_ARGUMENT, error instanceof Error ? error.message : 'malformed request body');
-    return;
+  const outcome = await exportTraces(context, { format, ...read });
+  if (outcome.kind === 'malformed') {
+    answerStatus(response, 400, format, RPC_INVALID_ARGUMENT, outcome.message);
+  } else if (outcome.kind === 'unavailable') {
+    response.setHeader('Retry-After', String(outcome.retryAfterSeconds));
+    answerStatus(response, 503, format, RPC_UNAVAILABLE, outcome.message);
+  } else {
+    answer(response, 200, format, encodeExportResponse(format, outcome.partialSuccess));
   }
-  context.metrics?.recordExport(admitted.batch.spanCount, admitted.rejectedSpans);
-  try {
-    await context.commitQueue.enqueue(admitted.batch);
-  } catch (error) {
-    if (error instanceof QueueFullError) {
-      response.setHeader('Retry-After', String(retryAfterSeconds(context.commitQueue.congestionSeconds())));
-      answerStatus(response, 503, format, RPC_UNAVAILABLE, error.message);
-      return;
-    }
-    console.error('threshold: storing spans failed:', error);
-    answerStatus(response, 500, format, RPC_INTERNAL, 'spans could not be stored');
-    return;
-  }
-  const rejection = admitted.rejectedSpans > 0 ? (admitted.rejectionMessage ?? 'some spans were rejected') : undefined;
-  // Truncation alone is a warning: a partial success of 0 rejected spans with a message.
-  const message = [rejection, admitted.truncation].filter(Boolean).join('; ');
-  const partial = message ? { rejectedSpans: admitted.rejectedSpans, errorMessage: message } : undefined;
-  answer(response, 200, format, encodeExportResponse(format, partial));
 }
 
 export const ingestRoutes: RouteModule = {
   name: 'ingest',
   register(app, context) {
-    app.post('/v1/traces', (request, response) => exportTraces(context, request, response));
+    app.post('/v1/traces', (request, response) => exportTracesRoute(context, request, response));
   },
 };

@@ -30,8 +30,11 @@ export function perProjectLimits(limits: IngestAdmissionLimits, projectCount: nu
 
 export type Admission = { admitted: true } | { admitted: false; reason: string };
 
+/** A slot taken with `acquire`, or the reason none was given. */
+export type IngestSlot = { admitted: true; release: () => void } | { admitted: false; reason: string };
+
 /** A body without Content-Length (chunked) is counted as this many bytes. */
-const UNDECLARED_BODY_BYTES = 1024 * 1024;
+export const UNDECLARED_BODY_BYTES = 1024 * 1024;
 
 /**
  * Bounds the ingest requests in flight before their bodies are read, in all and per project:
@@ -86,10 +89,25 @@ export class IngestAdmission {
     return { ...(this.byProject.get(project) ?? { requests: 0, bytes: 0 }) };
   }
 
-  /** Admitted (released when the answer is done, or the connection closes), or the reason to refuse. */
+  /**
+   * Admitted (released when the answer is done, or the connection closes), or the reason to
+   * refuse. The body counts as its Content-Length, or UNDECLARED_BODY_BYTES when it has none.
+   */
   admit(request: IncomingMessage, response: ServerResponse, project: string): Admission {
     const declared = Number(request.headers['content-length']);
-    const bytes = Number.isFinite(declared) && declared >= 0 ? declared : UNDECLARED_BODY_BYTES;
+    const slot = this.acquire(project, Number.isFinite(declared) && declared >= 0 ? declared : UNDECLARED_BODY_BYTES);
+    if (!slot.admitted) return slot;
+    response.once('finish', slot.release);
+    response.once('close', slot.release);
+    return { admitted: true };
+  }
+
+  /**
+   * Takes a slot of `bytes` for `project` whatever the transport (an OTLP/gRPC call takes one
+   * before its message is read, as UNDECLARED_BODY_BYTES): a `release` to call when the request
+   * is answered or gone (calling it again does nothing), or the reason to refuse.
+   */
+  acquire(project: string, bytes: number = UNDECLARED_BODY_BYTES): IngestSlot {
     const held = this.byProject.get(project) ?? { requests: 0, bytes: 0 };
     const { maxRequests, maxBytes, maxRequestsPerProject = maxRequests, maxBytesPerProject = maxBytes } = this.limits;
     let reason: string | undefined;
@@ -118,8 +136,6 @@ export class IngestAdmission {
       held.bytes -= bytes;
       if (held.requests === 0) this.byProject.delete(project);
     };
-    response.once('finish', release);
-    response.once('close', release);
-    return { admitted: true };
+    return { admitted: true, release };
   }
 }

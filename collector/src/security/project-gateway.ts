@@ -11,6 +11,7 @@ import { applyCors, setSecurityHeaders } from './browser-policy.js';
 import { crossSiteRefusal } from './cross-site-check.js';
 import { loopbackHostRefusal } from './host-check.js';
 import { IngestAdmission, perProjectLimits, DEFAULT_INGEST_ADMISSION, type IngestAdmissionLimits } from './ingest-admission.js';
+import { IngestAuthorizer } from './ingest-authorization.js';
 import { bearerKey, canRead, KeyRegistry, type KeyGrant, type KeyRole } from './key-registry.js';
 import { RateLimiter } from './rate-limiter.js';
 import { canonicalTarget } from './request-target.js';
@@ -110,6 +111,7 @@ export async function startGateway({
   const sessions = new SessionStore({ ...DEFAULT_SESSION_OPTIONS, ...sessionOptions });
   const signIn = createSignIn({ registry, sessions, keyed, defaultProject: DEFAULT_PROJECT });
   const limiter = new RateLimiter();
+  const ingestAuthorizer = new IngestAuthorizer(registry, limiter);
   const collectors = new Map<string, Collector>();
   const admission = new IngestAdmission(perProjectLimits(ingestAdmission, access.projects.length), () => {
     let seconds = 0;
@@ -149,7 +151,16 @@ export async function startGateway({
     if (rule.kind === 'session') return void signIn(request, response, host);
     let project = keyed ? access.projects[0].name : DEFAULT_PROJECT; // static dashboard files are the same for every project
     if (rule.kind === 'key') {
-      if (keyed) {
+      if (keyed && rule.role === 'ingest') {
+        const decision = ingestAuthorizer.authorize(request.headers.authorization);
+        if (!decision.allowed) {
+          if (decision.refusal === 'unauthenticated') return refuse(request, response, 401, decision.message, { 'www-authenticate': 'Bearer' });
+          if (decision.refusal === 'permission-denied') return refuse(request, response, 403, decision.message);
+          request.resume();
+          return answerJson(response, 429, { code: 8, message: decision.message }, { 'retry-after': String(decision.retryAfterSeconds) });
+        }
+        project = decision.project;
+      } else if (keyed) {
         const { grant, viaCookie } = grantOf(request, rule.role);
         if (!grant) return refuse(request, response, 401, `${NEEDED_KEY[rule.role]} is required: send Authorization: Bearer <key>`, { 'www-authenticate': 'Bearer' });
         if (!roleCovers(grant.role, rule.role)) {
@@ -159,14 +170,6 @@ export async function startGateway({
         if (viaCookie && !isSafeMethod(method)) {
           const crossSite = crossSiteRefusal(request, host, { corsOrigins, sameOriginOnly: true });
           if (crossSite !== undefined) return refuse(request, response, 403, crossSite);
-        }
-        if (rule.role === 'ingest') {
-          const taken = limiter.take(grant.keyId, grant.project.ingestRequestsPerSecond);
-          if (!taken.allowed) {
-            request.resume();
-            const message = `ingest rate limit of ${grant.project.ingestRequestsPerSecond} requests/s for this key reached`;
-            return answerJson(response, 429, { code: 8, message }, { 'retry-after': String(taken.retryAfterSeconds) });
-          }
         }
         project = grant.project.name;
       } else if (!isSafeMethod(method)) {
