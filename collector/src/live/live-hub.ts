@@ -16,41 +16,30 @@ export const MAX_LIVE_STREAMS = 64;
  */
 export const MAX_STREAM_BUFFER_BYTES = 1024 * 1024;
 
-export interface LiveHubLimits {
-  maxStreams?: number;
-  maxStreamBufferBytes?: number;
-}
-
 /** What `/metrics` shows of the live streams. */
 export interface LiveHubStats {
   /** Streams open now. */
   streams: number;
   /** Bytes written to open streams and not yet taken by their sockets. */
   bufferedBytes: number;
-  /** Streams closed since start because their reader fell `maxStreamBufferBytes` behind. */
+  /** Streams closed since start because their reader fell `MAX_STREAM_BUFFER_BYTES` behind. */
   dropped: number;
-  /** Streams refused since start because `maxStreams` were open. */
+  /** Streams refused since start because `MAX_LIVE_STREAMS` were open. */
   refused: number;
 }
 
 /**
  * Server-Sent Events fan-out for `/api/live`: each analysed (or re-analysed) trace goes to every
- * open stream as `event: trace` with its TraceSummary. Bounded: at most `maxStreams` streams, and
- * a stream whose unsent bytes pass `maxStreamBufferBytes` is destroyed (its buffer freed at once;
- * the browser's EventSource reconnects by itself and the dashboard reloads what it missed).
+ * open stream as `event: trace` with its TraceSummary. Bounded: at most `MAX_LIVE_STREAMS`
+ * streams, and a stream whose unsent bytes pass `MAX_STREAM_BUFFER_BYTES` is destroyed (its buffer
+ * freed at once; the browser's EventSource reconnects by itself, and the dashboard's views read
+ * the API again at the next event).
  */
 export class LiveHub {
   private readonly clients = new Set<ServerResponse>();
   private heartbeat: NodeJS.Timeout | undefined;
-  private readonly maxStreams: number;
-  private readonly maxStreamBufferBytes: number;
   private droppedCount = 0;
   private refusedCount = 0;
-
-  constructor({ maxStreams = MAX_LIVE_STREAMS, maxStreamBufferBytes = MAX_STREAM_BUFFER_BYTES }: LiveHubLimits = {}) {
-    this.maxStreams = maxStreams;
-    this.maxStreamBufferBytes = maxStreamBufferBytes;
-  }
 
   get clientCount(): number {
     return this.clients.size;
@@ -64,10 +53,10 @@ export class LiveHub {
 
   /**
    * Starts an event stream on `response`; it ends when the client goes away, falls too far
-   * behind, or the hub closes. False (and nothing written) when `maxStreams` are open.
+   * behind, or the hub closes. False (and nothing written) when `MAX_LIVE_STREAMS` are open.
    */
   subscribe(response: ServerResponse): boolean {
-    if (this.clients.size >= this.maxStreams) {
+    if (this.clients.size >= MAX_LIVE_STREAMS) {
       this.refusedCount++;
       return false;
     }
@@ -109,7 +98,7 @@ export class LiveHub {
     for (const client of this.clients) {
       const waiting = client.writableLength;
       // An empty buffer always takes the next event, however large, so a stream holds at most its limit plus one event.
-      if (waiting > 0 && waiting + bytes > this.maxStreamBufferBytes) {
+      if (waiting > 0 && waiting + bytes > MAX_STREAM_BUFFER_BYTES) {
         this.clients.delete(client);
         this.droppedCount++;
         client.destroy();
