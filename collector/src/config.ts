@@ -3,6 +3,7 @@ import { parseWebhook } from './alerts/alert-config-file.js';
 import type { AlertingOptions } from './alerts/alerting.js';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from './assembly/trace-span-cap.js';
 import { DEFAULT_DASHBOARD_DIR } from './dashboard-dir.js';
+import { DEFAULT_MAX_ANALYSIS_LAG_MS } from './ingest/analysis-backpressure.js';
 
 /** Everything the collector can be told. */
 export interface CollectorOptions {
@@ -19,6 +20,11 @@ export interface CollectorOptions {
   bodyIdleTimeoutMs: number;
   /** Most spans waiting for a commit; beyond, ingest answers 503 with Retry-After. */
   maxQueuedSpans: number;
+  /**
+   * How far analysis may fall behind what was acknowledged, in ms: past it (the oldest unanalysed
+   * span is older, or the backlog would take longer to analyse), ingest answers 503 + Retry-After.
+   */
+  maxAnalysisLagMs: number;
   /** Most spans of one trace analysed (roots and earliest kept); the rest counted and left out. */
   maxSpansPerTrace: number;
   /** DuckDB's memory limit in MiB (its cache and query memory; spills to disk beyond). */
@@ -51,6 +57,7 @@ export const DEFAULT_OPTIONS: Readonly<CollectorOptions> = {
   maxBodyBytes: 16 * 1024 * 1024,
   bodyIdleTimeoutMs: 10_000,
   maxQueuedSpans: 100_000,
+  maxAnalysisLagMs: DEFAULT_MAX_ANALYSIS_LAG_MS,
   maxSpansPerTrace: DEFAULT_MAX_SPANS_PER_TRACE,
   duckdbMemoryMb: 256,
   taskClasses: DEFAULT_TASK_CLASS_CONFIG,
@@ -75,6 +82,8 @@ export interface RawSettings {
   quietPeriodMs?: string;
   maxBodyBytes?: string;
   maxQueuedSpans?: string;
+  /** Seconds. */
+  maxAnalysisLag?: string;
   maxSpansPerTrace?: string;
   duckdbMemoryMb?: string;
   /** `class=ms` entries. */
@@ -103,6 +112,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
     quietPeriodMs: env.THRESHOLD_QUIET_PERIOD_MS,
     maxBodyBytes: env.THRESHOLD_MAX_BODY_BYTES,
     maxQueuedSpans: env.THRESHOLD_MAX_QUEUED_SPANS,
+    maxAnalysisLag: env.THRESHOLD_MAX_ANALYSIS_LAG,
     maxSpansPerTrace: env.THRESHOLD_MAX_SPANS_PER_TRACE,
     duckdbMemoryMb: env.THRESHOLD_DUCKDB_MEMORY_MB,
     budget: list(env.THRESHOLD_BUDGETS),
@@ -122,6 +132,12 @@ function integer(name: string, text: string | undefined, min: number, max: numbe
   const value = Number(text);
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+/** A whole number of seconds within bounds, as milliseconds. */
+function seconds(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  const value = integer(name, text, min, max);
+  return value === undefined ? undefined : value * 1000;
 }
 
 function pairs(name: string, entries: string[] | undefined): Array<[string, string]> {
@@ -182,6 +198,7 @@ export function optionsFromSettings(flags: RawSettings, env: RawSettings): Colle
     quietPeriodMs: integer('quiet period (ms)', pick('quietPeriodMs'), 0, 3_600_000),
     maxBodyBytes: integer('max body bytes', pick('maxBodyBytes'), 1_024, 1_073_741_824),
     maxQueuedSpans: integer('max queued spans', pick('maxQueuedSpans'), 1, 100_000_000),
+    maxAnalysisLagMs: seconds('max analysis lag (s)', pick('maxAnalysisLag'), 1, 86_400),
     maxSpansPerTrace: integer('max spans per trace', pick('maxSpansPerTrace'), 1, 10_000_000),
     duckdbMemoryMb: integer('DuckDB memory (MiB)', pick('duckdbMemoryMb'), 64, 1_048_576),
     taskClasses: { ...DEFAULT_TASK_CLASS_CONFIG, budgetsMs, classByTaskName },

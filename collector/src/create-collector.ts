@@ -10,6 +10,7 @@ import { TraceAssembler } from './assembly/trace-assembler.js';
 import { capTraceSpans, spanCapWarning } from './assembly/trace-span-cap.js';
 import { resolveOptions, type CollectorOptions } from './config.js';
 import { CommitQueue } from './ingest/commit-queue.js';
+import { analysisBehind } from './ingest/analysis-backpressure.js';
 import { LiveHub } from './live/live-hub.js';
 import { CollectorMetrics } from './metrics/collector-metrics.js';
 import { metricsRoutes } from './metrics/metrics-routes.js';
@@ -136,6 +137,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     onCommitted: (batches) => assembler.add(batches),
     maxQueuedSpans: options.maxQueuedSpans,
     admissionWaitMs: ADMISSION_WAIT_MS,
+    refusal: (): Error | undefined => analysisBehind(assembler.backlog(), options.maxAnalysisLagMs),
   });
 
   const metrics = new CollectorMetrics();

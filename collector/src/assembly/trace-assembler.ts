@@ -2,6 +2,8 @@ import type { Finding, SpanRecord, TraceAnalysis } from '@threshold/core';
 import type { AnalysedTrace, IngestBatch, TraceStore } from '../store/store.js';
 import type { Clock } from './clock.js';
 import { DeferredSpans, type DecodeScanned } from './deferred-spans.js';
+import { AnalysisThroughput } from './analysis-throughput.js';
+import type { AnalysisBacklog } from '../ingest/analysis-backpressure.js';
 
 /** A trace whose spans are arriving, or that waits for its quiet period to pass. */
 interface PendingTrace {
@@ -91,6 +93,9 @@ export class TraceAssembler {
   private spilled = false;
   /** When traces began waiting in the store only (spilled, or left by an earlier run); undefined once all are taken back. */
   private storeOnlySinceMs: number | undefined;
+  /** Spans left in the store only since then (counted as they were spilled; unknown after a restart). */
+  private storeOnlySpans = 0;
+  private readonly throughput = new AnalysisThroughput();
   /** A look into the store for spilled traces, running while a batch is analysed. */
   private recovering: Promise<boolean> | undefined;
   /**
@@ -124,6 +129,11 @@ export class TraceAssembler {
       break;
     }
     return oldestMs === Infinity ? 0 : Math.max(0, nowMs - oldestMs);
+  }
+
+  /** The work acknowledged and not yet analysed, and the rate analysis gets through it (ingest's backpressure). */
+  backlog(): AnalysisBacklog {
+    return { lagMs: this.analysisLagMs(), spans: this.pendingSpans + this.storeOnlySpans, spansPerSecond: this.throughput.spansPerSecond() };
   }
 
   /** Traces waiting for their quiet period or being analysed. */
@@ -180,6 +190,7 @@ export class TraceAssembler {
       if (this.pendingSpans >= this.options.maxPendingSpans) {
         this.spilled = true;
         this.storeOnlySinceMs ??= nowMs;
+        this.storeOnlySpans += count;
         return undefined;
       }
       entry = this.open(traceId, nowMs);
@@ -222,6 +233,7 @@ export class TraceAssembler {
     for (const [traceId, records] of spansByTrace) {
       if (this.pending.has(traceId) || this.processing.has(traceId) || savedSince.has(traceId)) continue;
       this.pendingSpans += records.length;
+      this.storeOnlySpans = Math.max(0, this.storeOnlySpans - records.length);
       this.pending.set(traceId, {
         traceId,
         records,
@@ -297,6 +309,7 @@ export class TraceAssembler {
    */
   private async sweepDue(): Promise<void> {
     let saving: Promise<void> = Promise.resolve();
+    this.throughput.begin(performance.now());
     try {
       for (;;) {
         const due = this.takeDue();
@@ -329,6 +342,7 @@ export class TraceAssembler {
           await previous;
           try {
             await this.options.store.saveAnalyses(analysed);
+            this.throughput.record(spanCount(due), performance.now());
             if (this.savedDuringLook) for (const entry of due) this.savedDuringLook.add(entry.traceId);
             this.remember(due);
             for (const trace of analysed) this.notify(trace.analysis);
@@ -344,6 +358,7 @@ export class TraceAssembler {
     } finally {
       await saving;
       await this.recovering;
+      this.throughput.end();
     }
   }
 
@@ -433,7 +448,10 @@ export class TraceAssembler {
         resumed = true;
       }
       // Every stored trace is held again (its wait carried by its entry): none waits in the store only.
-      if (!this.spilled) this.storeOnlySinceMs = undefined;
+      if (!this.spilled) {
+        this.storeOnlySinceMs = undefined;
+        this.storeOnlySpans = 0;
+      }
     } catch (error) {
       this.spilled = true;
       console.error('threshold: reading back stored traces failed:', error);
@@ -517,4 +535,11 @@ export class TraceAssembler {
       console.error('threshold: a trace listener failed:', error);
     }
   }
+}
+
+/** Spans a batch of traces held (what its analysis got through). */
+function spanCount(entries: readonly PendingTrace[]): number {
+  let spans = 0;
+  for (const entry of entries) spans += entry.storedSpanCount;
+  return spans;
 }

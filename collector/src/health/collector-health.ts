@@ -2,10 +2,11 @@ import type { HealthResponse } from '@threshold/core';
 import type { RouteContext } from '../routes/route-module.js';
 
 /**
- * Analysis lag past which the collector reports itself degraded: spans acknowledged this long ago
- * are still not visible, so the views and P99 alerts are that stale.
+ * Analysis lag past which the collector reports itself degraded, as a multiple of the bound ingest
+ * keeps it under (`maxAnalysisLagMs`): spans acknowledged this long ago are still not visible, so
+ * the views and P99 alerts are that stale although ingest has been refusing to add to it.
  */
-export const DEGRADED_ANALYSIS_LAG_MS = 60_000;
+export const DEGRADED_LAG_FACTOR = 2;
 
 /**
  * What `/api/health` answers: `ok`, or `degraded` with one reason a line (the store invalidated
@@ -16,7 +17,7 @@ export function collectorHealth(context: RouteContext, nowMs = Date.now()): Heal
   const faults = context.store.faults?.current() ?? [];
   const analysisLagMs = Math.round(context.assembler.analysisLagMs());
   const reasons = faults.map((fault) => `${FAULT_TEXT[fault.kind]} since ${new Date(fault.sinceMs).toISOString()}: ${fault.message}`);
-  if (analysisLagMs > DEGRADED_ANALYSIS_LAG_MS) reasons.push(`analysis is ${Math.round(analysisLagMs / 1000)} s behind ingest`);
+  if (analysisLagMs > DEGRADED_LAG_FACTOR * context.options.maxAnalysisLagMs) reasons.push(`analysis is ${Math.round(analysisLagMs / 1000)} s behind ingest`);
   return {
     status: reasons.length === 0 ? 'ok' : 'degraded',
     reasons,

@@ -32,6 +32,11 @@ export interface CommitQueueOptions {
    * bounded; waiting turns a retry lottery under overload into first come, first stored.
    */
   admissionWaitMs?: number;
+  /**
+   * Asked before a request is let in: an error to refuse it with (analysis too far behind what was
+   * acknowledged), or undefined. Thrown by `enqueue` like QueueFullError.
+   */
+  refusal?: () => Error | undefined;
 }
 
 interface Admission {
@@ -77,6 +82,8 @@ export class CommitQueue {
   enqueue(batch: IngestBatch): Promise<void> {
     const count = batch.spanCount;
     if (count === 0) return Promise.resolve();
+    const refusal = this.options.refusal?.();
+    if (refusal) throw refusal;
     if (this.admissions.length === 0 && this.hasRoom(count)) {
       this.congestedSinceMs = undefined;
       return this.push(batch);

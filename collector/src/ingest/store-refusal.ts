@@ -1,4 +1,5 @@
 import { StoreUnavailableError } from '../store/store-fault.js';
+import { AnalysisBehindError } from './analysis-backpressure.js';
 import { QueueFullError } from './commit-queue.js';
 import { retryAfterSeconds } from './retry-after.js';
 
@@ -37,7 +38,7 @@ export interface StoreRefusal {
   retryAfterSeconds: number;
   message: string;
   /** The kind of refusal, as `/metrics` counts it. */
-  reason: 'queue-full' | 'deadline' | 'store-unavailable' | 'store-error';
+  reason: 'queue-full' | 'analysis-behind' | 'deadline' | 'store-unavailable' | 'store-error';
 }
 
 /**
@@ -47,6 +48,7 @@ export interface StoreRefusal {
  */
 export function storeRefusal(error: unknown, queueCongestionSeconds: number): StoreRefusal {
   if (error instanceof QueueFullError) return { retryAfterSeconds: retryAfterSeconds(queueCongestionSeconds), message: error.message, reason: 'queue-full' };
+  if (error instanceof AnalysisBehindError) return { retryAfterSeconds: error.retryAfterSeconds, message: error.message, reason: 'analysis-behind' };
   if (error instanceof AckDeadlineError) return { retryAfterSeconds: retryAfterSeconds(queueCongestionSeconds), message: error.message, reason: 'deadline' };
   if (error instanceof StoreUnavailableError) return { retryAfterSeconds: error.retryAfterSeconds, message: error.message, reason: 'store-unavailable' };
   console.error('threshold: storing spans failed:', error);

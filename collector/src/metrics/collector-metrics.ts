@@ -40,8 +40,8 @@ export interface CollectorMetricsSources {
 }
 
 /** Why an ingest request was refused with 503 (see ingest/store-refusal.ts). */
-export type IngestRefusalReason = 'queue-full' | 'deadline' | 'store-unavailable' | 'store-error';
-const INGEST_REFUSAL_REASONS: readonly IngestRefusalReason[] = ['queue-full', 'deadline', 'store-unavailable', 'store-error'];
+export type IngestRefusalReason = 'queue-full' | 'analysis-behind' | 'deadline' | 'store-unavailable' | 'store-error';
+const INGEST_REFUSAL_REASONS: readonly IngestRefusalReason[] = ['queue-full', 'analysis-behind', 'deadline', 'store-unavailable', 'store-error'];
 const STORE_FAULT_KINDS: readonly StoreFaultKind[] = ['invalidated', 'disk-full', 'out-of-memory', 'recovering'];
 
 export class CollectorMetrics {

@@ -1,4 +1,4 @@
-import type { Breakdown } from './category.js';
+import type { Breakdown, BreakdownCategory } from './category.js';
 import type { SpanCategory } from './category.js';
 import type { BandCounts, UxBand } from './ux-band.js';
 import type { Attributes, SpanStatus } from './span-record.js';
@@ -53,6 +53,12 @@ export interface SpanView {
     tpotMs?: number;
     inputTokens?: number;
     outputTokens?: number;
+    /** Streamed calls: content chunks received, when the recorder counted them. */
+    chunks?: number;
+    /** Streamed calls: longest pause between two consecutive content chunks after the first. */
+    maxChunkGapMs?: number;
+    /** When that pause began, ms after the span's start. */
+    maxChunkGapStartMs?: number;
   };
   tool?: { name: string; callId?: string; cacheHit?: boolean; coldStart?: boolean };
   attributes: Attributes;
@@ -67,7 +73,8 @@ export type FindingRuleId =
   | 'prewarm'
   | 'speculate'
   | 'state-overhead'
-  | 'orchestration-overhead';
+  | 'orchestration-overhead'
+  | 'stream-stall';
 
 export interface Finding {
   ruleId: FindingRuleId;
@@ -179,6 +186,8 @@ export interface ModelStats {
   ttft: LatencyTriple | null;
   tpot: LatencyTriple | null;
   duration: LatencyTriple;
+  /** Longest pause between chunks per streamed call, over the calls that recorded one. */
+  maxChunkGap: LatencyTriple | null;
   inputTokens: number;
   outputTokens: number;
 }
@@ -191,6 +200,46 @@ export interface LatencyTriple {
 
 export interface ModelsResponse {
   models: ModelStats[];
+}
+
+/**
+ * `GET /api/critical-path?from=&to=&service=&taskClass=&name=&tail=95`: which operations hold the
+ * critical path of the slow tail, against typical tasks of the same window.
+ */
+export interface CriticalPathResponse {
+  tail: {
+    /** The `tail` percentile asked for (0–100). */
+    percentile: number;
+    /** P{percentile} of the window's task durations (R-7); null when the window holds no task. */
+    thresholdMs: number | null;
+    /** Tasks with duration ≥ thresholdMs. */
+    traces: number;
+  };
+  /** Tasks with duration ≤ the window's P50. */
+  typical: { traces: number };
+  /** Largest excessMs first. */
+  operations: CriticalPathOperation[];
+}
+
+/**
+ * One operation (category, name): the model of llm calls (the span name when the model is
+ * unknown), the tool's name, the span name of state, orchestration and the rest (`other`: the
+ * task's own code and unclassified spans). Every ms of a task's critical path belongs to one, so
+ * a task's operations sum to its duration.
+ */
+export interface CriticalPathOperation {
+  category: BreakdownCategory;
+  name: string;
+  /** Mean over tail tasks of this operation's critical-path time in the task (0 where absent). */
+  tailMeanCriticalMs: number;
+  /** The same over typical tasks. */
+  typicalMeanCriticalMs: number;
+  /** tailMeanCriticalMs − typicalMeanCriticalMs. */
+  excessMs: number;
+  /** Share (0–1) of tail tasks in which it is on the critical path. */
+  tailCriticalRate: number;
+  /** Up to 3 tail tasks where it held the critical path longest, longest first. */
+  exampleTraceIds: string[];
 }
 
 /** `GET /api/operations?from=&to=&category=tool|state|orchestration&service=`. */

@@ -23,6 +23,8 @@ export { buildTraceSpans, type BuiltTrace } from './analysis/build-trace-spans.j
 export { analyseTrace, type AnalyseTraceInput } from './analysis/analyse-trace.js';
 export { analyseRecords } from './analysis/analyse-records.js';
 export { computeCriticalPath, type CriticalPath, type CriticalSegment } from './analysis/critical-path.js';
+export { criticalOperations, operationOf, type CriticalOperation } from './analysis/critical-operations.js';
+export { extractStreamChunks, LLM_CHUNKS_KEY, LLM_MAX_CHUNK_GAP_KEY, LLM_MAX_CHUNK_GAP_START_KEY } from './analysis/extract-stream-chunks.js';
 export { buildSpanForest, type SpanForest } from './analysis/span-forest.js';
 export { selfTimeNs } from './analysis/self-time.js';
 export { computeBreakdown, type BreakdownResult } from './analysis/breakdown.js';

@@ -52,6 +52,16 @@ export interface LlmInfo {
    * beside it), ms; left out of TPOT. Undefined when no tool ran inside it.
    */
   heldOpenMs?: number;
+  /** Streamed calls: chunks with content the consumer received (`threshold.llm.chunks`); undefined when not recorded. */
+  chunks?: number;
+  /**
+   * Streamed calls: the longest pause between two consecutive content chunks after the first, ms
+   * (`threshold.llm.max_chunk_gap_ms`). Undefined when nothing recorded it: never guessed from an
+   * average pace.
+   */
+  maxChunkGapMs?: number;
+  /** When the longest pause began, ms after the span's start; undefined when not recorded. */
+  maxChunkGapStartMs?: number;
 }
 
 export interface ToolInfo {

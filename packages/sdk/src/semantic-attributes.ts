@@ -34,6 +34,15 @@ export const THRESHOLD_LLM_PURPOSE = 'threshold.llm.purpose';
  * streams whose token count is known. No convention defines a span attribute for it.
  */
 export const THRESHOLD_LLM_TIME_PER_OUTPUT_TOKEN = 'threshold.llm.time_per_output_token';
+/** Streams: chunks with content the consumer received. */
+export const THRESHOLD_LLM_CHUNKS = 'threshold.llm.chunks';
+/**
+ * Streams: the longest pause between two consecutive content chunks after the first, ms (a
+ * freeze the reader sees; TTFT and TPOT cannot show it). No convention defines one.
+ */
+export const THRESHOLD_LLM_MAX_CHUNK_GAP_MS = 'threshold.llm.max_chunk_gap_ms';
+/** Streams: when that pause began, ms after the span's start. */
+export const THRESHOLD_LLM_MAX_CHUNK_GAP_START_MS = 'threshold.llm.max_chunk_gap_start_ms';
 export const THRESHOLD_TOOL_ARGS_HASH = 'threshold.tool.args_hash';
 export const THRESHOLD_TOOL_CACHE_HIT = 'threshold.tool.cache_hit';
 export const THRESHOLD_TOOL_COLD_START = 'threshold.tool.cold_start';

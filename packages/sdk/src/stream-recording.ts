@@ -1,7 +1,15 @@
 /**
  * What an llm span learns from its stream, written once when the stream ends: TTFT (at the first
- * chunk with content), usage, response model/id, finish reasons, TPOT, and — with content capture
- * on — the streamed text. `finish` ends the span exactly once, whichever way the stream ends.
+ * chunk with content), usage, response model/id, finish reasons, TPOT, the number of content
+ * chunks and the longest pause between two of them after the first (when it began, too), and —
+ * with content capture on — the streamed text. `finish` ends the span exactly once, whichever way
+ * the stream ends.
+ *
+ * Per chunk this costs one clock read and a few comparisons (bench/sdk.mjs: the whole wrapper
+ * stays under 200 ns a chunk). Chunks count once however many choices carry content; chunks that
+ * carry none (pings, usage, bookkeeping events) neither count nor end a pause, since the reader
+ * sees nothing new then either. Times are when the consumer received each chunk: a stall in the
+ * consumer's own loop is a stall the user sees.
  */
 import { performance } from 'node:perf_hooks';
 import { recordOutputText } from './content-capture.js';
@@ -15,6 +23,9 @@ import {
   GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
+  THRESHOLD_LLM_CHUNKS,
+  THRESHOLD_LLM_MAX_CHUNK_GAP_MS,
+  THRESHOLD_LLM_MAX_CHUNK_GAP_START_MS,
   THRESHOLD_LLM_TIME_PER_OUTPUT_TOKEN,
 } from './semantic-attributes.js';
 import { contentCapture } from './sdk-config.js';
@@ -26,7 +37,12 @@ export type StreamOutcome = { kind: 'complete' } | { kind: 'cancel' } | { kind: 
 export class StreamRecording implements ChunkSink {
   readonly handle: SpanHandle;
   private firstContentAtMs: number | undefined;
+  private lastContentAtMs = 0;
   private contentChunks = 0;
+  private maxGapMs = 0;
+  private maxGapStartMs = 0;
+  /** Set by `content` while the current chunk is read. */
+  private chunkHasContent = false;
   private inputTokens: number | undefined;
   private outputTokens: number | undefined;
   private responseModel: unknown;
@@ -49,11 +65,20 @@ export class StreamRecording implements ChunkSink {
     } catch {
       // An unreadable chunk is simply not described.
     }
+    if (!this.chunkHasContent) return;
+    this.chunkHasContent = false;
+    const nowMs = performance.now();
+    if (this.contentChunks++ === 0) {
+      this.firstContentAtMs = nowMs;
+    } else if (nowMs - this.lastContentAtMs > this.maxGapMs) {
+      this.maxGapMs = nowMs - this.lastContentAtMs;
+      this.maxGapStartMs = this.lastContentAtMs;
+    }
+    this.lastContentAtMs = nowMs;
   }
 
   content(text: string | undefined): void {
-    if (this.firstContentAtMs === undefined) this.firstContentAtMs = performance.now();
-    this.contentChunks++;
+    this.chunkHasContent = true;
     if (this.text !== undefined && text !== undefined) this.text += text;
   }
 
@@ -81,6 +106,11 @@ export class StreamRecording implements ChunkSink {
         span.setAttribute(GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, (this.firstContentAtMs - this.handle.startedAtMs) / 1000);
         const tokens = this.outputTokens ?? this.contentChunks;
         if (tokens > 1) span.setAttribute(THRESHOLD_LLM_TIME_PER_OUTPUT_TOKEN, (endedAtMs - this.firstContentAtMs) / 1000 / (tokens - 1));
+      }
+      if (this.consumed) span.setAttribute(THRESHOLD_LLM_CHUNKS, this.contentChunks);
+      if (this.contentChunks > 1) {
+        span.setAttribute(THRESHOLD_LLM_MAX_CHUNK_GAP_MS, this.maxGapMs);
+        span.setAttribute(THRESHOLD_LLM_MAX_CHUNK_GAP_START_MS, this.maxGapStartMs - this.handle.startedAtMs);
       }
       if (this.inputTokens !== undefined) span.setAttribute(GEN_AI_USAGE_INPUT_TOKENS, this.inputTokens);
       if (this.outputTokens !== undefined) span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, this.outputTokens);

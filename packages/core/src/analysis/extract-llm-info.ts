@@ -2,6 +2,7 @@ import type { Classification } from '../classify/classifier.js';
 import type { SpanRecord } from '../span-record.js';
 import type { LlmInfo } from '../trace-span.js';
 import { extractTtft, readStreamingFlag } from './extract-ttft.js';
+import { extractStreamChunks } from './extract-stream-chunks.js';
 import { readNumber, readString } from './read-attribute.js';
 
 const MODEL_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'ai.model.id', 'llm.model_name', 'ai.response.model', 'mastra.model'];
@@ -62,6 +63,7 @@ export function extractLlmInfo(record: SpanRecord, classification: Classificatio
     const durationMs = Number(record.endTimeUnixNano - record.startTimeUnixNano) / 1e6;
     info.tpotMs = Math.max(0, durationMs - ttft.ttftMs) / (outputTokens - 1);
   }
+  Object.assign(info, extractStreamChunks(record));
   const purpose = readString(attributes, 'threshold.llm.purpose');
   if (purpose !== undefined) info.purpose = purpose;
   const operation = classification.operation ?? readString(attributes, 'gen_ai.operation.name');

@@ -21,7 +21,7 @@ export function toSpanView(span: TraceSpan, selfNs: number, critical: boolean, w
   };
   if (span.parentSpanId !== undefined) view.parentSpanId = span.parentSpanId;
   if (span.llm) {
-    const { model, provider, streaming, ttftMs, tpotMs, inputTokens, outputTokens } = span.llm;
+    const { model, provider, streaming, ttftMs, tpotMs, inputTokens, outputTokens, chunks, maxChunkGapMs, maxChunkGapStartMs } = span.llm;
     const llm: NonNullable<SpanView['llm']> = {};
     if (model !== undefined) llm.model = model;
     if (provider !== undefined) llm.provider = provider;
@@ -30,6 +30,9 @@ export function toSpanView(span: TraceSpan, selfNs: number, critical: boolean, w
     if (tpotMs !== undefined) llm.tpotMs = tpotMs;
     if (inputTokens !== undefined) llm.inputTokens = inputTokens;
     if (outputTokens !== undefined) llm.outputTokens = outputTokens;
+    if (chunks !== undefined) llm.chunks = chunks;
+    if (maxChunkGapMs !== undefined) llm.maxChunkGapMs = maxChunkGapMs;
+    if (maxChunkGapStartMs !== undefined) llm.maxChunkGapStartMs = maxChunkGapStartMs;
     view.llm = llm;
   }
   if (span.tool) {

@@ -70,6 +70,14 @@ export interface RecommendationThresholds {
    * the top of the 5–20 ms orchestration costs in a healthy system.
    */
   orchestrationMsPerLlmCall: number;
+  /**
+   * stream-stall: a pause between two chunks of a streamed answer at least this long is one the
+   * user notices. Default 1,000 ms: about the limit for a reader's flow of thought to stay
+   * uninterrupted (Nielsen's response-time limits: 0.1 s feels instant, 1 s is noticed, 10 s loses
+   * attention). A reader who has caught up with the text sees it freeze; and at the ~20 ms per
+   * token of the background figures, a second is some fifty tokens that did not come.
+   */
+  streamStallMs: number;
 }
 
 export const DEFAULT_RECOMMENDATION_THRESHOLDS: Readonly<RecommendationThresholds> = {
@@ -92,4 +100,5 @@ export const DEFAULT_RECOMMENDATION_THRESHOLDS: Readonly<RecommendationThreshold
   speculateMinTraces: 10,
   stateMsPerLlmCall: 100,
   orchestrationMsPerLlmCall: 20,
+  streamStallMs: 1_000,
 };

@@ -259,8 +259,11 @@ function rebuildLlm(span: TraceSpan, llm: LlmInfo, times: NewTimes, plan: EditPl
   const next: LlmInfo = { ...llm };
   const shorten = plan.shorten.get(span.spanId);
   if (times.scale !== undefined && next.ttftMs !== undefined) next.ttftMs = next.ttftMs * times.scale;
+  if (times.scale !== undefined && next.maxChunkGapMs !== undefined) next.maxChunkGapMs = next.maxChunkGapMs * times.scale;
+  if (times.scale !== undefined && next.maxChunkGapStartMs !== undefined) next.maxChunkGapStartMs = next.maxChunkGapStartMs * times.scale;
   if (shorten) {
     if (shorten.ttftMs !== undefined) next.ttftMs = shorten.ttftMs;
+    if (shorten.maxChunkGapMs !== undefined && next.maxChunkGapMs !== undefined) next.maxChunkGapMs = Math.min(next.maxChunkGapMs, shorten.maxChunkGapMs);
     if (shorten.model !== undefined) next.model = shorten.model;
     if (shorten.inputTokens !== undefined) next.inputTokens = shorten.inputTokens;
   }

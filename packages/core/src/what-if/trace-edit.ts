@@ -32,6 +32,8 @@ export interface ShortenEdit {
   model?: string;
   /** Llm spans: the projected input tokens. */
   inputTokens?: number;
+  /** Streamed llm spans: the projected longest pause between chunks (a stall taken out). */
+  maxChunkGapMs?: number;
 }
 
 /** Stream an llm call: it keeps its duration, and its first token arrives after `ttftMs`. */

@@ -8,6 +8,7 @@ import { routeModelRule } from './route-model.js';
 import { speculateRule } from './speculate.js';
 import { stateOverheadRule } from './state-overhead.js';
 import { streamAnswerRule } from './stream-answer.js';
+import { streamStallRule } from './stream-stall.js';
 
 export {
   cacheToolResultsRule,
@@ -19,6 +20,7 @@ export {
   speculateRule,
   stateOverheadRule,
   streamAnswerRule,
+  streamStallRule,
 };
 
 /** Every rule, in the order DESIGN.md lists their ids. */
@@ -32,4 +34,5 @@ export const RECOMMENDATION_RULES: readonly RecommendationRule[] = [
   speculateRule,
   stateOverheadRule,
   orchestrationOverheadRule,
+  streamStallRule,
 ];
