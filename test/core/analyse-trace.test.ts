@@ -72,13 +72,13 @@ describe('analyseTrace over a drawn customer-service turn', () => {
 
   it('shows each span with self time, criticality and what is known about it', () => {
     expect(analysis.spans.map(({ attributes: _attributes, ...view }) => view)).toEqual([
-      { spanId: 'turn', name: 'support-turn', category: 'task', startOffsetMs: 0, durationMs: 3000, selfMs: 0, critical: true, status: 'unset' },
-      { spanId: 'load', parentSpanId: 'turn', name: 'load', category: 'state', startOffsetMs: 0, durationMs: 100, selfMs: 100, critical: true, status: 'unset' },
-      { spanId: 'intent', parentSpanId: 'turn', name: 'intent', category: 'llm', startOffsetMs: 100, durationMs: 300, selfMs: 300, critical: true, status: 'unset', llm: { model: 'small-7b', streaming: false, inputTokens: 200, outputTokens: 3 } },
-      { spanId: 'search', parentSpanId: 'turn', name: 'search', category: 'tool', startOffsetMs: 400, durationMs: 800, selfMs: 800, critical: true, status: 'unset', tool: { name: 'search' } },
-      { spanId: 'faq', parentSpanId: 'turn', name: 'faq', category: 'tool', startOffsetMs: 400, durationMs: 400, selfMs: 400, critical: false, status: 'unset', tool: { name: 'faq' } },
-      { spanId: 'answer', parentSpanId: 'turn', name: 'answer', category: 'llm', startOffsetMs: 1200, durationMs: 1600, selfMs: 1600, critical: true, status: 'unset', llm: { model: 'gpt-4o', provider: 'openai', streaming: true, ttftMs: 400, tpotMs: 20, inputTokens: 900, outputTokens: 61 } },
-      { spanId: 'save', parentSpanId: 'turn', name: 'save', category: 'state', startOffsetMs: 2800, durationMs: 200, selfMs: 200, critical: true, status: 'unset' },
+      { spanId: 'turn', name: 'support-turn', category: 'task', classifiedBy: 'threshold', startOffsetMs: 0, durationMs: 3000, selfMs: 0, critical: true, status: 'unset' },
+      { spanId: 'load', parentSpanId: 'turn', name: 'load', classifiedBy: 'threshold', category: 'state', startOffsetMs: 0, durationMs: 100, selfMs: 100, critical: true, status: 'unset' },
+      { spanId: 'intent', parentSpanId: 'turn', name: 'intent', classifiedBy: 'genai', category: 'llm', startOffsetMs: 100, durationMs: 300, selfMs: 300, critical: true, status: 'unset', llm: { model: 'small-7b', streaming: false, inputTokens: 200, outputTokens: 3 } },
+      { spanId: 'search', parentSpanId: 'turn', name: 'search', classifiedBy: 'genai', category: 'tool', startOffsetMs: 400, durationMs: 800, selfMs: 800, critical: true, status: 'unset', tool: { name: 'search' } },
+      { spanId: 'faq', parentSpanId: 'turn', name: 'faq', classifiedBy: 'genai', category: 'tool', startOffsetMs: 400, durationMs: 400, selfMs: 400, critical: false, status: 'unset', tool: { name: 'faq' } },
+      { spanId: 'answer', parentSpanId: 'turn', name: 'answer', classifiedBy: 'genai', category: 'llm', startOffsetMs: 1200, durationMs: 1600, selfMs: 1600, critical: true, status: 'unset', llm: { model: 'gpt-4o', provider: 'openai', streaming: true, ttftMs: 400, tpotMs: 20, inputTokens: 900, outputTokens: 61 } },
+      { spanId: 'save', parentSpanId: 'turn', name: 'save', classifiedBy: 'threshold', category: 'state', startOffsetMs: 2800, durationMs: 200, selfMs: 200, critical: true, status: 'unset' },
     ]);
     expect(analysis.traceSpans.find((span) => span.spanId === 'turn')!.task).toEqual({ sessionId: 's-1', turn: 3 });
   });

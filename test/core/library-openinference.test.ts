@@ -70,10 +70,10 @@ describe('OpenInference around the real openai client', () => {
     expect(analysis.summary).toMatchObject({ llmCalls: 2, toolCalls: 1, sessionId: 'session-9' });
   });
 
-  it('knows the first call streamed from its invocation parameters and leaves unknowns unknown', () => {
+  it('knows from the recorded invocation parameters that the first call streamed and the second did not, and leaves unknowns unknown', () => {
     const [streamed, plain] = analysis.spans.filter((span) => span.category === 'llm');
     expect(streamed.llm).toEqual({ model: MODEL, provider: 'openai', streaming: true });
-    expect(plain.llm).toEqual({ model: MODEL, provider: 'openai', inputTokens: server.requests[1].plan.inputTokens, outputTokens: OUTPUT_TOKENS });
+    expect(plain.llm).toEqual({ model: MODEL, provider: 'openai', streaming: false, inputTokens: server.requests[1].plan.inputTokens, outputTokens: OUTPUT_TOKENS });
     expect(analysis.summary.firstTtftMs).toBeUndefined();
     expect(analysis.summary.perceivedMs).toBe(analysis.summary.durationMs);
   });

@@ -222,8 +222,8 @@ describe('Vercel AI SDK generateText with a tool between two calls', () => {
   it('leaves TTFT unknown for calls that did not stream, and perceived latency at the full duration', () => {
     const calls = byName(analysis, 'ai.generateText.doGenerate');
     expect(calls.map((span) => span.llm)).toEqual([
-      { model: 'mock-model-id', provider: 'mock-provider', streaming: false, inputTokens: 30, outputTokens: 6 },
-      { model: 'mock-model-id', provider: 'mock-provider', streaming: false, inputTokens: 45, outputTokens: 2 },
+      { model: 'mock-model-id', provider: 'mock-provider', streaming: false, inputTokens: 30, outputTokens: 6, cacheReadInputTokens: 0 },
+      { model: 'mock-model-id', provider: 'mock-provider', streaming: false, inputTokens: 45, outputTokens: 2, cacheReadInputTokens: 0 },
     ]);
     expect(analysis.summary.firstTtftMs).toBeUndefined();
     expect(analysis.llmTime).toEqual({ waitingForFirstTokenMs: 0, generatingMs: 0, unsplitMs: analysis.summary.breakdown.llm });
@@ -258,10 +258,10 @@ describe('Vercel AI SDK inside the agent’s own task span, with a failing tool'
     }));
   });
 
-  it('counts the steps, not the wrapper that is now an aggregate llm span, and flags the failed tool', () => {
+  it('counts the steps, not the wrapper (orchestration around its calls, its usage an aggregate), and flags the failed tool', () => {
     expect(analysis.spans.map((span) => [span.name, span.category, span.status])).toEqual([
       ['checkout', 'task', 'unset'],
-      ['ai.generateText', 'llm', 'unset'],
+      ['ai.generateText', 'orchestration', 'unset'],
       ['ai.generateText.doGenerate', 'llm', 'unset'],
       ['ai.toolCall', 'tool', 'error'],
       ['ai.generateText.doGenerate', 'llm', 'unset'],

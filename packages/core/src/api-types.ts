@@ -38,6 +38,12 @@ export interface SpanView {
   parentSpanId?: string;
   name: string;
   category: SpanCategory;
+  /**
+   * Which classifier decided the category: a convention (`genai`, `openinference`, `langfuse`,
+   * `mastra`, …), `mapping:<rule>` for a rule of the mapping file, `threshold` for the SDK's own
+   * attributes, `none` when nothing recognised the span. Absent on traces analysed before it existed.
+   */
+  classifiedBy?: string;
   /** Ms from the task's start (`TraceSummary.startTimeMs`); slightly negative for a span recorded before its task (skew). */
   startOffsetMs: number;
   durationMs: number;
@@ -53,6 +59,12 @@ export interface SpanView {
     tpotMs?: number;
     inputTokens?: number;
     outputTokens?: number;
+    /** Input tokens served from the provider's prompt cache (part of inputTokens). */
+    cacheReadInputTokens?: number;
+    /** Input tokens written to the provider's prompt cache (part of inputTokens). */
+    cacheWriteInputTokens?: number;
+    /** Total cost as the instrumentation stated it (Langfuse: USD). */
+    cost?: number;
     /** Streamed calls: content chunks received, when the recorder counted them. */
     chunks?: number;
     /** Streamed calls: longest pause between two consecutive content chunks after the first. */
@@ -61,6 +73,8 @@ export interface SpanView {
     maxChunkGapStartMs?: number;
   };
   tool?: { name: string; callId?: string; cacheHit?: boolean; coldStart?: boolean };
+  /** What an orchestration span waited on: `approval` (a human approving a tool call), `plan`, `step`, `queue`, … */
+  orchestration?: { kind: string };
   attributes: Attributes;
 }
 

@@ -25,6 +25,11 @@ export interface TraceSpan {
   state?: StateInfo;
   orchestration?: OrchestrationInfo;
   task?: TaskInfo;
+  /**
+   * True for a span Threshold derived from what others recorded rather than one that arrived (a
+   * human-approval wait between `gen_ai.tool.call.decision` events); not counted in `spanCount`.
+   */
+  derived?: boolean;
   /** Explicit first-output moment (ns offset) from a `threshold.first_output` event. */
   firstOutputNs?: number;
   attributes: Attributes;
@@ -41,6 +46,12 @@ export interface LlmInfo {
   tpotMs?: number;
   inputTokens?: number;
   outputTokens?: number;
+  /** Input tokens served from the provider's prompt cache (`gen_ai.usage.cache_read.input_tokens`, Langfuse `input_cached_tokens`); part of inputTokens. */
+  cacheReadInputTokens?: number;
+  /** Input tokens written to the provider's prompt cache (`gen_ai.usage.cache_creation.input_tokens` / `cache_write`); part of inputTokens. */
+  cacheWriteInputTokens?: number;
+  /** Total cost of the call as the instrumentation states it (Langfuse `cost_details.total`, USD); undefined when not stated. */
+  cost?: number;
   /** Why the call was made (`intent`, `classification`, `safety`, `format`, `answer`, …). */
   purpose?: string;
   /** Operation name (`chat`, `text_completion`, `embeddings`, …). */
@@ -80,7 +91,11 @@ export interface StateInfo {
   target?: string;
 }
 
-export type OrchestrationKind = 'route' | 'queue' | 'rate_limit' | 'load_balance' | 'dispatch' | 'step';
+/**
+ * `step`: one turn of an agent loop or a non-root wrapper; `plan`: an agent planning its work
+ * (GenAI `plan`); `approval`: waiting for a human to approve a tool call (never tool time).
+ */
+export type OrchestrationKind = 'route' | 'queue' | 'rate_limit' | 'load_balance' | 'dispatch' | 'step' | 'plan' | 'approval';
 
 export interface OrchestrationInfo {
   kind?: OrchestrationKind;
@@ -88,6 +103,8 @@ export interface OrchestrationInfo {
 
 export interface TaskInfo {
   sessionId?: string;
+  /** The end user the task served (`user.id`, `langfuse.user.id`, Mastra `resourceId`), when stated. */
+  userId?: string;
   turn?: number;
   taskClass?: string;
   budgetMs?: number;

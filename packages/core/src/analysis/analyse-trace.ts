@@ -67,7 +67,7 @@ export function analyseTrace(input: AnalyseTraceInput, config: TaskClassConfig =
     perceivedBand: uxBand(perceivedMs),
     budgetMs,
     overBudget: durationMs > budgetMs,
-    spanCount: forest.byId.size,
+    spanCount: forest.byId.size - ordered.filter((span) => span.derived).length,
     llmCalls: counts.llmCalls,
     toolCalls: counts.toolCalls,
     error: ordered.some((span) => span.status === 'error'),

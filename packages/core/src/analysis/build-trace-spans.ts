@@ -1,10 +1,12 @@
 import { classifySpan } from '../classify/classify-span.js';
 import { statusName, type SpanRecord } from '../span-record.js';
 import type { TraceSpan } from '../trace-span.js';
+import { deriveApprovalWaits } from './approval-waits.js';
 import { correctHeldOpenLlmSpans } from './correct-held-open-llm-spans.js';
 import { extractLlmInfo } from './extract-llm-info.js';
 import { extractTaskInfo } from './extract-task-info.js';
 import { extractToolInfo } from './extract-tool-info.js';
+import { inheritCallFacts } from './inherit-call-facts.js';
 import { markAggregateLlmSpans } from './mark-aggregate-llm-spans.js';
 import { depthFirst, indexSpans, type SpanIndex } from './order-depth-first.js';
 import { repairSpanTree } from './repair-span-tree.js';
@@ -56,7 +58,10 @@ export function buildTraceSpans(input: readonly SpanRecord[]): BuiltTrace {
     if (parentSpanId !== undefined) span.parentSpanId = parentSpanId;
     if (classification.category === 'llm' || classification.aggregate) span.llm = extractLlmInfo(record, classification);
     if (classification.category === 'tool') span.tool = extractToolInfo(record);
-    if (classification.category === 'state') span.state = { operation: classification.stateOperation };
+    if (classification.category === 'state') {
+      span.state = { operation: classification.stateOperation };
+      if (classification.stateTarget !== undefined) span.state.target = classification.stateTarget;
+    }
     if (classification.category === 'orchestration' && classification.orchestrationKind) {
       span.orchestration = { kind: classification.orchestrationKind };
     }
@@ -68,9 +73,11 @@ export function buildTraceSpans(input: readonly SpanRecord[]): BuiltTrace {
   });
   if (endBeforeStart > 0) warnings.push(`${endBeforeStart} span${endBeforeStart === 1 ? '' : 's'} ending before start: duration taken as 0`);
 
+  spans.push(...deriveApprovalWaits(tree.records, spans, traceStartUnixNano));
   const index = indexSpans(spans);
   const ordered = depthFirst(index);
   markAggregateLlmSpans(ordered, index);
+  inheritCallFacts(ordered, index);
   correctHeldOpenLlmSpans(index);
   const outside = countOutsideParent(ordered, index);
   if (outside > 0) {

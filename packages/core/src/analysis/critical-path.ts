@@ -60,8 +60,28 @@ interface Frame {
  *   refined:     |chat.............|tool.....|
  *
  * Among children overlapping the cursor the earliest-starting one is taken (it covers the most).
+ *
+ * Clock jitter: the refinement only applies to a child that started more than
+ * {@link START_JITTER_TOLERANCE_NS} (1 ms) before the next critical child. Two tools started
+ * together (`Promise.all`, a model asking for both at once) record starts a few µs apart in
+ * either order, and whole-ms exporters (Mastra) can round them 1 ms apart; the one that started
+ * first by that much is not what the user waited on. Without the tolerance the shorter of two
+ * parallel tools would be flagged critical for a µs sliver whenever it happened to start first:
+ *
+ *   tool long    |=========================|      critical
+ *   tool short  |==========|                      started 3 µs earlier: not critical
+ *
+ * Such a sliver stays the parent's own time, as any gap between critical children does.
  * O(k log k) per span with k children; iterative, so deep traces do not exhaust the stack.
  */
+/**
+ * How much earlier (ns) a still-running child must have started than the next critical child to
+ * be critical up to that child's start: 1 ms, above the µs jitter of spans started together in
+ * one process and the 1 ms rounding of exporters that keep whole milliseconds, and far below any
+ * stretch a user could wait on.
+ */
+export const START_JITTER_TOLERANCE_NS = 1_000_000;
+
 export function computeCriticalPath(forest: SpanForest): CriticalPath {
   const reversed: CriticalSegment[] = [];
   const order: Array<{ spanId: string; startNs: number; sequence: number }> = [];
@@ -86,7 +106,7 @@ export function computeCriticalPath(forest: SpanForest): CriticalPath {
     }
     let chosen: Clamped | undefined;
     let chosenEndNs = frame.cursorNs;
-    if (frame.earliest >= 0 && kids[frame.earliest].startNs < frame.cursorNs) {
+    if (frame.earliest >= 0 && kids[frame.earliest].startNs < frame.cursorNs - START_JITTER_TOLERANCE_NS) {
       chosen = kids[frame.earliest];
     } else if (frame.next < kids.length) {
       chosen = kids[frame.next];

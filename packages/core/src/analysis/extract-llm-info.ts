@@ -3,27 +3,22 @@ import type { SpanRecord } from '../span-record.js';
 import type { LlmInfo } from '../trace-span.js';
 import { extractTtft, readStreamingFlag } from './extract-ttft.js';
 import { extractStreamChunks } from './extract-stream-chunks.js';
-import { readNumber, readString } from './read-attribute.js';
+import { extractUsage } from './extract-usage.js';
+import { readString } from './read-attribute.js';
 
-const MODEL_KEYS = ['gen_ai.request.model', 'gen_ai.response.model', 'ai.model.id', 'llm.model_name', 'ai.response.model', 'mastra.model'];
+const MODEL_KEYS = [
+  'gen_ai.request.model',
+  'gen_ai.response.model',
+  'ai.model.id',
+  'llm.model_name',
+  'ai.response.model',
+  'langfuse.observation.model.name',
+  'mastra.model',
+  'mastra.metadata.modelId',
+];
+/** Mastra's 0.2x exporter writes a span's metadata as plain attributes (`modelId` on model steps). */
+const MASTRA_PLAIN_MODEL_KEYS = ['modelId'];
 const PROVIDER_KEYS = ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system', 'ai.model.provider'];
-const INPUT_TOKEN_KEYS = [
-  'gen_ai.usage.input_tokens',
-  'gen_ai.usage.prompt_tokens',
-  'llm.token_count.prompt',
-  'ai.usage.inputTokens',
-  'ai.usage.promptTokens',
-  'llm.usage.prompt_tokens',
-];
-const OUTPUT_TOKEN_KEYS = [
-  'gen_ai.usage.output_tokens',
-  'gen_ai.usage.completion_tokens',
-  'llm.token_count.completion',
-  'ai.usage.outputTokens',
-  'ai.usage.completionTokens',
-  'llm.usage.completion_tokens',
-];
-
 /** Vercel's provider ids are `<provider>.<api>` (`openai.chat`, `anthropic.messages`): keep the provider. */
 function normaliseProvider(record: SpanRecord): string | undefined {
   const provider = readString(record.attributes, ...PROVIDER_KEYS);
@@ -48,10 +43,10 @@ export function extractLlmInfo(record: SpanRecord, classification: Classificatio
   const attributes = record.attributes;
   const ttft = extractTtft(record);
   const streaming = readStreamingFlag(record) ?? streamingFromOperationId(record) ?? (ttft?.impliesStreaming ? true : undefined);
-  const inputTokens = nonNegativeInteger(readNumber(attributes, ...INPUT_TOKEN_KEYS));
-  const outputTokens = nonNegativeInteger(readNumber(attributes, ...OUTPUT_TOKEN_KEYS));
+  const { inputTokens, outputTokens, cacheReadInputTokens, cacheWriteInputTokens, cost } = extractUsage(attributes);
   const info: LlmInfo = {};
-  const model = readString(attributes, ...MODEL_KEYS);
+  const model =
+    readString(attributes, ...MODEL_KEYS) ?? (attributes['mastra.span.type'] !== undefined ? readString(attributes, ...MASTRA_PLAIN_MODEL_KEYS) : undefined);
   if (model !== undefined) info.model = model;
   const provider = normaliseProvider(record);
   if (provider !== undefined) info.provider = provider;
@@ -59,6 +54,9 @@ export function extractLlmInfo(record: SpanRecord, classification: Classificatio
   if (ttft !== undefined) info.ttftMs = ttft.ttftMs;
   if (inputTokens !== undefined) info.inputTokens = inputTokens;
   if (outputTokens !== undefined) info.outputTokens = outputTokens;
+  if (cacheReadInputTokens !== undefined) info.cacheReadInputTokens = cacheReadInputTokens;
+  if (cacheWriteInputTokens !== undefined) info.cacheWriteInputTokens = cacheWriteInputTokens;
+  if (cost !== undefined) info.cost = cost;
   if (ttft !== undefined && outputTokens !== undefined && outputTokens > 1) {
     const durationMs = Number(record.endTimeUnixNano - record.startTimeUnixNano) / 1e6;
     info.tpotMs = Math.max(0, durationMs - ttft.ttftMs) / (outputTokens - 1);
@@ -71,7 +69,3 @@ export function extractLlmInfo(record: SpanRecord, classification: Classificatio
   return info;
 }
 
-function nonNegativeInteger(value: number | undefined): number | undefined {
-  if (value === undefined || value < 0) return undefined;
-  return Math.round(value);
-}

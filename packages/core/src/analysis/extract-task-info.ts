@@ -14,13 +14,31 @@ export const SESSION_ID_KEYS = [
   'langsmith.metadata.session_id',
   'langsmith.trace.session_id',
   'mastra.metadata.sessionId',
+  'mastra.metadata.threadId',
   'mastra.thread_id',
   'langfuse.session.id',
 ];
 
-/** The session id a span carries, if any. */
+/** End-user ids: Langfuse and OpenInference `user.id`, Langfuse's older `langfuse.user.id`, Mastra 1.x metadata. */
+export const USER_ID_KEYS = ['user.id', 'langfuse.user.id', 'enduser.id', 'mastra.metadata.resourceId'];
+
+/**
+ * Mastra's 0.2x exporter writes span metadata as plain attribute keys (`threadId`, `resourceId`);
+ * read only on Mastra spans, where those keys are known to mean Mastra's memory thread and resource.
+ */
+const MASTRA_PLAIN_SESSION_KEYS = ['threadId', 'resourceId'];
+
+/** The session id a span carries, if any (a Mastra thread, else its resource, is the session). */
 export function readSessionId(record: SpanRecord): string | undefined {
-  return readString(record.attributes, ...SESSION_ID_KEYS);
+  const stated = readString(record.attributes, ...SESSION_ID_KEYS);
+  if (stated !== undefined || record.attributes['mastra.span.type'] === undefined) return stated;
+  return readString(record.attributes, 'mastra.metadata.resourceId', ...MASTRA_PLAIN_SESSION_KEYS);
+}
+
+function readUserId(record: SpanRecord): string | undefined {
+  const stated = readString(record.attributes, ...USER_ID_KEYS);
+  if (stated !== undefined || record.attributes['mastra.span.type'] === undefined) return stated;
+  return readString(record.attributes, 'resourceId');
 }
 
 /** Task facts the agent author stated: session, turn, class and budget. */
@@ -28,6 +46,8 @@ export function extractTaskInfo(record: SpanRecord): TaskInfo {
   const info: TaskInfo = {};
   const sessionId = readSessionId(record);
   if (sessionId !== undefined) info.sessionId = sessionId;
+  const userId = readUserId(record);
+  if (userId !== undefined) info.userId = userId;
   const turn = readNumber(record.attributes, 'threshold.turn', 'ai.telemetry.metadata.turn');
   if (turn !== undefined && Number.isInteger(turn)) info.turn = turn;
   const taskClass = readString(record.attributes, 'threshold.task.class');

@@ -1,5 +1,5 @@
 import type { SpanRecord } from '../span-record.js';
-import { readNumber, readString, toNumber } from './read-attribute.js';
+import { readJsonObject, readNumber, toNumber } from './read-attribute.js';
 
 /** Where a TTFT came from: an attribute, an event's timestamp, or a timestamp attribute. */
 export interface TtftReading {
@@ -57,6 +57,7 @@ export function extractTtft(record: SpanRecord): TtftReading | undefined {
  * unit (s ≈ 1.7e9, ms ≈ 1.7e12, µs ≈ 1.7e15, ns ≈ 1.7e18 around 2025).
  */
 export function timestampToUnixNano(value: unknown): bigint | undefined {
+  if (typeof value === 'string' && value.startsWith('"')) return timestampToUnixNano(unquoteJsonString(value));
   if (typeof value === 'string') {
     const number = toNumber(value);
     if (number === undefined) {
@@ -85,17 +86,37 @@ function fractionBeyondMillisecondsNs(iso: string): bigint {
   return BigInt(match[1].padEnd(6, '0'));
 }
 
-/** The model's stated streaming flag, when a convention records one. */
+/** Langfuse writes its completion start time as JSON text: `"\"2025-01-01T10:00:00.123Z\""`. */
+function unquoteJsonString(value: string): string | undefined {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === 'string' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the call streamed, from the span's own record. An explicit flag wins
+ * (`gen_ai.request.stream`, `llm.is_streaming`, `ai.settings.stream`, a `stream` / `streaming`
+ * model parameter in Langfuse's `langfuse.observation.model.parameters`). OpenInference records the
+ * request's parameters as sent (`llm.invocation_parameters`), so there a parameter object without
+ * `"stream": true` means the call did not stream. Nothing recorded: undefined, never a guess.
+ */
 export function readStreamingFlag(record: SpanRecord): boolean | undefined {
   const attributes = record.attributes;
-  const flag = attributes['gen_ai.request.stream'] ?? attributes['llm.is_streaming'] ?? attributes['ai.settings.stream'];
-  if (typeof flag === 'boolean') return flag;
-  if (flag === 'true') return true;
-  if (flag === 'false') return false;
-  const invocation = readString(attributes, 'llm.invocation_parameters');
-  if (invocation) {
-    const stream = /"stream"\s*:\s*(true|false)/.exec(invocation);
-    if (stream) return stream[1] === 'true';
-  }
+  const flag = toFlag(attributes['gen_ai.request.stream'] ?? attributes['llm.is_streaming'] ?? attributes['ai.settings.stream']);
+  if (flag !== undefined) return flag;
+  const invocation = readJsonObject(attributes, 'llm.invocation_parameters');
+  if (invocation) return toFlag(invocation.stream ?? invocation.streaming) ?? false;
+  const parameters = readJsonObject(attributes, 'langfuse.observation.model.parameters');
+  if (parameters) return toFlag(parameters.stream ?? parameters.streaming);
+  return undefined;
+}
+
+function toFlag(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
   return undefined;
 }

@@ -9,6 +9,11 @@ import type { SpanIndex } from './order-depth-first.js';
  * only record of the call and is counted. Streaming chunk spans (operation `chunk`) are fragments
  * of a call, not calls, and do not make their parent an aggregate.
  *
+ * A wrapper's own time is not model time either: it is the loop around its calls (Mastra's
+ * `chat <model>` model_generation spans the whole agent loop, tools included; Vercel's
+ * `ai.streamText` the steps and the SDK's work between them). So a non-root llm span that wraps
+ * calls becomes orchestration (kind `step`); its llm facts stay, marked aggregate.
+ *
  * @param spans depth-first order (parents before children)
  */
 export function markAggregateLlmSpans(spans: readonly TraceSpan[], index: SpanIndex): void {
@@ -24,7 +29,13 @@ export function markAggregateLlmSpans(spans: readonly TraceSpan[], index: SpanIn
   }
   for (const span of spans) {
     if (span.llm === undefined) continue;
-    if (hasLlmDescendant.has(span.spanId)) span.llm.aggregate = true;
+    if (hasLlmDescendant.has(span.spanId)) {
+      span.llm.aggregate = true;
+      if (span.category === 'llm' && span.parentSpanId !== undefined) {
+        span.category = 'orchestration';
+        span.orchestration = { kind: 'step' };
+      }
+    }
     else if (span.category !== 'llm') span.llm.aggregate = true;
     else delete span.llm.aggregate;
   }

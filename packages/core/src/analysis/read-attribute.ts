@@ -44,3 +44,23 @@ export function toNumber(value: AttributeValue | undefined): number | undefined 
   }
   return undefined;
 }
+
+/**
+ * The first of `keys` holding a JSON object, parsed (Langfuse records usage, cost and model
+ * parameters as JSON text; OpenInference the request's invocation parameters). Undefined when no
+ * key holds one or the text is not a JSON object: a malformed record is treated as absent.
+ */
+export function readJsonObject(attributes: Attributes, ...keys: string[]): Record<string, unknown> | undefined {
+  for (const key of keys) {
+    const value = attributes[key];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (typeof value !== 'string' || !value.trimStart().startsWith('{')) continue;
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+  }
+  return undefined;
+}

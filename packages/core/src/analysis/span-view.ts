@@ -12,6 +12,7 @@ export function toSpanView(span: TraceSpan, selfNs: number, critical: boolean, w
     spanId: span.spanId,
     name: span.name,
     category: span.category,
+    classifiedBy: span.classifier,
     startOffsetMs: (span.startNs - windowStartNs) / 1e6,
     durationMs: (span.endNs - span.startNs) / 1e6,
     selfMs: selfNs / 1e6,
@@ -30,6 +31,9 @@ export function toSpanView(span: TraceSpan, selfNs: number, critical: boolean, w
     if (tpotMs !== undefined) llm.tpotMs = tpotMs;
     if (inputTokens !== undefined) llm.inputTokens = inputTokens;
     if (outputTokens !== undefined) llm.outputTokens = outputTokens;
+    if (span.llm.cacheReadInputTokens !== undefined) llm.cacheReadInputTokens = span.llm.cacheReadInputTokens;
+    if (span.llm.cacheWriteInputTokens !== undefined) llm.cacheWriteInputTokens = span.llm.cacheWriteInputTokens;
+    if (span.llm.cost !== undefined) llm.cost = span.llm.cost;
     if (chunks !== undefined) llm.chunks = chunks;
     if (maxChunkGapMs !== undefined) llm.maxChunkGapMs = maxChunkGapMs;
     if (maxChunkGapStartMs !== undefined) llm.maxChunkGapStartMs = maxChunkGapStartMs;
@@ -43,5 +47,6 @@ export function toSpanView(span: TraceSpan, selfNs: number, critical: boolean, w
     if (coldStart !== undefined) tool.coldStart = coldStart;
     view.tool = tool;
   }
+  if (span.orchestration?.kind !== undefined) view.orchestration = { kind: span.orchestration.kind };
   return view;
 }

@@ -12,6 +12,8 @@ export interface Classification {
   /** True for an llm span that wraps other llm calls (Vercel's `ai.generateText`): its usage repeats theirs. */
   aggregate?: boolean;
   stateOperation?: StateOperation;
+  /** What a state span loads or saves (`memory` for GenAI memory operations). */
+  stateTarget?: string;
   orchestrationKind?: OrchestrationKind;
 }
 

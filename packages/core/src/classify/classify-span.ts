@@ -3,6 +3,7 @@ import type { Classification, ClassifyContext, SpanClassifier } from './classifi
 import { databaseClassifier } from './database-classifier.js';
 import { genAiClassifier } from './genai-classifier.js';
 import { httpClassifier } from './http-classifier.js';
+import { langfuseClassifier } from './langfuse-classifier.js';
 import { langSmithClassifier } from './langsmith-classifier.js';
 import { mastraClassifier } from './mastra-classifier.js';
 import { messagingClassifier } from './messaging-classifier.js';
@@ -24,6 +25,7 @@ export const SPAN_CLASSIFIERS: readonly SpanClassifier[] = [
   openInferenceClassifier,
   openLlmetryClassifier,
   mastraClassifier,
+  langfuseClassifier,
   langSmithClassifier,
   genAiClassifier,
   databaseClassifier,

@@ -1,6 +1,9 @@
 import { overheadRule } from './overhead-rule.js';
 
-/** Orchestration overhead: routing, queue and rate-limit waits, dispatch beyond 20 ms per llm call. */
+/**
+ * Orchestration overhead: routing, queue and rate-limit waits, dispatch beyond 20 ms per llm call.
+ * A human approving a tool call is a wait of its own, not overhead to cut: left out.
+ */
 export const orchestrationOverheadRule = overheadRule({
   id: 'orchestration-overhead',
   title: 'Cut orchestration overhead',
@@ -9,4 +12,5 @@ export const orchestrationOverheadRule = overheadRule({
   allowance: 'orchestrationMsPerLlmCall',
   healthy: '5–20 ms on orchestration',
   what: 'Routing, queueing and rate-limit waits',
+  exclude: (span) => span.orchestration?.kind === 'approval',
 });

@@ -15,6 +15,8 @@ interface OverheadRuleSpec {
   /** What healthy systems spend, for the detail text. */
   healthy: string;
   what: string;
+  /** Spans of the category that are not overhead (a human approving a tool call): their critical time is left out. */
+  exclude?: (span: TraceSpan) => boolean;
 }
 
 /**
@@ -32,10 +34,10 @@ export function overheadRule(spec: OverheadRuleSpec): RecommendationRule {
       const perCallMs = context.thresholds[spec.allowance];
       const calls = Math.max(1, trace.summary.llmCalls);
       const allowedMs = calls * perCallMs;
-      const spentMs = trace.summary.breakdown[spec.category];
+      const spentMs = trace.summary.breakdown[spec.category] - excludedCriticalMs(trace, spec.exclude);
       if (spentMs - allowedMs < context.thresholds.minSavingMs) return [];
       const critical = criticalSpanIds(trace);
-      const targets = outermost(trace.traceSpans, spec.category).filter((span) => critical.has(span.spanId));
+      const targets = outermost(trace.traceSpans, spec.category).filter((span) => critical.has(span.spanId) && !spec.exclude?.(span));
       if (targets.length === 0) return [];
       const keep = allowedMs / spentMs;
       const edits: TraceEdit[] = targets.map((span) => ({ kind: 'shorten', spanId: span.spanId, durationMs: durationMsOf(span) * keep }));
@@ -52,6 +54,15 @@ export function overheadRule(spec: OverheadRuleSpec): RecommendationRule {
       return finding ? [finding] : [];
     },
   };
+}
+
+/** Critical-path time of the excluded spans, ms. */
+function excludedCriticalMs(trace: Parameters<RecommendationRule['evaluate']>[0], exclude: OverheadRuleSpec['exclude']): number {
+  if (!exclude || !trace.criticalSegments) return 0;
+  const excluded = new Set(trace.traceSpans.filter(exclude).map((span) => span.spanId));
+  let totalNs = 0;
+  for (const segment of trace.criticalSegments) if (excluded.has(segment.spanId)) totalNs += segment.endNs - segment.startNs;
+  return totalNs / 1e6;
 }
 
 /** Spans of the category with no ancestor of the same category (shrinking those shrinks the rest). */
