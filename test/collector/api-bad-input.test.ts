@@ -13,7 +13,7 @@ import { startTestCollector, type TestCollector } from '../support/collector-har
  */
 const MAX_MS = '253402300799999';
 const SERIES = '/api/alerts/rules/simple-p99-budget/series';
-const WINDOW_ROUTES = ['/api/traces', '/api/stats', '/api/timeseries', '/api/models', '/api/operations', '/api/sessions', '/api/recommendations', '/api/alerts/events'];
+const WINDOW_ROUTES = ['/api/traces', '/api/stats', '/api/timeseries', '/api/models', '/api/operations', '/api/sessions', '/api/recommendations', '/api/alerts/events', '/api/critical-path'];
 
 const dashboardDir = mkdtempSync(join(tmpdir(), 'threshold-dashboard-'));
 mkdirSync(join(dashboardDir, 'assets'));

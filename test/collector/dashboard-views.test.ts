@@ -7,7 +7,7 @@ import { otlpJsonBody, postJson, spanIdOf, traceIdOf } from './otlp-json-body.js
  *
  *   turn 1   0                                         2000
  *            |task ......................................|
- *            |chat gpt-4o (streamed, TTFT 200, 41 tokens)| 1000
+ *            |chat gpt-4o (streamed, TTFT 200, 41 tokens)| 1000     41 chunks, longest pause 120
  *                                  1000 |search (cached)| 1500
  *                                                   1500 |load session| 1600
  *
@@ -48,6 +48,9 @@ describe('the dashboard views', () => {
           'gen_ai.response.time_to_first_chunk': 0.2,
           'gen_ai.usage.input_tokens': 100,
           'gen_ai.usage.output_tokens': 41,
+          'threshold.llm.chunks': 41,
+          'threshold.llm.max_chunk_gap_ms': 120,
+          'threshold.llm.max_chunk_gap_start_ms': 400,
         },
       },
       {
@@ -102,7 +105,7 @@ describe('the dashboard views', () => {
   });
   afterAll(() => collector.close());
 
-  test('models: calls, streaming rate, TTFT and TPOT percentiles, tokens per model', async () => {
+  test('models: calls, streaming rate, TTFT, TPOT and longest-pause percentiles, tokens per model', async () => {
     expect(await get(collector.url, '/api/models')).toEqual({
       models: [
         {
@@ -113,6 +116,7 @@ describe('the dashboard views', () => {
           ttft: { p50Ms: 200, p95Ms: 200, p99Ms: 200 },
           tpot: { p50Ms: 20, p95Ms: 20, p99Ms: 20 },
           duration: { p50Ms: 1000, p95Ms: 1000, p99Ms: 1000 },
+          maxChunkGap: { p50Ms: 120, p95Ms: 120, p99Ms: 120 },
           inputTokens: 100,
           outputTokens: 41,
         },
@@ -124,6 +128,7 @@ describe('the dashboard views', () => {
           ttft: null,
           tpot: null,
           duration: { p50Ms: 500, p95Ms: 500, p99Ms: 500 },
+          maxChunkGap: null,
           inputTokens: 300,
           outputTokens: 10,
         },

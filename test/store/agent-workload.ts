@@ -11,7 +11,9 @@ import { otlpJsonBody, spanIdOf, traceIdOf, type JsonSpanPlan } from '../collect
  *   tool                                     d1 |search| d1+d2
  *   state                                          d1+d2 |load memory| d1+d2+d3
  *
- * Every third task belongs to a session of two turns; one task in five is `complex`.
+ * Every third task belongs to a session of two turns; one task in five is `complex`. Streamed
+ * calls say how many chunks came and their longest pause (derived from the task's number, so the
+ * draws stay those of the workload without them).
  */
 export interface AgentTrace {
   traceId: string;
@@ -67,6 +69,7 @@ export function agentWorkload(traceCount: number, { seed = 7, baseMs = Date.now(
             'gen_ai.response.time_to_first_chunk': draw(0.05, 0.4),
             'gen_ai.usage.input_tokens': 100 + (n % 17) * 10,
             'gen_ai.usage.output_tokens': 20 + (n % 5),
+            ...(n % 4 !== 0 ? { 'threshold.llm.chunks': 20 + (n % 5), 'threshold.llm.max_chunk_gap_ms': 40 + ((n * 37) % 150) + 0.25, 'threshold.llm.max_chunk_gap_start_ms': 60 } : {}),
           },
         },
         {

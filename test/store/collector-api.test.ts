@@ -114,6 +114,8 @@ function viewPaths(traces: readonly AgentTrace[]): string[] {
     '/api/operations?category=state',
     '/api/sessions?limit=1000',
     '/api/sessions/session-4',
+    '/api/critical-path',
+    `/api/critical-path?tail=80&service=support&from=${from}&to=${to}`,
     ...traces.map((trace) => `/api/traces/${trace.traceId}`),
   ];
 }

@@ -39,6 +39,7 @@ async function views(url: string, traces: readonly AgentTrace[]): Promise<Record
     '/api/timeseries?groupBy=taskClass&bucketMs=10000',
     '/api/models',
     '/api/operations',
+    '/api/critical-path',
     '/api/sessions?limit=1000',
     '/api/filters',
   ]) {

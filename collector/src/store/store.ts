@@ -1,4 +1,5 @@
 import type {
+  CriticalPathResponse,
   Finding,
   FiltersResponse,
   ModelsResponse,
@@ -18,6 +19,7 @@ import type {
   UxBand,
 } from '@threshold/core';
 import type { AlertStore } from '../alerts/alert-store.js';
+import type { CriticalPathQuery } from './critical-path-answer.js';
 import type { StoreFaultState } from './store-fault.js';
 
 /**
@@ -70,6 +72,8 @@ export interface TraceStore extends AlertStore {
   sessionDetail(sessionId: string): Promise<SessionDetail | undefined>;
   /** Stored findings of analysed traces in a window, for cross-trace recommendations. */
   findings(query: FindingsQuery): Promise<StoredFinding[]>;
+  /** Which operations hold the critical path of the window's slow tail, against its typical tasks. */
+  criticalPath(query: CriticalPathQuery): Promise<CriticalPathResponse>;
   /**
    * Retention: removes up to `maxTraces` analysed traces that started before `cutoffMs` (epoch
    * ms), oldest first, with their spans, stored requests no longer needed, facts and findings, in

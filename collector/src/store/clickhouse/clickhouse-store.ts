@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AlertDelivery, AlertEvent, AlertRule, AlertStatsQuery, SpanRecord, TaskClassConfig } from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../../alerts/alert-store.js';
+import type { CriticalPathQuery } from '../critical-path-answer.js';
 import { toSpanBatchRows } from '../duckdb/span-batch-row.js';
 import { compressForStorage, storedRequestBody } from '../raw-request-codec.js';
 import type {
@@ -20,6 +21,8 @@ import type {
 import * as alertQueries from './alert-queries.js';
 import { ClickHouseHttp } from './clickhouse-http.js';
 import * as dashboardQueries from './dashboard-queries.js';
+import { addMissingTraceColumns } from './add-missing-columns.js';
+import * as criticalPathQueries from './critical-path-queries.js';
 import { CLICKHOUSE_SCHEMA_STATEMENTS } from './schema.js';
 import { sqlIdentifier, sqlList } from './sql-literal.js';
 import * as statsQueries from './stats-queries.js';
@@ -66,6 +69,7 @@ export class ClickHouseStore implements TraceStore {
       throw new Error(`ClickHouse at ${url} cannot be used: ${error instanceof Error ? error.message : String(error)}`);
     });
     for (const statement of CLICKHOUSE_SCHEMA_STATEMENTS) await http.command(statement);
+    await addMissingTraceColumns(http);
     return new ClickHouseStore(http, options.taskClasses, options.decodeRequest);
   }
 
@@ -186,6 +190,9 @@ export class ClickHouseStore implements TraceStore {
   }
   findings(query: FindingsQuery) {
     return dashboardQueries.findings(this.readRows, query);
+  }
+  criticalPath(query: CriticalPathQuery) {
+    return criticalPathQueries.criticalPath(this.readRows, query);
   }
 
   alertWindowStats(query: AlertStatsQuery) {

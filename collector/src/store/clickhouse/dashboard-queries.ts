@@ -23,12 +23,13 @@ const triple = (row: readonly unknown[], at: number): LatencyTriple | null =>
  * the trace's start and the span's service: what DuckDB keeps as `span_facts`.
  */
 const FACTS = `(SELECT trace_id, start_ms AS trace_start_ms, service AS f_service, category, f_name, model, provider, streaming,
-    ttft_ms, tpot_ms, f_input_tokens, f_output_tokens, f_duration_ms, cache_hit, cold_start, f_error, aggregate
+    ttft_ms, tpot_ms, f_input_tokens, f_output_tokens, f_duration_ms, cache_hit, cold_start, f_error, aggregate, max_chunk_gap_ms
   FROM traces FINAL
   ARRAY JOIN fact_service AS service, fact_category AS category, fact_name AS f_name, fact_model AS model,
     fact_provider AS provider, fact_streaming AS streaming, fact_ttft_ms AS ttft_ms, fact_tpot_ms AS tpot_ms,
     fact_input_tokens AS f_input_tokens, fact_output_tokens AS f_output_tokens, fact_duration_ms AS f_duration_ms,
-    fact_cache_hit AS cache_hit, fact_cold_start AS cold_start, fact_error AS f_error, fact_aggregate AS aggregate)`;
+    fact_cache_hit AS cache_hit, fact_cold_start AS cold_start, fact_error AS f_error, fact_aggregate AS aggregate,
+    fact_max_chunk_gap_ms AS max_chunk_gap_ms)`;
 
 /** A window on facts: the trace's start time, the span's service. */
 function factWindow(query: WindowQuery): ClickHouseWhere {
@@ -62,10 +63,11 @@ export async function models(read: ReadRows, query: WindowQuery): Promise<Models
   const rows = await read(
     `WITH arraySort(groupArrayIf(assumeNotNull(ttft_ms), isNotNull(ttft_ms))) AS ttfts,
        arraySort(groupArrayIf(assumeNotNull(tpot_ms), isNotNull(tpot_ms))) AS tpots,
-       arraySort(groupArray(f_duration_ms)) AS durations
+       arraySort(groupArray(f_duration_ms)) AS durations,
+       arraySort(groupArrayIf(assumeNotNull(max_chunk_gap_ms), isNotNull(max_chunk_gap_ms))) AS gaps
      SELECT ifNull(model, 'unknown') AS m, any(provider), toFloat64(count()) AS n, avg(ifNull(streaming, 0)),
        ${r7TripleSql('ttfts')}, ${r7TripleSql('tpots')}, ${r7TripleSql('durations')},
-       toFloat64(ifNull(sum(f_input_tokens), 0)), toFloat64(ifNull(sum(f_output_tokens), 0))
+       toFloat64(ifNull(sum(f_input_tokens), 0)), toFloat64(ifNull(sum(f_output_tokens), 0)), ${r7TripleSql('gaps')}
      FROM ${FACTS} ${where} GROUP BY m ORDER BY n DESC, m`,
   );
   return {
@@ -77,6 +79,7 @@ export async function models(read: ReadRows, query: WindowQuery): Promise<Models
         ttft: triple(row, 4),
         tpot: triple(row, 7),
         duration: triple(row, 10)!,
+        maxChunkGap: triple(row, 15),
         inputTokens: row[13] as number,
         outputTokens: row[14] as number,
       };

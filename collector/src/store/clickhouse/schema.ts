@@ -14,6 +14,9 @@
  *   alone because it is the only key a trace keeps across versions (its start moves when a late
  *   root span arrives, and rows only collapse with equal keys in one partition); time-range
  *   queries read the 8-byte `start_ms` column, and single-trace lookup is a primary-key range.
+ * - The trace's critical path grouped by operation (core's `criticalOperations`) is three more
+ *   parallel arrays, `critical_*`; `critical_path_stored` tells a row written with them from one
+ *   written before they existed (left out of `/api/critical-path` until analysed again).
  * - Granules are small where rows are large: a point read decompresses one granule of every
  *   column it selects, so 8,192 rows (the default) of request bodies or trace details would be
  *   tens of megabytes per lookup. 32 requests, 256 traces, 1,024 index rows per granule.
@@ -83,7 +86,12 @@ export const CLICKHOUSE_SCHEMA_STATEMENTS: readonly string[] = [
      fact_cold_start Array(Nullable(UInt8)),
      fact_error Array(UInt8),
      fact_aggregate Array(UInt8),
-     finding_json Array(String))
+     fact_max_chunk_gap_ms Array(Nullable(Float64)),
+     finding_json Array(String),
+     critical_path_stored UInt8,
+     critical_category Array(String),
+     critical_name Array(String),
+     critical_ms Array(Float64))
    ENGINE = ReplacingMergeTree(version)
    ORDER BY trace_id
    SETTINGS index_granularity = 256`,
@@ -108,4 +116,18 @@ export const CLICKHOUSE_SCHEMA_STATEMENTS: readonly string[] = [
      delivery String)
    ENGINE = ReplacingMergeTree(version)
    ORDER BY id`,
+];
+
+/**
+ * Columns added to `traces` since it was first created, with what older rows read for them.
+ * 18.16 has no `ADD COLUMN IF NOT EXISTS`, so the store adds the ones `system.columns` lacks. A
+ * fact array must have as many items as its siblings (ARRAY JOIN reads them together), so the
+ * chunk-gap array of an older row reads as one NULL per fact: no gap recorded.
+ */
+export const CLICKHOUSE_ADDED_TRACE_COLUMNS: ReadonlyArray<{ name: string; definition: string }> = [
+  { name: 'fact_max_chunk_gap_ms', definition: 'Array(Nullable(Float64)) DEFAULT arrayMap(x -> CAST(NULL AS Nullable(Float64)), fact_duration_ms)' },
+  { name: 'critical_path_stored', definition: 'UInt8 DEFAULT 0' },
+  { name: 'critical_category', definition: 'Array(String)' },
+  { name: 'critical_name', definition: 'Array(String)' },
+  { name: 'critical_ms', definition: 'Array(Float64)' },
 ];

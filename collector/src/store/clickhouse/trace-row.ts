@@ -1,4 +1,4 @@
-import type { Finding, TraceSpan, TraceSummary } from '@threshold/core';
+import { criticalOperations, type Finding, type TraceSpan, type TraceSummary } from '@threshold/core';
 import { traceInputTokens, traceTurn, type StoredDetail } from '../duckdb/trace-row.js';
 import type { AnalysedTrace } from '../store.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
@@ -16,6 +16,7 @@ function operationName(span: TraceSpan): string {
 export function toTraceRow(trace: AnalysedTrace): Record<string, unknown> {
   const summary = trace.analysis.summary;
   const facts = trace.analysis.traceSpans.filter((span) => FACT_CATEGORIES.has(span.category));
+  const critical = criticalOperations(trace.analysis);
   const detail: StoredDetail = { spans: trace.analysis.spans, findings: trace.findings, warnings: trace.analysis.warnings };
   return {
     trace_id: summary.traceId,
@@ -60,7 +61,12 @@ export function toTraceRow(trace: AnalysedTrace): Record<string, unknown> {
     fact_cold_start: facts.map((span) => flag(span.tool?.coldStart)),
     fact_error: facts.map((span) => (span.status === 'error' ? 1 : 0)),
     fact_aggregate: facts.map((span) => (span.llm?.aggregate === true ? 1 : 0)),
+    fact_max_chunk_gap_ms: facts.map((span) => span.llm?.maxChunkGapMs ?? null),
     finding_json: trace.findings.map((finding: Finding) => JSON.stringify(finding)),
+    critical_path_stored: 1,
+    critical_category: critical.map((operation) => operation.category),
+    critical_name: critical.map((operation) => operation.name),
+    critical_ms: critical.map((operation) => operation.criticalMs),
   };
 }
 

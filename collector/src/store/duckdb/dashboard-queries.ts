@@ -47,7 +47,8 @@ export async function models(read: ReadRows, query: WindowQuery): Promise<Models
        quantile_cont(ttft_ms, [0.5, 0.95, 0.99]) FILTER (WHERE ttft_ms IS NOT NULL),
        quantile_cont(tpot_ms, [0.5, 0.95, 0.99]) FILTER (WHERE tpot_ms IS NOT NULL),
        quantile_cont(duration_ms, [0.5, 0.95, 0.99]),
-       coalesce(sum(input_tokens), 0)::DOUBLE, coalesce(sum(output_tokens), 0)::DOUBLE
+       coalesce(sum(input_tokens), 0)::DOUBLE, coalesce(sum(output_tokens), 0)::DOUBLE,
+       quantile_cont(max_chunk_gap_ms, [0.5, 0.95, 0.99]) FILTER (WHERE max_chunk_gap_ms IS NOT NULL)
      FROM span_facts ${where} GROUP BY m ORDER BY n DESC, m`,
     where.params,
   );
@@ -60,6 +61,7 @@ export async function models(read: ReadRows, query: WindowQuery): Promise<Models
         ttft: triple(row[4]),
         tpot: triple(row[5]),
         duration: triple(row[6])!,
+        maxChunkGap: triple(row[9]),
         inputTokens: row[7] as number,
         outputTokens: row[8] as number,
       };

@@ -18,12 +18,15 @@ import type {
   TraceStore,
   WindowQuery,
 } from '../store.js';
+import type { CriticalPathQuery } from '../critical-path-answer.js';
 import type { BlobLog } from '../blob-log/blob-log.js';
 import { FileBlobLog } from '../blob-log/file-blob-log.js';
 import { MemoryBlobLog } from '../blob-log/memory-blob-log.js';
 import { StoreFaultState, StoreUnavailableError, storeFaultOf, type StoreFaultKind } from '../store-fault.js';
 import * as alertQueries from './alert-queries.js';
 import * as dashboardQueries from './dashboard-queries.js';
+import * as criticalPathQueries from './critical-path-queries.js';
+import { CRITICAL_PATH_OPERATION_COLUMNS, CRITICAL_PATH_TABLES, CRITICAL_PATH_TRACE_COLUMNS, toCriticalPathOperationRows, toCriticalPathTraceRows } from './critical-path-row.js';
 import { closeDuckDbDatabase, openDuckDbDatabase, type DuckDbDatabase } from './duckdb-database.js';
 import { FINDING_COLUMNS, toFindingRows } from './finding-row.js';
 import type { SerialWriter } from './serial-writer.js';
@@ -284,10 +287,13 @@ export class DuckDbStore implements TraceStore {
         await this.writer.run(`DELETE FROM traces WHERE trace_id IN (${list})`, batch);
         await this.writer.run(`DELETE FROM span_facts WHERE trace_id IN (${list})`, batch);
         await this.writer.run(`DELETE FROM findings WHERE trace_id IN (${list})`, batch);
+        for (const table of CRITICAL_PATH_TABLES) await this.writer.run(`DELETE FROM ${table} WHERE trace_id IN (${list})`, batch);
       }
       await this.writes.append('traces', TRACE_COLUMNS, rows);
       await this.writes.append('span_facts', SPAN_FACT_COLUMNS, analyses.flatMap(toSpanFactRows));
       await this.writes.append('findings', FINDING_COLUMNS, analyses.flatMap(toFindingRows));
+      await this.writes.append('critical_path_traces', CRITICAL_PATH_TRACE_COLUMNS, analyses.flatMap(toCriticalPathTraceRows));
+      await this.writes.append('critical_path_operations', CRITICAL_PATH_OPERATION_COLUMNS, analyses.flatMap(toCriticalPathOperationRows));
     });
     for (const summary of replaced) this.statsIndex.remove(summary);
     for (const trace of analyses) this.statsIndex.add(trace.analysis.summary);
@@ -310,7 +316,7 @@ export class DuckDbStore implements TraceStore {
       for (const batch of chunks(removed.map((summary) => summary.traceId), IN_LIST_MAX)) {
         const list = placeholders(batch.length);
         const requests = await this.writer.runAndReadAll(`SELECT DISTINCT request_id FROM span_batches WHERE trace_id IN (${list})`, batch);
-        for (const table of ['traces', 'span_facts', 'findings', 'span_batches']) {
+        for (const table of ['traces', 'span_facts', 'findings', ...CRITICAL_PATH_TABLES, 'span_batches']) {
           await this.writer.run(`DELETE FROM ${table} WHERE trace_id IN (${list})`, batch);
         }
         const requestIds = requests.getRowsJS().map((row) => Number(row[0]));
@@ -379,6 +385,10 @@ export class DuckDbStore implements TraceStore {
   }
   findings(query: FindingsQuery) {
     return dashboardQueries.findings(this.readRows, query);
+  }
+  /** Three reads of one snapshot: the thresholds and the sums agree on which traces there are. */
+  criticalPath(query: CriticalPathQuery) {
+    return this.snapshotRead((read) => criticalPathQueries.criticalPath(read, query));
   }
 
   alertWindowStats(query: AlertStatsQuery) {

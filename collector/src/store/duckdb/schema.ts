@@ -15,6 +15,10 @@
  * - `span_facts`: one row per llm/tool/state/orchestration span of an analysed trace, for the
  *   models and operations views.
  * - `findings`: one row per recommendation finding, for cross-trace ranking.
+ * - `critical_path_traces` and `critical_path_operations`: each analysed trace, and its critical
+ *   path grouped by operation (core's `criticalOperations`), with the trace's filter columns
+ *   repeated so `/api/critical-path` reads each table alone. A trace analysed before these tables
+ *   existed has no row until it is analysed again, and is left out of that view meanwhile.
  */
 export const SCHEMA_STATEMENTS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS span_requests (
@@ -77,7 +81,8 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
      cache_hit BOOLEAN,
      cold_start BOOLEAN,
      error BOOLEAN NOT NULL,
-     aggregate BOOLEAN NOT NULL)`,
+     aggregate BOOLEAN NOT NULL,
+     max_chunk_gap_ms DOUBLE)`,
   `CREATE TABLE IF NOT EXISTS findings (
      trace_id VARCHAR NOT NULL,
      start_ms DOUBLE NOT NULL,
@@ -89,12 +94,30 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
      saving_ms DOUBLE NOT NULL,
      perceived BOOLEAN NOT NULL,
      finding VARCHAR NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS critical_path_traces (
+     trace_id VARCHAR NOT NULL,
+     start_ms DOUBLE NOT NULL,
+     service VARCHAR NOT NULL,
+     task_class VARCHAR NOT NULL,
+     name VARCHAR NOT NULL,
+     duration_ms DOUBLE NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS critical_path_operations (
+     trace_id VARCHAR NOT NULL,
+     start_ms DOUBLE NOT NULL,
+     service VARCHAR NOT NULL,
+     task_class VARCHAR NOT NULL,
+     name VARCHAR NOT NULL,
+     duration_ms DOUBLE NOT NULL,
+     category VARCHAR NOT NULL,
+     operation VARCHAR NOT NULL,
+     critical_ms DOUBLE NOT NULL)`,
 ];
 
 /**
  * Brings a database written by an earlier version up to this layout: `traces.detail` was JSON
  * text (VARCHAR); its rows become the same bytes as a BLOB. Request bodies and details were kept
  * inline; their rows keep them there (the reference columns stay NULL), new rows refer to the log.
+ * `span_facts` gained `max_chunk_gap_ms` (NULL on older rows: no recorded gap).
  */
 export async function migrateSchema(read: (sql: string) => Promise<unknown[][]>, run: (sql: string) => Promise<unknown>): Promise<void> {
   const [detailType] = await read(`SELECT data_type FROM information_schema.columns WHERE table_name = 'traces' AND column_name = 'detail'`);
@@ -104,4 +127,6 @@ export async function migrateSchema(read: (sql: string) => Promise<unknown[][]>,
     await run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${prefix}_offset BIGINT`);
     await run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${prefix}_length INTEGER`);
   }
+  // Streams' longest pause between chunks (last, where the appender and a new table both expect it).
+  await run('ALTER TABLE span_facts ADD COLUMN IF NOT EXISTS max_chunk_gap_ms DOUBLE');
 }

@@ -43,4 +43,5 @@ export const SPAN_FACT_COLUMNS: readonly ColumnSpec<SpanFactRow>[] = [
   { name: 'cold_start', type: BOOLEAN, value: (row) => row.span.tool?.coldStart ?? null },
   { name: 'error', type: BOOLEAN, value: (row) => row.span.status === 'error' },
   { name: 'aggregate', type: BOOLEAN, value: (row) => row.span.llm?.aggregate === true },
+  { name: 'max_chunk_gap_ms', type: DOUBLE, value: (row) => row.span.llm?.maxChunkGapMs ?? null },
 ];

@@ -1,0 +1,45 @@
+import type { CriticalPathResponse } from '@threshold/core';
+import { criticalPathAnswer, EXAMPLE_TRACES_PER_OPERATION, operationTotals, type CriticalPathQuery, type CriticalPathTotals } from '../critical-path-answer.js';
+import { ClickHouseWhere } from './clickhouse-where.js';
+import { r7PercentileSql } from './r7-percentile-sql.js';
+import { sqlLiteral } from './sql-literal.js';
+import type { ReadRows } from './trace-queries.js';
+
+/** The window's traces whose row carries critical-path operations (see schema.ts). */
+function filters(query: CriticalPathQuery): ClickHouseWhere {
+  return new ClickHouseWhere().window(query).add('task_class = ?', query.taskClass).add('name = ?', query.name).add('critical_path_stored = 1');
+}
+
+/**
+ * DuckDB's reads (critical-path-queries.ts there) on the current trace versions: the thresholds
+ * are R-7 in SQL with core's arithmetic, so the same traces fall in each group; then the sums per
+ * operation over the `critical_*` arrays, and each operation's longest-waiting tail traces.
+ */
+export async function criticalPath(read: ReadRows, query: CriticalPathQuery): Promise<CriticalPathResponse> {
+  const window = filters(query);
+  const [[tailMs, p50Ms]] = await read(
+    `WITH arraySort(groupArray(duration_ms)) AS durations
+     SELECT ${r7PercentileSql('durations', query.tail / 100)}, ${r7PercentileSql('durations', 0.5)}
+     FROM traces FINAL ${window}`,
+  );
+  const totals: CriticalPathTotals = { tailThresholdMs: tailMs as number | null, tailTraces: 0, typicalTraces: 0, operations: [] };
+  if (tailMs === null) return criticalPathAnswer(query, totals);
+  const tail = `duration_ms >= ${sqlLiteral(tailMs as number)}`;
+  const typical = `duration_ms <= ${sqlLiteral(p50Ms as number)}`;
+  const [[tailTraces, typicalTraces]] = await read(`SELECT toFloat64(countIf(${tail})), toFloat64(countIf(${typical})) FROM traces FINAL ${window}`);
+  totals.tailTraces = tailTraces as number;
+  totals.typicalTraces = typicalTraces as number;
+  const operations = `traces FINAL ARRAY JOIN critical_category AS category, critical_name AS operation, critical_ms AS ms`;
+  const rows = await read(
+    `SELECT category, operation, sumIf(ms, ${tail}), toFloat64(countIf(${tail})), sumIf(ms, ${typical})
+     FROM ${operations} ${filters(query).add(`(${tail} OR ${typical})`)}
+     GROUP BY category, operation`,
+  );
+  const examples = await read(
+    `SELECT category, operation, trace_id FROM ${operations} ${filters(query).add(tail)}
+     ORDER BY category, operation, ms DESC, trace_id
+     LIMIT ${EXAMPLE_TRACES_PER_OPERATION} BY category, operation`,
+  );
+  totals.operations = operationTotals(rows, examples);
+  return criticalPathAnswer(query, totals);
+}
