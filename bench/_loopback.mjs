@@ -30,7 +30,7 @@ export function freePort() {
  * never block it); resolves with the child once the collector says it is listening.
  */
 export function startCollectorProcess(port, args = [], nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'start', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'start', '--port', String(port), '--grpc-port', 'off', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
     child.stdout.on('data', (chunk) => {

@@ -20,7 +20,7 @@ export async function startCollectorProcess(): Promise<CollectorProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'threshold-demo-test-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['collector/dist/cli.js', 'start', '--port', '0', '--data-dir', dataDir, '--quiet-period-ms', '1000'],
+    ['collector/dist/cli.js', 'start', '--port', '0', '--grpc-port', 'off', '--data-dir', dataDir, '--quiet-period-ms', '1000'],
     { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {

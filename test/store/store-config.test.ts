@@ -45,7 +45,7 @@ describe('choosing the store', () => {
 describe('threshold start --store clickhouse (built CLI)', () => {
   test('an unreachable ClickHouse is one line on stderr and exit code 1', async () => {
     const port = await freePort();
-    const result = spawnSync(process.execPath, [cli, 'start', '--port', '0', '--store', 'clickhouse', '--clickhouse-url', `http://127.0.0.1:${port}`], {
+    const result = spawnSync(process.execPath, [cli, 'start', '--port', '0', '--grpc-port', 'off', '--store', 'clickhouse', '--clickhouse-url', `http://127.0.0.1:${port}`], {
       encoding: 'utf8',
     });
     expect([result.status, result.stderr]).toEqual([1, `threshold: ClickHouse at http://127.0.0.1:${port} cannot be used: connect ECONNREFUSED 127.0.0.1:${port}\n`]);
@@ -62,7 +62,7 @@ describe('threshold start --store clickhouse (built CLI)', () => {
   test('serves from the ClickHouse database it names, creating it', async () => {
     const child = spawn(
       process.execPath,
-      [cli, 'start', '--port', '0', '--store', 'clickhouse', '--clickhouse-url', server.url, '--clickhouse-database', 'from_cli'],
+      [cli, 'start', '--port', '0', '--grpc-port', 'off', '--store', 'clickhouse', '--clickhouse-url', server.url, '--clickhouse-database', 'from_cli'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {

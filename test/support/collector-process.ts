@@ -43,6 +43,9 @@ export interface RefusedStart {
 }
 
 function collectorArgs(options: CollectorProcessOptions, dataDir: string): string[] {
+  const args = options.args ?? [];
+  // OTLP/gRPC is off unless a test asks for it (`--grpc-port 0`, THRESHOLD_GRPC_PORT): processes run side by side and 4317 is one port.
+  const grpcAsked = args.includes('--grpc-port') || options.env?.THRESHOLD_GRPC_PORT !== undefined;
   return [
     'collector/dist/cli.js',
     'start',
@@ -52,7 +55,8 @@ function collectorArgs(options: CollectorProcessOptions, dataDir: string): strin
     dataDir,
     '--quiet-period-ms',
     '200',
-    ...(options.args ?? []),
+    ...(grpcAsked ? [] : ['--grpc-port', 'off']),
+    ...args,
   ];
 }
 
@@ -115,7 +119,7 @@ export async function startCollectorProcess(options: CollectorProcessOptions = {
 export async function runRefusedStart(args: string[], { env = {}, timeoutMs = 15_000 } = {}): Promise<RefusedStart> {
   const dataDir = mkdtempSync(join(tmpdir(), 'threshold-refused-'));
   try {
-    const child = spawn(process.execPath, collectorArgs({ args }, dataDir), {
+    const child = spawn(process.execPath, collectorArgs({ args, env }, dataDir), {
       cwd: REPOSITORY_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { ConfigError, optionsFromSettings, settingsFromEnv, type RawSettings } from '../config.js';
 import { securityFromSettings } from '../security/security-settings.js';
 import { startGateway } from '../security/project-gateway.js';
+import { GrpcBindError } from '../grpc/grpc-ingest-server.js';
+import { grpcPortFromSettings } from '../grpc/grpc-port-setting.js';
 import { parseRetention } from '../retention/retention-schedule.js';
 import { fail } from './fail.js';
 
@@ -11,9 +13,10 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('run the collector: OTLP/HTTP ingest on /v1/traces, the query API and the dashboard')
+    .description('run the collector: OTLP/HTTP ingest on /v1/traces, OTLP/gRPC ingest, the query API and the dashboard')
     .option('--port <port>', 'port to listen on (env THRESHOLD_PORT)')
     .option('--host <host>', 'address to bind (env THRESHOLD_HOST)')
+    .option('--grpc-port <port|off>', 'OTLP/gRPC ingest port on the same host, 0 for a free one, off for none (default 4317) (env THRESHOLD_GRPC_PORT)')
     .option('--data-dir <dir>', 'directory for the DuckDB database (env THRESHOLD_DATA_DIR)')
     .option('--quiet-period-ms <ms>', 'analyse a trace once no span arrived for this long (default 2000)')
     .option('--max-body-bytes <bytes>', 'largest request body, also after gunzip (default 16 MiB)')
@@ -55,8 +58,10 @@ export function registerStartCommand(program: Command): void {
       let options;
       let security;
       let retentionMs: number | undefined;
+      let grpcPort: number | undefined;
       try {
         options = optionsFromSettings(raw, settingsFromEnv(process.env));
+        grpcPort = grpcPortFromSettings(text(flags.grpcPort), process.env.THRESHOLD_GRPC_PORT || undefined, options.port);
         security = securityFromSettings(
           { keysFile: text(flags.keys), insecure: flags.insecure === true, corsOrigins: flags.corsOrigin as string[] | undefined },
           process.env,
@@ -73,14 +78,15 @@ export function registerStartCommand(program: Command): void {
       }
       let collector;
       try {
-        collector = await startGateway({ options, access: security.access, corsOrigins: security.corsOrigins, retentionMs });
+        collector = await startGateway({ options, access: security.access, corsOrigins: security.corsOrigins, retentionMs, grpcPort });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
+        if (error instanceof GrpcBindError && code === 'EADDRINUSE') fail(`gRPC port ${grpcPort} on ${options.host} is already in use: give --grpc-port another port, or off`, 1);
         if (code === 'EADDRINUSE') fail(`port ${options.port} on ${options.host} is already in use`, 1);
         if (code === 'EADDRNOTAVAIL') fail(`cannot bind to ${options.host}`, 1);
         fail(error instanceof Error ? error.message : String(error), 1);
       }
-      console.log(`threshold: collector listening on ${collector.url} (OTLP/HTTP ${collector.url}/v1/traces, dashboard ${collector.url}/, data in ${options.store === 'clickhouse' ? `ClickHouse ${options.clickhouseUrl} database ${options.clickhouseDatabase}` : options.dataDir}${security.access.projects.length > 0 ? `, projects ${security.access.projects.map((project) => project.name).join(', ')}` : ''})`);
+      console.log(`threshold: collector listening on ${collector.url} (OTLP/HTTP ${collector.url}/v1/traces, OTLP/gRPC ${collector.grpc?.address ?? 'off'}, dashboard ${collector.url}/, data in ${options.store === 'clickhouse' ? `ClickHouse ${options.clickhouseUrl} database ${options.clickhouseDatabase}` : options.dataDir}${security.access.projects.length > 0 ? `, projects ${security.access.projects.map((project) => project.name).join(', ')}` : ''})`);
       const stop = () => {
         collector.close().then(
           () => process.exit(0),

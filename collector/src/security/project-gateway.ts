@@ -3,6 +3,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import type { CollectorOptions } from '../config.js';
 import { createCollector, type Collector, type CreateCollectorOptions } from '../create-collector.js';
+import { startGrpcIngest, type CallAdmission, type GrpcIngestServer } from '../grpc/grpc-ingest-server.js';
+import { exportTraces } from '../ingest/export-traces.js';
 import type { AccessConfig } from './access-config.js';
 import { accessRule, isSafeMethod } from './access-policy.js';
 import { answerJson } from './answer-json.js';
@@ -32,6 +34,8 @@ export interface GatewayOptions {
   requestTimeoutMs?: number;
   /** Dashboard sessions: lifetime, how many, clock (default 12 h, 10,000). */
   sessions?: Partial<SessionStoreOptions>;
+  /** OTLP/gRPC ingest on this port of the same host (0 picks a free one); none when absent. */
+  grpcPort?: number;
   /** Passed to every project's collector (tests: clock, stores). */
   collectorOverrides?: Omit<CreateCollectorOptions, 'listen' | 'publicUrl'>;
 }
@@ -40,6 +44,8 @@ export interface Gateway {
   url: string;
   port: number;
   server: Server;
+  /** The OTLP/gRPC ingest address (`host:port`) and port, when `grpcPort` was given. */
+  grpc?: { address: string; port: number };
   /** One collector per project; with open access a single one named `default`. */
   collectors: ReadonlyMap<string, Collector>;
   close(): Promise<void>;
@@ -93,7 +99,9 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
  * loopback access (host-check.ts) and the origin of cookie-authorised changes
  * (cross-site-check.ts), rate-limits each ingest key, bounds ingest in flight per project and in
  * all, and hands the request to that project's collector. With open access (no keys) every
- * request goes to the one `default` collector, whose data dir is the configured one.
+ * request goes to the one `default` collector, whose data dir is the configured one. OTLP/gRPC
+ * ingest, on its own port, is decided by the same rules (ingest-authorization.ts) and takes its
+ * slots from the same admission, so the limits hold across both transports.
  */
 export async function startGateway({
   options,
@@ -103,6 +111,7 @@ export async function startGateway({
   requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   sessions: sessionOptions = {},
   retentionMs,
+  grpcPort,
   collectorOverrides = {},
 }: GatewayOptions): Promise<Gateway> {
   const keyed = access.projects.length > 0;
@@ -191,6 +200,25 @@ export async function startGateway({
     collectors.get(project)!.app(request, response);
   };
 
+  /** An OTLP/gRPC call, decided from its metadata as an HTTP export is from its headers. */
+  const admitCall = (authorization: string | undefined): CallAdmission => {
+    if (!ready || shuttingDown) {
+      return { admitted: false, refusal: 'unavailable', message: ready ? 'collector is shutting down' : 'collector is starting', retryAfterSeconds: 1 };
+    }
+    let project = DEFAULT_PROJECT;
+    if (keyed) {
+      const decision = ingestAuthorizer.authorize(authorization);
+      if (!decision.allowed) {
+        const { refusal, message } = decision;
+        return { admitted: false, refusal, message, ...(refusal === 'rate-limited' ? { retryAfterSeconds: decision.retryAfterSeconds } : {}) };
+      }
+      project = decision.project;
+    }
+    const slot = admission.acquire(project);
+    if (!slot.admitted) return { admitted: false, refusal: 'unavailable', message: slot.reason, retryAfterSeconds: admission.retryAfterSeconds() };
+    return { admitted: true, project, release: slot.release };
+  };
+
   const server = createServer(
     {
       requestTimeout: requestTimeoutMs,
@@ -212,6 +240,21 @@ export async function startGateway({
   const port = (server.address() as AddressInfo).port;
   const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${urlHost}:${port}`;
+  let grpc: GrpcIngestServer | undefined;
+  try {
+    if (grpcPort !== undefined) {
+      grpc = await startGrpcIngest({
+        host: options.host,
+        port: grpcPort,
+        maxMessageBytes: options.maxBodyBytes,
+        admit: admitCall,
+        exportTraces: (project, message) => exportTraces(collectors.get(project)!, { format: 'protobuf', body: message, wire: message, encoding: 'identity' }),
+      });
+    }
+  } catch (error) {
+    server.close();
+    throw error;
+  }
   try {
     for (const name of keyed ? access.projects.map((project) => project.name) : [DEFAULT_PROJECT]) {
       const collector = await createCollector({ ...collectorOverrides, ...projectOptions(options, name, keyed), listen: false, publicUrl: url });
@@ -219,6 +262,7 @@ export async function startGateway({
     }
   } catch (error) {
     await Promise.all([...collectors.values()].map((collector) => collector.close()));
+    await grpc?.close(0);
     server.close();
     throw error;
   }
@@ -233,6 +277,7 @@ export async function startGateway({
     url,
     port,
     server,
+    ...(grpc ? { grpc: { address: grpc.address, port: grpc.port } } : {}),
     collectors,
     close: () =>
       (closing ??= (async () => {
@@ -242,6 +287,7 @@ export async function startGateway({
         // Requests already admitted finish (their spans stored and answered) before the collectors drain.
         const deadline = Date.now() + DRAIN_TIMEOUT_MS;
         while (admission.inFlight.requests > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+        await grpc?.close();
         await Promise.all(retention.map((schedule) => schedule.stop()));
         // Each collector waits for its commits (answering in-flight requests) and analyses what is pending.
         await Promise.all([...collectors.values()].map((collector) => collector.close()));
