@@ -1,4 +1,5 @@
-import { DEFAULT_TASK_CLASS_CONFIG, type TaskClassConfig } from '@threshold/core';
+import { DEFAULT_TASK_CLASS_CONFIG, type MappingRules, type TaskClassConfig } from '@threshold/core';
+import { readMappingFile } from './mapping-file.js';
 import { parseWebhook } from './alerts/alert-config-file.js';
 import type { AlertingOptions } from './alerts/alerting.js';
 import { DEFAULT_MAX_SPANS_PER_TRACE } from './assembly/trace-span-cap.js';
@@ -92,6 +93,8 @@ export interface RawSettings {
   taskClass?: string[];
   /** Path of the alert rules JSON file. */
   alertRules?: string;
+  /** Path of the mapping rules JSON file for in-house frameworks. */
+  mapping?: string;
   /** Webhook URLs alerts are sent to. */
   alertWebhook?: string[];
   /** Base URL of the dashboard for links in alert notifications. */
@@ -118,6 +121,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
     budget: list(env.THRESHOLD_BUDGETS),
     taskClass: list(env.THRESHOLD_TASK_CLASSES),
     alertRules: env.THRESHOLD_ALERT_RULES,
+    mapping: env.THRESHOLD_MAPPING || undefined,
     alertWebhook: list(env.THRESHOLD_ALERT_WEBHOOKS),
     dashboardUrl: env.THRESHOLD_DASHBOARD_URL,
     store: env.THRESHOLD_STORE,
@@ -138,6 +142,11 @@ function integer(name: string, text: string | undefined, min: number, max: numbe
 function seconds(name: string, text: string | undefined, min: number, max: number): number | undefined {
   const value = integer(name, text, min, max);
   return value === undefined ? undefined : value * 1000;
+}
+
+function mappingOption(path: string | undefined): { mapping?: MappingRules } {
+  const mapping = readMappingFile(path);
+  return mapping === undefined ? {} : { mapping };
 }
 
 function pairs(name: string, entries: string[] | undefined): Array<[string, string]> {
@@ -201,6 +210,6 @@ export function optionsFromSettings(flags: RawSettings, env: RawSettings): Colle
     maxAnalysisLagMs: seconds('max analysis lag (s)', pick('maxAnalysisLag'), 1, 86_400),
     maxSpansPerTrace: integer('max spans per trace', pick('maxSpansPerTrace'), 1, 10_000_000),
     duckdbMemoryMb: integer('DuckDB memory (MiB)', pick('duckdbMemoryMb'), 64, 1_048_576),
-    taskClasses: { ...DEFAULT_TASK_CLASS_CONFIG, budgetsMs, classByTaskName },
+    taskClasses: { ...DEFAULT_TASK_CLASS_CONFIG, budgetsMs, classByTaskName, ...mappingOption(pick('mapping')) },
   });
 }

@@ -25,6 +25,7 @@ export function registerStartCommand(program: Command): void {
     .option('--max-spans-per-trace <n>', 'spans of one trace analysed, roots and earliest first; the rest counted and left out (default 50000) (env THRESHOLD_MAX_SPANS_PER_TRACE)')
     .option('--budget <class=ms>', 'P99 budget of a task class, repeatable (env THRESHOLD_BUDGETS=a=1,b=2)', collect)
     .option('--task-class <name=class>', 'task name to task class, repeatable (env THRESHOLD_TASK_CLASSES)', collect)
+    .option('--mapping <file.json>', 'mapping rules that classify in-house spans by name or attributes (env THRESHOLD_MAPPING)')
     .option('--alert-rules <path.json>', 'alert rules (and webhooks) as JSON; default rules apply without it (env THRESHOLD_ALERT_RULES)')
     .option('--alert-webhook <url>', 'send firing and resolved alerts to this webhook (Slack-compatible), repeatable (env THRESHOLD_ALERT_WEBHOOKS)', collect)
     .option('--dashboard-url <url>', 'dashboard URL for links in alert notifications (default: this collector) (env THRESHOLD_DASHBOARD_URL)')
@@ -49,6 +50,7 @@ export function registerStartCommand(program: Command): void {
         budget: flags.budget as string[] | undefined,
         taskClass: flags.taskClass as string[] | undefined,
         alertRules: text(flags.alertRules),
+        mapping: text(flags.mapping),
         alertWebhook: flags.alertWebhook as string[] | undefined,
         dashboardUrl: text(flags.dashboardUrl),
         store: text(flags.store),

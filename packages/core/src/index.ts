@@ -20,6 +20,8 @@ export * from './classify/genai-classifier.js';
 export * from './classify/database-classifier.js';
 export * from './classify/messaging-classifier.js';
 export * from './classify/http-classifier.js';
+export * from './classify/mapping-rules.js';
+export { mappingClassifier, classifiersWithMapping } from './classify/mapping-classifier.js';
 export { buildTraceSpans, type BuiltTrace } from './analysis/build-trace-spans.js';
 export { analyseTrace, type AnalyseTraceInput } from './analysis/analyse-trace.js';
 export { analyseRecords } from './analysis/analyse-records.js';

@@ -1,3 +1,4 @@
+import type { MappingRules } from './classify/mapping-rules.js';
 /**
  * Task classes and their P99 budgets. A task's class comes from `threshold.task.class` on its
  * span, else a configured mapping by task name, else `simple` when it makes at most
@@ -13,6 +14,11 @@ export interface TaskClassConfig {
   classByTaskName: Record<string, string>;
   simpleMaxLlmCalls: number;
   simpleMaxToolCalls: number;
+  /**
+   * Mapping rules for in-house frameworks (`--mapping FILE`), carried with the task classes
+   * because both are the collector's analysis settings and reach every place a trace is analysed.
+   */
+  mapping?: MappingRules;
 }
 
 export const DEFAULT_TASK_CLASS_CONFIG: Readonly<TaskClassConfig> = {

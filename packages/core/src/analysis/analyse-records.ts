@@ -9,7 +9,7 @@ import { buildTraceSpans } from './build-trace-spans.js';
  * then analyse. What the collector calls per trace. Never throws.
  */
 export function analyseRecords(records: SpanRecord[], config: TaskClassConfig = DEFAULT_TASK_CLASS_CONFIG): TraceAnalysis {
-  const built = buildTraceSpans(records);
+  const built = buildTraceSpans(records, config.mapping);
   const traceId = records[0]?.traceId ?? '';
   return analyseTrace({ spans: built.spans, traceStartUnixNano: built.traceStartUnixNano, warnings: built.warnings, traceId }, config);
 }

@@ -1,4 +1,6 @@
 import { classifySpan } from '../classify/classify-span.js';
+import { applyMappingFacts, classifiersWithMapping } from '../classify/mapping-classifier.js';
+import type { MappingRules } from '../classify/mapping-rules.js';
 import { statusName, type SpanRecord } from '../span-record.js';
 import type { TraceSpan } from '../trace-span.js';
 import { deriveApprovalWaits } from './approval-waits.js';
@@ -25,18 +27,20 @@ const FIRST_OUTPUT_EVENT = 'threshold.first_output';
  * Normalises one trace's spans: repairs the tree, classifies each span, extracts what each
  * convention says about models, tools and the task, and turns times into exact integer ns offsets
  * from the trace's earliest start. Never throws; every repair is reported in `warnings`.
+ * `mapping`: the user's rules for in-house spans, asked right after the SDK's own attributes.
  */
-export function buildTraceSpans(input: readonly SpanRecord[]): BuiltTrace {
+export function buildTraceSpans(input: readonly SpanRecord[], mapping?: MappingRules): BuiltTrace {
   if (input.length === 0) return { spans: [], traceStartUnixNano: 0n, warnings: ['empty trace'] };
   const tree = repairSpanTree(input);
   const warnings = [...tree.warnings];
   let traceStartUnixNano = tree.records[0].startTimeUnixNano;
   for (const record of tree.records) if (record.startTimeUnixNano < traceStartUnixNano) traceStartUnixNano = record.startTimeUnixNano;
 
+  const classifiers = classifiersWithMapping(mapping);
   let endBeforeStart = 0;
   const spans: TraceSpan[] = tree.records.map((record) => {
     const isRoot = record.spanId === tree.rootSpanId;
-    const classification = classifySpan(record, { isRoot });
+    const classification = classifySpan(record, { isRoot }, classifiers);
     const startNs = Number(record.startTimeUnixNano - traceStartUnixNano);
     let endNs = Number(record.endTimeUnixNano - traceStartUnixNano);
     if (endNs < startNs) {
@@ -67,6 +71,7 @@ export function buildTraceSpans(input: readonly SpanRecord[]): BuiltTrace {
     }
     const task = extractTaskInfo(record);
     if (isRoot || classification.category === 'task' || Object.keys(task).length > 0) span.task = task;
+    if (classification.mappingRule) applyMappingFacts(span, record, classification.mappingRule);
     const firstOutput = record.events.find((event) => event.name === FIRST_OUTPUT_EVENT);
     if (firstOutput) span.firstOutputNs = Number(firstOutput.timeUnixNano - traceStartUnixNano);
     return span;

@@ -1,6 +1,7 @@
 import type { SpanCategory } from '../category.js';
 import type { SpanRecord } from '../span-record.js';
 import type { OrchestrationKind, StateOperation } from '../trace-span.js';
+import type { MappingRule } from './mapping-rules.js';
 
 /** What a classifier learns about a span from its convention. */
 export interface Classification {
@@ -15,6 +16,8 @@ export interface Classification {
   /** What a state span loads or saves (`memory` for GenAI memory operations). */
   stateTarget?: string;
   orchestrationKind?: OrchestrationKind;
+  /** The mapping rule that matched, when a user's rule decided (its facts are read after extraction). */
+  mappingRule?: MappingRule;
 }
 
 /** Where a span sits in its trace, for conventions whose kinds depend on it (root workflow = task). */
