@@ -11,6 +11,7 @@ import { capTraceSpans, spanCapWarning } from './assembly/trace-span-cap.js';
 import { resolveOptions, type CollectorOptions } from './config.js';
 import { CommitQueue } from './ingest/commit-queue.js';
 import { analysisBehind } from './ingest/analysis-backpressure.js';
+import { storeReopening } from './store/store-fault.js';
 import { LiveHub } from './live/live-hub.js';
 import { CollectorMetrics } from './metrics/collector-metrics.js';
 import { metricsRoutes } from './metrics/metrics-routes.js';
@@ -137,7 +138,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     onCommitted: (batches) => assembler.add(batches),
     maxQueuedSpans: options.maxQueuedSpans,
     admissionWaitMs: ADMISSION_WAIT_MS,
-    refusal: (): Error | undefined => analysisBehind(assembler.backlog(), options.maxAnalysisLagMs),
+    refusal: (): Error | undefined => storeReopening(store) ?? analysisBehind(assembler.backlog(), options.maxAnalysisLagMs),
   });
 
   const metrics = new CollectorMetrics();

@@ -61,6 +61,11 @@ export class CommitQueue {
 
   constructor(private readonly options: CommitQueueOptions) {}
 
+  /** Why a request would be refused now, before it is even read (see the `refusal` option); undefined when it would not. */
+  refusalNow(): Error | undefined {
+    return this.options.refusal?.();
+  }
+
   /** Spans waiting to be stored. */
   get depth(): number {
     return this.queuedSpans;

@@ -27,11 +27,27 @@ export type ExportOutcome =
   | { kind: 'unavailable'; message: string; retryAfterSeconds: number };
 
 /**
+ * The answer to an export that would be refused whatever it holds (analysis too far behind, the
+ * store being reopened), given before its body is read or decoded: under that pressure, reading
+ * and decoding what is then refused took the CPU analysis needed to catch up. Undefined when the
+ * export may go on.
+ */
+export function refusedBeforeReading(context: ExportContext): ExportOutcome | undefined {
+  const refusal = context.commitQueue.refusalNow();
+  if (!refusal) return undefined;
+  const answer = storeRefusal(refusal, context.commitQueue.congestionSeconds());
+  context.metrics?.recordIngestRefusal(answer.reason);
+  return { kind: 'unavailable', message: answer.message, retryAfterSeconds: answer.retryAfterSeconds };
+}
+
+/**
  * One OTLP trace export, whatever carried it: checked (see `admitRequest`), committed, and
  * answered only once the commit queue says the spans are durable. Load and store faults are
  * always `unavailable`, never a failure the sender would drop its data on.
  */
 export async function exportTraces(context: ExportContext, request: ExportRequest): Promise<ExportOutcome> {
+  const early = refusedBeforeReading(context);
+  if (early) return early;
   let admitted;
   try {
     admitted = await admitRequest(request);

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { encodeExportResponse, encodeStatus } from '../otlp/index.js';
-import { exportTraces } from '../ingest/export-traces.js';
+import { exportTraces, refusedBeforeReading } from '../ingest/export-traces.js';
 import { BodyError, readBody, type ReadBody } from '../ingest/read-body.js';
 import type { RouteContext, RouteModule } from './route-module.js';
 
@@ -40,6 +40,15 @@ async function exportTracesRoute(context: RouteContext, request: Request, respon
   if (!format) {
     request.resume();
     answerStatus(response, 415, 'json', RPC_INVALID_ARGUMENT, `unsupported Content-Type "${request.headers['content-type'] ?? ''}": use application/x-protobuf or application/json`);
+    return;
+  }
+  const early = refusedBeforeReading(context);
+  if (early?.kind === 'unavailable') {
+    // Not read: the connection closes with the answer rather than carry the unread body.
+    request.resume();
+    response.setHeader('Connection', 'close');
+    response.setHeader('Retry-After', String(early.retryAfterSeconds));
+    answerStatus(response, 503, format, RPC_UNAVAILABLE, early.message);
     return;
   }
   let read: ReadBody;

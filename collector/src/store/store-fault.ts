@@ -40,6 +40,15 @@ export function storeFaultOf(error: unknown): StoreFaultKind | undefined {
   return undefined;
 }
 
+/**
+ * The refusal for work the store would refuse at once: its database invalidated and being reopened.
+ * (A full disk is not refused ahead: each write tries again, and the first that succeeds ends it.)
+ */
+export function storeReopening(store: { readonly faults?: StoreFaultState }): StoreUnavailableError | undefined {
+  if (!store.faults?.has('invalidated')) return undefined;
+  return new StoreUnavailableError('recovering', 'the store is recovering from a fault');
+}
+
 /** One fault as `/api/health` shows it. */
 export interface StoreFaultReport {
   kind: StoreFaultKind;
