@@ -6,7 +6,7 @@ import type { SpanRecord } from '@threshold/core';
 import type { DecodeResult } from './decode-result.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 
-/** One body to decode, as posted to a pool thread (the bytes are moved, not copied). */
+/** One body to decode, as posted to a pool thread (the bytes are moved, not copied); `{ kind: 'next' }` then asks for each further chunk. */
 export interface DecodeJob {
   format: 'protobuf' | 'json';
   body: ArrayBuffer;
@@ -82,6 +82,10 @@ export class DecodePool {
     if (!current) return;
     if (message.kind === 'spans') {
       for (const span of message.spans) current.spans.push(span);
+      // The next chunk once this turn is over: one chunk per turn of the event loop.
+      setImmediate(() => {
+        if (this.running.get(worker) === current) worker.postMessage({ kind: 'next' });
+      });
       return;
     }
     this.completedJobs++;
