@@ -48,6 +48,13 @@ describe('collector options', () => {
     }
   });
 
+  test('analysis lag bound: 30 s by default, in seconds from the environment or the flag', () => {
+    expect(optionsFromSettings({}, {}).maxAnalysisLagMs).toBe(30_000);
+    expect(optionsFromSettings({}, settingsFromEnv({ THRESHOLD_MAX_ANALYSIS_LAG: '90' })).maxAnalysisLagMs).toBe(90_000);
+    expect(optionsFromSettings({ maxAnalysisLag: '5' }, settingsFromEnv({ THRESHOLD_MAX_ANALYSIS_LAG: '90' })).maxAnalysisLagMs).toBe(5_000);
+    expect(() => optionsFromSettings({ maxAnalysisLag: '0' }, {})).toThrow(new ConfigError('max analysis lag (s) must be between 1 and 86400, got 0'));
+  });
+
   test.each([
     [{ port: 'http' }, 'port must be a whole number, got "http"'],
     [{ port: '70000' }, 'port must be between 0 and 65535, got 70000'],
