@@ -29,6 +29,8 @@ export function SpanDetails({ span, onClose, onZoom }: { span: SpanView; onClose
         <Entry label="Starts at" value={`+${formatDurationMs(span.startOffsetMs)}`} />
         <Entry label="Self time" value={formatDurationMs(span.selfMs)} />
         <Entry label="Status" value={span.status} />
+        <Entry label="Classified by" value={span.classifiedBy ?? 'unknown'} mono />
+        {span.orchestration ? <Entry label="Waiting on" value={ORCHESTRATION_LABELS[span.orchestration.kind] ?? span.orchestration.kind} /> : null}
         <Entry label="Span id" value={span.spanId} mono />
       </dl>
       <button type="button" className="button small" onClick={onZoom}>
@@ -45,6 +47,7 @@ export function SpanDetails({ span, onClose, onZoom }: { span: SpanView; onClose
             <Entry label="TPOT" value={span.llm.tpotMs === undefined ? 'unknown' : formatDurationMs(span.llm.tpotMs)} />
             <Entry label="Input tokens" value={span.llm.inputTokens === undefined ? '—' : formatCount(span.llm.inputTokens)} />
             <Entry label="Output tokens" value={span.llm.outputTokens === undefined ? '—' : formatCount(span.llm.outputTokens)} />
+            {span.llm.cacheReadInputTokens === undefined ? null : <Entry label="Cached input tokens" value={formatCount(span.llm.cacheReadInputTokens)} />}
           </dl>
         </section>
       ) : null}
@@ -74,6 +77,18 @@ export function SpanDetails({ span, onClose, onZoom }: { span: SpanView; onClose
     </aside>
   );
 }
+
+/** What an orchestration span's kind means to a reader; `classifiedBy` says which convention or mapping rule decided. */
+const ORCHESTRATION_LABELS: Record<string, string> = {
+  approval: 'a human approving a tool call',
+  plan: 'the agent planning',
+  step: 'the agent loop (a step or wrapper)',
+  queue: 'a queue',
+  rate_limit: 'a rate limit',
+  route: 'routing',
+  load_balance: 'load balancing',
+  dispatch: 'dispatch',
+};
 
 function Entry({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
   return (
