@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { bootstrapPercentileRatio, percentileSorted, resampledPercentileSorted, seededRandom, seedFor, xoshiro128StarStar } from '@threshold/core';
+import {
+  bootstrapPercentileRatio,
+  percentileSorted,
+  resampledPercentileSorted,
+  seededRandom,
+  seedFor,
+  xoshiro128StarStar,
+} from '@threshold/core';
 import { describe, expect, it } from 'vitest';
 import { lognormalDurationsMs, Z_95 } from '../support/designed-latencies.js';
 
@@ -100,6 +107,10 @@ describe('the bootstrap interval of a ratio of percentiles', () => {
   it('answers a ratio of 1 for two runs of zeros, and Infinity when only the baseline is zero', () => {
     const zeros = sorted(new Array(30).fill(0));
     expect(bootstrapPercentileRatio(zeros, zeros, options(1))).toEqual({ ratio: 1, lower: 1, upper: 1 });
-    expect(bootstrapPercentileRatio(zeros, sorted(new Array(30).fill(5)), options(1))).toEqual({ ratio: Infinity, lower: Infinity, upper: Infinity });
+    expect(bootstrapPercentileRatio(zeros, sorted(new Array(30).fill(5)), options(1))).toEqual({
+      ratio: Infinity,
+      lower: Infinity,
+      upper: Infinity,
+    });
   });
 });

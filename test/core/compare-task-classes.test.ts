@@ -40,8 +40,21 @@ describe('compareTaskClasses', () => {
     const candidate = runs({ rare: draws(200, 2), added: [700, 900] });
     expect(compareTaskClasses(baseline, candidate, OPTIONS)).toEqual([
       { taskClass: 'added', baselineCount: 0, candidateCount: 2, candidateMs: 890, status: 'candidate-only' },
-      { taskClass: 'gone', baselineCount: 200, candidateCount: 0, baselineMs: percentile(baseline.get('gone')!, 0.95), status: 'baseline-only' },
-      { taskClass: 'rare', baselineCount: 5, candidateCount: 200, baselineMs: 480, candidateMs: percentile(candidate.get('rare')!, 0.95), status: 'too-few-tasks' },
+      {
+        taskClass: 'gone',
+        baselineCount: 200,
+        candidateCount: 0,
+        baselineMs: percentile(baseline.get('gone')!, 0.95),
+        status: 'baseline-only',
+      },
+      {
+        taskClass: 'rare',
+        baselineCount: 5,
+        candidateCount: 200,
+        baselineMs: 480,
+        candidateMs: percentile(candidate.get('rare')!, 0.95),
+        status: 'too-few-tasks',
+      },
     ]);
   });
 
@@ -49,7 +62,11 @@ describe('compareTaskClasses', () => {
     const baseline = runs({ simple: draws(300, 1) });
     const candidate = runs({ simple: draws(300, 2) });
     const alone = compareTaskClasses(baseline, candidate, OPTIONS);
-    const withAnother = compareTaskClasses(new Map([...baseline, ['aaa', draws(300, 3)]]), new Map([...candidate, ['aaa', draws(300, 4)]]), OPTIONS);
+    const withAnother = compareTaskClasses(
+      new Map([...baseline, ['aaa', draws(300, 3)]]),
+      new Map([...candidate, ['aaa', draws(300, 4)]]),
+      OPTIONS,
+    );
     expect(withAnother[1]).toEqual(alone[0]);
     expect(compareTaskClasses(baseline, candidate, OPTIONS)).toEqual(alone);
     expect(compareTaskClasses(baseline, candidate, { ...OPTIONS, seed: 2 })[0].lower).not.toBe(alone[0].lower);

@@ -9,7 +9,10 @@ export const Z_95 = 1.6448536269514722;
  * whole milliseconds so an OTLP recording and its analysis read back exactly the same numbers.
  * Box–Muller over a seeded generator: the same seed draws the same durations.
  */
-export function lognormalDurationsMs(count: number, { medianMs, sigma, seed, scale = 1 }: { medianMs: number; sigma: number; seed: number; scale?: number }): number[] {
+export function lognormalDurationsMs(
+  count: number,
+  { medianMs, sigma, seed, scale = 1 }: { medianMs: number; sigma: number; seed: number; scale?: number },
+): number[] {
   const random = seededRandom(seed);
   const durations: number[] = [];
   while (durations.length < count) {

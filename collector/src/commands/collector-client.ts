@@ -21,10 +21,21 @@ const PAGE_SIZE = 1_000;
 /** How many traces a percentile outside P50/P95/P99 may read before giving up (bounded memory). */
 const MAX_TRACES_READ = 1_000_000;
 
+/** Which traces to read: a window on start time [fromMs, toMs), optionally one service. */
+export interface TraceWindow {
+  fromMs?: number;
+  toMs?: number;
+  service?: string;
+}
+
 export class CollectorClient {
   private readonly baseUrl: string;
 
-  constructor(baseUrl: string) {
+  /** @param apiKey a read key, sent as `Authorization: Bearer …` (a collector with keys needs one) */
+  constructor(
+    baseUrl: string,
+    private readonly apiKey?: string,
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
@@ -33,7 +44,8 @@ export class CollectorClient {
     for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
     let response: Response;
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+      const headers: Record<string, string> = this.apiKey === undefined ? {} : { authorization: `Bearer ${this.apiKey}` };
+      response = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
@@ -58,11 +70,16 @@ export class CollectorClient {
   /** Every trace summary since `fromMs`, page by page. */
   async allTraces(fromMs: number | undefined): Promise<TraceSummary[]> {
     const traces: TraceSummary[] = [];
+    for await (const page of this.tracePages({ fromMs })) traces.push(...page);
+    return traces;
+  }
+
+  /** The window's trace summaries a page at a time, so a caller keeps only what it needs of each. */
+  async *tracePages(window: TraceWindow): AsyncGenerator<TraceSummary[]> {
     for (let offset = 0; offset < MAX_TRACES_READ; offset += PAGE_SIZE) {
-      const page = await this.get<TraceList>('/api/traces', { limit: PAGE_SIZE, offset, from: fromMs });
-      traces.push(...page.traces);
+      const page = await this.get<TraceList>('/api/traces', { limit: PAGE_SIZE, offset, from: window.fromMs, to: window.toMs, service: window.service });
+      yield page.traces;
       if (page.traces.length < PAGE_SIZE || offset + PAGE_SIZE >= page.total) break;
     }
-    return traces;
   }
 }

@@ -14,7 +14,12 @@ import type { UniformRandom } from './seeded-random.js';
  *
  * @param counts scratch space of at least `n` entries, overwritten (reused across resamples)
  */
-export function resampledPercentileSorted(sortedAscending: Float64Array, fraction: number, random: UniformRandom, counts: Uint32Array): number {
+export function resampledPercentileSorted(
+  sortedAscending: Float64Array,
+  fraction: number,
+  random: UniformRandom,
+  counts: Uint32Array,
+): number {
   const n = sortedAscending.length;
   counts.fill(0, 0, n);
   for (let draw = 0; draw < n; draw++) counts[Math.floor(random() * n)]++;
@@ -58,7 +63,11 @@ export interface RatioBootstrapOptions {
  * @param baselineSorted durations ascending, not empty
  * @param candidateSorted durations ascending, not empty
  */
-export function bootstrapPercentileRatio(baselineSorted: Float64Array, candidateSorted: Float64Array, options: RatioBootstrapOptions): RatioInterval {
+export function bootstrapPercentileRatio(
+  baselineSorted: Float64Array,
+  candidateSorted: Float64Array,
+  options: RatioBootstrapOptions,
+): RatioInterval {
   const { fraction, confidence, resamples, random } = options;
   const counts = new Uint32Array(Math.max(baselineSorted.length, candidateSorted.length));
   const ratios = new Float64Array(resamples);
