@@ -1,3 +1,4 @@
+import { connect } from 'node:http2';
 import { describe, expect, test } from 'vitest';
 import type { TraceStore } from '../../collector/src/store/store.js';
 import { openConfiguredStore } from '../../collector/src/store/open-store.js';
@@ -143,5 +144,39 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
     });
     expect(await admitted).toEqual({ code: 0, details: 'OK', response: Buffer.alloc(0) });
     await closed;
+  });
+
+  test('a message that stalls half-way is DEADLINE_EXCEEDED after the request timeout, and its slot is free again', async () => {
+    const gateway = await startTestGateway({ keyed: false, grpcPort: 0, requestTimeoutMs: 300, ingestAdmission: { maxRequests: 1, maxBytes: 64 * 1024 * 1024 } });
+    const address = gateway.gateway.grpc!.address;
+    const session = connect(`http://${address}`);
+    try {
+      const stalled = session.request({
+        ':method': 'POST',
+        ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        'content-type': 'application/grpc',
+        te: 'trailers',
+      });
+      // The frame announces a 100-byte message; 10 bytes come, then nothing.
+      stalled.write(Buffer.concat([Buffer.from([0, 0, 0, 0, 100]), Buffer.alloc(10)]));
+      // The status comes as trailers, or alone in the response headers (trailers-only); the stream
+      // stays open on our side, which never finished its message.
+      const answer = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        const withStatus = (headers: Record<string, unknown>) => {
+          if (headers['grpc-status'] !== undefined) resolve(headers);
+        };
+        stalled.on('response', withStatus);
+        stalled.on('trailers', withStatus);
+        stalled.on('error', reject);
+        stalled.resume();
+      });
+      stalled.close();
+      expect([answer['grpc-status'], decodeURI(String(answer['grpc-message']))]).toEqual(['4', 'the message did not arrive in full within 0.3 s: send it without pauses']);
+      // The only ingest slot was given back with that answer.
+      expect((await grpcExport(address, request(10, 1))).code).toBe(0);
+    } finally {
+      session.close();
+      await gateway.close();
+    }
   });
 });

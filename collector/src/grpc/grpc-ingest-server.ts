@@ -18,6 +18,11 @@ export interface GrpcIngestOptions {
   port: number;
   /** Largest message, on the wire and after decompression (the HTTP body limit). */
   maxMessageBytes: number;
+  /**
+   * An admitted call whose message has not arrived in full this long after its metadata is
+   * answered DEADLINE_EXCEEDED, giving its ingest slot back (HTTP's request timeout, 408).
+   */
+  messageTimeoutMs: number;
   /** Decides on a call from its `authorization` metadata, before its message is read. */
   admit(authorization: string | undefined): CallAdmission;
   /** The export every transport shares, into the admitted project. */
@@ -33,7 +38,7 @@ export interface GrpcIngestServer {
 }
 
 /** gRPC status codes the collector answers with (google.rpc.Code). */
-const CODE = { OK: 0, INVALID_ARGUMENT: 3, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+const CODE = { OK: 0, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
 
 /** HTTP's 401, 403, 429 and 503 in gRPC's terms (the OTLP spec's mapping). */
 const REFUSAL_CODES: Record<CallRefusal, number> = {
@@ -71,7 +76,9 @@ export async function startGrpcIngest(options: GrpcIngestOptions): Promise<GrpcI
 
   const gate: ServerInterceptor = (_method, call: ServerInterceptingCallInterface) => {
     let release: (() => void) | undefined;
+    let messageTimer: NodeJS.Timeout | undefined;
     const releaseSlot = () => {
+      clearTimeout(messageTimer);
       release?.();
       release = undefined;
     };
@@ -86,7 +93,17 @@ export async function startGrpcIngest(options: GrpcIngestOptions): Promise<GrpcI
             }
             release = admission.release;
             admittedProjects.set(metadata, admission.project);
+            // A stalled or trickled message must not hold its slot for ever.
+            messageTimer = setTimeout(() => {
+              releaseSlot();
+              call.sendStatus(status(CODE.DEADLINE_EXCEEDED, `the message did not arrive in full within ${options.messageTimeoutMs / 1000} s: send it without pauses`));
+            }, options.messageTimeoutMs);
             nextMetadata(metadata);
+          },
+          // The request is in full once the client half-closes after its message.
+          onReceiveHalfClose: (nextHalfClose) => {
+            clearTimeout(messageTimer);
+            nextHalfClose();
           },
           onCancel: releaseSlot,
         }),

@@ -247,6 +247,7 @@ export async function startGateway({
         host: options.host,
         port: grpcPort,
         maxMessageBytes: options.maxBodyBytes,
+        messageTimeoutMs: requestTimeoutMs,
         admit: admitCall,
         exportTraces: (project, message) => exportTraces(collectors.get(project)!, { format: 'protobuf', body: message, wire: message, encoding: 'identity' }),
       });
