@@ -42,10 +42,14 @@ export class DecodePool {
   private readonly queue: PendingJob[] = [];
   /** Each live thread and the job it is decoding (undefined while idle), with the spans received so far. */
   private readonly running = new Map<Worker, { pending: PendingJob; spans: SpanRecord[] } | undefined>();
-  /** Jobs finished (decoded or refused as malformed) by the pool's threads. */
-  completedJobs = 0;
+  private jobsDone = 0;
 
   constructor(private readonly size = defaultPoolSize()) {}
+
+  /** Jobs finished (decoded, or refused as malformed) by the pool's threads. */
+  get completedJobs(): number {
+    return this.jobsDone;
+  }
 
   /** Decodes `body` on a pool thread: the result `decodeTraceRequest*` gives inline, or its OtlpDecodeError. */
   decode(format: DecodeJob['format'], body: Uint8Array): Promise<DecodeResult> {
@@ -88,7 +92,7 @@ export class DecodePool {
       });
       return;
     }
-    this.completedJobs++;
+    this.jobsDone++;
     this.running.set(worker, undefined);
     worker.unref();
     this.idle.push(worker);

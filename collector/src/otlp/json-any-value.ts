@@ -55,9 +55,10 @@ export function checkJsonAttributes(list: unknown, wantedKey?: string): unknown 
 }
 
 /**
- * Each KeyValue of an array, read into `into` while there is a tally and the limit allows: the
- * first `limit` entries, or with 'budget' (a kvlist's entries) one list item of the budget each,
- * taken before its value takes its own, as the protobuf reader takes them. The others are checked.
+ * Each KeyValue of an array, read into `into` when there is one (with a tally) and the limit
+ * keeps it: the first `limit` entries, or with 'budget' (a kvlist's entries) one list item of the
+ * budget each, taken before its value takes its own, as the protobuf reader takes them. Every
+ * other entry is checked by the same rules, building nothing.
  */
 function readKeyValues(
   list: unknown[],
@@ -72,15 +73,20 @@ function readKeyValues(
     if (!isJsonObject(keyValue)) throw new OtlpDecodeError(`attributes[${index}] must be an object`);
     const key = keyValue.key ?? '';
     if (typeof key !== 'string') throw new OtlpDecodeError(`attributes[${index}].key must be a string`);
-    let keep = into !== undefined && tally !== undefined;
-    if (keep && limit === 'budget') keep = tally!.takeListItem();
-    else if (keep && index >= (limit as number)) {
-      keep = false;
-      if (dropped !== undefined) tally!.count(dropped);
+    if (into !== undefined && tally !== undefined && keeps(index, limit, tally, dropped)) {
+      setAttribute(into, tally.jsonText(key, tally.caps.maxKeyChars, 'truncatedKeys'), readJsonAnyValue(keyValue.value, key, depth + 1, tally));
+    } else {
+      readJsonAnyValue(keyValue.value, key, depth + 1, undefined);
     }
-    if (keep) setAttribute(into!, tally!.jsonText(key, tally!.caps.maxKeyChars, 'truncatedKeys'), readJsonAnyValue(keyValue.value, key, depth + 1, tally));
-    else readJsonAnyValue(keyValue.value, key, depth + 1, undefined);
   }
+}
+
+/** Whether the entry at `index` is kept under `limit`; one beyond a count is counted as `dropped`. */
+function keeps(index: number, limit: number | 'budget', tally: CapTally, dropped: DroppedAttributes | undefined): boolean {
+  if (limit === 'budget') return tally.takeListItem();
+  if (index < limit) return true;
+  if (dropped !== undefined) tally.count(dropped);
+  return false;
 }
 
 /** One AnyValue: read (cut to the caps) with a tally, only checked without one (null then). */
