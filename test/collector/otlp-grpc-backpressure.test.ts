@@ -179,4 +179,22 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
       await gateway.close();
     }
   });
+
+  test('while the store is being reopened a call is refused before its message is read, and taken again once it is back', async () => {
+    const gateway = await startTestGateway({ keyed: false, grpcPort: 0, options: { maxBodyBytes: 64 * 1024 } });
+    try {
+      const address = gateway.gateway.grpc!.address;
+      const faults = gateway.gateway.collectors.get('default')!.store.faults!;
+      faults.set('invalidated', 'a checkpoint failed');
+      const recovering = 'the store is recovering from a fault';
+      const refusal = { code: 14, details: recovering, statusDetails: { code: 14, message: recovering, typeUrls: [RETRY_INFO], retryDelaySeconds: 5 } };
+      expect(await grpcExport(address, request(11, 1))).toEqual(refusal);
+      // Unread: a message over the size limit gets the same answer, not RESOURCE_EXHAUSTED.
+      expect(await grpcExport(address, Buffer.alloc(64 * 1024 + 1, 0x20))).toEqual(refusal);
+      faults.clear('invalidated');
+      expect((await grpcExport(address, request(12, 1))).code).toBe(0);
+    } finally {
+      await gateway.close();
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CollectorOptions } from '../config.js';
 import { createCollector, type Collector, type CreateCollectorOptions } from '../create-collector.js';
 import { startGrpcIngest, type CallAdmission, type GrpcIngestServer } from '../grpc/grpc-ingest-server.js';
-import { exportTraces } from '../ingest/export-traces.js';
+import { exportTraces, refusedBeforeReading } from '../ingest/export-traces.js';
 import type { AccessConfig } from './access-config.js';
 import { accessRule, isSafeMethod } from './access-policy.js';
 import { answerJson } from './answer-json.js';
@@ -214,6 +214,10 @@ export async function startGateway({
       }
       project = decision.project;
     }
+    // What the HTTP route refuses before reading a body (analysis too far behind, the store being
+    // reopened) is refused here before the message is read.
+    const early = refusedBeforeReading(collectors.get(project)!);
+    if (early?.kind === 'unavailable') return { admitted: false, refusal: 'unavailable', message: early.message, retryAfterSeconds: early.retryAfterSeconds };
     const slot = admission.acquire(project);
     if (!slot.admitted) return { admitted: false, refusal: 'unavailable', message: slot.reason, retryAfterSeconds: admission.retryAfterSeconds() };
     return { admitted: true, project, release: slot.release };
