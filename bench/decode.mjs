@@ -6,14 +6,32 @@
  * official OpenTelemetry serializers). Ingest through HTTP must reach at least half of this rate,
  * so the ingest benchmark reuses `decodeOnlySpansPerSecond` on its own bytes.
  *
+ * Then how long large hostile requests hold the event loop: decoded inline, and as ingest decodes
+ * them (bodies above 1 MiB on the decode pool), in process and through a collector's HTTP ingest
+ * while `/api/health` is polled.
+ *
  *   node bench/decode.mjs            (after `npx tsc -b`; `npm run bench -- decode` builds first)
  */
 import { SpanKind, SpanStatusCode, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { decodeTraceRequestJson, decodeTraceRequestProtobuf, scanTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import {
+  DecodePool,
+  decodeTraceRequest,
+  decodeTraceRequestInline,
+  decodeTraceRequestJson,
+  decodeTraceRequestProtobuf,
+  scanTraceRequestProtobuf,
+} from '../collector/dist/otlp/index.js';
+import { largeJsonRequest, manyAttributesRequest, manySpansRequest, poisonRequest } from './_hostile-requests.mjs';
+import { freePort, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
 
 /** Timed runs per figure; the median is reported so one noisy neighbour does not skew it. */
 const RUNS = 7;
@@ -136,13 +154,11 @@ export function decodeOnlySpansPerSecond(bytes, format = bytes[0] === 0x7b || by
   return rates[Math.floor(rates.length / 2)];
 }
 
-/** The span caps ingest applies (security/span-caps.ts), which the scan checks lengths against. */
-const SCAN_LIMITS = { maxValueChars: 16_384, maxAttributesPerSpan: 256, maxEventsPerSpan: 512 };
-/** Each reader timed, as the number of spans it takes from a body; `scan` is what ingest runs on a protobuf request before acknowledging it. */
+/** Each reader timed, as the number of spans it takes from a body; `scan` is what ingest runs on a protobuf request before acknowledging it (against the default span caps). */
 const SPAN_READERS = {
   protobuf: (bytes) => decodeTraceRequestProtobuf(bytes).spans.length,
   json: (bytes) => decodeTraceRequestJson(bytes).spans.length,
-  scan: (bytes) => scanTraceRequestProtobuf(bytes, SCAN_LIMITS).acceptedSpans,
+  scan: (bytes) => scanTraceRequestProtobuf(bytes).acceptedSpans,
 };
 
 /** Spans per second of each timed run, slowest first. */
@@ -171,6 +187,116 @@ function formatRate(spansPerSecond) {
   return `${Math.round(spansPerSecond).toLocaleString('en-US')} spans/s`;
 }
 
+/**
+ * Runs `work` and measures the longest the event loop went without a turn meanwhile (ms): a
+ * timer re-armed at 1 ms records the largest gap between its calls, less the 1 ms it asked for
+ * (perf_hooks.monitorEventLoopDelay samples the same way, but misses a block that starts right
+ * after it is enabled).
+ */
+async function eventLoopHeld(work) {
+  let longestMs = 0;
+  let last = performance.now();
+  let ticking = true;
+  const tick = () => {
+    const now = performance.now();
+    longestMs = Math.max(longestMs, now - last - 1);
+    last = now;
+    if (ticking) setTimeout(tick, 1);
+  };
+  setTimeout(tick, 1);
+  await sleep(10);
+  const startedAt = performance.now();
+  await work();
+  const tookMs = performance.now() - startedAt;
+  await sleep(10);
+  ticking = false;
+  return { longestMs, tookMs };
+}
+
+/** The large hostile requests: what each holds the event loop, decoded inline and as ingest decodes it. */
+async function largeRequestFigures() {
+  const pool = new DecodePool();
+  const cases = [
+    ['16 MiB OTLP/JSON (44,000 spans)', 'json', largeJsonRequest(16)],
+    ['900,000 attributes on one span', 'protobuf', manyAttributesRequest(900_000)],
+    ['100,000-span protobuf request', 'protobuf', manySpansRequest(100_000)],
+    ['10 MiB service name and keys', 'protobuf', poisonRequest()],
+  ];
+  await decodeTraceRequest('protobuf', manySpansRequest(10_000), pool); // the thread started and warm
+  console.log('\nevent loop held while decoding a large request (longest single block, ms):');
+  for (const [label, format, body] of cases) {
+    const inline = await eventLoopHeld(() => decodeTraceRequestInline(format, body));
+    const offThread = await eventLoopHeld(() => decodeTraceRequest(format, body, pool));
+    console.log(
+      `  ${label.padEnd(34)} ${(body.length / 1024 / 1024).toFixed(1).padStart(5)} MiB   inline ${inline.longestMs.toFixed(0).padStart(5)}` +
+        `   as ingest decodes it (pool) ${offThread.longestMs.toFixed(0).padStart(4)}, done in ${offThread.tookMs.toFixed(0)} ms`,
+    );
+  }
+  await pool.close();
+}
+
+/**
+ * Asks `url` every 10 ms from a thread of its own (so this process's own work never delays the
+ * asking) until stopped; resolves with the slowest answer (ms) and how many were asked.
+ */
+function pollFromThread(url) {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     let slowestMs = 0, asked = 0, running = true;
+     parentPort.once('message', () => { running = false; });
+     (async () => {
+       while (running) {
+         const startedAt = performance.now();
+         await (await fetch(workerData)).arrayBuffer();
+         slowestMs = Math.max(slowestMs, performance.now() - startedAt);
+         asked++;
+         await new Promise((resolve) => setTimeout(resolve, 10));
+       }
+       parentPort.postMessage({ slowestMs, asked });
+     })();`,
+    { eval: true, workerData: url },
+  );
+  return {
+    stop: () => {
+      const result = new Promise((resolve) => worker.once('message', resolve));
+      worker.postMessage('stop');
+      return result.finally(() => worker.terminate());
+    },
+  };
+}
+
+/**
+ * Sixteen hostile requests (built beforehand) through a collector's HTTP ingest, four at a time
+ * (64 MiB of bodies are admitted at once), while another thread asks `/api/health` every 10 ms:
+ * the slowest answer it got is what a probe or a dashboard would have waited.
+ */
+async function healthUnderHostileIngest(label, contentType, makeBody) {
+  const bodies = Array.from({ length: 16 }, (_, index) => makeBody(index + 1));
+  const port = await freePort();
+  const child = await startCollectorProcess(port, ['--data-dir', mkdtempSync(join(tmpdir(), 'threshold-decode-bench-'))]);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const poller = pollFromThread(`${base}/api/health`);
+    const statuses = {};
+    let next = 0;
+    const startedAt = performance.now();
+    const sender = async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        const response = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': contentType }, body });
+        await response.arrayBuffer();
+        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      }
+    };
+    await Promise.all([sender(), sender(), sender(), sender()]);
+    const tookMs = performance.now() - startedAt;
+    const { slowestMs, asked } = await poller.stop();
+    console.log(`  ${label.padEnd(34)} answers ${JSON.stringify(statuses)} in ${(tookMs / 1000).toFixed(1)} s; slowest of ${asked} /api/health: ${slowestMs.toFixed(0)} ms`);
+  } finally {
+    await stopCollectorProcess(child);
+  }
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const bodies = agentRequestBodies({ traces: 100, spansPerTrace: 20 });
   console.log(`request: ${bodies.spanCount} spans (100 traces × 20, ~10 GenAI attributes each)`);
@@ -191,4 +317,10 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     `scan (what ingest runs before acknowledging: checked and counted, not decoded) vs decode of the same bytes: ` +
       `${(medians.scan / medians.protobuf).toFixed(1)}×`,
   );
+  await largeRequestFigures();
+  console.log('\n16 hostile requests through HTTP ingest, 4 at a time, /api/health polled every 10 ms:');
+  // Large requests of 20-span traces: what is measured is decoding, not the analysis of one huge trace.
+  await healthUnderHostileIngest('900,000 attributes on one span', 'application/x-protobuf', (n) => manyAttributesRequest(900_000, n));
+  await healthUnderHostileIngest('16 MiB OTLP/JSON, 20-span traces', 'application/json', (n) => largeJsonRequest(16, n, 20));
+  await healthUnderHostileIngest('100,000 spans, 20-span traces', 'application/x-protobuf', (n) => manySpansRequest(100_000, n, 20));
 }

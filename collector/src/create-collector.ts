@@ -113,8 +113,8 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
 
   const assembler = new TraceAssembler({
     store,
-    // The scan found nothing the span caps would cut, so its spans are decoded as they came: what
-    // decodeStoredRequest (decode, then cap) gives when the request is read back later.
+    // The decoder applies the span caps itself (here they cut nothing: the scan found nothing to
+    // cut), so these are the spans a stored request gives when it is read back later.
     decodeScanned: (body) => decodeTraceRequestProtobuf(body).spans,
     analyse: (records) => analyse(records, true),
     findings: (analysis) => findings(analysis),
