@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { UX_BAND_NAMES, type StatsResponse, type TraceDetail, type WhatIfTraceResponse } from '@threshold/core';
+import { percentile, UX_BAND_NAMES, type CriticalPathResponse, type StatsResponse, type TraceDetail, type TraceList, type WhatIfTraceResponse } from '@threshold/core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
@@ -247,6 +247,51 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       await page.waitForSelector('[data-table="projection"] tbody tr');
       await page.screenshot({ path: join(ARTIFACTS, 'recommendations.png'), fullPage: true });
       expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    });
+
+    test('the slow-tail view, linked from the overview, ranks what holds the tail as the API does and links its example tasks', async () => {
+      const tailRequests: string[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname === '/api/critical-path') tailRequests.push(request.url());
+      });
+      await page.goto(`${collector.url}/?range=24h`);
+      await page.click('[data-link="tail"]');
+      await page.waitForURL(`**/tail?range=24h`);
+      await page.waitForSelector('[data-table="tail"] tbody tr');
+      await page.waitForSelector('[data-view="tail"] .recharts-bar-rectangle');
+      const answer = (await (await fetch(tailRequests[tailRequests.length - 1])).json()) as CriticalPathResponse;
+      // Seeded durations 60 … 12000 ms (and the live tasks of the tests before): P95 lies between 6000 and 12000 ms, leaving deep-research alone in the tail.
+      const durations = ((await (await fetch(`${collector.url}/api/traces?limit=1000`)).json()) as TraceList).traces.map((summary) => summary.durationMs);
+      expect(answer.tail).toEqual({ percentile: 95, thresholdMs: percentile(durations, 0.95), traces: 1 });
+      const shown = await page.$$eval('[data-table="tail"] tbody tr', (rows) => rows.map((row) => row.getAttribute('data-operation')));
+      // The table lists what tail tasks waited on, in the API's order.
+      expect(shown).toEqual(answer.operations.filter((operation) => operation.tailCriticalRate > 0).map((operation) => `${operation.category}/${operation.name}`));
+      expect(shown[0]).toBe('other/invoke_agent deep-research');
+      await page.screenshot({ path: join(ARTIFACTS, 'tail.png'), fullPage: true });
+
+      await page.click('.segmented button:has-text("P90")');
+      await page.waitForURL(`**/tail?range=24h&tail=90`);
+      await expect.poll(() => tailRequests.some((url) => new URL(url).searchParams.get('tail') === '90')).toBe(true);
+
+      const example = answer.operations[0].exampleTraceIds[0];
+      await page.click(`[data-table="tail"] a[title="${example}"]`);
+      await page.waitForURL(`**/traces/${example}`);
+      await page.waitForSelector('.wf-row');
+    });
+
+    test('a stream’s longest pause is marked on its bar in the waterfall', async () => {
+      await page.goto(`${collector.url}/traces/${answerTicket.traceId}`);
+      const chatIntent = answerTicket.spanIds['chat intent'];
+      await page.waitForSelector(`.wf-row[data-span-id="${chatIntent}"] .wf-pause`);
+      const mark = await page.$eval(`.wf-row[data-span-id="${chatIntent}"] .wf-pause`, (element) => ({
+        pauseMs: element.getAttribute('data-pause-ms'),
+        left: (element as HTMLElement).style.left,
+        width: (element as HTMLElement).style.width,
+      }));
+      // The chat runs 300 ms; its pause of 120 ms begins 150 ms in.
+      expect(mark).toEqual({ pauseMs: '120', left: '50%', width: '40%' });
+      expect(await page.$$('.wf-pause')).toHaveLength(1);
+      await page.screenshot({ path: join(ARTIFACTS, 'trace-stream-pause.png'), fullPage: true });
     });
 
     test('the live stream reconnects by itself after the collector restarts', { timeout: 120_000 }, async () => {

@@ -27,6 +27,7 @@ export const VIEWS: ViewDefinition[] = [
   { id: 'overview', path: '/', title: 'Overview', nav: true, component: lazy(() => import('../views/overview/overview-view')) },
   { id: 'traces', path: '/traces', title: 'Traces', nav: true, component: lazy(() => import('../views/traces/traces-view')) },
   { id: 'trace', path: '/traces/:traceId', title: 'Trace', nav: false, navId: 'traces', component: lazy(() => import('../views/trace/trace-view')) },
+  { id: 'tail', path: '/tail', title: 'Slow tail', nav: true, component: lazy(() => import('../views/tail/tail-view')) },
   { id: 'recommendations', path: '/recommendations', title: 'Recommendations', nav: true, component: lazy(() => import('../views/recommendations/recommendations-view')) },
   { id: 'models', path: '/models', title: 'Models', nav: true, component: lazy(() => import('../views/models/models-view')) },
   { id: 'operations', path: '/tools', title: 'Tools & operations', nav: true, component: lazy(() => import('../views/operations/operations-view')) },

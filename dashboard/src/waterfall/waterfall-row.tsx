@@ -2,6 +2,7 @@ import { CATEGORY_STYLES } from '@threshold/core';
 import { memo } from 'react';
 import { formatDurationMs } from '../format/format-duration';
 import type { WaterfallRow as Row } from './build-rows';
+import { pauseMark } from './pause-mark';
 import { spanBarTitle } from './span-bar-label';
 import { barGeometry, type ViewBounds } from './view-bounds';
 
@@ -24,12 +25,14 @@ interface Props {
 /**
  * One span: its name indented by depth (with a collapse toggle) and its bar on the timeline. The
  * bar has the span's category colour; an llm bar with a known TTFT shows the waiting part hatched
- * and a mark at the first token. Every value is rendered as text.
+ * and a mark at the first token, and a streamed one the longest pause between its chunks. Every
+ * value is rendered as text.
  */
 export const WaterfallRow = memo(function WaterfallRow({ row, index, top, view, selected, evidence, dimNonCritical, onToggle, onSelect }: Props) {
   const { span, depth } = row;
   const style = CATEGORY_STYLES[span.category] ?? CATEGORY_STYLES.other;
   const geometry = barGeometry(view, span.startOffsetMs, span.durationMs, span.llm?.ttftMs);
+  const pause = pauseMark(view, span);
   const classes = ['wf-row'];
   if (span.critical) classes.push('critical');
   else if (dimNonCritical) classes.push('dimmed');
@@ -85,6 +88,7 @@ export const WaterfallRow = memo(function WaterfallRow({ row, index, top, view, 
               title={spanBarTitle(span)}
             >
               {geometry.waitingShare !== null ? <span className="wf-waiting" style={{ width: `${geometry.waitingShare * 100}%` }} /> : null}
+              {pause ? <span className="wf-pause" data-pause-ms={span.llm?.maxChunkGapMs} style={{ left: `${pause.left * 100}%`, width: `${pause.width * 100}%` }} /> : null}
             </div>
             <DurationLabel left={geometry.left} width={geometry.width} text={formatDurationMs(span.durationMs)} />
           </>

@@ -38,7 +38,8 @@ export const HOSTILE_VALUE = '<img src=x onerror="window.__thresholdXss=1">';
  *   0                                                                    3000
  *   invoke_agent answer-ticket ═════════════════════════════════════════════   critical
  *   load session ═ 0–40                                                        critical
- *    chat intent  ═══ 40–340 (streamed, first token at 100 ms)                  critical
+ *    chat intent  ═══ 40–340 (streamed, first token at 100 ms, 12 chunks,      critical
+ *                             longest pause 120 ms from 150 ms in)
  *         execute_tool search_kb    ═══════ 340–940 (hostile attribute)          critical
  *         execute_tool fetch_profile ═══ 340–600 (beside search_kb, ends first)  not critical
  *                  execute_tool lookup_order ═══════ 940–1540                   critical
@@ -47,7 +48,7 @@ export const HOSTILE_VALUE = '<img src=x onerror="window.__thresholdXss=1">';
  */
 export const ANSWER_TICKET = task('answer-ticket', 3000, { 'gen_ai.conversation.id': 'ticket-42' }, [
   state('load session', 'load', 0, 40),
-  llm('chat intent', 40, 340, { 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.stream': true, 'gen_ai.response.time_to_first_chunk': 0.1, 'gen_ai.usage.input_tokens': 800, 'gen_ai.usage.output_tokens': 12, 'threshold.llm.purpose': 'intent' }),
+  llm('chat intent', 40, 340, { 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.stream': true, 'gen_ai.response.time_to_first_chunk': 0.1, 'gen_ai.usage.input_tokens': 800, 'gen_ai.usage.output_tokens': 12, 'threshold.llm.purpose': 'intent', 'threshold.llm.chunks': 12, 'threshold.llm.max_chunk_gap_ms': 120, 'threshold.llm.max_chunk_gap_start_ms': 150 }),
   tool('search_kb', 340, 940, { 'kb.query': HOSTILE_VALUE, 'threshold.tool.args_hash': 'a1' }),
   tool('fetch_profile', 340, 600, { 'threshold.tool.args_hash': 'b2' }),
   tool('lookup_order', 940, 1540, { 'threshold.tool.args_hash': 'c3' }),

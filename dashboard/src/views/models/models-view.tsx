@@ -21,7 +21,7 @@ export default function ModelsView() {
 
   return (
     <div className="view" data-view="models">
-      <PageHeader title="Models" subtitle="Time to first token, time per output token and call duration, per model." />
+      <PageHeader title="Models" subtitle="Time to first token, time per output token, the longest pause inside a stream and call duration, per model." />
       <FilterBar showClass={false} />
       {models.error ? <ErrorMessage error={models.error} onRetry={models.reload} what="model statistics" /> : null}
       {models.data && rows.length === 0 ? <WindowEmptyState title="No llm calls in this window" /> : null}
@@ -64,6 +64,9 @@ export default function ModelsView() {
                   <th colSpan={3} className="group">
                     TPOT
                   </th>
+                  <th colSpan={3} className="group" title="Per streamed call, the longest pause between two chunks after the first">
+                    Longest pause
+                  </th>
                   <th colSpan={3} className="group">
                     Duration
                   </th>
@@ -75,6 +78,7 @@ export default function ModelsView() {
                   </th>
                 </tr>
                 <tr>
+                  <LatencyHeads />
                   <LatencyHeads />
                   <LatencyHeads />
                   <LatencyHeads />
@@ -91,6 +95,7 @@ export default function ModelsView() {
                     <td className="num">{formatPercent(model.streamingRate)}</td>
                     <LatencyCells triple={model.ttft} />
                     <LatencyCells triple={model.tpot} />
+                    <LatencyCells triple={model.maxChunkGap} />
                     <LatencyCells triple={model.duration} />
                     <td className="num">{formatCount(model.inputTokens)}</td>
                     <td className="num">{formatCount(model.outputTokens)}</td>

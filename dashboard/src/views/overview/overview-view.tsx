@@ -1,10 +1,13 @@
 import type { StatsResponse, TimeSeriesResponse } from '@threshold/core';
 import { apiPath } from '../../api/api-client';
 import { useApi } from '../../api/use-api';
+import { sharedQuery } from '../../app/resolve-view';
 import { WindowEmptyState } from '../../components/empty-state';
 import { ErrorMessage } from '../../components/error-message';
 import { FilterBar } from '../../components/filter-bar';
 import { PageHeader } from '../../components/page-header';
+import { Link } from '../../router/link';
+import { useLocation } from '../../router/navigation';
 import { bucketMsFor } from '../../time/time-range';
 import { useTimeWindow } from '../../time/use-time-window';
 import { FiringAlertsBanner } from '../alerts/firing-alerts-banner';
@@ -16,6 +19,7 @@ import { SlowestTasks } from './slowest-tasks';
 
 export default function OverviewView() {
   const window = useTimeWindow();
+  const location = useLocation();
   const live = { refreshKey: window.refreshKey, keepPrevious: true };
   const stats = useApi<StatsResponse>(apiPath('/api/stats', { from: window.fromMs, to: window.toMs, groupBy: 'taskClass', service: window.service, taskClass: window.taskClass }), live);
   const series = useApi<TimeSeriesResponse>(
@@ -54,7 +58,12 @@ export default function OverviewView() {
             <section className="panel">
               <div className="panel-head">
                 <h2>Where the time goes</h2>
-                <span className="muted">Mean critical-path time per task</span>
+                <span className="muted">
+                  Mean critical-path time per task ·{' '}
+                  <Link href={`/tail${sharedQuery(location.search)}`} data-link="tail">
+                    Where the tail goes →
+                  </Link>
+                </span>
               </div>
               <BreakdownChart groups={groups} />
             </section>
