@@ -10,6 +10,7 @@ import { extractTaskInfo } from './extract-task-info.js';
 import { extractToolInfo } from './extract-tool-info.js';
 import { inheritCallFacts } from './inherit-call-facts.js';
 import { markAggregateLlmSpans } from './mark-aggregate-llm-spans.js';
+import { nestFlatRuns } from './nest-flat-runs.js';
 import { depthFirst, indexSpans, type SpanIndex } from './order-depth-first.js';
 import { repairSpanTree } from './repair-span-tree.js';
 
@@ -78,6 +79,8 @@ export function buildTraceSpans(input: readonly SpanRecord[], mapping?: MappingR
   });
   if (endBeforeStart > 0) warnings.push(`${endBeforeStart} span${endBeforeStart === 1 ? '' : 's'} ending before start: duration taken as 0`);
 
+  const nested = nestFlatRuns(spans, tree.records);
+  if (nested > 0) warnings.push(`${nested} span${nested === 1 ? '' : 's'} of OpenLLMetry's LangChain instrumentation nested by time (it records every run flat under the caller's span)`);
   spans.push(...deriveApprovalWaits(tree.records, spans, traceStartUnixNano));
   const index = indexSpans(spans);
   const ordered = depthFirst(index);
