@@ -16,6 +16,7 @@ export * from './classify/openllmetry-classifier.js';
 export * from './classify/mastra-classifier.js';
 export * from './classify/langfuse-classifier.js';
 export * from './classify/langsmith-classifier.js';
+export * from './classify/agent-loop-classifier.js';
 export * from './classify/genai-classifier.js';
 export * from './classify/database-classifier.js';
 export * from './classify/messaging-classifier.js';

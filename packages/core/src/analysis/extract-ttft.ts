@@ -101,17 +101,31 @@ function unquoteJsonString(value: string): string | undefined {
  * (`gen_ai.request.stream`, `llm.is_streaming`, `ai.settings.stream`, a `stream` / `streaming`
  * model parameter in Langfuse's `langfuse.observation.model.parameters`). OpenInference records the
  * request's parameters as sent (`llm.invocation_parameters`), so there a parameter object without
- * `"stream": true` means the call did not stream. Nothing recorded: undefined, never a guess.
+ * `"stream": true` means the call did not stream (unless the object is a response's dump, see below).
+ * Nothing recorded: undefined, never a guess.
  */
 export function readStreamingFlag(record: SpanRecord): boolean | undefined {
   const attributes = record.attributes;
   const flag = toFlag(attributes['gen_ai.request.stream'] ?? attributes['llm.is_streaming'] ?? attributes['ai.settings.stream']);
   if (flag !== undefined) return flag;
   const invocation = readJsonObject(attributes, 'llm.invocation_parameters');
-  if (invocation) return toFlag(invocation.stream ?? invocation.streaming) ?? false;
+  if (invocation) {
+    const stated = toFlag(invocation.stream ?? invocation.streaming);
+    if (stated !== undefined || isResponseDump(invocation)) return stated;
+    return false;
+  }
   const parameters = readJsonObject(attributes, 'langfuse.observation.model.parameters');
   if (parameters) return toFlag(parameters.stream ?? parameters.streaming);
   return undefined;
+}
+
+/**
+ * OpenInference's OpenAI Agents processor fills `llm.invocation_parameters` from the *response*
+ * (`Response.model_dump()`: `id`, `created_at`, …), which never says whether the call streamed;
+ * only a request's parameters do.
+ */
+function isResponseDump(parameters: Record<string, unknown>): boolean {
+  return parameters.id !== undefined || parameters.created_at !== undefined;
 }
 
 function toFlag(value: unknown): boolean | undefined {

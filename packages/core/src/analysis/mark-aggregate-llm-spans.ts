@@ -12,7 +12,8 @@ import type { SpanIndex } from './order-depth-first.js';
  * A wrapper's own time is not model time either: it is the loop around its calls (Mastra's
  * `chat <model>` model_generation spans the whole agent loop, tools included; Vercel's
  * `ai.streamText` the steps and the SDK's work between them). So a non-root llm span that wraps
- * calls becomes orchestration (kind `step`); its llm facts stay, marked aggregate.
+ * calls becomes orchestration (kind `step`), and one at the root is the task (Pydantic AI's agent
+ * run carries the run's summed usage); their llm facts stay, marked aggregate.
  *
  * @param spans depth-first order (parents before children)
  */
@@ -31,7 +32,8 @@ export function markAggregateLlmSpans(spans: readonly TraceSpan[], index: SpanIn
     if (span.llm === undefined) continue;
     if (hasLlmDescendant.has(span.spanId)) {
       span.llm.aggregate = true;
-      if (span.category === 'llm' && span.parentSpanId !== undefined) {
+      if (span.category === 'llm' && span.parentSpanId === undefined) span.category = 'task';
+      else if (span.category === 'llm') {
         span.category = 'orchestration';
         span.orchestration = { kind: 'step' };
       }

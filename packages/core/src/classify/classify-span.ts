@@ -1,5 +1,6 @@
 import type { SpanRecord } from '../span-record.js';
 import type { Classification, ClassifyContext, SpanClassifier } from './classifier.js';
+import { agentLoopClassifier } from './agent-loop-classifier.js';
 import { databaseClassifier } from './database-classifier.js';
 import { genAiClassifier } from './genai-classifier.js';
 import { httpClassifier } from './http-classifier.js';
@@ -27,6 +28,7 @@ export const SPAN_CLASSIFIERS: readonly SpanClassifier[] = [
   mastraClassifier,
   langfuseClassifier,
   langSmithClassifier,
+  agentLoopClassifier,
   genAiClassifier,
   databaseClassifier,
   messagingClassifier,

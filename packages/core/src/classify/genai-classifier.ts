@@ -25,7 +25,7 @@ import { wrapperCategory, type Classification, type ClassifyContext, type SpanCl
  */
 const LLM_OPERATIONS: ReadonlySet<string> = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'completion', 'fetch_response']);
 const INVOCATIONS: ReadonlySet<string> = new Set(['invoke_agent', 'invoke_workflow', 'create_agent']);
-const LOOP_STEPS: ReadonlySet<string> = new Set(['agent_step', 'model_step', 'model.step']);
+const LOOP_STEPS: ReadonlySet<string> = new Set(['agent_step', 'model_step', 'model.step', 'execute_event_loop_cycle']);
 const MEMORY_OPERATIONS: ReadonlyMap<string, StateOperation> = new Map([
   ['search_memory', 'retrieve'],
   ['create_memory', 'save'],
