@@ -88,3 +88,19 @@ describe('a tool waiting for a human approval', () => {
     expect(unmeasured.summary.breakdown.tool).toBe(9_200);
   });
 });
+
+describe('an approval wait the application marks itself', () => {
+  it('is orchestration of kind approval with threshold.orchestration.kind, and not overhead to cut', () => {
+    const analysis = analyseRecords(
+      fixtureRecords([
+        { id: 'task', startMs: 0, endMs: 6_000, attributes: { 'threshold.category': 'task' } },
+        { id: 'call', parent: 'task', startMs: 0, endMs: 500, attributes: op('chat', { 'gen_ai.request.model': 'large' }) },
+        { id: 'wait', parent: 'task', name: 'await approval', startMs: 500, endMs: 5_500, attributes: { 'threshold.orchestration.kind': 'approval' } },
+        { id: 'tool', parent: 'task', startMs: 5_500, endMs: 6_000, attributes: op('execute_tool', { 'gen_ai.tool.name': 'refund' }) },
+      ]),
+    );
+    expect(analysis.spans[2]).toMatchObject({ spanId: 'wait', category: 'orchestration', classifiedBy: 'threshold', orchestration: { kind: 'approval' } });
+    expect(analysis.summary.breakdown).toEqual({ llm: 500, tool: 500, state: 0, orchestration: 5_000, other: 0 });
+    expect(runRules(analysis, singleTraceContext(analysis)).findings.map((finding) => finding.ruleId)).not.toContain('orchestration-overhead');
+  });
+});

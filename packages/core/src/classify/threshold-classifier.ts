@@ -5,7 +5,7 @@ import type { SpanClassifier } from './classifier.js';
 
 const CATEGORIES: ReadonlySet<string> = new Set<SpanCategory>(['task', 'llm', 'tool', 'state', 'orchestration', 'other']);
 const STATE_OPERATIONS: ReadonlySet<string> = new Set<StateOperation>(['load', 'save', 'checkpoint', 'retrieve', 'query']);
-const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set<OrchestrationKind>(['route', 'queue', 'rate_limit', 'load_balance', 'dispatch', 'step']);
+const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set<OrchestrationKind>(['route', 'queue', 'rate_limit', 'load_balance', 'dispatch', 'step', 'plan', 'approval']);
 
 /**
  * The SDK's own attributes. `threshold.category` is an explicit statement by the agent author and
