@@ -10,6 +10,8 @@
  *   x-model-tool-arguments      the tool call's arguments as JSON text
  *   x-model-status              answer with this HTTP error status and the API's error body
  *   x-model-abort-after-tokens  cut the connection after this many tokens (a mid-stream failure)
+ *   x-model-stall-ms            an extra pause before one token (a stream that freezes mid-answer)
+ *   x-model-stall-at-token      which token waits for it (default: the middle one; never the first)
  * A text directive `[[tool_call:NAME]]` in the last user message also asks for a tool call.
  */
 import { type RandomSource, sampleDelayMs } from './delay-distribution.js';
@@ -34,6 +36,8 @@ export interface ReplyDirective {
   status?: number;
   /** Cut the connection after this many tokens. */
   abortAfterTokens?: number;
+  /** Pause `ms` longer before token `atToken` (0-based, at least 1: after the first token). */
+  stall?: { ms: number; atToken?: number };
 }
 
 /** A tool call the model makes. */
@@ -91,6 +95,11 @@ export function directiveFromHeaders(headers: Record<string, string | string[] |
   if (status !== undefined) directive.status = status;
   const abortAfter = number('x-model-abort-after-tokens');
   if (abortAfter !== undefined) directive.abortAfterTokens = Math.floor(abortAfter);
+  const stallMs = number('x-model-stall-ms');
+  if (stallMs !== undefined) {
+    const atToken = number('x-model-stall-at-token');
+    directive.stall = atToken === undefined ? { ms: stallMs } : { ms: stallMs, atToken: Math.floor(atToken) };
+  }
   const tool = header('x-model-tool-call');
   if (tool !== undefined) directive.toolCall = { name: tool, arguments: header('x-model-tool-arguments') };
   return directive;
@@ -147,9 +156,11 @@ export function planResponse(
     tokens = replyTokens(Math.min(directive.outputTokens ?? profile.outputTokens ?? DEFAULT_OUTPUT_TOKENS, cap));
   }
   const tokenOffsetsMs: number[] = [];
+  const stallAt = directive.stall === undefined ? -1 : Math.max(1, directive.stall.atToken ?? Math.floor(tokens.length / 2));
   let offsetMs = ttftMs;
   for (let index = 0; index < tokens.length; index++) {
     if (index > 0) offsetMs += perTokenJitter === undefined ? perTokenBaseMs : sampleDelayMs(perTokenBaseMs, perTokenJitter, random);
+    if (index === stallAt) offsetMs += directive.stall!.ms;
     tokenOffsetsMs.push(offsetMs);
   }
   return {

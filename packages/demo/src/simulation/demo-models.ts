@@ -47,6 +47,9 @@ export const DEMO_MODEL_PROFILES: Record<string, DemoModelProfile> = {
 
 const FALLBACK_PROFILE: DemoModelProfile = { ttftMs: 200, prefillMsPer1kTokens: 40, perTokenMs: 20 };
 
+/** Hosted frontier models, whose streams a loaded provider sometimes holds mid-answer. */
+const STALLING_MODELS: ReadonlySet<string> = new Set([DEMO_MODELS.large, DEMO_MODELS.sonnet]);
+
 /** FNV-1a of a text, so a request's jitter depends on what it asks, not on when it arrives. */
 function textHash(text: string): number {
   let hash = 0x811c9dc5;
@@ -60,8 +63,10 @@ function textHash(text: string): number {
 /**
  * The model server's `reply` hook for the demo: time to first token from the profile plus
  * prefill for the prompt's size, log-normal jitter (about 1 in 70 answers a slow outlier, as
- * hosted models have), and an answer of 75–100 % of the request's `max_tokens`. Every delay is
- * multiplied by `timeScale`.
+ * hosted models have), and an answer of 75–100 % of the request's `max_tokens`. About 1 in 25
+ * longer answers of a frontier model freezes once mid-stream for 2.2–3.2 s (a loaded provider
+ * holding the stream), which the stream-stall recommendation and the waterfall's pause mark show.
+ * Every delay is multiplied by `timeScale`.
  */
 export function demoReply(seed: number, timeScale: number): (request: ModelRequestView) => ReplyDirective {
   return (request) => {
@@ -74,6 +79,11 @@ export function demoReply(seed: number, timeScale: number): (request: ModelReque
     const directive: ReplyDirective = { ttftMs: ttftMs * timeScale, perTokenMs: perTokenMs * timeScale };
     if (request.maxOutputTokens !== undefined) {
       directive.outputTokens = Math.max(1, Math.round(request.maxOutputTokens * random.between(0.75, 1)));
+    }
+    // Drawn after every other decision, so adding stalls left the rest of each answer as it was.
+    const tokens = directive.outputTokens ?? 0;
+    if (STALLING_MODELS.has(request.model) && tokens >= 40 && random.chance(0.04)) {
+      directive.stall = { ms: random.between(2_200, 3_200) * timeScale, atToken: Math.round(tokens * random.between(0.2, 0.8)) };
     }
     return directive;
   };
