@@ -2,6 +2,7 @@ import type { AlertRule, AlertSeriesResponse } from '@threshold/core';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAxisTime, formatTimestamp } from '../../format/format-time';
 import { formatAlertValue, statisticLabel } from './alert-labels';
+import { isolatedPoints } from './isolated-points';
 import { niceCeiling } from './nice-ceiling';
 
 /**
@@ -12,6 +13,8 @@ export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; se
   const spanMs = toMs - fromMs;
   const ticks = Array.from({ length: 7 }, (_, i) => Math.round(fromMs + (i * spanMs) / 6));
   const top = niceCeiling(Math.max(rule.threshold, ...series.points.map((point) => point.value ?? 0)) * 1.1);
+  const isolated = isolatedPoints(series.points.map((point) => point.value));
+  const few = series.points.length <= 3;
   return (
     <figure className="chart-card alert-chart" data-rule={rule.id}>
       <figcaption>
@@ -42,7 +45,7 @@ export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; se
               />
             ))}
             <ReferenceLine y={rule.threshold} stroke="#dc2626" strokeDasharray="5 4" label={{ value: 'threshold', position: 'insideTopRight', fill: '#dc2626', fontSize: 11 }} />
-            <Line dataKey="value" name={statisticLabel(rule)} stroke="#0f172a" strokeWidth={2} isAnimationActive={false} dot={series.points.length <= 3 ? { r: 3 } : false} />
+            <Line dataKey="value" name={statisticLabel(rule)} stroke="#0f172a" strokeWidth={2} isAnimationActive={false} dot={<SeriesDot few={few} isolated={isolated} />} />
           </LineChart>
         </ResponsiveContainer>
       </div>
@@ -50,3 +53,12 @@ export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; se
   );
 }
 
+/**
+ * A dot on each point a line cannot show (isolatedPoints), or on every point when there are so
+ * few that a line would hide where they are; no dot elsewhere.
+ */
+function SeriesDot(props: { cx?: number | null; cy?: number | null; index?: number; few: boolean; isolated: readonly boolean[] }) {
+  if (props.cx == null || props.cy == null || props.index === undefined) return <g />;
+  if (!props.few && !props.isolated[props.index]) return <g />;
+  return <circle cx={props.cx} cy={props.cy} r={3.5} fill="#0f172a" className="series-dot" />;
+}
