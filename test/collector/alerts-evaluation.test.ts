@@ -40,55 +40,66 @@ const RULE = {
   holdMs: 30_000,
 };
 
-describe('alert evaluation in the collector, on an injected clock', () => {
-  let collector: TestCollector | undefined;
-  let receiver: WebhookReceiver;
-  let clock: ManualClock;
-  let dataDir: string;
-  let rulesPath: string;
+/** A collector that received the tasks above and evaluated the rule every 10 s from 10 s to 300 s. */
+interface Scenario {
+  collector: TestCollector;
+  receiver: WebhookReceiver;
+  dataDir: string;
+  rulesPath: string;
+  /** Each state change as `<evaluated at>s <from>→<to>`. */
+  transitions: string[];
+}
+
+async function runScenario(): Promise<Scenario> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'threshold-alerts-'));
+  // The firing notification meets two 500s before a 200; the resolved one a 200 at once.
+  const receiver = await startWebhookReceiver([{ status: 500 }, { status: 500 }, { status: 200 }]);
+  const rulesPath = join(dataDir, 'rules.json');
+  writeFileSync(rulesPath, JSON.stringify({ rules: [RULE], webhooks: [{ url: receiver.url, name: 'ops channel' }] }));
+  const clock = new ManualClock(T0 + 10 * SECOND);
+  const collector = await startTestCollector({
+    dataDir,
+    clock,
+    quietPeriodMs: 100,
+    alerts: { rulesPath, evaluationDelayMs: 0, webhookBackoffInitialMs: 10, dashboardUrl: 'https://threshold.example.com' },
+  });
+  const exported = await exportPlans(new ProtoExporter({ url: `${collector.url}/v1/traces` }), 'support-bot', T0, PLANS);
+  expect(exported.result.code).toBe(ExportResultCode.SUCCESS);
+  await collector.collector.commitQueue.drain();
+  clock.advance(100);
+  await collector.collector.assembler.sweep();
+  await waitForTraces(collector.url, PLANS.length);
+  clock.advance(-100);
+
   const transitions: string[] = [];
-
-  async function evaluateUntil(untilS: number): Promise<void> {
-    for (;;) {
-      const atS = (clock.nowMs() - T0) / SECOND;
-      for (const event of await collector!.collector.alerting.evaluator.evaluate()) transitions.push(`${atS}s ${event.fromState}→${event.toState}`);
-      if (atS >= untilS) return;
-      clock.advance(10 * SECOND);
-    }
+  for (;;) {
+    const atS = (clock.nowMs() - T0) / SECOND;
+    for (const event of await collector.collector.alerting.evaluator.evaluate()) transitions.push(`${atS}s ${event.fromState}→${event.toState}`);
+    if (atS >= 300) break;
+    clock.advance(10 * SECOND);
   }
+  await collector.collector.alerting.evaluator.idle();
+  return { collector, receiver, dataDir, rulesPath, transitions };
+}
 
+async function endScenario(scenario: Scenario | undefined): Promise<void> {
+  await scenario?.collector.close();
+  await scenario?.receiver.close();
+  if (scenario) rmSync(scenario.dataDir, { recursive: true, force: true });
+}
+
+describe('alert evaluation in the collector, on an injected clock', () => {
+  let scenario: Scenario | undefined;
+  let collector: TestCollector;
+  let receiver: WebhookReceiver;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'threshold-alerts-'));
-    // The firing notification meets two 500s before a 200; the resolved one a 200 at once.
-    receiver = await startWebhookReceiver([{ status: 500 }, { status: 500 }, { status: 200 }]);
-    rulesPath = join(dataDir, 'rules.json');
-    writeFileSync(rulesPath, JSON.stringify({ rules: [RULE], webhooks: [{ url: receiver.url, name: 'ops channel' }] }));
-    clock = new ManualClock(T0 + 10 * SECOND);
-    collector = await startTestCollector({
-      dataDir,
-      clock,
-      quietPeriodMs: 100,
-      alerts: { rulesPath, evaluationDelayMs: 0, webhookBackoffInitialMs: 10, dashboardUrl: 'https://threshold.example.com' },
-    });
-    const exported = await exportPlans(new ProtoExporter({ url: `${collector.url}/v1/traces` }), 'support-bot', T0, PLANS);
-    expect(exported.result.code).toBe(ExportResultCode.SUCCESS);
-    await collector.collector.commitQueue.drain();
-    clock.advance(100);
-    await collector.collector.assembler.sweep();
-    await waitForTraces(collector.url, PLANS.length);
-    clock.advance(-100);
+    scenario = await runScenario();
+    ({ collector, receiver } = scenario);
   });
+  afterAll(() => endScenario(scenario));
 
-  afterAll(async () => {
-    await collector?.close();
-    await receiver?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it('fires once after the hold and resolves once on recovery', async () => {
-    await evaluateUntil(300);
-    await collector!.collector.alerting.evaluator.idle();
-    expect(transitions).toEqual(['70s ok→pending', '100s pending→firing', '180s firing→resolved']);
+  it('fires once after the hold and resolves once on recovery', () => {
+    expect(scenario?.transitions).toEqual(['70s ok→pending', '100s pending→firing', '180s firing→resolved']);
   });
 
   it('notifies firing and resolved once each, retrying the firing one past two 500s', async () => {
@@ -103,7 +114,7 @@ describe('alert evaluation in the collector, on an injected clock', () => {
   });
 
   it('keeps the history with delivery status, newest first', async () => {
-    const { events } = (await (await fetch(`${collector!.url}/api/alerts/events`)).json()) as AlertEventsResponse;
+    const { events } = (await (await fetch(`${collector.url}/api/alerts/events`)).json()) as AlertEventsResponse;
     expect(events.map((event) => [event.ruleId, event.fromState, event.toState, event.atMs - T0])).toEqual([
       ['simple-p99', 'firing', 'resolved', 180_000],
       ['simple-p99', 'pending', 'firing', 100_000],
@@ -118,13 +129,13 @@ describe('alert evaluation in the collector, on an injected clock', () => {
   });
 
   it('shows the current state and the statistic against its threshold with the firing period', async () => {
-    const { alerts, webhookCount } = (await (await fetch(`${collector!.url}/api/alerts`)).json()) as AlertsResponse;
+    const { alerts, webhookCount } = (await (await fetch(`${collector.url}/api/alerts`)).json()) as AlertsResponse;
     expect(webhookCount).toBe(1);
     expect(alerts.map(({ rule, state, source }) => ({ id: rule.id, source, state: state.state, sinceMs: state.sinceMs - T0, value: state.value }))).toEqual([
       // The last evaluation (300 s) saw no task in [240 s, 300 s): no value, still resolved.
       { id: 'simple-p99', source: 'file', state: 'resolved', sinceMs: 180_000, value: null },
     ]);
-    const series = (await (await fetch(`${collector!.url}/api/alerts/rules/simple-p99/series?from=${T0}&to=${T0 + 240 * SECOND}&stepMs=60000`)).json()) as AlertSeriesResponse;
+    const series = (await (await fetch(`${collector.url}/api/alerts/rules/simple-p99/series?from=${T0}&to=${T0 + 240 * SECOND}&stepMs=60000`)).json()) as AlertSeriesResponse;
     expect(series).toEqual({
       ruleId: 'simple-p99',
       threshold: 2_000,
@@ -137,7 +148,7 @@ describe('alert evaluation in the collector, on an injected clock', () => {
       ],
       firingPeriods: [{ startMs: T0 + 100 * SECOND, endMs: T0 + 180 * SECOND }],
     });
-    const metrics = parsePrometheusText(await (await fetch(`${collector!.url}/metrics`)).text());
+    const metrics = parsePrometheusText(await (await fetch(`${collector.url}/metrics`)).text());
     expect(sampleValue(metrics, 'threshold_alert_state', { rule_id: 'simple-p99', severity: 'ticket', state: 'resolved' })).toBe(1);
     expect(sampleValue(metrics, 'threshold_alert_value', { rule_id: 'simple-p99' })).toBeUndefined();
     expect(sampleValue(metrics, 'threshold_alert_threshold', { rule_id: 'simple-p99' })).toBe(2_000);
@@ -145,7 +156,7 @@ describe('alert evaluation in the collector, on an injected clock', () => {
   });
 
   it('refuses changes to a rule from the rules file', async () => {
-    const response = await fetch(`${collector!.url}/api/alerts/rules/simple-p99`, { method: 'DELETE' });
+    const response = await fetch(`${collector.url}/api/alerts/rules/simple-p99`, { method: 'DELETE' });
     expect(response.status).toBe(409);
     expect(await response.json()).toEqual({
       error: 'rule "simple-p99" comes from the alert rules file and cannot be changed through the API: edit the file and restart',
@@ -153,15 +164,29 @@ describe('alert evaluation in the collector, on an injected clock', () => {
     });
   });
 
-  it('after a restart, restores states from the history and does not notify again', async () => {
+});
+
+describe('alert evaluation after a restart', () => {
+  // Its own run of the scenario: the restart ends the collector the tests above read.
+  let scenario: Scenario | undefined;
+  let restarted: TestCollector | undefined;
+  beforeAll(async () => {
+    scenario = await runScenario();
+  });
+  afterAll(async () => {
+    await restarted?.close();
+    await endScenario(scenario);
+  });
+
+  it('restores states from the history and does not notify again', async () => {
+    const { collector, receiver, dataDir, rulesPath } = scenario!;
     const requestsBefore = receiver.requests.length;
-    await collector!.close();
-    collector = undefined;
+    await collector.close();
     const restartClock = new ManualClock(T0 + 310 * SECOND);
-    collector = await startTestCollector({ dataDir, clock: restartClock, alerts: { rulesPath, evaluationDelayMs: 0 } });
-    const { alerts } = (await (await fetch(`${collector.url}/api/alerts`)).json()) as AlertsResponse;
+    restarted = await startTestCollector({ dataDir, clock: restartClock, alerts: { rulesPath, evaluationDelayMs: 0 } });
+    const { alerts } = (await (await fetch(`${restarted.url}/api/alerts`)).json()) as AlertsResponse;
     expect(alerts[0].state).toMatchObject({ state: 'resolved', sinceMs: T0 + 180_000 });
-    expect(await collector.collector.alerting.evaluator.evaluate()).toEqual([]);
+    expect(await restarted.collector.alerting.evaluator.evaluate()).toEqual([]);
     expect(receiver.requests.length).toBe(requestsBefore);
   });
 });

@@ -6,7 +6,7 @@ import type { StatsResponse, TraceDetail, TraceList } from '@threshold/core';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 import { ManualClock } from './manual-clock.js';
-import { otlpJsonBody, postJson, spanIdOf, traceIdOf } from './otlp-json-body.js';
+import { otlpJsonBody, postJson, spanIdOf, traceIdOf, type JsonSpanPlan } from './otlp-json-body.js';
 
 const QUIET_MS = 100;
 const baseMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
@@ -17,13 +17,35 @@ const list = async (url: string) => (await (await fetch(`${url}/api/traces`)).js
 const detail = async (url: string, traceId: string) => (await (await fetch(`${url}/api/traces/${traceId}`)).json()) as TraceDetail;
 
 describe('trace assembly', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'threshold-assembly-'));
+  /** Data dirs of tests that restart a collector over the same data; each test has its own. */
+  const dataDirs: string[] = [];
+  const newDataDir = () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'threshold-assembly-'));
+    dataDirs.push(dataDir);
+    return dataDir;
+  };
   let collector: TestCollector | undefined;
   afterEach(async () => {
     await collector?.close();
     collector = undefined;
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => {
+    for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** An earlier run over `dataDir`: it receives `spans`, analyses them after the quiet period and stops. */
+  const analysedInEarlierRun = async (dataDir: string, spans: JsonSpanPlan[]) => {
+    const clock = new ManualClock();
+    const earlier = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });
+    try {
+      expect((await postJson(earlier.url, otlpJsonBody('assembly', baseMs, spans))).status).toBe(200);
+      clock.advance(QUIET_MS);
+      await earlier.collector.assembler.sweep();
+      expect((await detail(earlier.url, spans[0].traceId)).summary.spanCount).toBe(spans.length);
+    } finally {
+      await earlier.close();
+    }
+  };
 
   /**
    *   0                    1000
@@ -41,7 +63,7 @@ describe('trace assembly', () => {
 
   test('a trace is analysed only once the quiet period has passed since its last span', async () => {
     const clock = new ManualClock();
-    collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });
+    collector = await startTestCollector({ quietPeriodMs: QUIET_MS, clock });
     expect((await postJson(collector.url, otlpJsonBody('assembly', baseMs, firstSpans))).status).toBe(200);
     clock.advance(QUIET_MS - 1);
     await collector.collector.assembler.sweep();
@@ -53,6 +75,8 @@ describe('trace assembly', () => {
   });
 
   test('a late span after a restart re-opens the trace and replaces its analysis', async () => {
+    const dataDir = newDataDir();
+    await analysedInEarlierRun(dataDir, firstSpans);
     const clock = new ManualClock();
     collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });
     expect((await postJson(collector.url, otlpJsonBody('assembly', baseMs, [lateSpan]))).status).toBe(200);
@@ -71,6 +95,9 @@ describe('trace assembly', () => {
 
   test('spans stored but not yet analysed when the collector stopped are analysed after a restart', async () => {
     const pendingTrace = traceIdOf(0xb2);
+    const dataDir = newDataDir();
+    // A trace analysed whole by an earlier run, which the restart must leave as it is.
+    await analysedInEarlierRun(dataDir, [...firstSpans, lateSpan]);
     const first = new ManualClock();
     // The first run stores spans but never an analysis (as if it died before analysing them).
     collector = await startTestCollector({
@@ -211,7 +238,7 @@ describe('trace assembly', () => {
 
   test('a trace whose root never arrives is analysed from its earliest span after the quiet period', async () => {
     const clock = new ManualClock();
-    collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });
+    collector = await startTestCollector({ quietPeriodMs: QUIET_MS, clock });
     const orphanTrace = traceIdOf(0xc3);
     const body = otlpJsonBody('assembly', baseMs + 9_000, [
       { traceId: orphanTrace, spanId: spanIdOf(7), parentSpanId: spanIdOf(99), name: 'lookup', startMs: 20, endMs: 80, attributes: tool },
