@@ -12,6 +12,7 @@
  * load is the closest to the page's own cost, the median to what a busy laptop sees.
  * A screenshot of the page goes to test-artifacts/dashboard/trace-10k-spans.png.
  */
+/* global document, requestAnimationFrame -- the page.evaluate callbacks run in the browser */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanRecord } from '@threshold/core';
 import { decodeTraceRequestJson } from '../../collector/src/otlp/index.js';
+import { parseUnixNano } from '../../collector/src/otlp/json-int64.js';
 
 /** One resource, one scope, the given spans; keys in lowerCamelCase. */
 function request(spans: unknown[]): string {
@@ -46,6 +47,15 @@ describe('OTLP/JSON quirks receivers must accept', () => {
 
     expect(decodeTraceRequestJson(asNumbers).spans).toEqual([expected]);
     expect(decodeTraceRequestJson(asStrings).spans).toEqual([expected]);
+  });
+
+  it('holds a time given as a JSON number to the uint64 range, like its decimal string', () => {
+    expect([2 ** 63, 2 ** 64, 2 ** 70].map(parseUnixNano)).toEqual([2n ** 63n, undefined, undefined]);
+    expect(['9223372036854775808', '18446744073709551615', '18446744073709551616'].map(parseUnixNano)).toEqual([
+      2n ** 63n,
+      2n ** 64n - 1n,
+      undefined,
+    ]);
   });
 
   it('lower-cases upper-case hex ids', () => {

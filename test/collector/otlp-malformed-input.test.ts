@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeTraceRequestJson,
   decodeTraceRequestProtobuf,
-  OtlpDecodeError,
   type DecodeResult,
 } from '../../collector/src/otlp/index.js';
 import { officialJson, officialProtobuf, recordAgentTurn } from './otlp-recorded-spans.js';

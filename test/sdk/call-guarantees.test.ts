@@ -139,11 +139,11 @@ describe('the same error object is rethrown', () => {
 describe('the span ends exactly once in every path', () => {
   it('ends once for sync values, sync throws, resolutions and rejections', async () => {
     tool('a', () => 1);
-    try {
+    expect(() =>
       tool('b', () => {
         throw new Error('b');
-      });
-    } catch {}
+      }),
+    ).toThrow(new Error('b'));
     await tool('c', async () => 1);
     await tool('d', async () => Promise.reject(new Error('d'))).catch(() => {});
     expect(capture.spans().map((span) => span.name).sort()).toEqual(['execute_tool a', 'execute_tool b', 'execute_tool c', 'execute_tool d']);

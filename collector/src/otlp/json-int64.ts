@@ -21,8 +21,10 @@ export function parseUnixNano(value: unknown): bigint | undefined {
     const nanos = BigInt(value);
     return nanos <= UINT64_MAX ? nanos : undefined;
   }
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 18446744073709551615) {
-    return BigInt(value);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
+    // Compared as a bigint: the double nearest 2^64 - 1 is 2^64 itself, which is out of range.
+    const nanos = BigInt(value);
+    return nanos <= UINT64_MAX ? nanos : undefined;
   }
   return undefined;
 }

@@ -46,7 +46,7 @@ export function useApi<T>(path: string | null, options: UseApiOptions = {}): Api
       },
     );
     return () => controller.abort();
-  }, [path, refreshKey, reloadCount]);
+  }, [path, refreshKey, reloadCount, keepPrevious]);
 
   const reload = useCallback(() => setReloadCount((n) => n + 1), []);
   return { data: state.path === path || keepPrevious ? state.data : undefined, error: state.error, loading: state.loading, reload };

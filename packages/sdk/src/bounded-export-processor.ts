@@ -66,7 +66,7 @@ export class BoundedExportProcessor implements SpanProcessor {
       return;
     }
     this.queue.push(span);
-    if (this.queue.length >= this.maxExportBatchSize) this.startExport();
+    if (this.queue.length >= this.maxExportBatchSize) this.exportInBackground();
     else this.schedule();
   }
 
@@ -93,9 +93,18 @@ export class BoundedExportProcessor implements SpanProcessor {
     if (this.timer !== undefined || this.exporting !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.startExport();
+      this.exportInBackground();
     }, this.scheduledDelayMs);
     this.timer.unref();
+  }
+
+  /**
+   * Starts an export nobody waits for. Export failures are already counted as drops inside
+   * `exportBatch`; this catch only keeps an unforeseen rejection from reaching the application as
+   * an unhandled rejection, which would end its process.
+   */
+  private exportInBackground(): void {
+    this.startExport().catch((error: unknown) => diag.error('@threshold/sdk: an export failed unexpectedly', error));
   }
 
   /** Starts exporting batches one after another until the queue is empty. */
@@ -124,7 +133,15 @@ export class BoundedExportProcessor implements SpanProcessor {
       const resource = span.resource as { asyncAttributesPending?: boolean; waitForAsyncAttributes?: () => Promise<void> };
       if (resource.asyncAttributesPending === true) pending.add(resource);
     }
-    await Promise.all([...pending].map((resource) => resource.waitForAsyncAttributes?.().catch(() => undefined)));
+    await Promise.all(
+      [...pending].map(async (resource) => {
+        try {
+          await resource.waitForAsyncAttributes?.();
+        } catch {
+          // A detector that fails leaves its attributes out; the spans are exported all the same.
+        }
+      }),
+    );
   }
 
   private async exportBatch(batch: ReadableSpan[]): Promise<void> {

@@ -46,9 +46,8 @@ function proxyResource<T extends object>(target: T, plan: ProxyPlan, client: () 
 export function proxyClient<T extends object>(client: T, plan: ProxyPlan): T {
   if (isInstrumentedClient(client)) return client;
   const boundMethods = new Map<PropertyKey, { source: unknown; bound: unknown }>();
-  let root: T;
   const resourceProxies = new Map<PropertyKey, { source: unknown; proxied: unknown }>();
-  root = new Proxy(client, {
+  const root: T = new Proxy(client, {
     get(object, member) {
       const value = Reflect.get(object, member, object);
       const entry = typeof member === 'string' && Object.prototype.hasOwnProperty.call(plan, member) ? plan[member] : undefined;

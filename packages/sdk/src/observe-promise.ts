@@ -105,7 +105,9 @@ export function observeAsync(value: unknown, observer: SettleObserver): { return
   if (!isThenable(value)) return undefined;
   const onValue = (settled: unknown) => settleSafely(observer, true, settled);
   const onError = (error: unknown) => settleSafely(observer, false, error);
-  const settled = new Promise((resolve, reject) => value.then(resolve, reject));
+  const settled = new Promise((resolve, reject) => {
+    value.then(resolve, reject);
+  });
   settled.then(onValue, onError);
   return { returned: settled };
 }

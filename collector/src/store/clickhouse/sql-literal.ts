@@ -21,6 +21,7 @@ export function sqlLiteral(value: SqlValue): string {
     return value < 0 || Object.is(value, -0) ? `(${text})` : text;
   }
   if (typeof value !== 'string') throw new TypeError(`not a SQL value: ${typeof value}`);
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
   return `'${value.replace(/[\\'\x00-\x1f\x7f]/g, escapeCharacter)}'`;
 }
 

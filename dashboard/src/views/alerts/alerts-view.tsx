@@ -36,6 +36,8 @@ export default function AlertsView() {
   const selectedId = query.get('rule') ?? alerts.data?.alerts[0]?.rule.id ?? null;
   const range = RANGES.find((r) => r.id === query.get('range')) ?? RANGES[0];
   const events = useApi<AlertEventsResponse>(apiPath('/api/alerts/events', { limit: 200, ruleId: query.get('rule') ?? undefined }), { refreshKey, keepPrevious: true });
+  // The window's end moves on each refresh and range change, and only then (not on every render).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const toMs = useMemo(() => Math.floor(Date.now() / 1_000) * 1_000, [refreshKey, range.id]);
   const fromMs = toMs - range.ms;
   const selected = alerts.data?.alerts.find((alert) => alert.rule.id === selectedId);

@@ -44,7 +44,7 @@ export default function TraceView({ params }: ViewProps) {
   const totalMs = showProjected
     ? Math.max(projection.data.after.summary.durationMs, projection.data.before.summary.durationMs)
     : (trace.data?.summary.durationMs ?? 0);
-  const findings = trace.data?.findings ?? [];
+  const findings = useMemo(() => trace.data?.findings ?? [], [trace.data]);
   const evidence = useMemo(() => new Set(selectedFinding !== null ? (findings[selectedFinding]?.evidenceSpanIds ?? []) : []), [findings, selectedFinding]);
   const selectedSpan = spans.find((s) => s.spanId === selectedSpanId) ?? null;
   const revealSpanId = selectedFinding !== null ? (findings[selectedFinding]?.evidenceSpanIds[0] ?? null) : null;
