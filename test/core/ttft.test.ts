@@ -35,7 +35,7 @@ describe('TTFT from every spelling, in its units', () => {
     expect(analysis.summary.firstTtftMs).toBeCloseTo(ttftMs, 9);
   });
 
-  it('prefers the attribute to the event when both are present (DESIGN.md order)', () => {
+  it('prefers the attribute to the event when both are present (docs/DESIGN.md order)', () => {
     const reading = extractTtft(fixtureRecord(call({ attributes: { 'ai.response.msToFirstChunk': 240 }, events: [{ name: 'ai.stream.firstChunk', atMs: 1250 }] })));
     expect(reading).toEqual({ ttftMs: 240, impliesStreaming: true });
   });

@@ -1,5 +1,5 @@
 /**
- * The spans carry DESIGN.md's attribute names (GenAI semantic conventions first, `threshold.*`
+ * The spans carry docs/DESIGN.md's attribute names (GenAI semantic conventions first, `threshold.*`
  * where none exists) with exact values, and content stays out unless capture is on.
  */
 import { SpanKind } from '@opentelemetry/api';

@@ -117,7 +117,7 @@ export function windowParams(query: RawQuery): { from?: number; to?: number; ser
   return { from, to, service: optionalString(query, 'service') };
 }
 
-/** A trace id as DESIGN.md defines it: 32 hex characters (read in either case, answered in lower case). */
+/** A trace id as docs/DESIGN.md defines it: 32 hex characters (read in either case, answered in lower case). */
 export function traceIdParam(name: string, value: unknown): string {
   if (typeof value !== 'string' || !/^[0-9a-fA-F]{32}$/.test(value)) {
     throw new QueryParamError(`${name} must be 32 hex characters, got ${typeof value === 'string' ? echo(value) : typeof value}`);

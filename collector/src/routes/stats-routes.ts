@@ -7,7 +7,7 @@ const TARGET_BUCKETS = 60;
 const MAX_BUCKETS = 2_000;
 const DEFAULT_WINDOW_MS = 3_600_000;
 
-/** `GET /api/stats` (DESIGN.md) and `GET /api/timeseries`. */
+/** `GET /api/stats` (docs/DESIGN.md) and `GET /api/timeseries`. */
 export const statsRoutes: RouteModule = {
   name: 'stats',
   register(app, { store }) {

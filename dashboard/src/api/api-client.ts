@@ -1,5 +1,5 @@
 /**
- * Talks to the collector's HTTP API (DESIGN.md's contract). Every failure becomes an `ApiError`
+ * Talks to the collector's HTTP API (docs/DESIGN.md's contract). Every failure becomes an `ApiError`
  * carrying the HTTP status and the server's message, so views can show it rather than swallow it.
  */
 export class ApiError extends Error {

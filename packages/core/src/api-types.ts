@@ -5,7 +5,7 @@ import type { Attributes, SpanStatus } from './span-record.js';
 import type { TraceEdit } from './what-if/trace-edit.js';
 
 /**
- * The shapes the collector's HTTP API answers with (DESIGN.md's contract). Field names are the
+ * The shapes the collector's HTTP API answers with (docs/DESIGN.md's contract). Field names are the
  * contract; all durations are milliseconds as floats at full precision, ids lower-case hex.
  */
 export interface TraceSummary {

@@ -1,6 +1,6 @@
 /**
  * Orchestration spans: routing decisions, queue waits, rate-limit waits, load balancing and
- * dispatch — 5–20 ms normally, spiking under load (DESIGN.md), so they deserve their own bucket.
+ * dispatch — 5–20 ms normally, spiking under load (docs/DESIGN.md), so they deserve their own bucket.
  */
 import type { Attributes } from '@opentelemetry/api';
 import { runInSpan } from './run-in-span.js';

@@ -1,6 +1,6 @@
 /**
  * Attribute and event names the SDK writes. OpenTelemetry GenAI semantic conventions first;
- * `threshold.*` only where no convention exists (DESIGN.md, "The SDK's own attributes").
+ * `threshold.*` only where no convention exists (docs/DESIGN.md, "The SDK's own attributes").
  */
 
 export const GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';

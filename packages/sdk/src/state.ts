@@ -1,6 +1,6 @@
 /**
  * State spans: loading and saving session state, checkpoints, and retrieval (memory, vector
- * search). DESIGN.md's figures put state management at 10–100 ms per llm call — worth seeing.
+ * search). docs/DESIGN.md's figures put state management at 10–100 ms per llm call — worth seeing.
  */
 import type { Attributes } from '@opentelemetry/api';
 import { runInSpan } from './run-in-span.js';

@@ -25,7 +25,7 @@ const FIRST_TOKEN_EVENT = /first[ _.-]?token/i;
 
 /**
  * Time to first token of an llm span, in ms, from whichever spelling the span carries, in the
- * order DESIGN.md lists them. Undefined when the span does not say: a call whose first token time
+ * order docs/DESIGN.md lists them. Undefined when the span does not say: a call whose first token time
  * is unknown is never given TTFT 0. Readings before the span's start are discarded; readings past
  * its end are clamped to its duration.
  */

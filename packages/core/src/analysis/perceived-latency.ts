@@ -2,7 +2,7 @@ import type { TraceSpan } from '../trace-span.js';
 import { isLlmCall } from './count-calls.js';
 
 /**
- * When the user first saw output, as ns after the task window's start (DESIGN.md):
+ * When the user first saw output, as ns after the task window's start (docs/DESIGN.md):
  * an explicit `threshold.first_output` event on the task span; else, when the last llm call on
  * the critical path streamed with a known TTFT, its start plus its TTFT; else the whole duration.
  * "Llm call" as everywhere else (`isLlmCall`): not a wrapper, not a stream-chunk span inside one.

@@ -1,6 +1,6 @@
 /**
  * When each recommendation fires. Every default is tied to what fast agent systems look like
- * (DESIGN.md, "Background figures"); all are configurable because a batch agent and a chat agent
+ * (docs/DESIGN.md, "Background figures"); all are configurable because a batch agent and a chat agent
  * draw the line in different places.
  */
 export interface RecommendationThresholds {

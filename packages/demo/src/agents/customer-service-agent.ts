@@ -1,5 +1,5 @@
 /**
- * A customer-service agent, one task per user message (3–5 llm calls, DESIGN.md's figure):
+ * A customer-service agent, one task per user message (3–5 llm calls, docs/DESIGN.md's figure):
  *
  *   route → load conversation → intent → look up customer → retrieve articles
  *     FAQ:            → answer (fast model, streamed) → safety check

@@ -1,6 +1,6 @@
 /**
  * How fast each simulated model answers. The defaults follow the background figures in
- * DESIGN.md: a frontier model starts after ~200 ms and writes ~20 ms per token; a 7B-class model
+ * docs/DESIGN.md: a frontier model starts after ~200 ms and writes ~20 ms per token; a 7B-class model
  * answers an intent classification in ~50 ms; a large reasoning model can think for seconds.
  */
 import type { DelayDistribution } from './delay-distribution.js';
@@ -35,7 +35,7 @@ export const DEFAULT_MODEL_PROFILES: ModelProfiles = {
   'reasoning-large': { ttftMs: 4_000, perTokenMs: 25 },
 };
 
-/** Profile for models missing from the table: a typical hosted model (DESIGN.md figures). */
+/** Profile for models missing from the table: a typical hosted model (docs/DESIGN.md figures). */
 export const FALLBACK_MODEL_PROFILE: ModelProfile = { ttftMs: 200, perTokenMs: 20 };
 
 /** The profile of `model`, or the fallback when the table has none. */

@@ -1,5 +1,5 @@
 /**
- * The models the demo's agents call, and how fast they answer. Figures from DESIGN.md's
+ * The models the demo's agents call, and how fast they answer. Figures from docs/DESIGN.md's
  * background: a frontier model starts after ~200 ms and writes ~20 ms per token; a 7B-class
  * model classifies in ~50 ms; a reasoning model thinks for seconds. Time to first token also
  * grows with the prompt (prefill), which is what makes long sessions slow and what the

@@ -1,6 +1,6 @@
 /**
  * Where the agents keep conversations between turns. Two backends with the latencies teams
- * actually see: an in-region cache (10–30 ms, what DESIGN.md calls healthy: 10–100 ms of state
+ * actually see: an in-region cache (10–30 ms, what docs/DESIGN.md calls healthy: 10–100 ms of state
  * per llm call) and a legacy document store across regions (~320 ms a round trip), whose
  * overhead the state-overhead recommendation points at.
  */

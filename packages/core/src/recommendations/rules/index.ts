@@ -23,7 +23,7 @@ export {
   streamStallRule,
 };
 
-/** Every rule, in the order DESIGN.md lists their ids. */
+/** Every rule, in the order docs/DESIGN.md lists their ids. */
 export const RECOMMENDATION_RULES: readonly RecommendationRule[] = [
   streamAnswerRule,
   routeModelRule,
