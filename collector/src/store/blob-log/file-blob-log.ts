@@ -67,8 +67,15 @@ export class FileBlobLog implements BlobLog {
     }
     const bytes = Buffer.concat(parts);
     try {
-      // Append mode: the bytes go at the end of the file whatever position is asked.
-      await handle.write(bytes, 0, bytes.byteLength);
+      // Append mode: the bytes go at the end of the file whatever position is asked. A nearly full
+      // disk may take part of a write without an error: the rest is written again until all of it
+      // is, or the disk refuses (seen on a full tmpfs: a short write left later values misplaced).
+      let written = 0;
+      while (written < bytes.byteLength) {
+        const { bytesWritten } = await handle.write(bytes, written, bytes.byteLength - written);
+        if (bytesWritten <= 0) throw Object.assign(new Error('no space left on device (nothing written)'), { code: 'ENOSPC' });
+        written += bytesWritten;
+      }
       await handle.datasync();
     } catch (error) {
       // A partial write (disk full) leaves an unknown tail: the size is read again before the next append.
