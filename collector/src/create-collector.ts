@@ -10,7 +10,7 @@ import { TraceAssembler } from './assembly/trace-assembler.js';
 import { capTraceSpans, spanCapWarning } from './assembly/trace-span-cap.js';
 import { resolveOptions, type CollectorOptions } from './config.js';
 import { CommitQueue } from './ingest/commit-queue.js';
-import { analysisBehind } from './ingest/analysis-backpressure.js';
+import { analysisBehind, analysisShouldLead } from './ingest/analysis-backpressure.js';
 import { storeReopening } from './store/store-fault.js';
 import { LiveHub } from './live/live-hub.js';
 import { CollectorMetrics } from './metrics/collector-metrics.js';
@@ -130,6 +130,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     maxPendingSpans: assembly.maxPendingSpans ?? MAX_PENDING_SPANS,
     ...(assembly.recoverIdsPerLook !== undefined ? { recoverIdsPerLook: assembly.recoverIdsPerLook } : {}),
     ingestBusy: () => commitQueue.depth > 0,
+    analysisFirst: (): boolean => analysisShouldLead(assembler.backlog(), options.maxAnalysisLagMs),
     onIngestIdle: (listener) => commitQueue.onIdle(listener),
   });
   const commitQueue = new CommitQueue({

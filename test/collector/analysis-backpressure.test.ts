@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { AnalysisThroughput } from '../../collector/src/assembly/analysis-throughput.js';
-import { analysisBehind } from '../../collector/src/ingest/analysis-backpressure.js';
+import { analysisBehind, analysisShouldLead } from '../../collector/src/ingest/analysis-backpressure.js';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus-text-parser.js';
 import { ManualClock } from './manual-clock.js';
 import { otlpJsonBody, postJson, spanIdOf, traceIdOf } from './otlp-json-body.js';
 
 describe('backpressure tied to analysis lag', () => {
-  test('lets ingest go on while the backlog is within the bound, at the measured rate', () => {
-    expect(analysisBehind({ lagMs: 29_000, spans: 290_000, spansPerSecond: 10_000 }, 30_000)).toBeUndefined();
+  test('lets ingest go on while the backlog is within the bound at half the measured rate (the margin)', () => {
+    expect(analysisBehind({ lagMs: 29_000, spans: 145_000, spansPerSecond: 10_000 }, 30_000)).toBeUndefined();
+    expect(analysisBehind({ lagMs: 0, spans: 150_001, spansPerSecond: 10_000 }, 30_000)?.retryAfterSeconds).toBe(1);
     expect(analysisBehind({ lagMs: 30_000, spans: 0, spansPerSecond: undefined }, 30_000)).toBeUndefined();
   });
 
@@ -21,15 +22,24 @@ describe('backpressure tied to analysis lag', () => {
   });
 
   test('refuses once the backlog would take longer than the bound to analyse, before the lag shows it', () => {
-    const refusal = analysisBehind({ lagMs: 3_000, spans: 800_000, spansPerSecond: 20_000 }, 30_000);
+    const refusal = analysisBehind({ lagMs: 3_000, spans: 400_000, spansPerSecond: 20_000 }, 30_000);
     expect([refusal?.retryAfterSeconds, refusal?.message]).toEqual([
       10,
-      'analysis is behind (800000 spans wait for analysis, about 40 s of work; the bound is 30 s): retry later',
+      'analysis is behind (400000 spans wait for analysis, about 40 s of work; the bound is 30 s): retry later',
     ]);
     // Before any rate is measured, 10,000 spans/s is assumed.
-    expect(analysisBehind({ lagMs: 0, spans: 310_000, spansPerSecond: undefined }, 30_000)?.retryAfterSeconds).toBe(1);
+    expect(analysisBehind({ lagMs: 0, spans: 155_000, spansPerSecond: undefined }, 30_000)?.retryAfterSeconds).toBe(1);
+    expect(analysisBehind({ lagMs: 0, spans: 150_000, spansPerSecond: undefined }, 30_000)).toBeUndefined();
     // Far behind, the wait asked is capped at 30 s, as for every refusal.
     expect(analysisBehind({ lagMs: 600_000, spans: 0, spansPerSecond: 1 }, 30_000)?.retryAfterSeconds).toBe(30);
+  });
+});
+
+describe('analysis leads ingest', () => {
+  test('once it is half-way to the bound, by lag or by estimated work', () => {
+    expect(analysisShouldLead({ lagMs: 15_000, spans: 0, spansPerSecond: 10_000 }, 30_000)).toBe(false);
+    expect(analysisShouldLead({ lagMs: 15_001, spans: 0, spansPerSecond: 10_000 }, 30_000)).toBe(true);
+    expect(analysisShouldLead({ lagMs: 0, spans: 75_001, spansPerSecond: 10_000 }, 30_000)).toBe(true);
   });
 });
 

@@ -57,6 +57,12 @@ export interface TraceAssemblerOptions {
   ingestBusy: () => boolean;
   /** Calls the listener once ingest has no work queued; returns a function that cancels the call. */
   onIngestIdle: (listener: () => void) => () => void;
+  /**
+   * True while analysis is behind enough that ingest is (or is about to be) refused: analysis then
+   * stops waiting for ingest between slices and shares the event loop evenly with it, since
+   * acknowledging more would only be refused. Without it, analysis always yields to ingest.
+   */
+  analysisFirst?: () => boolean;
   /** Most stored trace ids looked up at once when taking back spilled traces (default 50,000). */
   recoverIdsPerLook?: number;
 }
@@ -382,9 +388,9 @@ export class TraceAssembler {
     return due;
   }
 
-  /** Between slices: at once when ingest is idle; otherwise once it is, or after BUSY_WAIT_MAX_MS. */
+  /** Between slices: at once when ingest is idle or analysis is behind; otherwise once ingest is idle, or after BUSY_WAIT_MAX_MS. */
   private async yieldToIngest(): Promise<void> {
-    if (!this.options.ingestBusy()) {
+    if (!this.options.ingestBusy() || this.options.analysisFirst?.()) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       return;
     }
