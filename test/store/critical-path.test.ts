@@ -62,7 +62,7 @@ function reference(analyses: readonly TraceAnalysis[], tail: number): CriticalPa
           excessMs: tailMeanCriticalMs - typicalMeanCriticalMs,
           tailCriticalRate: entry.seen / inTail.length,
           exampleTraceIds: entry.examples
-            .sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : 1))
+            .sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? 1 : -1))
             .slice(0, 3)
             .map(([, traceId]) => traceId),
         };
@@ -90,7 +90,7 @@ describe.each(STORE_ENGINES)('GET /api/critical-path on $engine.name', ({ engine
 
   test('names what holds the tail’s critical path and how much longer than in typical tasks', async () => {
     // Tail {A, B}; typical: the eleven fastest. Search: (3000 + 200) / 2 against (100 + … + 200) / 11 = 150;
-    // the task's own time: (150 + 100) / 2 against 150; gpt-4o 700 in every task (ties list ids in order).
+    // the task's own time: (150 + 100) / 2 against 150; gpt-4o 700 in every task (a tie: the larger id first).
     const [first, second] = [tailA.traceId, tailB.traceId].sort();
     expect(await getJson(collector.url, '/api/critical-path')).toEqual({
       tail: { percentile: 95, thresholdMs: 3_000, traces: 2 },
@@ -98,7 +98,7 @@ describe.each(STORE_ENGINES)('GET /api/critical-path on $engine.name', ({ engine
       operations: [
         { category: 'tool', name: 'search', tailMeanCriticalMs: 1_600, typicalMeanCriticalMs: 150, excessMs: 1_450, tailCriticalRate: 1, exampleTraceIds: [tailA.traceId, tailB.traceId] },
         { category: 'orchestration', name: 'rate-limit wait', tailMeanCriticalMs: 1_000, typicalMeanCriticalMs: 0, excessMs: 1_000, tailCriticalRate: 0.5, exampleTraceIds: [tailB.traceId] },
-        { category: 'llm', name: 'gpt-4o', tailMeanCriticalMs: 700, typicalMeanCriticalMs: 700, excessMs: 0, tailCriticalRate: 1, exampleTraceIds: [first, second] },
+        { category: 'llm', name: 'gpt-4o', tailMeanCriticalMs: 700, typicalMeanCriticalMs: 700, excessMs: 0, tailCriticalRate: 1, exampleTraceIds: [second, first] },
         { category: 'other', name: 'answer-ticket', tailMeanCriticalMs: 125, typicalMeanCriticalMs: 150, excessMs: -25, tailCriticalRate: 1, exampleTraceIds: [tailA.traceId, tailB.traceId] },
         { category: 'state', name: 'load session', tailMeanCriticalMs: 25, typicalMeanCriticalMs: 50, excessMs: -25, tailCriticalRate: 0.5, exampleTraceIds: [tailA.traceId] },
       ],

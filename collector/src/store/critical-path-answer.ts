@@ -53,29 +53,32 @@ export function criticalPathAnswer(query: CriticalPathQuery, totals: CriticalPat
   };
 }
 
-/** Example tail traces listed per operation. */
+/**
+ * Example tail traces listed per operation: those where it held the critical path longest, ties
+ * going to the larger trace id (the order both engines can pick in one aggregate).
+ */
 export const EXAMPLE_TRACES_PER_OPERATION = 3;
 
 /**
- * Both engines' rows as totals: `sums` rows are (category, operation, tail sum, tail traces,
- * typical sum); `examples` rows are (category, operation, trace id), each operation's in order.
+ * Both engines' rows as totals: `tail` rows are (category, operation, sum, traces, example trace
+ * ids), `typical` rows (category, operation, sum); an operation missing from one group has 0 there.
  */
-export function operationTotals(sums: readonly unknown[][], examples: readonly unknown[][]): CriticalPathTotals['operations'] {
-  const key = (category: unknown, operation: unknown) => `${String(category)}\u0000${String(operation)}`;
-  const examplesOf = new Map<string, string[]>();
-  for (const [category, operation, traceId] of examples) {
-    const list = examplesOf.get(key(category, operation));
-    if (list) list.push(traceId as string);
-    else examplesOf.set(key(category, operation), [traceId as string]);
+export function operationTotals(tail: readonly unknown[][], typical: readonly unknown[][]): CriticalPathTotals['operations'] {
+  const byKey = new Map<string, CriticalPathTotals['operations'][number]>();
+  const entry = (category: unknown, operation: unknown) => {
+    const key = `${String(category)}\u0000${String(operation)}`;
+    let found = byKey.get(key);
+    if (!found) byKey.set(key, (found = { category: String(category), name: String(operation), tailSumMs: 0, tailTraces: 0, typicalSumMs: 0, exampleTraceIds: [] }));
+    return found;
+  };
+  for (const [category, operation, sumMs, traces, examples] of tail) {
+    const found = entry(category, operation);
+    found.tailSumMs = Number(sumMs);
+    found.tailTraces = Number(traces);
+    found.exampleTraceIds = examples as string[];
   }
-  return sums.map((row) => ({
-    category: row[0] as string,
-    name: row[1] as string,
-    tailSumMs: row[2] as number,
-    tailTraces: row[3] as number,
-    typicalSumMs: row[4] as number,
-    exampleTraceIds: examplesOf.get(key(row[0], row[1])) ?? [],
-  }));
+  for (const [category, operation, sumMs] of typical) entry(category, operation).typicalSumMs = Number(sumMs);
+  return [...byKey.values()];
 }
 
 function compareText(a: string, b: string): number {

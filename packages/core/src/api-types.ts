@@ -252,7 +252,7 @@ export interface CriticalPathOperation {
   excessMs: number;
   /** Share (0–1) of tail tasks in which it is on the critical path. */
   tailCriticalRate: number;
-  /** Up to 3 tail tasks where it held the critical path longest, longest first. */
+  /** Up to 3 tail tasks where it held the critical path longest, longest first (of equal times, the larger trace id first). */
   exampleTraceIds: string[];
 }
 

@@ -12,8 +12,9 @@ function filters(query: CriticalPathQuery): ClickHouseWhere {
 
 /**
  * DuckDB's reads (critical-path-queries.ts there) on the current trace versions: the thresholds
- * are R-7 in SQL with core's arithmetic, so the same traces fall in each group; then the sums per
- * operation over the `critical_*` arrays, and each operation's longest-waiting tail traces.
+ * are R-7 in SQL with core's arithmetic, so the same traces fall in each group; then per operation
+ * over the `critical_*` arrays its tail sum with the tail traces that waited on it longest (by
+ * (ms, trace id) descending, as DuckDB's `arg_max` picks), and its typical sum.
  */
 export async function criticalPath(read: ReadRows, query: CriticalPathQuery): Promise<CriticalPathResponse> {
   const window = filters(query);
@@ -30,16 +31,12 @@ export async function criticalPath(read: ReadRows, query: CriticalPathQuery): Pr
   totals.tailTraces = tailTraces as number;
   totals.typicalTraces = typicalTraces as number;
   const operations = `traces FINAL ARRAY JOIN critical_category AS category, critical_name AS operation, critical_ms AS ms`;
-  const rows = await read(
-    `SELECT category, operation, sumIf(ms, ${tail}), toFloat64(countIf(${tail})), sumIf(ms, ${typical})
-     FROM ${operations} ${filters(query).add(`(${tail} OR ${typical})`)}
-     GROUP BY category, operation`,
+  const tailRows = await read(
+    `SELECT category, operation, sum(ms), toFloat64(count()),
+       arraySlice(arrayMap(x -> x.2, arrayReverseSort(groupArray((ms, trace_id)))), 1, ${EXAMPLE_TRACES_PER_OPERATION})
+     FROM ${operations} ${filters(query).add(tail)} GROUP BY category, operation`,
   );
-  const examples = await read(
-    `SELECT category, operation, trace_id FROM ${operations} ${filters(query).add(tail)}
-     ORDER BY category, operation, ms DESC, trace_id
-     LIMIT ${EXAMPLE_TRACES_PER_OPERATION} BY category, operation`,
-  );
-  totals.operations = operationTotals(rows, examples);
+  const typicalRows = await read(`SELECT category, operation, sum(ms) FROM ${operations} ${filters(query).add(typical)} GROUP BY category, operation`);
+  totals.operations = operationTotals(tailRows, typicalRows);
   return criticalPathAnswer(query, totals);
 }
