@@ -1,5 +1,6 @@
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { windowStatsFromSamples, type AlertSeriesResponse, type AlertStatsQuery, type AlertTaskSample, type AlertTtftSample, type TraceDetail } from '@threshold/core';
+import { type AlertSeriesResponse, type AlertStatsQuery, type TraceDetail } from '@threshold/core';
+import { windowStatsFromSamples, type AlertTaskSample, type AlertTtftSample } from '../../packages/core/src/alerts/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
 import { exportPlans, ExportResultCode, type SpanPlan } from './official-exporter.js';

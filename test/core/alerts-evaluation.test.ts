@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { validateAlertRule, type AlertRule } from '@threshold/core';
 import {
   burnRate,
   errorBudgetSpent,
   observeAlertRule,
-  validateAlertRule,
-  type AlertRule,
   type AlertTaskSample,
   type AlertTtftSample,
-} from '@threshold/core';
+} from '../../packages/core/src/alerts/index.js';
 
 const NOW_MS = 1_800_000_000_000;
 

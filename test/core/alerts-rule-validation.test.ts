@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALERT_RULES, alertRuleIdFromName, validateAlertRule } from '@threshold/core';
+import { DEFAULT_ALERT_RULES, validateAlertRule } from '@threshold/core';
+import { alertRuleIdFromName } from '../../packages/core/src/alerts/index.js';
 
 describe('validateAlertRule', () => {
   it('fills the defaults of a minimal threshold rule and derives its id from the name', () => {

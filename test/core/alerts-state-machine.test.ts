@@ -4,16 +4,18 @@ import {
   firingPeriods,
   initialAlertState,
   isNotifiedTransition,
-  observeAlertRule,
-  alertStatisticSeries,
   alertSeriesTimes,
   burnRateBucketMs,
   burnRateSeriesFromBuckets,
   type AlertRule,
   type AlertRuleState,
+} from '@threshold/core';
+import {
+  observeAlertRule,
+  alertStatisticSeries,
   type AlertTaskSample,
   type AlertTransition,
-} from '@threshold/core';
+} from '../../packages/core/src/alerts/index.js';
 
 const T0 = 1_800_000_000_000;
 const SECOND = 1_000;

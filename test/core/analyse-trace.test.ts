@@ -1,4 +1,6 @@
-import { analyseRecords, analyseTrace, buildTraceSpans, DEFAULT_TASK_CLASS_CONFIG, type TraceSummary } from '@threshold/core';
+import { analyseRecords, DEFAULT_TASK_CLASS_CONFIG, type TraceSummary } from '@threshold/core';
+import { analyseTrace } from '../../packages/core/src/analysis/analyse-trace.js';
+import { buildTraceSpans } from '../../packages/core/src/analysis/build-trace-spans.js';
 import { describe, expect, it } from 'vitest';
 import { drawTimeline, drawing, FIXTURE_TRACE_ID, fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 

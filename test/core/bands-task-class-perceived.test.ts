@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyseTrace, bandCountsOfSorted, DEFAULT_TASK_CLASS_CONFIG, emptyBandCounts, uxBand, type TraceSpan } from '@threshold/core';
+import { bandCountsOfSorted, DEFAULT_TASK_CLASS_CONFIG, emptyBandCounts, uxBand, type TraceSpan } from '@threshold/core';
+import { analyseTrace } from '../../packages/core/src/analysis/analyse-trace.js';
 import { analysed, sketch } from './recommendations-fixtures.js';
 
 describe('UX bands: lower bounds inclusive', () => {

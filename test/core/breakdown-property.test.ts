@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { analyseRecords, analyseTrace, BREAKDOWN_CATEGORIES, buildTraceSpans, type SpanRecord } from '@threshold/core';
+import { analyseRecords, BREAKDOWN_CATEGORIES, type SpanRecord } from '@threshold/core';
+import { analyseTrace } from '../../packages/core/src/analysis/analyse-trace.js';
+import { buildTraceSpans } from '../../packages/core/src/analysis/build-trace-spans.js';
 import { describe, expect, it } from 'vitest';
 import { fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 

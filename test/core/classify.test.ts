@@ -1,4 +1,6 @@
-import { analyseRecords, classifySpan, type AttributeValue, type Classification } from '@threshold/core';
+import { analyseRecords, type AttributeValue } from '@threshold/core';
+import { classifySpan } from '../../packages/core/src/classify/classify-span.js';
+import { type Classification } from '../../packages/core/src/classify/classifier.js';
 import { describe, expect, it } from 'vitest';
 import { fixtureRecord, fixtureRecords } from '../support/span-records.js';
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
+import { percentileSorted } from '@threshold/core';
 import {
   bootstrapPercentileRatio,
-  percentileSorted,
   resampledPercentileSorted,
   seededRandom,
   seedFor,
   xoshiro128StarStar,
-} from '@threshold/core';
+} from '../../packages/core/src/compare/index.js';
 import { describe, expect, it } from 'vitest';
 import { lognormalDurationsMs, Z_95 } from '../support/designed-latencies.js';
 

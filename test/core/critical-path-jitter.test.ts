@@ -1,4 +1,5 @@
-import { analyseRecords, START_JITTER_TOLERANCE_NS } from '@threshold/core';
+import { analyseRecords } from '@threshold/core';
+import { START_JITTER_TOLERANCE_NS } from '../../packages/core/src/analysis/critical-path.js';
 import { describe, expect, it } from 'vitest';
 import { drawTimeline, drawing, fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 

@@ -1,4 +1,5 @@
-import { analyseRecords, runRules, singleTraceContext, type TraceAnalysis } from '@threshold/core';
+import { analyseRecords, runRules, type TraceAnalysis } from '@threshold/core';
+import { singleTraceContext } from '../../packages/core/src/recommendations/index.js';
 import { describe, expect, it } from 'vitest';
 import { fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 

@@ -1,4 +1,5 @@
-import { latencyPercentiles, percentile, percentileSorted } from '@threshold/core';
+import { percentile, percentileSorted } from '@threshold/core';
+import { latencyPercentiles } from '../../packages/core/src/percentile.js';
 import { describe, expect, it } from 'vitest';
 
 /**

@@ -1,18 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { observeTrace, RuleContextIndex } from '@threshold/core';
 import {
   buildRuleContext,
   cacheToolResultsRule,
   compressContextRule,
-  observeTrace,
   prewarmRule,
-  RuleContextIndex,
   routeModelRule,
   speculateRule,
   stepFollowKey,
   type LlmCallObservation,
   type ToolCallObservation,
   type TraceObservations,
-} from '@threshold/core';
+} from '../../packages/core/src/recommendations/index.js';
 import { analysed, sketch } from './recommendations-fixtures.js';
 
 const T0_MS = 1_700_000_000_000;

@@ -1,4 +1,6 @@
-import { analyseTrace, type LlmInfo, type SpanCategory, type ToolInfo, type TraceAnalysis, type TraceSpan } from '@threshold/core';
+import { type SpanCategory, type TraceAnalysis, type TraceSpan } from '@threshold/core';
+import { analyseTrace } from '../../packages/core/src/analysis/analyse-trace.js';
+import { type LlmInfo, type ToolInfo } from '../../packages/core/src/trace-span.js';
 
 /**
  * Builders for the hand-drawn traces the recommendation and what-if suites use. Times are given

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { runRules, type TraceAnalysis } from '@threshold/core';
 import {
   cacheToolResultsRule,
   orchestrationOverheadRule,
   parallelizeToolsRule,
   prewarmRule,
-  runRules,
   singleTraceContext,
   stateOverheadRule,
   streamAnswerRule,
   type RecommendationRule,
-  type TraceAnalysis,
-} from '@threshold/core';
+} from '../../packages/core/src/recommendations/index.js';
 import { analysed, sketch } from './recommendations-fixtures.js';
 
 const evaluate = (rule: RecommendationRule, trace: TraceAnalysis) => rule.evaluate(trace, singleTraceContext(trace));

@@ -1,4 +1,5 @@
-import { analyseRecords, buildTraceSpans } from '@threshold/core';
+import { analyseRecords } from '@threshold/core';
+import { buildTraceSpans } from '../../packages/core/src/analysis/build-trace-spans.js';
 import { describe, expect, it } from 'vitest';
 import { fixtureRecord, fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 

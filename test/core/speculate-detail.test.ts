@@ -1,4 +1,4 @@
-import { buildRuleContext, speculateRule, stepFollowKey, type TraceObservations } from '@threshold/core';
+import { buildRuleContext, speculateRule, stepFollowKey, type TraceObservations } from '../../packages/core/src/recommendations/index.js';
 import { describe, expect, it } from 'vitest';
 import { analysed, sketch } from './recommendations-fixtures.js';
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { observeTrace } from '@threshold/core';
+import { applyEdits } from '../../packages/core/src/what-if/index.js';
 import {
-  applyEdits,
   buildRuleContext,
-  observeTrace,
   parallelizeToolsRule,
   singleTraceContext,
   speculateRule,
   stepFollowKey,
   type TraceObservations,
-} from '@threshold/core';
+} from '../../packages/core/src/recommendations/index.js';
 import { analysed, sketch, timings } from './recommendations-fixtures.js';
 
 // Third-party OTel JS instrumentations record span starts in whole milliseconds and ends at full

@@ -1,4 +1,5 @@
-import { analyseRecords, projectTrace, singleTraceContext, streamStallRule, type TraceAnalysis } from '@threshold/core';
+import { analyseRecords, projectTrace, type TraceAnalysis } from '@threshold/core';
+import { singleTraceContext, streamStallRule } from '../../packages/core/src/recommendations/index.js';
 import { describe, expect, it } from 'vitest';
 import { fixtureRecords } from '../support/span-records.js';
 import { analysed, sketch } from './recommendations-fixtures.js';

@@ -1,4 +1,5 @@
-import { analyseRecords, extractTtft, timestampToUnixNano } from '@threshold/core';
+import { analyseRecords } from '@threshold/core';
+import { extractTtft, timestampToUnixNano } from '../../packages/core/src/analysis/extract-ttft.js';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_EPOCH_NS, fixtureRecord, fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 

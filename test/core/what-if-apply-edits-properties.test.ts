@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { TraceEdit, TraceSpan } from '@threshold/core';
+import type { TraceSpan } from '@threshold/core';
+import type { TraceEdit } from '../../packages/core/src/what-if/index.js';
 import { applyEdits } from '../../packages/core/src/what-if/apply-edits.js';
 import { sketch } from './recommendations-fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits, projectSaving } from '@threshold/core';
+import { applyEdits, projectSaving } from '../../packages/core/src/what-if/index.js';
 import { analysed, sketch, timings } from './recommendations-fixtures.js';
 
 describe('what-if on a tool that held a streamed llm span open beside it (OpenLLMetry)', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { projectTrace, projectWindow, rankRecommendations, type TraceSummary, type WindowFinding } from '@threshold/core';
+import { projectTrace, projectWindow, rankRecommendations, type TraceSummary } from '@threshold/core';
+import { type WindowFinding } from '../../packages/core/src/recommendations/index.js';
 import { analysed, sketch } from './recommendations-fixtures.js';
 
 describe('projectTrace', () => {

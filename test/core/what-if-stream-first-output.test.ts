@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits, projectTrace, singleTraceContext, streamAnswerRule } from '@threshold/core';
+import { projectTrace } from '@threshold/core';
+import { applyEdits } from '../../packages/core/src/what-if/index.js';
+import { singleTraceContext, streamAnswerRule } from '../../packages/core/src/recommendations/index.js';
 import { analysed, sketch } from './recommendations-fixtures.js';
 
 describe('streaming a blocking answer moves the first-output event recorded when it returned', () => {

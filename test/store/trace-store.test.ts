@@ -1,14 +1,13 @@
 import {
   analyseRecords,
   percentile,
-  windowStatsFromSamples,
   type AlertDelivery,
   type AlertEvent,
   type AlertRule,
-  type AlertTaskSample,
   type Finding,
   type SpanRecord,
 } from '@threshold/core';
+import { windowStatsFromSamples, type AlertTaskSample } from '../../packages/core/src/alerts/index.js';
 import type { AnalysedTrace, TraceStore } from '@threshold/collector';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { spanIdOf } from '../collector/otlp-json-body.js';

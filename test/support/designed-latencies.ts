@@ -1,4 +1,4 @@
-import { seededRandom } from '@threshold/core';
+import { seededRandom } from '../../packages/core/src/compare/index.js';
 
 /** z of the standard normal at 0.95: P95 of a lognormal is median · e^(σ · 1.6448536). */
 export const Z_95 = 1.6448536269514722;

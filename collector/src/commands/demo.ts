@@ -20,6 +20,7 @@ import { OPEN_ACCESS } from '../security/access-config.js';
 import { checkBindPolicy } from '../security/bind-policy.js';
 import { startGateway, type Gateway } from '../security/project-gateway.js';
 import { completedTasks, DEMO_SERVICE, describeRun, runDemoInWorker } from './demo-agents.js';
+import { demoPackageMissing } from './demo-package.js';
 import { parseDurationMs } from './duration-text.js';
 import { fail } from './fail.js';
 import { collectorReport } from './report.js';
@@ -155,6 +156,8 @@ export function registerDemoCommand(program: Command): void {
     .option('--exit', 'stop when the simulation ends instead of keeping the dashboard up')
     .action(async (flags: DemoFlags, command: Command) => {
       const settings = parseFlags(flags, command);
+      const missing = demoPackageMissing();
+      if (missing !== undefined) fail(missing, 1);
       if (flags.endpoint !== undefined) await demoOnEndpoint(flags.endpoint.replace(/\/+$/, ''), settings, flags);
       const temporary = flags.dataDir === undefined;
       const dataDir = flags.dataDir ?? mkdtempSync(join(tmpdir(), 'threshold-demo-'));

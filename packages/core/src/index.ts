@@ -1,53 +1,104 @@
-export * from './category.js';
-export * from './ux-band.js';
-export * from './percentile.js';
-export * from './span-record.js';
-export * from './trace-span.js';
-export * from './api-types.js';
-export * from './task-class.js';
-export * from './analysis-types.js';
-export * from './alerts/index.js';
-export * from './classify/classifier.js';
-export * from './classify/classify-span.js';
-export * from './classify/threshold-classifier.js';
-export * from './classify/vercel-ai-classifier.js';
-export * from './classify/openinference-classifier.js';
-export * from './classify/openllmetry-classifier.js';
-export * from './classify/mastra-classifier.js';
-export * from './classify/langfuse-classifier.js';
-export * from './classify/langsmith-classifier.js';
-export * from './classify/agent-loop-classifier.js';
-export * from './classify/genai-classifier.js';
-export * from './classify/database-classifier.js';
-export * from './classify/messaging-classifier.js';
-export * from './classify/http-classifier.js';
-export * from './classify/mapping-rules.js';
-export { mappingClassifier, classifiersWithMapping } from './classify/mapping-classifier.js';
-export { buildTraceSpans, type BuiltTrace } from './analysis/build-trace-spans.js';
-export { analyseTrace, type AnalyseTraceInput } from './analysis/analyse-trace.js';
+/**
+ * What the other packages use of the domain (the collector, the SDK, the demo, the dashboard and
+ * the benchmarks), and nothing else: a name is added here when one of them imports it, or when the
+ * collector's declarations name it. Tests reach internals through their source paths.
+ */
+export {
+  type Breakdown,
+  BREAKDOWN_CATEGORIES,
+  type BreakdownCategory,
+  CATEGORY_STYLES,
+  emptyBreakdown,
+  type SpanCategory,
+} from './category.js';
+export {
+  type BandCounts,
+  bandCountsOfSorted,
+  emptyBandCounts,
+  UX_BAND_NAMES,
+  UX_BANDS,
+  uxBand,
+  type UxBand,
+  uxBandDefinition,
+} from './ux-band.js';
+export { percentile, percentileSorted } from './percentile.js';
+export { type Attributes, type AttributeValue, type SpanEventRecord, type SpanRecord, type StatusCode } from './span-record.js';
+export { type TraceSpan } from './trace-span.js';
+export {
+  type CriticalPathOperation,
+  type CriticalPathResponse,
+  type FiltersResponse,
+  type Finding,
+  type FindingRuleId,
+  type HealthResponse,
+  type LatencyTriple,
+  type ModelsResponse,
+  type OperationsResponse,
+  type RecommendationsResponse,
+  type RecommendationSummary,
+  type SessionDetail,
+  type SessionsResponse,
+  type SortDirection,
+  type SpanView,
+  type StatsGroup,
+  type StatsResponse,
+  type TimeSeriesResponse,
+  TRACE_SORT_KEYS,
+  type TraceDetail,
+  type TraceList,
+  type TraceSortKey,
+  type TraceSummary,
+  type WhatIfClassProjection,
+  type WhatIfRequest,
+  type WhatIfTraceResponse,
+  type WhatIfWindowResponse,
+} from './api-types.js';
+export { DEFAULT_TASK_CLASS_CONFIG, type TaskClassConfig } from './task-class.js';
+export { type TraceAnalysis } from './analysis-types.js';
+export {
+  advanceAlertState,
+  ALERT_EXAMPLE_COUNT,
+  type AlertCountBucket,
+  type AlertDelivery,
+  type AlertEvent,
+  type AlertEventsResponse,
+  type AlertObservation,
+  type AlertRule,
+  type AlertRuleErrorResponse,
+  type AlertRuleSource,
+  type AlertRulesResponse,
+  type AlertRuleState,
+  type AlertSeriesResponse,
+  alertSeriesStepMs,
+  alertSeriesTimes,
+  type AlertsResponse,
+  type AlertStateName,
+  type AlertStatistic,
+  alertStatsQueries,
+  type AlertStatsQuery,
+  type AlertTarget,
+  type AlertTargetKind,
+  type AlertWindowStats,
+  burnRateBucketMs,
+  burnRateSeriesFromBuckets,
+  DEFAULT_ALERT_RULES,
+  firingPeriods,
+  initialAlertState,
+  isNotifiedTransition,
+  observeAlertStats,
+  validateAlertRule,
+} from './alerts/index.js';
+export { type MappingRules, parseMappingRules } from './classify/mapping-rules.js';
 export { analyseRecords } from './analysis/analyse-records.js';
-export { computeCriticalPath, START_JITTER_TOLERANCE_NS, type CriticalPath, type CriticalSegment } from './analysis/critical-path.js';
-export { deriveApprovalWaits, TOOL_CALL_DECISION_EVENT } from './analysis/approval-waits.js';
-export { extractUsage, type UsageReading } from './analysis/extract-usage.js';
-export { criticalOperations, operationOf, type CriticalOperation } from './analysis/critical-operations.js';
-export { extractStreamChunks, LLM_CHUNKS_KEY, LLM_MAX_CHUNK_GAP_KEY, LLM_MAX_CHUNK_GAP_START_KEY } from './analysis/extract-stream-chunks.js';
-export { buildSpanForest, type SpanForest } from './analysis/span-forest.js';
-export { selfTimeNs } from './analysis/self-time.js';
-export { computeBreakdown, type BreakdownResult } from './analysis/breakdown.js';
-export { splitMilliseconds, splitMillisecondsTo } from './analysis/split-milliseconds.js';
-export { perceivedLatencyNs } from './analysis/perceived-latency.js';
-export { countCalls, isLlmCall, type CallCounts } from './analysis/count-calls.js';
-export { extractTtft, timestampToUnixNano, readStreamingFlag, type TtftReading } from './analysis/extract-ttft.js';
-export { extractLlmInfo } from './analysis/extract-llm-info.js';
-export { extractToolInfo, hashArguments } from './analysis/extract-tool-info.js';
-export { extractTaskInfo, readSessionId, SESSION_ID_KEYS, USER_ID_KEYS } from './analysis/extract-task-info.js';
-export { repairSpanTree, type RepairedTree } from './analysis/repair-span-tree.js';
-export { orderDepthFirst, compareSiblings, indexSpans, depthFirst, type SpanIndex } from './analysis/order-depth-first.js';
-export { findHeldOpenTools, HELD_OPEN_TOLERANCE_NS } from './analysis/held-open-tools.js';
-export { START_TRUNCATION_TOLERANCE_NS } from './analysis/start-truncation.js';
-export { markAggregateLlmSpans } from './analysis/mark-aggregate-llm-spans.js';
-export { toSpanView } from './analysis/span-view.js';
-export { readString, readNumber, readBoolean, readJsonObject } from './analysis/read-attribute.js';
-export * from './recommendations/index.js';
-export * from './what-if/index.js';
-export * from './compare/index.js';
+export { type CriticalOperation, criticalOperations } from './analysis/critical-operations.js';
+export {
+  observeTrace,
+  rankRecommendations,
+  RECOMMENDATION_RULES,
+  type RecommendationThresholds,
+  type RuleContext,
+  RuleContextIndex,
+  runRules,
+} from './recommendations/index.js';
+export { projectTrace, projectWindow } from './what-if/index.js';
+export { type ClassComparison, type CompareOptions, compareTaskClasses, type ComparisonStatus, minTasksFor } from './compare/index.js';
