@@ -1,7 +1,8 @@
 /**
- * What the other packages use of the domain (the collector, the SDK, the demo, the dashboard and
- * the benchmarks), and nothing else: a name is added here when one of them imports it, or when the
- * collector's declarations name it. Tests reach internals through their source paths.
+ * What the other packages use of the domain (the collector, the SDK, the demo, the dashboard, and
+ * the benchmarks through the build), and nothing else: a name is added here when one of them
+ * imports it, or when the collector's declarations name it. Tests reach internals through their
+ * source paths.
  */
 export {
   type Breakdown,
@@ -85,10 +86,13 @@ export {
   firingPeriods,
   initialAlertState,
   isNotifiedTransition,
+  observeAlertRule,
   observeAlertStats,
   validateAlertRule,
 } from './alerts/index.js';
 export { type MappingRules, parseMappingRules } from './classify/mapping-rules.js';
+export { buildTraceSpans } from './analysis/build-trace-spans.js';
+export { analyseTrace } from './analysis/analyse-trace.js';
 export { analyseRecords } from './analysis/analyse-records.js';
 export { type CriticalOperation, criticalOperations } from './analysis/critical-operations.js';
 export {
@@ -101,4 +105,11 @@ export {
   runRules,
 } from './recommendations/index.js';
 export { projectTrace, projectWindow } from './what-if/index.js';
-export { type ClassComparison, type CompareOptions, compareTaskClasses, type ComparisonStatus, minTasksFor } from './compare/index.js';
+export {
+  type ClassComparison,
+  type CompareOptions,
+  compareTaskClasses,
+  type ComparisonStatus,
+  minTasksFor,
+  seededRandom,
+} from './compare/index.js';
