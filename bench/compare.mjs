@@ -55,7 +55,9 @@ function sortedResamples(tasks) {
       for (let i = 0; i < tasks; i++) resample[i] = run[Math.floor(random() * tasks)];
       return percentileSorted(resample.sort(), 0.95);
     };
-    for (let i = 0; i < RESAMPLES; i++) draw(candidate) / draw(baseline);
+    let ratios = 0;
+    for (let i = 0; i < RESAMPLES; i++) ratios += draw(candidate) / draw(baseline);
+    return ratios;
   };
 }
 

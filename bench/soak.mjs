@@ -21,7 +21,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
-import { freePort, postProtobuf, requestCopies, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
+import { freePort, requestCopies, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
 import { agentRequestBodies } from './decode.mjs';
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);

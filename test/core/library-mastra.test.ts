@@ -1,4 +1,4 @@
-import { analyseRecords, type TraceAnalysis } from '@threshold/core';
+import { analyseRecords } from '@threshold/core';
 import { describe, expect, it } from 'vitest';
 import { drawTimeline, drawing, fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 
