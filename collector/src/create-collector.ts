@@ -10,7 +10,7 @@ import { TraceAssembler } from './assembly/trace-assembler.js';
 import { capTraceSpans, spanCapWarning } from './assembly/trace-span-cap.js';
 import { resolveOptions, type CollectorOptions } from './config.js';
 import { CommitQueue } from './ingest/commit-queue.js';
-import { analysisBehind, analysisShouldLead } from './ingest/analysis-backpressure.js';
+import { analysisBehind, analysisShouldLead, type AnalysisBacklog } from './ingest/analysis-backpressure.js';
 import { storeReopening } from './store/store-fault.js';
 import { LiveHub } from './live/live-hub.js';
 import { CollectorMetrics } from './metrics/collector-metrics.js';
@@ -130,16 +130,21 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     maxPendingSpans: assembly.maxPendingSpans ?? MAX_PENDING_SPANS,
     ...(assembly.recoverIdsPerLook !== undefined ? { recoverIdsPerLook: assembly.recoverIdsPerLook } : {}),
     ingestBusy: () => commitQueue.depth > 0,
-    analysisFirst: (): boolean => analysisShouldLead(assembler.backlog(), options.maxAnalysisLagMs),
+    analysisFirst: (): boolean => analysisShouldLead(backlogWithQueue(), options.maxAnalysisLagMs),
     onIngestIdle: (listener) => commitQueue.onIdle(listener),
   });
+  /** What analysis has to get through: what assembly holds or left in the store, and the spans still waiting for their commit. */
+  const backlogWithQueue = (): AnalysisBacklog => {
+    const backlog = assembler.backlog();
+    return { ...backlog, spans: backlog.spans + commitQueue.depth };
+  };
   const commitQueue = new CommitQueue({
     commit: (batches) => store.appendBatches(batches),
     prepare: (batch) => ({ ...batch, request: compressForStorage(batch.request) }),
     onCommitted: (batches) => assembler.add(batches),
     maxQueuedSpans: options.maxQueuedSpans,
     admissionWaitMs: ADMISSION_WAIT_MS,
-    refusal: (): Error | undefined => storeReopening(store) ?? analysisBehind(assembler.backlog(), options.maxAnalysisLagMs),
+    refusal: (): Error | undefined => storeReopening(store) ?? analysisBehind(backlogWithQueue(), options.maxAnalysisLagMs),
   });
 
   const metrics = new CollectorMetrics();
