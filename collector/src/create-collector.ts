@@ -133,10 +133,14 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     analysisFirst: (): boolean => analysisShouldLead(backlogWithQueue(), options.maxAnalysisLagMs),
     onIngestIdle: (listener) => commitQueue.onIdle(listener),
   });
-  /** What analysis has to get through: what assembly holds or left in the store, and the spans still waiting for their commit. */
+  /**
+   * What analysis has to get through: what assembly holds or left in the store, and the spans still
+   * waiting for their commit. Ingest is refused before the default in-memory bound is reached, so
+   * under load traces do not spill to the store (tests that shrink the bound still exercise spilling).
+   */
   const backlogWithQueue = (): AnalysisBacklog => {
     const backlog = assembler.backlog();
-    return { ...backlog, spans: backlog.spans + commitQueue.depth };
+    return { ...backlog, spans: backlog.spans + commitQueue.depth, maxHeldSpans: MAX_PENDING_SPANS };
   };
   const commitQueue = new CommitQueue({
     commit: (batches) => store.appendBatches(batches),

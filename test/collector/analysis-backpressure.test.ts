@@ -35,6 +35,14 @@ describe('backpressure tied to analysis lag', () => {
   });
 });
 
+describe('backpressure before spilling', () => {
+  test('refuses once the backlog fills what assembly holds in memory, though the estimate says it is within the bound', () => {
+    const refusal = analysisBehind({ lagMs: 1_000, spans: 100_000, spansPerSecond: 1_000_000, maxHeldSpans: 100_000 }, 30_000);
+    expect([refusal?.retryAfterSeconds, refusal?.message]).toEqual([1, 'analysis is behind (100000 spans wait for analysis, as many as it holds in memory): retry later']);
+    expect(analysisBehind({ lagMs: 1_000, spans: 99_999, spansPerSecond: 1_000_000, maxHeldSpans: 100_000 }, 30_000)).toBeUndefined();
+  });
+});
+
 describe('analysis leads ingest', () => {
   test('once it is half-way to the bound, by lag or by estimated work', () => {
     expect(analysisShouldLead({ lagMs: 15_000, spans: 0, spansPerSecond: 10_000 }, 30_000)).toBe(false);

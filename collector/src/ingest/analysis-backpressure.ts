@@ -18,6 +18,11 @@ export interface AnalysisBacklog {
   spans: number;
   /** Spans analysed per second while analysis is busy; undefined before it has been measured. */
   spansPerSecond: number | undefined;
+  /**
+   * Most spans assembly holds in memory awaiting analysis; beyond, traces wait in the store and
+   * are read back and decoded a second time, much more slowly. Undefined: no such bound.
+   */
+  maxHeldSpans?: number;
 }
 
 /**
@@ -62,6 +67,11 @@ export class AnalysisBehindError extends Error {
 export function analysisBehind(backlog: AnalysisBacklog, maxLagMs: number): AnalysisBehindError | undefined {
   const drainMs = drainTimeMs(backlog);
   const behindMs = Math.max(backlog.lagMs, drainMs);
+  if (backlog.maxHeldSpans !== undefined && backlog.spans >= backlog.maxHeldSpans && behindMs <= maxLagMs) {
+    // Within the bound by the estimate, but more would wait in the store, where reading it back
+    // costs more than the estimate knows (a 10-minute soak saw the lag reach 80 s that way).
+    return new AnalysisBehindError(1, `analysis is behind (${backlog.spans} spans wait for analysis, as many as it holds in memory): retry later`);
+  }
   if (behindMs <= maxLagMs) return undefined;
   const retryAfterSeconds = Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil((behindMs - maxLagMs) / 1000)));
   const reason =
