@@ -2,22 +2,27 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ALERT_RULES, type AlertRulesResponse } from '@threshold/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCollector } from '@threshold/collector';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+const CHECKOUT_TTFT = { name: 'Checkout TTFT', target: { kind: 'model', value: 'gpt-4o' }, statistic: 'p95', threshold: 800, windowMs: 300_000 };
+const SIMPLE_P99_1500 = { name: 'Simple tasks: P99 over 1.5 s', target: { kind: 'taskClass', value: 'simple' }, statistic: 'p99', threshold: 1_500, windowMs: 300_000 };
+
 describe('/api/alerts/rules', () => {
+  // Each test has a collector of its own, on a data dir of its own, holding the default rules.
   let collector: TestCollector | undefined;
   let dataDir: string;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'threshold-alert-rules-'));
     collector = await startTestCollector({ dataDir });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await collector?.close();
+    collector = undefined;
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -29,7 +34,7 @@ describe('/api/alerts/rules', () => {
   });
 
   it('creates a rule, filling defaults, and refuses the same id twice', async () => {
-    const rule = { name: 'Checkout TTFT', target: { kind: 'model', value: 'gpt-4o' }, statistic: 'p95', threshold: 800, windowMs: 300_000 };
+    const rule = CHECKOUT_TTFT;
     const created = await fetch(url('/api/alerts/rules'), json(rule));
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ ...rule, id: 'checkout-ttft', kind: 'threshold', minSamples: 20, holdMs: 60_000, severity: 'ticket', enabled: true });
@@ -57,7 +62,7 @@ describe('/api/alerts/rules', () => {
 
   it('replaces a rule with PUT, keeping its id, and refuses an id change', async () => {
     const replaced = await fetch(url('/api/alerts/rules/simple-p99-budget'), {
-      ...json({ name: 'Simple tasks: P99 over 1.5 s', target: { kind: 'taskClass', value: 'simple' }, statistic: 'p99', threshold: 1_500, windowMs: 300_000 }),
+      ...json(SIMPLE_P99_1500),
       method: 'PUT',
     });
     expect(replaced.status).toBe(200);
@@ -70,6 +75,8 @@ describe('/api/alerts/rules', () => {
   });
 
   it('deletes a rule; a deleted default is not seeded again after a restart, and edits persist', async () => {
+    expect((await fetch(url('/api/alerts/rules'), json(CHECKOUT_TTFT))).status).toBe(201);
+    expect((await fetch(url('/api/alerts/rules/simple-p99-budget'), { ...json(SIMPLE_P99_1500), method: 'PUT' })).status).toBe(200);
     expect((await fetch(url('/api/alerts/rules/complex-p99-budget'), { method: 'DELETE' })).status).toBe(204);
     expect((await fetch(url('/api/alerts/rules/complex-p99-budget'), { method: 'DELETE' })).status).toBe(404);
     await collector!.close();

@@ -17,6 +17,8 @@ const KEYS = {
   alphaRead: 'alpha-read-0123456789ab',
   betaIngest: 'beta-ingest-0123456789',
   betaRead: 'beta-read-0123456789abc',
+  gammaIngest: 'gamma-ingest-0123456789',
+  gammaRead: 'gamma-read-0123456789ab',
   slowIngest: 'slow-ingest-0123456789',
 };
 const BASE_MS = Date.UTC(2026, 0, 8, 9, 0, 0);
@@ -42,11 +44,17 @@ describe('API keys and projects', () => {
         projects: {
           alpha: { ingestKeys: [KEYS.alphaIngest], readKeys: [KEYS.alphaRead] },
           beta: { ingestKeys: [KEYS.betaIngest], readKeys: [KEYS.betaRead] },
+          gamma: { ingestKeys: [KEYS.gammaIngest], readKeys: [KEYS.gammaRead] },
           slow: { ingestKeys: [KEYS.slowIngest], ingestRequestsPerSecond: 2 },
         },
       }),
     );
     collector = await startCollectorProcess({ dataDir: join(dir, 'data'), args: ['--keys', keysFile] });
+    // One trace in alpha and one in beta, which every test may read; the tests that send more send to gamma.
+    expect(await sendTrace(collector.url, alphaTrace, BASE_MS, bearer(KEYS.alphaIngest))).toBe(200);
+    expect(await sendTrace(collector.url, betaTrace, BASE_MS, bearer(KEYS.betaIngest))).toBe(200);
+    await pollUntil(() => traceIds(collector.url, bearer(KEYS.alphaRead)), (ids) => ids.length === 1, 15_000, 'alpha trace analysed');
+    await pollUntil(() => traceIds(collector.url, bearer(KEYS.betaRead)), (ids) => ids.length === 1, 15_000, 'beta trace analysed');
   });
   afterAll(async () => {
     await collector.stop();
@@ -57,11 +65,7 @@ describe('API keys and projects', () => {
     expect(await sendTrace(collector.url, workloadTraceId(30, 0), BASE_MS)).toBe(401);
     expect(await sendTrace(collector.url, workloadTraceId(30, 1), BASE_MS, bearer('not-a-key-0123456789'))).toBe(401);
     expect(await sendTrace(collector.url, workloadTraceId(30, 2), BASE_MS, bearer(KEYS.alphaRead))).toBe(403);
-    expect(await sendTrace(collector.url, alphaTrace, BASE_MS, bearer(KEYS.alphaIngest))).toBe(200);
-    expect(await sendTrace(collector.url, betaTrace, BASE_MS, bearer(KEYS.betaIngest))).toBe(200);
-
-    await pollUntil(() => traceIds(collector.url, bearer(KEYS.alphaRead)), (ids) => ids.length === 1, 15_000, 'alpha trace analysed');
-    await pollUntil(() => traceIds(collector.url, bearer(KEYS.betaRead)), (ids) => ids.length === 1, 15_000, 'beta trace analysed');
+    // The ingest keys' traces (sent before the tests) are filed under their own projects only.
     expect(await traceIds(collector.url, bearer(KEYS.alphaRead))).toEqual([alphaTrace]);
     expect(await traceIds(collector.url, bearer(KEYS.betaRead))).toEqual([betaTrace]);
   });
@@ -78,13 +82,13 @@ describe('API keys and projects', () => {
   });
 
   it('accepts the key through OTEL_EXPORTER_OTLP_HEADERS with the official exporter', async () => {
-    process.env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Bearer ${KEYS.betaIngest}`;
+    process.env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Bearer ${KEYS.gammaIngest}`;
     try {
       const exporter = new OTLPTraceExporter({ url: `${collector.url}/v1/traces` });
-      const { traceIds: sent, result } = await exportPlans(exporter, 'beta-service', BASE_MS, [{ name: 'agent.run', startMs: 0, endMs: 40 }]);
+      const { traceIds: sent, result } = await exportPlans(exporter, 'gamma-service', BASE_MS, [{ name: 'agent.run', startMs: 0, endMs: 40 }]);
       expect(result.code).toBe(ExportResultCode.SUCCESS);
       await exporter.shutdown();
-      await pollUntil(() => traceIds(collector.url, bearer(KEYS.betaRead)), (ids) => ids.includes(sent[0]), 15_000, 'exported trace analysed');
+      await pollUntil(() => traceIds(collector.url, bearer(KEYS.gammaRead)), (ids) => ids.includes(sent[0]), 15_000, 'exported trace analysed');
       expect(await traceIds(collector.url, bearer(KEYS.alphaRead))).toEqual([alphaTrace]);
     } finally {
       delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
@@ -153,7 +157,7 @@ describe('API keys and projects', () => {
       statuses.push(response.status);
       if (response.status === 429) retryAfter.add(response.headers.get('retry-after'));
       // The noisy key's neighbour is served at once.
-      expect(await sendTrace(collector.url, workloadTraceId(33, sequence), BASE_MS, bearer(KEYS.alphaIngest))).toBe(200);
+      expect(await sendTrace(collector.url, workloadTraceId(33, sequence), BASE_MS, bearer(KEYS.gammaIngest))).toBe(200);
     }
     expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(2);
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(1);
