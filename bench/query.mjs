@@ -6,6 +6,7 @@
  *
  *   GET /api/stats (groupBy taskClass, service, name)   target < 100 ms
  *   GET /api/traces/:id (random ids)                    target < 20 ms
+ *   GET /api/critical-path (the week, the last day, one task class)
  *
  *   node bench/query.mjs   (after `npx tsc -b`; QUERY_TRACES=200000 for a quicker run)
  */
@@ -58,11 +59,12 @@ async function seed(dataDir) {
       duration_ms > CASE WHEN task_class = 'simple' THEN 2000 ELSE 5000 END,
       ${SPANS_PER_TRACE}, 5, 4, 180 + (id % 300), id % 50 = 0,
       duration_ms * 0.6, duration_ms * 0.25, duration_ms * 0.05, duration_ms * 0.02, duration_ms * 0.08,
-      4000 + (id % 900), ${SPANS_PER_TRACE}, encode(${DETAIL_SQL})
+      4000 + (id % 900), ${SPANS_PER_TRACE}, encode(${DETAIL_SQL}),
+      NULL, NULL, NULL -- the detail kept inline, as rows written before the blob log keep it
     FROM seed ORDER BY id`);
   // Raw requests: one real OTLP request body stands for the raw bytes; every trace is indexed to it.
   const { protobuf } = agentRequestBodies({ traces: 1, spansPerTrace: SPANS_PER_TRACE });
-  await connection.run(`INSERT INTO span_requests VALUES (1, ${END_MS}, 'protobuf', 'identity', $1)`, [blobValue(protobuf)]);
+  await connection.run(`INSERT INTO span_requests VALUES (1, ${END_MS}, 'protobuf', 'identity', $1, NULL, NULL, NULL)`, [blobValue(protobuf)]);
   await connection.run(`INSERT INTO span_batches SELECT trace_id, ${SPANS_PER_TRACE}, 1 FROM seed ORDER BY id`);
   await connection.run(`INSERT INTO span_facts SELECT s.trace_id, s.start_ms, s.service,
       CASE WHEN k % 3 = 0 THEN 'llm' WHEN k % 3 = 1 THEN 'tool' ELSE 'state' END,
@@ -72,15 +74,28 @@ async function seed(dataDir) {
       CASE WHEN k % 3 = 0 THEN 150 + (s.id % 400) END, CASE WHEN k % 3 = 0 THEN 15 + (s.id % 20) END,
       CASE WHEN k % 3 = 0 THEN 800 + k END, CASE WHEN k % 3 = 0 THEN 120 + k END,
       s.duration_ms / ${SPANS_PER_TRACE}, CASE WHEN k % 3 = 1 THEN k % 4 = 0 END, CASE WHEN k % 3 = 1 THEN k % 5 = 0 END,
-      false, false
+      false, false, CASE WHEN k % 3 = 0 AND s.id % 2 = 0 THEN 20 + (s.id % 900) END
     FROM seed s, range(${SPANS_PER_TRACE}) r(k) ORDER BY s.id`);
+  // Critical paths by operation, five per trace, summing to its duration: slow tasks wait longer on the tool.
+  await connection.run(`INSERT INTO critical_path_traces SELECT trace_id, start_ms, service, task_class, name, duration_ms FROM seed ORDER BY id`);
+  await connection.run(`INSERT INTO critical_path_operations SELECT s.trace_id, s.start_ms, s.service, s.task_class, s.name, s.duration_ms,
+      o.category, CASE o.category WHEN 'llm' THEN (['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5'])[1 + (s.id % 3)] WHEN 'other' THEN s.name ELSE o.operation END,
+      s.duration_ms * CASE WHEN s.duration_ms > 4000 THEN o.slow_share ELSE o.share END
+    FROM seed s, (VALUES ('llm', 'chat', 0.6, 0.4), ('tool', 'search_docs', 0.25, 0.45), ('state', 'load session', 0.05, 0.05),
+      ('orchestration', 'rate-limit wait', 0.02, 0.02), ('other', '', 0.08, 0.08)) o(category, operation, share, slow_share)
+    ORDER BY s.id`);
   await connection.run('CHECKPOINT');
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const [[traces, facts]] = (await connection.runAndReadAll('SELECT (SELECT count(*) FROM traces), (SELECT count(*) FROM span_facts)')).getRowsJS();
+  const [[traces, facts, critical]] = (
+    await connection.runAndReadAll('SELECT (SELECT count(*) FROM traces), (SELECT count(*) FROM span_facts), (SELECT count(*) FROM critical_path_operations)')
+  ).getRowsJS();
   const ids = (await connection.runAndReadAll(`SELECT trace_id FROM seed USING SAMPLE ${DETAIL_REPEATS} ROWS`)).getRowsJS().map((row) => row[0]);
   connection.closeSync();
   instance.closeSync();
-  console.log(`seeded ${Number(traces).toLocaleString('en-US')} traces (${SPANS_PER_TRACE} spans each in their stored detail) and ${Number(facts).toLocaleString('en-US')} per-span rows in ${seconds} s`);
+  console.log(
+    `seeded ${Number(traces).toLocaleString('en-US')} traces (${SPANS_PER_TRACE} spans each in their stored detail), ${Number(facts).toLocaleString('en-US')} per-span rows ` +
+      `and ${Number(critical).toLocaleString('en-US')} critical-path operation rows in ${seconds} s`,
+  );
   return ids;
 }
 
@@ -133,6 +148,15 @@ try {
   for (const path of ['/api/timeseries', '/api/models', '/api/operations', '/api/sessions', '/api/filters']) {
     const result = await timeRequests(Array.from({ length: 5 }, () => `${base}${path}?${path === '/api/filters' ? '' : week}`));
     console.log(`GET ${path.padEnd(27)}${format(result)}  (whole week, 5 runs)`);
+  }
+  // Where the slow tail goes: thresholds over the window, then the operations of both groups.
+  for (const [label, query] of [
+    ['week, P95', `${week}&tail=95`],
+    ['week, P99, complex', `${week}&tail=99&taskClass=complex`],
+    ['last day, P95', `from=${END_MS - 86_400_000}&to=${END_MS}&tail=95`],
+  ]) {
+    const result = await timeRequests(Array.from({ length: STATS_REPEATS }, () => `${base}/api/critical-path?${query}`));
+    console.log(`GET /api/critical-path (${label.padEnd(18)}) ${format(result)}  (${STATS_REPEATS} runs)`);
   }
 } finally {
   if (collector) {

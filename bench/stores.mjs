@@ -9,6 +9,7 @@
  *   analysed      spans/s from the first request until every trace is analysed and queryable
  *   /api/stats    median of 15 (groupBy taskClass, then groupBy name)
  *   /api/traces/:id  median of 200 random ids
+ *   /api/critical-path  median of 15 (P95, then P99)
  *
  *   node bench/stores.mjs   (after `npx tsc -b`; STORES_REQUESTS=800 for more data, default 400)
  */
@@ -81,6 +82,11 @@ async function measure(name, storeArgs) {
       await timedGet(`${base}/api/stats?groupBy=${groupBy}`);
       for (let i = 0; i < STATS_REPEATS; i++) statsMs.push(await timedGet(`${base}/api/stats?groupBy=${groupBy}`));
     }
+    const criticalPathMs = [];
+    for (const tail of [95, 99]) {
+      await timedGet(`${base}/api/critical-path?tail=${tail}`);
+      for (let i = 0; i < STATS_REPEATS; i++) criticalPathMs.push(await timedGet(`${base}/api/critical-path?tail=${tail}`));
+    }
     const detailMs = [];
     for (let i = 0; i < DETAIL_REPEATS; i++) {
       const ids = traceIdsOf(Math.floor(Math.random() * REQUESTS));
@@ -93,6 +99,7 @@ async function measure(name, storeArgs) {
       analysed: (spans * 1000) / analysedMs,
       statsMs: median(statsMs),
       detailMs: median(detailMs),
+      criticalPathMs: median(criticalPathMs),
       refused,
     };
   } finally {
@@ -113,11 +120,11 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 const number = (value) => Math.round(value).toLocaleString('en-US');
-console.log('| store | ingest (spans/s) | ingest → analysed (spans/s) | /api/stats median | /api/traces/:id median |');
-console.log('|---|---:|---:|---:|---:|');
+console.log('| store | ingest (spans/s) | ingest → analysed (spans/s) | /api/stats median | /api/traces/:id median | /api/critical-path median |');
+console.log('|---|---:|---:|---:|---:|---:|');
 for (const result of results) {
   console.log(
-    `| ${result.name} | ${number(result.ingest)} | ${number(result.analysed)} | ${result.statsMs.toFixed(1)} ms | ${result.detailMs.toFixed(1)} ms |` +
+    `| ${result.name} | ${number(result.ingest)} | ${number(result.analysed)} | ${result.statsMs.toFixed(1)} ms | ${result.detailMs.toFixed(1)} ms | ${result.criticalPathMs.toFixed(1)} ms |` +
       (result.refused > 0 ? ` (${result.refused} answered 503, retried)` : ''),
   );
 }

@@ -1,4 +1,5 @@
 import { analyseRecords, criticalOperations, percentile, type CriticalPathResponse, type SpanRecord, type TraceAnalysis } from '@threshold/core';
+import type { AnalysedTrace } from '@threshold/collector';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { otlpJsonBody, postJson } from '../collector/otlp-json-body.js';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
@@ -168,6 +169,33 @@ describe.each(STORE_ENGINES)('GET /api/critical-path over an agent workload on $
       expect(toTwelveDigits(await getJson(collector.url, '/api/critical-path?service=support&tail=90'))).toEqual(toTwelveDigits(reference(support, 90)));
     } finally {
       await collector.close();
+    }
+  });
+});
+
+describe.each(STORE_ENGINES)('critical paths kept by the $engine.name store', ({ engine }) => {
+  const { tasks, tailA } = tailWorkload();
+  const analysed = (index: number, replacesStored = false): AnalysedTrace => {
+    const records = ingestBatch(otlpJsonBody('support', baseMs + index * 1_000, tasks[index].spans)).spans as SpanRecord[];
+    return { analysis: analyseRecords(records), findings: [], analysedSpanCount: records.length, replacesStored };
+  };
+
+  test('are replaced with their trace’s analysis and removed with it by retention', async () => {
+    const store = await engine.openStore();
+    try {
+      await store.saveAnalyses(tasks.map((_, index) => analysed(index)));
+      const before = await store.criticalPath({ tail: 95 });
+      // Analysing every trace again (a late span) replaces its operations rather than adding them.
+      await store.saveAnalyses(tasks.map((_, index) => analysed(index, true)));
+      expect(await store.criticalPath({ tail: 95 })).toEqual(before);
+      expect(before.tail).toEqual({ percentile: 95, thresholdMs: 3_000, traces: 2 });
+      // Retention takes the 11 typical traces (the earliest) with their operations: 10 stay, A and B the slowest.
+      await store.deleteTracesBefore!(baseMs + 11 * 1_000, 1_000);
+      const after = await store.criticalPath({ tail: 95 });
+      expect([after.tail.traces, after.typical.traces, after.operations.find((operation) => operation.name === 'search')!.exampleTraceIds]).toEqual([1, 5, [tailA.traceId]]);
+      expect(after.operations.some((operation) => operation.exampleTraceIds.includes(tasks[0].traceId))).toBe(false);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -386,7 +386,7 @@ export class DuckDbStore implements TraceStore {
   findings(query: FindingsQuery) {
     return dashboardQueries.findings(this.readRows, query);
   }
-  /** Three reads of one snapshot: the thresholds and the sums agree on which traces there are. */
+  /** Four reads of one snapshot: the thresholds, group sizes and sums agree on which traces there are. */
   criticalPath(query: CriticalPathQuery) {
     return this.snapshotRead((read) => criticalPathQueries.criticalPath(read, query));
   }
