@@ -223,13 +223,22 @@ async function largeRequestFigures() {
     ['10 MiB service name and keys', 'protobuf', poisonRequest()],
   ];
   await decodeTraceRequest('protobuf', manySpansRequest(10_000), pool); // the thread started and warm
-  console.log('\nevent loop held while decoding a large request (longest single block, ms):');
+  // What the machine alone does to the probe: on a busy shared machine the OS parks the thread too,
+  // so each figure is the least of three runs, with the most beside it.
+  const idle = await eventLoopHeld(() => sleep(2_000));
+  console.log(`\nevent loop held while decoding a large request (longest single block, ms: least of 3 runs, most in brackets; ${idle.longestMs.toFixed(0)} ms with nothing running):`);
+  const runs = async (work) => {
+    const held = [];
+    for (let run = 0; run < 3; run++) held.push(await eventLoopHeld(work));
+    const longest = held.map((figure) => figure.longestMs).sort((a, b) => a - b);
+    return { least: longest[0], most: longest[2], tookMs: Math.min(...held.map((figure) => figure.tookMs)) };
+  };
   for (const [label, format, body] of cases) {
-    const inline = await eventLoopHeld(() => decodeTraceRequestInline(format, body));
-    const offThread = await eventLoopHeld(() => decodeTraceRequest(format, body, pool));
+    const inline = await runs(() => decodeTraceRequestInline(format, body));
+    const offThread = await runs(() => decodeTraceRequest(format, body, pool));
     console.log(
-      `  ${label.padEnd(34)} ${(body.length / 1024 / 1024).toFixed(1).padStart(5)} MiB   inline ${inline.longestMs.toFixed(0).padStart(5)}` +
-        `   as ingest decodes it (pool) ${offThread.longestMs.toFixed(0).padStart(4)}, done in ${offThread.tookMs.toFixed(0)} ms`,
+      `  ${label.padEnd(34)} ${(body.length / 1024 / 1024).toFixed(1).padStart(5)} MiB   inline ${inline.least.toFixed(0).padStart(5)} (${inline.most.toFixed(0)})` +
+        `   as ingest decodes it (pool) ${offThread.least.toFixed(0).padStart(4)} (${offThread.most.toFixed(0)}), done in ${offThread.tookMs.toFixed(0)} ms`,
     );
   }
   await pool.close();
@@ -242,17 +251,21 @@ async function largeRequestFigures() {
 function pollFromThread(url) {
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
-     let slowestMs = 0, asked = 0, running = true;
+     let slowestMs = 0, asked = 0, failed = 0, running = true;
      parentPort.once('message', () => { running = false; });
      (async () => {
        while (running) {
          const startedAt = performance.now();
-         await (await fetch(workerData)).arrayBuffer();
-         slowestMs = Math.max(slowestMs, performance.now() - startedAt);
-         asked++;
+         try {
+           await (await fetch(workerData)).arrayBuffer();
+           slowestMs = Math.max(slowestMs, performance.now() - startedAt);
+           asked++;
+         } catch {
+           failed++; // a kept-alive connection the server closed as it was reused: asked again
+         }
          await new Promise((resolve) => setTimeout(resolve, 10));
        }
-       parentPort.postMessage({ slowestMs, asked });
+       parentPort.postMessage({ slowestMs, asked, failed });
      })();`,
     { eval: true, workerData: url },
   );
@@ -283,15 +296,22 @@ async function healthUnderHostileIngest(label, contentType, makeBody) {
     const sender = async () => {
       while (next < bodies.length) {
         const body = bodies[next++];
-        const response = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': contentType }, body });
-        await response.arrayBuffer();
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        let status;
+        try {
+          const response = await fetch(`${base}/v1/traces`, { method: 'POST', headers: { 'content-type': contentType }, body });
+          await response.arrayBuffer();
+          status = response.status;
+        } catch {
+          status = 'refused before the body was read'; // a 503 sent early closes the connection under the upload
+        }
+        statuses[status] = (statuses[status] ?? 0) + 1;
       }
     };
     await Promise.all([sender(), sender(), sender(), sender()]);
     const tookMs = performance.now() - startedAt;
-    const { slowestMs, asked } = await poller.stop();
-    console.log(`  ${label.padEnd(34)} answers ${JSON.stringify(statuses)} in ${(tookMs / 1000).toFixed(1)} s; slowest of ${asked} /api/health: ${slowestMs.toFixed(0)} ms`);
+    const { slowestMs, asked, failed } = await poller.stop();
+    const failures = failed > 0 ? ` (${failed} connection resets, asked again)` : '';
+    console.log(`  ${label.padEnd(34)} answers ${JSON.stringify(statuses)} in ${(tookMs / 1000).toFixed(1)} s; slowest of ${asked} /api/health: ${slowestMs.toFixed(0)} ms${failures}`);
   } finally {
     await stopCollectorProcess(child);
   }

@@ -5,11 +5,12 @@ import { decodeTraceRequestProtobuf } from './protobuf-trace-request.js';
 
 /**
  * Bodies up to this size (decompressed) are decoded on the event loop; larger ones on the decode
- * pool. Measured on this machine (bench/decode.mjs), the slowest a 1 MiB body gets, at the span
- * caps, is 35 ms to decode (OTLP/JSON of 2,800 small spans, JSON.parse included; protobuf tops out
- * near 30 ms, for 11,000 spans of two attributes), against 4-5 ms for the usual 1 MiB protobuf
- * export (2,000 agent spans): everything decoded inline stays under the 50 ms the event loop may
- * be held, and exporters' usual batches (512 spans, well under 1 MiB) never pay for a thread hop.
+ * pool. Measured on this 2-core shared machine (bench/decode.mjs and the same bodies alone), the
+ * costliest 1 MiB bodies at the span caps (20,000 spans without attributes in protobuf; spans of
+ * 128 tiny attributes, or 3,400 spans of three, in OTLP/JSON) decode in 10-25 ms at best and about
+ * 35 ms typically, against 4-5 ms for the usual 1 MiB protobuf export (2,000 agent spans): what is
+ * decoded inline stays under the 50 ms the event loop may be held, and exporters' usual batches
+ * (512 spans, well under 1 MiB) never pay for the hop to a thread.
  */
 export const INLINE_DECODE_MAX_BYTES = 1024 * 1024;
 
