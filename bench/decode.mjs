@@ -16,7 +16,7 @@ import { SpanKind, SpanStatusCode, ROOT_CONTEXT, trace } from '@opentelemetry/ap
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -286,7 +286,8 @@ function pollFromThread(url) {
 async function healthUnderHostileIngest(label, contentType, makeBody) {
   const bodies = Array.from({ length: 16 }, (_, index) => makeBody(index + 1));
   const port = await freePort();
-  const child = await startCollectorProcess(port, ['--data-dir', mkdtempSync(join(tmpdir(), 'threshold-decode-bench-'))]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'threshold-decode-bench-'));
+  const child = await startCollectorProcess(port, ['--data-dir', dataDir]);
   const base = `http://127.0.0.1:${port}`;
   try {
     const poller = pollFromThread(`${base}/api/health`);
@@ -314,6 +315,7 @@ async function healthUnderHostileIngest(label, contentType, makeBody) {
     console.log(`  ${label.padEnd(34)} answers ${JSON.stringify(statuses)} in ${(tookMs / 1000).toFixed(1)} s; slowest of ${asked} /api/health: ${slowestMs.toFixed(0)} ms${failures}`);
   } finally {
     await stopCollectorProcess(child);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
