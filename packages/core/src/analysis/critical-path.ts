@@ -82,6 +82,26 @@ interface Frame {
  */
 export const START_JITTER_TOLERANCE_NS = 1_000_000;
 
+/**
+ * The child that is critical up to the cursor, among those seen so far (`kids[0..next)`, every one
+ * ending at or after the cursor): the earliest-starting, unless it was still running when the
+ * cursor's child started and had started within the jitter tolerance of it. A child that ends
+ * exactly at the cursor handed over to the next one in sequence, whatever its length: tools run
+ * back to back 1 ms each are each critical.
+ */
+function criticalAtCursor(kids: readonly Clamped[], earliest: number, next: number, cursorNs: number): Clamped | undefined {
+  const first = kids[earliest];
+  const overlapping = first.endNs > cursorNs;
+  if (first.startNs < cursorNs - (overlapping ? START_JITTER_TOLERANCE_NS : 0)) return first;
+  if (!overlapping) return undefined;
+  // The earliest was a sliver beside the cursor's child: a child handing over at the cursor may still be critical.
+  let handOff: Clamped | undefined;
+  for (let i = next - 1; i >= 0 && kids[i].endNs === cursorNs; i--) {
+    if (kids[i].startNs < cursorNs && (handOff === undefined || kids[i].startNs < handOff.startNs)) handOff = kids[i];
+  }
+  return handOff;
+}
+
 export function computeCriticalPath(forest: SpanForest): CriticalPath {
   const reversed: CriticalSegment[] = [];
   const order: Array<{ spanId: string; startNs: number; sequence: number }> = [];
@@ -106,8 +126,9 @@ export function computeCriticalPath(forest: SpanForest): CriticalPath {
     }
     let chosen: Clamped | undefined;
     let chosenEndNs = frame.cursorNs;
-    if (frame.earliest >= 0 && kids[frame.earliest].startNs < frame.cursorNs - START_JITTER_TOLERANCE_NS) {
-      chosen = kids[frame.earliest];
+    const handOff = frame.earliest >= 0 ? criticalAtCursor(kids, frame.earliest, frame.next, frame.cursorNs) : undefined;
+    if (handOff) {
+      chosen = handOff;
     } else if (frame.next < kids.length) {
       chosen = kids[frame.next];
       chosenEndNs = chosen.endNs;
