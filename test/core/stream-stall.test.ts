@@ -71,7 +71,7 @@ describe('stream-stall', () => {
         ruleId: 'stream-stall',
         title: 'Find what stalls the stream',
         detail:
-          'The stream from gpt-4o froze for 1,500 ms 1,000 ms into the call (102 chunks, 33 ms apart otherwise). ' +
+          'The stream from gpt-4o froze for 1,500 ms, 1,000 ms into the call (102 chunks, 33 ms apart otherwise). ' +
           'A reader notices a pause over 1,000 ms: look at provider load, a reasoning or tool-call block mid-answer, and a consumer that stops reading. ' +
           'At the usual pace the task would end 1,467 ms sooner.',
         savingMs: 1_467,

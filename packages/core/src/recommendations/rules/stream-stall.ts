@@ -87,7 +87,7 @@ function filledByTool(span: TraceSpan, gapMs: number, tools: readonly TraceSpan[
 
 function describe({ span, gapMs, usualGapMs }: Stall): string {
   const model = span.llm!.model ?? span.name;
-  const at = span.llm!.maxChunkGapStartMs === undefined ? '' : ` ${formatMs(span.llm!.maxChunkGapStartMs)} into the call`;
+  const at = span.llm!.maxChunkGapStartMs === undefined ? '' : `, ${formatMs(span.llm!.maxChunkGapStartMs)} into the call`;
   const chunks = span.llm!.chunks;
   const rhythm = chunks === undefined || chunks < 3 ? '' : ` (${formatNumber(chunks)} chunks, ${formatMs(usualGapMs)} apart otherwise)`;
   return `The stream from ${model} froze for ${formatMs(gapMs)}${at}${rhythm}`;
