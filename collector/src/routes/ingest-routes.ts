@@ -44,9 +44,15 @@ async function exportTracesRoute(context: RouteContext, request: Request, respon
   }
   const early = refusedBeforeReading(context);
   if (early?.kind === 'unavailable') {
-    // Not read: the connection closes with the answer rather than carry the unread body.
+    // Not decoded, only drained: answered once the sender has finished sending, so a client still
+    // uploading is not cut off mid-body (a reset, where a 503 with Retry-After is what it retries).
     request.resume();
-    response.setHeader('Connection', 'close');
+    await new Promise<void>((resolve) => {
+      if (request.readableEnded) return resolve();
+      request.once('end', resolve);
+      request.once('error', resolve);
+      request.once('close', resolve);
+    });
     response.setHeader('Retry-After', String(early.retryAfterSeconds));
     answerStatus(response, 503, format, RPC_UNAVAILABLE, early.message);
     return;
