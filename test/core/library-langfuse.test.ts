@@ -110,6 +110,8 @@ describe('Langfuse v5 observations of every type, one agent turn', () => {
             );
             await startActiveObservation('relevance', () => sleep(5), { asType: 'evaluator' });
             startObservation('user-feedback', { input: 'thumbs up' }, { asType: 'event' });
+            // The event is instantaneous: post-process starts a little later, so their order by start is the same every run.
+            await sleep(3);
             await startActiveObservation('post-process', () => sleep(5));
           },
           { asType: 'agent' },
