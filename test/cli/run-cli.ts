@@ -13,10 +13,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built `threshold` CLI (collector/dist/cli.js, made by `npm test`'s build step). */
-export function runCli(args: readonly string[], { timeoutMs = 25_000 } = {}): Promise<CliResult> {
+/** Runs `command args…` in `cwd`, collecting its output; killed after `timeoutMs`. */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  { cwd = REPOSITORY_ROOT, timeoutMs = 25_000, env = process.env }: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['collector/dist/cli.js', ...args], { cwd: REPOSITORY_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -28,6 +32,11 @@ export function runCli(args: readonly string[], { timeoutMs = 25_000 } = {}): Pr
       resolve({ exitCode, stdout, stderr });
     });
   });
+}
+
+/** Runs the built `threshold` CLI (collector/dist/cli.js, made by `npm test`'s build step). */
+export function runCli(args: readonly string[], { timeoutMs = 25_000 } = {}): Promise<CliResult> {
+  return runProcess(process.execPath, ['collector/dist/cli.js', ...args], { timeoutMs });
 }
 
 /** The over-budget fixture's 14 tasks (test/fixtures/record-budget-fixtures.ts), as OTLP/JSON. */

@@ -2,33 +2,15 @@
  * The `threshold` command of a checkout (the root package's bin, scripts/threshold.mjs): `npx
  * threshold …` from the repository root runs the CLI, and on first use builds what is missing.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OVER_BUDGET_JSON, REPOSITORY_ROOT, runCli, type CliResult } from './run-cli.js';
+import { OVER_BUDGET_JSON, REPOSITORY_ROOT, runCli, runProcess, type CliResult } from './run-cli.js';
 
 /** Runs `command args…` in `cwd`; killed after `timeoutMs` (npx resolves the bin through npm, seconds on a busy machine). */
-function run(command: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, npm_config_update_notifier: 'false' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (exitCode) => {
-      clearTimeout(timer);
-      resolve({ exitCode, stdout, stderr });
-    });
-  });
-}
+const run = (command: string, args: readonly string[], cwd: string, timeoutMs = 120_000): Promise<CliResult> =>
+  runProcess(command, args, { cwd, timeoutMs, env: { ...process.env, npm_config_update_notifier: 'false' } });
 
 describe('npx threshold from the repository root', { timeout: 300_000 }, () => {
   it('prints the help of every command', async () => {
