@@ -129,11 +129,8 @@ export class TraceAssembler {
    * time since traces began waiting in the store only, whichever is longer. 0 when nothing waits.
    */
   analysisLagMs(nowMs = this.options.clock.nowMs()): number {
-    let oldestMs = this.storeOnlySinceMs ?? Infinity;
-    for (const entry of this.pending.values()) {
-      oldestMs = Math.min(oldestMs, entry.firstArrivalMs);
-      break;
-    }
+    const oldestHeld = this.pending.values().next().value?.firstArrivalMs ?? Infinity;
+    const oldestMs = Math.min(oldestHeld, this.storeOnlySinceMs ?? Infinity);
     return oldestMs === Infinity ? 0 : Math.max(0, nowMs - oldestMs);
   }
 
