@@ -1,6 +1,7 @@
 import { analyseRecords } from '@threshold/core';
 import { START_JITTER_TOLERANCE_NS } from '../../packages/core/src/analysis/critical-path.js';
 import { describe, expect, it } from 'vitest';
+import { sequentialCriticalMs } from '../support/sequential-overlap.js';
 import { drawTimeline, drawing, fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 
 /**
@@ -76,5 +77,22 @@ describe('critical path under clock jitter between parallel tools', () => {
       { spanId: 'call', startNs: 400_000_000, endNs: 500_000_000 },
     ]);
     expect(analysis.summary.breakdown).toEqual({ llm: 195, tool: 305, state: 0, orchestration: 0, other: 0 });
+  });
+
+  it('gives steps recorded overlapping by a fraction of a ms (whole-ms starts) the overlap to the later one', () => {
+    // A LangGraph node: the model call ends 0.044 ms after the routing step that follows it was recorded as starting.
+    const steps: FixtureSpan[] = [
+      { id: 'graph', startMs: 0, endMs: 400, attributes: as('task') },
+      { id: 'agent', parent: 'graph', startMs: 1, endMs: 399, attributes: as('orchestration') },
+      { id: 'sequence', parent: 'agent', startMs: 2, endMs: 200.044, attributes: as('orchestration') },
+      { id: 'call', parent: 'sequence', startMs: 3, endMs: 200.044, attributes: as('llm') },
+      { id: 'route', parent: 'agent', startMs: 200, endMs: 201, attributes: as('orchestration') },
+    ];
+    const analysis = analyseRecords(fixtureRecords(steps));
+    expect(analysis.criticalPath).toEqual(['graph', 'agent', 'sequence', 'call', 'route']);
+    expect(analysis.summary.breakdown.llm).toBeCloseTo(197, 9);
+    const call = analysis.spans.find((span) => span.spanId === 'call')!;
+    expect(call.durationMs).toBeCloseTo(197.044, 9);
+    expect(sequentialCriticalMs(analysis.spans, call)).toBeCloseTo(197, 9);
   });
 });
