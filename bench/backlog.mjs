@@ -7,7 +7,7 @@
  *
  * An in-process collector (embedded DuckDB in a temporary directory, a quiet period longer than the
  * run so nothing is analysed early) receives 100,000 spans over HTTP as real agent traces (fresh
- * ids, current timestamps); then `assembler.flush()` analyses and stores them all, timed. Two trace
+ * ids, current timestamps); then `analysis.flush()` analyses and stores them all, timed. Two trace
  * shapes: 20-span agent turns and 5-span ones (the per-trace costs weigh more on small traces).
  *
  *   node --expose-gc bench/backlog.mjs   (after `npx tsc -b`)
@@ -36,7 +36,7 @@ async function backlog(spansPerTrace) {
     }
     globalThis.gc?.();
     const started = performance.now();
-    await collector.assembler.flush();
+    await collector.analysis.flush();
     const elapsedMs = performance.now() - started;
     const traces = REQUESTS * tracesPerRequest;
     const stored = (await (await fetch(`${collector.url}/api/traces?limit=1`)).json()).total;

@@ -67,7 +67,7 @@ async function runScenario(): Promise<Scenario> {
   expect(exported.result.code).toBe(ExportResultCode.SUCCESS);
   await collector.collector.commitQueue.drain();
   clock.advance(100);
-  await collector.collector.assembler.sweep();
+  await collector.collector.analysis.sweep();
   await waitForTraces(collector.url, PLANS.length);
   clock.advance(-100);
 

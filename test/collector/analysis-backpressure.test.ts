@@ -96,7 +96,7 @@ describe('a collector whose analysis is behind the bound', () => {
     const health = (await (await fetch(`${url}/api/health`)).json()) as { analysisLagMs: number; status: string };
     expect([health.status, health.analysisLagMs]).toEqual(['degraded', 2_500]);
 
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
     expect((await postJson(url, body(2))).status).toBe(200);
   });
 });

@@ -1,104 +1,104 @@
-import { DuckDbStore, decodeStoredRequest, resolveOptions } from '@threshold/collector';
-import { analyseRecords, type SpanRecord } from '@threshold/core';
-import { afterEach, describe, expect, test } from 'vitest';
-import { TraceAssembler } from '../../collector/src/assembly/trace-assembler.js';
-import { decodedIngestBatch, type IngestBatch } from '../../collector/src/store/store.js';
+import { describe, expect, test } from 'vitest';
+import { AnalysisSlicer, BUSY_WAIT_MAX_MS, SLICE_MS } from '../../collector/src/assembly/analysis-slicer.js';
 import { ManualClock } from './manual-clock.js';
-import { otlpJsonBody, spanIdOf, traceIdOf } from './otlp-json-body.js';
 
-const TRACES = 5;
-const QUIET_MS = 100;
-const { taskClasses } = resolveOptions({});
-
-/** One request of TRACES single-span traces. */
-function requestOfTraces(): IngestBatch {
-  const spans = Array.from({ length: TRACES }, (_, i) => ({ traceId: traceIdOf(0x70 + i), spanId: spanIdOf(1), name: `task ${i}`, startMs: 0, endMs: 50 }));
-  const bytes = new TextEncoder().encode(otlpJsonBody('yield', Date.now() - 60_000, spans));
-  return decodedIngestBatch(decodeStoredRequest('json', bytes), bytes, { format: 'json', encoding: 'identity', bytes });
-}
-
-/** Analysis that takes longer than one slice (4 ms), so every trace ends a slice. */
-function slowAnalysis(records: SpanRecord[]) {
-  const until = performance.now() + 6;
-  while (performance.now() < until);
-  return analyseRecords(records, taskClasses);
-}
-
+/**
+ * Analysis shares the event loop with ingest in slices of SLICE_MS, measured by the injected
+ * clock: the work below "takes" time by moving the clock, so no test spins the CPU or waits on a
+ * real timer; the bounded wait for a busy ingest is the clock's timeout, fired by `advance`.
+ */
 interface IngestProbe {
   busy: boolean;
   /** What a subscription does: 'never' (ingest stays busy) or 'at-once' (ingest goes idle). */
   idle: 'never' | 'at-once';
+  behind?: boolean;
   subscriptions: number;
   cancelled: number;
   called: number;
 }
 
-describe('analysis yields to ingest', () => {
-  let store: DuckDbStore | undefined;
-  afterEach(async () => {
-    await store?.close();
-    store = undefined;
-  });
+const probeOf = (busy: boolean, idle: IngestProbe['idle'], behind = false): IngestProbe => ({ busy, idle, behind, subscriptions: 0, cancelled: 0, called: 0 });
 
-  async function analyseAll(probe: IngestProbe): Promise<number> {
-    store = await DuckDbStore.open(':memory:', { taskClasses, decodeRequest: decodeStoredRequest });
-    const clock = new ManualClock();
-    const assembler = new TraceAssembler({
-      store,
-      decodeScanned: () => [],
-      analyse: slowAnalysis,
-      findings: () => [],
-      onAnalysed: () => undefined,
-      quietPeriodMs: QUIET_MS,
-      clock,
-      recentWindowMs: 60_000,
-      maxRecentSpans: 1_000,
-      maxBatchTraces: 100,
-      maxPendingSpans: 1_000,
-      ingestBusy: () => probe.busy,
-      onIngestIdle: (listener) => {
-        probe.subscriptions++;
-        let live = true;
-        if (probe.idle === 'at-once') {
-          setImmediate(() => {
-            if (!live) return;
-            live = false;
-            probe.called++;
-            listener();
-          });
-        }
-        return () => {
-          if (live) probe.cancelled++;
+function slicerFor(clock: ManualClock, probe: IngestProbe): AnalysisSlicer {
+  return new AnalysisSlicer({
+    clock,
+    ingestBusy: () => probe.busy,
+    analysisFirst: () => probe.behind === true,
+    onIngestIdle: (listener) => {
+      probe.subscriptions++;
+      let live = true;
+      if (probe.idle === 'at-once') {
+        setImmediate(() => {
+          if (!live) return;
           live = false;
-        };
-      },
-    });
-    assembler.add([requestOfTraces()]);
-    clock.advance(QUIET_MS);
-    await assembler.sweep();
-    const list = await store.listTraces({ limit: 100, offset: 0 });
-    await assembler.stop();
-    return list.total;
-  }
+          probe.called++;
+          listener();
+        });
+      }
+      return () => {
+        if (live) probe.cancelled++;
+        live = false;
+      };
+    },
+  });
+}
 
-  test('while ingest stays busy, analysis still finishes, waiting a bounded time between slices', async () => {
-    const probe: IngestProbe = { busy: true, idle: 'never', subscriptions: 0, cancelled: 0, called: 0 };
-    expect(await analyseAll(probe)).toBe(TRACES);
-    // A wait after every slice but the last; each ended by its time bound, its subscription cancelled.
-    expect(probe.subscriptions).toBeGreaterThanOrEqual(TRACES - 1);
-    expect(probe.cancelled).toBe(probe.subscriptions);
+/**
+ * Runs `items` through the slicer, each "taking" `costMs` of clock time. While ingest never goes
+ * idle, the clock is moved past every wait the slicer sets (its time bound is all that ends it).
+ */
+async function sliceAll(probe: IngestProbe, items: number, costMs: number): Promise<{ results: number[]; clock: ManualClock }> {
+  const clock = new ManualClock();
+  const running = slicerFor(clock, probe).map(
+    Array.from({ length: items }, (_, i) => i),
+    (item) => {
+      clock.advance(costMs);
+      return [item * 10];
+    },
+  );
+  let done = false;
+  void running.finally(() => (done = true));
+  while (!done) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (probe.idle === 'never' && clock.pendingTimeouts > 0) clock.advance(BUSY_WAIT_MAX_MS);
+  }
+  return { results: await running, clock };
+}
+
+describe('analysis yields to ingest', () => {
+  test('while ingest stays busy, every item is analysed, each slice followed by a wait that its time bound ends', async () => {
+    const probe = probeOf(true, 'never');
+    const { results, clock } = await sliceAll(probe, 5, SLICE_MS + 2);
+    expect(results).toEqual([0, 10, 20, 30, 40]);
+    // Every item fills a slice: a wait after each, each ended by its bound and its subscription cancelled.
+    expect([probe.subscriptions, probe.cancelled, probe.called]).toEqual([5, 5, 0]);
+    expect(clock.pendingTimeouts).toBe(0);
   });
 
-  test('a wait ends as soon as ingest goes idle', async () => {
-    const probe: IngestProbe = { busy: true, idle: 'at-once', subscriptions: 0, cancelled: 0, called: 0 };
-    expect(await analyseAll(probe)).toBe(TRACES);
-    expect(probe.subscriptions).toBeGreaterThanOrEqual(TRACES - 1);
-    expect([probe.called, probe.cancelled]).toEqual([probe.subscriptions, 0]);
+  test('a wait ends as soon as ingest goes idle, its time bound cleared', async () => {
+    const probe = probeOf(true, 'at-once');
+    const { results, clock } = await sliceAll(probe, 5, SLICE_MS + 2);
+    expect(results).toEqual([0, 10, 20, 30, 40]);
+    expect([probe.subscriptions, probe.called, probe.cancelled]).toEqual([5, 5, 0]);
+    expect(clock.pendingTimeouts).toBe(0);
+  });
+
+  test('short items share a slice: one yield per SLICE_MS of work', async () => {
+    const probe = probeOf(true, 'at-once');
+    const { results } = await sliceAll(probe, 8, 1);
+    expect(results).toHaveLength(8);
+    expect(probe.subscriptions).toBe(8 / SLICE_MS);
   });
 
   test('with ingest idle, analysis never waits for it', async () => {
-    const probe: IngestProbe = { busy: false, idle: 'never', subscriptions: 0, cancelled: 0, called: 0 };
-    expect(await analyseAll(probe)).toBe(TRACES);
+    const probe = probeOf(false, 'never');
+    expect((await sliceAll(probe, 5, SLICE_MS + 2)).results).toHaveLength(5);
+    expect(probe.subscriptions).toBe(0);
+  });
+
+  test('when analysis is behind, it stops waiting for a busy ingest', async () => {
+    const probe = probeOf(true, 'never', true);
+    expect((await sliceAll(probe, 5, SLICE_MS + 2)).results).toHaveLength(5);
     expect(probe.subscriptions).toBe(0);
   });
 });

@@ -75,7 +75,7 @@ describe('spans decoded when analysed, not when acknowledged', () => {
     expect(await postProtobuf(collector.url, protobufBody('agent', turn(viaProtobuf)))).toBe(200);
     expect(collector.collector.assembler.heldSpans.pending).toBe(8);
     clock.advance(QUIET_MS);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
 
     const [json, protobuf] = [await detail(collector.url, viaJson), await detail(collector.url, viaProtobuf)];
     const withoutTraceId = (trace: TraceDetail) => ({ ...trace, summary: { ...trace.summary, traceId: '' }, spans: trace.spans.map((span) => ({ ...span, traceId: '' })) });
@@ -98,7 +98,7 @@ describe('spans decoded when analysed, not when acknowledged', () => {
     expect((await postJson(collector.url, otlpJsonBody('agent', baseMs, [lookup]))).status).toBe(200);
     expect(await postProtobuf(collector.url, protobufBody('agent', [secondChat, task]))).toBe(200);
     clock.advance(QUIET_MS);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
 
     const trace = await detail(collector.url, traceId);
     expect(trace.spans.map((span) => span.name).sort()).toEqual(['chat', 'chat', 'lookup', 'task']);
@@ -117,7 +117,7 @@ describe('spans decoded when analysed, not when acknowledged', () => {
     }
     expect(collector.collector.assembler.heldSpans.pending).toBe(8);
     clock.advance(QUIET_MS);
-    for (let sweep = 0; sweep < 10 && (await list(collector.url)).total < ids.length; sweep++) await collector.collector.assembler.sweep();
+    for (let sweep = 0; sweep < 10 && (await list(collector.url)).total < ids.length; sweep++) await collector.collector.analysis.sweep();
 
     const traces = await list(collector.url);
     expect(traces.traces.map((trace) => [trace.traceId, trace.spanCount, trace.durationMs]).sort()).toEqual(ids.map((id) => [id, 4, 1000]).sort());

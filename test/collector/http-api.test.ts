@@ -91,7 +91,7 @@ describe('the HTTP API', () => {
     let health: Record<string, unknown>;
     try {
       // Until its first look into the store, a collector counts what an earlier run may have left as waiting.
-      await idle.collector.assembler.sweep();
+      await idle.collector.analysis.sweep();
       health = (await (await fetch(`${idle.url}/api/health`)).json()) as Record<string, unknown>;
     } finally {
       await idle.close();

@@ -35,7 +35,7 @@ describe('a database written when trace details were text (VARCHAR)', () => {
     const clock = new ManualClock();
     const oldTrace = traceIdOf(0xb1);
     let collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });
-    await ingestTrace(collector.url, clock, () => collector.collector.assembler.sweep(), oldTrace);
+    await ingestTrace(collector.url, clock, () => collector.collector.analysis.sweep(), oldTrace);
     const before = await detailOf(collector.url, oldTrace);
     expect(before.spans.map((span) => span.name)).toEqual(['task', 'lookup']);
     await collector.close();
@@ -61,7 +61,7 @@ describe('a database written when trace details were text (VARCHAR)', () => {
     try {
       expect(await detailOf(collector.url, oldTrace)).toEqual(before);
       const newTrace = traceIdOf(0xb2);
-      await ingestTrace(collector.url, clock, () => collector.collector.assembler.sweep(), newTrace);
+      await ingestTrace(collector.url, clock, () => collector.collector.analysis.sweep(), newTrace);
       const after = await detailOf(collector.url, newTrace);
       expect(after.summary.breakdown).toEqual({ llm: 0, tool: 300, state: 0, orchestration: 0, other: 700 });
       expect(after.spans.map((span) => span.name)).toEqual(['task', 'lookup']);

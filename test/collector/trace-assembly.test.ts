@@ -40,7 +40,7 @@ describe('trace assembly', () => {
     try {
       expect((await postJson(earlier.url, otlpJsonBody('assembly', baseMs, spans))).status).toBe(200);
       clock.advance(QUIET_MS);
-      await earlier.collector.assembler.sweep();
+      await earlier.collector.analysis.sweep();
       expect((await detail(earlier.url, spans[0].traceId)).summary.spanCount).toBe(spans.length);
     } finally {
       await earlier.close();
@@ -66,10 +66,10 @@ describe('trace assembly', () => {
     collector = await startTestCollector({ quietPeriodMs: QUIET_MS, clock });
     expect((await postJson(collector.url, otlpJsonBody('assembly', baseMs, firstSpans))).status).toBe(200);
     clock.advance(QUIET_MS - 1);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
     expect((await list(collector.url)).total).toBe(0);
     clock.advance(1);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
     const summary = (await detail(collector.url, traceId)).summary;
     expect([summary.spanCount, summary.breakdown]).toEqual([2, { llm: 0, tool: 300, state: 0, orchestration: 0, other: 700 }]);
   });
@@ -81,7 +81,7 @@ describe('trace assembly', () => {
     collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock });
     expect((await postJson(collector.url, otlpJsonBody('assembly', baseMs, [lateSpan]))).status).toBe(200);
     clock.advance(QUIET_MS);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
     const traces = await list(collector.url);
     expect(traces.total).toBe(1);
     const after = await detail(collector.url, traceId);
@@ -122,7 +122,7 @@ describe('trace assembly', () => {
     collector = await startTestCollector({ dataDir, quietPeriodMs: QUIET_MS, clock: second });
     expect((await list(collector.url)).total).toBe(1);
     second.advance(QUIET_MS);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
     const traces = await list(collector.url);
     expect(traces.traces.map((trace) => [trace.traceId, trace.spanCount, trace.durationMs])).toEqual([
       [pendingTrace, 2, 250],
@@ -154,7 +154,7 @@ describe('trace assembly', () => {
     }
     expect(collector.collector.assembler.heldSpans.pending).toBe(4);
     clock.advance(QUIET_MS);
-    for (let sweep = 0; sweep < 10 && (await list(collector.url)).total < ids.length; sweep++) await collector.collector.assembler.sweep();
+    for (let sweep = 0; sweep < 10 && (await list(collector.url)).total < ids.length; sweep++) await collector.collector.analysis.sweep();
     const traces = await list(collector.url);
     expect(traces.traces.map((trace) => [trace.traceId, trace.spanCount, trace.durationMs]).sort()).toEqual(
       ids.map((id, i) => [id, 2, 200 + i]).sort(),
@@ -176,7 +176,7 @@ describe('trace assembly', () => {
         return store;
       },
     });
-    await collector.collector.assembler.sweep(); // the look for traces left by an earlier run, made at start
+    await collector.collector.analysis.sweep(); // the look for traces left by an earlier run, made at start
     const id = traceIdOf(0xc7);
     const body = otlpJsonBody('assembly', baseMs, [
       { traceId: id, spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 400, attributes: agent },
@@ -184,9 +184,9 @@ describe('trace assembly', () => {
     ]);
     expect((await postJson(collector.url, body)).status).toBe(200);
     clock.advance(QUIET_MS);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
     expect((await list(collector.url)).total).toBe(0);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
 
     expect((await detail(collector.url, id)).summary.breakdown).toEqual({ llm: 0, tool: 200, state: 0, orchestration: 0, other: 200 });
     expect(failures).toBe(-1);
@@ -230,7 +230,7 @@ describe('trace assembly', () => {
     }
     expect(collector.collector.assembler.heldSpans.pending).toBe(4);
     clock.advance(QUIET_MS);
-    for (let sweep = 0; sweep < 10 && (await list(collector.url)).total < ids.length; sweep++) await collector.collector.assembler.sweep();
+    for (let sweep = 0; sweep < 10 && (await list(collector.url)).total < ids.length; sweep++) await collector.collector.analysis.sweep();
 
     expect((await list(collector.url)).total).toBe(4);
     expect([...analysedTimes].sort()).toEqual(ids.map((id) => [id, 1]));
@@ -245,7 +245,7 @@ describe('trace assembly', () => {
     ]);
     expect((await postJson(collector.url, body)).status).toBe(200);
     clock.advance(QUIET_MS);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
     const orphan = await detail(collector.url, orphanTrace);
     expect([orphan.summary.startTimeMs, orphan.summary.durationMs, orphan.summary.spanCount]).toEqual([baseMs + 9_020, 60, 1]);
   });
@@ -257,13 +257,13 @@ describe('trace assembly', () => {
     const spans = [...firstSpans, lateSpan].map((span) => ({ ...span, traceId: sameProcess }));
     expect((await postJson(collector.url, otlpJsonBody('assembly', baseMs, spans.slice(0, 2)))).status).toBe(200);
     clock.advance(QUIET_MS);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
     expect((await detail(collector.url, sameProcess)).summary.spanCount).toBe(2);
     const summaries: string[] = [];
     collector.collector.onAnalysed((analysis) => summaries.push(`${analysis.traceId}:${analysis.summary.spanCount}`));
     expect((await postJson(collector.url, otlpJsonBody('assembly', baseMs, spans.slice(2)))).status).toBe(200);
     clock.advance(QUIET_MS);
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
     expect(summaries).toEqual([`${sameProcess}:3`]);
     expect((await detail(collector.url, sameProcess)).summary.breakdown.tool).toBe(700);
     expect((await list(collector.url)).total).toBe(1);

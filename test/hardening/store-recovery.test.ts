@@ -98,8 +98,8 @@ describe('a collector whose store DuckDB invalidates', () => {
     expect((await fetch(`${url}/api/health`)).status).toBe(200);
     expect((await postJson(url, otlpJsonBody('recovery', baseMs, traceSpans(after)))).status).toBe(200);
     clock.advance(QUIET_MS);
-    await collector.collector.assembler.sweep();
-    await collector.collector.assembler.sweep();
+    await collector.collector.analysis.sweep();
+    await collector.collector.analysis.sweep();
     const list = (await (await fetch(`${url}/api/traces?limit=10`)).json()) as TraceList;
     expect(list.traces.map((trace) => [trace.traceId, trace.durationMs, trace.breakdown.tool]).sort()).toEqual([
       [before, 1000, 300],

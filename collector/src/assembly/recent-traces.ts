@@ -1,0 +1,61 @@
+import type { SpanRecord } from '@threshold/core';
+
+/** A trace analysed a short while ago, kept so a late span re-analyses it without a read. */
+export interface RecentTrace {
+  records: SpanRecord[];
+  /** Stored span rows the records stand for: the "analysed up to" marker of its analysis. */
+  storedSpanCount: number;
+  expiresAtMs: number;
+}
+
+export interface RecentTracesLimits {
+  /** How long an analysed trace's spans stay for late spans. */
+  windowMs: number;
+  /** Most spans kept, oldest trace dropped first. */
+  maxSpans: number;
+}
+
+/**
+ * The spans of traces analysed in the last few minutes. Late spans are common (a span exported
+ * in the batch after its siblings, a trace that goes on after a pause); with its spans here, the
+ * trace re-analyses without reading the store. Bounded in time and spans; what falls out is read
+ * back from the store when a late span comes.
+ */
+export class RecentTraces {
+  private readonly traces = new Map<string, RecentTrace>();
+  private spans = 0;
+
+  constructor(private readonly limits: RecentTracesLimits) {}
+
+  /** Spans held. */
+  get spanCount(): number {
+    return this.spans;
+  }
+
+  /** Removes and returns the trace's spans, if held. */
+  take(traceId: string): RecentTrace | undefined {
+    const recent = this.traces.get(traceId);
+    if (recent) this.forget(traceId, recent);
+    return recent;
+  }
+
+  /** Keeps analysed traces (replacing what was held of them), then drops expired and surplus ones, oldest first. */
+  remember(traces: ReadonlyArray<{ traceId: string; records: SpanRecord[]; storedSpanCount: number }>, nowMs: number): void {
+    const expiresAtMs = nowMs + this.limits.windowMs;
+    for (const { traceId, records, storedSpanCount } of traces) {
+      const previous = this.traces.get(traceId);
+      if (previous) this.forget(traceId, previous);
+      this.traces.set(traceId, { records, storedSpanCount, expiresAtMs });
+      this.spans += records.length;
+    }
+    for (const [traceId, recent] of this.traces) {
+      if (recent.expiresAtMs > nowMs && this.spans <= this.limits.maxSpans) break;
+      this.forget(traceId, recent);
+    }
+  }
+
+  private forget(traceId: string, recent: RecentTrace): void {
+    this.traces.delete(traceId);
+    this.spans -= recent.records.length;
+  }
+}

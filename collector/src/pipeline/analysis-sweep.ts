@@ -1,0 +1,179 @@
+import type { Finding, SpanRecord } from '@threshold/core';
+import { AnalysisSlicer } from '../assembly/analysis-slicer.js';
+import { AnalysisThroughput } from '../assembly/analysis-throughput.js';
+import type { Clock } from '../assembly/clock.js';
+import type { DueTrace, TraceAssembler } from '../assembly/trace-assembler.js';
+import type { AnalysedTrace, TraceStore } from '../store/store.js';
+import type { TraceAnalysed } from './analyse-stage.js';
+import type { NotifyStage } from './notify-stage.js';
+
+export interface AnalysisSweepOptions {
+  assembler: TraceAssembler;
+  /** The analyse stage (pipeline/analyse-stage.ts). */
+  analyse: (records: SpanRecord[]) => TraceAnalysed;
+  /** Findings for an analysed trace (recommendation rules, which keep cross-trace history); failures are logged, never thrown. */
+  findings: (analysis: TraceAnalysed['analysis']) => Finding[];
+  /** The save stage: one transaction per batch. */
+  store: Pick<TraceStore, 'saveAnalyses'>;
+  notify: NotifyStage;
+  clock: Clock;
+  /** Most traces analysed and stored per transaction. */
+  maxBatchTraces: number;
+  /** True while ingest has work queued: smaller batches, and analysis waits for ingest between slices. */
+  ingestBusy: () => boolean;
+  /** Calls the listener once ingest has no work queued; returns a function that cancels the call. */
+  onIngestIdle: (listener: () => void) => () => void;
+  /** True while analysis is behind enough that ingest is refused: it then stops yielding to ingest. */
+  analysisFirst?: () => boolean;
+  /** Spans left out of analyses by the per-trace cap (counted in `/metrics`). */
+  onSpansOverCap?: (spans: number) => void;
+}
+
+/** Most traces analysed and saved per batch while ingest is busy. */
+const BUSY_BATCH_TRACES = 200;
+
+/**
+ * The analysis sweep: assemble → analyse → save → notify, batch by batch. It takes the traces the
+ * assembler has due, completes those it has not seen whole from the store, analyses them in slices
+ * that yield to ingest, saves each batch in one transaction and tells listeners. A batch's save
+ * (which runs off the event loop) overlaps the analysis of the next; saves stay in order. While
+ * nothing is due it takes back traces waiting in the store only.
+ */
+export class AnalysisSweep {
+  private readonly slicer: AnalysisSlicer;
+  private readonly throughput = new AnalysisThroughput();
+  /** A look into the store for spilled traces, running while a batch is analysed. */
+  private recovering: Promise<boolean> | undefined;
+  private sweeping: Promise<void> | undefined;
+  private timer: unknown;
+  /** Set while `flush` runs: every pending trace is due, quiet period or not. */
+  private flushing = false;
+
+  constructor(private readonly options: AnalysisSweepOptions) {
+    this.slicer = new AnalysisSlicer(options);
+  }
+
+  /** Spans analysed per second while busy; undefined until a batch has been measured. */
+  spansPerSecond(): number | undefined {
+    return this.throughput.spansPerSecond();
+  }
+
+  /** Sweeps periodically: a quarter of the quiet period, at most every 250 ms. */
+  start(quietPeriodMs: number): void {
+    const intervalMs = Math.max(5, Math.min(250, quietPeriodMs / 4));
+    this.timer = this.options.clock.setInterval(() => void this.sweep(), intervalMs);
+  }
+
+  /** Stops the timer and waits for a sweep in progress; pending traces stay stored for the next start. */
+  async stop(): Promise<void> {
+    if (this.timer !== undefined) this.options.clock.clearInterval(this.timer);
+    this.timer = undefined;
+    while (this.sweeping) await this.sweeping;
+  }
+
+  /**
+   * Analyses and stores every pending trace now, whether its quiet period has passed or not (on
+   * shutdown, so no trace waits for the next start). A span arriving later re-opens its trace.
+   */
+  async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      // A sweep already running may have passed its last look; the second one starts afresh.
+      await this.sweep();
+      await this.sweep();
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Analyses and stores every trace whose quiet period has passed. Runs one sweep at a time. */
+  sweep(): Promise<void> {
+    this.sweeping ??= this.sweepDue().finally(() => {
+      this.sweeping = undefined;
+      this.options.assembler.sweepEnded();
+    });
+    return this.sweeping;
+  }
+
+  private async sweepDue(): Promise<void> {
+    const { assembler } = this.options;
+    let saving: Promise<void> = Promise.resolve();
+    this.throughput.begin(performance.now());
+    try {
+      for (;;) {
+        // While ingest has work queued, small batches: a batch's save is DuckDB and event-loop work that ingest commits wait behind.
+        const maxTraces = this.options.ingestBusy() ? Math.min(BUSY_BATCH_TRACES, this.options.maxBatchTraces) : this.options.maxBatchTraces;
+        const due = assembler.takeDue(maxTraces, this.flushing);
+        if (due.length === 0) {
+          await saving;
+          if (this.recovering) {
+            await this.recovering;
+            continue;
+          }
+          if (await assembler.takeBackSpilled(this.options.ingestBusy())) continue;
+          return;
+        }
+        // Read the next spilled traces back (DuckDB works off the event loop) while this batch is analysed.
+        this.recovering ??= assembler.takeBackSpilled(this.options.ingestBusy()).finally(() => {
+          this.recovering = undefined;
+        });
+        let analysed: AnalysedTrace[];
+        try {
+          await assembler.completeFromStore(due);
+          analysed = await this.slicer.map(due, (trace) => this.analyse(trace));
+        } catch (error) {
+          // The spans are durable: the traces are taken back from the store at the next sweep.
+          console.error('threshold: reading back trace spans failed:', error);
+          assembler.finished(due, false);
+          continue;
+        }
+        saving = this.save(saving, due, analysed);
+      }
+    } finally {
+      await saving;
+      await this.recovering;
+      this.throughput.end();
+    }
+  }
+
+  /** The save stage, after the previous batch's save: one transaction, then notify. */
+  private async save(previous: Promise<void>, due: readonly DueTrace[], analysed: AnalysedTrace[]): Promise<void> {
+    await previous;
+    let saved = false;
+    try {
+      await this.options.store.saveAnalyses(analysed);
+      saved = true;
+      this.throughput.record(spanCount(due), performance.now());
+    } catch (error) {
+      // The spans are durable: the traces are taken back from the store at the next sweep.
+      console.error('threshold: storing trace analyses failed:', error);
+    }
+    this.options.assembler.finished(due, saved);
+    if (saved) for (const trace of analysed) this.options.notify.analysed(trace.analysis);
+  }
+
+  private analyse(trace: DueTrace): AnalysedTrace[] {
+    let result: TraceAnalysed;
+    try {
+      result = this.options.analyse(trace.spans());
+    } catch (error) {
+      console.error(`threshold: analysing trace ${trace.traceId} failed:`, error);
+      return [];
+    }
+    if (result.spansOverCap > 0) this.options.onSpansOverCap?.(result.spansOverCap);
+    let findings: Finding[] = [];
+    try {
+      findings = this.options.findings(result.analysis);
+    } catch (error) {
+      console.error(`threshold: findings for trace ${trace.traceId} failed:`, error);
+    }
+    return [{ analysis: result.analysis, findings, analysedSpanCount: trace.storedSpanCount, replacesStored: trace.replacesStored }];
+  }
+}
+
+/** Spans a batch of traces held (what its analysis got through). */
+function spanCount(due: readonly DueTrace[]): number {
+  let spans = 0;
+  for (const trace of due) spans += trace.storedSpanCount;
+  return spans;
+}

@@ -1,0 +1,30 @@
+import type { TraceAnalysis } from '@threshold/core';
+
+/** Listener for every analysed (or re-analysed) trace, once its analysis is stored. */
+export type AnalysisListener = (analysis: TraceAnalysis) => void;
+
+/**
+ * The notify stage: tells whoever follows analysed traces — live updates (SSE), `/metrics`,
+ * callers of `Collector.onAnalysed` — once each analysis is stored. A failing listener is logged
+ * and never stops the others or the write path. (P99 alerts are evaluated on their own schedule
+ * from stored analyses: see alerts/alert-evaluator.ts.)
+ */
+export class NotifyStage {
+  private readonly listeners = new Set<AnalysisListener>();
+
+  /** Adds a listener; returns a function that removes it. */
+  listen(listener: AnalysisListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  analysed(analysis: TraceAnalysis): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(analysis);
+      } catch (error) {
+        console.error('threshold: a trace listener failed:', error);
+      }
+    }
+  }
+}
