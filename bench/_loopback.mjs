@@ -1,10 +1,12 @@
 /**
  * Pieces the collector benchmarks share (bench/run.mjs skips files starting with `_`): a free
  * loopback port, a collector started as its own process (the way `threshold start` runs) and
- * stopped, a protobuf export over a keep-alive agent, and where a request's trace ids and
- * timestamps sit so each copy can be given fresh ones by patching bytes instead of encoding again.
+ * stopped, a protobuf export over a keep-alive agent (with the `Retry-After` of its answer), the
+ * collector's resident memory, and where a request's trace ids and timestamps sit so each copy can
+ * be given fresh ones by patching bytes instead of encoding again (and its ids told from its number).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -63,6 +65,34 @@ export function postProtobuf(agent, port, body) {
   });
 }
 
+/**
+ * POSTs a protobuf export request on a keep-alive agent; resolves with the HTTP status and the
+ * `Retry-After` it came with, in seconds (undefined when missing or not a number of seconds).
+ */
+export function postExport(agent, port, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (response) => {
+        response.resume();
+        const retryAfterS = Number(response.headers['retry-after'] ?? Number.NaN);
+        response.on('end', () => resolve({ status: response.statusCode, retryAfterS: Number.isFinite(retryAfterS) && retryAfterS >= 0 ? retryAfterS : undefined }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** Resident memory of process `pid` in bytes (VmRSS), 0 once it has exited. */
+export function residentBytes(pid) {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
 /** Offsets of every trace id in a protobuf request body. */
 function traceIdOffsets(body) {
   const offsets = [];
@@ -87,6 +117,15 @@ export function requestCopies(template) {
     shiftTimestamps(body, times.offsets, BigInt(Date.now() - 300_000) * 1_000_000n - times.earliestNs);
     return body;
   };
+}
+
+/**
+ * The trace ids of `requestCopies(template)(sequence)`, in the template's order: each copy has
+ * the sequence written over the first four bytes of every id.
+ */
+export function copyTraceIds(template) {
+  const ids = [...new Set(decodeTraceRequestProtobuf(template).spans.map((span) => span.traceId))];
+  return (sequence) => ids.map((id) => sequence.toString(16).padStart(8, '0') + id.slice(8));
 }
 
 /**

@@ -16,12 +16,11 @@
  *
  *   node bench/soak.mjs   (after `npx tsc -b`; SOAK_SECONDS=60 for a short run)
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeTraceRequestProtobuf } from '../collector/dist/otlp/index.js';
-import { freePort, requestCopies, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
+import { copyTraceIds, freePort, postExport, requestCopies, residentBytes, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
 import { agentRequestBodies } from './decode.mjs';
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -37,21 +36,13 @@ const SAMPLE_TRACES = 200;
 const { protobuf } = agentRequestBodies({ traces: TRACES_PER_REQUEST, spansPerTrace: SPANS_PER_TRACE });
 const template = Buffer.from(protobuf);
 const copyOf = requestCopies(template);
-/** The trace ids of copy `sequence`: requestCopies writes the sequence over each id's first four bytes. */
-const templateIds = [...new Set(decodeTraceRequestProtobuf(template).spans.map((span) => span.traceId))];
-const idsOf = (sequence) => templateIds.map((id) => sequence.toString(16).padStart(8, '0') + id.slice(8));
+const idsOf = copyTraceIds(template);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'threshold-soak-'));
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const collector = await startCollectorProcess(port, ['--data-dir', dataDir]);
-const rssMiB = () => {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${collector.pid}/status`, 'utf8'))[1]) / 1024;
-  } catch {
-    return 0;
-  }
-};
+const rssMiB = () => residentBytes(collector.pid) / 1024 / 1024;
 
 const statuses = new Map();
 const count = (key) => statuses.set(key, (statuses.get(key) ?? 0) + 1);
@@ -73,9 +64,9 @@ async function client() {
     const mine = ++sequence;
     const sent = performance.now();
     let status;
-    let retryAfter = 1;
+    let retryAfterS;
     try {
-      ({ status, retryAfter } = await postWithRetryAfter(copyOf(mine)));
+      ({ status, retryAfterS } = await postExport(agent, port, copyOf(mine)));
     } catch (error) {
       status = `error ${error.code ?? error.message}`;
     }
@@ -87,25 +78,11 @@ async function client() {
       ackedRequests++;
       ackedSequences.push(mine);
     } else if (status === 503 || status === 429) {
-      await sleep(Math.min(retryAfter, 5) * 1000);
+      await sleep(Math.min(retryAfterS ?? 1, 5) * 1000);
     } else {
       failures.push(`ingest answered ${status}`);
     }
   }
-}
-
-function postWithRetryAfter(body) {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve({ status: response.statusCode, retryAfter: Number(response.headers['retry-after'] ?? 1) }));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
