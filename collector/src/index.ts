@@ -1,5 +1,8 @@
 export { createCollector } from './create-collector.js';
 export type { Collector, CreateCollectorOptions, FindingsProvider, AnalysisListener } from './create-collector.js';
+export { startServer } from './server/start-server.js';
+export type { ServerOptions, ThresholdServer } from './server/server-options.js';
+export type { CollectorOverrides } from './server/project-collectors.js';
 export { DEFAULT_OPTIONS, ConfigError, optionsFromSettings, resolveOptions, settingsFromEnv } from './config.js';
 export type { CollectorOptions, RawSettings } from './config.js';
 export { systemClock } from './assembly/clock.js';

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../collector/src/config.js';
 import { parseAccessConfig } from '../../collector/src/security/access-config.js';
-import { startGateway, type Gateway } from '../../collector/src/security/project-gateway.js';
+import type { ThresholdServer } from '../../collector/src/server/server-options.js';
+import { startServer } from '../../collector/src/server/start-server.js';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 import { recordTasks, serializeSpans, type RecordedTask } from '../support/record-task-runs.js';
 import { BASELINE_START_MS, CANDIDATE_START_MS, CLI_BOUND, RUNS } from './compare-runs.js';
@@ -88,11 +88,11 @@ describe('threshold compare on a collector that needs keys', { timeout: 180_000 
   const INGEST_KEY = 'compare-ingest-0123456789';
   const READ_KEY = 'compare-read-0123456789ab';
   const dir = mkdtempSync(join(tmpdir(), 'threshold-compare-keys-'));
-  let gateway: Gateway;
+  let gateway: ThresholdServer;
 
   beforeAll(async () => {
-    gateway = await startGateway({
-      options: resolveOptions({ port: 0, host: '127.0.0.1', dataDir: dir, quietPeriodMs: 100 }),
+    gateway = await startServer({
+      options: { port: 0, host: '127.0.0.1', dataDir: dir, quietPeriodMs: 100 },
       access: parseAccessConfig(JSON.stringify({ projects: { ci: { ingestKeys: [INGEST_KEY], readKeys: [READ_KEY] } } })),
     });
     const ingest = { authorization: `Bearer ${INGEST_KEY}` };

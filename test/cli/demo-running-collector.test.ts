@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceList } from '@threshold/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../collector/src/config.js';
 import { parseAccessConfig } from '../../collector/src/security/access-config.js';
-import { startGateway, type Gateway } from '../../collector/src/security/project-gateway.js';
+import type { ThresholdServer } from '../../collector/src/server/server-options.js';
+import { startServer } from '../../collector/src/server/start-server.js';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 import { freePort } from '../support/free-port.js';
 import { runCli } from './run-cli.js';
@@ -69,15 +69,15 @@ describe('threshold demo with a collector already running', { timeout: 180_000 }
 describe('threshold demo says what to do when it cannot send', { timeout: 120_000 }, () => {
   let other: Server;
   let otherPort: number;
-  let keyed: Gateway;
+  let keyed: ThresholdServer;
   const keyedDir = mkdtempSync(join(tmpdir(), 'threshold-demo-keyed-'));
 
   beforeAll(async () => {
     other = createServer((_request, response) => response.writeHead(404, { 'content-type': 'text/plain' }).end('not here\n'));
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     otherPort = (other.address() as { port: number }).port;
-    keyed = await startGateway({
-      options: resolveOptions({ port: 0, host: '127.0.0.1', dataDir: keyedDir }),
+    keyed = await startServer({
+      options: { port: 0, host: '127.0.0.1', dataDir: keyedDir },
       access: parseAccessConfig(
         JSON.stringify({ projects: { team: { ingestKeys: ['team-ingest-0123456789'], readKeys: ['team-read-0123456789ab'] } } }),
       ),

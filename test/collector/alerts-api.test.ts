@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_ALERT_RULES, type AlertRulesResponse } from '@threshold/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCollector } from '@threshold/collector';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -94,7 +93,7 @@ describe('/api/alerts/rules', () => {
   it('refuses to start with an invalid rules file, listing every problem', async () => {
     const path = join(dataDir, 'bad-rules.json');
     writeFileSync(path, JSON.stringify([{ name: 'a', statistic: 'p99', threshold: 1, windowMs: 60_000 }, { name: 'b', statistic: 'p100', threshold: -1, windowMs: 60_000 }, { name: 'a', statistic: 'p50', threshold: 1, windowMs: 60_000 }]));
-    await expect(createCollector({ port: 0, dataDir: ':memory:', alerts: { rulesPath: path } })).rejects.toThrow(
+    await expect(startTestCollector({ dataDir: ':memory:', alerts: { rulesPath: path } })).rejects.toThrow(
       `${path}: invalid alert configuration:\n` +
         '  rules[1] ("b") threshold: threshold must be above 0\n' +
         '  rules[1] ("b") statistic: statistic must be one of p50, p95, p99, perceivedP99, overBudgetRate\n' +

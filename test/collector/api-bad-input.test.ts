@@ -9,7 +9,8 @@ import { startTestCollector, type TestCollector } from '../support/collector-har
  * Every parameter of the read API refuses what it cannot use with a 400 that names it — times past
  * the year 9999 (1e308 once overflowed the stores' 64-bit integers into a 500), negative or
  * infinite durations, non-decimal numbers, bad ids, undecodable paths — and unknown API paths get
- * a JSON 404 while the dashboard's own routes still load the app.
+ * a JSON 404 while the dashboard's own routes still load the app. Asked of the server `threshold
+ * start` runs, so a path the gateway refuses before routing is answered as the gateway does.
  */
 const MAX_MS = '253402300799999';
 const SERIES = '/api/alerts/rules/simple-p99-budget/series';
@@ -75,9 +76,13 @@ describe('query parameters', () => {
 
 describe('path parameters', () => {
   test.each([
-    ['/api/traces/%', 'the path "/api/traces/%" is not valid percent-encoding'],
-    ['/api/sessions/%E0%A4%A', 'the path "/api/sessions/%E0%A4%A" is not valid percent-encoding'],
-    ['/api/alerts/rules/%/series', 'the path "/api/alerts/rules/%/series" is not valid percent-encoding'],
+    // The gateway reads every target once, before routing: a broken escape never reaches a route.
+    ['/api/traces/%', 'path has a malformed percent-escape at character 13'],
+    ['/api/sessions/%E0%A4%A', 'path has a malformed percent-escape at character 21'],
+    ['/api/alerts/rules/%/series', 'path has a malformed percent-escape at character 19'],
+    // Well-formed escapes of bytes that are not UTF-8 pass the gateway; the route refuses them.
+    ['/api/sessions/%E0%A4', 'the path "/api/sessions/%E0%A4" is not valid percent-encoding'],
+    ['/api/traces/%FF', 'the path "/api/traces/%FF" is not valid percent-encoding'],
     ['/api/traces/abc', 'traceId must be 32 hex characters, got "abc"'],
     [`/api/traces/${'a'.repeat(33)}`, `traceId must be 32 hex characters, got "${'a'.repeat(33)}"`],
   ])('%s is a 400: %s', async (path, message) => {
@@ -133,17 +138,26 @@ describe('POST /api/whatif', () => {
 describe('unknown paths', () => {
   test.each([
     ['GET', '/api/nope', 'no API route at GET "/api/nope"'],
-    ['GET', '/API/nope', 'no API route at GET "/API/nope"'],
+    ['GET', '/API/nope', 'no route at /API/nope: paths are case-sensitive (/api, /v1, /metrics)'],
     ['GET', '/api', 'no API route at GET "/api"'],
     ['GET', '/v1/traces', 'no API route at GET "/v1/traces"'],
     ['POST', '/v1/logs', 'no API route at POST "/v1/logs"'],
     ['GET', '/metrics/x', 'no API route at GET "/metrics/x"'],
     ['GET', '/metricsx', 'no API route at GET "/metricsx"'],
     ['DELETE', '/api/traces', 'no API route at DELETE "/api/traces"'],
-    ['POST', '/traces', 'nothing at POST "/traces"'],
   ])('%s %s is a JSON 404', async (method, path, message) => {
     const response = await fetch(`${collector.url}${path}`, { method });
     expect([response.status, response.headers.get('content-type'), await response.json()]).toEqual([404, 'application/json; charset=utf-8', { error: message }]);
+  });
+
+  test('a change outside /api, /v1 and /metrics is a JSON 405 naming the methods the dashboard takes', async () => {
+    const response = await fetch(`${collector.url}/traces`, { method: 'POST' });
+    expect([response.status, response.headers.get('allow'), response.headers.get('content-type'), await response.json()]).toEqual([
+      405,
+      'GET, HEAD',
+      'application/json; charset=utf-8',
+      { error: 'POST is not served outside /api, /v1 and /metrics: the dashboard takes GET and HEAD' },
+    ]);
   });
 
   test.each(['/traces', '/traces/0123456789abcdef0123456789abcdef', '/alerts/rules/x', '/apiary'])('the dashboard route %s loads the app', async (path) => {

@@ -2,14 +2,14 @@ import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { TRACE_SORT_KEYS, UX_BAND_NAMES, type TraceList } from '@threshold/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createCollector } from '@threshold/collector';
+import { startTestCollector } from '../support/collector-harness.js';
 import { KEYS, startTestGateway } from '../security/test-gateway.js';
 import { otlpJsonBody, spanIdOf, traceIdOf } from './otlp-json-body.js';
 
 /**
- * Property: no query parameter value, and no path segment, makes a GET API route answer 5xx. A
- * real collector (in-memory DuckDB, loopback HTTP), and the gateway in front of per-project
- * collectors, each with a few stored traces, are asked every read route with hostile parameters — 1e308, -1, NaN, hex, huge digit strings, unicode, lone
+ * Property: no query parameter value, and no path segment, makes a GET API route answer 5xx. The
+ * server `threshold start` runs (in-memory DuckDB, loopback HTTP), with open access and with
+ * project keys, each with a few stored traces, is asked every read route with hostile parameters — 1e308, -1, NaN, hex, huge digit strings, unicode, lone
  * surrogates, `%` and broken escapes, empty values, repeated names — sent byte for byte as
  * generated. Every answer is below 500 and JSON (Prometheus text for /metrics), and every 400
  * names a parameter that was sent.
@@ -119,9 +119,9 @@ interface Target {
 
 const TARGETS: Array<{ name: string; start: () => Promise<Target> }> = [
   {
-    name: 'a collector',
+    name: 'a collector with open access',
     start: async () => {
-      const collector = await createCollector({ port: 0, host: '127.0.0.1', dataDir: ':memory:', quietPeriodMs: 50 });
+      const collector = await startTestCollector({ dataDir: ':memory:', quietPeriodMs: 50 });
       return { url: collector.url, readHeaders: {}, close: () => collector.close() };
     },
   },

@@ -45,7 +45,7 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
     const store = gatedStore();
     const gateway = await startTestGateway({ keyed: false, grpcPort: 0, options: { maxQueuedSpans: 2 }, collectorOverrides: { openStore: store.openStore } });
     try {
-      const address = gateway.gateway.grpc!.address;
+      const address = gateway.server.grpc!.address;
       const first = grpcExport(address, request(1, 2));
       await expect.poll(() => queueDepth(gateway)).toBe(2);
       const sentAt = performance.now();
@@ -82,7 +82,7 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
       },
     });
     try {
-      expect(await grpcExport(gateway.gateway.grpc!.address, request(3, 1), { gzip: true })).toEqual({
+      expect(await grpcExport(gateway.server.grpc!.address, request(3, 1), { gzip: true })).toEqual({
         code: 14,
         details: fault.message,
         statusDetails: { code: 14, message: fault.message, typeUrls: [RETRY_INFO], retryDelaySeconds: 5 },
@@ -101,7 +101,7 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
       collectorOverrides: { openStore: store.openStore },
     });
     try {
-      const address = gateway.gateway.grpc!.address;
+      const address = gateway.server.grpc!.address;
       const holding = grpcExport(address, request(4, 1));
       await expect.poll(() => queueDepth(gateway)).toBe(1);
       const overloaded = 'collector is overloaded: too many ingest requests in flight';
@@ -127,7 +127,7 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
   test('on shutdown new calls are UNAVAILABLE while an admitted export is still stored and answered', async () => {
     const store = gatedStore();
     const gateway = await startTestGateway({ keyed: false, grpcPort: 0, collectorOverrides: { openStore: store.openStore } });
-    const address = gateway.gateway.grpc!.address;
+    const address = gateway.server.grpc!.address;
     const admitted = grpcExport(address, request(8, 1));
     await expect.poll(() => queueDepth(gateway)).toBe(1);
     const closed = gateway.close();
@@ -148,7 +148,7 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
 
   test('a message that stalls half-way is DEADLINE_EXCEEDED after the request timeout, and its slot is free again', async () => {
     const gateway = await startTestGateway({ keyed: false, grpcPort: 0, requestTimeoutMs: 300, ingestAdmission: { maxRequests: 1, maxBytes: 64 * 1024 * 1024 } });
-    const address = gateway.gateway.grpc!.address;
+    const address = gateway.server.grpc!.address;
     const session = connect(`http://${address}`);
     try {
       const stalled = session.request({
@@ -183,8 +183,8 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
   test('while the store is being reopened a call is refused before its message is read, and taken again once it is back', async () => {
     const gateway = await startTestGateway({ keyed: false, grpcPort: 0, options: { maxBodyBytes: 64 * 1024 } });
     try {
-      const address = gateway.gateway.grpc!.address;
-      const faults = gateway.gateway.collectors.get('default')!.store.faults!;
+      const address = gateway.server.grpc!.address;
+      const faults = gateway.server.collectors.get('default')!.store.faults!;
       faults.set('invalidated', 'a checkpoint failed');
       const recovering = 'the store is recovering from a fault';
       const refusal = { code: 14, details: recovering, statusDetails: { code: 14, message: recovering, typeUrls: [RETRY_INFO], retryDelaySeconds: 5 } };

@@ -61,7 +61,7 @@ describe('OTLP/gRPC ingest through the official exporter', () => {
 
   beforeAll(async () => {
     gateway = await startTestGateway({ keyed: false, grpcPort: 0, options: { maxBodyBytes: 64 * 1024 } });
-    address = gateway.gateway.grpc!.address;
+    address = gateway.server.grpc!.address;
   });
   afterAll(() => gateway.close());
 

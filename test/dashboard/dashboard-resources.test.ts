@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { resolveOptions } from '../../collector/src/config.js';
-import { OPEN_ACCESS } from '../../collector/src/security/access-config.js';
-import { startGateway, type Gateway } from '../../collector/src/security/project-gateway.js';
+import type { ThresholdServer } from '../../collector/src/server/server-options.js';
+import { startServer } from '../../collector/src/server/start-server.js';
 import { VIEWS } from '../../dashboard/src/app/views';
 import { waitForTraces } from '../support/collector-harness.js';
 import { ensureDashboardBuilt, ROOT } from './support/build-dashboard';
@@ -27,7 +26,7 @@ const ARTIFACTS = join(ROOT, 'test-artifacts', 'dashboard');
  *   points   …  null  null  3.00 s  null …        a line needs two neighbouring values
  */
 describe('dashboard resources in a browser', { timeout: 120_000 }, () => {
-  let collector: Gateway;
+  let collector: ThresholdServer;
   const dataDir = mkdtempSync(join(tmpdir(), 'threshold-dashboard-resources-'));
   let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
@@ -37,10 +36,8 @@ describe('dashboard resources in a browser', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await ensureDashboardBuilt();
-    collector = await startGateway({
-      options: resolveOptions({ port: 0, host: '127.0.0.1', dataDir, quietPeriodMs: 100 }),
-      access: OPEN_ACCESS,
-      collectorOverrides: { alerts: { evaluationDelayMs: 0 } },
+    collector = await startServer({
+      options: { port: 0, host: '127.0.0.1', dataDir, quietPeriodMs: 100, alerts: { evaluationDelayMs: 0 } },
     });
     const endMs = Date.now() - 2_000;
     const [first] = await exportTraces(

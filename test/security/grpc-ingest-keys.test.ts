@@ -3,9 +3,9 @@ import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import type { TraceDetail, TraceList } from '@threshold/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { resolveOptions } from '../../collector/src/config.js';
 import { parseAccessConfig } from '../../collector/src/security/access-config.js';
-import { startGateway, type Gateway } from '../../collector/src/security/project-gateway.js';
+import type { ThresholdServer } from '../../collector/src/server/server-options.js';
+import { startServer } from '../../collector/src/server/start-server.js';
 import { exportPlans, ExportResultCode, type SpanPlan } from '../collector/official-exporter.js';
 import { handMadeSpan, hrTimeAt, officialProtobuf } from '../collector/otlp-recorded-spans.js';
 import { grpcExport } from '../support/grpc-export.js';
@@ -37,7 +37,7 @@ describe('OTLP/gRPC ingest keys from metadata, mapped to projects as over HTTP',
   let address: string;
   beforeAll(async () => {
     gateway = await startTestGateway({ grpcPort: 0 });
-    address = gateway.gateway.grpc!.address;
+    address = gateway.server.grpc!.address;
   });
   afterAll(() => gateway.close());
 
@@ -94,10 +94,10 @@ describe('OTLP/gRPC ingest keys from metadata, mapped to projects as over HTTP',
 describe('one rate limit per ingest key across OTLP/HTTP and OTLP/gRPC', () => {
   const slowKey = 'slow-ingest-0123456789';
   const otherKey = 'other-ingest-012345678';
-  let gateway: Gateway;
+  let gateway: ThresholdServer;
   beforeAll(async () => {
-    gateway = await startGateway({
-      options: resolveOptions({ port: 0, host: '127.0.0.1', dataDir: ':memory:', quietPeriodMs: 50 }),
+    gateway = await startServer({
+      options: { port: 0, host: '127.0.0.1', dataDir: ':memory:', quietPeriodMs: 50 },
       access: parseAccessConfig(JSON.stringify({ projects: { slow: { ingestKeys: [slowKey], ingestRequestsPerSecond: 1 }, other: { ingestKeys: [otherKey] } } })),
       grpcPort: 0,
     });

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveOptions, type CollectorOptions } from '../../collector/src/config.js';
+import type { CollectorOptions } from '../../collector/src/config.js';
 import { OPEN_ACCESS, parseAccessConfig } from '../../collector/src/security/access-config.js';
-import { startGateway, type Gateway, type GatewayOptions } from '../../collector/src/security/project-gateway.js';
+import type { ServerOptions, ThresholdServer } from '../../collector/src/server/server-options.js';
+import { startServer } from '../../collector/src/server/start-server.js';
 
 /** Keys of the two projects every keyed gateway test uses; alpha is listed first. */
 export const KEYS = {
@@ -26,34 +27,37 @@ export const KEYS_FILE = {
 export const DASHBOARD_PAGE = '<!doctype html><title>Threshold test dashboard</title>';
 
 export interface TestGateway {
-  gateway: Gateway;
+  server: ThresholdServer;
   port: number;
   url: string;
   close(): Promise<void>;
 }
 
 /**
- * The real gateway in this process, in-memory DuckDB per project, a one-page dashboard, a 50 ms
- * quiet period. `keyed: false` gives open access on loopback.
+ * The server `threshold start` runs, in this process: in-memory DuckDB per project, a one-page
+ * dashboard, a 50 ms quiet period. `keyed: false` gives open access on loopback.
  */
 export async function startTestGateway({
   keyed = true,
   options = {},
-  ...gatewayOptions
-}: { keyed?: boolean; options?: Partial<CollectorOptions> } & Partial<Omit<GatewayOptions, 'options' | 'access'>> = {}): Promise<TestGateway> {
+  ...serverOptions
+}: { keyed?: boolean; options?: Partial<CollectorOptions> } & Omit<ServerOptions, 'options' | 'access'> = {}): Promise<TestGateway> {
   const dashboardDir = mkdtempSync(join(tmpdir(), 'threshold-gateway-dashboard-'));
   writeFileSync(join(dashboardDir, 'index.html'), DASHBOARD_PAGE);
-  const gateway = await startGateway({
-    options: resolveOptions({ port: 0, host: '127.0.0.1', dataDir: ':memory:', quietPeriodMs: 50, dashboardDir, ...options }),
+  const server = await startServer({
+    options: { port: 0, host: '127.0.0.1', dataDir: ':memory:', quietPeriodMs: 50, dashboardDir, ...options },
     access: keyed ? parseAccessConfig(JSON.stringify(KEYS_FILE)) : OPEN_ACCESS,
-    ...gatewayOptions,
+    ...serverOptions,
+  }).catch((error: unknown) => {
+    rmSync(dashboardDir, { recursive: true, force: true });
+    throw error;
   });
   return {
-    gateway,
-    port: gateway.port,
-    url: gateway.url,
+    server,
+    port: server.port,
+    url: server.url,
     close: async () => {
-      await gateway.close();
+      await server.close();
       rmSync(dashboardDir, { recursive: true, force: true });
     },
   };

@@ -2,30 +2,54 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceList } from '@threshold/core';
-import { createCollector, type Collector, type CreateCollectorOptions } from '@threshold/collector';
+import {
+  startServer,
+  type Clock,
+  type Collector,
+  type CollectorOptions,
+  type CollectorOverrides,
+  type ThresholdServer,
+} from '@threshold/collector';
+
+/** Collector settings, the clock, and what the server passes its collector (store, findings, assembly bounds). */
+export type TestCollectorOptions = Partial<CollectorOptions> & CollectorOverrides & { clock?: Clock };
 
 export interface TestCollector {
   url: string;
   dataDir: string;
+  /** The collector of the server's one (`default`) project. */
   collector: Collector;
-  /** Closes the collector; removes the data dir unless it was passed in. */
+  /** The whole server, as `threshold start` runs it (gateway, admission, gRPC when asked, retention). */
+  server: ThresholdServer;
+  /** Closes the server; removes the data dir unless it was passed in. */
   close(): Promise<void>;
 }
 
 /**
- * A real collector on an ephemeral loopback port with a temporary data dir and a 100 ms quiet
- * period. Pass `dataDir` to reopen an existing one (it is then left in place on close).
+ * A real collector as `threshold start` runs it without keys (startServer: the gateway with its
+ * Host check, CORS and cross-site rules, ingest admission and request timeouts, in front of one
+ * collector), on an ephemeral loopback port with a temporary data dir and a 100 ms quiet period.
+ * Pass `dataDir` to reopen an existing one (it is then left in place on close).
  */
-export async function startTestCollector(overrides: CreateCollectorOptions = {}): Promise<TestCollector> {
-  const ownsDataDir = overrides.dataDir === undefined;
-  const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'threshold-test-'));
-  const collector = await createCollector({ port: 0, host: '127.0.0.1', quietPeriodMs: 100, ...overrides, dataDir });
+export async function startTestCollector(overrides: TestCollectorOptions = {}): Promise<TestCollector> {
+  const { clock, routes, findingsProvider, openStore, assembly, ...options } = overrides;
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'threshold-test-'));
+  const server = await startServer({
+    options: { port: 0, host: '127.0.0.1', quietPeriodMs: 100, ...options, dataDir },
+    ...(clock ? { clock } : {}),
+    collectorOverrides: { routes, findingsProvider, openStore, assembly },
+  }).catch((error: unknown) => {
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   return {
-    url: collector.url,
+    url: server.url,
     dataDir,
-    collector,
+    collector: server.collectors.get('default')!,
+    server,
     close: async () => {
-      await collector.close();
+      await server.close();
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

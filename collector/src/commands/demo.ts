@@ -18,7 +18,8 @@ import { ConfigError, resolveOptions } from '../config.js';
 import type { Collector } from '../create-collector.js';
 import { OPEN_ACCESS } from '../security/access-config.js';
 import { checkBindPolicy } from '../security/bind-policy.js';
-import { startGateway, type Gateway } from '../security/project-gateway.js';
+import type { ThresholdServer } from '../server/server-options.js';
+import { startServer } from '../server/start-server.js';
 import { completedTasks, DEMO_SERVICE, describeRun, runDemoInWorker } from './demo-agents.js';
 import { demoPackageMissing } from './demo-package.js';
 import { parseDurationMs } from './duration-text.js';
@@ -164,13 +165,13 @@ export function registerDemoCommand(program: Command): void {
       const cleanUp = () => {
         if (temporary) rmSync(dataDir, { recursive: true, force: true });
       };
-      let gateway: Gateway;
+      let server: ThresholdServer;
       let collector: Collector;
       try {
         // The demo is served like `threshold start` without keys: loopback only, Host checked.
         checkBindPolicy(flags.host, OPEN_ACCESS, false);
-        gateway = await startGateway({ options: resolveOptions({ port: settings.port, host: flags.host, dataDir }), access: OPEN_ACCESS });
-        collector = [...gateway.collectors.values()][0];
+        server = await startServer({ options: resolveOptions({ port: settings.port, host: flags.host, dataDir }), access: OPEN_ACCESS });
+        collector = [...server.collectors.values()][0];
       } catch (error) {
         cleanUp();
         if (error instanceof ConfigError) fail(error.message, 2);
@@ -180,7 +181,7 @@ export function registerDemoCommand(program: Command): void {
         fail(error instanceof Error ? error.message : String(error), 1);
       }
       const stop = (exitCode: number) => {
-        void gateway.close().finally(() => {
+        void server.close().finally(() => {
           cleanUp();
           process.exit(exitCode);
         });
@@ -188,21 +189,21 @@ export function registerDemoCommand(program: Command): void {
       process.once('SIGINT', () => stop(0));
       process.once('SIGTERM', () => stop(0));
 
-      console.log(`threshold demo: dashboard at ${gateway.url}/`);
+      console.log(`threshold demo: dashboard at ${server.url}/`);
       console.log(`  ${describeUsers(settings, flags)}; data in ${dataDir}${temporary ? ' (temporary)' : ''}`);
       const startedAtMs = Date.now();
-      const summary = await runAgents(gateway.url, settings);
+      const summary = await runAgents(server.url, settings);
       if (summary === undefined) {
         stop(1);
         return;
       }
       await settle(collector, 10_000);
       console.log(`\n${describeRun(summary)}\n`);
-      console.log(await collectorReport(gateway.url, startedAtMs - 1_000, 5));
+      console.log(await collectorReport(server.url, startedAtMs - 1_000, 5));
       if (flags.exit) {
         stop(0);
         return;
       }
-      console.log(`\nThe dashboard stays up at ${gateway.url}/ — press Ctrl-C to stop.`);
+      console.log(`\nThe dashboard stays up at ${server.url}/ — press Ctrl-C to stop.`);
     });
 }

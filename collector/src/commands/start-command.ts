@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, optionsFromSettings, settingsFromEnv, type RawSettings } from '../config.js';
 import { securityFromSettings } from '../security/security-settings.js';
-import { startGateway } from '../security/project-gateway.js';
+import { startServer } from '../server/start-server.js';
 import { GrpcBindError } from '../grpc/grpc-ingest-server.js';
 import { grpcPortFromSettings } from '../grpc/grpc-port-setting.js';
 import { parseRetention } from '../retention/retention-schedule.js';
@@ -82,7 +82,7 @@ export function registerStartCommand(program: Command): void {
       }
       let collector;
       try {
-        collector = await startGateway({ options, access: security.access, corsOrigins: security.corsOrigins, retentionMs, grpcPort });
+        collector = await startServer({ options, access: security.access, corsOrigins: security.corsOrigins, retentionMs, grpcPort });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (error instanceof GrpcBindError && code === 'EADDRINUSE') fail(`gRPC port ${grpcPort} on ${options.host} is already in use: give --grpc-port another port, or off`, 1);
