@@ -100,31 +100,34 @@ export function printReport({ options, command, request, load, decodeOnly, flat,
   target('every acknowledged trace analysed and served (enforced: exit 1)', everyAnalysed ? 'all' : failures.join('; '), everyAnalysed);
 
   console.log(
-    JSON.stringify({
-      bench: 'freshness',
-      command,
-      options: {
-        rate: options.rate,
-        seconds: options.seconds,
-        flatSeconds: options.flatSeconds,
-        clients: options.clients,
-        smoke: options.smoke,
-        collectorArgs: options.collectorArgs,
+    JSON.stringify(
+      {
+        bench: 'freshness',
+        command,
+        options: {
+          rate: options.rate,
+          seconds: options.seconds,
+          flatSeconds: options.flatSeconds,
+          clients: options.clients,
+          smoke: options.smoke,
+          collectorArgs: options.collectorArgs,
+        },
+        loadAverage: { atStart: load.atStart, atEnd: load.atEnd },
+        decodeOnlySpansPerSecond: Math.round(decodeOnly),
+        flat,
+        steady,
+        steadyP99Ms,
+        refusalsByReason,
+        phases: Object.fromEntries(
+          [...phases].map(([name, entry]) => [
+            name,
+            { peakRssMiB: Math.round(entry.peakRssBytes / 1024 / 1024), maxAnalysisLagMs: entry.maxAnalysisLagMs },
+          ]),
+        ),
+        peakRssMiB: Math.round(peakRssBytes / 1024 / 1024),
+        failures,
       },
-      loadAverage: { atStart: load.atStart, atEnd: load.atEnd },
-      decodeOnlySpansPerSecond: Math.round(decodeOnly),
-      flat,
-      steady,
-      steadyP99Ms,
-      refusalsByReason,
-      phases: Object.fromEntries(
-        [...phases].map(([name, entry]) => [
-          name,
-          { peakRssMiB: Math.round(entry.peakRssBytes / 1024 / 1024), maxAnalysisLagMs: entry.maxAnalysisLagMs },
-        ]),
-      ),
-      peakRssMiB: Math.round(peakRssBytes / 1024 / 1024),
-      failures,
-    }),
+      (_key, value) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value),
+    ),
   );
 }
