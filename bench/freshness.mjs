@@ -80,7 +80,11 @@ const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const collectorArgs = ['--data-dir', dataDir, ...options.collectorArgs];
 const command = `threshold start --port ${port} --grpc-port off ${collectorArgs.join(' ')}`.replace(dataDir, '<temp dir>');
-const collector = await startCollectorProcess(port, collectorArgs);
+const collector = await startCollectorProcess(port, collectorArgs).catch((error) => {
+  rmSync(dataDir, { recursive: true, force: true });
+  console.error(`the collector did not start (\`${command}\`): ${error.message}`);
+  process.exit(2);
+});
 const probes = collectorProbes(url);
 const monitor = phaseMonitor(collector.pid, probes);
 const failures = [];
