@@ -34,7 +34,7 @@
  * served (a correctness failure), or the run could not be made.
  *
  *   node --expose-gc bench/freshness.mjs [--rate 50000] [--seconds 60] [--flat-seconds 20] [--clients 16] [--smoke] [-- collector flags]
- *   (after `npx tsc -b`; `npm run bench -- freshness` builds first; about 3 minutes; --smoke: ~30 s)
+ *   (after `npx tsc -b`; `npm run bench -- freshness` builds first; about 2–3 minutes; --smoke: about 40 s)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
