@@ -45,12 +45,20 @@ async function downgrade(engine: string, options: Partial<CreateCollectorOptions
   if (engine === 'duckdb') {
     const instance = await DuckDBInstance.create(join(dataDir, 'threshold.duckdb'));
     const connection = await instance.connect();
-    for (const sql of ['DROP TABLE critical_path_traces', 'DROP TABLE critical_path_operations', 'ALTER TABLE span_facts DROP COLUMN max_chunk_gap_ms']) await connection.run(sql);
+    // That version had no llm_call either (added after max_chunk_gap_ms, which it follows in the table).
+    for (const sql of [
+      'DROP TABLE critical_path_traces',
+      'DROP TABLE critical_path_operations',
+      'ALTER TABLE span_facts DROP COLUMN llm_call',
+      'ALTER TABLE span_facts DROP COLUMN max_chunk_gap_ms',
+    ]) {
+      await connection.run(sql);
+    }
     connection.closeSync();
     instance.closeSync();
     return;
   }
-  for (const column of ['fact_max_chunk_gap_ms', 'critical_path_stored', 'critical_category', 'critical_name', 'critical_ms']) {
+  for (const column of ['fact_max_chunk_gap_ms', 'critical_path_stored', 'critical_category', 'critical_name', 'critical_ms', 'fact_llm_call']) {
     const query = `ALTER TABLE ${options.clickhouseDatabase}.traces DROP COLUMN ${column}`;
     const response = await fetch(`${options.clickhouseUrl}/`, { method: 'POST', body: query });
     expect([query, response.status]).toEqual([query, 200]);

@@ -1,3 +1,4 @@
+import { OPERATION_CATEGORIES } from '@threshold/core';
 import { checkTextLength, echo, integerInRange, MAX_PAGE_SIZE, oneOf, windowParams } from '../query/query-params.js';
 import type { RouteModule } from './route-module.js';
 
@@ -13,7 +14,7 @@ export const dashboardDataRoutes: RouteModule = {
     });
     app.get('/api/operations', async (request, response) => {
       const query = request.query as Record<string, unknown>;
-      const category = oneOf(query, 'category', ['tool', 'state', 'orchestration'] as const);
+      const category = oneOf(query, 'category', OPERATION_CATEGORIES);
       response.json(await store.operations({ ...windowParams(query), category }));
     });
     app.get('/api/sessions', async (request, response) => {

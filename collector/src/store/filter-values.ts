@@ -1,5 +1,4 @@
-import type { FiltersResponse, TaskClassConfig } from '@threshold/core';
-import { budgetOfClass } from './duckdb/budget-of-class.js';
+import { budgetOfClass, type FiltersResponse, type TaskClassConfig } from '@threshold/core';
 
 /**
  * `/api/filters` lists the values a filter can take, and services and task classes come from

@@ -1,5 +1,4 @@
-import type { StatsGroup, TaskClassConfig } from '@threshold/core';
-import { budgetOfClass } from './duckdb/budget-of-class.js';
+import { budgetOfClass, type StatsGroup, type TaskClassConfig } from '@threshold/core';
 import { bandCounts, breakdownColumns } from './row-columns.js';
 import type { StatsGroupBy } from './store.js';
 

@@ -1,5 +1,5 @@
 import type { Breakdown, BreakdownCategory } from './category.js';
-import type { SpanCategory } from './category.js';
+import type { OperationCategory, SpanCategory } from './category.js';
 import type { BandCounts, UxBand } from './ux-band.js';
 import type { Attributes, SpanStatus } from './span-record.js';
 import type { TraceEdit } from './what-if/trace-edit.js';
@@ -258,7 +258,7 @@ export interface CriticalPathOperation {
 
 /** `GET /api/operations?from=&to=&category=tool|state|orchestration&service=`. */
 export interface OperationStats {
-  category: 'tool' | 'state' | 'orchestration';
+  category: OperationCategory;
   name: string;
   calls: number;
   errorRate: number;

@@ -11,6 +11,15 @@ export const SPAN_CATEGORIES: readonly SpanCategory[] = ['task', 'llm', 'tool', 
 
 export const BREAKDOWN_CATEGORIES: readonly BreakdownCategory[] = ['llm', 'tool', 'state', 'orchestration', 'other'];
 
+/**
+ * The categories whose spans are operations the agent runs (not model calls, not its own code):
+ * what `/api/operations` lists and its `category` filter accepts. One list, so the route, the
+ * stores' queries and the dashboard cannot disagree on it.
+ */
+export type OperationCategory = 'tool' | 'state' | 'orchestration';
+
+export const OPERATION_CATEGORIES: readonly OperationCategory[] = ['tool', 'state', 'orchestration'];
+
 /** Milliseconds per breakdown bucket. */
 export type Breakdown = Record<BreakdownCategory, number>;
 

@@ -10,6 +10,8 @@ export {
   type BreakdownCategory,
   CATEGORY_STYLES,
   emptyBreakdown,
+  OPERATION_CATEGORIES,
+  type OperationCategory,
   type SpanCategory,
 } from './category.js';
 export {
@@ -56,6 +58,13 @@ export {
 } from './api-types.js';
 export { DEFAULT_TASK_CLASS_CONFIG, type TaskClassConfig } from './task-class.js';
 export { type TraceAnalysis } from './analysis-types.js';
+export {
+  budgetOfClass,
+  type FactCategory,
+  type SpanFacts,
+  type TraceFacts,
+  traceFacts,
+} from './facts/index.js';
 export {
   advanceAlertState,
   ALERT_EXAMPLE_COUNT,

@@ -11,8 +11,8 @@ const TASK_MEASURE = { duration: 'duration_ms', perceived: 'perceived_ms' } as c
 const TARGET_COLUMN = { taskClass: 'task_class', service: 'service', taskName: 'name' } as const;
 
 /** Llm calls of current trace versions, with their trace's window columns. */
-const LLM_CALLS = `(SELECT trace_id, start_ms, duration_ms, over_budget, ttft_ms, category, aggregate, model
-  FROM traces FINAL ARRAY JOIN fact_ttft_ms AS ttft_ms, fact_category AS category, fact_aggregate AS aggregate, fact_model AS model)`;
+const LLM_CALLS = `(SELECT trace_id, start_ms, duration_ms, over_budget, ttft_ms, llm_call, model
+  FROM traces FINAL ARRAY JOIN fact_ttft_ms AS ttft_ms, fact_llm_call AS llm_call, fact_model AS model)`;
 
 /** Tasks that ended in [from, to), started at most a day before `from` (as the DuckDB store). */
 function endedIn(query: { from: number; to: number }): ClickHouseWhere {
@@ -30,7 +30,7 @@ export async function alertWindowStats(read: ReadRows, query: AlertStatsQuery): 
   const target = query.target;
   if (ttft) {
     if (target.kind !== 'model') return { count: 0, overBudgetCount: 0, percentile: null, examples: [] };
-    where.add("category = 'llm'").add('aggregate = 0').add('isNotNull(ttft_ms)').add("ifNull(model, 'unknown') = ?", target.value);
+    where.add('llm_call = 1').add('isNotNull(ttft_ms)').add("ifNull(model, 'unknown') = ?", target.value);
   } else if (target.kind === 'model') {
     return { count: 0, overBudgetCount: 0, percentile: null, examples: [] };
   } else if (target.kind !== 'all') {

@@ -1,18 +1,20 @@
-import type {
-  FiltersResponse,
-  LatencyTriple,
-  ModelsResponse,
-  OperationsResponse,
-  SessionDetail,
-  SessionsResponse,
-  TaskClassConfig,
+import {
+  OPERATION_CATEGORIES,
+  type FiltersResponse,
+  type LatencyTriple,
+  type ModelsResponse,
+  type OperationCategory,
+  type OperationsResponse,
+  type SessionDetail,
+  type SessionsResponse,
+  type TaskClassConfig,
 } from '@threshold/core';
 import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../store.js';
 import { FILTER_VALUE_MAX_LENGTH, FILTER_VALUES_LISTED, filtersResponse } from '../filter-values.js';
 import { FINDING_SELECT, storedFindingFromRow } from '../stored-finding-row.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql, r7TripleSql } from './r7-percentile-sql.js';
-import { sqlLiteral } from './sql-literal.js';
+import { sqlList, sqlLiteral } from './sql-literal.js';
 import type { ReadRows } from './trace-queries.js';
 
 const triple = (row: readonly unknown[], at: number): LatencyTriple | null =>
@@ -23,12 +25,12 @@ const triple = (row: readonly unknown[], at: number): LatencyTriple | null =>
  * the trace's start and the span's service: what DuckDB keeps as `span_facts`.
  */
 const FACTS = `(SELECT trace_id, start_ms AS trace_start_ms, service AS f_service, category, f_name, model, provider, streaming,
-    ttft_ms, tpot_ms, f_input_tokens, f_output_tokens, f_duration_ms, cache_hit, cold_start, f_error, aggregate, max_chunk_gap_ms
+    ttft_ms, tpot_ms, f_input_tokens, f_output_tokens, f_duration_ms, cache_hit, cold_start, f_error, llm_call, max_chunk_gap_ms
   FROM traces FINAL
   ARRAY JOIN fact_service AS service, fact_category AS category, fact_name AS f_name, fact_model AS model,
     fact_provider AS provider, fact_streaming AS streaming, fact_ttft_ms AS ttft_ms, fact_tpot_ms AS tpot_ms,
     fact_input_tokens AS f_input_tokens, fact_output_tokens AS f_output_tokens, fact_duration_ms AS f_duration_ms,
-    fact_cache_hit AS cache_hit, fact_cold_start AS cold_start, fact_error AS f_error, fact_aggregate AS aggregate,
+    fact_cache_hit AS cache_hit, fact_cold_start AS cold_start, fact_error AS f_error, fact_llm_call AS llm_call,
     fact_max_chunk_gap_ms AS max_chunk_gap_ms)`;
 
 /** A window on facts: the trace's start time, the span's service. */
@@ -57,9 +59,9 @@ export async function filters(read: ReadRows, config: TaskClassConfig): Promise<
   return filtersResponse(config, { rows: services, anyTooLong: servicesTooLong }, { rows: classes, anyTooLong: classesTooLong });
 }
 
-/** Llm calls per model; aggregate wrapper spans are left out so no call counts twice. */
+/** Llm calls per model: the spans core counts as calls (`llm_call`: no wrapper, no stream chunk). */
 export async function models(read: ReadRows, query: WindowQuery): Promise<ModelsResponse> {
-  const where = factWindow(query).add("category = 'llm'").add('aggregate = 0');
+  const where = factWindow(query).add('llm_call = 1');
   const rows = await read(
     `WITH arraySort(groupArrayIf(assumeNotNull(ttft_ms), isNotNull(ttft_ms))) AS ttfts,
        arraySort(groupArrayIf(assumeNotNull(tpot_ms), isNotNull(tpot_ms))) AS tpots,
@@ -89,7 +91,7 @@ export async function models(read: ReadRows, query: WindowQuery): Promise<Models
 }
 
 export async function operations(read: ReadRows, query: OperationsQuery): Promise<OperationsResponse> {
-  const where = factWindow(query).add("category IN ('tool', 'state', 'orchestration')").add('category = ?', query.category);
+  const where = factWindow(query).add(`category IN ${sqlList(OPERATION_CATEGORIES)}`).add('category = ?', query.category);
   const rows = await read(
     `WITH arraySort(groupArray(f_duration_ms)) AS durations
      SELECT category, f_name, toFloat64(count()) AS n, avg(f_error),
@@ -98,7 +100,7 @@ export async function operations(read: ReadRows, query: OperationsQuery): Promis
   );
   return {
     operations: rows.map((row) => {
-      const category = row[0] as 'tool' | 'state' | 'orchestration';
+      const category = row[0] as OperationCategory;
       const base = { category, name: row[1] as string, calls: row[2] as number, errorRate: row[3] as number };
       const duration = triple(row, 6)!;
       return category === 'tool'

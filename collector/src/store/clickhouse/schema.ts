@@ -87,6 +87,7 @@ export const CLICKHOUSE_SCHEMA_STATEMENTS: readonly string[] = [
      fact_error Array(UInt8),
      fact_aggregate Array(UInt8),
      fact_max_chunk_gap_ms Array(Nullable(Float64)),
+     fact_llm_call Array(UInt8),
      finding_json Array(String),
      critical_path_stored UInt8,
      critical_category Array(String),
@@ -119,6 +120,20 @@ export const CLICKHOUSE_SCHEMA_STATEMENTS: readonly string[] = [
 ];
 
 /**
+ * Whether each fact of a row stored before `fact_llm_call` existed is an llm call, from the arrays
+ * it has (the default such rows read the column with; rows written since carry core's answer).
+ * Core's `isLlmCall` is an llm span that is neither a wrapper (`fact_aggregate`, stored) nor a
+ * chunk of a stream. The only spans core takes for chunks are Mastra's `model_chunk` and
+ * `llm_chunk` (mastra-classifier.ts), which Mastra names `chunk: '<type>'` (its
+ * `ModelSpanTracker`); the stored name of an llm span is its span name. So an older llm fact is
+ * a call unless it is a wrapper or named like a Mastra chunk: core's answer for every row, short
+ * of an llm call outside Mastra whose span is named `chunk: '…'`. The DuckDB store backfills its
+ * older rows with the same rule (duckdb/schema.ts `LEGACY_LLM_CALL_SQL`).
+ */
+const LEGACY_LLM_CALL_SQL =
+  "arrayMap((category, aggregate, name) -> toUInt8(category = 'llm' AND aggregate = 0 AND NOT (name LIKE 'chunk: \\'%')), fact_category, fact_aggregate, fact_name)";
+
+/**
  * Columns added to `traces` since it was first created, with what older rows read for them.
  * 18.16 has no `ADD COLUMN IF NOT EXISTS`, so the store adds the ones `system.columns` lacks. A
  * fact array must have as many items as its siblings (ARRAY JOIN reads them together), so the
@@ -130,4 +145,5 @@ export const CLICKHOUSE_ADDED_TRACE_COLUMNS: ReadonlyArray<{ name: string; defin
   { name: 'critical_category', definition: 'Array(String)' },
   { name: 'critical_name', definition: 'Array(String)' },
   { name: 'critical_ms', definition: 'Array(Float64)' },
+  { name: 'fact_llm_call', definition: `Array(UInt8) DEFAULT ${LEGACY_LLM_CALL_SQL}` },
 ];

@@ -1,5 +1,4 @@
-import { UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
-import { budgetOfClass } from '../duckdb/budget-of-class.js';
+import { budgetOfClass, UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
 import type { StatsQuery, TimeSeriesQuery } from '../store.js';
 import { statsGroupFromRow } from '../stats-row.js';
 import { ClickHouseWhere } from './clickhouse-where.js';

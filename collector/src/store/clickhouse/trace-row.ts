@@ -1,21 +1,15 @@
-import { criticalOperations, type Finding, type TraceSpan, type TraceSummary } from '@threshold/core';
-import { traceInputTokens, traceTurn, type StoredDetail } from '../duckdb/trace-row.js';
+import { criticalOperations, traceFacts, type Finding, type TraceSummary } from '@threshold/core';
+import type { StoredDetail } from '../duckdb/trace-row.js';
 import type { AnalysedTrace } from '../store.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
 
-const FACT_CATEGORIES = new Set(['llm', 'tool', 'state', 'orchestration']);
+const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
 
-const flag = (value: boolean | undefined): number | null => (value === undefined ? null : value ? 1 : 0);
-
-/** The name an operation is grouped by: the tool's name for tools, the span name otherwise. */
-function operationName(span: TraceSpan): string {
-  return span.category === 'tool' && span.tool?.name ? span.tool.name : span.name;
-}
-
-/** One `traces` row as JSONEachRow inserts it: summary columns, detail, fact and finding arrays. */
+/** One `traces` row as JSONEachRow inserts it: summary columns, detail, core's facts as arrays, findings. */
 export function toTraceRow(trace: AnalysedTrace): Record<string, unknown> {
   const summary = trace.analysis.summary;
-  const facts = trace.analysis.traceSpans.filter((span) => FACT_CATEGORIES.has(span.category));
+  const stored = traceFacts(trace.analysis);
+  const facts = stored.spans;
   const critical = criticalOperations(trace.analysis);
   const detail: StoredDetail = { spans: trace.analysis.spans, findings: trace.findings, warnings: trace.analysis.warnings };
   return {
@@ -28,7 +22,7 @@ export function toTraceRow(trace: AnalysedTrace): Record<string, unknown> {
     name: summary.name,
     task_class: summary.taskClass,
     session_id: summary.sessionId ?? null,
-    turn: traceTurn(trace),
+    turn: stored.turn,
     band: summary.band,
     perceived_band: summary.perceivedBand,
     budget_ms: summary.budgetMs,
@@ -43,25 +37,26 @@ export function toTraceRow(trace: AnalysedTrace): Record<string, unknown> {
     state_ms: summary.breakdown.state,
     orchestration_ms: summary.breakdown.orchestration,
     other_ms: summary.breakdown.other,
-    input_tokens: traceInputTokens(trace),
+    input_tokens: stored.inputTokens,
     analysed_span_count: trace.analysedSpanCount,
     detail: JSON.stringify(detail),
     fact_service: facts.map((span) => span.service),
     fact_category: facts.map((span) => span.category),
-    fact_name: facts.map(operationName),
-    fact_model: facts.map((span) => span.llm?.model ?? null),
-    fact_provider: facts.map((span) => span.llm?.provider ?? null),
-    fact_streaming: facts.map((span) => flag(span.llm?.streaming)),
-    fact_ttft_ms: facts.map((span) => span.llm?.ttftMs ?? null),
-    fact_tpot_ms: facts.map((span) => span.llm?.tpotMs ?? null),
-    fact_input_tokens: facts.map((span) => span.llm?.inputTokens ?? null),
-    fact_output_tokens: facts.map((span) => span.llm?.outputTokens ?? null),
-    fact_duration_ms: facts.map((span) => (span.endNs - span.startNs) / 1e6),
-    fact_cache_hit: facts.map((span) => flag(span.tool?.cacheHit)),
-    fact_cold_start: facts.map((span) => flag(span.tool?.coldStart)),
-    fact_error: facts.map((span) => (span.status === 'error' ? 1 : 0)),
-    fact_aggregate: facts.map((span) => (span.llm?.aggregate === true ? 1 : 0)),
-    fact_max_chunk_gap_ms: facts.map((span) => span.llm?.maxChunkGapMs ?? null),
+    fact_name: facts.map((span) => span.name),
+    fact_model: facts.map((span) => span.model),
+    fact_provider: facts.map((span) => span.provider),
+    fact_streaming: facts.map((span) => flag(span.streaming)),
+    fact_ttft_ms: facts.map((span) => span.ttftMs),
+    fact_tpot_ms: facts.map((span) => span.tpotMs),
+    fact_input_tokens: facts.map((span) => span.inputTokens),
+    fact_output_tokens: facts.map((span) => span.outputTokens),
+    fact_duration_ms: facts.map((span) => span.durationMs),
+    fact_cache_hit: facts.map((span) => flag(span.cacheHit)),
+    fact_cold_start: facts.map((span) => flag(span.coldStart)),
+    fact_error: facts.map((span) => (span.error ? 1 : 0)),
+    fact_aggregate: facts.map((span) => (span.aggregate ? 1 : 0)),
+    fact_max_chunk_gap_ms: facts.map((span) => span.maxChunkGapMs),
+    fact_llm_call: facts.map((span) => (span.llmCall ? 1 : 0)),
     finding_json: trace.findings.map((finding: Finding) => JSON.stringify(finding)),
     critical_path_stored: 1,
     critical_category: critical.map((operation) => operation.category),

@@ -48,7 +48,7 @@ export async function alertWindowStats(read: ReadRows, query: AlertStatsQuery): 
   const target = query.target;
   if (ttft) {
     if (target.kind !== 'model') return { count: 0, overBudgetCount: 0, percentile: null, examples: [] };
-    where.add("f.category = 'llm'").add('NOT f.aggregate').add('f.ttft_ms IS NOT NULL').add("coalesce(f.model, 'unknown') = ?", target.value);
+    where.add('f.llm_call').add('f.ttft_ms IS NOT NULL').add("coalesce(f.model, 'unknown') = ?", target.value);
   } else if (target.kind === 'model') {
     return { count: 0, overBudgetCount: 0, percentile: null, examples: [] };
   } else if (target.kind !== 'all') {

@@ -1,11 +1,13 @@
-import type {
-  FiltersResponse,
-  LatencyTriple,
-  ModelsResponse,
-  OperationsResponse,
-  SessionDetail,
-  SessionsResponse,
-  TaskClassConfig,
+import {
+  OPERATION_CATEGORIES,
+  type FiltersResponse,
+  type LatencyTriple,
+  type ModelsResponse,
+  type OperationCategory,
+  type OperationsResponse,
+  type SessionDetail,
+  type SessionsResponse,
+  type TaskClassConfig,
 } from '@threshold/core';
 import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../store.js';
 import { FILTER_VALUE_MAX_LENGTH, FILTER_VALUES_LISTED, filtersResponse } from '../filter-values.js';
@@ -38,9 +40,9 @@ export async function filters(read: ReadRows, config: TaskClassConfig): Promise<
   return filtersResponse(config, { rows: services, anyTooLong: servicesTooLong }, { rows: classes, anyTooLong: classesTooLong });
 }
 
-/** Llm calls per model; aggregate wrapper spans are left out so no call counts twice. */
+/** Llm calls per model: the spans core counts as calls (`llm_call`: no wrapper, no stream chunk). */
 export async function models(read: ReadRows, query: WindowQuery): Promise<ModelsResponse> {
-  const where = new SqlWhere().window(query).add("category = 'llm'").add('NOT aggregate');
+  const where = new SqlWhere().window(query).add('llm_call');
   const rows = await read(
     `SELECT coalesce(model, 'unknown') AS m, any_value(provider), count(*)::DOUBLE AS n,
        avg(coalesce(streaming, false)::DOUBLE),
@@ -73,7 +75,7 @@ export async function models(read: ReadRows, query: WindowQuery): Promise<Models
 export async function operations(read: ReadRows, query: OperationsQuery): Promise<OperationsResponse> {
   const where = new SqlWhere()
     .window(query)
-    .add("category IN ('tool', 'state', 'orchestration')")
+    .add(`category IN (${OPERATION_CATEGORIES.map(() => '?').join(', ')})`, ...OPERATION_CATEGORIES)
     .add('category = ?', query.category);
   const rows = await read(
     `SELECT category, name, count(*)::DOUBLE AS n, avg(error::DOUBLE),
@@ -84,7 +86,7 @@ export async function operations(read: ReadRows, query: OperationsQuery): Promis
   );
   return {
     operations: rows.map((row) => {
-      const category = row[0] as 'tool' | 'state' | 'orchestration';
+      const category = row[0] as OperationCategory;
       const base = { category, name: row[1] as string, calls: row[2] as number, errorRate: row[3] as number };
       const duration = triple(row[6])!;
       return category === 'tool'

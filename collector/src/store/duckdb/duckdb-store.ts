@@ -290,7 +290,7 @@ export class DuckDbStore implements TraceStore {
         for (const table of CRITICAL_PATH_TABLES) await this.writer.run(`DELETE FROM ${table} WHERE trace_id IN (${list})`, batch);
       }
       await this.writes.append('traces', TRACE_COLUMNS, rows);
-      await this.writes.append('span_facts', SPAN_FACT_COLUMNS, analyses.flatMap(toSpanFactRows));
+      await this.writes.append('span_facts', SPAN_FACT_COLUMNS, rows.flatMap(toSpanFactRows));
       await this.writes.append('findings', FINDING_COLUMNS, analyses.flatMap(toFindingRows));
       await this.writes.append('critical_path_traces', CRITICAL_PATH_TRACE_COLUMNS, analyses.flatMap(toCriticalPathTraceRows));
       await this.writes.append('critical_path_operations', CRITICAL_PATH_OPERATION_COLUMNS, analyses.flatMap(toCriticalPathOperationRows));

@@ -1,3 +1,5 @@
+import { SPAN_FACT_COLUMNS } from './span-fact-row.js';
+
 /**
  * DuckDB layout, shaped by the queries it must answer fast:
  *
@@ -13,7 +15,8 @@
  *   the primary-key index, so `/api/traces/:id` is a point lookup however many spans are stored.
  *   `analysed_span_count` is the "analysed up to" marker compared with `span_batches` on restart.
  * - `span_facts`: one row per llm/tool/state/orchestration span of an analysed trace, for the
- *   models and operations views.
+ *   models and operations views and TTFT alerts: core's `SpanFacts` as they are (`llm_call` is
+ *   core's `isLlmCall`; queries filter on it and never decide it again).
  * - `findings`: one row per recommendation finding, for cross-trace ranking.
  * - `critical_path_traces` and `critical_path_operations`: each analysed trace, and its critical
  *   path grouped by operation (core's `criticalOperations`), with the trace's filter columns
@@ -82,7 +85,8 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
      cold_start BOOLEAN,
      error BOOLEAN NOT NULL,
      aggregate BOOLEAN NOT NULL,
-     max_chunk_gap_ms DOUBLE)`,
+     max_chunk_gap_ms DOUBLE,
+     llm_call BOOLEAN)`,
   `CREATE TABLE IF NOT EXISTS findings (
      trace_id VARCHAR NOT NULL,
      start_ms DOUBLE NOT NULL,
@@ -117,7 +121,8 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
  * Brings a database written by an earlier version up to this layout: `traces.detail` was JSON
  * text (VARCHAR); its rows become the same bytes as a BLOB. Request bodies and details were kept
  * inline; their rows keep them there (the reference columns stay NULL), new rows refer to the log.
- * `span_facts` gained `max_chunk_gap_ms` (NULL on older rows: no recorded gap).
+ * `span_facts` gained `max_chunk_gap_ms` (NULL on older rows: no recorded gap), then `llm_call`,
+ * filled for older rows by `LEGACY_LLM_CALL_SQL`.
  */
 export async function migrateSchema(read: (sql: string) => Promise<unknown[][]>, run: (sql: string) => Promise<unknown>): Promise<void> {
   const [detailType] = await read(`SELECT data_type FROM information_schema.columns WHERE table_name = 'traces' AND column_name = 'detail'`);
@@ -129,4 +134,26 @@ export async function migrateSchema(read: (sql: string) => Promise<unknown[][]>,
   }
   // Streams' longest pause between chunks (last, where the appender and a new table both expect it).
   await run('ALTER TABLE span_facts ADD COLUMN IF NOT EXISTS max_chunk_gap_ms DOUBLE');
+  const [[hasLlmCall]] = await read(`SELECT count(*) > 0 FROM information_schema.columns WHERE table_name = 'span_facts' AND column_name = 'llm_call'`);
+  if (hasLlmCall !== true) {
+    await run('ALTER TABLE span_facts ADD COLUMN llm_call BOOLEAN');
+    await run(`UPDATE span_facts SET llm_call = ${LEGACY_LLM_CALL_SQL}`);
+  }
+  // Rows are appended by position: a table whose columns are in another order would take each
+  // value into its neighbour's column, so such a database is refused, never written.
+  const columns = (await read(`SELECT column_name FROM information_schema.columns WHERE table_name = 'span_facts' ORDER BY ordinal_position`)).map((row) => row[0]);
+  const expected = SPAN_FACT_COLUMNS.map((column) => column.name);
+  if (columns.join() !== expected.join()) throw new Error(`span_facts has columns (${columns.join(', ')}), this version writes (${expected.join(', ')})`);
 }
+
+/**
+ * Whether a `span_facts` row stored before `llm_call` existed is an llm call, from the columns
+ * it has: core's `isLlmCall` is an llm span that is neither a wrapper (`aggregate`, stored) nor
+ * a chunk of a stream. The only spans core takes for chunks are Mastra's `model_chunk` and
+ * `llm_chunk` (mastra-classifier.ts), which Mastra names `chunk: '<type>'` (its
+ * `ModelSpanTracker`); the stored name of an llm span is its span name. So an older llm row is a
+ * call unless it is a wrapper or named like a Mastra chunk: core's answer for every row, short of
+ * an llm call outside Mastra whose span is named `chunk: '…'`. Rows written since carry core's
+ * answer itself; this is the one place the rule is spelled in SQL, for rows core never saw.
+ */
+export const LEGACY_LLM_CALL_SQL = `category = 'llm' AND NOT aggregate AND name NOT LIKE 'chunk: ''%'`;

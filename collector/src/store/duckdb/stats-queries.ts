@@ -1,6 +1,5 @@
-import { UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
+import { budgetOfClass, UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
 import type { StatsQuery, TimeSeriesQuery } from '../store.js';
-import { budgetOfClass } from './budget-of-class.js';
 import { statsGroupFromRow } from '../stats-row.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 

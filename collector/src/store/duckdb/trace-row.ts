@@ -1,6 +1,6 @@
 import { BIGINT, BLOB, BOOLEAN, DOUBLE, INTEGER, VARCHAR, blobValue } from '@duckdb/node-api';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
-import type { Finding, SpanView, TraceSummary } from '@threshold/core';
+import { traceFacts, type Finding, type SpanView, type TraceFacts, type TraceSummary } from '@threshold/core';
 import type { AnalysedTrace } from '../store.js';
 import type { ColumnSpec } from './append-columns.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
@@ -13,23 +13,6 @@ export interface StoredDetail {
   warnings: string[];
 }
 
-/** Input tokens of a trace, counting each llm call once (aggregate wrappers repeat their children). */
-export function traceInputTokens(trace: AnalysedTrace): number {
-  let tokens = 0;
-  for (const span of trace.analysis.traceSpans) {
-    if (span.llm && !span.llm.aggregate) tokens += span.llm.inputTokens ?? 0;
-  }
-  return tokens;
-}
-
-/** The turn number of the task, when the task span says it. */
-export function traceTurn(trace: AnalysedTrace): number | null {
-  for (const span of trace.analysis.traceSpans) {
-    if (span.task?.turn !== undefined) return span.task.turn;
-  }
-  return null;
-}
-
 /**
  * A trace ready to be appended: its analysis and the stored detail, JSON compressed with Brotli
  * at quality 1 behind a one-byte format mark. The detail is most of what a trace writes (the span
@@ -40,6 +23,8 @@ export function traceTurn(trace: AnalysedTrace): number | null {
  */
 export interface TraceRowInput {
   trace: AnalysedTrace;
+  /** What core says is stored of the trace beyond its summary (tokens, turn). */
+  facts: TraceFacts;
   detail: Uint8Array;
   /** Where the detail was written in the blob log (set before the row is appended). */
   detailRef?: BlobRef;
@@ -58,7 +43,7 @@ export function toTraceRowInputs(analyses: readonly AnalysedTrace[]): TraceRowIn
   return analyses.map((trace) => {
     const detail: StoredDetail = { spans: trace.analysis.spans, findings: trace.findings, warnings: trace.analysis.warnings };
     const compressed = brotliCompressSync(JSON.stringify(detail), BROTLI_OPTIONS);
-    return { trace, detail: Buffer.concat([MARK, compressed]) };
+    return { trace, facts: traceFacts(trace.analysis), detail: Buffer.concat([MARK, compressed]) };
   });
 }
 
@@ -81,7 +66,7 @@ export const TRACE_COLUMNS: readonly ColumnSpec<TraceRowInput>[] = [
   { name: 'name', type: VARCHAR, value: (t) => summary(t).name },
   { name: 'task_class', type: VARCHAR, value: (t) => summary(t).taskClass },
   { name: 'session_id', type: VARCHAR, value: (t) => summary(t).sessionId ?? null },
-  { name: 'turn', type: INTEGER, value: (t) => traceTurn(t.trace) },
+  { name: 'turn', type: INTEGER, value: (t) => t.facts.turn },
   { name: 'band', type: VARCHAR, value: (t) => summary(t).band },
   { name: 'perceived_band', type: VARCHAR, value: (t) => summary(t).perceivedBand },
   { name: 'budget_ms', type: DOUBLE, value: (t) => summary(t).budgetMs },
@@ -96,7 +81,7 @@ export const TRACE_COLUMNS: readonly ColumnSpec<TraceRowInput>[] = [
   { name: 'state_ms', type: DOUBLE, value: (t) => summary(t).breakdown.state },
   { name: 'orchestration_ms', type: DOUBLE, value: (t) => summary(t).breakdown.orchestration },
   { name: 'other_ms', type: DOUBLE, value: (t) => summary(t).breakdown.other },
-  { name: 'input_tokens', type: DOUBLE, value: (t) => traceInputTokens(t.trace) },
+  { name: 'input_tokens', type: DOUBLE, value: (t) => t.facts.inputTokens },
   { name: 'analysed_span_count', type: INTEGER, value: (t) => t.trace.analysedSpanCount },
   { name: 'detail', type: BLOB, value: (t) => blobValue(t.detailRef ? IN_LOG : t.detail) },
   { name: 'detail_segment', type: INTEGER, value: (t) => t.detailRef?.segment ?? null },

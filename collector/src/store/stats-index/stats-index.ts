@@ -1,6 +1,7 @@
 import {
   BREAKDOWN_CATEGORIES,
   bandCountsOfSorted,
+  budgetOfClass,
   UX_BAND_NAMES,
   emptyBandCounts,
   percentileSorted,
@@ -10,7 +11,6 @@ import {
   type TaskClassConfig,
   type TraceSummary,
 } from '@threshold/core';
-import { budgetOfClass } from '../duckdb/budget-of-class.js';
 import type { StatsQuery } from '../store.js';
 import { Dictionary, GrowableColumn } from './growable-columns.js';
 import { SortedOrder, type OrderColumns } from './sorted-order.js';

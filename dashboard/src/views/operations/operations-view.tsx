@@ -1,4 +1,4 @@
-import { CATEGORY_STYLES, type OperationsResponse } from '@threshold/core';
+import { CATEGORY_STYLES, OPERATION_CATEGORIES, type OperationCategory, type OperationsResponse } from '@threshold/core';
 import { apiPath } from '../../api/api-client';
 import { useApi } from '../../api/use-api';
 import { WindowEmptyState } from '../../components/empty-state';
@@ -10,9 +10,6 @@ import { formatPercent } from '../../format/format-duration';
 import { useQueryState } from '../../router/query-state';
 import { useTimeWindow } from '../../time/use-time-window';
 
-const CATEGORIES = ['tool', 'state', 'orchestration'] as const;
-type OperationCategory = (typeof CATEGORIES)[number];
-
 const SUBTITLES: Record<OperationCategory, string> = {
   tool: 'Tool calls: 100 ms – 2 s each is typical; repeated or cold calls are what recommendations look for.',
   state: 'Session and memory loads and saves, retrieval, checkpoints: healthy systems spend 10–100 ms per llm call.',
@@ -22,7 +19,7 @@ const SUBTITLES: Record<OperationCategory, string> = {
 export default function OperationsView() {
   const window = useTimeWindow();
   const [query, setQuery] = useQueryState();
-  const category: OperationCategory = (CATEGORIES as readonly string[]).includes(query.get('category') ?? '') ? (query.get('category') as OperationCategory) : 'tool';
+  const category: OperationCategory = (OPERATION_CATEGORIES as readonly string[]).includes(query.get('category') ?? '') ? (query.get('category') as OperationCategory) : 'tool';
   const operations = useApi<OperationsResponse>(apiPath('/api/operations', { from: window.fromMs, to: window.toMs, category, service: window.service }), {
     refreshKey: window.refreshKey,
     keepPrevious: false,
@@ -33,7 +30,7 @@ export default function OperationsView() {
     <div className="view" data-view="operations">
       <PageHeader title="Tools & operations" subtitle={SUBTITLES[category]} />
       <div className="tabs" role="tablist">
-        {CATEGORIES.map((c) => (
+        {OPERATION_CATEGORIES.map((c) => (
           <button key={c} type="button" role="tab" aria-selected={c === category} className={c === category ? 'tab active' : 'tab'} onClick={() => setQuery({ category: c === 'tool' ? null : c })}>
             <span className="legend-swatch" style={{ background: CATEGORY_STYLES[c].color }} aria-hidden="true" />
             {c === 'tool' ? 'Tools' : CATEGORY_STYLES[c].label}

@@ -1,4 +1,4 @@
-import type { SpanCategory } from '../category.js';
+import { SPAN_CATEGORIES, type SpanCategory } from '../category.js';
 import type { OrchestrationKind, StateOperation } from '../trace-span.js';
 
 /**
@@ -41,7 +41,7 @@ export interface MappingRules {
   rules: MappingRule[];
 }
 
-const CATEGORIES: ReadonlySet<string> = new Set(['task', 'llm', 'tool', 'state', 'orchestration', 'other']);
+const CATEGORIES: ReadonlySet<string> = new Set(SPAN_CATEGORIES);
 const STATE_OPERATIONS: ReadonlySet<string> = new Set(['load', 'save', 'checkpoint', 'retrieve', 'query']);
 const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set(['route', 'queue', 'rate_limit', 'load_balance', 'dispatch', 'step', 'plan', 'approval']);
 const TTFT_UNITS: ReadonlySet<string> = new Set(['s', 'ms', 'us', 'ns', 'timestamp']);

@@ -1,9 +1,9 @@
-import type { SpanCategory } from '../category.js';
+import { SPAN_CATEGORIES, type SpanCategory } from '../category.js';
 import { readString } from '../analysis/read-attribute.js';
 import type { OrchestrationKind, StateOperation } from '../trace-span.js';
 import type { SpanClassifier } from './classifier.js';
 
-const CATEGORIES: ReadonlySet<string> = new Set<SpanCategory>(['task', 'llm', 'tool', 'state', 'orchestration', 'other']);
+const CATEGORIES: ReadonlySet<string> = new Set<SpanCategory>(SPAN_CATEGORIES);
 const STATE_OPERATIONS: ReadonlySet<string> = new Set<StateOperation>(['load', 'save', 'checkpoint', 'retrieve', 'query']);
 const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set<OrchestrationKind>(['route', 'queue', 'rate_limit', 'load_balance', 'dispatch', 'step', 'plan', 'approval']);
 

@@ -1,6 +1,15 @@
 import { isLlmCall } from '../analysis/count-calls.js';
+import { OPERATION_CATEGORIES, type OperationCategory, type SpanCategory } from '../category.js';
 import type { TraceSpan } from '../trace-span.js';
-import { isFactCategory, type FactCategory } from './operation-category.js';
+
+/** The categories a span is stored as a fact for: llm spans and operations. */
+export type FactCategory = 'llm' | OperationCategory;
+
+const FACT_CATEGORIES: ReadonlySet<SpanCategory> = new Set<SpanCategory>(['llm', ...OPERATION_CATEGORIES]);
+
+function isFactCategory(category: SpanCategory): category is FactCategory {
+  return FACT_CATEGORIES.has(category);
+}
 
 /**
  * What is stored of one llm, tool, state or orchestration span: the values `/api/models`,
