@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CommitQueue, QueueFullError } from '../../collector/src/ingest/commit-queue.js';
 import { retryAfterSeconds } from '../../collector/src/ingest/retry-after.js';
-import type { IngestBatch } from '../../collector/src/store/store.js';
+import type { IngestBatch } from '../../collector/src/store/span-log.js';
 
 const batchOf = (spans: number): IngestBatch => ({
   traceSpanCounts: new Map([['4bf92f3577b34da6a3ce929d0e0e4736', spans]]),

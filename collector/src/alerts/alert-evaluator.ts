@@ -11,7 +11,7 @@ import {
 } from '@threshold/core';
 import type { Clock } from '../assembly/clock.js';
 import type { AlertRuleSet } from './alert-rule-set.js';
-import type { AlertStore } from './alert-store.js';
+import type { AlertStore } from '../store/alert-store.js';
 
 /**
  * Evaluates every enabled rule on a fixed interval against the store, moves each rule's state

@@ -15,7 +15,7 @@ import { checkWindowOrder, integerInRange, optionalNumber, optionalString, optio
 import type { RouteModule } from '../routes/route-module.js';
 import type { AlertEvaluator } from './alert-evaluator.js';
 import type { AlertRuleChange, AlertRuleSet } from './alert-rule-set.js';
-import type { AlertStore } from './alert-store.js';
+import type { AlertStore } from '../store/alert-store.js';
 
 export interface AlertRoutesDependencies {
   store: AlertStore;

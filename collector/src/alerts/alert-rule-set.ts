@@ -1,5 +1,5 @@
 import { DEFAULT_ALERT_RULES, validateAlertRule, type AlertRule, type AlertRuleSource } from '@threshold/core';
-import type { AlertStore } from './alert-store.js';
+import type { AlertStore } from '../store/alert-store.js';
 
 /**
  * The rules in force. Rules from a config file (`--alert-rules`) are the source of truth for their

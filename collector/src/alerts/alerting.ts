@@ -4,7 +4,7 @@ import { readAlertConfigFile } from './alert-config-file.js';
 import { AlertEvaluator } from './alert-evaluator.js';
 import { AlertRuleSet } from './alert-rule-set.js';
 import { alertRoutes } from './alert-routes.js';
-import type { AlertStore } from './alert-store.js';
+import type { AlertStore } from '../store/alert-store.js';
 import { WebhookNotifier, type WebhookDestination } from './webhook-notifier.js';
 
 /** How the collector alerts; everything is optional. */

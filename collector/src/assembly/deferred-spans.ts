@@ -1,5 +1,5 @@
 import type { SpanRecord } from '@threshold/core';
-import type { IngestBatch } from '../store/store.js';
+import type { IngestBatch } from '../store/span-log.js';
 
 /** Decodes the body of a request ingest scanned (protobuf, with nothing the span caps would cut). */
 export type DecodeScanned = (body: Uint8Array) => SpanRecord[];

@@ -5,7 +5,7 @@ import {
   type DecodeResult,
   type RequestScan,
 } from '../otlp/index.js';
-import { decodedIngestBatch, type IngestBatch } from '../store/store.js';
+import { decodedIngestBatch, type IngestBatch } from '../store/span-log.js';
 
 /** One OTLP trace export as a transport received it: HTTP from its body, gRPC from its message. */
 export interface ExportRequest {

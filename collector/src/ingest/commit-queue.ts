@@ -1,4 +1,4 @@
-import type { IngestBatch } from '../store/store.js';
+import type { IngestBatch } from '../store/span-log.js';
 
 /** Thrown by `enqueue` when the queue holds its maximum: the route answers 503 + Retry-After. */
 export class QueueFullError extends Error {

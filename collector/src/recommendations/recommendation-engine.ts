@@ -11,7 +11,8 @@ import {
   type TaskClassConfig,
   type TraceAnalysis,
 } from '@threshold/core';
-import type { TraceStore } from '../store/store.js';
+import type { SpanReader } from '../store/span-log.js';
+import type { TraceQueries } from '../store/trace-queries.js';
 
 export interface RecommendationEngineOptions {
   taskClassConfig: TaskClassConfig;
@@ -83,7 +84,7 @@ export class RecommendationEngine {
    * Reads the most recent stored traces back into the index (oldest first, so the newest are the
    * last to be forgotten). Failures are logged: recommendations then start from what arrives.
    */
-  async warmUp(store: TraceStore, limit = WARM_UP_TRACES): Promise<void> {
+  async warmUp(store: Pick<TraceQueries, 'listTraces'> & SpanReader, limit = WARM_UP_TRACES): Promise<void> {
     try {
       const ids: string[] = [];
       while (ids.length < limit) {

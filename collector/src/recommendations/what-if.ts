@@ -8,7 +8,8 @@ import {
   type WhatIfTraceResponse,
   type WhatIfWindowResponse,
 } from '@threshold/core';
-import type { TraceStore } from '../store/store.js';
+import type { SpanReader } from '../store/span-log.js';
+import type { TraceQueries } from '../store/trace-queries.js';
 import type { RecommendationEngine } from './recommendation-engine.js';
 import { windowTraces } from './window-traces.js';
 
@@ -42,7 +43,7 @@ export function whatIfTrace(engine: RecommendationEngine, analysis: TraceAnalysi
  * others count as they are.
  */
 export async function whatIfWindow(
-  store: TraceStore,
+  store: Pick<TraceQueries, 'listTraces' | 'findings'> & SpanReader,
   engine: RecommendationEngine,
   window: { from?: number; to?: number; taskClass?: string; service?: string },
   options: WhatIfOptions,

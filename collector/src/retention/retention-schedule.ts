@@ -1,4 +1,4 @@
-import type { TraceStore } from '../store/store.js';
+import type { TraceRetention } from '../store/trace-retention.js';
 
 export interface RetentionOptions {
   /** Traces that started longer ago than this are removed. */
@@ -21,7 +21,7 @@ export interface RetentionSchedule {
  * Removes expired traces on a schedule, in steps of a few thousand traces with a turn of the
  * event loop between them, so ingest and queries are never held up by a long delete.
  */
-export function startRetention(store: TraceStore, options: RetentionOptions, nowMs: () => number = Date.now): RetentionSchedule {
+export function startRetention(store: TraceRetention, options: RetentionOptions, nowMs: () => number = Date.now): RetentionSchedule {
   let running: Promise<number> | undefined;
   let stopped = false;
   const pass = async () => {

@@ -5,11 +5,14 @@ import type { CollectorOptions } from '../config.js';
 import type { CommitQueue } from '../ingest/commit-queue.js';
 import type { LiveHub } from '../live/live-hub.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
-import type { TraceStore } from '../store/store.js';
+import type { SpanReader } from '../store/span-log.js';
+import type { StoreStatus } from '../store/store-lifecycle.js';
+import type { TraceQueries } from '../store/trace-queries.js';
 
 /** What route handlers may use. Routes stay thin: parse, validate, call one of these, answer. */
 export interface RouteContext {
-  store: TraceStore;
+  /** The store's reads: queries behind the API, stored spans (what-if re-analyses them), health's status. */
+  store: TraceQueries & SpanReader & StoreStatus;
   options: CollectorOptions;
   commitQueue: CommitQueue;
   assembler: TraceAssembler;

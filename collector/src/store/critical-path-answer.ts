@@ -1,5 +1,5 @@
 import type { BreakdownCategory, CriticalPathOperation, CriticalPathResponse } from '@threshold/core';
-import type { WindowQuery } from './store.js';
+import type { WindowQuery } from './trace-queries.js';
 
 /** `GET /api/critical-path`: a window of traces, filtered, and the tail percentile (50–100). */
 export interface CriticalPathQuery extends WindowQuery {

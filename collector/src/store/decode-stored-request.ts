@@ -1,5 +1,5 @@
 import { decodeTraceRequest, decodeTraceRequestInline } from '../otlp/index.js';
-import type { DecodeRequest } from './store.js';
+import type { DecodeRequest } from './span-log.js';
 
 /**
  * Stored requests were accepted once, so they decode again, by the decoder ingest used and with

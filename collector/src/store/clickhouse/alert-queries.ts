@@ -1,5 +1,5 @@
 import { ALERT_EXAMPLE_COUNT, type AlertCountBucket, type AlertDelivery, type AlertEvent, type AlertRule, type AlertStatsQuery, type AlertWindowStats } from '@threshold/core';
-import type { AlertCountBucketsQuery, AlertEventsQuery } from '../../alerts/alert-store.js';
+import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
 import { ALERT_MAX_TASK_MS } from '../duckdb/alert-queries.js';
 import type { ClickHouseHttp } from './clickhouse-http.js';
 import { ClickHouseWhere } from './clickhouse-where.js';

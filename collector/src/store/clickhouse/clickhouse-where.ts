@@ -1,4 +1,4 @@
-import type { WindowQuery } from '../store.js';
+import type { WindowQuery } from '../trace-queries.js';
 import { sqlLiteral, type SqlValue } from './sql-literal.js';
 
 /** A WHERE clause from optional filters; each `?` is replaced by the value as a `sqlLiteral`. */

@@ -9,7 +9,7 @@ import {
   type SessionsResponse,
   type TaskClassConfig,
 } from '@threshold/core';
-import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../store.js';
+import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../trace-queries.js';
 import { FILTER_VALUE_MAX_LENGTH, FILTER_VALUES_LISTED, filtersResponse } from '../filter-values.js';
 import { FINDING_SELECT, storedFindingFromRow } from '../stored-finding-row.js';
 import { ClickHouseWhere } from './clickhouse-where.js';

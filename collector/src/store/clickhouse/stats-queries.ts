@@ -1,5 +1,5 @@
 import { budgetOfClass, UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
-import type { StatsQuery, TimeSeriesQuery } from '../store.js';
+import type { StatsQuery, TimeSeriesQuery } from '../trace-queries.js';
 import { statsGroupFromRow } from '../stats-row.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql, r7TripleSql } from './r7-percentile-sql.js';

@@ -1,6 +1,6 @@
 import type { TraceDetail, TraceList } from '@threshold/core';
 import type { StoredDetail } from '../duckdb/trace-row.js';
-import type { TraceListQuery } from '../store.js';
+import type { TraceListQuery } from '../trace-queries.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { sqlLiteral } from './sql-literal.js';
 import { SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';

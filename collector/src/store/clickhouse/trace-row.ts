@@ -1,6 +1,6 @@
 import { criticalOperations, traceFacts, type Finding, type TraceSummary } from '@threshold/core';
 import type { StoredDetail } from '../duckdb/trace-row.js';
-import type { AnalysedTrace } from '../store.js';
+import type { AnalysedTrace } from '../analysis-store.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
 
 const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);

@@ -1,6 +1,6 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { ALERT_EXAMPLE_COUNT, type AlertCountBucket, type AlertDelivery, type AlertEvent, type AlertRule, type AlertStatsQuery, type AlertWindowStats } from '@threshold/core';
-import type { AlertCountBucketsQuery, AlertEventsQuery } from '../../alerts/alert-store.js';
+import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 
 /**

@@ -1,6 +1,6 @@
 import { DOUBLE, VARCHAR } from '@duckdb/node-api';
 import { criticalOperations, type CriticalOperation, type TraceSummary } from '@threshold/core';
-import type { AnalysedTrace } from '../store.js';
+import type { AnalysedTrace } from '../analysis-store.js';
 import type { ColumnSpec } from './append-columns.js';
 
 /**

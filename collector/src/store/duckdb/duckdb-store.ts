@@ -2,22 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { AlertDelivery, AlertEvent, AlertRule, AlertStatsQuery, SpanRecord, TaskClassConfig, TraceSummary } from '@threshold/core';
-import type { AlertCountBucketsQuery, AlertEventsQuery } from '../../alerts/alert-store.js';
+import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
 import { compressForStorage, storedRequestBody } from '../raw-request-codec.js';
-import type {
-  AnalysedTrace,
-  DecodeRequest,
-  IngestBatch,
-  FindingsQuery,
-  OperationsQuery,
-  SessionsQuery,
-  StatsQuery,
-  StoreOptions,
-  TimeSeriesQuery,
-  TraceListQuery,
-  TraceStore,
-  WindowQuery,
-} from '../store.js';
+import type { AnalysedTrace } from '../analysis-store.js';
+import type { DecodeRequest, IngestBatch } from '../span-log.js';
+import type { StoreOptions, TraceStore } from '../store.js';
+import type { FindingsQuery, OperationsQuery, SessionsQuery, StatsQuery, TimeSeriesQuery, TraceListQuery, WindowQuery } from '../trace-queries.js';
 import type { CriticalPathQuery } from '../critical-path-answer.js';
 import type { BlobLog } from '../blob-log/blob-log.js';
 import { FileBlobLog } from '../blob-log/file-blob-log.js';

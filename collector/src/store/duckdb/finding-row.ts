@@ -1,6 +1,6 @@
 import { BOOLEAN, DOUBLE, VARCHAR } from '@duckdb/node-api';
 import type { Finding, TraceSummary } from '@threshold/core';
-import type { AnalysedTrace } from '../store.js';
+import type { AnalysedTrace } from '../analysis-store.js';
 import type { ColumnSpec } from './append-columns.js';
 
 /** A `findings` row: one finding of one analysed trace. */

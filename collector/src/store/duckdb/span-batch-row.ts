@@ -1,6 +1,6 @@
 import { BIGINT, BLOB, DOUBLE, INTEGER, VARCHAR, blobValue } from '@duckdb/node-api';
 import type { BlobRef } from '../blob-log/blob-log.js';
-import type { RawRequest } from '../store.js';
+import type { RawRequest } from '../span-log.js';
 import type { ColumnSpec } from './append-columns.js';
 
 /** A `span_requests` row: one accepted request, where its stored bytes are in the blob log. */

@@ -1,5 +1,5 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { WindowQuery } from '../store.js';
+import type { WindowQuery } from '../trace-queries.js';
 
 /** A WHERE clause built from optional filters, with positional parameters (never string-spliced values). */
 export class SqlWhere {

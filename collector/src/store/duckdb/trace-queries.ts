@@ -1,5 +1,5 @@
 import type { TraceDetail, TraceList } from '@threshold/core';
-import type { TraceListQuery } from '../store.js';
+import type { TraceListQuery } from '../trace-queries.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 import { parseStoredDetail, storedValueRef, SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';
 import type { BlobRef } from '../blob-log/blob-log.js';

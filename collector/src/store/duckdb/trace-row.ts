@@ -1,7 +1,7 @@
 import { BIGINT, BLOB, BOOLEAN, DOUBLE, INTEGER, VARCHAR, blobValue } from '@duckdb/node-api';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
 import { traceFacts, type Finding, type SpanView, type TraceFacts, type TraceSummary } from '@threshold/core';
-import type { AnalysedTrace } from '../store.js';
+import type { AnalysedTrace } from '../analysis-store.js';
 import type { ColumnSpec } from './append-columns.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
 import type { BlobRef } from '../blob-log/blob-log.js';

@@ -11,7 +11,7 @@ import {
   type TaskClassConfig,
   type TraceSummary,
 } from '@threshold/core';
-import type { StatsQuery } from '../store.js';
+import type { StatsQuery } from '../trace-queries.js';
 import { Dictionary, GrowableColumn } from './growable-columns.js';
 import { SortedOrder, type OrderColumns } from './sorted-order.js';
 

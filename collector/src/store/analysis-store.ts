@@ -1,0 +1,24 @@
+import type { Finding, TraceAnalysis } from '@threshold/core';
+
+/**
+ * Where analyses go once a trace is complete: trace assembly saves them and asks which traces
+ * already have one (a trace analysed before is completed from the span log, not analysed afresh).
+ */
+export interface AnalysisStore {
+  /** Stores (or replaces) analyses in one transaction. */
+  saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void>;
+  /** The subset of `traceIds` that already has a stored analysis. */
+  analysedTraceIds(traceIds: readonly string[]): Promise<Set<string>>;
+}
+
+/** One analysed trace as handed to the store. */
+export interface AnalysedTrace {
+  analysis: TraceAnalysis;
+  findings: Finding[];
+  /** How many stored spans the analysis covered: the "analysed up to" marker. */
+  analysedSpanCount: number;
+  /** True when an earlier analysis of the trace may be stored and must be replaced. */
+  replacesStored: boolean;
+  /** `analysis.spans` rendered as JSON by an analysis thread (`analysis.spans` is then empty): the detail takes it as it is. */
+  spansJson?: string;
+}
