@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_TASK_CLASS_CONFIG, type MappingRules, type TaskClassConfig } from '@threshold/core';
 import { readMappingFile } from './mapping-file.js';
 import { parseWebhook } from './alerts/alert-config-file.js';
@@ -28,6 +29,11 @@ export interface CollectorOptions {
   maxAnalysisLagMs: number;
   /** Most spans of one trace analysed (roots and earliest kept); the rest counted and left out. */
   maxSpansPerTrace: number;
+  /**
+   * Threads that decode and analyse traces beside the event loop (`--workers`); 0 analyses on the
+   * event loop itself. `threshold start` defaults to the machine's cores; embedding defaults to 0.
+   */
+  analysisWorkers: number;
   /** DuckDB's memory limit in MiB (its cache and query memory; spills to disk beyond). */
   duckdbMemoryMb: number;
   taskClasses: TaskClassConfig;
@@ -60,6 +66,7 @@ export const DEFAULT_OPTIONS: Readonly<CollectorOptions> = {
   maxQueuedSpans: 100_000,
   maxAnalysisLagMs: DEFAULT_MAX_ANALYSIS_LAG_MS,
   maxSpansPerTrace: DEFAULT_MAX_SPANS_PER_TRACE,
+  analysisWorkers: 0,
   duckdbMemoryMb: 256,
   taskClasses: DEFAULT_TASK_CLASS_CONFIG,
   dashboardDir: DEFAULT_DASHBOARD_DIR,
@@ -86,6 +93,8 @@ export interface RawSettings {
   /** Seconds. */
   maxAnalysisLag?: string;
   maxSpansPerTrace?: string;
+  /** Analysis threads; the machine's cores when absent. */
+  workers?: string;
   duckdbMemoryMb?: string;
   /** `class=ms` entries. */
   budget?: string[];
@@ -117,6 +126,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
     maxQueuedSpans: env.THRESHOLD_MAX_QUEUED_SPANS,
     maxAnalysisLag: env.THRESHOLD_MAX_ANALYSIS_LAG,
     maxSpansPerTrace: env.THRESHOLD_MAX_SPANS_PER_TRACE,
+    workers: env.THRESHOLD_WORKERS,
     duckdbMemoryMb: env.THRESHOLD_DUCKDB_MEMORY_MB,
     budget: list(env.THRESHOLD_BUDGETS),
     taskClass: list(env.THRESHOLD_TASK_CLASSES),
@@ -209,6 +219,7 @@ export function optionsFromSettings(flags: RawSettings, env: RawSettings): Colle
     maxQueuedSpans: integer('max queued spans', pick('maxQueuedSpans'), 1, 100_000_000),
     maxAnalysisLagMs: seconds('max analysis lag (s)', pick('maxAnalysisLag'), 1, 86_400),
     maxSpansPerTrace: integer('max spans per trace', pick('maxSpansPerTrace'), 1, 10_000_000),
+    analysisWorkers: integer('workers', pick('workers'), 0, 256) ?? availableParallelism(),
     duckdbMemoryMb: integer('DuckDB memory (MiB)', pick('duckdbMemoryMb'), 64, 1_048_576),
     taskClasses: { ...DEFAULT_TASK_CLASS_CONFIG, budgetsMs, classByTaskName, ...mappingOption(pick('mapping')) },
   });

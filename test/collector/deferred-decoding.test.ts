@@ -1,10 +1,9 @@
-import type { HrTime } from '@opentelemetry/api';
 import type { TraceDetail, TraceList } from '@threshold/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 import { ManualClock } from './manual-clock.js';
 import { otlpJsonBody, postJson, spanIdOf, traceIdOf, type JsonSpanPlan } from './otlp-json-body.js';
-import { handMadeSpan, officialProtobuf } from './otlp-recorded-spans.js';
+import { postProtobuf, protobufBody as protobufAt } from './otlp-protobuf-body.js';
 
 /**
  * Ingest only checks and counts a protobuf request; its spans are decoded when their traces are
@@ -12,35 +11,10 @@ import { handMadeSpan, officialProtobuf } from './otlp-recorded-spans.js';
  */
 const QUIET_MS = 100;
 const baseMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+const protobufBody = (service: string, plans: JsonSpanPlan[]) => protobufAt(service, baseMs, plans);
 const agent = { 'gen_ai.operation.name': 'invoke_agent' };
 const tool = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' };
 const chat = { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.output_tokens': 40 };
-
-const hrTime = (ms: number): HrTime => [Math.floor(ms / 1000), (ms % 1000) * 1_000_000];
-
-/** The same plans as `otlpJsonBody`, written by the official protobuf serializer. */
-function protobufBody(service: string, plans: JsonSpanPlan[]): Uint8Array {
-  return officialProtobuf(
-    plans.map((plan) =>
-      handMadeSpan({
-        traceId: plan.traceId,
-        spanId: plan.spanId,
-        ...(plan.parentSpanId ? { parentSpanId: plan.parentSpanId } : {}),
-        name: plan.name,
-        startTime: hrTime(baseMs + plan.startMs),
-        endTime: hrTime(baseMs + plan.endMs),
-        attributes: plan.attributes ?? {},
-        serviceName: service,
-      }),
-    ),
-  );
-}
-
-async function postProtobuf(url: string, body: Uint8Array): Promise<number> {
-  const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
-  await response.arrayBuffer();
-  return response.status;
-}
 
 const list = async (url: string) => (await (await fetch(`${url}/api/traces?limit=100`)).json()) as TraceList;
 const detail = async (url: string, traceId: string) => (await (await fetch(`${url}/api/traces/${traceId}`)).json()) as TraceDetail;

@@ -33,6 +33,17 @@ export class DeferredSpans {
     return spans;
   }
 
+  /**
+   * What the trace's spans in this request are, without decoding on this thread: the spans, when
+   * another holder had the request decoded here, or else the request's body (an analysis thread
+   * decodes it). The holder lets go of the request.
+   */
+  source(traceId: string): SpanRecord[] | Uint8Array {
+    const source = this.byTrace ? (this.byTrace.get(traceId) ?? []) : (this.body ?? new Uint8Array(0));
+    this.release();
+    return source;
+  }
+
   /** A holder no longer needs its spans from here. */
   release(): void {
     if (--this.holders > 0) return;

@@ -22,6 +22,8 @@ interface PendingTrace {
   complete: boolean;
   /** True when an analysis of the trace may already be stored. */
   replacesStored: boolean;
+  /** True when some of its spans were decoded on an analysis thread only: `records` do not hold them all. */
+  undecoded?: boolean;
 }
 
 /** A trace taken for analysis: its spans (decoded on `spans()`), and what its analysis stands for. */
@@ -33,6 +35,12 @@ export interface DueTrace {
   readonly replacesStored: boolean;
   /** Every span of the trace, in arrival order; requests ingest only scanned are decoded here, once. */
   spans(): SpanRecord[];
+  /**
+   * The trace's spans without decoding here: in arrival order, spans already decoded and the
+   * bodies of requests ingest only scanned (to decode on an analysis thread). Its spans are not
+   * kept for late spans then: a late span reads the trace back from the store.
+   */
+  sources(): Array<SpanRecord[] | Uint8Array>;
 }
 
 export interface TraceAssemblerOptions {
@@ -187,7 +195,7 @@ export class TraceAssembler {
   finished(due: readonly DueTrace[], saved: boolean): void {
     if (saved) {
       this.spilled.saved(due.map((trace) => trace.traceId));
-      if (!this.options.store.shared) this.recent.remember(due.map(entryOf), this.options.clock.nowMs());
+      if (!this.options.store.shared) this.recent.remember(due.map(entryOf).filter((entry) => !entry.undecoded), this.options.clock.nowMs());
     } else {
       this.spilled.failed();
     }
@@ -300,6 +308,14 @@ class DueEntry implements DueTrace {
   spans(): SpanRecord[] {
     materialize(this.entry);
     return this.entry.records;
+  }
+  sources(): Array<SpanRecord[] | Uint8Array> {
+    const { entry } = this;
+    const sources: Array<SpanRecord[] | Uint8Array> = [entry.records];
+    for (const deferred of entry.deferred ?? []) sources.push(deferred.source(entry.traceId));
+    entry.deferred = undefined;
+    entry.undecoded = sources.length > 1;
+    return sources;
   }
 }
 

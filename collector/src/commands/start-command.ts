@@ -22,6 +22,7 @@ export function registerStartCommand(program: Command): void {
     .option('--max-body-bytes <bytes>', 'largest request body, also after gunzip (default 16 MiB)')
     .option('--max-queued-spans <n>', 'spans waiting for a commit before ingest answers 503 (default 100000)')
     .option('--max-analysis-lag <seconds>', 'how far analysis may fall behind what was acknowledged before ingest answers 503 + Retry-After (default 30) (env THRESHOLD_MAX_ANALYSIS_LAG)')
+    .option('--workers <n>', 'threads that decode and analyse traces beside the event loop, 0 for none (default: the machine\'s cores) (env THRESHOLD_WORKERS)')
     .option('--duckdb-memory-mb <n>', 'memory limit of the embedded DuckDB in MiB, beyond which it spills to disk (default 256) (env THRESHOLD_DUCKDB_MEMORY_MB)')
     .option('--max-spans-per-trace <n>', 'spans of one trace analysed, roots and earliest first; the rest counted and left out (default 50000) (env THRESHOLD_MAX_SPANS_PER_TRACE)')
     .option('--budget <class=ms>', 'P99 budget of a task class, repeatable (env THRESHOLD_BUDGETS=a=1,b=2)', collect)
@@ -48,6 +49,7 @@ export function registerStartCommand(program: Command): void {
         maxQueuedSpans: text(flags.maxQueuedSpans),
         maxAnalysisLag: text(flags.maxAnalysisLag),
         maxSpansPerTrace: text(flags.maxSpansPerTrace),
+        workers: text(flags.workers),
         duckdbMemoryMb: text(flags.duckdbMemoryMb),
         budget: flags.budget as string[] | undefined,
         taskClass: flags.taskClass as string[] | undefined,

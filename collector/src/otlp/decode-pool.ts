@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SpanRecord } from '@threshold/core';
 import type { DecodeResult } from './decode-result.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
+import { workerScriptUrl } from '../worker-script-url.js';
 
 /** One body to decode, as posted to a pool thread (the bytes are moved, not copied); `{ kind: 'next' }` then asks for each further chunk. */
 export interface DecodeJob {
@@ -131,18 +130,5 @@ function defaultPoolSize(): number {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
 }
 
-/**
- * The thread's script beside this module. Run from the TypeScript sources (the test runner does),
- * the thread first registers tsx, a development dependency, to load them; the build runs plain
- * JavaScript.
- */
-const WORKER_URL = import.meta.url.endsWith('.ts') ? sourcesWorkerUrl() : new URL('./decode-worker.js', import.meta.url);
-
-function sourcesWorkerUrl(): URL {
-  const require = createRequire(import.meta.url);
-  const tsxPackage = require.resolve('tsx/package.json');
-  const tsxApi = new URL((require(tsxPackage) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default, pathToFileURL(tsxPackage));
-  const script = new URL('./decode-worker.ts', import.meta.url);
-  const bootstrap = `import { register } from ${JSON.stringify(tsxApi.href)}; register(); await import(${JSON.stringify(script.href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
+/** The thread's script beside this module (decode-worker.ts / .js). */
+const WORKER_URL = workerScriptUrl(import.meta.url, 'decode-worker');

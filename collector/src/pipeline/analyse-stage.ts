@@ -11,6 +11,11 @@ export interface TraceAnalysed {
   analysis: TraceAnalysis;
   /** Spans beyond `maxSpansPerTrace`, left out of the analysis (a warning says so). */
   spansOverCap: number;
+  /**
+   * `analysis.spans` as JSON, when an analysis thread rendered them (`analysis.spans` is then
+   * empty): the stores write it into the trace's detail as it is.
+   */
+  spansJson?: string;
 }
 
 /**

@@ -5,12 +5,15 @@ import type { Clock } from '../assembly/clock.js';
 import type { DueTrace, TraceAssembler } from '../assembly/trace-assembler.js';
 import type { AnalysedTrace, TraceStore } from '../store/store.js';
 import type { TraceAnalysed } from './analyse-stage.js';
+import type { AnalysisPool } from './analysis-pool.js';
 import type { NotifyStage } from './notify-stage.js';
 
 export interface AnalysisSweepOptions {
   assembler: TraceAssembler;
-  /** The analyse stage (pipeline/analyse-stage.ts). */
+  /** The analyse stage (pipeline/analyse-stage.ts), on the event loop. */
   analyse: (records: SpanRecord[]) => TraceAnalysed;
+  /** The analyse stage on worker threads instead (`--workers N`); findings stay on the event loop. */
+  pool?: AnalysisPool;
   /** Findings for an analysed trace (recommendation rules, which keep cross-trace history); failures are logged, never thrown. */
   findings: (analysis: TraceAnalysed['analysis']) => Finding[];
   /** The save stage: one transaction per batch. */
@@ -51,6 +54,11 @@ export class AnalysisSweep {
 
   constructor(private readonly options: AnalysisSweepOptions) {
     this.slicer = new AnalysisSlicer(options);
+  }
+
+  /** Analysis jobs run by the thread pool (`--workers`): on its threads, and inline when a thread was lost. */
+  get poolJobs(): { onThreads: number; inline: number } | undefined {
+    return this.options.pool?.jobs;
   }
 
   /** Spans analysed per second while busy; undefined until a batch has been measured. */
@@ -120,7 +128,7 @@ export class AnalysisSweep {
         let analysed: AnalysedTrace[];
         try {
           await assembler.completeFromStore(due);
-          analysed = await this.slicer.map(due, (trace) => this.analyse(trace));
+          analysed = await this.analyseBatch(due);
         } catch (error) {
           // The spans are durable: the traces are taken back from the store at the next sweep.
           console.error('threshold: reading back trace spans failed:', error);
@@ -152,14 +160,29 @@ export class AnalysisSweep {
     if (saved) for (const trace of analysed) this.options.notify.analysed(trace.analysis);
   }
 
-  private analyse(trace: DueTrace): AnalysedTrace[] {
-    let result: TraceAnalysed;
+  /** The analyse stage for a batch (in slices on the event loop, or on the pool's threads), then findings in slices. */
+  private async analyseBatch(due: readonly DueTrace[]): Promise<AnalysedTrace[]> {
+    const { pool } = this.options;
+    if (!pool) return this.slicer.map(due, (trace) => this.withFindings(trace, this.analyseHere(trace)));
+    const results = await pool.analyse(due);
+    return this.slicer.map(
+      due.map((trace, index) => ({ trace, result: results[index] })),
+      ({ trace, result }) => this.withFindings(trace, result),
+    );
+  }
+
+  private analyseHere(trace: DueTrace): TraceAnalysed | undefined {
     try {
-      result = this.options.analyse(trace.spans());
+      return this.options.analyse(trace.spans());
     } catch (error) {
       console.error(`threshold: analysing trace ${trace.traceId} failed:`, error);
-      return [];
+      return undefined;
     }
+  }
+
+  /** The trace as saved: its analysis (none when it failed) with the findings of the rules. */
+  private withFindings(trace: DueTrace, result: TraceAnalysed | undefined): AnalysedTrace[] {
+    if (!result) return [];
     if (result.spansOverCap > 0) this.options.onSpansOverCap?.(result.spansOverCap);
     let findings: Finding[] = [];
     try {
@@ -167,7 +190,9 @@ export class AnalysisSweep {
     } catch (error) {
       console.error(`threshold: findings for trace ${trace.traceId} failed:`, error);
     }
-    return [{ analysis: result.analysis, findings, analysedSpanCount: trace.storedSpanCount, replacesStored: trace.replacesStored }];
+    const analysed: AnalysedTrace = { analysis: result.analysis, findings, analysedSpanCount: trace.storedSpanCount, replacesStored: trace.replacesStored };
+    if (result.spansJson !== undefined) analysed.spansJson = result.spansJson;
+    return [analysed];
   }
 }
 

@@ -9,6 +9,7 @@ import { compressForStorage } from '../store/raw-request-codec.js';
 import { storeReopening } from '../store/store-fault.js';
 import type { TraceStore } from '../store/store.js';
 import { analyseTrace, type AnalyseSettings } from './analyse-stage.js';
+import { AnalysisPool } from './analysis-pool.js';
 import { AnalysisSweep } from './analysis-sweep.js';
 import { NotifyStage } from './notify-stage.js';
 
@@ -57,6 +58,8 @@ export class WritePath {
   readonly assembler: TraceAssembler;
   readonly analysis: AnalysisSweep;
   readonly notify = new NotifyStage();
+  /** Analysis threads, when `analysisWorkers` > 0. */
+  private readonly pool: AnalysisPool | undefined;
   private findings: FindingsProvider;
   private readonly settings: AnalyseSettings;
   private readonly maxHeldSpans: number;
@@ -66,6 +69,7 @@ export class WritePath {
     this.findings = config.findings;
     this.settings = { maxSpansPerTrace: options.maxSpansPerTrace, taskClasses: options.taskClasses };
     this.maxHeldSpans = assembly.maxPendingSpans ?? MAX_PENDING_SPANS;
+    this.pool = options.analysisWorkers > 0 ? new AnalysisPool(options.analysisWorkers, this.settings) : undefined;
     this.commitQueue = new CommitQueue({
       commit: (batches) => store.appendBatches(batches),
       prepare: (batch) => ({ ...batch, request: compressForStorage(batch.request) }),
@@ -89,6 +93,7 @@ export class WritePath {
     this.analysis = new AnalysisSweep({
       assembler: this.assembler,
       analyse: (records) => analyseTrace(records, this.settings),
+      ...(this.pool ? { pool: this.pool } : {}),
       findings: (analysis) => this.findings(analysis),
       store,
       notify: this.notify,
@@ -136,5 +141,6 @@ export class WritePath {
     await this.commitQueue.drain();
     await this.analysis.flush();
     await this.analysis.stop();
+    await this.pool?.close();
   }
 }

@@ -1,6 +1,6 @@
 import { criticalOperations, traceFacts, type Finding, type TraceSummary } from '@threshold/core';
-import type { StoredDetail } from '../duckdb/trace-row.js';
 import type { AnalysedTrace } from '../analysis-store.js';
+import { storedDetailJson } from '../stored-detail-json.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
 
 const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
@@ -11,7 +11,6 @@ export function toTraceRow(trace: AnalysedTrace): Record<string, unknown> {
   const stored = traceFacts(trace.analysis);
   const facts = stored.spans;
   const critical = criticalOperations(trace.analysis);
-  const detail: StoredDetail = { spans: trace.analysis.spans, findings: trace.findings, warnings: trace.analysis.warnings };
   return {
     trace_id: summary.traceId,
     version: trace.analysedSpanCount,
@@ -39,7 +38,7 @@ export function toTraceRow(trace: AnalysedTrace): Record<string, unknown> {
     other_ms: summary.breakdown.other,
     input_tokens: stored.inputTokens,
     analysed_span_count: trace.analysedSpanCount,
-    detail: JSON.stringify(detail),
+    detail: storedDetailJson(trace),
     fact_service: facts.map((span) => span.service),
     fact_category: facts.map((span) => span.category),
     fact_name: facts.map((span) => span.name),

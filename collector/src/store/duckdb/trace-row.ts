@@ -1,17 +1,12 @@
 import { BIGINT, BLOB, BOOLEAN, DOUBLE, INTEGER, VARCHAR, blobValue } from '@duckdb/node-api';
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
-import { traceFacts, type Finding, type SpanView, type TraceFacts, type TraceSummary } from '@threshold/core';
+import { traceFacts, type TraceFacts, type TraceSummary } from '@threshold/core';
 import type { AnalysedTrace } from '../analysis-store.js';
 import type { ColumnSpec } from './append-columns.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
+import { storedDetailJson } from '../stored-detail-json.js';
 import type { BlobRef } from '../blob-log/blob-log.js';
-
-/** What `traces.detail` holds: the parts of the analysis the detail view shows. */
-export interface StoredDetail {
-  spans: SpanView[];
-  findings: Finding[];
-  warnings: string[];
-}
+import type { StoredDetail } from '../rows/stored-detail.js';
 
 /**
  * A trace ready to be appended: its analysis and the stored detail, JSON compressed with Brotli
@@ -41,8 +36,7 @@ const BROTLI_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zli
 /** The rows of analysed traces, their details compressed (on the event loop: 40 µs a 20-span turn). */
 export function toTraceRowInputs(analyses: readonly AnalysedTrace[]): TraceRowInput[] {
   return analyses.map((trace) => {
-    const detail: StoredDetail = { spans: trace.analysis.spans, findings: trace.findings, warnings: trace.analysis.warnings };
-    const compressed = brotliCompressSync(JSON.stringify(detail), BROTLI_OPTIONS);
+    const compressed = brotliCompressSync(storedDetailJson(trace), BROTLI_OPTIONS);
     return { trace, facts: traceFacts(trace.analysis), detail: Buffer.concat([MARK, compressed]) };
   });
 }

@@ -1,0 +1,68 @@
+import type { SpanRecord } from '@threshold/core';
+import { decodeTraceRequestProtobuf } from '../otlp/index.js';
+import { analyseTrace, type AnalyseSettings, type TraceAnalysed } from './analyse-stage.js';
+
+/** One trace of a job: its spans in arrival order, each part either decoded spans or the index of a request body in `bodies`. */
+export interface AnalysisJobTrace {
+  traceId: string;
+  parts: Array<SpanRecord[] | number>;
+}
+
+/** What an analysis thread is given: traces, and the bodies of the requests ingest only scanned (moved, not copied). */
+export interface AnalysisJob {
+  traces: AnalysisJobTrace[];
+  bodies: ArrayBuffer[];
+}
+
+/**
+ * What comes back per trace: its analysis made light to send — the span views already rendered as
+ * JSON (`spansJson`, what the stored detail holds) and the spans' attributes left out (nothing on
+ * the collector's side of the analysis reads them) — or why it failed.
+ */
+export type AnalysisJobResult = { traceId: string; analysed: TraceAnalysed } | { traceId: string; error: string };
+
+/**
+ * Runs a job: decodes each body once, gathers every trace's spans in order, analyses each trace
+ * (analyse stage) and lightens the result. Plain data in and out: it runs on an analysis thread,
+ * or inline when the thread is lost.
+ */
+export function runAnalysisJob(job: AnalysisJob, settings: AnalyseSettings): AnalysisJobResult[] {
+  const decoded = new Map<number, Map<string, SpanRecord[]>>();
+  const spansOf = (body: number, traceId: string): SpanRecord[] => {
+    let byTrace = decoded.get(body);
+    if (!byTrace) {
+      byTrace = new Map();
+      // Ingest checked the request by the decoder's own rules, so a failure is a bug, not bad input: the trace is analysed from the rest.
+      try {
+        for (const span of decodeTraceRequestProtobuf(new Uint8Array(job.bodies[body])).spans) {
+          const spans = byTrace.get(span.traceId);
+          if (spans) spans.push(span);
+          else byTrace.set(span.traceId, [span]);
+        }
+      } catch (error) {
+        console.error('threshold: decoding a committed request failed:', error);
+      }
+      decoded.set(body, byTrace);
+    }
+    return byTrace.get(traceId) ?? [];
+  };
+  return job.traces.map(({ traceId, parts }) => {
+    try {
+      const records: SpanRecord[] = [];
+      for (const part of parts) for (const span of typeof part === 'number' ? spansOf(part, traceId) : part) records.push(span);
+      return { traceId, analysed: lighten(analyseTrace(records, settings)) };
+    } catch (error) {
+      return { traceId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    }
+  });
+}
+
+/** The analysis as sent back: span views as JSON, attributes dropped from the spans (see AnalysisJobResult). */
+function lighten({ analysis, spansOverCap }: TraceAnalysed): TraceAnalysed {
+  const spansJson = JSON.stringify(analysis.spans);
+  return {
+    analysis: { ...analysis, spans: [], traceSpans: analysis.traceSpans.map((span) => ({ ...span, attributes: {} })) },
+    spansOverCap,
+    spansJson,
+  };
+}

@@ -1,0 +1,149 @@
+import { resolveOptions } from '@threshold/collector';
+import { decodeTraceRequestProtobuf } from '../../collector/src/otlp/index.js';
+import type { DueTrace } from '../../collector/src/assembly/trace-assembler.js';
+import { analyseTrace } from '../../collector/src/pipeline/analyse-stage.js';
+import { AnalysisPool } from '../../collector/src/pipeline/analysis-pool.js';
+import type { ModelStats, StatsResponse, TraceDetail, TraceList } from '@threshold/core';
+import { afterEach, describe, expect, test } from 'vitest';
+import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
+import { ManualClock } from './manual-clock.js';
+import { otlpJsonBody, postJson, spanIdOf, traceIdOf, type JsonSpanPlan } from './otlp-json-body.js';
+import { postProtobuf, protobufBody } from './otlp-protobuf-body.js';
+
+/**
+ * With `--workers N` the analyse stage (decoding the requests ingest only scanned, core's
+ * analysis, rendering span views) runs on threads. Everything the API shows must be what the
+ * event loop alone computes: the same traffic goes to a collector with two analysis threads and
+ * to one with none, and every answer is compared whole.
+ */
+const QUIET_MS = 100;
+const baseMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+const agent = { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': 'session-w' };
+const tool = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' };
+const chat = (output: number) => ({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 900, 'gen_ai.usage.output_tokens': output });
+
+/**
+ *   0                                   1000 + n
+ *   |task ....................................|
+ *     50 |chat| 300
+ *               300 |lookup| 600 + n
+ *                            600 + n |chat| 900 + n
+ */
+const turn = (traceId: string, n: number): JsonSpanPlan[] => [
+  { traceId, spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 1000 + n, attributes: agent },
+  { traceId, spanId: spanIdOf(2), parentSpanId: spanIdOf(1), name: 'chat', startMs: 50, endMs: 300, attributes: chat(40) },
+  { traceId, spanId: spanIdOf(3), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 300, endMs: 600 + n, attributes: tool },
+  { traceId, spanId: spanIdOf(4), parentSpanId: spanIdOf(1), name: 'chat', startMs: 600 + n, endMs: 900 + n, attributes: chat(80 + n) },
+];
+
+/** A trace over the span cap (6 spans, the cap is 5). */
+const wide = (traceId: string): JsonSpanPlan[] => [
+  ...turn(traceId, 0),
+  { traceId, spanId: spanIdOf(5), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 910, endMs: 950, attributes: tool },
+  { traceId, spanId: spanIdOf(6), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 960, endMs: 990, attributes: tool },
+];
+
+const get = async <T>(url: string, path: string): Promise<T> => (await (await fetch(`${url}${path}`)).json()) as T;
+
+/** Sends the same traffic, sweeping by the collector's clock: mixed requests, a trace split across formats, then a late span. */
+async function sendTraffic(collector: TestCollector, clock: ManualClock): Promise<string[]> {
+  const ids = Array.from({ length: 12 }, (_, i) => traceIdOf(0xa00 + i));
+  // Three protobuf requests of three traces each (one body decoded per thread, or split across two).
+  for (let r = 0; r < 3; r++) {
+    const plans = [0, 1, 2].flatMap((t) => turn(ids[3 * r + t], 10 * (3 * r + t)));
+    expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, plans))).toBe(200);
+  }
+  // A trace in protobuf, then JSON, then protobuf again; one in JSON only; one over the span cap.
+  const [task, firstChat, lookup, secondChat] = turn(ids[9], 5);
+  expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, [firstChat]))).toBe(200);
+  expect((await postJson(collector.url, otlpJsonBody('agent', baseMs, [lookup]))).status).toBe(200);
+  expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, [secondChat, task]))).toBe(200);
+  expect((await postJson(collector.url, otlpJsonBody('agent', baseMs, turn(ids[10], 7)))).status).toBe(200);
+  expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, wide(ids[11])))).toBe(200);
+  clock.advance(QUIET_MS);
+  await collector.collector.analysis.sweep();
+  // A late span of a trace analysed moments ago: it is analysed again with all its spans.
+  const late: JsonSpanPlan = { traceId: ids[0], spanId: spanIdOf(9), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 920, endMs: 990, attributes: tool };
+  expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, [late]))).toBe(200);
+  clock.advance(QUIET_MS);
+  await collector.collector.analysis.sweep();
+  return ids;
+}
+
+interface Answers {
+  list: TraceList;
+  details: TraceDetail[];
+  stats: StatsResponse;
+  models: ModelStats[];
+}
+
+async function answers(url: string, ids: string[]): Promise<Answers> {
+  const window = `from=${baseMs - 1_000}&to=${baseMs + 10_000}`;
+  return {
+    list: await get<TraceList>(url, '/api/traces?limit=100&sort=startTimeMs&order=asc'),
+    details: await Promise.all(ids.map((id) => get<TraceDetail>(url, `/api/traces/${id}`))),
+    stats: await get<StatsResponse>(url, `/api/stats?${window}&groupBy=taskClass`),
+    models: await get<ModelStats[]>(url, `/api/models?${window}`),
+  };
+}
+
+describe('analysis on worker threads', () => {
+  const started: TestCollector[] = [];
+  afterEach(async () => {
+    for (const collector of started.splice(0)) await collector.close();
+  });
+
+  async function run(workers: number): Promise<{ answers: Answers; collector: TestCollector }> {
+    const clock = new ManualClock();
+    const collector = await startTestCollector({ quietPeriodMs: QUIET_MS, clock, analysisWorkers: workers, maxSpansPerTrace: 5 });
+    started.push(collector);
+    const ids = await sendTraffic(collector, clock);
+    return { answers: await answers(collector.url, ids), collector };
+  }
+
+  test('two threads show exactly what the event loop alone shows', async () => {
+    const inline = await run(0);
+    const threads = await run(2);
+    expect(threads.collector.collector.analysis.poolJobs).toEqual({ onThreads: expect.any(Number), inline: 0 });
+    expect(threads.collector.collector.analysis.poolJobs!.onThreads).toBeGreaterThanOrEqual(3);
+    expect(inline.collector.collector.analysis.poolJobs).toBeUndefined();
+    expect(threads.answers).toEqual(inline.answers);
+    // The numbers themselves, so the comparison is not between two empty answers.
+    const { list, details } = inline.answers;
+    expect(list.total).toBe(12);
+    // The late lookup (920–990 ms) runs after the last chat: 70 ms more tool time, 70 ms less of the task's own.
+    expect(details[0].summary).toMatchObject({ spanCount: 5, durationMs: 1000, breakdown: { llm: 550, tool: 370, state: 0, orchestration: 0, other: 80 } });
+    expect(details[9].summary).toMatchObject({ spanCount: 4, durationMs: 1005 });
+    expect(details[11].summary.spanCount).toBe(5); // 6 sent, the cap is 5
+    expect(details.every((trace) => trace.spans.length >= 4)).toBe(true);
+  });
+
+  test('a thread lost in the middle of a job has the job run on the main thread, and is replaced', async () => {
+    const settings = { maxSpansPerTrace: 50_000, taskClasses: resolveOptions({}).taskClasses };
+    const body = protobufBody('agent', baseMs, [...turn(traceIdOf(0xb01), 0), ...turn(traceIdOf(0xb02), 20)]);
+    const due = (traceId: string): DueTrace => ({ traceId, storedSpanCount: 4, replacesStored: false, spans: () => [], sources: () => [[], body] });
+    const expected = [traceIdOf(0xb01), traceIdOf(0xb02)].map((traceId) => {
+      const records = decodeTraceRequestProtobuf(body).spans.filter((span) => span.traceId === traceId);
+      return JSON.parse(JSON.stringify(analyseTrace(records, settings).analysis.summary));
+    });
+    const pool = new AnalysisPool(1, settings);
+    const errors: unknown[] = [];
+    const originalError = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      const answering = pool.analyse([due(traceIdOf(0xb01)), due(traceIdOf(0xb02))]);
+      // The thread is ended before it can answer: the job was posted synchronously.
+      await (pool as unknown as { threads: Array<{ worker: { terminate(): Promise<number> } }> }).threads[0].worker.terminate();
+      const lost = await answering;
+      expect(lost.map((result) => result?.analysis.summary)).toEqual(expected);
+      expect(pool.jobs).toEqual({ onThreads: 0, inline: 1 });
+      expect(errors).toHaveLength(1);
+      const again = await pool.analyse([due(traceIdOf(0xb02))]);
+      expect(again.map((result) => result?.analysis.summary)).toEqual([expected[1]]);
+      expect(pool.jobs).toEqual({ onThreads: 1, inline: 1 });
+    } finally {
+      console.error = originalError;
+      await pool.close();
+    }
+  });
+});
