@@ -1,6 +1,7 @@
-import { budgetOfClass, UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
+import { UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
 import type { StatsQuery, TimeSeriesQuery } from '../trace-queries.js';
 import { statsGroupFromRow } from '../stats-row.js';
+import { timeSeriesFromRows } from '../rows/time-series-rows.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql, r7TripleSql } from './r7-percentile-sql.js';
 import { sqlLiteral } from './sql-literal.js';
@@ -36,25 +37,15 @@ export async function timeseries(read: ReadRows, config: TaskClassConfig, query:
        toFloat64(count()), ${r7TripleSql('durations')}, ${r7PercentileSql('perceived', 0.99)}, argMax(budget_ms, start_ms)
      FROM traces FINAL ${where} GROUP BY key, t ORDER BY key, t`,
   );
-  const series = new Map<string, TimeSeriesResponse['series'][number]>();
-  for (const row of rows) {
-    const key = row[0] as string;
-    let entry = series.get(key);
-    if (!entry) {
-      const budgetMs = query.groupBy === 'taskClass' ? budgetOfClass(config, key, row[7] as number) : null;
-      entry = { key, budgetMs, points: [] };
-      series.set(key, entry);
-    }
-    const p99Ms = row[5] as number;
-    entry.points.push({
-      t: row[1] as number,
-      count: row[2] as number,
-      p50Ms: row[3] as number,
-      p95Ms: row[4] as number,
-      p99Ms,
-      perceivedP99Ms: row[6] as number,
-      overBudget: entry.budgetMs !== null && p99Ms > entry.budgetMs,
-    });
-  }
-  return { bucketMs: query.bucketMs, series: [...series.values()] };
+  const buckets = rows.map((row) => ({
+    key: row[0] as string,
+    t: row[1] as number,
+    count: row[2] as number,
+    p50Ms: row[3] as number,
+    p95Ms: row[4] as number,
+    p99Ms: row[5] as number,
+    perceivedP99Ms: row[6] as number,
+    latestBudgetMs: row[7] as number,
+  }));
+  return timeSeriesFromRows(buckets, config, query);
 }

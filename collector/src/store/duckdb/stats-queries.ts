@@ -1,6 +1,7 @@
-import { budgetOfClass, UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
+import { UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
 import type { StatsQuery, TimeSeriesQuery } from '../trace-queries.js';
 import { statsGroupFromRow } from '../stats-row.js';
+import { timeSeriesFromRows } from '../rows/time-series-rows.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 
 const GROUP_COLUMN = { taskClass: 'task_class', service: 'service', name: 'name' } as const;
@@ -37,25 +38,10 @@ export async function timeseries(read: ReadRows, config: TaskClassConfig, query:
      FROM traces ${where} GROUP BY key, t ORDER BY key, t`,
     where.params,
   );
-  const series = new Map<string, TimeSeriesResponse['series'][number]>();
-  for (const row of rows) {
-    const key = row[0] as string;
-    let entry = series.get(key);
-    if (!entry) {
-      const budgetMs = query.groupBy === 'taskClass' ? budgetOfClass(config, key, row[5] as number) : null;
-      entry = { key, budgetMs, points: [] };
-      series.set(key, entry);
-    }
+  // quantile_cont over a list answers [P50, P95, P99] in one column.
+  const buckets = rows.map((row) => {
     const [p50Ms, p95Ms, p99Ms] = row[3] as number[];
-    entry.points.push({
-      t: row[1] as number,
-      count: row[2] as number,
-      p50Ms,
-      p95Ms,
-      p99Ms,
-      perceivedP99Ms: row[4] as number,
-      overBudget: entry.budgetMs !== null && p99Ms > entry.budgetMs,
-    });
-  }
-  return { bucketMs: query.bucketMs, series: [...series.values()] };
+    return { key: row[0] as string, t: row[1] as number, count: row[2] as number, p50Ms, p95Ms, p99Ms, perceivedP99Ms: row[4] as number, latestBudgetMs: row[5] as number };
+  });
+  return timeSeriesFromRows(buckets, config, query);
 }
