@@ -1,6 +1,6 @@
 import { ALERT_EXAMPLE_COUNT, type AlertCountBucket, type AlertDelivery, type AlertEvent, type AlertRule, type AlertStatsQuery, type AlertWindowStats } from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
-import { ALERT_MAX_TASK_MS } from '../duckdb/alert-queries.js';
+import { ALERT_MAX_TASK_MS } from '../rows/alert-window.js';
 import type { ClickHouseHttp } from './clickhouse-http.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql } from './r7-percentile-sql.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AlertDelivery, AlertEvent, AlertRule, AlertStatsQuery, SpanRecord, TaskClassConfig } from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
 import type { CriticalPathQuery } from '../critical-path-answer.js';
-import { toSpanBatchRows } from '../duckdb/span-batch-row.js';
+import { toSpanBatchRows } from '../rows/span-batch-row.js';
 import { compressForStorage, storedRequestBody } from '../raw-request-codec.js';
 import type { AnalysedTrace } from '../analysis-store.js';
 import type { DecodeRequest, IngestBatch } from '../span-log.js';
@@ -84,7 +84,7 @@ export class ClickHouseStore implements TraceStore {
       await this.http.insert(
         'span_batches',
         accepted.flatMap((batch, i) =>
-          toSpanBatchRows(batch.traceSpanCounts, 0).map((row) => ({ trace_id: row.traceId, request_id: ids[i], span_count: row.spanCount, received_ms: receivedMs })),
+          toSpanBatchRows(batch.traceSpanCounts, ids[i]).map((row) => ({ trace_id: row.traceId, request_id: row.requestId, span_count: row.spanCount, received_ms: receivedMs })),
         ),
       );
     });

@@ -1,5 +1,5 @@
 import type { TraceDetail, TraceList } from '@threshold/core';
-import type { StoredDetail } from '../duckdb/trace-row.js';
+import { traceDetailFromStored, type StoredDetail } from '../rows/stored-detail.js';
 import type { TraceListQuery } from '../trace-queries.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { sqlLiteral } from './sql-literal.js';
@@ -35,5 +35,5 @@ export async function getTraceDetail(read: ReadRows, traceId: string): Promise<T
   if (rows.length === 0) return undefined;
   const row = rows[0];
   const detail = JSON.parse(row[row.length - 1] as string) as StoredDetail;
-  return { summary: traceRowToSummary(row), spans: detail.spans, findings: detail.findings };
+  return traceDetailFromStored(traceRowToSummary(row), detail);
 }

@@ -1,6 +1,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { ALERT_EXAMPLE_COUNT, type AlertCountBucket, type AlertDelivery, type AlertEvent, type AlertRule, type AlertStatsQuery, type AlertWindowStats } from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
+import { ALERT_MAX_TASK_MS } from '../rows/alert-window.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 
 /**
@@ -25,12 +26,6 @@ export const ALERT_SCHEMA_STATEMENTS: readonly string[] = [
 
 /** Runs one write statement on the writer connection (inside the store's transaction). */
 export type RunSql = (sql: string, params?: DuckDBValue[]) => Promise<unknown>;
-
-/**
- * Tasks longer than this are left out of alert windows: it bounds `start_ms` from below, so a
- * window query reads the row groups of the last day, not the whole table.
- */
-export const ALERT_MAX_TASK_MS = 86_400_000;
 
 const TASK_MEASURE = { duration: 'duration_ms', perceived: 'perceived_ms' } as const;
 

@@ -20,7 +20,8 @@ import { CRITICAL_PATH_OPERATION_COLUMNS, CRITICAL_PATH_TABLES, CRITICAL_PATH_TR
 import { closeDuckDbDatabase, openDuckDbDatabase, type DuckDbDatabase } from './duckdb-database.js';
 import { FINDING_COLUMNS, toFindingRows } from './finding-row.js';
 import type { SerialWriter } from './serial-writer.js';
-import { SPAN_BATCH_COLUMNS, SPAN_REQUEST_COLUMNS, toSpanBatchRows, type SpanRequestRow } from './span-batch-row.js';
+import { SPAN_BATCH_COLUMNS, SPAN_REQUEST_COLUMNS, type SpanRequestRow } from './span-batch-row.js';
+import { toSpanBatchRows } from '../rows/span-batch-row.js';
 import { SPAN_FACT_COLUMNS, toSpanFactRows } from './span-fact-row.js';
 import type { ReadRows } from './sql-where.js';
 import * as statsQueries from './stats-queries.js';

@@ -1,6 +1,7 @@
 import { BIGINT, BLOB, DOUBLE, INTEGER, VARCHAR, blobValue } from '@duckdb/node-api';
 import type { BlobRef } from '../blob-log/blob-log.js';
 import type { RawRequest } from '../span-log.js';
+import type { SpanBatchRow } from '../rows/span-batch-row.js';
 import type { ColumnSpec } from './append-columns.js';
 
 /** A `span_requests` row: one accepted request, where its stored bytes are in the blob log. */
@@ -25,22 +26,9 @@ export const SPAN_REQUEST_COLUMNS: readonly ColumnSpec<SpanRequestRow>[] = [
   { name: 'body_length', type: INTEGER, value: (row) => row.body.length },
 ];
 
-/** A `span_batches` row: how many spans of one trace one request holds. */
-export interface SpanBatchRow {
-  traceId: string;
-  spanCount: number;
-  requestId: number;
-}
-
+/** `span_batches` columns (rows built by `rows/span-batch-row.ts`). */
 export const SPAN_BATCH_COLUMNS: readonly ColumnSpec<SpanBatchRow>[] = [
   { name: 'trace_id', type: VARCHAR, value: (row) => row.traceId },
   { name: 'span_count', type: INTEGER, value: (row) => row.spanCount },
   { name: 'request_id', type: BIGINT, value: (row) => BigInt(row.requestId) },
 ];
-
-/** One row per trace of a request. */
-export function toSpanBatchRows(traceSpanCounts: ReadonlyMap<string, number>, requestId: number): SpanBatchRow[] {
-  const rows: SpanBatchRow[] = [];
-  for (const [traceId, spanCount] of traceSpanCounts) rows.push({ traceId, spanCount, requestId });
-  return rows;
-}

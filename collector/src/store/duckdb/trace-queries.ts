@@ -4,6 +4,7 @@ import { SqlWhere, type ReadRows } from './sql-where.js';
 import { parseStoredDetail, storedValueRef, SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';
 import type { BlobRef } from '../blob-log/blob-log.js';
 import { traceOrderBy } from '../trace-order-sql.js';
+import { traceDetailFromStored } from '../rows/stored-detail.js';
 
 /** Filtered and ordered (newest first unless the query sorts); `total` counts every match, not just the page. */
 /** The page and its total; `read` must run both statements in one snapshot. */
@@ -34,5 +35,5 @@ export async function getTraceDetail(read: ReadRows, readValue: (ref: BlobRef) =
   const [inline, segment, offset, length] = row.slice(-4);
   const ref = storedValueRef(segment, offset, length);
   const detail = parseStoredDetail(ref ? await readValue(ref) : inline);
-  return { summary: traceRowToSummary(row.slice(0, -4)), spans: detail.spans, findings: detail.findings };
+  return traceDetailFromStored(traceRowToSummary(row.slice(0, -4)), detail);
 }
