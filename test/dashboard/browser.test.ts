@@ -299,7 +299,7 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       await page.waitForSelector('[data-live-status="open"]');
       const { dataDir } = collector;
       const port = Number(new URL(collector.url).port);
-      await withinMs(collector.collector.close(), 20_000, 'collector.close()');
+      await withinMs(collector.server.close(), 20_000, 'server.close()');
       await page.waitForSelector('[data-live-status="reconnecting"]');
       const restarted = await startTestCollector({ dataDir, port });
       collector = { ...restarted, close: async () => (await restarted.close(), rmSync(dataDir, { recursive: true, force: true })) };
