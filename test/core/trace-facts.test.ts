@@ -19,11 +19,45 @@ const mastra = (type: string, extra: Record<string, string | number> = {}) => ({
  *   textchunk                          |====|    a chunk
  */
 const SPANS: FixtureSpan[] = [
-  { id: 'agent', name: 'agent.support-agent', startMs: 0, endMs: 900, kind: 2, attributes: mastra('agent_run', { 'agent.id': 'support-agent', 'threshold.task.class': 'support', 'threshold.task.budget_ms': 1500, 'threshold.turn': 3 }) },
-  { id: 'chat', parent: 'agent', name: 'chat gpt-4o-mini', startMs: 5, endMs: 890, kind: 3, attributes: mastra('model_generation', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.system': 'openai', 'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 30 }) },
+  {
+    id: 'agent',
+    name: 'agent.support-agent',
+    startMs: 0,
+    endMs: 900,
+    kind: 2,
+    attributes: mastra('agent_run', {
+      'agent.id': 'support-agent',
+      'threshold.task.class': 'support',
+      'threshold.task.budget_ms': 1500,
+      'threshold.turn': 3,
+    }),
+  },
+  {
+    id: 'chat',
+    parent: 'agent',
+    name: 'chat gpt-4o-mini',
+    startMs: 5,
+    endMs: 890,
+    kind: 3,
+    attributes: mastra('model_generation', {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'gen_ai.system': 'openai',
+      'gen_ai.usage.input_tokens': 120,
+      'gen_ai.usage.output_tokens': 30,
+    }),
+  },
   { id: 'step0', parent: 'chat', name: 'step: 0', startMs: 5, endMs: 565, attributes: mastra('model_step', { modelId: 'gpt-4o-mini' }) },
   { id: 'callchunk', parent: 'step0', name: "chunk: 'tool-call'", startMs: 255, endMs: 256, kind: 3, attributes: mastra('model_chunk') },
-  { id: 'lookup', parent: 'step0', name: 'tool.execute lookupOrder', startMs: 260, endMs: 560, status: 2, attributes: mastra('tool_call', { 'gen_ai.tool.name': 'lookupOrder' }) },
+  {
+    id: 'lookup',
+    parent: 'step0',
+    name: 'tool.execute lookupOrder',
+    startMs: 260,
+    endMs: 560,
+    status: 2,
+    attributes: mastra('tool_call', { 'gen_ai.tool.name': 'lookupOrder' }),
+  },
   { id: 'step1', parent: 'chat', name: 'step: 1', startMs: 570, endMs: 885, attributes: mastra('model_step', { modelId: 'gpt-4o-mini' }) },
   { id: 'textchunk', parent: 'step1', name: "chunk: 'text'", startMs: 720, endMs: 880, kind: 3, attributes: mastra('model_chunk') },
 ];

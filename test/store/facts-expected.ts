@@ -27,8 +27,10 @@ import type { AlertTaskSample, AlertTtftSample } from '../../packages/core/src/a
 const triple = (values: readonly number[]): LatencyTriple | null =>
   values.length === 0 ? null : { p50Ms: percentile(values, 0.5)!, p95Ms: percentile(values, 0.95)!, p99Ms: percentile(values, 0.99)! };
 const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-const byCountThenKey = <T>(count: (item: T) => number, key: (item: T) => string) => (a: T, b: T) =>
-  count(b) - count(a) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byCountThenKey =
+  <T>(count: (item: T) => number, key: (item: T) => string) =>
+  (a: T, b: T) =>
+    count(b) - count(a) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 const nonNull = (values: ReadonlyArray<number | null>) => values.filter((value): value is number => value !== null);
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -68,19 +70,43 @@ export class ExpectedAnswers {
         outputTokens: group.reduce((sum, call) => sum + (call.outputTokens ?? 0), 0),
       };
     });
-    return { models: models.sort(byCountThenKey((model) => model.calls, (model) => model.model)) };
+    return {
+      models: models.sort(
+        byCountThenKey(
+          (model) => model.calls,
+          (model) => model.model,
+        ),
+      ),
+    };
   }
 
   operations(): OperationsResponse {
     const operations = this.spans.filter((span) => (OPERATION_CATEGORIES as readonly string[]).includes(span.category));
     const groups = [...groupBy(operations, (span) => `${span.category}\u0000${span.name}`).values()].map((group) => {
-      const base = { category: group[0].category as (typeof OPERATION_CATEGORIES)[number], name: group[0].name, calls: group.length, errorRate: mean(group.map((span) => (span.error ? 1 : 0))) };
+      const base = {
+        category: group[0].category as (typeof OPERATION_CATEGORIES)[number],
+        name: group[0].name,
+        calls: group.length,
+        errorRate: mean(group.map((span) => (span.error ? 1 : 0))),
+      };
       const duration = triple(group.map((span) => span.durationMs))!;
       return base.category === 'tool'
-        ? { ...base, cacheHitRate: mean(group.map((span) => (span.cacheHit === true ? 1 : 0))), coldStartRate: mean(group.map((span) => (span.coldStart === true ? 1 : 0))), duration }
+        ? {
+            ...base,
+            cacheHitRate: mean(group.map((span) => (span.cacheHit === true ? 1 : 0))),
+            coldStartRate: mean(group.map((span) => (span.coldStart === true ? 1 : 0))),
+            duration,
+          }
         : { ...base, duration };
     });
-    return { operations: groups.sort(byCountThenKey((group) => group.calls, (group) => `${group.category}\u0000${group.name}`)) };
+    return {
+      operations: groups.sort(
+        byCountThenKey(
+          (group) => group.calls,
+          (group) => `${group.category}\u0000${group.name}`,
+        ),
+      ),
+    };
   }
 
   stats(groupBy_: 'taskClass' | 'service'): StatsResponse {
@@ -98,34 +124,62 @@ export class ExpectedAnswers {
         p50Ms: percentile(durations, 0.5)!,
         p95Ms: percentile(durations, 0.95)!,
         p99Ms: percentile(durations, 0.99)!,
-        perceivedP99Ms: percentile(group.map((summary) => summary.perceivedMs), 0.99)!,
+        perceivedP99Ms: percentile(
+          group.map((summary) => summary.perceivedMs),
+          0.99,
+        )!,
         bands,
         perceivedBands,
-        breakdownMeanMs: Object.fromEntries(BREAKDOWN_CATEGORIES.map((category) => [category, mean(group.map((summary) => summary.breakdown[category]))])) as StatsResponse['groups'][number]['breakdownMeanMs'],
+        breakdownMeanMs: Object.fromEntries(
+          BREAKDOWN_CATEGORIES.map((category) => [category, mean(group.map((summary) => summary.breakdown[category]))]),
+        ) as StatsResponse['groups'][number]['breakdownMeanMs'],
         budgetMs: groupBy_ === 'taskClass' ? budgetOfClass(this.config, key, latest(group).budgetMs) : null,
         overBudgetRate: mean(group.map((summary) => (summary.overBudget ? 1 : 0))),
       };
     });
-    return { groups: groups.sort(byCountThenKey((group) => group.count, (group) => group.key)) };
+    return {
+      groups: groups.sort(
+        byCountThenKey(
+          (group) => group.count,
+          (group) => group.key,
+        ),
+      ),
+    };
   }
 
   timeseries(bucketMs: number): TimeSeriesResponse {
-    const series = [...groupBy(this.summaries, (summary) => summary.taskClass)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, group]) => {
-      const budgetMs = budgetOfClass(this.config, key, latest(group).budgetMs);
-      const buckets = [...groupBy(group, (summary) => String(Math.floor(summary.startTimeMs / bucketMs) * bucketMs))].sort(([a], [b]) => Number(a) - Number(b));
-      const points = buckets.map(([t, traces]) => {
-        const durations = traces.map((summary) => summary.durationMs);
-        const p99Ms = percentile(durations, 0.99)!;
-        return { t: Number(t), count: traces.length, p50Ms: percentile(durations, 0.5)!, p95Ms: percentile(durations, 0.95)!, p99Ms, perceivedP99Ms: percentile(traces.map((summary) => summary.perceivedMs), 0.99)!, overBudget: p99Ms > budgetMs };
+    const series = [...groupBy(this.summaries, (summary) => summary.taskClass)]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, group]) => {
+        const budgetMs = budgetOfClass(this.config, key, latest(group).budgetMs);
+        const buckets = [...groupBy(group, (summary) => String(Math.floor(summary.startTimeMs / bucketMs) * bucketMs))].sort(
+          ([a], [b]) => Number(a) - Number(b),
+        );
+        const points = buckets.map(([t, traces]) => {
+          const durations = traces.map((summary) => summary.durationMs);
+          const p99Ms = percentile(durations, 0.99)!;
+          return {
+            t: Number(t),
+            count: traces.length,
+            p50Ms: percentile(durations, 0.5)!,
+            p95Ms: percentile(durations, 0.95)!,
+            p99Ms,
+            perceivedP99Ms: percentile(
+              traces.map((summary) => summary.perceivedMs),
+              0.99,
+            )!,
+            overBudget: p99Ms > budgetMs,
+          };
+        });
+        return { key, budgetMs, points };
       });
-      return { key, budgetMs, points };
-    });
     return { bucketMs, series };
   }
 
   filters(): FiltersResponse {
     const budgetsMs: Record<string, number> = { ...this.config.budgetsMs };
-    for (const [taskClass, group] of groupBy(this.summaries, (summary) => summary.taskClass)) budgetsMs[taskClass] = budgetOfClass(this.config, taskClass, latest(group).budgetMs);
+    for (const [taskClass, group] of groupBy(this.summaries, (summary) => summary.taskClass))
+      budgetsMs[taskClass] = budgetOfClass(this.config, taskClass, latest(group).budgetMs);
     return {
       services: [...new Set(this.summaries.map((summary) => summary.service))].sort(),
       taskClasses: Object.keys(budgetsMs).sort(),
@@ -159,7 +213,10 @@ export class ExpectedAnswers {
         lastInputTokens: last.facts.inputTokens,
       };
     });
-    return { sessions: sessions.sort((a, b) => b.lastStartTimeMs - a.lastStartTimeMs || (a.sessionId < b.sessionId ? -1 : 1)), total: sessions.length };
+    return {
+      sessions: sessions.sort((a, b) => b.lastStartTimeMs - a.lastStartTimeMs || (a.sessionId < b.sessionId ? -1 : 1)),
+      total: sessions.length,
+    };
   }
 
   session(sessionId: string): SessionDetail {
@@ -194,7 +251,12 @@ export class ExpectedAnswers {
       })),
       ttfts: this.spans
         .filter((span) => span.llmCall && span.ttftMs !== null)
-        .map((span) => ({ traceId: span.trace.traceId, endTimeMs: endOf(span.trace), model: span.model ?? 'unknown', ttftMs: span.ttftMs! })),
+        .map((span) => ({
+          traceId: span.trace.traceId,
+          endTimeMs: endOf(span.trace),
+          model: span.model ?? 'unknown',
+          ttftMs: span.ttftMs!,
+        })),
     };
   }
 }

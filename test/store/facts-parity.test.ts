@@ -41,7 +41,8 @@ const EXPECTED = new ExpectedAnswers(
 );
 
 /** Every number to 9 decimals: SQL and JavaScript may sum or interpolate to different last bits. */
-const rounded = <T>(value: T): T => JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v)) as T;
+const rounded = <T>(value: T): T =>
+  JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v)) as T;
 
 describe.each(STORE_ENGINES)('the aggregates of a $engine.name store', ({ engine }) => {
   let collector: TestCollector;
@@ -54,7 +55,11 @@ describe.each(STORE_ENGINES)('the aggregates of a $engine.name store', ({ engine
   beforeAll(async () => {
     collector = await startTestCollector({ ...engine.collectorOptions(), taskClasses: TASK_CLASSES });
     for (const trace of TRACES) {
-      const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpBody(trace) });
+      const response = await fetch(`${collector.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: otlpBody(trace),
+      });
       expect(response.status).toBe(200);
     }
     await waitForTraces(collector.url, TRACES.length);
@@ -90,10 +95,14 @@ describe.each(STORE_ENGINES)('the aggregates of a $engine.name store', ({ engine
     expect(rounded(byClass)).toEqual(rounded(EXPECTED.stats('taskClass')));
     expect(rounded(await get<StatsResponse>('/api/stats?groupBy=service'))).toEqual(rounded(EXPECTED.stats('service')));
     // Stated budgets before configured ones, as core resolves a trace's: support is configured at 3 s.
-    expect(Object.fromEntries(byClass.groups.map((group) => [group.key, group.budgetMs]))).toEqual({ support: 1_500, simple: 2_000, research: 31_000 });
-    expect(rounded(await get<TimeSeriesResponse>(`/api/timeseries?groupBy=taskClass&bucketMs=10000&from=${BASE_MS}&to=${BASE_MS + 60_000}`))).toEqual(
-      rounded(EXPECTED.timeseries(10_000)),
-    );
+    expect(Object.fromEntries(byClass.groups.map((group) => [group.key, group.budgetMs]))).toEqual({
+      support: 1_500,
+      simple: 2_000,
+      research: 31_000,
+    });
+    expect(
+      rounded(await get<TimeSeriesResponse>(`/api/timeseries?groupBy=taskClass&bucketMs=10000&from=${BASE_MS}&to=${BASE_MS + 60_000}`)),
+    ).toEqual(rounded(EXPECTED.timeseries(10_000)));
   });
 
   test('/api/filters lists the classes with the budgets /api/stats shows', async () => {
@@ -104,7 +113,8 @@ describe.each(STORE_ENGINES)('the aggregates of a $engine.name store', ({ engine
 
   test("/api/sessions: each turn's tokens as core counts them (a wrapper's usage once, when no call reported it)", async () => {
     expect(rounded(await get<SessionsResponse>('/api/sessions'))).toEqual(rounded(EXPECTED.sessions()));
-    for (const sessionId of ['thread-a', 'thread-b']) expect(await get<SessionDetail>(`/api/sessions/${sessionId}`)).toEqual(EXPECTED.session(sessionId));
+    for (const sessionId of ['thread-a', 'thread-b'])
+      expect(await get<SessionDetail>(`/api/sessions/${sessionId}`)).toEqual(EXPECTED.session(sessionId));
     const mastraLoop = await get<SessionDetail>('/api/sessions/thread-b');
     expect(mastraLoop.turns.map((turn) => [turn.turn, turn.inputTokens, turn.llmCalls])).toEqual([
       [1, 121, 2],
@@ -120,7 +130,15 @@ describe.each(STORE_ENGINES)('the aggregates of a $engine.name store', ({ engine
     const created = await fetch(`${collector.url}/api/alerts/rules`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ id: 'gpt-4o-ttft', name: 'gpt-4o TTFT', target: { kind: 'model', value: 'gpt-4o' }, statistic: 'p95', threshold: 200, windowMs: 20_000, minSamples: 1 }),
+      body: JSON.stringify({
+        id: 'gpt-4o-ttft',
+        name: 'gpt-4o TTFT',
+        target: { kind: 'model', value: 'gpt-4o' },
+        statistic: 'p95',
+        threshold: 200,
+        windowMs: 20_000,
+        minSamples: 1,
+      }),
     });
     expect(created.status).toBe(201);
     const rule = (await created.json()) as AlertRule;

@@ -27,7 +27,8 @@ const EXPECTED = new ExpectedAnswers(
   TRACES.map((trace) => analyseRecords(spanRecords(trace), TASK_CLASSES)),
   TASK_CLASSES,
 );
-const rounded = <T>(value: T): T => JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v)) as T;
+const rounded = <T>(value: T): T =>
+  JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v)) as T;
 
 /** Takes the store back to the layout before `llm_call`. */
 async function downgrade(engine: string, options: Partial<CreateCollectorOptions>, dataDir: string): Promise<void> {
@@ -50,7 +51,11 @@ describe.each(STORE_ENGINES)('a $engine.name store written before span facts car
     let collector = await startTestCollector(options);
     const dataDir = collector.dataDir;
     for (const trace of TRACES.slice(0, 12)) {
-      const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpBody(trace) });
+      const response = await fetch(`${collector.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: otlpBody(trace),
+      });
       expect(response.status).toBe(200);
     }
     await waitForTraces(collector.url, 12);
@@ -60,13 +65,17 @@ describe.each(STORE_ENGINES)('a $engine.name store written before span facts car
     collector = await startTestCollector({ ...options, dataDir });
     try {
       for (const trace of TRACES.slice(12)) {
-        const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpBody(trace) });
+        const response = await fetch(`${collector.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: otlpBody(trace),
+        });
         expect(response.status).toBe(200);
       }
       await waitForTraces(collector.url, TRACES.length);
       const models = await (await fetch(`${collector.url}/api/models`)).json();
       expect(rounded(models)).toEqual(rounded(EXPECTED.models()));
-      const older = await (await fetch(`${collector.url}/api/models?to=${BASE_MS + 12_000}`)).json() as ModelsResponse;
+      const older = (await (await fetch(`${collector.url}/api/models?to=${BASE_MS + 12_000}`)).json()) as ModelsResponse;
       expect(older.models.map((model) => [model.model, model.calls])).toEqual([
         ['gpt-4o', 9],
         ['claude-sonnet-4', 6],

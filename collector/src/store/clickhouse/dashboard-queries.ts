@@ -91,7 +91,9 @@ export async function models(read: ReadRows, query: WindowQuery): Promise<Models
 }
 
 export async function operations(read: ReadRows, query: OperationsQuery): Promise<OperationsResponse> {
-  const where = factWindow(query).add(`category IN ${sqlList(OPERATION_CATEGORIES)}`).add('category = ?', query.category);
+  const where = factWindow(query)
+    .add(`category IN ${sqlList(OPERATION_CATEGORIES)}`)
+    .add('category = ?', query.category);
   const rows = await read(
     `WITH arraySort(groupArray(f_duration_ms)) AS durations
      SELECT category, f_name, toFloat64(count()) AS n, avg(f_error),
