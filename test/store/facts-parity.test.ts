@@ -15,6 +15,7 @@ import {
 } from '@threshold/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
+import { parsePrometheusText, sampleValue } from '../support/prometheus-text-parser.js';
 import { ExpectedAnswers } from './facts-expected.js';
 import { otlpBody, plannedTraces, spanRecords, TASK_CLASSES } from './facts-workload.js';
 import { STORE_ENGINES } from './store-engines.js';
@@ -151,5 +152,22 @@ describe.each(STORE_ENGINES)('the aggregates of a $engine.name store', ({ engine
     });
     expect(rounded(series.points)).toEqual(rounded(expected));
     expect(series.points.filter((point) => point.sampleCount > 0).length).toBeGreaterThan(5);
+  });
+
+  test("/metrics' TTFT histogram observes core's llm calls of each model", async () => {
+    const families = parsePrometheusText(await (await fetch(`${collector.url}/metrics`)).text());
+    const ttfts = EXPECTED.alertSamples().ttfts;
+    const models = [...new Set(ttfts.map((sample) => sample.model))].sort();
+    const observed = models.map((model) => [
+      model,
+      sampleValue(families, 'threshold_llm_ttft_seconds_count', { model }),
+      Math.round(sampleValue(families, 'threshold_llm_ttft_seconds_sum', { model })! * 1e9) / 1e9,
+    ]);
+    const expected = models.map((model) => {
+      const own = ttfts.filter((sample) => sample.model === model);
+      return [model, own.length, Math.round(own.reduce((sum, sample) => sum + sample.ttftMs / 1_000, 0) * 1e9) / 1e9];
+    });
+    expect(observed).toEqual(expected);
+    expect(models).toEqual(['claude-sonnet-4', 'gpt-4o']);
   });
 });

@@ -1,4 +1,4 @@
-import type { AlertRule, AlertRuleState, AlertStateName, TraceAnalysis } from '@threshold/core';
+import { spanFactsOf, type AlertRule, type AlertRuleState, type AlertStateName, type TraceAnalysis } from '@threshold/core';
 import { BoundedLabel, type BoundedLabelLimits } from './bounded-label.js';
 import { LabeledHistogram } from './labeled-histogram.js';
 import type { StoreFaultCounts, StoreFaultKind } from '../store/store-fault.js';
@@ -159,10 +159,10 @@ export class CollectorMetrics {
     const taskClass = this.taskClasses.admit(summary.taskClass);
     this.taskDuration.observe({ task_class: taskClass, band: summary.band }, summary.durationMs / 1_000);
     if (summary.overBudget) this.overBudget.set(taskClass, (this.overBudget.get(taskClass) ?? 0) + 1);
-    for (const span of analysis.traceSpans) {
-      const llm = span.llm;
-      if (span.category !== 'llm' || !llm || llm.aggregate || llm.ttftMs === undefined) continue;
-      this.ttft.observe({ model: this.models.admit(llm.model ?? 'unknown') }, llm.ttftMs / 1_000);
+    // Core's llm calls, as /api/models and TTFT alerts count them: no wrapper, no chunk of a stream.
+    for (const span of spanFactsOf(analysis.traceSpans)) {
+      if (!span.llmCall || span.ttftMs === null) continue;
+      this.ttft.observe({ model: this.models.admit(span.model ?? 'unknown') }, span.ttftMs / 1_000);
     }
   }
 

@@ -58,7 +58,7 @@ export {
 } from './api-types.js';
 export { DEFAULT_TASK_CLASS_CONFIG, type TaskClassConfig } from './task-class.js';
 export { type TraceAnalysis } from './analysis-types.js';
-export { budgetOfClass, type FactCategory, type SpanFacts, type TraceFacts, traceFacts } from './facts/index.js';
+export { budgetOfClass, type FactCategory, type SpanFacts, spanFactsOf, type TraceFacts, traceFacts } from './facts/index.js';
 export {
   advanceAlertState,
   ALERT_EXAMPLE_COUNT,
