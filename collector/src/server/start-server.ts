@@ -69,6 +69,8 @@ export async function startServer({
   } catch (error) {
     await grpc?.close(0);
     http.server.close();
+    // Connections kept alive after a "collector is starting" answer would hold the port.
+    http.server.closeAllConnections();
     throw error;
   }
   const retention: RetentionSchedule[] =
