@@ -8,7 +8,9 @@
  * An in-process collector (embedded DuckDB in a temporary directory, a quiet period longer than the
  * run so nothing is analysed early) receives 100,000 spans over HTTP as real agent traces (fresh
  * ids, current timestamps); then `analysis.flush()` analyses and stores them all, timed. Two trace
- * shapes: 20-span agent turns and 5-span ones (the per-trace costs weigh more on small traces).
+ * shapes: 20-span agent turns and 5-span ones (the per-trace costs weigh more on small traces),
+ * each with analysis on the event loop (`--workers 0`) and on 1 and 2 analysis threads, in one run
+ * so their ratio holds on a noisy machine.
  *
  *   node --expose-gc bench/backlog.mjs   (after `npx tsc -b`)
  */
@@ -22,12 +24,12 @@ import { agentRequestBodies } from './decode.mjs';
 const SPANS_PER_REQUEST = 500;
 const REQUESTS = 200;
 
-async function backlog(spansPerTrace) {
+async function backlog(spansPerTrace, analysisWorkers) {
   const tracesPerRequest = SPANS_PER_REQUEST / spansPerTrace;
   const { protobuf } = agentRequestBodies({ traces: tracesPerRequest, spansPerTrace });
   const copyOf = requestCopies(Buffer.from(protobuf));
   const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-backlog-'));
-  const collector = await createCollector({ port: 0, dataDir, quietPeriodMs: 3_600_000 });
+  const collector = await createCollector({ port: 0, dataDir, quietPeriodMs: 3_600_000, analysisWorkers });
   try {
     for (let request = 1; request <= REQUESTS; request++) {
       const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: copyOf(request) });
@@ -42,7 +44,7 @@ async function backlog(spansPerTrace) {
     const stored = (await (await fetch(`${collector.url}/api/traces?limit=1`)).json()).total;
     if (stored !== traces) throw new Error(`${stored} of ${traces} traces stored`);
     console.log(
-      `${String(spansPerTrace).padStart(2)}-span traces: ${traces.toLocaleString('en-US')} analysed and stored in ${(elapsedMs / 1000).toFixed(1)} s = ` +
+      `${String(spansPerTrace).padStart(2)}-span traces, ${analysisWorkers} analysis thread${analysisWorkers === 1 ? ', ' : 's,'} ${traces.toLocaleString('en-US')} analysed and stored in ${(elapsedMs / 1000).toFixed(1)} s = ` +
         `${Math.round((traces * 1000) / elapsedMs).toLocaleString('en-US')} traces/s, ` +
         `${Math.round((traces * spansPerTrace * 1000) / elapsedMs).toLocaleString('en-US')} spans/s (${Math.round((elapsedMs * 1000) / traces)} µs per trace)`,
     );
@@ -52,5 +54,6 @@ async function backlog(spansPerTrace) {
   }
 }
 
-await backlog(20);
-await backlog(5);
+for (const spansPerTrace of [20, 5]) {
+  for (const workers of [0, 1, 2]) await backlog(spansPerTrace, workers);
+}

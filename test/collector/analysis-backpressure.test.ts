@@ -66,6 +66,17 @@ describe('analysis throughput', () => {
     throughput.record(1_800, 60_100);
     expect(throughput.spansPerSecond()).toBe(18_000);
   });
+
+  test('leaves out batches too small to measure a rate: their time is mostly the round trip of their save', () => {
+    const throughput = new AnalysisThroughput();
+    throughput.begin(1_000);
+    throughput.record(21, 1_150); // 140 spans/s: a round trip, not a rate
+    expect(throughput.spansPerSecond()).toBeUndefined();
+    throughput.record(2_000, 1_250); // timed from the small batch's save: 20,000 spans/s
+    expect(throughput.spansPerSecond()).toBe(20_000);
+    throughput.record(999, 1_400);
+    expect(throughput.spansPerSecond()).toBe(20_000);
+  });
 });
 
 describe('a collector whose analysis is behind the bound', () => {

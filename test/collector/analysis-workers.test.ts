@@ -4,7 +4,8 @@ import type { DueTrace } from '../../collector/src/assembly/trace-assembler.js';
 import { analyseTrace } from '../../collector/src/pipeline/analyse-stage.js';
 import { AnalysisPool } from '../../collector/src/pipeline/analysis-pool.js';
 import type { ModelStats, StatsResponse, TraceDetail, TraceList } from '@threshold/core';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { STORE_ENGINES } from '../store/store-engines.js';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 import { ManualClock } from './manual-clock.js';
 import { otlpJsonBody, postJson, spanIdOf, traceIdOf, type JsonSpanPlan } from './otlp-json-body.js';
@@ -87,15 +88,17 @@ async function answers(url: string, ids: string[]): Promise<Answers> {
   };
 }
 
-describe('analysis on worker threads', () => {
+describe.each(STORE_ENGINES)('analysis on worker threads ($engine.name)', ({ engine }) => {
   const started: TestCollector[] = [];
+  beforeAll(() => engine.setUp(), 60_000);
+  afterAll(() => engine.tearDown());
   afterEach(async () => {
     for (const collector of started.splice(0)) await collector.close();
   });
 
   async function run(workers: number): Promise<{ answers: Answers; collector: TestCollector }> {
     const clock = new ManualClock();
-    const collector = await startTestCollector({ quietPeriodMs: QUIET_MS, clock, analysisWorkers: workers, maxSpansPerTrace: 5 });
+    const collector = await startTestCollector({ ...engine.collectorOptions(), quietPeriodMs: QUIET_MS, clock, analysisWorkers: workers, maxSpansPerTrace: 5 });
     started.push(collector);
     const ids = await sendTraffic(collector, clock);
     return { answers: await answers(collector.url, ids), collector };
@@ -117,7 +120,9 @@ describe('analysis on worker threads', () => {
     expect(details[11].summary.spanCount).toBe(5); // 6 sent, the cap is 5
     expect(details.every((trace) => trace.spans.length >= 4)).toBe(true);
   });
+});
 
+describe('the analysis thread pool', () => {
   test('a thread lost in the middle of a job has the job run on the main thread, and is replaced', async () => {
     const settings = { maxSpansPerTrace: 50_000, taskClasses: resolveOptions({}).taskClasses };
     const body = protobufBody('agent', baseMs, [...turn(traceIdOf(0xb01), 0), ...turn(traceIdOf(0xb02), 20)]);

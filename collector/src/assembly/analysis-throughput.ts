@@ -1,5 +1,12 @@
 /** Weight of the newest sample in the moving average (about the last ten batches count). */
 const SMOOTHING = 0.2;
+/**
+ * Smallest batch whose time says something about the rate: a batch of a few traces costs mostly
+ * its save's round trip (a ClickHouse insert, a commit), so its spans per second are a fraction of
+ * what a backlog is analysed at. Rated as such, 21 spans of a quiet test collector read as 30 s of
+ * work and ingest was refused. A backlog worth refusing for fills batches far larger than this.
+ */
+const MIN_SAMPLE_SPANS = 1_000;
 
 /**
  * How many spans per second analysis gets through while it has work: a moving average of the
@@ -24,7 +31,7 @@ export class AnalysisThroughput {
     }
     const elapsedMs = nowMs - this.lastMs;
     this.lastMs = nowMs;
-    if (spans <= 0 || elapsedMs <= 0) return;
+    if (spans < MIN_SAMPLE_SPANS || elapsedMs <= 0) return;
     const sample = (spans * 1000) / elapsedMs;
     this.rate = this.rate === undefined ? sample : this.rate + SMOOTHING * (sample - this.rate);
   }

@@ -5,6 +5,11 @@ import { capTraceSpans, spanCapWarning } from '../assembly/trace-span-cap.js';
 export interface AnalyseSettings {
   maxSpansPerTrace: number;
   taskClasses: TaskClassConfig;
+  /**
+   * On an analysis thread: compress the span views and warnings as DuckDB stores them, instead of
+   * sending them as JSON (ClickHouse stores the JSON text).
+   */
+  compressDetail?: boolean;
 }
 
 export interface TraceAnalysed {
@@ -16,6 +21,8 @@ export interface TraceAnalysed {
    * empty): the stores write it into the trace's detail as it is.
    */
   spansJson?: string;
+  /** Or the span views and warnings compressed as DuckDB stores them (`compressDetail`). */
+  compressedSpans?: Uint8Array;
 }
 
 /**

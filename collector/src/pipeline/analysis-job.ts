@@ -1,5 +1,6 @@
 import type { SpanRecord } from '@threshold/core';
 import { decodeTraceRequestProtobuf } from '../otlp/index.js';
+import { compressSpansPart } from '../store/stored-detail-json.js';
 import { analyseTrace, type AnalyseSettings, type TraceAnalysed } from './analyse-stage.js';
 
 /** One trace of a job: its spans in arrival order, each part either decoded spans or the index of a request body in `bodies`. */
@@ -50,19 +51,19 @@ export function runAnalysisJob(job: AnalysisJob, settings: AnalyseSettings): Ana
     try {
       const records: SpanRecord[] = [];
       for (const part of parts) for (const span of typeof part === 'number' ? spansOf(part, traceId) : part) records.push(span);
-      return { traceId, analysed: lighten(analyseTrace(records, settings)) };
+      return { traceId, analysed: lighten(analyseTrace(records, settings), settings.compressDetail === true) };
     } catch (error) {
       return { traceId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
   });
 }
 
-/** The analysis as sent back: span views as JSON, attributes dropped from the spans (see AnalysisJobResult). */
-function lighten({ analysis, spansOverCap }: TraceAnalysed): TraceAnalysed {
+/**
+ * The analysis as sent back: span views as JSON (or, for DuckDB, compressed with the warnings as it
+ * stores them), attributes dropped from the spans (see AnalysisJobResult).
+ */
+function lighten({ analysis, spansOverCap }: TraceAnalysed, compress: boolean): TraceAnalysed {
   const spansJson = JSON.stringify(analysis.spans);
-  return {
-    analysis: { ...analysis, spans: [], traceSpans: analysis.traceSpans.map((span) => ({ ...span, attributes: {} })) },
-    spansOverCap,
-    spansJson,
-  };
+  const light = { ...analysis, spans: [], traceSpans: analysis.traceSpans.map((span) => ({ ...span, attributes: {} })) };
+  return compress ? { analysis: light, spansOverCap, compressedSpans: compressSpansPart(spansJson, analysis.warnings) } : { analysis: light, spansOverCap, spansJson };
 }

@@ -192,6 +192,7 @@ export class AnalysisSweep {
     }
     const analysed: AnalysedTrace = { analysis: result.analysis, findings, analysedSpanCount: trace.storedSpanCount, replacesStored: trace.replacesStored };
     if (result.spansJson !== undefined) analysed.spansJson = result.spansJson;
+    if (result.compressedSpans !== undefined) analysed.compressedSpans = result.compressedSpans;
     return [analysed];
   }
 }

@@ -67,7 +67,7 @@ export class WritePath {
   constructor(private readonly config: WritePathOptions) {
     const { store, options, clock, assembly = {} } = config;
     this.findings = config.findings;
-    this.settings = { maxSpansPerTrace: options.maxSpansPerTrace, taskClasses: options.taskClasses };
+    this.settings = { maxSpansPerTrace: options.maxSpansPerTrace, taskClasses: options.taskClasses, compressDetail: options.store === 'duckdb' };
     this.maxHeldSpans = assembly.maxPendingSpans ?? MAX_PENDING_SPANS;
     this.pool = options.analysisWorkers > 0 ? new AnalysisPool(options.analysisWorkers, this.settings) : undefined;
     this.commitQueue = new CommitQueue({

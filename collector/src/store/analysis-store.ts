@@ -21,4 +21,9 @@ export interface AnalysedTrace {
   replacesStored: boolean;
   /** `analysis.spans` rendered as JSON by an analysis thread (`analysis.spans` is then empty): the detail takes it as it is. */
   spansJson?: string;
+  /**
+   * Or the span views and warnings already compressed by an analysis thread (stored-detail-json.ts;
+   * `analysis.spans` is then empty): DuckDB stores it beside the findings as it is.
+   */
+  compressedSpans?: Uint8Array;
 }

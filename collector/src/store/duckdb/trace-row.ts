@@ -1,10 +1,10 @@
 import { BIGINT, BLOB, BOOLEAN, DOUBLE, INTEGER, VARCHAR, blobValue } from '@duckdb/node-api';
-import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { traceFacts, type TraceFacts, type TraceSummary } from '@threshold/core';
 import type { AnalysedTrace } from '../analysis-store.js';
 import type { ColumnSpec } from './append-columns.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
-import { storedDetailJson } from '../stored-detail-json.js';
+import { decompressSpansPart, DETAIL_BROTLI_OPTIONS, storedDetailJson } from '../stored-detail-json.js';
 import type { BlobRef } from '../blob-log/blob-log.js';
 import type { StoredDetail } from '../rows/stored-detail.js';
 
@@ -30,20 +30,38 @@ const IN_LOG = new Uint8Array(0);
 
 /** First byte of a Brotli-compressed detail (a detail stored as plain JSON starts with `{`). */
 const BROTLI_DETAIL = 0x01;
+/** First byte of a detail whose findings are JSON and whose span views and warnings were compressed apart (by an analysis thread). */
+const SPLIT_DETAIL = 0x02;
 const MARK = Buffer.from([BROTLI_DETAIL]);
-const BROTLI_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zlibConstants.BROTLI_PARAM_LGWIN]: 18 } };
 
 /** The rows of analysed traces, their details compressed (on the event loop: 40 µs a 20-span turn). */
 export function toTraceRowInputs(analyses: readonly AnalysedTrace[]): TraceRowInput[] {
   return analyses.map((trace) => {
-    const compressed = brotliCompressSync(storedDetailJson(trace), BROTLI_OPTIONS);
-    return { trace, facts: traceFacts(trace.analysis), detail: Buffer.concat([MARK, compressed]) };
+    return { trace, facts: traceFacts(trace.analysis), detail: encodeDetail(trace) };
   });
 }
 
-/** The stored detail back from its column: Brotli-compressed JSON, or JSON text (rows of databases written before). */
+/**
+ * The detail's bytes: Brotli-compressed JSON behind its mark; or, when an analysis thread already
+ * compressed the span views and warnings, the findings' JSON (length first) and that part as it is.
+ */
+function encodeDetail(trace: AnalysedTrace): Buffer {
+  if (!trace.compressedSpans) return Buffer.concat([MARK, brotliCompressSync(storedDetailJson(trace), DETAIL_BROTLI_OPTIONS)]);
+  const findings = Buffer.from(JSON.stringify(trace.findings), 'utf8');
+  const head = Buffer.alloc(5);
+  head[0] = SPLIT_DETAIL;
+  head.writeUInt32LE(findings.length, 1);
+  return Buffer.concat([head, findings, trace.compressedSpans]);
+}
+
+/** The stored detail back from its column: either compressed form, or JSON text (rows of databases written before). */
 export function parseStoredDetail(value: unknown): StoredDetail {
   const bytes = Buffer.from((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength);
+  if (bytes[0] === SPLIT_DETAIL) {
+    const findingsEnd = 5 + bytes.readUInt32LE(1);
+    const { spans, warnings } = decompressSpansPart(bytes.subarray(findingsEnd));
+    return { spans, findings: JSON.parse(bytes.subarray(5, findingsEnd).toString('utf8')) as StoredDetail['findings'], warnings };
+  }
   const json = bytes[0] === BROTLI_DETAIL ? brotliDecompressSync(bytes.subarray(1)) : bytes;
   return JSON.parse(json.toString('utf8')) as StoredDetail;
 }
