@@ -15,7 +15,6 @@ import type {
   TraceSortKey,
   UxBand,
 } from '@threshold/core';
-import type { CriticalPathQuery } from './critical-path-answer.js';
 
 /**
  * The reads behind the API and the dashboard, over analysed traces. Arguments are queries,
@@ -76,6 +75,14 @@ export interface OperationsQuery extends WindowQuery {
 export interface SessionsQuery extends WindowQuery {
   limit: number;
   offset: number;
+}
+
+/** `GET /api/critical-path`: a window of traces, filtered, and the tail percentile (50–100). */
+export interface CriticalPathQuery extends WindowQuery {
+  taskClass?: string;
+  /** The task's name (its root span's). */
+  name?: string;
+  tail: number;
 }
 
 export interface FindingsQuery extends WindowQuery {

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { AlertDelivery, AlertEvent, AlertRule, AlertStatsQuery, SpanRecord, TaskClassConfig } from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
-import type { CriticalPathQuery } from '../critical-path-answer.js';
 import { toSpanBatchRows } from '../rows/span-batch-row.js';
 import { compressForStorage, storedRequestBody } from '../raw-request-codec.js';
 import type { AnalysedTrace } from '../analysis-store.js';
 import type { DecodeRequest, IngestBatch } from '../span-log.js';
 import type { StoreOptions, TraceStore } from '../store.js';
-import type { FindingsQuery, OperationsQuery, SessionsQuery, StatsQuery, TimeSeriesQuery, TraceListQuery, WindowQuery } from '../trace-queries.js';
+import type { CriticalPathQuery, FindingsQuery, OperationsQuery, SessionsQuery, StatsQuery, TimeSeriesQuery, TraceListQuery, WindowQuery } from '../trace-queries.js';
 import * as alertQueries from './alert-queries.js';
 import { ClickHouseHttp } from './clickhouse-http.js';
 import * as dashboardQueries from './dashboard-queries.js';

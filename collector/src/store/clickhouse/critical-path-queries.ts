@@ -1,5 +1,6 @@
 import type { CriticalPathResponse } from '@threshold/core';
-import { criticalPathAnswer, EXAMPLE_TRACES_PER_OPERATION, operationTotals, type CriticalPathQuery, type CriticalPathTotals } from '../critical-path-answer.js';
+import { criticalPathAnswer, EXAMPLE_TRACES_PER_OPERATION, operationTotals, type CriticalPathTotals } from '../rows/critical-path-answer.js';
+import type { CriticalPathQuery } from '../trace-queries.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql } from './r7-percentile-sql.js';
 import { sqlLiteral } from './sql-literal.js';

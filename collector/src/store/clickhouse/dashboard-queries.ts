@@ -10,8 +10,8 @@ import {
   type TaskClassConfig,
 } from '@threshold/core';
 import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../trace-queries.js';
-import { FILTER_VALUE_MAX_LENGTH, FILTER_VALUES_LISTED, filtersResponse } from '../filter-values.js';
-import { FINDING_SELECT, storedFindingFromRow } from '../stored-finding-row.js';
+import { FILTER_VALUE_MAX_LENGTH, FILTER_VALUES_LISTED, filtersResponse } from '../rows/filter-values.js';
+import { FINDING_SELECT, storedFindingFromRow } from '../rows/stored-finding-row.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql, r7TripleSql } from './r7-percentile-sql.js';
 import { sqlList, sqlLiteral } from './sql-literal.js';

@@ -4,7 +4,7 @@ import type { TraceListQuery } from '../trace-queries.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { sqlLiteral } from './sql-literal.js';
 import { SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';
-import { traceOrderBy } from '../trace-order-sql.js';
+import { traceOrderBy } from '../rows/trace-order-sql.js';
 
 /** Runs a SELECT and returns rows of JSON values. */
 export type ReadRows = (sql: string) => Promise<unknown[][]>;

@@ -1,7 +1,7 @@
 import { criticalOperations, traceFacts, type Finding, type TraceSummary } from '@threshold/core';
 import type { AnalysedTrace } from '../analysis-store.js';
-import { storedDetailJson } from '../stored-detail-json.js';
-import { SUMMARY_SELECT, summaryFromRow } from '../summary-row.js';
+import { storedDetailJson } from '../rows/stored-detail.js';
+import { SUMMARY_SELECT, summaryFromRow } from '../rows/summary-row.js';
 
 const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);
 

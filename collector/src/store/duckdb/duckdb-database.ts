@@ -1,5 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { SUMMARY_SELECT } from '../summary-row.js';
+import { SUMMARY_SELECT } from '../rows/summary-row.js';
 import { StatsIndex } from '../stats-index/stats-index.js';
 import * as alertQueries from './alert-queries.js';
 import { Checkpointer, DUCKDB_CHECKPOINT_THRESHOLD } from './checkpointer.js';

@@ -1,6 +1,6 @@
 import { UX_BAND_NAMES, type StatsResponse, type TaskClassConfig, type TimeSeriesResponse } from '@threshold/core';
 import type { StatsQuery, TimeSeriesQuery } from '../trace-queries.js';
-import { statsGroupFromRow } from '../stats-row.js';
+import { statsGroupFromRow } from '../rows/stats-row.js';
 import { timeSeriesFromRows } from '../rows/time-series-rows.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 

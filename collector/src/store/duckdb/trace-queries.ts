@@ -3,7 +3,7 @@ import type { TraceListQuery } from '../trace-queries.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 import { parseStoredDetail, storedValueRef, SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';
 import type { BlobRef } from '../blob-log/blob-log.js';
-import { traceOrderBy } from '../trace-order-sql.js';
+import { traceOrderBy } from '../rows/trace-order-sql.js';
 import { traceDetailFromStored } from '../rows/stored-detail.js';
 
 /** Filtered and ordered (newest first unless the query sorts); `total` counts every match, not just the page. */

@@ -1,6 +1,6 @@
 import { budgetOfClass, type StatsGroup, type TaskClassConfig } from '@threshold/core';
 import { bandCounts, breakdownColumns } from './row-columns.js';
-import type { StatsGroupBy } from './trace-queries.js';
+import type { StatsGroupBy } from '../trace-queries.js';
 
 /**
  * One `/api/stats` group from a SQL row laid out alike by both engines: key, count, P50, P95, P99,

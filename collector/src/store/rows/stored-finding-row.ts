@@ -1,5 +1,5 @@
 import type { Finding } from '@threshold/core';
-import type { StoredFinding } from './trace-queries.js';
+import type { StoredFinding } from '../trace-queries.js';
 
 /** The columns both stores select for a stored finding, in the order `storedFindingFromRow` reads. */
 export const FINDING_SELECT = 'trace_id, task_class, start_ms, duration_ms, perceived_ms, finding';

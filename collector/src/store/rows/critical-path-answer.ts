@@ -1,13 +1,5 @@
 import type { BreakdownCategory, CriticalPathOperation, CriticalPathResponse } from '@threshold/core';
-import type { WindowQuery } from './trace-queries.js';
-
-/** `GET /api/critical-path`: a window of traces, filtered, and the tail percentile (50–100). */
-export interface CriticalPathQuery extends WindowQuery {
-  taskClass?: string;
-  /** The task's name (its root span's). */
-  name?: string;
-  tail: number;
-}
+import type { CriticalPathQuery } from '../trace-queries.js';
 
 /** What both engines read: the two thresholds, the group sizes, and per operation its sums. */
 export interface CriticalPathTotals {
