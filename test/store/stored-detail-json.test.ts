@@ -1,6 +1,6 @@
 import { analyseRecords, type Finding } from '@threshold/core';
 import { describe, expect, test } from 'vitest';
-import { compressSpansPart, storedDetailJson } from '../../collector/src/store/stored-detail-json.js';
+import { compressSpansPart, storedDetailJson } from '../../collector/src/store/rows/stored-detail-json.js';
 import { fixtureRecords } from '../support/span-records.js';
 
 /** The detail's text is the same whichever form the span views arrive in (inline, JSON from a thread, compressed by a thread). */

@@ -1,6 +1,6 @@
 import type { SpanRecord } from '@threshold/core';
 import { decodeTraceRequestProtobuf } from '../otlp/index.js';
-import { compressSpansPart } from '../store/stored-detail-json.js';
+import { compressSpansPart } from '../store/rows/stored-detail-json.js';
 import { analyseTrace, type AnalyseSettings, type TraceAnalysed } from './analyse-stage.js';
 
 /** One trace of a job: its spans in arrival order, each part either decoded spans or the index of a request body in `bodies`. */

@@ -22,7 +22,7 @@ export interface AnalysedTrace {
   /** `analysis.spans` rendered as JSON by an analysis thread (`analysis.spans` is then empty): the detail takes it as it is. */
   spansJson?: string;
   /**
-   * Or the span views and warnings already compressed by an analysis thread (stored-detail-json.ts;
+   * Or the span views and warnings already compressed by an analysis thread (rows/stored-detail-json.ts;
    * `analysis.spans` is then empty): DuckDB stores it beside the findings as it is.
    */
   compressedSpans?: Uint8Array;

@@ -1,6 +1,6 @@
 import { criticalOperations, traceFacts, type Finding, type TraceSummary } from '@threshold/core';
 import type { AnalysedTrace } from '../analysis-store.js';
-import { storedDetailJson } from '../rows/stored-detail.js';
+import { storedDetailJson } from '../rows/stored-detail-json.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../rows/summary-row.js';
 
 const flag = (value: boolean | null): number | null => (value === null ? null : value ? 1 : 0);

@@ -4,7 +4,7 @@ import { traceFacts, type TraceFacts, type TraceSummary } from '@threshold/core'
 import type { AnalysedTrace } from '../analysis-store.js';
 import type { ColumnSpec } from './append-columns.js';
 import { SUMMARY_SELECT, summaryFromRow } from '../rows/summary-row.js';
-import { decompressSpansPart, DETAIL_BROTLI_OPTIONS, storedDetailJson } from '../stored-detail-json.js';
+import { decompressSpansPart, DETAIL_BROTLI_OPTIONS, storedDetailJson } from '../rows/stored-detail-json.js';
 import type { BlobRef } from '../blob-log/blob-log.js';
 import type { StoredDetail } from '../rows/stored-detail.js';
 
