@@ -7,21 +7,35 @@ import { runAnalysisJob, type AnalysisJob, type AnalysisJobResult } from './anal
 
 const WORKER_URL = workerScriptUrl(import.meta.url, 'analysis-worker');
 
+/**
+ * Most traces in one job. A thread's answer is read back on the event loop in one piece (about a
+ * fifth of what analysing them took), so jobs are kept small enough that reading one is a short
+ * turn of the loop, and many enough that every thread has the next one queued.
+ */
+const JOB_TRACES = 100;
+
+/** A job waiting for a thread, or running on one. */
+interface PendingJob {
+  job: AnalysisJob;
+  resolve: (results: AnalysisJobResult[]) => void;
+}
+
 /** One thread and the job it is running. */
 interface Thread {
   worker: Worker;
-  running: { job: AnalysisJob; resolve: (results: AnalysisJobResult[]) => void } | undefined;
+  running: PendingJob | undefined;
 }
 
 /**
- * The analyse stage on worker threads (`--workers N`): a batch of due traces is cut into one job
- * per thread, in arrival order (the traces of one request stay together, so its body is decoded
- * once), and the threads decode, analyse and render span views in parallel while the event loop
+ * The analyse stage on worker threads (`--workers N`): a batch of due traces is cut into jobs of
+ * consecutive traces (the traces of one request stay together, so its body is decoded once), which
+ * the threads take in order; they decode, analyse and render span views while the event loop
  * serves ingest, saves and queries. Findings stay on the event loop: their rules keep history
  * across traces. A thread that dies has its job run inline, and is replaced.
  */
 export class AnalysisPool {
-  private readonly threads: Thread[] = [];
+  private readonly threads: Array<Thread | undefined> = [];
+  private readonly queue: PendingJob[] = [];
   private closed = false;
   private jobsOnThreads = 0;
   private jobsInline = 0;
@@ -38,8 +52,9 @@ export class AnalysisPool {
 
   /** Analyses the traces (undefined where a trace's analysis failed, the failure logged), in their order. */
   async analyse(due: readonly DueTrace[]): Promise<Array<TraceAnalysed | undefined>> {
-    const chunks = cut(due, Math.min(this.size, due.length));
-    const results = await Promise.all(chunks.map((chunk, index) => this.run(this.thread(index), toJob(chunk))));
+    const jobs: AnalysisJob[] = [];
+    for (let start = 0; start < due.length; start += JOB_TRACES) jobs.push(toJob(due.slice(start, start + JOB_TRACES)));
+    const results = await Promise.all(jobs.map((job) => this.submit(job)));
     return results.flat().map((result) => {
       if ('analysed' in result) return result.analysed;
       console.error(`threshold: analysing trace ${result.traceId} failed:`, result.error);
@@ -47,71 +62,69 @@ export class AnalysisPool {
     });
   }
 
-  /** Stops the threads (idle ones keep nothing alive; this ends them at once). */
+  /** Stops the threads; jobs still waiting run inline. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.threads.splice(0).filter(Boolean).map((thread) => thread.worker.terminate()));
+    for (const pending of this.queue.splice(0)) pending.resolve(runAnalysisJob(pending.job, this.settings));
+    const threads = this.threads.splice(0).filter((thread): thread is Thread => thread !== undefined);
+    await Promise.all(threads.map((thread) => thread.worker.terminate()));
+  }
+
+  private submit(job: AnalysisJob): Promise<AnalysisJobResult[]> {
+    return new Promise((resolve) => {
+      this.queue.push({ job, resolve });
+      this.dispatch();
+    });
+  }
+
+  /** Gives queued jobs to idle threads, starting threads up to the pool's size. */
+  private dispatch(): void {
+    for (let index = 0; index < this.size && this.queue.length > 0; index++) {
+      const thread = this.thread(index);
+      if (thread.running) continue;
+      const pending = this.queue.shift()!;
+      thread.running = pending;
+      thread.worker.ref(); // a job in flight keeps the process alive until it is answered
+      // The bodies are posted as copies: the job is run inline from them if the thread is lost.
+      thread.worker.postMessage(pending.job);
+    }
   }
 
   private thread(index: number): Thread {
-    let thread = this.threads[index];
-    if (!thread) {
-      const worker = new Worker(WORKER_URL, { workerData: this.settings });
+    const existing = this.threads[index];
+    if (existing) return existing;
+    const worker = new Worker(WORKER_URL, { workerData: this.settings });
+    worker.unref();
+    const thread: Thread = { worker, running: undefined };
+    worker.on('message', (results: AnalysisJobResult[]) => {
+      const running = thread.running;
+      thread.running = undefined;
       worker.unref();
-      thread = { worker, running: undefined };
-      const started = thread;
-      worker.on('message', (results: AnalysisJobResult[]) => {
-        const running = started.running;
-        started.running = undefined;
-        worker.unref();
-        if (!running) return;
+      if (running) {
         this.jobsOnThreads++;
         running.resolve(results);
-      });
-      const lost = (reason: string) => this.lost(started, reason);
-      worker.on('error', (error) => lost(`failed: ${error.message}`));
-      worker.on('exit', (code) => lost(`exited with code ${code}`));
-      this.threads[index] = thread;
-    }
-    return thread;
-  }
-
-  private run(thread: Thread, job: AnalysisJob): Promise<AnalysisJobResult[]> {
-    return new Promise((resolve) => {
-      thread.running = { job, resolve };
-      thread.worker.ref(); // a job in flight keeps the process alive until it is answered
-      // The bodies are posted as copies: the job is run inline from them if the thread is lost.
-      thread.worker.postMessage(job);
+      }
+      this.dispatch();
     });
+    worker.on('error', (error) => this.lost(thread, `failed: ${error.message}`));
+    worker.on('exit', (code) => this.lost(thread, `exited with code ${code}`));
+    this.threads[index] = thread;
+    return thread;
   }
 
   /** A thread died (out of memory, a crash): its job runs inline, and a new thread takes the next one. */
   private lost(thread: Thread, reason: string): void {
     const at = this.threads.indexOf(thread);
-    if (at >= 0) delete this.threads[at];
+    if (at >= 0) this.threads[at] = undefined;
     const running = thread.running;
     thread.running = undefined;
-    if (!running) return;
-    if (!this.closed) console.error(`threshold: an analysis thread ${reason}; its traces are analysed on the main thread`);
-    this.jobsInline++;
-    running.resolve(runAnalysisJob(running.job, this.settings));
+    if (running) {
+      if (!this.closed) console.error(`threshold: an analysis thread ${reason}; its traces are analysed on the main thread`);
+      this.jobsInline++;
+      running.resolve(runAnalysisJob(running.job, this.settings));
+    }
+    if (!this.closed) this.dispatch();
   }
-}
-
-/** `due` in `parts` runs of consecutive traces of about equal span counts. */
-function cut(due: readonly DueTrace[], parts: number): DueTrace[][] {
-  if (parts <= 1) return [due.slice()];
-  let total = 0;
-  for (const trace of due) total += trace.storedSpanCount;
-  const chunks: DueTrace[][] = [[]];
-  let filled = 0;
-  for (const trace of due) {
-    const current = chunks[chunks.length - 1];
-    if (current.length > 0 && filled >= (total * chunks.length) / parts && chunks.length < parts) chunks.push([trace]);
-    else current.push(trace);
-    filled += trace.storedSpanCount;
-  }
-  return chunks;
 }
 
 /** The job for a run of traces: their decoded spans as they are, each request body once. */

@@ -32,6 +32,12 @@ export interface AnalysisSweepOptions {
   onSpansOverCap?: (spans: number) => void;
 }
 
+/** Traces taken for analysis together, and their analyses once the analyse stage is done. */
+interface Batch {
+  due: DueTrace[];
+  results: Promise<Array<TraceAnalysed | undefined>>;
+}
+
 /** Most traces analysed and saved per batch while ingest is busy. */
 const BUSY_BATCH_TRACES = 200;
 
@@ -106,13 +112,13 @@ export class AnalysisSweep {
   private async sweepDue(): Promise<void> {
     const { assembler } = this.options;
     let saving: Promise<void> = Promise.resolve();
+    let next: Batch | undefined;
     this.throughput.begin(performance.now());
     try {
       for (;;) {
-        // While ingest has work queued, small batches: a batch's save is DuckDB and event-loop work that ingest commits wait behind.
-        const maxTraces = this.options.ingestBusy() ? Math.min(BUSY_BATCH_TRACES, this.options.maxBatchTraces) : this.options.maxBatchTraces;
-        const due = assembler.takeDue(maxTraces, this.flushing);
-        if (due.length === 0) {
+        const batch = next ?? this.takeBatch();
+        next = undefined;
+        if (!batch) {
           await saving;
           if (this.recovering) {
             await this.recovering;
@@ -127,21 +133,44 @@ export class AnalysisSweep {
         });
         let analysed: AnalysedTrace[];
         try {
-          await assembler.completeFromStore(due);
-          analysed = await this.analyseBatch(due);
+          const results = await batch.results;
+          // With analysis threads, they start on the next batch while this one's findings run here.
+          if (this.options.pool) next = this.takeBatch();
+          analysed = await this.slicer.map(
+            batch.due.map((trace, index) => ({ trace, result: results[index] })),
+            ({ trace, result }) => this.withFindings(trace, result),
+          );
         } catch (error) {
           // The spans are durable: the traces are taken back from the store at the next sweep.
           console.error('threshold: reading back trace spans failed:', error);
-          assembler.finished(due, false);
+          assembler.finished(batch.due, false);
           continue;
         }
-        saving = this.save(saving, due, analysed);
+        saving = this.save(saving, batch.due, analysed);
       }
     } finally {
       await saving;
       await this.recovering;
       this.throughput.end();
     }
+  }
+
+  /**
+   * Takes the traces due now (fewer while ingest has work queued: a batch's save is DuckDB and
+   * event-loop work that ingest commits wait behind) and starts their analysis: completed from the
+   * store where needed, then the analyse stage, on the threads or in slices here.
+   */
+  private takeBatch(): Batch | undefined {
+    const maxTraces = this.options.ingestBusy() ? Math.min(BUSY_BATCH_TRACES, this.options.maxBatchTraces) : this.options.maxBatchTraces;
+    const due = this.options.assembler.takeDue(maxTraces, this.flushing);
+    if (due.length === 0) return undefined;
+    const { pool } = this.options;
+    const results = this.options.assembler
+      .completeFromStore(due)
+      .then(() => (pool ? pool.analyse(due) : this.slicer.map(due, (trace) => [this.analyseHere(trace)])));
+    // Awaited by the sweep; this keeps a failure from counting as unhandled meanwhile.
+    results.catch(() => undefined);
+    return { due, results };
   }
 
   /** The save stage, after the previous batch's save: one transaction, then notify. */
@@ -158,17 +187,6 @@ export class AnalysisSweep {
     }
     this.options.assembler.finished(due, saved);
     if (saved) for (const trace of analysed) this.options.notify.analysed(trace.analysis);
-  }
-
-  /** The analyse stage for a batch (in slices on the event loop, or on the pool's threads), then findings in slices. */
-  private async analyseBatch(due: readonly DueTrace[]): Promise<AnalysedTrace[]> {
-    const { pool } = this.options;
-    if (!pool) return this.slicer.map(due, (trace) => this.withFindings(trace, this.analyseHere(trace)));
-    const results = await pool.analyse(due);
-    return this.slicer.map(
-      due.map((trace, index) => ({ trace, result: results[index] })),
-      ({ trace, result }) => this.withFindings(trace, result),
-    );
   }
 
   private analyseHere(trace: DueTrace): TraceAnalysed | undefined {
