@@ -1,5 +1,5 @@
 import type { SpanRecord } from '@threshold/core';
-import type { TraceStore } from '../store/store.js';
+import type { SpanLog } from '../store/span-log.js';
 
 /** What the assembler tells the look about the traces it holds. */
 export interface HeldTraces {
@@ -12,7 +12,7 @@ export interface HeldTraces {
 }
 
 export interface SpilledTracesOptions {
-  store: Pick<TraceStore, 'pendingTraceIds' | 'loadTraceSpans'>;
+  store: Pick<SpanLog, 'pendingTraceIds' | 'loadTraceSpans'>;
   /** Most spans held in memory awaiting analysis: traces are taken back while fewer than half are. */
   maxPendingSpans: number;
   /** Most stored trace ids looked up at once (default 50,000). */

@@ -1,5 +1,6 @@
 import type { SpanRecord } from '@threshold/core';
-import type { IngestBatch, TraceStore } from '../store/store.js';
+import type { AnalysisStore } from '../store/analysis-store.js';
+import type { IngestBatch, SpanLog } from '../store/span-log.js';
 import type { Clock } from './clock.js';
 import { DeferredSpans, type DecodeScanned } from './deferred-spans.js';
 import { RecentTraces } from './recent-traces.js';
@@ -44,7 +45,7 @@ export interface DueTrace {
 }
 
 export interface TraceAssemblerOptions {
-  store: Pick<TraceStore, 'shared' | 'analysedTraceIds' | 'loadTraceSpans' | 'storedSpanCounts' | 'pendingTraceIds'>;
+  store: Pick<SpanLog, 'shared' | 'loadTraceSpans' | 'storedSpanCounts' | 'pendingTraceIds'> & Pick<AnalysisStore, 'analysedTraceIds'>;
   /** Decodes a committed request that ingest only scanned. */
   decodeScanned: DecodeScanned;
   quietPeriodMs: number;

@@ -3,7 +3,7 @@ import { AnalysisSlicer } from '../assembly/analysis-slicer.js';
 import { AnalysisThroughput } from '../assembly/analysis-throughput.js';
 import type { Clock } from '../assembly/clock.js';
 import type { DueTrace, TraceAssembler } from '../assembly/trace-assembler.js';
-import type { AnalysedTrace, TraceStore } from '../store/store.js';
+import type { AnalysedTrace, AnalysisStore } from '../store/analysis-store.js';
 import type { TraceAnalysed } from './analyse-stage.js';
 import type { AnalysisPool } from './analysis-pool.js';
 import type { NotifyStage } from './notify-stage.js';
@@ -17,7 +17,7 @@ export interface AnalysisSweepOptions {
   /** Findings for an analysed trace (recommendation rules, which keep cross-trace history); failures are logged, never thrown. */
   findings: (analysis: TraceAnalysed['analysis']) => Finding[];
   /** The save stage: one transaction per batch. */
-  store: Pick<TraceStore, 'saveAnalyses'>;
+  store: Pick<AnalysisStore, 'saveAnalyses'>;
   notify: NotifyStage;
   clock: Clock;
   /** Most traces analysed and stored per transaction. */

@@ -7,7 +7,9 @@ import { CommitQueue } from '../ingest/commit-queue.js';
 import { decodeTraceRequestProtobuf } from '../otlp/index.js';
 import { compressForStorage } from '../store/raw-request-codec.js';
 import { storeReopening } from '../store/store-fault.js';
-import type { TraceStore } from '../store/store.js';
+import type { AnalysisStore } from '../store/analysis-store.js';
+import type { SpanLog } from '../store/span-log.js';
+import type { StoreStatus } from '../store/store-lifecycle.js';
 import { analyseTrace, type AnalyseSettings } from './analyse-stage.js';
 import { AnalysisPool } from './analysis-pool.js';
 import { AnalysisSweep } from './analysis-sweep.js';
@@ -30,7 +32,8 @@ export const MAX_PENDING_SPANS = 100_000;
 const ADMISSION_WAIT_MS = 2_000;
 
 export interface WritePathOptions {
-  store: TraceStore;
+  /** The span log it appends to and reads back, where analyses are saved, and its faults (ingest refuses while it reopens). */
+  store: SpanLog & AnalysisStore & StoreStatus;
   options: CollectorOptions;
   clock: Clock;
   findings: FindingsProvider;
