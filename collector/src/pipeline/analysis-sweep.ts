@@ -40,6 +40,13 @@ interface Batch {
 
 /** Most traces analysed and saved per batch while ingest is busy. */
 const BUSY_BATCH_TRACES = 200;
+/**
+ * Most traces per batch with analysis threads: the threads analyse the next batch while this one's
+ * findings and save run on the event loop, so smaller batches keep both busy (the first batch's
+ * analysis and the last one's findings overlap nothing); 500 agent turns are still some 10,000
+ * spans a transaction.
+ */
+const POOL_BATCH_TRACES = 500;
 
 /**
  * The analysis sweep: assemble → analyse → save → notify, batch by batch. It takes the traces the
@@ -161,10 +168,11 @@ export class AnalysisSweep {
    * store where needed, then the analyse stage, on the threads or in slices here.
    */
   private takeBatch(): Batch | undefined {
-    const maxTraces = this.options.ingestBusy() ? Math.min(BUSY_BATCH_TRACES, this.options.maxBatchTraces) : this.options.maxBatchTraces;
+    const { pool } = this.options;
+    const largest = pool ? Math.min(POOL_BATCH_TRACES, this.options.maxBatchTraces) : this.options.maxBatchTraces;
+    const maxTraces = this.options.ingestBusy() ? Math.min(BUSY_BATCH_TRACES, largest) : largest;
     const due = this.options.assembler.takeDue(maxTraces, this.flushing);
     if (due.length === 0) return undefined;
-    const { pool } = this.options;
     const results = this.options.assembler
       .completeFromStore(due)
       .then(() => (pool ? pool.analyse(due) : this.slicer.map(due, (trace) => [this.analyseHere(trace)])));
