@@ -12,6 +12,7 @@ import {
 import type { FindingsQuery, OperationsQuery, SessionsQuery, StoredFinding, WindowQuery } from '../trace-queries.js';
 import { FILTER_VALUE_MAX_LENGTH, FILTER_VALUES_LISTED, filtersResponse } from '../rows/filter-values.js';
 import { FINDING_SELECT, storedFindingFromRow } from '../rows/stored-finding-row.js';
+import { modelStats, operationStats, sessionSummaryFromRow, sessionTurnFromRow } from '../rows/dashboard-rows.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql, r7TripleSql } from './r7-percentile-sql.js';
 import { sqlList, sqlLiteral } from './sql-literal.js';
@@ -73,9 +74,10 @@ export async function models(read: ReadRows, query: WindowQuery): Promise<Models
      FROM ${FACTS} ${where} GROUP BY m ORDER BY n DESC, m`,
   );
   return {
-    models: rows.map((row) => {
-      const model = {
+    models: rows.map((row) =>
+      modelStats({
         model: row[0] as string,
+        provider: row[1] as string | null,
         calls: row[2] as number,
         streamingRate: row[3] as number,
         ttft: triple(row, 4),
@@ -84,9 +86,8 @@ export async function models(read: ReadRows, query: WindowQuery): Promise<Models
         maxChunkGap: triple(row, 15),
         inputTokens: row[13] as number,
         outputTokens: row[14] as number,
-      };
-      return row[1] === null ? model : { ...model, provider: row[1] as string };
-    }),
+      }),
+    ),
   };
 }
 
@@ -101,14 +102,17 @@ export async function operations(read: ReadRows, query: OperationsQuery): Promis
      FROM ${FACTS} ${where} GROUP BY category, f_name ORDER BY n DESC, category, f_name`,
   );
   return {
-    operations: rows.map((row) => {
-      const category = row[0] as OperationCategory;
-      const base = { category, name: row[1] as string, calls: row[2] as number, errorRate: row[3] as number };
-      const duration = triple(row, 6)!;
-      return category === 'tool'
-        ? { ...base, cacheHitRate: row[4] as number, coldStartRate: row[5] as number, duration }
-        : { ...base, duration };
-    }),
+    operations: rows.map((row) =>
+      operationStats({
+        category: row[0] as OperationCategory,
+        name: row[1] as string,
+        calls: row[2] as number,
+        errorRate: row[3] as number,
+        cacheHitRate: row[4] as number,
+        coldStartRate: row[5] as number,
+        duration: triple(row, 6)!,
+      }),
+    ),
   };
 }
 
@@ -126,16 +130,7 @@ export async function sessions(read: ReadRows, query: SessionsQuery): Promise<Se
     read(`SELECT toFloat64(uniqExact(session_id)) FROM traces FINAL ${where}`),
   ]);
   return {
-    sessions: rows.map((row) => ({
-      sessionId: row[0] as string,
-      service: row[1] as string,
-      turns: row[2] as number,
-      firstStartTimeMs: row[3] as number,
-      lastStartTimeMs: row[4] as number,
-      p50Ms: row[5] as number,
-      maxMs: row[6] as number,
-      lastInputTokens: row[7] as number,
-    })),
+    sessions: rows.map(sessionSummaryFromRow),
     total: countRows[0][0] as number,
   };
 }
@@ -148,15 +143,7 @@ export async function sessionDetail(read: ReadRows, sessionId: string): Promise<
   if (rows.length === 0) return undefined;
   return {
     sessionId,
-    turns: rows.map((row) => ({
-      traceId: row[0] as string,
-      turn: row[1] as number | null,
-      startTimeMs: row[2] as number,
-      durationMs: row[3] as number,
-      perceivedMs: row[4] as number,
-      inputTokens: row[5] as number,
-      llmCalls: row[6] as number,
-    })),
+    turns: rows.map(sessionTurnFromRow),
   };
 }
 
