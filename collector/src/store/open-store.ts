@@ -4,6 +4,10 @@ import { decodeStoredRequestOffThread } from './decode-stored-request.js';
 import { DuckDbStore } from './duckdb/duckdb-store.js';
 import type { TraceStore } from './store.js';
 
+/** The engines, named here only: everything else depends on the store's roles (store/*.ts). */
+export { ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse/clickhouse-store.js';
+export { DuckDbStore, DUCKDB_FILE_NAME } from './duckdb/duckdb-store.js';
+
 /** The store the options name: DuckDB under `dataDir` (default), or the shared ClickHouse database. */
 export function openConfiguredStore(options: CollectorOptions): Promise<TraceStore> {
   const storeOptions = { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequestOffThread };

@@ -24,18 +24,3 @@ export interface StoreOptions {
   /** Awaited before an invalidated database is reopened (tests hold the store in its fault with it). */
   beforeReopen?: () => Promise<void>;
 }
-
-// The role modules' types under their former home, for modules not yet moved to their role.
-export type { AnalysedTrace } from './analysis-store.js';
-export { decodedIngestBatch, type DecodeRequest, type IngestBatch, type RawRequest } from './span-log.js';
-export type {
-  FindingsQuery,
-  OperationsQuery,
-  SessionsQuery,
-  StatsGroupBy,
-  StatsQuery,
-  StoredFinding,
-  TimeSeriesQuery,
-  TraceListQuery,
-  WindowQuery,
-} from './trace-queries.js';
