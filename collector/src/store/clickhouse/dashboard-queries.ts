@@ -42,7 +42,7 @@ function factWindow(query: WindowQuery): ClickHouseWhere {
     .add('f_service = ?', query.service);
 }
 
-/** The most frequent services and task classes (see filter-values.ts for the bounds). */
+/** The most frequent services and task classes (see rows/filter-values.ts for the bounds). */
 export async function filters(read: ReadRows, config: TaskClassConfig): Promise<FiltersResponse> {
   const short = (column: string) => `lengthUTF8(${column}) <= ${FILTER_VALUE_MAX_LENGTH}`;
   const [services, classes, tooLong] = await Promise.all([

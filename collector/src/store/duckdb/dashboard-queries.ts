@@ -21,7 +21,7 @@ const triple = (values: unknown): LatencyTriple | null => {
   return { p50Ms, p95Ms, p99Ms };
 };
 
-/** The most frequent services and task classes (see filter-values.ts for the bounds). */
+/** The most frequent services and task classes (see rows/filter-values.ts for the bounds). */
 export async function filters(read: ReadRows, config: TaskClassConfig): Promise<FiltersResponse> {
   const short = (column: string) => `length(${column}) <= ${FILTER_VALUE_MAX_LENGTH}`;
   const [services, classes, tooLong] = await Promise.all([
