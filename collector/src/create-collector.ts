@@ -103,6 +103,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     collectorUrl: () => collectorUrl,
     onDeliveryFinished: (status) => metrics.recordDelivery(status),
   }).catch(async (error: unknown) => {
+    await writePath.stop();
     await store.close();
     throw error;
   });
@@ -141,7 +142,7 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
       server.once('listening', resolve);
       server.once('error', reject);
     }).catch(async (error) => {
-      await analysis.stop();
+      await writePath.stop();
       await store.close();
       throw error;
     });

@@ -67,15 +67,19 @@ describe('analysis throughput', () => {
     expect(throughput.spansPerSecond()).toBe(18_000);
   });
 
-  test('leaves out batches too small to measure a rate: their time is mostly the round trip of their save', () => {
+  test('measures small batches of a sweep together, their round trips included, and forgets them between sweeps', () => {
     const throughput = new AnalysisThroughput();
     throughput.begin(1_000);
-    throughput.record(21, 1_150); // 140 spans/s: a round trip, not a rate
+    throughput.record(21, 1_150); // 21 spans alone: a round trip, not a rate
     expect(throughput.spansPerSecond()).toBeUndefined();
-    throughput.record(2_000, 1_250); // timed from the small batch's save: 20,000 spans/s
-    expect(throughput.spansPerSecond()).toBe(20_000);
-    throughput.record(999, 1_400);
-    expect(throughput.spansPerSecond()).toBe(20_000);
+    throughput.end();
+    throughput.begin(5_000);
+    for (let batch = 1; batch <= 5; batch++) throughput.record(200, 5_000 + 20 * batch); // 1,000 spans in 100 ms
+    expect(throughput.spansPerSecond()).toBe(10_000);
+    throughput.record(999, 5_200);
+    expect(throughput.spansPerSecond()).toBe(10_000);
+    throughput.record(1, 5_300); // 1,000 spans in 200 ms: 5,000 spans/s, weighted in
+    expect(throughput.spansPerSecond()).toBe(9_000);
   });
 });
 

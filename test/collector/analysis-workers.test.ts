@@ -2,7 +2,7 @@ import { resolveOptions } from '@threshold/collector';
 import { decodeTraceRequestProtobuf } from '../../collector/src/otlp/index.js';
 import type { DueTrace } from '../../collector/src/assembly/trace-assembler.js';
 import { analyseTrace } from '../../collector/src/pipeline/analyse-stage.js';
-import { AnalysisPool } from '../../collector/src/pipeline/analysis-pool.js';
+import { acquireAnalysisPool, AnalysisPool } from '../../collector/src/pipeline/analysis-pool.js';
 import type { ModelStats, StatsResponse, TraceDetail, TraceList } from '@threshold/core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { STORE_ENGINES } from '../store/store-engines.js';
@@ -72,15 +72,21 @@ async function sendTraffic(collector: TestCollector, clock: ManualClock): Promis
 }
 
 interface Answers {
+  /** What `onAnalysed` listeners were given: every span view and every span's attributes. */
+  heard: Array<{ traceId: string; views: string[]; attributes: unknown[] }>;
+  /** Spans kept in memory for late spans. */
+  recentSpans: number;
   list: TraceList;
   details: TraceDetail[];
   stats: StatsResponse;
   models: ModelStats[];
 }
 
-async function answers(url: string, ids: string[]): Promise<Answers> {
+async function answers(url: string, ids: string[], heard: Answers['heard'], recentSpans: number): Promise<Answers> {
   const window = `from=${baseMs - 1_000}&to=${baseMs + 10_000}`;
   return {
+    heard,
+    recentSpans,
     list: await get<TraceList>(url, '/api/traces?limit=100&sort=startTimeMs&order=asc'),
     details: await Promise.all(ids.map((id) => get<TraceDetail>(url, `/api/traces/${id}`))),
     stats: await get<StatsResponse>(url, `/api/stats?${window}&groupBy=taskClass`),
@@ -100,8 +106,12 @@ describe.each(STORE_ENGINES)('analysis on worker threads ($engine.name)', ({ eng
     const clock = new ManualClock();
     const collector = await startTestCollector({ ...engine.collectorOptions(), quietPeriodMs: QUIET_MS, clock, analysisWorkers: workers, maxSpansPerTrace: 5 });
     started.push(collector);
+    const heard: Answers['heard'] = [];
+    collector.collector.onAnalysed((analysis) => {
+      heard.push({ traceId: analysis.traceId, views: analysis.spans.map((view) => view.spanId), attributes: analysis.traceSpans.map((span) => span.attributes) });
+    });
     const ids = await sendTraffic(collector, clock);
-    return { answers: await answers(collector.url, ids), collector };
+    return { answers: await answers(collector.url, ids, heard, collector.collector.assembler.heldSpans.recent), collector };
   }
 
   test('two threads show exactly what the event loop alone shows', async () => {
@@ -119,6 +129,12 @@ describe.each(STORE_ENGINES)('analysis on worker threads ($engine.name)', ({ eng
     expect(details[9].summary).toMatchObject({ spanCount: 4, durationMs: 1005 });
     expect(details[11].summary.spanCount).toBe(5); // 6 sent, the cap is 5
     expect(details.every((trace) => trace.spans.length >= 4)).toBe(true);
+    // Listeners heard every trace whole (and the late one twice); late spans re-open traces from memory.
+    expect(inline.answers.heard).toHaveLength(13);
+    expect(inline.answers.heard[0].attributes[0]).toEqual(agent);
+    // Ten 4-span traces, the one with its late span (5), the one over the cap (6 stored); ClickHouse is
+    // shared by replicas, which may hold other spans of a trace: nothing is kept for late spans there.
+    expect(inline.answers.recentSpans).toBe(engine.name === 'clickhouse' ? 0 : 4 * 10 + 5 + 6);
   });
 });
 
@@ -131,19 +147,19 @@ describe('the analysis thread pool', () => {
       const records = decodeTraceRequestProtobuf(body).spans.filter((span) => span.traceId === traceId);
       return JSON.parse(JSON.stringify(analyseTrace(records, settings).analysis.summary));
     });
-    const pool = new AnalysisPool(1, settings);
+    const pool = new AnalysisPool(1);
     const errors: unknown[] = [];
     const originalError = console.error;
     console.error = (...args: unknown[]) => void errors.push(args);
     try {
-      const answering = pool.analyse([due(traceIdOf(0xb01)), due(traceIdOf(0xb02))]);
+      const answering = pool.analyse([due(traceIdOf(0xb01)), due(traceIdOf(0xb02))], settings);
       // The thread is ended before it can answer: the job was posted synchronously.
       await (pool as unknown as { threads: Array<{ worker: { terminate(): Promise<number> } }> }).threads[0].worker.terminate();
       const lost = await answering;
       expect(lost.map((result) => result?.analysis.summary)).toEqual(expected);
       expect(pool.jobs).toEqual({ onThreads: 0, inline: 1 });
       expect(errors).toHaveLength(1);
-      const again = await pool.analyse([due(traceIdOf(0xb02))]);
+      const again = await pool.analyse([due(traceIdOf(0xb02))], settings);
       expect(again.map((result) => result?.analysis.summary)).toEqual([expected[1]]);
       expect(pool.jobs).toEqual({ onThreads: 1, inline: 1 });
     } finally {
@@ -158,14 +174,29 @@ describe('the analysis thread pool', () => {
     // Requests of 25 traces, as exporters batch them.
     const bodies = Array.from({ length: 10 }, (_, r) => protobufBody('agent', baseMs, ids.slice(25 * r, 25 * r + 25).flatMap((id, i) => turn(id, i))));
     const due = ids.map((traceId, i): DueTrace => ({ traceId, storedSpanCount: 4, replacesStored: false, spans: () => [], sources: () => [[], bodies[Math.floor(i / 25)]] }));
-    const pool = new AnalysisPool(2, settings);
+    const pool = new AnalysisPool(2);
     try {
-      const results = await pool.analyse(due);
+      const results = await pool.analyse(due, settings);
       expect(results.map((result) => result?.analysis.summary.traceId)).toEqual(ids);
       expect(results.map((result) => result?.analysis.summary.durationMs)).toEqual(ids.map((_, i) => 1000 + (i % 25)));
       expect(pool.jobs).toEqual({ onThreads: 3, inline: 0 });
     } finally {
       await pool.close();
     }
+  });
+
+  test('one pool of N threads serves every collector of the process (every project), closed by the last to let go', async () => {
+    const first = acquireAnalysisPool(3);
+    const second = acquireAnalysisPool(3);
+    expect(second.pool).toBe(first.pool);
+    await first.release();
+    await first.release(); // twice is once
+    const third = acquireAnalysisPool(3);
+    expect(third.pool).toBe(first.pool);
+    await second.release();
+    await third.release();
+    const after = acquireAnalysisPool(3);
+    expect(after.pool).not.toBe(first.pool);
+    await after.release();
   });
 });

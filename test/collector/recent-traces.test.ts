@@ -39,4 +39,16 @@ describe('recent traces kept for late spans', () => {
     expect(recent.spanCount).toBe(4);
     expect([recent.take('a'), recent.take('b')?.records.length, recent.take('c')?.records.length]).toEqual([undefined, 2, 2]);
   });
+
+  test('a trace analysed on a thread is kept with the parts never decoded here, counted by its stored spans', () => {
+    const recent = new RecentTraces({ windowMs: 60_000, maxSpans: 30 });
+    const body = new Uint8Array([1, 2, 3]);
+    recent.remember([{ traceId: 'a', records: spans('a', 1), later: [body, spans('a', 2)], storedSpanCount: 20 }], 0);
+    expect(recent.spanCount).toBe(20);
+    recent.remember([analysed('b', 15)], 1);
+    expect(recent.take('a')).toBeUndefined(); // 35 spans: the oldest went
+    expect(recent.take('b')?.records).toHaveLength(15);
+    recent.remember([{ traceId: 'c', records: [], later: [body], storedSpanCount: 4 }], 2);
+    expect(recent.take('c')).toEqual({ records: [], later: [body], storedSpanCount: 4, expiresAtMs: 60_002 });
+  });
 });

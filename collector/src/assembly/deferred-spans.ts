@@ -1,5 +1,4 @@
 import type { SpanRecord } from '@threshold/core';
-import type { IngestBatch } from '../store/span-log.js';
 
 /** Decodes the body of a request ingest scanned (protobuf, with nothing the span caps would cut). */
 export type DecodeScanned = (body: Uint8Array) => SpanRecord[];
@@ -15,10 +14,22 @@ export class DeferredSpans {
   private holders = 0;
 
   constructor(
-    batch: IngestBatch,
+    batch: { body?: Uint8Array },
     private readonly decodeScanned: DecodeScanned,
   ) {
     this.body = batch.body;
+  }
+
+  /**
+   * One part of a trace's spans as an analysis thread was given it (see `source`): a request body
+   * still to decode, or that trace's spans already decoded. A trace kept for late spans is re-opened
+   * from its parts in their order.
+   */
+  static ofSource(traceId: string, source: SpanRecord[] | Uint8Array, decodeScanned: DecodeScanned): DeferredSpans {
+    if (!Array.isArray(source)) return new DeferredSpans({ body: source }, decodeScanned);
+    const deferred = new DeferredSpans({ body: undefined }, decodeScanned);
+    deferred.byTrace = new Map([[traceId, source]]);
+    return deferred;
   }
 
   /** One more pending trace holds spans of this request. */

@@ -3,6 +3,12 @@ import type { SpanRecord } from '@threshold/core';
 /** A trace analysed a short while ago, kept so a late span re-analyses it without a read. */
 export interface RecentTrace {
   records: SpanRecord[];
+  /**
+   * Parts that follow `records` in arrival order when the trace was analysed on a thread: request
+   * bodies the event loop never decoded (they are decoded again only if a late span comes), or
+   * spans another trace's analysis decoded here.
+   */
+  later?: Array<SpanRecord[] | Uint8Array>;
   /** Stored span rows the records stand for: the "analysed up to" marker of its analysis. */
   storedSpanCount: number;
   expiresAtMs: number;
@@ -40,13 +46,15 @@ export class RecentTraces {
   }
 
   /** Keeps analysed traces (replacing what was held of them), then drops expired and surplus ones, oldest first. */
-  remember(traces: ReadonlyArray<{ traceId: string; records: SpanRecord[]; storedSpanCount: number }>, nowMs: number): void {
+  remember(traces: ReadonlyArray<{ traceId: string; records: SpanRecord[]; later?: Array<SpanRecord[] | Uint8Array>; storedSpanCount: number }>, nowMs: number): void {
     const expiresAtMs = nowMs + this.limits.windowMs;
-    for (const { traceId, records, storedSpanCount } of traces) {
+    for (const { traceId, records, later, storedSpanCount } of traces) {
       const previous = this.traces.get(traceId);
       if (previous) this.forget(traceId, previous);
-      this.traces.set(traceId, { records, storedSpanCount, expiresAtMs });
-      this.spans += records.length;
+      const recent: RecentTrace = { records, storedSpanCount, expiresAtMs };
+      if (later && later.length > 0) recent.later = later;
+      this.traces.set(traceId, recent);
+      this.spans += heldSpans(recent);
     }
     for (const [traceId, recent] of this.traces) {
       if (recent.expiresAtMs > nowMs && this.spans <= this.limits.maxSpans) break;
@@ -56,6 +64,11 @@ export class RecentTraces {
 
   private forget(traceId: string, recent: RecentTrace): void {
     this.traces.delete(traceId);
-    this.spans -= recent.records.length;
+    this.spans -= heldSpans(recent);
   }
+}
+
+/** Spans a recent trace stands for: its records, or, with parts never decoded here, its stored span count. */
+function heldSpans(recent: RecentTrace): number {
+  return recent.later ? Math.max(recent.storedSpanCount, recent.records.length) : recent.records.length;
 }

@@ -23,8 +23,8 @@ interface PendingTrace {
   complete: boolean;
   /** True when an analysis of the trace may already be stored. */
   replacesStored: boolean;
-  /** True when some of its spans were decoded on an analysis thread only: `records` do not hold them all. */
-  undecoded?: boolean;
+  /** Parts given to an analysis thread after `records` (`DueTrace.sources`): `records` do not hold them. */
+  later?: Array<SpanRecord[] | Uint8Array>;
 }
 
 /** A trace taken for analysis: its spans (decoded on `spans()`), and what its analysis stands for. */
@@ -196,7 +196,7 @@ export class TraceAssembler {
   finished(due: readonly DueTrace[], saved: boolean): void {
     if (saved) {
       this.spilled.saved(due.map((trace) => trace.traceId));
-      if (!this.options.store.shared) this.recent.remember(due.map(entryOf).filter((entry) => !entry.undecoded), this.options.clock.nowMs());
+      if (!this.options.store.shared) this.recent.remember(due.map(entryOf), this.options.clock.nowMs());
     } else {
       this.spilled.failed();
     }
@@ -243,12 +243,17 @@ export class TraceAssembler {
     const recent = !this.processing.has(traceId) && !this.options.store.shared ? this.recent.take(traceId) : undefined;
     let entry: PendingTrace;
     if (recent) {
-      this.pendingSpans += recent.records.length;
+      const held = recent.later ? recent.storedSpanCount : recent.records.length;
+      this.pendingSpans += held;
       entry = {
         traceId,
         records: [...recent.records],
-        deferred: undefined,
-        heldSpans: recent.records.length,
+        deferred: recent.later?.map((part) => {
+          const deferred = DeferredSpans.ofSource(traceId, part, this.options.decodeScanned);
+          deferred.hold();
+          return deferred;
+        }),
+        heldSpans: held,
         storedSpanCount: recent.storedSpanCount,
         lastArrivalMs: 0,
         firstArrivalMs: nowMs,
@@ -312,11 +317,10 @@ class DueEntry implements DueTrace {
   }
   sources(): Array<SpanRecord[] | Uint8Array> {
     const { entry } = this;
-    const sources: Array<SpanRecord[] | Uint8Array> = [entry.records];
-    for (const deferred of entry.deferred ?? []) sources.push(deferred.source(entry.traceId));
+    const later = (entry.deferred ?? []).map((deferred) => deferred.source(entry.traceId));
     entry.deferred = undefined;
-    entry.undecoded = sources.length > 1;
-    return sources;
+    entry.later = later;
+    return [entry.records, ...later];
   }
 }
 

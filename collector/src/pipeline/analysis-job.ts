@@ -1,6 +1,6 @@
-import type { SpanRecord } from '@threshold/core';
+import type { SpanRecord, SpanView } from '@threshold/core';
 import { decodeTraceRequestProtobuf } from '../otlp/index.js';
-import { compressSpansPart } from '../store/rows/stored-detail-json.js';
+import { compressSpansPart, decompressSpansPart } from '../store/rows/stored-detail-json.js';
 import { analyseTrace, type AnalyseSettings, type TraceAnalysed } from './analyse-stage.js';
 
 /** One trace of a job: its spans in arrival order, each part either decoded spans or the index of a request body in `bodies`. */
@@ -9,10 +9,15 @@ export interface AnalysisJobTrace {
   parts: Array<SpanRecord[] | number>;
 }
 
-/** What an analysis thread is given: traces, and the bodies of the requests ingest only scanned (moved, not copied). */
+/**
+ * What an analysis thread is given: traces, the bodies of the requests ingest only scanned (moved
+ * to the thread, not copied), and the settings of the collector they are analysed for (one pool
+ * serves every project's collector in a process).
+ */
 export interface AnalysisJob {
   traces: AnalysisJobTrace[];
   bodies: ArrayBuffer[];
+  settings: AnalyseSettings;
 }
 
 /**
@@ -27,7 +32,8 @@ export type AnalysisJobResult = { traceId: string; analysed: TraceAnalysed } | {
  * (analyse stage) and lightens the result. Plain data in and out: it runs on an analysis thread,
  * or inline when the thread is lost.
  */
-export function runAnalysisJob(job: AnalysisJob, settings: AnalyseSettings): AnalysisJobResult[] {
+export function runAnalysisJob(job: AnalysisJob): AnalysisJobResult[] {
+  const { settings } = job;
   const decoded = new Map<number, Map<string, SpanRecord[]>>();
   const spansOf = (body: number, traceId: string): SpanRecord[] => {
     let byTrace = decoded.get(body);
@@ -56,6 +62,26 @@ export function runAnalysisJob(job: AnalysisJob, settings: AnalyseSettings): Ana
       return { traceId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
   });
+}
+
+/**
+ * The analysis a thread sent back, made whole again for the event loop's readers (findings
+ * providers, `onAnalysed` listeners): its span views and the spans' attributes are read from the
+ * rendered views the first time something asks for them, so the built-in path, which never does,
+ * pays nothing for them.
+ */
+export function restoreViews(result: TraceAnalysed): TraceAnalysed {
+  const { analysis, spansJson, compressedSpans } = result;
+  if (spansJson === undefined && compressedSpans === undefined) return result;
+  let views: SpanView[] | undefined;
+  const spans = (): SpanView[] => (views ??= spansJson !== undefined ? (JSON.parse(spansJson) as SpanView[]) : decompressSpansPart(compressedSpans!).spans);
+  let byId: Map<string, SpanView> | undefined;
+  const attributesOf = (spanId: string) => (byId ??= new Map(spans().map((view) => [view.spanId, view]))).get(spanId)?.attributes ?? {};
+  Object.defineProperty(analysis, 'spans', { get: spans, enumerable: true, configurable: true });
+  for (const span of analysis.traceSpans) {
+    Object.defineProperty(span, 'attributes', { get: () => attributesOf(span.spanId), enumerable: true, configurable: true });
+  }
+  return result;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { SpanRecord } from '@threshold/core';
 import type { DueTrace } from '../assembly/trace-assembler.js';
 import { workerScriptUrl } from '../worker-script-url.js';
 import type { AnalyseSettings, TraceAnalysed } from './analyse-stage.js';
-import { runAnalysisJob, type AnalysisJob, type AnalysisJobResult } from './analysis-job.js';
+import { restoreViews, runAnalysisJob, type AnalysisJob, type AnalysisJobResult } from './analysis-job.js';
 
 const WORKER_URL = workerScriptUrl(import.meta.url, 'analysis-worker');
 
@@ -17,6 +17,8 @@ const JOB_TRACES = 100;
 /** A job waiting for a thread, or running on one. */
 interface PendingJob {
   job: AnalysisJob;
+  /** The request bodies the job's copies were made from: the job is run inline from them if its thread is lost (its own were moved). */
+  originals: Uint8Array[];
   resolve: (results: AnalysisJobResult[]) => void;
 }
 
@@ -40,10 +42,7 @@ export class AnalysisPool {
   private jobsOnThreads = 0;
   private jobsInline = 0;
 
-  constructor(
-    private readonly size: number,
-    private readonly settings: AnalyseSettings,
-  ) {}
+  constructor(private readonly size: number) {}
 
   /** Jobs answered by a thread, and jobs run inline because their thread was lost. */
   get jobs(): { onThreads: number; inline: number } {
@@ -51,12 +50,12 @@ export class AnalysisPool {
   }
 
   /** Analyses the traces (undefined where a trace's analysis failed, the failure logged), in their order. */
-  async analyse(due: readonly DueTrace[]): Promise<Array<TraceAnalysed | undefined>> {
-    const jobs: AnalysisJob[] = [];
-    for (let start = 0; start < due.length; start += JOB_TRACES) jobs.push(toJob(due.slice(start, start + JOB_TRACES)));
+  async analyse(due: readonly DueTrace[], settings: AnalyseSettings): Promise<Array<TraceAnalysed | undefined>> {
+    const jobs: Array<Omit<PendingJob, 'resolve'>> = [];
+    for (let start = 0; start < due.length; start += JOB_TRACES) jobs.push(toJob(due.slice(start, start + JOB_TRACES), settings));
     const results = await Promise.all(jobs.map((job) => this.submit(job)));
     return results.flat().map((result) => {
-      if ('analysed' in result) return result.analysed;
+      if ('analysed' in result) return restoreViews(result.analysed);
       console.error(`threshold: analysing trace ${result.traceId} failed:`, result.error);
       return undefined;
     });
@@ -65,14 +64,14 @@ export class AnalysisPool {
   /** Stops the threads; jobs still waiting run inline. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const pending of this.queue.splice(0)) pending.resolve(runAnalysisJob(pending.job, this.settings));
+    for (const pending of this.queue.splice(0)) pending.resolve(runInline(pending));
     const threads = this.threads.splice(0).filter((thread): thread is Thread => thread !== undefined);
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
   }
 
-  private submit(job: AnalysisJob): Promise<AnalysisJobResult[]> {
+  private submit(job: Omit<PendingJob, 'resolve'>): Promise<AnalysisJobResult[]> {
     return new Promise((resolve) => {
-      this.queue.push({ job, resolve });
+      this.queue.push({ ...job, resolve });
       this.dispatch();
     });
   }
@@ -85,15 +84,14 @@ export class AnalysisPool {
       const pending = this.queue.shift()!;
       thread.running = pending;
       thread.worker.ref(); // a job in flight keeps the process alive until it is answered
-      // The bodies are posted as copies: the job is run inline from them if the thread is lost.
-      thread.worker.postMessage(pending.job);
+      thread.worker.postMessage(pending.job, pending.job.bodies);
     }
   }
 
   private thread(index: number): Thread {
     const existing = this.threads[index];
     if (existing) return existing;
-    const worker = new Worker(WORKER_URL, { workerData: this.settings });
+    const worker = new Worker(WORKER_URL);
     worker.unref();
     const thread: Thread = { worker, running: undefined };
     worker.on('message', (results: AnalysisJobResult[]) => {
@@ -121,15 +119,25 @@ export class AnalysisPool {
     if (running) {
       if (!this.closed) console.error(`threshold: an analysis thread ${reason}; its traces are analysed on the main thread`);
       this.jobsInline++;
-      running.resolve(runAnalysisJob(running.job, this.settings));
+      running.resolve(runInline(running));
     }
     if (!this.closed) this.dispatch();
   }
 }
 
+/** A job whose thread was lost, run here from copies of its request bodies. */
+function runInline(pending: PendingJob): AnalysisJobResult[] {
+  return runAnalysisJob({ ...pending.job, bodies: pending.originals.map(copyOf) });
+}
+
+/** A copy of exactly the bytes (a Buffer may view a larger pool), to move to a thread. */
+function copyOf(body: Uint8Array): ArrayBuffer {
+  return Uint8Array.prototype.slice.call(body).buffer as ArrayBuffer;
+}
+
 /** The job for a run of traces: their decoded spans as they are, each request body once. */
-function toJob(due: readonly DueTrace[]): AnalysisJob {
-  const bodies: ArrayBuffer[] = [];
+function toJob(due: readonly DueTrace[], settings: AnalyseSettings): Omit<PendingJob, 'resolve'> {
+  const originals: Uint8Array[] = [];
   const bodyIndex = new Map<Uint8Array, number>();
   const traces = due.map((trace) => ({
     traceId: trace.traceId,
@@ -137,12 +145,41 @@ function toJob(due: readonly DueTrace[]): AnalysisJob {
       if (Array.isArray(source)) return source;
       let index = bodyIndex.get(source);
       if (index === undefined) {
-        index = bodies.length;
-        bodies.push(Uint8Array.prototype.slice.call(source).buffer as ArrayBuffer);
+        index = originals.length;
+        originals.push(source);
         bodyIndex.set(source, index);
       }
       return index;
     }),
   }));
-  return { traces, bodies };
+  return { job: { traces, bodies: originals.map(copyOf), settings }, originals };
+}
+
+/** The process's pools by size, and how many collectors use each. */
+const shared = new Map<number, { pool: AnalysisPool; users: number }>();
+
+/**
+ * The process's analysis pool of `size` threads, shared by every collector in it (one per
+ * project): `--workers N` means N threads whatever the number of projects. `release` when done;
+ * the last user closes it.
+ */
+export function acquireAnalysisPool(size: number): { pool: AnalysisPool; release: () => Promise<void> } {
+  let entry = shared.get(size);
+  if (!entry) {
+    entry = { pool: new AnalysisPool(size), users: 0 };
+    shared.set(size, entry);
+  }
+  entry.users++;
+  const held = entry;
+  let released = false;
+  return {
+    pool: held.pool,
+    release: async () => {
+      if (released) return;
+      released = true;
+      if (--held.users > 0) return;
+      if (shared.get(size) === held) shared.delete(size);
+      await held.pool.close();
+    },
+  };
 }

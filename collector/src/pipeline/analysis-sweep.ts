@@ -1,18 +1,18 @@
-import type { Finding, SpanRecord } from '@threshold/core';
+import type { Finding } from '@threshold/core';
 import { AnalysisSlicer } from '../assembly/analysis-slicer.js';
 import { AnalysisThroughput } from '../assembly/analysis-throughput.js';
 import type { Clock } from '../assembly/clock.js';
 import type { DueTrace, TraceAssembler } from '../assembly/trace-assembler.js';
 import type { AnalysedTrace, AnalysisStore } from '../store/analysis-store.js';
-import type { TraceAnalysed } from './analyse-stage.js';
+import { analyseTrace, type AnalyseSettings, type TraceAnalysed } from './analyse-stage.js';
 import type { AnalysisPool } from './analysis-pool.js';
 import type { NotifyStage } from './notify-stage.js';
 
 export interface AnalysisSweepOptions {
   assembler: TraceAssembler;
-  /** The analyse stage (pipeline/analyse-stage.ts), on the event loop. */
-  analyse: (records: SpanRecord[]) => TraceAnalysed;
-  /** The analyse stage on worker threads instead (`--workers N`); findings stay on the event loop. */
+  /** What the analyse stage (pipeline/analyse-stage.ts) analyses with. */
+  settings: AnalyseSettings;
+  /** The analyse stage on worker threads (`--workers N`) instead of the event loop; findings stay on the event loop. */
   pool?: AnalysisPool;
   /** Findings for an analysed trace (recommendation rules, which keep cross-trace history); failures are logged, never thrown. */
   findings: (analysis: TraceAnalysed['analysis']) => Finding[];
@@ -175,7 +175,7 @@ export class AnalysisSweep {
     if (due.length === 0) return undefined;
     const results = this.options.assembler
       .completeFromStore(due)
-      .then(() => (pool ? pool.analyse(due) : this.slicer.map(due, (trace) => [this.analyseHere(trace)])));
+      .then(() => (pool ? pool.analyse(due, this.options.settings) : this.slicer.map(due, (trace) => [this.analyseHere(trace)])));
     // Awaited by the sweep; this keeps a failure from counting as unhandled meanwhile.
     results.catch(() => undefined);
     return { due, results };
@@ -199,7 +199,7 @@ export class AnalysisSweep {
 
   private analyseHere(trace: DueTrace): TraceAnalysed | undefined {
     try {
-      return this.options.analyse(trace.spans());
+      return analyseTrace(trace.spans(), this.options.settings);
     } catch (error) {
       console.error(`threshold: analysing trace ${trace.traceId} failed:`, error);
       return undefined;

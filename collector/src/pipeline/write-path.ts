@@ -11,7 +11,7 @@ import type { AnalysisStore } from '../store/analysis-store.js';
 import type { SpanLog } from '../store/span-log.js';
 import type { StoreStatus } from '../store/store-lifecycle.js';
 import { analyseTrace, type AnalyseSettings } from './analyse-stage.js';
-import { AnalysisPool } from './analysis-pool.js';
+import { acquireAnalysisPool, type AnalysisPool } from './analysis-pool.js';
 import { AnalysisSweep } from './analysis-sweep.js';
 import { NotifyStage } from './notify-stage.js';
 
@@ -61,8 +61,8 @@ export class WritePath {
   readonly assembler: TraceAssembler;
   readonly analysis: AnalysisSweep;
   readonly notify = new NotifyStage();
-  /** Analysis threads, when `analysisWorkers` > 0. */
-  private readonly pool: AnalysisPool | undefined;
+  /** The process's analysis threads, when `analysisWorkers` > 0. */
+  private readonly pool: { pool: AnalysisPool; release: () => Promise<void> } | undefined;
   private findings: FindingsProvider;
   private readonly settings: AnalyseSettings;
   private readonly maxHeldSpans: number;
@@ -72,7 +72,7 @@ export class WritePath {
     this.findings = config.findings;
     this.settings = { maxSpansPerTrace: options.maxSpansPerTrace, taskClasses: options.taskClasses, compressDetail: options.store === 'duckdb' };
     this.maxHeldSpans = assembly.maxPendingSpans ?? MAX_PENDING_SPANS;
-    this.pool = options.analysisWorkers > 0 ? new AnalysisPool(options.analysisWorkers, this.settings) : undefined;
+    this.pool = options.analysisWorkers > 0 ? acquireAnalysisPool(options.analysisWorkers) : undefined;
     this.commitQueue = new CommitQueue({
       commit: (batches) => store.appendBatches(batches),
       prepare: (batch) => ({ ...batch, request: compressForStorage(batch.request) }),
@@ -95,8 +95,8 @@ export class WritePath {
     });
     this.analysis = new AnalysisSweep({
       assembler: this.assembler,
-      analyse: (records) => analyseTrace(records, this.settings),
-      ...(this.pool ? { pool: this.pool } : {}),
+      settings: this.settings,
+      ...(this.pool ? { pool: this.pool.pool } : {}),
       findings: (analysis) => this.findings(analysis),
       store,
       notify: this.notify,
@@ -143,7 +143,12 @@ export class WritePath {
   async drain(): Promise<void> {
     await this.commitQueue.drain();
     await this.analysis.flush();
+    await this.stop();
+  }
+
+  /** Stops sweeping (pending traces stay stored for the next start) and lets go of the analysis threads. */
+  async stop(): Promise<void> {
     await this.analysis.stop();
-    await this.pool?.close();
+    await this.pool?.release();
   }
 }
