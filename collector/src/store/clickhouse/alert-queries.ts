@@ -1,6 +1,6 @@
 import { ALERT_EXAMPLE_COUNT, type AlertCountBucket, type AlertDelivery, type AlertEvent, type AlertRule, type AlertStatsQuery, type AlertWindowStats } from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
-import { ALERT_MAX_TASK_MS } from '../rows/alert-window.js';
+import { ALERT_MAX_TASK_MS, alertCountBucketFromRow, alertExampleFromRow, emptyAlertWindow } from '../rows/alert-window.js';
 import type { ClickHouseHttp } from './clickhouse-http.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql } from './r7-percentile-sql.js';
@@ -29,10 +29,10 @@ export async function alertWindowStats(read: ReadRows, query: AlertStatsQuery): 
   const where = endedIn(query);
   const target = query.target;
   if (ttft) {
-    if (target.kind !== 'model') return { count: 0, overBudgetCount: 0, percentile: null, examples: [] };
+    if (target.kind !== 'model') return emptyAlertWindow();
     where.add('llm_call = 1').add('isNotNull(ttft_ms)').add("ifNull(model, 'unknown') = ?", target.value);
   } else if (target.kind === 'model') {
-    return { count: 0, overBudgetCount: 0, percentile: null, examples: [] };
+    return emptyAlertWindow();
   } else if (target.kind !== 'all') {
     where.add(`${TARGET_COLUMN[target.kind]} = ?`, target.value);
   }
@@ -51,7 +51,7 @@ export async function alertWindowStats(read: ReadRows, query: AlertStatsQuery): 
       `SELECT trace_id, max(${measure}) AS value FROM ${from} ${where}
        GROUP BY trace_id ORDER BY value DESC, trace_id LIMIT ${sqlLiteral(ALERT_EXAMPLE_COUNT)}`,
     );
-    examples = rows.map((row) => ({ traceId: row[0] as string, valueMs: row[1] as number }));
+    examples = rows.map(alertExampleFromRow);
   }
   return { count: count as number, overBudgetCount: overBudgetCount as number, percentile: (value as number | null) ?? null, examples };
 }
@@ -67,7 +67,7 @@ export async function alertCountBuckets(read: ReadRows, query: AlertCountBuckets
      FROM traces FINAL ${where} GROUP BY k ORDER BY k`,
   );
   const step = Math.max(1, Math.round(query.bucketMs));
-  return rows.map((row) => ({ startMs: query.from + (row[0] as number) * step, count: row[1] as number, overBudgetCount: row[2] as number }));
+  return rows.map((row) => alertCountBucketFromRow(row, query.from, step));
 }
 
 /** Versions of rule and delivery rows: later writes win, also within one millisecond. */

@@ -1,7 +1,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import { ALERT_EXAMPLE_COUNT, type AlertCountBucket, type AlertDelivery, type AlertEvent, type AlertRule, type AlertStatsQuery, type AlertWindowStats } from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
-import { ALERT_MAX_TASK_MS } from '../rows/alert-window.js';
+import { ALERT_MAX_TASK_MS, alertCountBucketFromRow, alertExampleFromRow, emptyAlertWindow } from '../rows/alert-window.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 
 /**
@@ -42,10 +42,10 @@ export async function alertWindowStats(read: ReadRows, query: AlertStatsQuery): 
     .add('t.start_ms + t.duration_ms < ?', query.to);
   const target = query.target;
   if (ttft) {
-    if (target.kind !== 'model') return { count: 0, overBudgetCount: 0, percentile: null, examples: [] };
+    if (target.kind !== 'model') return emptyAlertWindow();
     where.add('f.llm_call').add('f.ttft_ms IS NOT NULL').add("coalesce(f.model, 'unknown') = ?", target.value);
   } else if (target.kind === 'model') {
-    return { count: 0, overBudgetCount: 0, percentile: null, examples: [] };
+    return emptyAlertWindow();
   } else if (target.kind !== 'all') {
     where.add(`t.${TARGET_COLUMN[target.kind]} = ?`, target.value);
   }
@@ -66,7 +66,7 @@ export async function alertWindowStats(read: ReadRows, query: AlertStatsQuery): 
        GROUP BY t.trace_id ORDER BY value DESC, t.trace_id LIMIT ${ALERT_EXAMPLE_COUNT}`,
       where.params,
     );
-    examples = rows.map((row) => ({ traceId: row[0] as string, valueMs: row[1] as number }));
+    examples = rows.map(alertExampleFromRow);
   }
   return {
     count: count as number,
@@ -92,7 +92,7 @@ export async function alertCountBuckets(read: ReadRows, query: AlertCountBuckets
      FROM traces ${where} GROUP BY k ORDER BY k`,
     where.params,
   );
-  return rows.map((row) => ({ startMs: query.from + (row[0] as number) * bucketMs, count: row[1] as number, overBudgetCount: row[2] as number }));
+  return rows.map((row) => alertCountBucketFromRow(row, query.from, bucketMs));
 }
 
 export async function listAlertRules(read: ReadRows): Promise<AlertRule[]> {
