@@ -128,7 +128,7 @@ export const CLICKHOUSE_SCHEMA_STATEMENTS: readonly string[] = [
  * `ModelSpanTracker`); the stored name of an llm span is its span name. So an older llm fact is
  * a call unless it is a wrapper or named like a Mastra chunk: core's answer for every row, short
  * of an llm call outside Mastra whose span is named `chunk: '…'`. The DuckDB store backfills its
- * older rows with the same rule (duckdb/schema.ts `LEGACY_LLM_CALL_SQL`).
+ * older rows with the same rule (`LEGACY_LLM_CALL_SQL` of its schema).
  */
 const LEGACY_LLM_CALL_SQL =
   "arrayMap((category, aggregate, name) -> toUInt8(category = 'llm' AND aggregate = 0 AND NOT (name LIKE 'chunk: \\'%')), fact_category, fact_aggregate, fact_name)";
