@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { AlertDelivery, AlertEvent, AlertRule, AlertStatsQuery, SpanRecord, TaskClassConfig, TraceSummary } from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
-import { compressForStorage, storedRequestBody } from '../raw-request-codec.js';
+import { compressForStorage } from '../raw-request-codec.js';
 import type { AnalysedTrace } from '../analysis-store.js';
 import type { DecodeRequest, IngestBatch } from '../span-log.js';
 import type { StoreOptions, TraceStore } from '../store.js';
@@ -22,21 +22,17 @@ import type { SerialWriter } from './serial-writer.js';
 import { SPAN_BATCH_COLUMNS, SPAN_REQUEST_COLUMNS, type SpanRequestRow } from './span-batch-row.js';
 import { toSpanBatchRows } from '../rows/span-batch-row.js';
 import { SPAN_FACT_COLUMNS, toSpanFactRows } from './span-fact-row.js';
+import { chunks, IN_LIST_MAX, integerList, placeholders } from './sql-lists.js';
 import type { ReadRows } from './sql-where.js';
+import * as spanLogReads from './span-log-reads.js';
 import * as statsQueries from './stats-queries.js';
-import { storedValueRef, SUMMARY_SELECT, TRACE_COLUMNS, toTraceRowInputs, traceRowToSummary } from './trace-row.js';
+import { SUMMARY_SELECT, TRACE_COLUMNS, toTraceRowInputs, traceRowToSummary } from './trace-row.js';
 import * as traceQueries from './trace-queries.js';
 
 /** The database file inside the data directory. */
 export const DUCKDB_FILE_NAME = 'threshold.duckdb';
 /** The blob log's directory inside the data directory (stored requests and trace details). */
 export const BLOB_LOG_DIR = 'values';
-
-/** Most ids bound into one `IN (…)` list. */
-const IN_LIST_MAX = 1000;
-
-/** Stored requests read back per query (each up to a few hundred KB compressed). */
-const REQUESTS_PER_READ = 64;
 
 /** Waits between attempts to reopen an invalidated database (the disk may still be full): 1 s, doubling to 30 s. */
 const REOPEN_FIRST_WAIT_MS = 1_000;
@@ -214,48 +210,13 @@ export class DuckDbStore implements TraceStore {
     });
   }
 
-  /**
-   * Decodes each stored request that holds spans of the traces and keeps those spans, in arrival
-   * order. The requests are found first, then read a few at a time by id: a join of `span_batches`
-   * to `span_requests` scanned every stored body (measured with 6,000 stored requests: 300–1,400 ms
-   * and tens of MB of DuckDB memory for 40 requests, against 10–130 ms this way).
-   */
+  /** The reads run guarded: a fault reading a stored body is the store's, as any other (see `span-log-reads.ts`). */
   loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>> {
-    return this.guard(() => this.loadTraceSpansNow(traceIds));
+    return this.guard(() => spanLogReads.loadTraceSpans(this.readRows, (ref) => this.values.read(ref), this.decodeRequest, traceIds));
   }
 
-  private async loadTraceSpansNow(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>> {
-    const spans = new Map<string, SpanRecord[]>();
-    for (const ids of chunks(traceIds, IN_LIST_MAX)) {
-      const wanted = new Set(ids);
-      const found = await this.read(`SELECT DISTINCT request_id FROM span_batches WHERE trace_id IN (${placeholders(ids.length)}) ORDER BY request_id`, ids);
-      for (const requestIds of chunks(found.map((row) => Number(row[0])), REQUESTS_PER_READ)) {
-        const rows = await this.read(
-          `SELECT format, encoding, body, body_segment, body_offset, body_length FROM span_requests WHERE request_id IN (${integerList(requestIds)}) ORDER BY request_id`,
-        );
-        for (const [format, encoding, inline, segment, offset, length] of rows) {
-          const ref = storedValueRef(segment, offset, length);
-          const body = ref ? await this.values.read(ref) : (inline as Uint8Array);
-          const decoded = await this.decodeRequest(format as 'protobuf' | 'json', storedRequestBody(encoding as string, body));
-          for (const span of decoded) {
-            if (!wanted.has(span.traceId)) continue;
-            const list = spans.get(span.traceId);
-            if (list) list.push(span);
-            else spans.set(span.traceId, [span]);
-          }
-        }
-      }
-    }
-    return spans;
-  }
-
-  async analysedTraceIds(traceIds: readonly string[]): Promise<Set<string>> {
-    const known = new Set<string>();
-    for (const ids of chunks(traceIds, IN_LIST_MAX)) {
-      const rows = await this.read(`SELECT trace_id FROM traces WHERE trace_id IN (${placeholders(ids.length)})`, ids);
-      for (const [traceId] of rows) known.add(traceId as string);
-    }
-    return known;
+  analysedTraceIds(traceIds: readonly string[]): Promise<Set<string>> {
+    return spanLogReads.analysedTraceIds(this.readRows, traceIds);
   }
 
   saveAnalyses(analyses: readonly AnalysedTrace[]): Promise<void> {
@@ -322,14 +283,8 @@ export class DuckDbStore implements TraceStore {
     return removed.length;
   }
 
-  async pendingTraceIds(limit?: number): Promise<string[]> {
-    const rows = await this.read(
-      `SELECT b.trace_id FROM (SELECT trace_id, sum(span_count) AS stored, min(request_id) AS first_request FROM span_batches GROUP BY trace_id) b
-       LEFT JOIN traces t ON t.trace_id = b.trace_id
-       WHERE t.trace_id IS NULL OR t.analysed_span_count < b.stored
-       ORDER BY b.first_request, b.trace_id${limit === undefined ? '' : ` LIMIT ${Math.max(1, Math.floor(limit))}`}`,
-    );
-    return rows.map((row) => row[0] as string);
+  pendingTraceIds(limit?: number): Promise<string[]> {
+    return spanLogReads.pendingTraceIds(this.readRows, limit);
   }
 
   listTraces(query: TraceListQuery) {
@@ -466,19 +421,4 @@ export class DuckDbStore implements TraceStore {
       return reader.getRowsJS() as unknown[][];
     });
   }
-}
-
-/** Request ids (integers read from the store) written into SQL. */
-function integerList(ids: readonly number[]): string {
-  return ids.map((id) => String(Math.trunc(id))).join(', ');
-}
-
-function placeholders(count: number): string {
-  return new Array(count).fill('?').join(', ');
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
-  return result;
 }
