@@ -74,7 +74,13 @@ export function manySpansRequest(count, trace = 1, spansPerTrace = count) {
 /** A 10 MiB service name and two 10 MiB attribute keys. */
 export function poisonRequest(trace = 1) {
   const long = (letter) => letter.repeat(10 * 1024 * 1024);
-  return request(long('s'), [span({ traceId: idOf(trace, 16), spanId: idOf(1, 8), extra: [spanAttribute(long('k'), textField(1, 'v')), spanAttribute(long('q'), textField(1, 'v'))] })]);
+  return request(long('s'), [
+    span({
+      traceId: idOf(trace, 16),
+      spanId: idOf(1, 8),
+      extra: [spanAttribute(long('k'), textField(1, 'v')), spanAttribute(long('q'), textField(1, 'v'))],
+    }),
+  ]);
 }
 
 /** OTLP/JSON of about `megabytes` MiB: spans of three GenAI attributes, all of one trace unless `spansPerTrace` says. */
@@ -98,5 +104,9 @@ export function largeJsonRequest(megabytes, trace = 1, spansPerTrace = Infinity)
     size += JSON.stringify(item).length + 1;
     spans.push(item);
   }
-  return Buffer.from(JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'hostile' } }] }, scopeSpans: [{ spans }] }] }));
+  return Buffer.from(
+    JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'hostile' } }] }, scopeSpans: [{ spans }] }],
+    }),
+  );
 }

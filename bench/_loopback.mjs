@@ -32,7 +32,9 @@ export function freePort() {
  * never block it); resolves with the child once the collector says it is listening.
  */
 export function startCollectorProcess(port, args = [], nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, cli, 'start', '--port', String(port), '--grpc-port', 'off', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'start', '--port', String(port), '--grpc-port', 'off', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
     child.stdout.on('data', (chunk) => {
@@ -54,7 +56,14 @@ export function stopCollectorProcess(child, signal = 'SIGTERM') {
 export function postProtobuf(agent, port, body) {
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+      },
       (response) => {
         response.resume();
         response.on('end', () => resolve(response.statusCode));
@@ -72,11 +81,20 @@ export function postProtobuf(agent, port, body) {
 export function postExport(agent, port, body) {
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/traces',
+        headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
+      },
       (response) => {
         response.resume();
         const retryAfterS = Number(response.headers['retry-after'] ?? Number.NaN);
-        response.on('end', () => resolve({ status: response.statusCode, retryAfterS: Number.isFinite(retryAfterS) && retryAfterS >= 0 ? retryAfterS : undefined }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode, retryAfterS: Number.isFinite(retryAfterS) && retryAfterS >= 0 ? retryAfterS : undefined }),
+        );
       },
     );
     request.on('error', reject);

@@ -15,7 +15,14 @@
  *
  *   node bench/alerts.mjs   (after `npx tsc -b`; `npm run bench -- alerts` builds first)
  */
-import { DEFAULT_ALERT_RULES, alertSeriesTimes, burnRateBucketMs, burnRateSeriesFromBuckets, observeAlertRule, uxBand } from '../packages/core/dist/index.js';
+import {
+  DEFAULT_ALERT_RULES,
+  alertSeriesTimes,
+  burnRateBucketMs,
+  burnRateSeriesFromBuckets,
+  observeAlertRule,
+  uxBand,
+} from '../packages/core/dist/index.js';
 import { AlertEvaluator } from '../collector/dist/alerts/alert-evaluator.js';
 import { AlertRuleSet } from '../collector/dist/alerts/alert-rule-set.js';
 import { CollectorMetrics } from '../collector/dist/metrics/collector-metrics.js';
@@ -52,14 +59,33 @@ function analysed(i, endMs) {
       traceId,
       traceStartUnixNano: BigInt(Math.round(startTimeMs)) * 1_000_000n,
       summary: {
-        traceId, service: 'bench-agent', name: `task-${i % 8}`, taskClass, startTimeMs, durationMs, perceivedMs: durationMs * 0.4,
-        band: uxBand(durationMs), perceivedBand: uxBand(durationMs * 0.4), budgetMs, overBudget: durationMs > budgetMs,
-        spanCount: 2, llmCalls: 1, toolCalls: 0, error: false, breakdown,
+        traceId,
+        service: 'bench-agent',
+        name: `task-${i % 8}`,
+        taskClass,
+        startTimeMs,
+        durationMs,
+        perceivedMs: durationMs * 0.4,
+        band: uxBand(durationMs),
+        perceivedBand: uxBand(durationMs * 0.4),
+        budgetMs,
+        overBudget: durationMs > budgetMs,
+        spanCount: 2,
+        llmCalls: 1,
+        toolCalls: 0,
+        error: false,
+        breakdown,
       },
       spans: [],
       traceSpans: [
         {
-          spanId: '1'.padStart(16, '0'), name: 'chat', category: 'llm', service: 'bench-agent', status: 'ok', startNs, endNs: startNs + durationMs * 0.7 * 1e6,
+          spanId: '1'.padStart(16, '0'),
+          name: 'chat',
+          category: 'llm',
+          service: 'bench-agent',
+          status: 'ok',
+          startNs,
+          endNs: startNs + durationMs * 0.7 * 1e6,
           llm: { model: MODELS[i % MODELS.length], streaming: true, ttftMs: 100 + (i % 500) },
         },
       ],
@@ -77,14 +103,29 @@ const total = HOURS * 3_600 * TASKS_PER_SECOND;
 const loadStart = performance.now();
 for (let from = 0; from < total; from += 5_000) {
   const batch = [];
-  for (let i = from; i < Math.min(total, from + 5_000); i++) batch.push(analysed(i, NOW_MS - HOURS * 3_600_000 + (i * 1_000) / TASKS_PER_SECOND));
+  for (let i = from; i < Math.min(total, from + 5_000); i++)
+    batch.push(analysed(i, NOW_MS - HOURS * 3_600_000 + (i * 1_000) / TASKS_PER_SECOND));
   await store.saveAnalyses(batch);
 }
-console.log(`stored ${total.toLocaleString('en-US')} traces (${TASKS_PER_SECOND}/s over ${HOURS} h) in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`);
+console.log(
+  `stored ${total.toLocaleString('en-US')} traces (${TASKS_PER_SECOND}/s over ${HOURS} h) in ${((performance.now() - loadStart) / 1000).toFixed(1)} s`,
+);
 
 const rules = new AlertRuleSet(store, [
   ...DEFAULT_ALERT_RULES,
-  { id: 'ttft', name: 'TTFT', kind: 'threshold', target: { kind: 'model', value: 'model-3' }, statistic: 'p95', threshold: 500, windowMs: 300_000, minSamples: 20, holdMs: 60_000, severity: 'ticket', enabled: true },
+  {
+    id: 'ttft',
+    name: 'TTFT',
+    kind: 'threshold',
+    target: { kind: 'model', value: 'model-3' },
+    statistic: 'p95',
+    threshold: 500,
+    windowMs: 300_000,
+    minSamples: 20,
+    holdMs: 60_000,
+    severity: 'ticket',
+    enabled: true,
+  },
 ]);
 await rules.load();
 const clock = { nowMs: () => NOW_MS, setInterval: () => undefined, clearInterval: () => {} };
@@ -96,7 +137,9 @@ for (let run = 0; run < RUNS; run++) {
   await evaluator.evaluate();
   tickMs.push(performance.now() - t);
 }
-console.log(`tick (${rules.list().length} rules over ${total.toLocaleString('en-US')} stored traces): median ${median(tickMs).toFixed(1)} ms, ${((median(tickMs) / 15_000) * 100).toFixed(2)} % of a 15 s interval`);
+console.log(
+  `tick (${rules.list().length} rules over ${total.toLocaleString('en-US')} stored traces): median ${median(tickMs).toFixed(1)} ms, ${((median(tickMs) / 15_000) * 100).toFixed(2)} % of a 15 s interval`,
+);
 
 const slowBurn = rules.get('slo-slow-burn');
 const seriesFrom = NOW_MS - 3_600_000;
@@ -116,7 +159,9 @@ for (let run = 0; run < 3; run++) {
   for (const at of times) await evaluator.observe(slowBurn, at);
   pointSeriesMs.push(performance.now() - t);
 }
-console.log(`series (slow burn, 60 points over 1 h): grouped counts median ${median(bucketSeriesMs).toFixed(0)} ms; point by point ${median(pointSeriesMs).toFixed(0)} ms`);
+console.log(
+  `series (slow burn, 60 points over 1 h): grouped counts median ${median(bucketSeriesMs).toFixed(0)} ms; point by point ${median(pointSeriesMs).toFixed(0)} ms`,
+);
 
 // The replaced design, for comparison: every task sample of the 6-hour window as a JS row.
 const samplesStart = performance.now();
@@ -125,11 +170,23 @@ const rows = await store['read'](
    FROM traces WHERE start_ms < ? AND start_ms + duration_ms >= ?`,
   [NOW_MS, NOW_MS - HOURS * 3_600_000],
 );
-const tasks = rows.map((row) => ({ traceId: row[0], endTimeMs: row[1], durationMs: row[2], perceivedMs: row[3], budgetMs: row[4], overBudget: row[5], taskClass: row[6], service: row[7], name: row[8] }));
+const tasks = rows.map((row) => ({
+  traceId: row[0],
+  endTimeMs: row[1],
+  durationMs: row[2],
+  perceivedMs: row[3],
+  budgetMs: row[4],
+  overBudget: row[5],
+  taskClass: row[6],
+  service: row[7],
+  name: row[8],
+}));
 const readMs = performance.now() - samplesStart;
 const coreStart = performance.now();
 for (const rule of rules.list()) observeAlertRule(rule, { tasks, ttfts: [] }, NOW_MS);
-console.log(`samples (replaced design): reading ${tasks.length.toLocaleString('en-US')} rows ${readMs.toFixed(0)} ms + in-memory evaluation ${(performance.now() - coreStart).toFixed(0)} ms`);
+console.log(
+  `samples (replaced design): reading ${tasks.length.toLocaleString('en-US')} rows ${readMs.toFixed(0)} ms + in-memory evaluation ${(performance.now() - coreStart).toFixed(0)} ms`,
+);
 
 const metrics = new CollectorMetrics();
 for (let i = 0; i < 50_000; i++) {

@@ -48,12 +48,22 @@ const chat = (model, stream, ttftS, input, output) => ({
   'gen_ai.usage.input_tokens': input,
   'gen_ai.usage.output_tokens': output,
 });
-const toolAttributes = (name, callId) => ({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': name, 'gen_ai.tool.call.id': callId, 'gen_ai.tool.call.arguments': `{"q":"${callId}"}` });
+const toolAttributes = (name, callId) => ({
+  'gen_ai.operation.name': 'execute_tool',
+  'gen_ai.tool.name': name,
+  'gen_ai.tool.call.id': callId,
+  'gen_ai.tool.call.arguments': `{"q":"${callId}"}`,
+});
 
 /** A 20-span customer-service turn. */
 function typicalRecords(i) {
   const root = spanId();
-  const spans = [record(root, undefined, 'invoke_agent support', 0, 3000, { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': `s${i % 50}` })];
+  const spans = [
+    record(root, undefined, 'invoke_agent support', 0, 3000, {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.conversation.id': `s${i % 50}`,
+    }),
+  ];
   const add = (name, start, end, attributes, parent = root, events) => {
     const id = spanId();
     spans.push(record(id, parent, name, start, end, attributes, events));
@@ -67,7 +77,9 @@ function typicalRecords(i) {
   add('execute_tool lookup', 900, 1480, toolAttributes('lookup', `l${i}`));
   add('retrieve', 1500, 1600, { 'threshold.state.operation': 'retrieve' });
   for (let k = 0; k < 5; k++) add(`execute_tool fetch${k}`, 1600 + k * 100, 1700 + k * 100, toolAttributes(`fetch${k}`, `f${i}-${k}`));
-  add('chat gpt-4o', 2100, 2900, chat('gpt-4o', true, 0.25, 2500, 40), root, [{ name: 'gen_ai.content.completion', timeUnixNano: EPOCH_NS, attributes: {} }]);
+  add('chat gpt-4o', 2100, 2900, chat('gpt-4o', true, 0.25, 2500, 40), root, [
+    { name: 'gen_ai.content.completion', timeUnixNano: EPOCH_NS, attributes: {} },
+  ]);
   add('session save', 2900, 2990, { 'db.system.name': 'redis', 'db.operation.name': 'SET' });
   add('queue wait', 2990, 3000, { 'messaging.system': 'kafka' });
   void stream;
@@ -82,13 +94,18 @@ function largeRecords() {
     const t = step * 600;
     const stepId = spanId();
     spans.push(record(stepId, root, `step ${step}`, t, t + 590, { 'traceloop.span.kind': 'task' }));
-    spans.push(record(spanId(), stepId, 'chat gpt-4o-mini', t, t + 300, chat('gpt-4o-mini', true, 0.12, 4000 + step, 50), [{ name: 'ai.stream.firstChunk', timeUnixNano: EPOCH_NS + BigInt((t + 120) * 1e6), attributes: {} }]));
+    spans.push(
+      record(spanId(), stepId, 'chat gpt-4o-mini', t, t + 300, chat('gpt-4o-mini', true, 0.12, 4000 + step, 50), [
+        { name: 'ai.stream.firstChunk', timeUnixNano: EPOCH_NS + BigInt((t + 120) * 1e6), attributes: {} },
+      ]),
+    );
     spans.push(record(spanId(), stepId, 'execute_tool search', t + 300, t + 500, toolAttributes('search', `s${step}`)));
     spans.push(record(spanId(), stepId, 'execute_tool fetch', t + 300, t + 450, toolAttributes('fetch', `f${step}`)));
     spans.push(record(spanId(), stepId, 'memory save', t + 500, t + 560, { 'threshold.state.operation': 'save' }));
     spans.push(record(spanId(), stepId, 'chat small-7b', t + 560, t + 590, chat('small-7b', false, undefined, 200, 3)));
   }
-  for (let k = 0; k < 3; k++) spans.push(record(spanId(), root, `final ${k}`, 1_666 * 600 + k * 30, 1_666 * 600 + k * 30 + 30, chat('gpt-4o', true, 0.01, 100, 10)));
+  for (let k = 0; k < 3; k++)
+    spans.push(record(spanId(), root, `final ${k}`, 1_666 * 600 + k * 30, 1_666 * 600 + k * 30 + 30, chat('gpt-4o', true, 0.01, 100, 10)));
   return spans;
 }
 
@@ -98,7 +115,9 @@ function deepRecords() {
   let parent;
   for (let depth = 0; depth < 10_000; depth++) {
     const id = spanId();
-    spans.push(record(id, parent, `level ${depth}`, depth * 0.01, 200 - depth * 0.01, depth % 3 === 0 ? { 'threshold.category': 'tool' } : {}));
+    spans.push(
+      record(id, parent, `level ${depth}`, depth * 0.01, 200 - depth * 0.01, depth % 3 === 0 ? { 'threshold.category': 'tool' } : {}),
+    );
     parent = id;
   }
   return spans;
@@ -157,4 +176,6 @@ report('large', large.length, large);
 const deep = deepRecords();
 report('deep', deep.length, deep);
 const check = analyseRecords(large);
-console.log(`check    large: ${check.summary.spanCount} spans, ${check.summary.llmCalls} llm calls, ${check.summary.toolCalls} tool calls, critical path ${check.criticalPath.length} spans, warnings ${check.warnings.length}`);
+console.log(
+  `check    large: ${check.summary.spanCount} spans, ${check.summary.llmCalls} llm calls, ${check.summary.toolCalls} tool calls, critical path ${check.criticalPath.length} spans, warnings ${check.warnings.length}`,
+);

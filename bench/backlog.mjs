@@ -32,7 +32,11 @@ async function backlog(spansPerTrace, analysisWorkers) {
   const collector = await createCollector({ port: 0, dataDir, quietPeriodMs: 3_600_000, analysisWorkers });
   try {
     for (let request = 1; request <= REQUESTS; request++) {
-      const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: copyOf(request) });
+      const response = await fetch(`${collector.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: copyOf(request),
+      });
       if (response.status !== 200) throw new Error(`ingest answered ${response.status}`);
       await response.arrayBuffer();
     }

@@ -226,7 +226,9 @@ async function largeRequestFigures() {
   // What the machine alone does to the probe: on a busy shared machine the OS parks the thread too,
   // so each figure is the least of three runs, with the most beside it.
   const idle = await eventLoopHeld(() => sleep(2_000));
-  console.log(`\nevent loop held while decoding a large request (longest single block, ms: least of 3 runs, most in brackets; ${idle.longestMs.toFixed(0)} ms with nothing running):`);
+  console.log(
+    `\nevent loop held while decoding a large request (longest single block, ms: least of 3 runs, most in brackets; ${idle.longestMs.toFixed(0)} ms with nothing running):`,
+  );
   const runs = async (work) => {
     const held = [];
     for (let run = 0; run < 3; run++) held.push(await eventLoopHeld(work));
@@ -312,7 +314,9 @@ async function healthUnderHostileIngest(label, contentType, makeBody) {
     const tookMs = performance.now() - startedAt;
     const { slowestMs, asked, failed } = await poller.stop();
     const failures = failed > 0 ? ` (${failed} connection resets, asked again)` : '';
-    console.log(`  ${label.padEnd(34)} answers ${JSON.stringify(statuses)} in ${(tookMs / 1000).toFixed(1)} s; slowest of ${asked} /api/health: ${slowestMs.toFixed(0)} ms${failures}`);
+    console.log(
+      `  ${label.padEnd(34)} answers ${JSON.stringify(statuses)} in ${(tookMs / 1000).toFixed(1)} s; slowest of ${asked} /api/health: ${slowestMs.toFixed(0)} ms${failures}`,
+    );
   } finally {
     await stopCollectorProcess(child);
     rmSync(dataDir, { recursive: true, force: true });

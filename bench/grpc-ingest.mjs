@@ -33,13 +33,21 @@ const { protobuf, spanCount } = agentRequestBodies({ traces: 25, spansPerTrace: 
 const template = Buffer.from(protobuf);
 const copyOf = requestCopies(template);
 let sequence = 0;
-console.log(`request: ${spanCount} spans (25 traces × 20), ${(template.length / 1024).toFixed(0)} KiB protobuf, ${CLIENTS} concurrent senders`);
+console.log(
+  `request: ${spanCount} spans (25 traces × 20), ${(template.length / 1024).toFixed(0)} KiB protobuf, ${CLIENTS} concurrent senders`,
+);
 
 /** One gRPC export call; resolves with the status code. */
 function grpcCall(client, body) {
   return new Promise((resolve) => {
-    client.makeUnaryRequest(EXPORT_PATH, (bytes) => bytes, (bytes) => bytes, body, new Metadata(), { deadline: Date.now() + 10_000 }, (error) =>
-      resolve(error ? error.code : 0),
+    client.makeUnaryRequest(
+      EXPORT_PATH,
+      (bytes) => bytes,
+      (bytes) => bytes,
+      body,
+      new Metadata(),
+      { deadline: Date.now() + 10_000 },
+      (error) => resolve(error ? error.code : 0),
     );
   });
 }
@@ -84,7 +92,14 @@ async function measure(send, isAck, isRetry) {
 async function withCollector(run) {
   const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-grpc-'));
   const [port, grpcPort] = [await freePort(), await freePort()];
-  const collector = await startCollectorProcess(port, ['--data-dir', dataDir, '--quiet-period-ms', '1000', '--grpc-port', String(grpcPort)]);
+  const collector = await startCollectorProcess(port, [
+    '--data-dir',
+    dataDir,
+    '--quiet-period-ms',
+    '1000',
+    '--grpc-port',
+    String(grpcPort),
+  ]);
   try {
     return await run(port, grpcPort);
   } finally {
@@ -98,13 +113,20 @@ const runs = {
     withCollector(async (port) => {
       const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
       try {
-        return await measure((body) => postProtobuf(agent, port, body), (status) => status === 200, (status) => status === 503);
+        return await measure(
+          (body) => postProtobuf(agent, port, body),
+          (status) => status === 200,
+          (status) => status === 503,
+        );
       } finally {
         agent.destroy();
       }
     }),
   ...Object.fromEntries(
-    [['OTLP/gRPC', {}], ['OTLP/gRPC gzip', { 'grpc.default_compression_algorithm': GZIP }]].map(([name, channelOptions]) => [
+    [
+      ['OTLP/gRPC', {}],
+      ['OTLP/gRPC gzip', { 'grpc.default_compression_algorithm': GZIP }],
+    ].map(([name, channelOptions]) => [
       name,
       () =>
         withCollector(async (_port, grpcPort) => {
@@ -113,7 +135,11 @@ const runs = {
           const clients = Array.from({ length: CLIENTS }, () => new Client(`127.0.0.1:${grpcPort}`, credentials.createInsecure(), options));
           try {
             // UNAVAILABLE (14) is the gRPC 503: retried after a pause, counted as refused.
-            return await measure((body, sender) => grpcCall(clients[sender], body), (code) => code === 0, (code) => code === 14);
+            return await measure(
+              (body, sender) => grpcCall(clients[sender], body),
+              (code) => code === 0,
+              (code) => code === 14,
+            );
           } finally {
             for (const client of clients) client.close();
           }

@@ -34,7 +34,9 @@ const { protobuf, spanCount } = agentRequestBodies({ traces: TRACES_PER_REQUEST,
 const template = Buffer.from(protobuf);
 const copyOf = requestCopies(template);
 
-console.log(`request: ${spanCount} spans (${TRACES_PER_REQUEST} traces × ${SPANS_PER_TRACE}), ${(template.length / 1024).toFixed(0)} KiB protobuf`);
+console.log(
+  `request: ${spanCount} spans (${TRACES_PER_REQUEST} traces × ${SPANS_PER_TRACE}), ${(template.length / 1024).toFixed(0)} KiB protobuf`,
+);
 const decodeRate = decodeOnlySpansPerSecond(template, 'protobuf');
 console.log(`decode only:   ${Math.round(decodeRate).toLocaleString('en-US')} spans/s (median of 7, same bytes)`);
 
@@ -96,7 +98,9 @@ try {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   if (analysed < expectedTraces) {
-    console.error(`analysis made no progress for ${STALL_MS / 1000} s with ${(expectedTraces - analysed).toLocaleString('en-US')} acknowledged traces not analysed`);
+    console.error(
+      `analysis made no progress for ${STALL_MS / 1000} s with ${(expectedTraces - analysed).toLocaleString('en-US')} acknowledged traces not analysed`,
+    );
     process.exitCode = 1;
   }
   const analysedAt = performance.now();

@@ -78,17 +78,25 @@ function recordTemplate() {
     traceOf.set(rootSpan.spanContext().traceId, traceIndex);
     const inRoot = trace.setSpan(ROOT_CONTEXT, rootSpan);
     for (let child = 0; child < SPANS_PER_TRACE - 1; child++) {
-      const span = tracer.startSpan(child % 2 ? 'tool.search' : 'llm.chat', {
-        startTime: baseMs + child * 20,
-        attributes: child % 2 ? { 'gen_ai.tool.name': 'search' } : { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'model-a', 'gen_ai.usage.input_tokens': 900 },
-      }, inRoot);
+      const span = tracer.startSpan(
+        child % 2 ? 'tool.search' : 'llm.chat',
+        {
+          startTime: baseMs + child * 20,
+          attributes:
+            child % 2
+              ? { 'gen_ai.tool.name': 'search' }
+              : { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'model-a', 'gen_ai.usage.input_tokens': 900 },
+        },
+        inRoot,
+      );
       span.end(baseMs + child * 20 + 15);
     }
     rootSpan.end(baseMs + TRACE_MS);
   }
   const msOf = ([seconds, nanos]) => seconds * 1000 + Math.round(nanos / 1e6);
   const spans = exporter.getFinishedSpans();
-  if (spans.length !== SPANS_PER_EXPORT || traceOf.size !== TRACES_PER_EXPORT) throw new Error(`recorded ${spans.length} spans in ${traceOf.size} traces`);
+  if (spans.length !== SPANS_PER_EXPORT || traceOf.size !== TRACES_PER_EXPORT)
+    throw new Error(`recorded ${spans.length} spans in ${traceOf.size} traces`);
   return spans.map((span) => {
     const traceIndex = traceOf.get(span.spanContext().traceId);
     if (traceIndex === undefined) throw new Error(`span ${span.name} is not in a recorded trace`);
@@ -169,7 +177,10 @@ async function waitForAnalysis(url, expected, boundMs) {
 /** Span counts of the newest `limit` analysed traces that differ from SPANS_PER_TRACE. */
 async function tracesNotOfFiveSpans(url, limit) {
   const { traces } = await (await fetch(`${url}/api/traces?limit=${limit}`)).json();
-  return { checked: traces.length, odd: traces.filter((summary) => summary.spanCount !== SPANS_PER_TRACE).map((summary) => summary.spanCount) };
+  return {
+    checked: traces.length,
+    odd: traces.filter((summary) => summary.spanCount !== SPANS_PER_TRACE).map((summary) => summary.spanCount),
+  };
 }
 
 /**
@@ -246,25 +257,31 @@ async function overload(url, rss) {
   let measureRefused = 0;
   const measureStart = performance.now();
   const measureEnd = measureStart + MEASURE_MS;
-  await Promise.all(Array.from({ length: MEASURE_CLIENTS }, async () => {
-    while (performance.now() < measureEnd) {
-      const response = await post(url, freshBody());
-      await response.arrayBuffer();
-      if (response.status === 200) measureAcked++;
-      else if (response.status === 503) {
-        measureRefused++;
-        await sleep(20);
-      } else throw new Error(`unexpected status ${response.status} while measuring`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: MEASURE_CLIENTS }, async () => {
+      while (performance.now() < measureEnd) {
+        const response = await post(url, freshBody());
+        await response.arrayBuffer();
+        if (response.status === 200) measureAcked++;
+        else if (response.status === 503) {
+          measureRefused++;
+          await sleep(20);
+        } else throw new Error(`unexpected status ${response.status} while measuring`);
+      }
+    }),
+  );
   const postingMs = performance.now() - measureStart;
   const measureTraces = measureAcked * TRACES_PER_EXPORT;
   const measureSpans = measureAcked * SPANS_PER_EXPORT;
   const ackRate = measureSpans / (postingMs / 1000);
-  console.log(`acknowledged: ${rate(ackRate)} (${MEASURE_CLIENTS} keep-alive clients, ${seconds(postingMs)}, ${measureRefused} answered 503): spans durable, not yet analysed`);
+  console.log(
+    `acknowledged: ${rate(ackRate)} (${MEASURE_CLIENTS} keep-alive clients, ${seconds(postingMs)}, ${measureRefused} answered 503): spans durable, not yet analysed`,
+  );
   const measured = await waitForAnalysis(url, measureTraces, MEASURE_ANALYSIS_WAIT_MS);
   if (!measured.caughtUp) {
-    console.log(`sustainable: not measured, ${measured.analysed} of ${measureTraces} acknowledged traces analysed ${seconds(measured.at - measureStart)} after posting began`);
+    console.log(
+      `sustainable: not measured, ${measured.analysed} of ${measureTraces} acknowledged traces analysed ${seconds(measured.at - measureStart)} after posting began`,
+    );
     console.log(`peak collector RSS ${mib(rss.peak())} (cap ${mib(RSS_CAP_BYTES)}) while measuring`);
     return 1;
   }
@@ -309,14 +326,18 @@ async function overload(url, rss) {
       }
       while (started < elapsedS * exportsPerSecond) {
         started++;
-        settled.push(new Promise((done) => exporter.export(freshSpans(), (result) => {
-          if (result.code === 0) outcomes.success++;
-          else {
-            outcomes.failed++;
-            failures.add(result.error?.message ?? 'no error given');
-          }
-          done();
-        })));
+        settled.push(
+          new Promise((done) =>
+            exporter.export(freshSpans(), (result) => {
+              if (result.code === 0) outcomes.success++;
+              else {
+                outcomes.failed++;
+                failures.add(result.error?.message ?? 'no error given');
+              }
+              done();
+            }),
+          ),
+        );
       }
     }, 50);
   });
@@ -340,7 +361,9 @@ async function overload(url, rss) {
 
   const offeredSpans = started * SPANS_PER_EXPORT;
   const delivered = outcomes.success * SPANS_PER_EXPORT;
-  console.log(`offered: ${rate(offered)} (${LOAD_FACTOR}x) for ${OVERLOAD_SECONDS} s = ${offeredSpans} spans in ${started} exports of ${SPANS_PER_EXPORT}`);
+  console.log(
+    `offered: ${rate(offered)} (${LOAD_FACTOR}x) for ${OVERLOAD_SECONDS} s = ${offeredSpans} spans in ${started} exports of ${SPANS_PER_EXPORT}`,
+  );
   console.log(`accepted during overload: ${rate(delivered / ((settledAt - startedAt) / 1000))} averaged until every export settled`);
   console.log(`probe during overload: ${probe.ok} accepted, ${probe.refused} refused (${[...probe.retryAfter].join(', ') || 'none'})`);
   console.log(
@@ -349,7 +372,9 @@ async function overload(url, rss) {
   );
   console.log(`all exports settled ${seconds(settledAt - loadEndedAt)} after the load stopped`);
   const phaseRss = [...rss.phases].map(([name, phase]) => `${name} ${mib(phase.peak)} (${mib(phase.began)} when it began)`).join(', ');
-  console.log(`peak collector RSS ${mib(rss.peak())} (cap ${mib(RSS_CAP_BYTES)}): ${rss.peak() < RSS_CAP_BYTES ? 'within' : 'OVER'}; by phase: ${phaseRss}`);
+  console.log(
+    `peak collector RSS ${mib(rss.peak())} (cap ${mib(RSS_CAP_BYTES)}): ${rss.peak() < RSS_CAP_BYTES ? 'within' : 'OVER'}; by phase: ${phaseRss}`,
+  );
   const at = rss.gauges.atPeak;
   if (at) {
     console.log(

@@ -64,7 +64,9 @@ async function seed(dataDir) {
     FROM seed ORDER BY id`);
   // Raw requests: one real OTLP request body stands for the raw bytes; every trace is indexed to it.
   const { protobuf } = agentRequestBodies({ traces: 1, spansPerTrace: SPANS_PER_TRACE });
-  await connection.run(`INSERT INTO span_requests VALUES (1, ${END_MS}, 'protobuf', 'identity', $1, NULL, NULL, NULL)`, [blobValue(protobuf)]);
+  await connection.run(`INSERT INTO span_requests VALUES (1, ${END_MS}, 'protobuf', 'identity', $1, NULL, NULL, NULL)`, [
+    blobValue(protobuf),
+  ]);
   await connection.run(`INSERT INTO span_batches SELECT trace_id, ${SPANS_PER_TRACE}, 1 FROM seed ORDER BY id`);
   await connection.run(`INSERT INTO span_facts SELECT s.trace_id, s.start_ms, s.service,
       CASE WHEN k % 3 = 0 THEN 'llm' WHEN k % 3 = 1 THEN 'tool' ELSE 'state' END,
@@ -77,7 +79,9 @@ async function seed(dataDir) {
       false, false, CASE WHEN k % 3 = 0 AND s.id % 2 = 0 THEN 20 + (s.id % 900) END
     FROM seed s, range(${SPANS_PER_TRACE}) r(k) ORDER BY s.id`);
   // Critical paths by operation, five per trace, summing to its duration: slow tasks wait longer on the tool.
-  await connection.run(`INSERT INTO critical_path_traces SELECT trace_id, start_ms, service, task_class, name, duration_ms FROM seed ORDER BY id`);
+  await connection.run(
+    `INSERT INTO critical_path_traces SELECT trace_id, start_ms, service, task_class, name, duration_ms FROM seed ORDER BY id`,
+  );
   await connection.run(`INSERT INTO critical_path_operations SELECT s.trace_id, s.start_ms, s.service, s.task_class, s.name, s.duration_ms,
       o.category, CASE o.category WHEN 'llm' THEN (['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5'])[1 + (s.id % 3)] WHEN 'other' THEN s.name ELSE o.operation END,
       s.duration_ms * CASE WHEN s.duration_ms > 4000 THEN o.slow_share ELSE o.share END
@@ -87,9 +91,13 @@ async function seed(dataDir) {
   await connection.run('CHECKPOINT');
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const [[traces, facts, critical]] = (
-    await connection.runAndReadAll('SELECT (SELECT count(*) FROM traces), (SELECT count(*) FROM span_facts), (SELECT count(*) FROM critical_path_operations)')
+    await connection.runAndReadAll(
+      'SELECT (SELECT count(*) FROM traces), (SELECT count(*) FROM span_facts), (SELECT count(*) FROM critical_path_operations)',
+    )
   ).getRowsJS();
-  const ids = (await connection.runAndReadAll(`SELECT trace_id FROM seed USING SAMPLE ${DETAIL_REPEATS} ROWS`)).getRowsJS().map((row) => row[0]);
+  const ids = (await connection.runAndReadAll(`SELECT trace_id FROM seed USING SAMPLE ${DETAIL_REPEATS} ROWS`))
+    .getRowsJS()
+    .map((row) => row[0]);
   connection.closeSync();
   instance.closeSync();
   console.log(
@@ -131,7 +139,10 @@ try {
     for (const groupBy of groupings) timesByGrouping.get(groupBy).push(await timeRequests([`${base}/api/stats?groupBy=${groupBy}`]));
   }
   for (const groupBy of groupings) {
-    const times = timesByGrouping.get(groupBy).map((result) => result.median).sort((a, b) => a - b);
+    const times = timesByGrouping
+      .get(groupBy)
+      .map((result) => result.median)
+      .sort((a, b) => a - b);
     const result = { median: times[Math.floor(times.length / 2)], p90: times[Math.floor(times.length * 0.9)] };
     console.log(`GET /api/stats?groupBy=${groupBy.padEnd(9)} ${format(result)}  (target < 100 ms, ${STATS_REPEATS} runs)`);
   }

@@ -18,7 +18,19 @@ const TOOLS = ['search_docs', 'lookup_order', 'run_sql', 'fetch_url'];
 const ms = (value) => Math.round(value * 1e6);
 
 function span(spanId, parentSpanId, category, startMs, endMs, extra = {}) {
-  return { spanId, parentSpanId, name: spanId, service: 'bench', category, classifier: 'threshold', startNs: ms(startMs), endNs: ms(endMs), status: 'ok', attributes: {}, ...extra };
+  return {
+    spanId,
+    parentSpanId,
+    name: spanId,
+    service: 'bench',
+    category,
+    classifier: 'threshold',
+    startNs: ms(startMs),
+    endNs: ms(endMs),
+    status: 'ok',
+    attributes: {},
+    ...extra,
+  };
 }
 
 /** A 20-span turn: intent, 3 sequential tools, llm, repeat lookup, 5 tool/llm pairs, answer. */

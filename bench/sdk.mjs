@@ -137,7 +137,14 @@ async function streamOverhead() {
 async function ttftAccuracy() {
   const server = await startModelServer();
   const recorded = [];
-  const exporter = { spans: [], export(spans, done) { this.spans.push(...spans); done({ code: 0 }); }, shutdown: async () => {} };
+  const exporter = {
+    spans: [],
+    export(spans, done) {
+      this.spans.push(...spans);
+      done({ code: 0 });
+    },
+    shutdown: async () => {},
+  };
   const { SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
   const capturing = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   configureSdk({ tracerProvider: capturing });
@@ -148,7 +155,10 @@ async function ttftAccuracy() {
   for (let index = 0; index < 22; index++) {
     const startedAtMs = performance.now();
     let firstContentMs;
-    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true }, { headers });
+    const stream = await client.chat.completions.create(
+      { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true },
+      { headers },
+    );
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) firstContentMs ??= performance.now() - startedAtMs;
     observed.push(firstContentMs);
   }
@@ -163,10 +173,12 @@ async function ttftAccuracy() {
   const sorted = [...recorded].sort((a, b) => a - b);
   const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   console.log('TTFT recorded − designed (%d ms), %d streamed openai requests on loopback:', designedMs, recorded.length);
-  console.log(`  min ${sorted[0].toFixed(2)} ms, median ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, max ${sorted.at(-1).toFixed(2)} ms`);
+  console.log(
+    `  min ${sorted[0].toFixed(2)} ms, median ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, max ${sorted.at(-1).toFixed(2)} ms`,
+  );
   console.log('  (the server shares this process and the machine: load delays the token itself, not the SDK)');
   const lagSorted = [...lag].sort((a, b) => a - b);
-  console.log('the consumer saw the first content chunk after the recorded TTFT by (the SDK\'s own measurement lag):');
+  console.log("the consumer saw the first content chunk after the recorded TTFT by (the SDK's own measurement lag):");
   console.log(`  median ${lagSorted[Math.floor(lagSorted.length / 2)].toFixed(3)} ms, max ${lagSorted.at(-1).toFixed(3)} ms`);
 }
 

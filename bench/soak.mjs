@@ -20,7 +20,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyTraceIds, freePort, postExport, requestCopies, residentBytes, startCollectorProcess, stopCollectorProcess } from './_loopback.mjs';
+import {
+  copyTraceIds,
+  freePort,
+  postExport,
+  requestCopies,
+  residentBytes,
+  startCollectorProcess,
+  stopCollectorProcess,
+} from './_loopback.mjs';
 import { agentRequestBodies } from './decode.mjs';
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -151,7 +159,8 @@ try {
   const totalSeconds = (performance.now() - started) / 1000;
   clearInterval(monitor);
   await sampleHealth();
-  if (analysed < ackedTraces) failures.push(`${ackedTraces - analysed} of ${ackedTraces} acknowledged traces not analysed ${DRAIN_WAIT_MS / 1000} s after the load`);
+  if (analysed < ackedTraces)
+    failures.push(`${ackedTraces - analysed} of ${ackedTraces} acknowledged traces not analysed ${DRAIN_WAIT_MS / 1000} s after the load`);
   // A sample of acknowledged traces, each served whole.
   const step = Math.max(1, Math.floor(ackedSequences.length / SAMPLE_TRACES));
   let served = 0;
@@ -163,11 +172,17 @@ try {
     else failures.push(`acknowledged trace ${id} served ${response.status} with ${detail?.spans?.length ?? 0} spans`);
   }
   const spans = ackedTraces * SPANS_PER_TRACE;
-  console.log(`\nload:        ${loadSeconds.toFixed(0)} s flat out, ${CLIENTS} clients × ${TRACES_PER_REQUEST} traces × ${SPANS_PER_TRACE} spans per request, views read by 2 readers`);
+  console.log(
+    `\nload:        ${loadSeconds.toFixed(0)} s flat out, ${CLIENTS} clients × ${TRACES_PER_REQUEST} traces × ${SPANS_PER_TRACE} spans per request, views read by 2 readers`,
+  );
   console.log(`acknowledged: ${spans.toLocaleString('en-US')} spans, ${Math.round(spans / loadSeconds).toLocaleString('en-US')} spans/s`);
-  console.log(`analysed:    ${(analysed * SPANS_PER_TRACE).toLocaleString('en-US')} spans, ${Math.round((analysed * SPANS_PER_TRACE) / totalSeconds).toLocaleString('en-US')} spans/s end to end; last one ${drainSeconds.toFixed(1)} s after the load`);
+  console.log(
+    `analysed:    ${(analysed * SPANS_PER_TRACE).toLocaleString('en-US')} spans, ${Math.round((analysed * SPANS_PER_TRACE) / totalSeconds).toLocaleString('en-US')} spans/s end to end; last one ${drainSeconds.toFixed(1)} s after the load`,
+  );
   console.log(`answers:     ${JSON.stringify(Object.fromEntries(statuses))}; slowest ingest answer ${Math.round(slowest)} ms`);
-  console.log(`health:      ${health.ok} samples ok, ${health.degraded} degraded${health.reasons.size ? `: ${[...health.reasons].join(' | ')}` : ''}; largest analysis lag ${(maxLagMs / 1000).toFixed(1)} s`);
+  console.log(
+    `health:      ${health.ok} samples ok, ${health.degraded} degraded${health.reasons.size ? `: ${[...health.reasons].join(' | ')}` : ''}; largest analysis lag ${(maxLagMs / 1000).toFixed(1)} s`,
+  );
   console.log(`served:      ${served} sampled acknowledged traces whole by /api/traces/:id`);
   console.log(`peak RSS:    ${peakRss.toFixed(0)} MiB`);
   if (health.degraded > 0) failures.push(`/api/health answered degraded ${health.degraded} times`);

@@ -112,15 +112,21 @@ const dataDir = mkdtempSync(join(tmpdir(), 'threshold-bench-stores-'));
 const clickhouse = await startClickHouseServer();
 const results = [];
 try {
-  console.log(`data: ${REQUESTS} requests × ${spanCount} spans (${(REQUESTS * spanCount).toLocaleString('en-US')} spans, ${(REQUESTS * TRACES_PER_REQUEST).toLocaleString('en-US')} traces); ClickHouse ${clickhouse.version}`);
+  console.log(
+    `data: ${REQUESTS} requests × ${spanCount} spans (${(REQUESTS * spanCount).toLocaleString('en-US')} spans, ${(REQUESTS * TRACES_PER_REQUEST).toLocaleString('en-US')} traces); ClickHouse ${clickhouse.version}`,
+  );
   results.push(await measure('DuckDB', ['--data-dir', dataDir]));
-  results.push(await measure('ClickHouse', ['--store', 'clickhouse', '--clickhouse-url', clickhouse.url, '--clickhouse-database', 'bench']));
+  results.push(
+    await measure('ClickHouse', ['--store', 'clickhouse', '--clickhouse-url', clickhouse.url, '--clickhouse-database', 'bench']),
+  );
 } finally {
   await clickhouse.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 const number = (value) => Math.round(value).toLocaleString('en-US');
-console.log('| store | ingest (spans/s) | ingest → analysed (spans/s) | /api/stats median | /api/traces/:id median | /api/critical-path median |');
+console.log(
+  '| store | ingest (spans/s) | ingest → analysed (spans/s) | /api/stats median | /api/traces/:id median | /api/critical-path median |',
+);
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const result of results) {
   console.log(

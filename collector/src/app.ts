@@ -47,7 +47,8 @@ export function createApp(context: RouteContext, modules: readonly RouteModule[]
 
 /** The 4xx status express or a body parser gave an error (an undecodable path, a body it refused); undefined for any other error. */
 function clientErrorStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 

@@ -116,7 +116,11 @@ export interface RawSettings {
 
 /** Reads `THRESHOLD_*` variables; lists are comma-separated. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RawSettings {
-  const list = (value: string | undefined) => value?.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const list = (value: string | undefined) =>
+    value
+      ?.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
   return {
     port: env.THRESHOLD_PORT,
     host: env.THRESHOLD_HOST,

@@ -78,7 +78,16 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
  * then listens. Port 0 picks a free port (see `url`).
  */
 export async function createCollector(overrides: CreateCollectorOptions = {}): Promise<Collector> {
-  const { clock = systemClock, routes = [], findingsProvider, openStore, listen = true, publicUrl = '', assembly = {}, ...optionOverrides } = overrides;
+  const {
+    clock = systemClock,
+    routes = [],
+    findingsProvider,
+    openStore,
+    listen = true,
+    publicUrl = '',
+    assembly = {},
+    ...optionOverrides
+  } = overrides;
   const options = resolveOptions(optionOverrides);
   const store = openStore ? await openStore(options) : await openConfiguredStore(options);
   const live = new LiveHub();
@@ -111,7 +120,9 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     ingestQueueDepth: () => commitQueue.depth,
     heldSpans: () => assembler.heldSpans,
     alertStates: () => alerting.rules.list().map((rule) => ({ rule, state: alerting.evaluator.stateOf(rule) })),
-    ...(store.faults ? { storeFaults: () => ({ active: store.faults!.current().map((fault) => fault.kind), totals: store.faults!.totals() }) } : {}),
+    ...(store.faults
+      ? { storeFaults: () => ({ active: store.faults!.current().map((fault) => fault.kind), totals: store.faults!.totals() }) }
+      : {}),
     analysisLagMs: () => assembler.analysisLagMs(),
   });
 
@@ -135,7 +146,13 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     analyseStoredTrace,
     metrics,
   };
-  const app = createApp(context, [...ROUTE_MODULES, alerting.routes, metricsRoutes(metrics), recommendationRoutes(recommendations), ...routes]);
+  const app = createApp(context, [
+    ...ROUTE_MODULES,
+    alerting.routes,
+    metricsRoutes(metrics),
+    recommendationRoutes(recommendations),
+    ...routes,
+  ]);
   const server = listen ? app.listen(options.port, options.host) : createServer(app);
   if (listen) {
     await new Promise<void>((resolve, reject) => {

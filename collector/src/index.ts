@@ -10,9 +10,24 @@ export type { Clock } from './assembly/clock.js';
 export { capTraceSpans, DEFAULT_MAX_SPANS_PER_TRACE, spanCapWarning, type CappedTrace } from './assembly/trace-span-cap.js';
 export type { RouteContext, RouteModule } from './routes/index.js';
 export type { StoreOptions, TraceStore } from './store/store.js';
-export { decodedIngestBatch, type DecodeRequest, type IngestBatch, type RawRequest, type SpanLog, type SpanReader } from './store/span-log.js';
+export {
+  decodedIngestBatch,
+  type DecodeRequest,
+  type IngestBatch,
+  type RawRequest,
+  type SpanLog,
+  type SpanReader,
+} from './store/span-log.js';
 export type { AnalysedTrace, AnalysisStore } from './store/analysis-store.js';
-export type { FindingsQuery, StatsQuery, StoredFinding, TimeSeriesQuery, TraceListQuery, TraceQueries, WindowQuery } from './store/trace-queries.js';
+export type {
+  FindingsQuery,
+  StatsQuery,
+  StoredFinding,
+  TimeSeriesQuery,
+  TraceListQuery,
+  TraceQueries,
+  WindowQuery,
+} from './store/trace-queries.js';
 export type { AlertStore } from './store/alert-store.js';
 export type { TraceRetention } from './store/trace-retention.js';
 export type { StoreLifecycle, StoreStatus } from './store/store-lifecycle.js';

@@ -51,7 +51,17 @@ describe('threshold check on a recorded file', () => {
   });
 
   it('checks another percentile, and only the classes given a budget', async () => {
-    const result = await runCli(['check', '--file', OVER_BUDGET_JSON, '--percentile', '50', '--budget', 'simple=800', '--budget', 'batch=1000']);
+    const result = await runCli([
+      'check',
+      '--file',
+      OVER_BUDGET_JSON,
+      '--percentile',
+      '50',
+      '--budget',
+      'simple=800',
+      '--budget',
+      'batch=1000',
+    ]);
     expect(result.exitCode).toBe(1);
     expect(result.stdout.split('\n').slice(2, 6)).toEqual([
       '  task class  traces       P50    budget  result',
@@ -92,7 +102,11 @@ describe('threshold check against a collector', () => {
 
   it('exits 1 and says so when the window holds no traces', async () => {
     const result = await runCli(['check', '--url', collector.url, '--since', '1m']);
-    expect(result).toEqual({ exitCode: 1, stderr: '', stdout: `threshold check: no traces to check in ${collector.url} over the last 1m.\n` });
+    expect(result).toEqual({
+      exitCode: 1,
+      stderr: '',
+      stdout: `threshold check: no traces to check in ${collector.url} over the last 1m.\n`,
+    });
   });
 });
 
@@ -118,6 +132,8 @@ describe('threshold check usage errors', () => {
   it('--help describes the exit codes', async () => {
     const result = await runCli(['check', '--help']);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('Exit codes: 0 all within budget, 1 a class over budget (or no traces), 2 bad arguments or unreadable input.');
+    expect(result.stdout).toContain(
+      'Exit codes: 0 all within budget, 1 a class over budget (or no traces), 2 bad arguments or unreadable input.',
+    );
   });
 });

@@ -54,7 +54,9 @@ describe('threshold report', () => {
     // Every fixture trace ends with a non-streamed llm call: one recommendation, on all 14.
     const recommendations = lines.slice(lines.indexOf('Top recommendations') + 1);
     expect(recommendations).toHaveLength(3);
-    expect(recommendations[0]).toMatch(/^ {2}1\. Stream the answer — 14 traces \(complex, simple\), .* less perceived latency per trace, P99 −/);
+    expect(recommendations[0]).toMatch(
+      /^ {2}1\. Stream the answer — 14 traces \(complex, simple\), .* less perceived latency per trace, P99 −/,
+    );
   });
 
   it('refuses a bad --since with one line and exit code 2', async () => {

@@ -35,11 +35,15 @@ const recommendationLine = (text: string) => text.split('\n').find((line) => lin
 describe('threshold report text', () => {
   it('shows the P99 saving of a recommendation that lowers P99', () => {
     const text = renderReport({ groups: [group], recommendations: [recommendation(80)], top: 5 });
-    expect(recommendationLine(text)).toBe('  1. Cache repeated tool calls — 2 traces (simple), 300 ms less wall time per trace, P99 −80 ms');
+    expect(recommendationLine(text)).toBe(
+      '  1. Cache repeated tool calls — 2 traces (simple), 300 ms less wall time per trace, P99 −80 ms',
+    );
   });
 
   it('says P99 is unchanged when the affected tasks are not the slowest, never "−0 ms"', () => {
     const text = renderReport({ groups: [group], recommendations: [recommendation(0)], top: 5 });
-    expect(recommendationLine(text)).toBe('  1. Cache repeated tool calls — 2 traces (simple), 300 ms less wall time per trace, P99 unchanged');
+    expect(recommendationLine(text)).toBe(
+      '  1. Cache repeated tool calls — 2 traces (simple), 300 ms less wall time per trace, P99 unchanged',
+    );
   });
 });

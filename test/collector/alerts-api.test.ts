@@ -7,8 +7,20 @@ import { startTestCollector, type TestCollector } from '../support/collector-har
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-const CHECKOUT_TTFT = { name: 'Checkout TTFT', target: { kind: 'model', value: 'gpt-4o' }, statistic: 'p95', threshold: 800, windowMs: 300_000 };
-const SIMPLE_P99_1500 = { name: 'Simple tasks: P99 over 1.5 s', target: { kind: 'taskClass', value: 'simple' }, statistic: 'p99', threshold: 1_500, windowMs: 300_000 };
+const CHECKOUT_TTFT = {
+  name: 'Checkout TTFT',
+  target: { kind: 'model', value: 'gpt-4o' },
+  statistic: 'p95',
+  threshold: 800,
+  windowMs: 300_000,
+};
+const SIMPLE_P99_1500 = {
+  name: 'Simple tasks: P99 over 1.5 s',
+  target: { kind: 'taskClass', value: 'simple' },
+  statistic: 'p99',
+  threshold: 1_500,
+  windowMs: 300_000,
+};
 
 describe('/api/alerts/rules', () => {
   // Each test has a collector of its own, on a data dir of its own, holding the default rules.
@@ -36,10 +48,21 @@ describe('/api/alerts/rules', () => {
     const rule = CHECKOUT_TTFT;
     const created = await fetch(url('/api/alerts/rules'), json(rule));
     expect(created.status).toBe(201);
-    expect(await created.json()).toEqual({ ...rule, id: 'checkout-ttft', kind: 'threshold', minSamples: 20, holdMs: 60_000, severity: 'ticket', enabled: true });
+    expect(await created.json()).toEqual({
+      ...rule,
+      id: 'checkout-ttft',
+      kind: 'threshold',
+      minSamples: 20,
+      holdMs: 60_000,
+      severity: 'ticket',
+      enabled: true,
+    });
     const again = await fetch(url('/api/alerts/rules'), json(rule));
     expect(again.status).toBe(409);
-    expect(await again.json()).toEqual({ error: 'a rule with id "checkout-ttft" already exists', fields: { id: 'already in use: choose another id or name' } });
+    expect(await again.json()).toEqual({
+      error: 'a rule with id "checkout-ttft" already exists',
+      fields: { id: 'already in use: choose another id or name' },
+    });
   });
 
   it('answers 400 naming each invalid field', async () => {
@@ -52,7 +75,11 @@ describe('/api/alerts/rules', () => {
   });
 
   it('answers 400 for a body that is not JSON and 415 for another content type', async () => {
-    const broken = await fetch(url('/api/alerts/rules'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":' });
+    const broken = await fetch(url('/api/alerts/rules'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(broken.status).toBe(400);
     expect(await broken.json()).toEqual({ error: 'the body is not valid JSON', fields: {} });
     const text = await fetch(url('/api/alerts/rules'), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'name=x' });
@@ -66,10 +93,19 @@ describe('/api/alerts/rules', () => {
     });
     expect(replaced.status).toBe(200);
     expect(await replaced.json()).toMatchObject({ id: 'simple-p99-budget', threshold: 1_500 });
-    const renamed = await fetch(url('/api/alerts/rules/simple-p99-budget'), { ...json({ id: 'other', name: 'n', statistic: 'p99', threshold: 1, windowMs: 60_000 }), method: 'PUT' });
+    const renamed = await fetch(url('/api/alerts/rules/simple-p99-budget'), {
+      ...json({ id: 'other', name: 'n', statistic: 'p99', threshold: 1, windowMs: 60_000 }),
+      method: 'PUT',
+    });
     expect(renamed.status).toBe(400);
-    expect(await renamed.json()).toEqual({ error: 'the rule is invalid', fields: { id: 'id cannot change (this rule is "simple-p99-budget")' } });
-    const missing = await fetch(url('/api/alerts/rules/nope'), { ...json({ name: 'n', statistic: 'p99', threshold: 1, windowMs: 60_000 }), method: 'PUT' });
+    expect(await renamed.json()).toEqual({
+      error: 'the rule is invalid',
+      fields: { id: 'id cannot change (this rule is "simple-p99-budget")' },
+    });
+    const missing = await fetch(url('/api/alerts/rules/nope'), {
+      ...json({ name: 'n', statistic: 'p99', threshold: 1, windowMs: 60_000 }),
+      method: 'PUT',
+    });
     expect(missing.status).toBe(404);
   });
 
@@ -92,7 +128,14 @@ describe('/api/alerts/rules', () => {
 
   it('refuses to start with an invalid rules file, listing every problem', async () => {
     const path = join(dataDir, 'bad-rules.json');
-    writeFileSync(path, JSON.stringify([{ name: 'a', statistic: 'p99', threshold: 1, windowMs: 60_000 }, { name: 'b', statistic: 'p100', threshold: -1, windowMs: 60_000 }, { name: 'a', statistic: 'p50', threshold: 1, windowMs: 60_000 }]));
+    writeFileSync(
+      path,
+      JSON.stringify([
+        { name: 'a', statistic: 'p99', threshold: 1, windowMs: 60_000 },
+        { name: 'b', statistic: 'p100', threshold: -1, windowMs: 60_000 },
+        { name: 'a', statistic: 'p50', threshold: 1, windowMs: 60_000 },
+      ]),
+    );
     await expect(startTestCollector({ dataDir: ':memory:', alerts: { rulesPath: path } })).rejects.toThrow(
       `${path}: invalid alert configuration:\n` +
         '  rules[1] ("b") threshold: threshold must be above 0\n' +

@@ -74,7 +74,8 @@ async function runScenario(): Promise<Scenario> {
   const transitions: string[] = [];
   for (;;) {
     const atS = (clock.nowMs() - T0) / SECOND;
-    for (const event of await collector.collector.alerting.evaluator.evaluate()) transitions.push(`${atS}s ${event.fromState}→${event.toState}`);
+    for (const event of await collector.collector.alerting.evaluator.evaluate())
+      transitions.push(`${atS}s ${event.fromState}→${event.toState}`);
     if (atS >= 300) break;
     clock.advance(10 * SECOND);
   }
@@ -103,7 +104,9 @@ describe('alert evaluation in the collector, on an injected clock', () => {
   });
 
   it('notifies firing and resolved once each, retrying the firing one past two 500s', async () => {
-    const bodies = receiver.requests.map((request) => JSON.parse(request.body) as { threshold: { state: string; value: number; examples: Array<{ url: string }> } });
+    const bodies = receiver.requests.map(
+      (request) => JSON.parse(request.body) as { threshold: { state: string; value: number; examples: Array<{ url: string }> } },
+    );
     expect(bodies.map((body) => body.threshold.state)).toEqual(['firing', 'firing', 'firing', 'resolved']);
     expect(bodies[0].threshold.value).toBe(3_000);
     expect(bodies[0].threshold.examples.map((example) => example.url.replace(/[0-9a-f]{32}$/, ':id'))).toEqual([
@@ -120,7 +123,11 @@ describe('alert evaluation in the collector, on an injected clock', () => {
       ['simple-p99', 'pending', 'firing', 100_000],
       ['simple-p99', 'ok', 'pending', 70_000],
     ]);
-    expect(events.map((event) => event.deliveries.map(({ status, attempts, responseStatus, destination }) => ({ status, attempts, responseStatus, destination })))).toEqual([
+    expect(
+      events.map((event) =>
+        event.deliveries.map(({ status, attempts, responseStatus, destination }) => ({ status, attempts, responseStatus, destination })),
+      ),
+    ).toEqual([
       [{ status: 'delivered', attempts: 1, responseStatus: 200, destination: 'ops channel' }],
       [{ status: 'delivered', attempts: 3, responseStatus: 200, destination: 'ops channel' }],
       [],
@@ -131,11 +138,21 @@ describe('alert evaluation in the collector, on an injected clock', () => {
   it('shows the current state and the statistic against its threshold with the firing period', async () => {
     const { alerts, webhookCount } = (await (await fetch(`${collector.url}/api/alerts`)).json()) as AlertsResponse;
     expect(webhookCount).toBe(1);
-    expect(alerts.map(({ rule, state, source }) => ({ id: rule.id, source, state: state.state, sinceMs: state.sinceMs - T0, value: state.value }))).toEqual([
+    expect(
+      alerts.map(({ rule, state, source }) => ({
+        id: rule.id,
+        source,
+        state: state.state,
+        sinceMs: state.sinceMs - T0,
+        value: state.value,
+      })),
+    ).toEqual([
       // The last evaluation (300 s) saw no task in [240 s, 300 s): no value, still resolved.
       { id: 'simple-p99', source: 'file', state: 'resolved', sinceMs: 180_000, value: null },
     ]);
-    const series = (await (await fetch(`${collector.url}/api/alerts/rules/simple-p99/series?from=${T0}&to=${T0 + 240 * SECOND}&stepMs=60000`)).json()) as AlertSeriesResponse;
+    const series = (await (
+      await fetch(`${collector.url}/api/alerts/rules/simple-p99/series?from=${T0}&to=${T0 + 240 * SECOND}&stepMs=60000`)
+    ).json()) as AlertSeriesResponse;
     expect(series).toEqual({
       ruleId: 'simple-p99',
       threshold: 2_000,
@@ -163,7 +180,6 @@ describe('alert evaluation in the collector, on an injected clock', () => {
       fields: {},
     });
   });
-
 });
 
 describe('alert evaluation after a restart', () => {

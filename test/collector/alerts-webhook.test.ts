@@ -99,8 +99,16 @@ describe('webhook notifier', () => {
         windowMs: 300_000,
         sampleCount: 142,
         examples: [
-          { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', valueMs: 4_120, url: 'http://127.0.0.1:4318/traces/4bf92f3577b34da6a3ce929d0e0e4736' },
-          { traceId: '00f067aa0ba902b700f067aa0ba902b7', valueMs: 3_010.25, url: 'http://127.0.0.1:4318/traces/00f067aa0ba902b700f067aa0ba902b7' },
+          {
+            traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+            valueMs: 4_120,
+            url: 'http://127.0.0.1:4318/traces/4bf92f3577b34da6a3ce929d0e0e4736',
+          },
+          {
+            traceId: '00f067aa0ba902b700f067aa0ba902b7',
+            valueMs: 3_010.25,
+            url: 'http://127.0.0.1:4318/traces/00f067aa0ba902b700f067aa0ba902b7',
+          },
         ],
         alertsUrl: 'http://127.0.0.1:4318/alerts?rule=simple-p99-budget',
       },
@@ -118,8 +126,22 @@ describe('webhook notifier', () => {
     const base = { id: 'evt-1-0', eventId: 'evt-1', ruleId: 'simple-p99-budget', destination };
     expect(updates).toEqual([
       { ...base, status: 'pending', attempts: 0, lastAttemptAtMs: null, responseStatus: null, error: null },
-      { ...base, status: 'pending', attempts: 1, lastAttemptAtMs: 1_800_000_061_000, responseStatus: 500, error: 'HTTP 500 Internal Server Error' },
-      { ...base, status: 'pending', attempts: 2, lastAttemptAtMs: 1_800_000_062_000, responseStatus: 500, error: 'HTTP 500 Internal Server Error' },
+      {
+        ...base,
+        status: 'pending',
+        attempts: 1,
+        lastAttemptAtMs: 1_800_000_061_000,
+        responseStatus: 500,
+        error: 'HTTP 500 Internal Server Error',
+      },
+      {
+        ...base,
+        status: 'pending',
+        attempts: 2,
+        lastAttemptAtMs: 1_800_000_062_000,
+        responseStatus: 500,
+        error: 'HTTP 500 Internal Server Error',
+      },
       { ...base, status: 'delivered', attempts: 3, lastAttemptAtMs: 1_800_000_064_000, responseStatus: 200, error: null },
     ]);
     expect(delivery).toEqual(updates[3]);

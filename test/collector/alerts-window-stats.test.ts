@@ -29,7 +29,11 @@ function plan(i: number): SpanPlan {
               name: `chat ${model}`,
               startMs: startMs + 10,
               endMs: startMs + durationMs - 10,
-              attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'gen_ai.response.time_to_first_chunk': (40 + ((i * 53) % 700)) / 1_000 },
+              attributes: {
+                'gen_ai.operation.name': 'chat',
+                'gen_ai.request.model': model,
+                'gen_ai.response.time_to_first_chunk': (40 + ((i * 53) % 700)) / 1_000,
+              },
             },
           ],
   };
@@ -62,7 +66,13 @@ describe('alert window stats from DuckDB', () => {
     for (const trace of list.traces) {
       const detail = (await (await fetch(`${collector.url}/api/traces/${trace.traceId}`)).json()) as TraceDetail;
       for (const span of detail.spans) {
-        if (span.llm?.ttftMs !== undefined) ttfts.push({ traceId: trace.traceId, endTimeMs: trace.startTimeMs + trace.durationMs, model: span.llm.model ?? 'unknown', ttftMs: span.llm.ttftMs });
+        if (span.llm?.ttftMs !== undefined)
+          ttfts.push({
+            traceId: trace.traceId,
+            endTimeMs: trace.startTimeMs + trace.durationMs,
+            model: span.llm.model ?? 'unknown',
+            ttftMs: span.llm.ttftMs,
+          });
       }
     }
     expect(ttfts.length).toBe(43);
@@ -74,12 +84,36 @@ describe('alert window stats from DuckDB', () => {
   const part = { from: BASE_MS + 30_000, to: BASE_MS + 70_000 };
   const queries: Array<[string, AlertStatsQuery]> = [
     ['P99 duration, all tasks', { ...everything, target: { kind: 'all' }, measure: 'duration', fraction: 0.99, examples: 'slowest' }],
-    ['P50 duration, simple, part of the window', { ...part, target: { kind: 'taskClass', value: 'simple' }, measure: 'duration', fraction: 0.5, examples: 'slowest' }],
-    ['P95 perceived, service b', { ...everything, target: { kind: 'service', value: 'svc-b' }, measure: 'perceived', fraction: 0.95, examples: 'slowest' }],
-    ['over budget, task name', { ...everything, target: { kind: 'taskName', value: 'invoke_agent research' }, measure: 'duration', fraction: null, examples: 'slowest-over-budget' }],
-    ['counts only, complex', { ...part, target: { kind: 'taskClass', value: 'complex' }, measure: 'duration', fraction: null, examples: 'none' }],
-    ['P95 TTFT of a model', { ...everything, target: { kind: 'model', value: 'gpt-4o' }, measure: 'ttft', fraction: 0.95, examples: 'slowest' }],
-    ['empty window', { from: BASE_MS - 10_000, to: BASE_MS, target: { kind: 'all' }, measure: 'duration', fraction: 0.99, examples: 'slowest' }],
+    [
+      'P50 duration, simple, part of the window',
+      { ...part, target: { kind: 'taskClass', value: 'simple' }, measure: 'duration', fraction: 0.5, examples: 'slowest' },
+    ],
+    [
+      'P95 perceived, service b',
+      { ...everything, target: { kind: 'service', value: 'svc-b' }, measure: 'perceived', fraction: 0.95, examples: 'slowest' },
+    ],
+    [
+      'over budget, task name',
+      {
+        ...everything,
+        target: { kind: 'taskName', value: 'invoke_agent research' },
+        measure: 'duration',
+        fraction: null,
+        examples: 'slowest-over-budget',
+      },
+    ],
+    [
+      'counts only, complex',
+      { ...part, target: { kind: 'taskClass', value: 'complex' }, measure: 'duration', fraction: null, examples: 'none' },
+    ],
+    [
+      'P95 TTFT of a model',
+      { ...everything, target: { kind: 'model', value: 'gpt-4o' }, measure: 'ttft', fraction: 0.95, examples: 'slowest' },
+    ],
+    [
+      'empty window',
+      { from: BASE_MS - 10_000, to: BASE_MS, target: { kind: 'all' }, measure: 'duration', fraction: 0.99, examples: 'slowest' },
+    ],
   ];
 
   it.each(queries)('%s: the same counts, percentile and examples as core', async (_name, query) => {

@@ -38,7 +38,10 @@ describe('backpressure tied to analysis lag', () => {
 describe('backpressure before spilling', () => {
   test('refuses once the backlog fills what assembly holds in memory, though the estimate says it is within the bound', () => {
     const refusal = analysisBehind({ lagMs: 1_000, spans: 100_000, spansPerSecond: 1_000_000, maxHeldSpans: 100_000 }, 30_000);
-    expect([refusal?.retryAfterSeconds, refusal?.message]).toEqual([1, 'analysis is behind (100000 spans wait for analysis, as many as it holds in memory): retry later']);
+    expect([refusal?.retryAfterSeconds, refusal?.message]).toEqual([
+      1,
+      'analysis is behind (100000 spans wait for analysis, as many as it holds in memory): retry later',
+    ]);
     expect(analysisBehind({ lagMs: 1_000, spans: 99_999, spansPerSecond: 1_000_000, maxHeldSpans: 100_000 }, 30_000)).toBeUndefined();
   });
 });
@@ -95,7 +98,8 @@ describe('a collector whose analysis is behind the bound', () => {
     collector = await startTestCollector({ quietPeriodMs: 100, maxAnalysisLagMs: 1_000, clock });
     const { url } = collector;
     const baseMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
-    const body = (n: number) => otlpJsonBody('lag', baseMs, [{ traceId: traceIdOf(n), spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 50 }]);
+    const body = (n: number) =>
+      otlpJsonBody('lag', baseMs, [{ traceId: traceIdOf(n), spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 50 }]);
     expect((await postJson(url, body(1))).status).toBe(200);
     clock.advance(2_500); // the trace waits 2.5 s, analysis not having run
     const refused = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(2) });

@@ -21,7 +21,12 @@ const QUIET_MS = 100;
 const baseMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
 const agent = { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': 'session-w' };
 const tool = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' };
-const chat = (output: number) => ({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 900, 'gen_ai.usage.output_tokens': output });
+const chat = (output: number) => ({
+  'gen_ai.operation.name': 'chat',
+  'gen_ai.request.model': 'gpt-4o',
+  'gen_ai.usage.input_tokens': 900,
+  'gen_ai.usage.output_tokens': output,
+});
 
 /**
  *   0                                   1000 + n
@@ -64,7 +69,15 @@ async function sendTraffic(collector: TestCollector, clock: ManualClock): Promis
   clock.advance(QUIET_MS);
   await collector.collector.analysis.sweep();
   // A late span of a trace analysed moments ago: it is analysed again with all its spans.
-  const late: JsonSpanPlan = { traceId: ids[0], spanId: spanIdOf(9), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 920, endMs: 990, attributes: tool };
+  const late: JsonSpanPlan = {
+    traceId: ids[0],
+    spanId: spanIdOf(9),
+    parentSpanId: spanIdOf(1),
+    name: 'lookup',
+    startMs: 920,
+    endMs: 990,
+    attributes: tool,
+  };
   expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, [late]))).toBe(200);
   clock.advance(QUIET_MS);
   await collector.collector.analysis.sweep();
@@ -104,11 +117,21 @@ describe.each(STORE_ENGINES)('analysis on worker threads ($engine.name)', ({ eng
 
   async function run(workers: number): Promise<{ answers: Answers; collector: TestCollector }> {
     const clock = new ManualClock();
-    const collector = await startTestCollector({ ...engine.collectorOptions(), quietPeriodMs: QUIET_MS, clock, analysisWorkers: workers, maxSpansPerTrace: 5 });
+    const collector = await startTestCollector({
+      ...engine.collectorOptions(),
+      quietPeriodMs: QUIET_MS,
+      clock,
+      analysisWorkers: workers,
+      maxSpansPerTrace: 5,
+    });
     started.push(collector);
     const heard: Answers['heard'] = [];
     collector.collector.onAnalysed((analysis) => {
-      heard.push({ traceId: analysis.traceId, views: analysis.spans.map((view) => view.spanId), attributes: analysis.traceSpans.map((span) => span.attributes) });
+      heard.push({
+        traceId: analysis.traceId,
+        views: analysis.spans.map((view) => view.spanId),
+        attributes: analysis.traceSpans.map((span) => span.attributes),
+      });
     });
     const ids = await sendTraffic(collector, clock);
     return { answers: await answers(collector.url, ids, heard, collector.collector.assembler.heldSpans.recent), collector };
@@ -125,7 +148,11 @@ describe.each(STORE_ENGINES)('analysis on worker threads ($engine.name)', ({ eng
     const { list, details } = inline.answers;
     expect(list.total).toBe(12);
     // The late lookup (920–990 ms) runs after the last chat: 70 ms more tool time, 70 ms less of the task's own.
-    expect(details[0].summary).toMatchObject({ spanCount: 5, durationMs: 1000, breakdown: { llm: 550, tool: 370, state: 0, orchestration: 0, other: 80 } });
+    expect(details[0].summary).toMatchObject({
+      spanCount: 5,
+      durationMs: 1000,
+      breakdown: { llm: 550, tool: 370, state: 0, orchestration: 0, other: 80 },
+    });
     expect(details[9].summary).toMatchObject({ spanCount: 4, durationMs: 1005 });
     expect(details[11].summary.spanCount).toBe(5); // 6 sent, the cap is 5
     expect(details.every((trace) => trace.spans.length >= 4)).toBe(true);
@@ -142,7 +169,13 @@ describe('the analysis thread pool', () => {
   test('a thread lost in the middle of a job has the job run on the main thread, and is replaced', async () => {
     const settings = { maxSpansPerTrace: 50_000, taskClasses: resolveOptions({}).taskClasses };
     const body = protobufBody('agent', baseMs, [...turn(traceIdOf(0xb01), 0), ...turn(traceIdOf(0xb02), 20)]);
-    const due = (traceId: string): DueTrace => ({ traceId, storedSpanCount: 4, replacesStored: false, spans: () => [], sources: () => [[], body] });
+    const due = (traceId: string): DueTrace => ({
+      traceId,
+      storedSpanCount: 4,
+      replacesStored: false,
+      spans: () => [],
+      sources: () => [[], body],
+    });
     const expected = [traceIdOf(0xb01), traceIdOf(0xb02)].map((traceId) => {
       const records = decodeTraceRequestProtobuf(body).spans.filter((span) => span.traceId === traceId);
       return JSON.parse(JSON.stringify(analyseTrace(records, settings).analysis.summary));
@@ -172,8 +205,20 @@ describe('the analysis thread pool', () => {
     const settings = { maxSpansPerTrace: 50_000, taskClasses: resolveOptions({}).taskClasses };
     const ids = Array.from({ length: 250 }, (_, i) => traceIdOf(0xc00 + i));
     // Requests of 25 traces, as exporters batch them.
-    const bodies = Array.from({ length: 10 }, (_, r) => protobufBody('agent', baseMs, ids.slice(25 * r, 25 * r + 25).flatMap((id, i) => turn(id, i))));
-    const due = ids.map((traceId, i): DueTrace => ({ traceId, storedSpanCount: 4, replacesStored: false, spans: () => [], sources: () => [[], bodies[Math.floor(i / 25)]] }));
+    const bodies = Array.from({ length: 10 }, (_, r) =>
+      protobufBody(
+        'agent',
+        baseMs,
+        ids.slice(25 * r, 25 * r + 25).flatMap((id, i) => turn(id, i)),
+      ),
+    );
+    const due = ids.map((traceId, i): DueTrace => ({
+      traceId,
+      storedSpanCount: 4,
+      replacesStored: false,
+      spans: () => [],
+      sources: () => [[], bodies[Math.floor(i / 25)]],
+    }));
     const pool = new AnalysisPool(2);
     try {
       const results = await pool.analyse(due, settings);

@@ -17,7 +17,14 @@ interface IngestProbe {
   called: number;
 }
 
-const probeOf = (busy: boolean, idle: IngestProbe['idle'], behind = false): IngestProbe => ({ busy, idle, behind, subscriptions: 0, cancelled: 0, called: 0 });
+const probeOf = (busy: boolean, idle: IngestProbe['idle'], behind = false): IngestProbe => ({
+  busy,
+  idle,
+  behind,
+  subscriptions: 0,
+  cancelled: 0,
+  called: 0,
+});
 
 function slicerFor(clock: ManualClock, probe: IngestProbe): AnalysisSlicer {
   return new AnalysisSlicer({

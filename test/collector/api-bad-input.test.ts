@@ -14,7 +14,17 @@ import { startTestCollector, type TestCollector } from '../support/collector-har
  */
 const MAX_MS = '253402300799999';
 const SERIES = '/api/alerts/rules/simple-p99-budget/series';
-const WINDOW_ROUTES = ['/api/traces', '/api/stats', '/api/timeseries', '/api/models', '/api/operations', '/api/sessions', '/api/recommendations', '/api/alerts/events', '/api/critical-path'];
+const WINDOW_ROUTES = [
+  '/api/traces',
+  '/api/stats',
+  '/api/timeseries',
+  '/api/models',
+  '/api/operations',
+  '/api/sessions',
+  '/api/recommendations',
+  '/api/alerts/events',
+  '/api/critical-path',
+];
 
 const dashboardDir = mkdtempSync(join(tmpdir(), 'threshold-dashboard-'));
 mkdirSync(join(dashboardDir, 'assets'));
@@ -35,12 +45,14 @@ async function answer(path: string, init?: RequestInit): Promise<[number, unknow
 }
 
 describe('query parameters', () => {
-  test.each([...WINDOW_ROUTES, SERIES].flatMap((route) => [
-    [`${route}?from=1e308`, `from must be at most ${MAX_MS}, got 1e+308`],
-    [`${route}?to=1e308`, `to must be at most ${MAX_MS}, got 1e+308`],
-    [`${route}?from=-1`, 'from must be at least 0, got -1'],
-    [`${route}?to=0x10`, 'to must be a number, got "0x10"'],
-  ]))('%s is a 400: %s', async (path, message) => {
+  test.each(
+    [...WINDOW_ROUTES, SERIES].flatMap((route) => [
+      [`${route}?from=1e308`, `from must be at most ${MAX_MS}, got 1e+308`],
+      [`${route}?to=1e308`, `to must be at most ${MAX_MS}, got 1e+308`],
+      [`${route}?from=-1`, 'from must be at least 0, got -1'],
+      [`${route}?to=0x10`, 'to must be a number, got "0x10"'],
+    ]),
+  )('%s is a 400: %s', async (path, message) => {
     expect(await answer(path)).toEqual([400, { error: message }]);
   });
 
@@ -58,7 +70,10 @@ describe('query parameters', () => {
     ['/api/traces?order=up', 'order must be one of asc, desc, got "up"'],
     ['/api/traces?service=a&service=b', 'service must be given once'],
     ['/api/traces?taskClass=a&taskClass=a', 'taskClass must be given once'],
-    ['/api/traces?band=' + 'x'.repeat(100), `band must be one of instant, responsive, noticeable, frustrating, uncomfortable, broken, got "${'x'.repeat(64)}…" (100 characters)`],
+    [
+      '/api/traces?band=' + 'x'.repeat(100),
+      `band must be one of instant, responsive, noticeable, frustrating, uncomfortable, broken, got "${'x'.repeat(64)}…" (100 characters)`,
+    ],
     ['/api/timeseries?bucketMs=1e308', `bucketMs must be at most ${MAX_MS}, got 1e+308`],
     ['/api/timeseries?bucketMs=-3', 'bucketMs must be at least 1, got -3'],
     ['/api/timeseries?from=0&to=86400000&bucketMs=1', 'bucketMs 1 gives more than 2000 buckets over the window'],
@@ -125,7 +140,10 @@ describe('POST /api/whatif', () => {
   test('its body errors speak of what-if, not of alert rules', async () => {
     expect(await post('{not json')).toEqual([400, { error: `the what-if request is not valid JSON: ${jsonSyntaxMessage('{not json')}` }]);
     expect(await post(JSON.stringify({ service: 'x'.repeat(70_000) }))).toEqual([413, { error: 'a what-if request must be under 64kb' }]);
-    expect(await post('{}', 'text/plain')).toEqual([415, { error: 'send the what-if request as JSON with Content-Type: application/json' }]);
+    expect(await post('{}', 'text/plain')).toEqual([
+      415,
+      { error: 'send the what-if request as JSON with Content-Type: application/json' },
+    ]);
   });
 
   test('alert rule bodies keep their own messages', async () => {
@@ -147,7 +165,11 @@ describe('unknown paths', () => {
     ['DELETE', '/api/traces', 'no API route at DELETE "/api/traces"'],
   ])('%s %s is a JSON 404', async (method, path, message) => {
     const response = await fetch(`${collector.url}${path}`, { method });
-    expect([response.status, response.headers.get('content-type'), await response.json()]).toEqual([404, 'application/json; charset=utf-8', { error: message }]);
+    expect([response.status, response.headers.get('content-type'), await response.json()]).toEqual([
+      404,
+      'application/json; charset=utf-8',
+      { error: message },
+    ]);
   });
 
   test('a change outside /api, /v1 and /metrics is a JSON 405 naming the methods the dashboard takes', async () => {
@@ -160,8 +182,11 @@ describe('unknown paths', () => {
     ]);
   });
 
-  test.each(['/traces', '/traces/0123456789abcdef0123456789abcdef', '/alerts/rules/x', '/apiary'])('the dashboard route %s loads the app', async (path) => {
-    const response = await fetch(`${collector.url}${path}`);
-    expect([response.status, await response.text()]).toEqual([200, '<!doctype html><title>Threshold</title><div id="root"></div>']);
-  });
+  test.each(['/traces', '/traces/0123456789abcdef0123456789abcdef', '/alerts/rules/x', '/apiary'])(
+    'the dashboard route %s loads the app',
+    async (path) => {
+      const response = await fetch(`${collector.url}${path}`);
+      expect([response.status, await response.text()]).toEqual([200, '<!doctype html><title>Threshold</title><div id="root"></div>']);
+    },
+  );
 });

@@ -36,20 +36,75 @@ const ROUTES = [
   '/api/live',
   '/metrics',
 ];
-const PARAMETER_NAMES = ['from', 'to', 'minDurationMs', 'bucketMs', 'stepMs', 'limit', 'offset', 'service', 'taskClass', 'sessionId', 'ruleId', 'groupBy', 'category', 'band', 'sort', 'order', 'tail', 'name'];
+const PARAMETER_NAMES = [
+  'from',
+  'to',
+  'minDurationMs',
+  'bucketMs',
+  'stepMs',
+  'limit',
+  'offset',
+  'service',
+  'taskClass',
+  'sessionId',
+  'ruleId',
+  'groupBy',
+  'category',
+  'band',
+  'sort',
+  'order',
+  'tail',
+  'name',
+];
 
 /** `text`'s UTF-8 bytes, each kept when `keep` says so, else percent-encoded (a lone surrogate becomes U+FFFD, as a browser sends it). */
 const escapeBytes = (text: string, keep: (byte: number) => boolean) =>
-  [...Buffer.from(text, 'utf8')].map((byte) => (keep(byte) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  [...Buffer.from(text, 'utf8')]
+    .map((byte) => (keep(byte) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`))
+    .join('');
 /** Percent-encoded as `encodeURIComponent` would. */
 const encoded = (text: string) => escapeBytes(text, (byte) => /[A-Za-z0-9\-_.~]/.test(String.fromCharCode(byte)));
 /** Only what a request line cannot carry is escaped: `%`, `&`, `=`, `+` and broken escapes go through raw. */
 const raw = (text: string) => escapeBytes(text, (byte) => byte > 0x20 && byte < 0x7f && byte !== 0x23);
 
 const hostileValue = fc.oneof(
-  fc.constantFrom('1e308', '-1e308', '1e999', '-1', '-0', '0', 'NaN', 'Infinity', '-Infinity', '0x10', '0b1', '9007199254740993', '253402300800000', '253402300799999', '1.5', '.5', '1e-400', ' 5', '5 ', ''),
+  fc.constantFrom(
+    '1e308',
+    '-1e308',
+    '1e999',
+    '-1',
+    '-0',
+    '0',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '0x10',
+    '0b1',
+    '9007199254740993',
+    '253402300800000',
+    '253402300799999',
+    '1.5',
+    '.5',
+    '1e-400',
+    ' 5',
+    '5 ',
+    '',
+  ),
   fc.constantFrom('%', '%%', '%zz', '%E0%A4%A', '%00', '%C0%AF', '%FF', '&', '=', '+', '[]', '__proto__', 'constructor'),
-  fc.constantFrom(...UX_BAND_NAMES, ...TRACE_SORT_KEYS, 'asc', 'desc', 'taskClass', 'service', 'name', 'tool', 'state', 'orchestration', 'simple', 'sess-1'),
+  fc.constantFrom(
+    ...UX_BAND_NAMES,
+    ...TRACE_SORT_KEYS,
+    'asc',
+    'desc',
+    'taskClass',
+    'service',
+    'name',
+    'tool',
+    'state',
+    'orchestration',
+    'simple',
+    'sess-1',
+  ),
   fc.integer().map(String),
   fc.double().map(String),
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
@@ -106,7 +161,8 @@ function expectWellFormed(answer: RawAnswer, path: string, sentNames: string[]):
   const body = JSON.parse(answer.body) as { error?: unknown };
   if (answer.status !== 400) return;
   expect(typeof body.error).toBe('string');
-  const named = sentNames.some((name) => (body.error as string).includes(name)) || /^(the path|path|request target) /.test(body.error as string);
+  const named =
+    sentNames.some((name) => (body.error as string).includes(name)) || /^(the path|path|request target) /.test(body.error as string);
   expect({ path, error: body.error, named }).toEqual({ path, error: body.error, named: true });
 }
 
@@ -140,9 +196,31 @@ describe.each(TARGETS)('no query parameter or path segment yields a 5xx from $na
     target = await start();
     const baseMs = Date.now() - 60_000;
     const body = otlpJsonBody('fuzz', baseMs, [
-      { traceId: TRACE_ID, spanId: spanIdOf(1), name: 'invoke_agent task', startMs: 0, endMs: 900, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': 'sess-1' } },
-      { traceId: TRACE_ID, spanId: spanIdOf(2), parentSpanId: spanIdOf(1), name: 'chat m', startMs: 100, endMs: 800, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm' } },
-      { traceId: traceIdOf(0xf00e), spanId: spanIdOf(3), name: 'execute_tool t', startMs: 0, endMs: 40, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 't' } },
+      {
+        traceId: TRACE_ID,
+        spanId: spanIdOf(1),
+        name: 'invoke_agent task',
+        startMs: 0,
+        endMs: 900,
+        attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': 'sess-1' },
+      },
+      {
+        traceId: TRACE_ID,
+        spanId: spanIdOf(2),
+        parentSpanId: spanIdOf(1),
+        name: 'chat m',
+        startMs: 100,
+        endMs: 800,
+        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm' },
+      },
+      {
+        traceId: traceIdOf(0xf00e),
+        spanId: spanIdOf(3),
+        name: 'execute_tool t',
+        startMs: 0,
+        endMs: 40,
+        attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 't' },
+      },
     ]);
     const ingest = await fetch(`${target.url}/v1/traces`, {
       method: 'POST',
@@ -165,20 +243,37 @@ describe.each(TARGETS)('no query parameter or path segment yields a 5xx from $na
       fc.asyncProperty(fc.constantFrom(...ROUTES), fc.array(parameter, { minLength: 1, maxLength: 4 }), async (route, parameters) => {
         const query = parameters.map(({ name, value, encoding }) => `${ENCODINGS[encoding](name)}=${ENCODINGS[encoding](value)}`).join('&');
         const path = `${route}?${query}`;
-        expectWellFormed(await rawGet(target.url, path, target.readHeaders), path, parameters.map(({ name }) => name));
+        expectWellFormed(
+          await rawGet(target.url, path, target.readHeaders),
+          path,
+          parameters.map(({ name }) => name),
+        );
       }),
       { numRuns: 300 },
     );
   });
 
   test('path segments of every route that takes one', { timeout: 60_000 }, async () => {
-    const templates = ['/api/traces/:id', '/api/sessions/:id', '/api/alerts/rules/:id', '/api/alerts/rules/:id/series', '/api/:id', '/v1/:id', '/metrics/:id'];
+    const templates = [
+      '/api/traces/:id',
+      '/api/sessions/:id',
+      '/api/alerts/rules/:id',
+      '/api/alerts/rules/:id/series',
+      '/api/:id',
+      '/v1/:id',
+      '/metrics/:id',
+    ];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...templates), hostileValue, fc.constantFrom('encoded', 'raw'), async (template, value, encoding) => {
-        const segment = ENCODINGS[encoding](value).replace(/[/?#]/g, (char) => encoded(char)) || 'x';
-        const path = template.replace(':id', segment);
-        expectWellFormed(await rawGet(target.url, path, target.readHeaders), path, ['traceId', 'sessionId']);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...templates),
+        hostileValue,
+        fc.constantFrom('encoded', 'raw'),
+        async (template, value, encoding) => {
+          const segment = ENCODINGS[encoding](value).replace(/[/?#]/g, (char) => encoded(char)) || 'x';
+          const path = template.replace(':id', segment);
+          expectWellFormed(await rawGet(target.url, path, target.readHeaders), path, ['traceId', 'sessionId']);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -40,7 +40,11 @@ describe('collector options', () => {
     expect(optionsFromSettings({}, settingsFromEnv({ THRESHOLD_DUCKDB_MEMORY_MB: '512' })).duckdbMemoryMb).toBe(512);
     expect(optionsFromSettings({ duckdbMemoryMb: '128' }, settingsFromEnv({ THRESHOLD_DUCKDB_MEMORY_MB: '512' })).duckdbMemoryMb).toBe(128);
     expect(() => optionsFromSettings({ duckdbMemoryMb: '16' }, {})).toThrow('DuckDB memory (MiB) must be between 64 and 1048576, got 16');
-    const store = await DuckDbStore.open(':memory:', { taskClasses: DEFAULT_OPTIONS.taskClasses, decodeRequest: decodeStoredRequest, memoryLimitMb: 128 });
+    const store = await DuckDbStore.open(':memory:', {
+      taskClasses: DEFAULT_OPTIONS.taskClasses,
+      decodeRequest: decodeStoredRequest,
+      memoryLimitMb: 128,
+    });
     try {
       expect(await store.setting('memory_limit')).toBe('128.0 MiB');
     } finally {
@@ -51,8 +55,12 @@ describe('collector options', () => {
   test('analysis lag bound: 30 s by default, in seconds from the environment or the flag', () => {
     expect(optionsFromSettings({}, {}).maxAnalysisLagMs).toBe(30_000);
     expect(optionsFromSettings({}, settingsFromEnv({ THRESHOLD_MAX_ANALYSIS_LAG: '90' })).maxAnalysisLagMs).toBe(90_000);
-    expect(optionsFromSettings({ maxAnalysisLag: '5' }, settingsFromEnv({ THRESHOLD_MAX_ANALYSIS_LAG: '90' })).maxAnalysisLagMs).toBe(5_000);
-    expect(() => optionsFromSettings({ maxAnalysisLag: '0' }, {})).toThrow(new ConfigError('max analysis lag (s) must be between 1 and 86400, got 0'));
+    expect(optionsFromSettings({ maxAnalysisLag: '5' }, settingsFromEnv({ THRESHOLD_MAX_ANALYSIS_LAG: '90' })).maxAnalysisLagMs).toBe(
+      5_000,
+    );
+    expect(() => optionsFromSettings({ maxAnalysisLag: '0' }, {})).toThrow(
+      new ConfigError('max analysis lag (s) must be between 1 and 86400, got 0'),
+    );
   });
 
   test.each([

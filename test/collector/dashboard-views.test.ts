@@ -203,7 +203,10 @@ describe('the dashboard views', () => {
   });
 
   test('the trace list filters by session', async () => {
-    const list = (await get(collector.url, '/api/traces?sessionId=sess-1')) as { total: number; traces: Array<{ traceId: string; sessionId: string }> };
+    const list = (await get(collector.url, '/api/traces?sessionId=sess-1')) as {
+      total: number;
+      traces: Array<{ traceId: string; sessionId: string }>;
+    };
     expect([list.total, list.traces.map((trace) => [trace.traceId, trace.sessionId])]).toEqual([
       2,
       [

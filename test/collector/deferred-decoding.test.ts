@@ -52,7 +52,11 @@ describe('spans decoded when analysed, not when acknowledged', () => {
     await collector.collector.analysis.sweep();
 
     const [json, protobuf] = [await detail(collector.url, viaJson), await detail(collector.url, viaProtobuf)];
-    const withoutTraceId = (trace: TraceDetail) => ({ ...trace, summary: { ...trace.summary, traceId: '' }, spans: trace.spans.map((span) => ({ ...span, traceId: '' })) });
+    const withoutTraceId = (trace: TraceDetail) => ({
+      ...trace,
+      summary: { ...trace.summary, traceId: '' },
+      spans: trace.spans.map((span) => ({ ...span, traceId: '' })),
+    });
     expect(withoutTraceId(protobuf)).toEqual(withoutTraceId(json));
     expect([protobuf.summary.spanCount, protobuf.summary.durationMs, protobuf.summary.breakdown]).toEqual([
       4,
@@ -76,7 +80,10 @@ describe('spans decoded when analysed, not when acknowledged', () => {
 
     const trace = await detail(collector.url, traceId);
     expect(trace.spans.map((span) => span.name).sort()).toEqual(['chat', 'chat', 'lookup', 'task']);
-    expect([trace.summary.spanCount, trace.summary.breakdown]).toEqual([4, { llm: 550, tool: 300, state: 0, orchestration: 0, other: 150 }]);
+    expect([trace.summary.spanCount, trace.summary.breakdown]).toEqual([
+      4,
+      { llm: 550, tool: 300, state: 0, orchestration: 0, other: 150 },
+    ]);
     expect((await detail(collector.url, other)).summary.spanCount).toBe(4);
     expect((await list(collector.url)).total).toBe(2);
   });
@@ -94,7 +101,9 @@ describe('spans decoded when analysed, not when acknowledged', () => {
     for (let sweep = 0; sweep < 10 && (await list(collector.url)).total < ids.length; sweep++) await collector.collector.analysis.sweep();
 
     const traces = await list(collector.url);
-    expect(traces.traces.map((trace) => [trace.traceId, trace.spanCount, trace.durationMs]).sort()).toEqual(ids.map((id) => [id, 4, 1000]).sort());
+    expect(traces.traces.map((trace) => [trace.traceId, trace.spanCount, trace.durationMs]).sort()).toEqual(
+      ids.map((id) => [id, 4, 1000]).sort(),
+    );
     for (const id of ids) expect((await detail(collector.url, id)).summary.breakdown.tool).toBe(300);
     expect(collector.collector.assembler.heldSpans.pending).toBe(0);
   });

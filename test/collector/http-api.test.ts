@@ -36,7 +36,13 @@ describe('findings', () => {
       const detail = (await (await fetch(`${collector.url}/api/traces/${traceId}`)).json()) as TraceDetail;
       expect(seen).toEqual([traceId]);
       expect(detail.findings).toEqual([
-        { ruleId: 'parallelize-tools', title: 'Run the tools in parallel', detail: '1 spans', savingMs: 12.5, evidenceSpanIds: [spanIdOf(1)] },
+        {
+          ruleId: 'parallelize-tools',
+          title: 'Run the tools in parallel',
+          detail: '1 spans',
+          savingMs: 12.5,
+          evidenceSpanIds: [spanIdOf(1)],
+        },
       ]);
       const stored = await collector.collector.store.findings({});
       expect(stored.map((finding) => [finding.traceId, finding.ruleId, finding.savingMs, finding.durationMs])).toEqual([
@@ -145,7 +151,14 @@ describe('the HTTP API', () => {
     // A task 0–10,000 ms running 9,999 one-millisecond tools back to back, then 1 ms of its own.
     const traceId = traceIdOf(0x10_000);
     const spans: JsonSpanPlan[] = [
-      { traceId, spanId: spanIdOf(1), name: 'big task', startMs: 0, endMs: 10_000, attributes: { 'gen_ai.operation.name': 'invoke_agent' } },
+      {
+        traceId,
+        spanId: spanIdOf(1),
+        name: 'big task',
+        startMs: 0,
+        endMs: 10_000,
+        attributes: { 'gen_ai.operation.name': 'invoke_agent' },
+      },
     ];
     for (let i = 0; i < 9_999; i++) {
       spans.push({
@@ -161,13 +174,13 @@ describe('the HTTP API', () => {
     expect((await postJson(collector.url, otlpJsonBody('big', Date.now() - 60_000, spans))).status).toBe(200);
     await waitForTraces(collector.url, 1, { query: 'service=big', timeoutMs: 90_000 });
     const detail = (await (await fetch(`${collector.url}/api/traces/${traceId}`)).json()) as TraceDetail;
-    expect([detail.summary.spanCount, detail.summary.toolCalls, detail.summary.taskClass, detail.summary.band, detail.spans.length]).toEqual([
-      10_000,
-      9_999,
-      'complex',
-      'broken',
-      10_000,
-    ]);
+    expect([
+      detail.summary.spanCount,
+      detail.summary.toolCalls,
+      detail.summary.taskClass,
+      detail.summary.band,
+      detail.spans.length,
+    ]).toEqual([10_000, 9_999, 'complex', 'broken', 10_000]);
     expect(detail.summary.breakdown).toEqual({ llm: 0, tool: 9_999, state: 0, orchestration: 0, other: 1 });
   });
 });

@@ -120,7 +120,9 @@ describe('a full ingest queue', () => {
           { traceId: traceIdOf(1), spanId: spanIdOf(2), name: 'b', startMs: 0, endMs: 1 },
         ]),
       );
-      await expect.poll(async () => ((await (await fetch(`${collector.url}/api/health`)).json()) as { ingestQueueDepth: number }).ingestQueueDepth).toBe(2);
+      await expect
+        .poll(async () => ((await (await fetch(`${collector.url}/api/health`)).json()) as { ingestQueueDepth: number }).ingestQueueDepth)
+        .toBe(2);
       const sentAt = performance.now();
       const refused = await fetch(`${collector.url}/v1/traces`, {
         method: 'POST',

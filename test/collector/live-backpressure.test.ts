@@ -84,35 +84,47 @@ describe('/api/live backpressure', () => {
     await collector?.close();
   });
 
-  test('readers that never read are dropped with their buffers bounded; a reader that keeps up gets every event', { timeout: 120_000 }, async () => {
-    const live = collector.collector.live;
-    const port = collector.collector.port;
-    const droppedBefore = live.stats().dropped;
-    for (let i = 0; i < SILENT_READERS; i++) sockets.push(await silentReader(port));
-    const attentive = attentiveReader(collector.url);
-    await until(() => live.stats().streams === SILENT_READERS + 1, 'every stream to open');
+  test(
+    'readers that never read are dropped with their buffers bounded; a reader that keeps up gets every event',
+    { timeout: 120_000 },
+    async () => {
+      const live = collector.collector.live;
+      const port = collector.collector.port;
+      const droppedBefore = live.stats().dropped;
+      for (let i = 0; i < SILENT_READERS; i++) sockets.push(await silentReader(port));
+      const attentive = attentiveReader(collector.url);
+      await until(() => live.stats().streams === SILENT_READERS + 1, 'every stream to open');
 
-    const eventBytes = Buffer.byteLength(`event: trace\ndata: ${JSON.stringify(summary(0))}\n\n`);
-    let published = 0;
-    let maxBufferedBytes = 0;
-    while (live.stats().dropped < droppedBefore + SILENT_READERS && published < MAX_EVENTS) {
-      live.publish(summary(published));
-      published++;
-      maxBufferedBytes = Math.max(maxBufferedBytes, live.stats().bufferedBytes);
-      await until(() => attentive.received.length === published, `event ${published} to be read`);
-    }
+      const eventBytes = Buffer.byteLength(`event: trace\ndata: ${JSON.stringify(summary(0))}\n\n`);
+      let published = 0;
+      let maxBufferedBytes = 0;
+      while (live.stats().dropped < droppedBefore + SILENT_READERS && published < MAX_EVENTS) {
+        live.publish(summary(published));
+        published++;
+        maxBufferedBytes = Math.max(maxBufferedBytes, live.stats().bufferedBytes);
+        await until(() => attentive.received.length === published, `event ${published} to be read`);
+      }
 
-    expect(live.stats()).toEqual({ streams: 1, bufferedBytes: 0, dropped: droppedBefore + SILENT_READERS, refused: live.stats().refused });
-    expect(maxBufferedBytes).toBeLessThanOrEqual(SILENT_READERS * (MAX_STREAM_BUFFER_BYTES + eventBytes));
-    // Each silent stream took more than its limit before it was dropped: the drop is the bound at work.
-    expect(published * eventBytes).toBeGreaterThan(MAX_STREAM_BUFFER_BYTES);
-    expect(attentive.received).toEqual(Array.from({ length: published }, (_, i) => i));
+      expect(live.stats()).toEqual({
+        streams: 1,
+        bufferedBytes: 0,
+        dropped: droppedBefore + SILENT_READERS,
+        refused: live.stats().refused,
+      });
+      expect(maxBufferedBytes).toBeLessThanOrEqual(SILENT_READERS * (MAX_STREAM_BUFFER_BYTES + eventBytes));
+      // Each silent stream took more than its limit before it was dropped: the drop is the bound at work.
+      expect(published * eventBytes).toBeGreaterThan(MAX_STREAM_BUFFER_BYTES);
+      expect(attentive.received).toEqual(Array.from({ length: published }, (_, i) => i));
 
-    const metrics = parsePrometheusText(await (await fetch(`${collector.url}/metrics`)).text());
-    expect([sampleValue(metrics, 'threshold_live_streams'), sampleValue(metrics, 'threshold_live_streams_dropped_total')]).toEqual([1, droppedBefore + SILENT_READERS]);
-    attentive.stop();
-    await attentive.done;
-  });
+      const metrics = parsePrometheusText(await (await fetch(`${collector.url}/metrics`)).text());
+      expect([sampleValue(metrics, 'threshold_live_streams'), sampleValue(metrics, 'threshold_live_streams_dropped_total')]).toEqual([
+        1,
+        droppedBefore + SILENT_READERS,
+      ]);
+      attentive.stop();
+      await attentive.done;
+    },
+  );
 
   test(`past ${MAX_LIVE_STREAMS} open streams a new one is refused with 503 and Retry-After`, { timeout: 60_000 }, async () => {
     const live = collector.collector.live;

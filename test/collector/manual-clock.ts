@@ -14,7 +14,9 @@ export class ManualClock implements Clock {
   }
   advance(ms: number): void {
     this.currentMs += ms;
-    const due = [...this.timeouts.entries()].filter(([, timeout]) => timeout.dueMs <= this.currentMs).sort(([, a], [, b]) => a.dueMs - b.dueMs);
+    const due = [...this.timeouts.entries()]
+      .filter(([, timeout]) => timeout.dueMs <= this.currentMs)
+      .sort(([, a], [, b]) => a.dueMs - b.dueMs);
     for (const [handle, timeout] of due) {
       if (!this.timeouts.delete(handle)) continue;
       timeout.callback();

@@ -33,14 +33,25 @@ interface PlannedTrace {
 const ordinary: PlannedTrace[] = Object.entries(ORDINARY).flatMap(([taskClass, count]) =>
   Array.from({ length: count }, () => ({ service: 'agent', taskClass, model: 'gpt-4o' })),
 );
-const invented: PlannedTrace[] = Array.from({ length: INVENTED }, (_, i) => ({ service: `svc-${pad(i)}`, taskClass: inventedClass(i), model: inventedModel(i) }));
+const invented: PlannedTrace[] = Array.from({ length: INVENTED }, (_, i) => ({
+  service: `svc-${pad(i)}`,
+  taskClass: inventedClass(i),
+  model: inventedModel(i),
+}));
 
 /** One resource per trace: a 300 ms task with one streamed llm call (TTFT 80 ms). */
 function exportBody(baseMs: number, traces: PlannedTrace[], firstIndex: number): string {
   const resourceSpans = traces.flatMap((trace, offset) => {
     const traceId = traceIdOf(0x10_000 + firstIndex + offset);
     const spans: JsonSpanPlan[] = [
-      { traceId, spanId: spanIdOf(1), name: 'invoke_agent task', startMs: 0, endMs: 300, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'threshold.task.class': trace.taskClass } },
+      {
+        traceId,
+        spanId: spanIdOf(1),
+        name: 'invoke_agent task',
+        startMs: 0,
+        endMs: 300,
+        attributes: { 'gen_ai.operation.name': 'invoke_agent', 'threshold.task.class': trace.taskClass },
+      },
       {
         traceId,
         spanId: spanIdOf(2),
@@ -48,7 +59,12 @@ function exportBody(baseMs: number, traces: PlannedTrace[], firstIndex: number):
         name: 'chat',
         startMs: 10,
         endMs: 200,
-        attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': trace.model, 'gen_ai.request.stream': true, 'gen_ai.response.time_to_first_chunk': 0.08 },
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': trace.model,
+          'gen_ai.request.stream': true,
+          'gen_ai.response.time_to_first_chunk': 0.08,
+        },
       },
     ];
     return (JSON.parse(otlpJsonBody(trace.service, baseMs, spans)) as { resourceSpans: unknown[] }).resourceSpans;
@@ -101,8 +117,12 @@ describe.each(STORE_ENGINES)('a flood of invented label values on $engine.name',
     const families = parsePrometheusText(text);
 
     // Ties (one trace each) go by name: the 16 KB classes ("0150-…") sort before "class-…".
-    const shownInventedClasses = Array.from({ length: SPAN_LABEL_LIMITS.top - 2 }, (_, i) => cutLabelValue(inventedClass(SHORT_CLASSES + i), 128));
-    expect(labelValues(families, 'threshold_task_duration_seconds', 'task_class')).toEqual(['complex', 'other', 'simple', ...shownInventedClasses].sort());
+    const shownInventedClasses = Array.from({ length: SPAN_LABEL_LIMITS.top - 2 }, (_, i) =>
+      cutLabelValue(inventedClass(SHORT_CLASSES + i), 128),
+    );
+    expect(labelValues(families, 'threshold_task_duration_seconds', 'task_class')).toEqual(
+      ['complex', 'other', 'simple', ...shownInventedClasses].sort(),
+    );
     expect(shownInventedClasses[0]).toBe(`0150-${'x'.repeat(122)}…`);
     expect(countWhere(families, 'threshold_task_duration_seconds', 'task_class', 'simple')).toBe(ORDINARY.simple);
     expect(countWhere(families, 'threshold_task_duration_seconds', 'task_class', 'complex')).toBe(ORDINARY.complex);
@@ -129,7 +149,11 @@ describe.each(STORE_ENGINES)('a flood of invented label values on $engine.name',
     expect(filters).toEqual({
       services: ['agent', ...Array.from({ length: 99 }, (_, i) => `svc-${pad(i)}`)],
       taskClasses: ['complex', 'simple', ...listedClasses].sort(),
-      budgetsMs: { simple: 2_000, complex: 5_000, ...Object.fromEntries(listedClasses.map((taskClass) => [taskClass, DEFAULT_TASK_CLASS_CONFIG.defaultBudgetMs])) },
+      budgetsMs: {
+        simple: 2_000,
+        complex: 5_000,
+        ...Object.fromEntries(listedClasses.map((taskClass) => [taskClass, DEFAULT_TASK_CLASS_CONFIG.defaultBudgetMs])),
+      },
       moreServices: true,
       moreTaskClasses: true,
     });

@@ -57,14 +57,26 @@ describe('GET /metrics', () => {
 
   beforeAll(async () => {
     collector = await startTestCollector();
-    const exported = await exportPlans(new ProtoExporter({ url: `${collector.url}/v1/traces` }), 'metrics-agent', baseMs, Array.from({ length: TASKS }, (_, i) => taskPlan(i)));
+    const exported = await exportPlans(
+      new ProtoExporter({ url: `${collector.url}/v1/traces` }),
+      'metrics-agent',
+      baseMs,
+      Array.from({ length: TASKS }, (_, i) => taskPlan(i)),
+    );
     expect(exported.result.code).toBe(ExportResultCode.SUCCESS);
     // One more request with a valid root task and a span with a malformed id (rejected).
     const response = await fetch(`${collector.url}/v1/traces`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: otlpJsonBody('metrics-agent', baseMs, [
-        { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'invoke_agent extra', startMs: 70_000, endMs: 70_100, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'threshold.task.class': 'simple' } },
+        {
+          traceId: 'a'.repeat(32),
+          spanId: 'b'.repeat(16),
+          name: 'invoke_agent extra',
+          startMs: 70_000,
+          endMs: 70_100,
+          attributes: { 'gen_ai.operation.name': 'invoke_agent', 'threshold.task.class': 'simple' },
+        },
         { traceId: 'a'.repeat(32), spanId: 'not-hex', name: 'broken', startMs: 70_010, endMs: 70_020 },
       ]),
     });
@@ -100,10 +112,16 @@ describe('GET /metrics', () => {
         expect({ taskClass: group.key, band, count }).toEqual({ taskClass: group.key, band, count: group.bands[band] });
       }
       // The duration sum is the mean breakdown (which sums to the mean duration) times the count.
-      const sumSeconds = UX_BAND_NAMES.reduce((sum, band) => sum + (sampleValue(families, 'threshold_task_duration_seconds_sum', { task_class: group.key, band }) ?? 0), 0);
+      const sumSeconds = UX_BAND_NAMES.reduce(
+        (sum, band) => sum + (sampleValue(families, 'threshold_task_duration_seconds_sum', { task_class: group.key, band }) ?? 0),
+        0,
+      );
       const meanMs = Object.values(group.breakdownMeanMs).reduce((a, b) => a + b, 0);
       expect(sumSeconds * 1_000).toBeCloseTo(meanMs * group.count, 6);
-      expect(sampleValue(families, 'threshold_tasks_over_budget_total', { task_class: group.key }) ?? 0).toBeCloseTo(group.overBudgetRate * group.count, 9);
+      expect(sampleValue(families, 'threshold_tasks_over_budget_total', { task_class: group.key }) ?? 0).toBeCloseTo(
+        group.overBudgetRate * group.count,
+        9,
+      );
     }
   });
 
@@ -111,7 +129,11 @@ describe('GET /metrics', () => {
     // Cumulative count at le=2 (seconds) over all bands = tasks of the class lasting ≤ 2 000 ms.
     for (const taskClass of ['simple', 'complex']) {
       const atMost2s = traces.traces.filter((trace) => trace.taskClass === taskClass && trace.durationMs <= 2_000).length;
-      const bucket = UX_BAND_NAMES.reduce((sum, band) => sum + (sampleValue(families, 'threshold_task_duration_seconds_bucket', { task_class: taskClass, band, le: '2' }) ?? 0), 0);
+      const bucket = UX_BAND_NAMES.reduce(
+        (sum, band) =>
+          sum + (sampleValue(families, 'threshold_task_duration_seconds_bucket', { task_class: taskClass, band, le: '2' }) ?? 0),
+        0,
+      );
       expect(bucket).toBe(atMost2s);
     }
   });
@@ -148,7 +170,9 @@ describe('GET /metrics', () => {
     const rules = [...new Set(states.map((sample) => sample.labels.rule_id))].sort();
     expect(rules).toEqual(['complex-p99-budget', 'simple-p99-budget', 'slo-fast-burn', 'slo-slow-burn']);
     for (const rule of rules) {
-      expect(states.filter((sample) => sample.labels.rule_id === rule && sample.value === 1).map((sample) => sample.labels.state)).toEqual(['ok']);
+      expect(states.filter((sample) => sample.labels.rule_id === rule && sample.value === 1).map((sample) => sample.labels.state)).toEqual([
+        'ok',
+      ]);
     }
   });
 });
@@ -157,12 +181,24 @@ describe('Prometheus text format', () => {
   it('escapes label values so a strict parser reads back the same text', () => {
     const nasty = 'model "x"\\beta\nline two';
     const text = formatPrometheusText([
-      { name: 'm_total', help: 'a help\\with\nnewline', type: 'counter', samples: [{ name: 'm_total', labels: { model: nasty }, value: 3 }] },
+      {
+        name: 'm_total',
+        help: 'a help\\with\nnewline',
+        type: 'counter',
+        samples: [{ name: 'm_total', labels: { model: nasty }, value: 3 }],
+      },
       { name: 'g', help: 'gauge', type: 'gauge', samples: [{ name: 'g', labels: {}, value: Infinity }] },
     ]);
-    expect(text).toBe('# HELP m_total a help\\\\with\\nnewline\n# TYPE m_total counter\nm_total{model="model \\"x\\"\\\\beta\\nline two"} 3\n# HELP g gauge\n# TYPE g gauge\ng +Inf\n');
+    expect(text).toBe(
+      '# HELP m_total a help\\\\with\\nnewline\n# TYPE m_total counter\nm_total{model="model \\"x\\"\\\\beta\\nline two"} 3\n# HELP g gauge\n# TYPE g gauge\ng +Inf\n',
+    );
     const parsed = parsePrometheusText(text);
-    expect(parsed.get('m_total')).toEqual({ name: 'm_total', type: 'counter', help: 'a help\\with\nnewline', samples: [{ name: 'm_total', labels: { model: nasty }, value: 3 }] });
+    expect(parsed.get('m_total')).toEqual({
+      name: 'm_total',
+      type: 'counter',
+      help: 'a help\\with\nnewline',
+      samples: [{ name: 'm_total', labels: { model: nasty }, value: 3 }],
+    });
     expect(sampleValue(parsed, 'g')).toBe(Infinity);
   });
 
@@ -212,7 +248,9 @@ describe('bounded label values', () => {
     const parsed = parsePrometheusText(metrics.render());
     const classes = new Set(parsed.get('threshold_task_duration_seconds')!.samples.map((sample) => sample.labels.task_class));
     // class-24 has two tasks, so it leads; then 19 of the one-task classes by name; 5 in other.
-    expect([...classes].sort()).toEqual(['class-24', ...Array.from({ length: 19 }, (_, i) => `class-${String(i).padStart(2, '0')}`), 'other'].sort());
+    expect([...classes].sort()).toEqual(
+      ['class-24', ...Array.from({ length: 19 }, (_, i) => `class-${String(i).padStart(2, '0')}`), 'other'].sort(),
+    );
     expect(sampleValue(parsed, 'threshold_task_duration_seconds_count', { task_class: 'other', band: 'instant' })).toBe(5);
     expect(sampleValue(parsed, 'threshold_task_duration_seconds_count', { task_class: 'class-24', band: 'instant' })).toBe(2);
     expect(sampleValue(parsed, 'threshold_tasks_over_budget_total', { task_class: 'other' })).toBe(5);

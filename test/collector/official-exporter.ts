@@ -1,12 +1,7 @@
 import { context, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  type ReadableSpan,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /** A span to emit with exact times, in ms after the plan's base time. */
 export interface SpanPlan {
@@ -61,7 +56,11 @@ export async function exportPlannedTraces(
     const spanIds: Record<string, string> = {};
     const emit = (plan: SpanPlan, parent?: Span): Span => {
       const parentContext = parent ? trace.setSpan(context.active(), parent) : context.active();
-      const span = tracer.startSpan(plan.name, { startTime: baseMs + plan.startMs, attributes: plan.attributes, root: !parent }, parentContext);
+      const span = tracer.startSpan(
+        plan.name,
+        { startTime: baseMs + plan.startMs, attributes: plan.attributes, root: !parent },
+        parentContext,
+      );
       spanIds[plan.name] = span.spanContext().spanId;
       for (const event of plan.events ?? []) span.addEvent(event.name, {}, baseMs + event.atMs);
       for (const child of plan.children ?? []) emit(child, span);
@@ -84,7 +83,11 @@ export async function exportPlans(
   baseMs: number,
   plans: SpanPlan[],
 ): Promise<{ traceIds: string[]; result: ExportResult }> {
-  const { traces, result } = await exportPlannedTraces(exporter, serviceName, plans.map((root) => ({ baseMs, root })));
+  const { traces, result } = await exportPlannedTraces(
+    exporter,
+    serviceName,
+    plans.map((root) => ({ baseMs, root })),
+  );
   return { traceIds: traces.map((recorded) => recorded.traceId), result };
 }
 

@@ -89,13 +89,13 @@ describe('spans from the official OTel exporters', () => {
       error: false,
       breakdown: { llm: 800, tool: 600, state: 0, orchestration: 0, other: 400 },
     });
-    expect(
-      detail.spans.map((span) => [span.name, span.category, span.startOffsetMs, span.durationMs, span.selfMs, span.critical]),
-    ).toEqual([
-      ['invoke_agent answer-question', 'task', 0, 1800, 400, true],
-      ['chat gpt-4o', 'llm', 100, 800, 800, true],
-      ['execute_tool search', 'tool', 900, 600, 600, true],
-    ]);
+    expect(detail.spans.map((span) => [span.name, span.category, span.startOffsetMs, span.durationMs, span.selfMs, span.critical])).toEqual(
+      [
+        ['invoke_agent answer-question', 'task', 0, 1800, 400, true],
+        ['chat gpt-4o', 'llm', 100, 800, 800, true],
+        ['execute_tool search', 'tool', 900, 600, 600, true],
+      ],
+    );
     expect(detail.spans[1].llm).toEqual({ model: 'gpt-4o', provider: 'openai' });
     expect(detail.spans[2].tool).toEqual({ name: 'search' });
   });

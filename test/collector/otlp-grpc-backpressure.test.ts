@@ -14,7 +14,14 @@ function request(trace: number, count: number): Uint8Array {
   const traceId = trace.toString(16).padStart(32, '0');
   return officialProtobuf(
     Array.from({ length: count }, (_, index) =>
-      handMadeSpan({ traceId, spanId: (index + 1).toString(16).padStart(16, '0'), name: `step ${index}`, startTime: hrTimeAt(0), endTime: hrTimeAt(100), serviceName: 'pressure' }),
+      handMadeSpan({
+        traceId,
+        spanId: (index + 1).toString(16).padStart(16, '0'),
+        name: `step ${index}`,
+        startTime: hrTimeAt(0),
+        endTime: hrTimeAt(100),
+        serviceName: 'pressure',
+      }),
     ),
   );
 }
@@ -43,7 +50,12 @@ async function queueDepth(gateway: TestGateway): Promise<number> {
 describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay in a RetryInfo', () => {
   test('a full ingest queue is UNAVAILABLE after the admission wait, and the queued export is answered once stored', async () => {
     const store = gatedStore();
-    const gateway = await startTestGateway({ keyed: false, grpcPort: 0, options: { maxQueuedSpans: 2 }, collectorOverrides: { openStore: store.openStore } });
+    const gateway = await startTestGateway({
+      keyed: false,
+      grpcPort: 0,
+      options: { maxQueuedSpans: 2 },
+      collectorOverrides: { openStore: store.openStore },
+    });
     try {
       const address = gateway.server.grpc!.address;
       const first = grpcExport(address, request(1, 2));
@@ -54,7 +66,12 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
       expect({ ...refused, statusDetails: { ...refused.statusDetails, retryDelaySeconds: undefined } }).toEqual({
         code: 14,
         details: 'ingest queue is full (2 spans waiting to be stored)',
-        statusDetails: { code: 14, message: 'ingest queue is full (2 spans waiting to be stored)', typeUrls: [RETRY_INFO], retryDelaySeconds: undefined },
+        statusDetails: {
+          code: 14,
+          message: 'ingest queue is full (2 spans waiting to be stored)',
+          typeUrls: [RETRY_INFO],
+          retryDelaySeconds: undefined,
+        },
       });
       // It waited 2 s for room, then is told 1 s plus how long the queue has been full (as HTTP's Retry-After).
       expect(refused.statusDetails!.retryDelaySeconds).toBeGreaterThanOrEqual(3);
@@ -111,7 +128,11 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
         details: overloaded,
         statusDetails: { code: 14, message: overloaded, typeUrls: [RETRY_INFO], retryDelaySeconds: 2 },
       });
-      const http = await fetch(`${gateway.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: request(6, 1) });
+      const http = await fetch(`${gateway.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: request(6, 1),
+      });
       expect([http.status, await http.json()]).toEqual([503, { code: 14, message: overloaded }]);
       expect(Number(http.headers.get('retry-after'))).toBeGreaterThanOrEqual(2);
       store.release();
@@ -147,7 +168,12 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
   });
 
   test('a message that stalls half-way is DEADLINE_EXCEEDED after the request timeout, and its slot is free again', async () => {
-    const gateway = await startTestGateway({ keyed: false, grpcPort: 0, requestTimeoutMs: 300, ingestAdmission: { maxRequests: 1, maxBytes: 64 * 1024 * 1024 } });
+    const gateway = await startTestGateway({
+      keyed: false,
+      grpcPort: 0,
+      requestTimeoutMs: 300,
+      ingestAdmission: { maxRequests: 1, maxBytes: 64 * 1024 * 1024 },
+    });
     const address = gateway.server.grpc!.address;
     const session = connect(`http://${address}`);
     try {
@@ -171,7 +197,10 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
         stalled.resume();
       });
       stalled.close();
-      expect([answer['grpc-status'], decodeURI(String(answer['grpc-message']))]).toEqual(['4', 'the message did not arrive in full within 0.3 s: send it without pauses']);
+      expect([answer['grpc-status'], decodeURI(String(answer['grpc-message']))]).toEqual([
+        '4',
+        'the message did not arrive in full within 0.3 s: send it without pauses',
+      ]);
       // The only ingest slot was given back with that answer.
       expect((await grpcExport(address, request(10, 1))).code).toBe(0);
     } finally {
@@ -187,7 +216,11 @@ describe('OTLP/gRPC ingest under backpressure answers retryably, with the delay 
       const faults = gateway.server.collectors.get('default')!.store.faults!;
       faults.set('invalidated', 'a checkpoint failed');
       const recovering = 'the store is recovering from a fault';
-      const refusal = { code: 14, details: recovering, statusDetails: { code: 14, message: recovering, typeUrls: [RETRY_INFO], retryDelaySeconds: 5 } };
+      const refusal = {
+        code: 14,
+        details: recovering,
+        statusDetails: { code: 14, message: recovering, typeUrls: [RETRY_INFO], retryDelaySeconds: 5 },
+      };
       expect(await grpcExport(address, request(11, 1))).toEqual(refusal);
       // Unread: a message over the size limit gets the same answer, not RESOURCE_EXHAUSTED.
       expect(await grpcExport(address, Buffer.alloc(64 * 1024 + 1, 0x20))).toEqual(refusal);

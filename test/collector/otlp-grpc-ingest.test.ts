@@ -52,7 +52,15 @@ const triage: SpanPlan = {
 
 const TRACE_ID = '7c0ffee0000000000000000000000001';
 const span = (name: string, overrides: Partial<Parameters<typeof handMadeSpan>[0]> = {}) =>
-  handMadeSpan({ traceId: TRACE_ID, spanId: 'aaaaaaaaaaaaaaa1', name, startTime: hrTimeAt(0), endTime: hrTimeAt(300), serviceName: 'partial', ...overrides });
+  handMadeSpan({
+    traceId: TRACE_ID,
+    spanId: 'aaaaaaaaaaaaaaa1',
+    name,
+    startTime: hrTimeAt(0),
+    endTime: hrTimeAt(300),
+    serviceName: 'partial',
+    ...overrides,
+  });
 
 describe('OTLP/gRPC ingest through the official exporter', () => {
   let gateway: TestGateway;
@@ -108,7 +116,11 @@ describe('OTLP/gRPC ingest through the official exporter', () => {
     const record = (...args: unknown[]) => warnings.push(args.map(String).join(' '));
     diag.setLogger({ error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
     try {
-      const spans = [span('kept'), span('short span id', { spanId: 'abcd' }), span('ends before it starts', { spanId: 'aaaaaaaaaaaaaaa2', startTime: hrTimeAt(300), endTime: hrTimeAt(299) })];
+      const spans = [
+        span('kept'),
+        span('short span id', { spanId: 'abcd' }),
+        span('ends before it starts', { spanId: 'aaaaaaaaaaaaaaa2', startTime: hrTimeAt(300), endTime: hrTimeAt(299) }),
+      ];
       const exporter = new GrpcExporter({ url: `http://${address}`, compression: CompressionAlgorithm.GZIP });
       const result = await new Promise<{ code: number }>((resolve) => exporter.export(spans, resolve));
       await exporter.shutdown();
@@ -120,8 +132,14 @@ describe('OTLP/gRPC ingest through the official exporter', () => {
       diag.disable();
     }
     // The same request sent raw: the ExportTraceServiceResponse bytes say the same.
-    const raw = await grpcExport(address, officialProtobuf([span('kept again', { spanId: 'aaaaaaaaaaaaaaa3' }), span('zero span id', { spanId: '0000000000000000' })]));
-    expect([raw.code, decodeExportResponse(raw.response!)]).toEqual([0, { rejectedSpans: 1, errorMessage: '1 span rejected: invalid span id (1)' }]);
+    const raw = await grpcExport(
+      address,
+      officialProtobuf([span('kept again', { spanId: 'aaaaaaaaaaaaaaa3' }), span('zero span id', { spanId: '0000000000000000' })]),
+    );
+    expect([raw.code, decodeExportResponse(raw.response!)]).toEqual([
+      0,
+      { rejectedSpans: 1, errorMessage: '1 span rejected: invalid span id (1)' },
+    ]);
     // Both exports were acknowledged once durable; the trace is analysed again when the second one's span arrives.
     const spanRows = async () => {
       const response = await fetch(`${gateway.url}/api/traces/${TRACE_ID}`);
@@ -134,11 +152,13 @@ describe('OTLP/gRPC ingest through the official exporter', () => {
   });
 
   test('a full success is the empty ExportTraceServiceResponse', async () => {
-    const answer = await grpcExport(address, officialProtobuf([span('clean', { traceId: '7c0ffee0000000000000000000000002' })]), { gzip: true });
+    const answer = await grpcExport(address, officialProtobuf([span('clean', { traceId: '7c0ffee0000000000000000000000002' })]), {
+      gzip: true,
+    });
     expect(answer).toEqual({ code: 0, details: 'OK', response: Buffer.alloc(0) });
   });
 
-  test('a malformed message is INVALID_ARGUMENT with the decoder\'s own reason, and the collector goes on', async () => {
+  test("a malformed message is INVALID_ARGUMENT with the decoder's own reason, and the collector goes on", async () => {
     const garbage = Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]);
     let reason = '';
     try {
@@ -147,8 +167,14 @@ describe('OTLP/gRPC ingest through the official exporter', () => {
       reason = (error as Error).message;
     }
     expect(reason).not.toBe('');
-    expect(await grpcExport(address, garbage)).toEqual({ code: 3, details: reason, statusDetails: { code: 3, message: reason, typeUrls: [] } });
-    expect((await grpcExport(address, officialProtobuf([span('after garbage', { traceId: '7c0ffee0000000000000000000000003' })]))).code).toBe(0);
+    expect(await grpcExport(address, garbage)).toEqual({
+      code: 3,
+      details: reason,
+      statusDetails: { code: 3, message: reason, typeUrls: [] },
+    });
+    expect(
+      (await grpcExport(address, officialProtobuf([span('after garbage', { traceId: '7c0ffee0000000000000000000000003' })]))).code,
+    ).toBe(0);
   });
 
   test('a message over the body limit is RESOURCE_EXHAUSTED, on the wire or once inflated', async () => {
@@ -183,14 +209,23 @@ describe('OTLP/gRPC ingest through the official exporter', () => {
         stream.end(Buffer.from([0, 0, 0, 0, 0]));
       });
     try {
-      const notGrpc = await ask({ ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export', 'content-type': 'application/json' });
+      const notGrpc = await ask({
+        ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        'content-type': 'application/json',
+      });
       expect(notGrpc[':status']).toBe(415);
-      const unknown = await ask({ ':path': '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export', 'content-type': 'application/grpc' });
+      const unknown = await ask({
+        ':path': '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+        'content-type': 'application/grpc',
+      });
       expect([unknown[':status'], unknown['grpc-status']]).toEqual([200, '12']);
     } finally {
       session.close();
     }
-    const after = await grpcExport(address, officialProtobuf([span('after hostile traffic', { traceId: '7c0ffee0000000000000000000000004' })]));
+    const after = await grpcExport(
+      address,
+      officialProtobuf([span('after hostile traffic', { traceId: '7c0ffee0000000000000000000000004' })]),
+    );
     expect(after.code).toBe(0);
   });
 });

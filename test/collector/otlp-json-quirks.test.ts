@@ -171,7 +171,10 @@ describe('OTLP/JSON quirks receivers must accept', () => {
 
   it('keeps an attribute named __proto__ as an ordinary attribute', () => {
     const body = request([
-      { ...BASE_SPAN, attributes: [{ key: '__proto__', value: { kvlistValue: { values: [{ key: 'polluted', value: { boolValue: true } }] } } }] },
+      {
+        ...BASE_SPAN,
+        attributes: [{ key: '__proto__', value: { kvlistValue: { values: [{ key: 'polluted', value: { boolValue: true } }] } } }],
+      },
     ]);
 
     const attributes = decodeTraceRequestJson(body).spans[0].attributes;

@@ -1,10 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeTraceRequestJson,
-  decodeTraceRequestProtobuf,
-  type DecodeResult,
-} from '../../collector/src/otlp/index.js';
+import { decodeTraceRequestJson, decodeTraceRequestProtobuf, type DecodeResult } from '../../collector/src/otlp/index.js';
 import { officialJson, officialProtobuf, recordAgentTurn } from './otlp-recorded-spans.js';
 import {
   attributeField,
@@ -100,22 +96,16 @@ describe('malformed protobuf bodies are an OtlpDecodeError, never a crash', () =
     expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([...tag(1, 2), ...varint(50), 1, 2])))).toBe(
       'length 50 at byte 1 runs past the end of its message (byte 4)',
     );
-    expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([0x0a, 0xff, 0xff])))).toBe(
-      'truncated message at byte 3',
+    expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([0x0a, 0xff, 0xff])))).toBe('truncated message at byte 3');
+    expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([...tag(2, 0), ...new Array(11).fill(0xff), 0x01])))).toBe(
+      'varint longer than 10 bytes at byte 1',
     );
-    expect(
-      decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([...tag(2, 0), ...new Array(11).fill(0xff), 0x01]))),
-    ).toBe('varint longer than 10 bytes at byte 1');
     // 2^32 + 2 would read as 2 if the high bits were dropped.
     expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([...tag(1, 2), ...varint(2 ** 32 + 2), 9, 9])))).toBe(
       'length at byte 1 does not fit in 32 bits',
     );
-    expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([0x00, 0x01])))).toBe(
-      'invalid field number 0 at byte 0',
-    );
-    expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from(tag(2, 7))))).toBe(
-      'unexpected wire type 7 for field 2 at byte 1',
-    );
+    expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from([0x00, 0x01])))).toBe('invalid field number 0 at byte 0');
+    expect(decodeError(() => decodeTraceRequestProtobuf(Uint8Array.from(tag(2, 7))))).toBe('unexpected wire type 7 for field 2 at byte 1');
   });
 
   it('skips unknown fields of every wire type, groups included, at every level', () => {
@@ -159,9 +149,7 @@ describe('malformed protobuf bodies are an OtlpDecodeError, never a crash', () =
   it('decodes invalid UTF-8 in strings with replacement characters', () => {
     const span = [...spanIdsAndTimes(), ...bytesField(5, [0x6f, 0x6b, 0xff, 0xfe])];
 
-    expect(decodeTraceRequestProtobuf(requestWithSpans([span])).spans.map((record) => record.name)).toEqual([
-      'ok\uFFFD\uFFFD',
-    ]);
+    expect(decodeTraceRequestProtobuf(requestWithSpans([span])).spans.map((record) => record.name)).toEqual(['ok\uFFFD\uFFFD']);
   });
 });
 
@@ -195,9 +183,7 @@ describe('malformed JSON bodies are an OtlpDecodeError with a message saying whe
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
         const asRequest = outcome(() => decodeTraceRequestJson(JSON.stringify(value)));
-        const asSpans = outcome(() =>
-          decodeTraceRequestJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [value] }] }] })),
-        );
+        const asSpans = outcome(() => decodeTraceRequestJson(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [value] }] }] })));
         return [asRequest, asSpans].every((result) => result.ok || result.error === 'OtlpDecodeError');
       }),
       { seed: SEED, numRuns: 1000 },
@@ -207,7 +193,23 @@ describe('malformed JSON bodies are an OtlpDecodeError with a message saying whe
   it('explains each kind of wrong shape', () => {
     const spanWith = (fields: object) =>
       JSON.stringify({
-        resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', startTimeUnixNano: '1', endTimeUnixNano: '2', ...fields }] }] }],
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: '5b8efff798038103d269b633813fc60c',
+                    spanId: 'eee19b7ec3c1b174',
+                    startTimeUnixNano: '1',
+                    endTimeUnixNano: '2',
+                    ...fields,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       });
 
     expect(decodeError(() => decodeTraceRequestJson('{"resourceSpans": [}'))).toMatch(/^invalid JSON: /);
@@ -231,9 +233,9 @@ describe('malformed JSON bodies are an OtlpDecodeError with a message saying whe
     expect(decodeError(() => decodeTraceRequestJson(spanWith({ kind: 'SPAN_KIND_SIDEWAYS' })))).toBe(
       'resourceSpans[0].scopeSpans[0].spans[0]: kind "SPAN_KIND_SIDEWAYS" is not a SpanKind',
     );
-    expect(
-      decodeError(() => decodeTraceRequestJson(spanWith({ attributes: [{ key: 'n', value: { intValue: '12abc' } }] }))),
-    ).toBe('resourceSpans[0].scopeSpans[0].spans[0]: attribute "n": intValue "12abc" is not an int64');
+    expect(decodeError(() => decodeTraceRequestJson(spanWith({ attributes: [{ key: 'n', value: { intValue: '12abc' } }] })))).toBe(
+      'resourceSpans[0].scopeSpans[0].spans[0]: attribute "n": intValue "12abc" is not an int64',
+    );
     expect(
       decodeError(() => decodeTraceRequestJson(spanWith({ attributes: [{ key: 'n', value: { intValue: '9223372036854775808' } }] }))),
     ).toBe('resourceSpans[0].scopeSpans[0].spans[0]: attribute "n": intValue "9223372036854775808" is not an int64');
@@ -254,9 +256,7 @@ describe('malformed JSON bodies are an OtlpDecodeError with a message saying whe
       });
 
     expect(decodeTraceRequestJson(body(nested(15)))).toEqual({ spans: [], rejectedSpans: 0 });
-    expect(decodeError(() => decodeTraceRequestJson(body(nested(40))))).toBe(
-      'resourceSpans[0]: attribute values nested deeper than 32',
-    );
+    expect(decodeError(() => decodeTraceRequestJson(body(nested(40))))).toBe('resourceSpans[0]: attribute values nested deeper than 32');
     const abyss = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
     expect(decodeError(() => decodeTraceRequestJson(`{"resourceSpans": ${abyss}}`))).toMatch(
       /^(invalid JSON: |resourceSpans\[0\] must be an object)/,

@@ -68,12 +68,8 @@ describe('decoding requests written by the official OpenTelemetry serializers', 
       endTime: hrTimeAt(1),
     });
 
-    expect(decodeTraceRequestProtobuf(officialProtobuf([span])).spans.map((record) => record.service)).toEqual([
-      'unknown_service',
-    ]);
-    expect(decodeTraceRequestJson(officialJson([span])).spans.map((record) => record.service)).toEqual([
-      'unknown_service',
-    ]);
+    expect(decodeTraceRequestProtobuf(officialProtobuf([span])).spans.map((record) => record.service)).toEqual(['unknown_service']);
+    expect(decodeTraceRequestJson(officialJson([span])).spans.map((record) => record.service)).toEqual(['unknown_service']);
   });
 
   it('decodes an empty request to no spans', () => {

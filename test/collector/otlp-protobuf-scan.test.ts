@@ -98,8 +98,17 @@ function richSpan(traceId: string, spanByte: number, parentByte?: number): numbe
     ...attributeField('options', bytesField(6, bytesField(1, [...stringField(1, 'k'), ...bytesField(2, anyString('v'))]))),
     ...attributeField('digest', bytesField(7, [0xde, 0xad, 0xbe, 0xef])),
     ...varintField(10, 0),
-    ...bytesField(11, [...fixed64Field(1, 1_750_000_000_100_000_000n), ...stringField(2, 'gen_ai.content.completion.chunk'), ...bytesField(3, [...stringField(1, 'n'), ...bytesField(2, anyString('1'))])]),
-    ...bytesField(13, [...bytesField(1, hexBytes(TRACE_B)), ...bytesField(2, hexBytes('1112131415161718')), ...bytesField(4, [...stringField(1, 'l'), ...bytesField(2, anyString('x'))]), ...fixed32Field(6, 1)]),
+    ...bytesField(11, [
+      ...fixed64Field(1, 1_750_000_000_100_000_000n),
+      ...stringField(2, 'gen_ai.content.completion.chunk'),
+      ...bytesField(3, [...stringField(1, 'n'), ...bytesField(2, anyString('1'))]),
+    ]),
+    ...bytesField(13, [
+      ...bytesField(1, hexBytes(TRACE_B)),
+      ...bytesField(2, hexBytes('1112131415161718')),
+      ...bytesField(4, [...stringField(1, 'l'), ...bytesField(2, anyString('x'))]),
+      ...fixed32Field(6, 1),
+    ]),
     ...bytesField(15, [...stringField(2, 'rate limited'), ...varintField(3, 2)]),
     ...fixed32Field(16, 257),
     ...bytesField(99, [1, 2, 3]), // a field from a newer schema
@@ -124,7 +133,12 @@ describe('scanning a protobuf request instead of decoding it at acknowledgement'
 
     const scan = scanTraceRequestProtobuf(body, DEFAULT_SPAN_CAPS);
 
-    expect(scan).toEqual({ traceSpanCounts: decodedAccount(expected), acceptedSpans: expected.length, rejectedSpans: 0, mayBeCapped: false });
+    expect(scan).toEqual({
+      traceSpanCounts: decodedAccount(expected),
+      acceptedSpans: expected.length,
+      rejectedSpans: 0,
+      mayBeCapped: false,
+    });
     expect(scan.acceptedSpans).toBe(3);
   });
 
@@ -134,14 +148,33 @@ describe('scanning a protobuf request instead of decoding it at acknowledgement'
       [...bytesField(1, hexBytes(TRACE_A)), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 0]), ...fixed64Field(7, 5n), ...fixed64Field(8, 6n)], // zero span id
       [...bytesField(1, [1, 2, 3]), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 9]), ...fixed64Field(7, 5n), ...fixed64Field(8, 6n)], // short trace id
       [...bytesField(1, hexBytes(TRACE_B)), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 9]), ...fixed64Field(7, 9n), ...fixed64Field(8, 6n)], // ends before it starts
-      [...bytesField(1, hexBytes(TRACE_B)), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 8]), ...bytesField(4, [1, 2]), ...fixed64Field(7, 5n), ...fixed64Field(8, 6n)], // bad parent
+      [
+        ...bytesField(1, hexBytes(TRACE_B)),
+        ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 8]),
+        ...bytesField(4, [1, 2]),
+        ...fixed64Field(7, 5n),
+        ...fixed64Field(8, 6n),
+      ], // bad parent
       [...bytesField(1, hexBytes(TRACE_B)), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 7]), ...fixed64Field(8, 6n)], // no start
-      [...bytesField(1, hexBytes(TRACE_B)), ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 6]), ...bytesField(4, [0, 0, 0, 0, 0, 0, 0, 0]), ...fixed64Field(7, 5n), ...fixed64Field(8, 6n)], // zero parent: a root
+      [
+        ...bytesField(1, hexBytes(TRACE_B)),
+        ...bytesField(2, [0, 0, 0, 0, 0, 0, 0, 6]),
+        ...bytesField(4, [0, 0, 0, 0, 0, 0, 0, 0]),
+        ...fixed64Field(7, 5n),
+        ...fixed64Field(8, 6n),
+      ], // zero parent: a root
     ];
 
     const verdict = expectSameVerdict(requestWithSpans(spans));
 
-    expect(verdict).toMatchObject({ threw: false, rejectedSpans: 5, counts: [[TRACE_A, 1], [TRACE_B, 1]] });
+    expect(verdict).toMatchObject({
+      threw: false,
+      rejectedSpans: 5,
+      counts: [
+        [TRACE_A, 1],
+        [TRACE_B, 1],
+      ],
+    });
   });
 
   it('refuses what the decoder refuses: nesting past the limit, wrong wire types, unclosed groups', () => {
@@ -160,7 +193,8 @@ describe('scanning a protobuf request instead of decoding it at acknowledgement'
     /** An attribute whose value is `levels` kvlists deep, with a one-byte-length int attribute at the bottom. */
     const nestedKvlists = (levels: number) => {
       let keyValue = [...stringField(1, 'leaf'), ...bytesField(2, varintField(3, 7))];
-      for (let level = 0; level < levels; level++) keyValue = [...stringField(1, `k${level}`), ...bytesField(2, bytesField(6, bytesField(1, keyValue)))];
+      for (let level = 0; level < levels; level++)
+        keyValue = [...stringField(1, `k${level}`), ...bytesField(2, bytesField(6, bytesField(1, keyValue)))];
       return requestWithSpans([[...minimalSpanFields(), ...bytesField(9, keyValue)]]);
     };
     const verdicts = [14, 15, 16, 17].map((levels) => expectSameVerdict(nestedKvlists(levels)).threw);
@@ -173,7 +207,8 @@ describe('scanning a protobuf request instead of decoding it at acknowledgement'
     const text = (length: number, char = 'x') => char.repeat(length);
     const attributes = (count: number) => Array.from({ length: count }, (_, i) => attributeField(`k${i}`, stringField(1, 'v'))).flat();
     const events = (count: number) => Array.from({ length: count }, () => bytesField(11, stringField(2, 'e'))).flat();
-    const arrayOf = (count: number, item: number[] = varintField(3, 1)) => bytesField(5, Array.from({ length: count }, () => bytesField(1, item)).flat());
+    const arrayOf = (count: number, item: number[] = varintField(3, 1)) =>
+      bytesField(5, Array.from({ length: count }, () => bytesField(1, item)).flat());
     const eventWith = (fields: number[]) => bytesField(11, [...stringField(2, 'tick'), ...fields]);
     const eventAttribute = (key: string, anyValue: number[]) => bytesField(3, [...stringField(1, key), ...bytesField(2, anyValue)]);
     const base64Length = (bytes: number) => 4 * Math.ceil(bytes / 3);
@@ -181,28 +216,84 @@ describe('scanning a protobuf request instead of decoding it at acknowledgement'
     /** The request with one span and the given service and scope names. */
     const request = (span: number[], service = 'svc', scope = 'scope') => {
       const serviceAttribute = bytesField(1, [...stringField(1, 'service.name'), ...bytesField(2, stringField(1, service))]);
-      return Uint8Array.from(bytesField(1, [...bytesField(1, serviceAttribute), ...bytesField(2, [...bytesField(1, stringField(1, scope)), ...bytesField(2, span)])]));
+      return Uint8Array.from(
+        bytesField(1, [
+          ...bytesField(1, serviceAttribute),
+          ...bytesField(2, [...bytesField(1, stringField(1, scope)), ...bytesField(2, span)]),
+        ]),
+      );
     };
     const cases: [string, Uint8Array, string][] = [
       ['a long span name', request(minimalSpanFields(text(caps.maxNameChars + 1))), 'truncated: 1 names longer than 1024 characters'],
-      ['a long scope name', request(minimalSpanFields(), 'svc', text(caps.maxNameChars + 5)), 'truncated: 1 names longer than 1024 characters'],
-      ['a long service name', request(minimalSpanFields(), text(caps.maxServiceNameChars + 1)), 'truncated: 1 service names longer than 256 characters'],
-      ['a long attribute key', request([...minimalSpanFields(), ...attributeField(text(caps.maxKeyChars + 1, 'k'), varintField(3, 1))]), 'truncated: 1 attribute keys longer than 256 characters'],
-      ['a long value', request([...minimalSpanFields(), ...attributeField('prompt', stringField(1, text(caps.maxValueChars + 1)))]), 'truncated: 1 values longer than 16384 characters'],
-      ['a long status message', request([...minimalSpanFields(), ...bytesField(15, stringField(2, text(caps.maxValueChars + 1)))]), 'truncated: 1 values longer than 16384 characters'],
-      ['long bytes', request([...minimalSpanFields(), ...attributeField('blob', bytesField(7, new Uint8Array(bytesLongerThanValueCap)))]), 'truncated: 1 values longer than 16384 characters'],
-      ['too many attributes', request([...minimalSpanFields(), ...attributes(caps.maxAttributesPerSpan + 2)]), 'truncated: 2 attributes beyond 128 per span'],
-      ['too many events', request([...minimalSpanFields(), ...events(caps.maxEventsPerSpan + 3)]), 'truncated: 3 events beyond 128 per span'],
-      ['a long array', request([...minimalSpanFields(), ...attributeField('list', arrayOf(caps.maxListItemsPerSpan + 1))]), 'truncated: 1 list items beyond 4096 per span or 128 per event'],
+      [
+        'a long scope name',
+        request(minimalSpanFields(), 'svc', text(caps.maxNameChars + 5)),
+        'truncated: 1 names longer than 1024 characters',
+      ],
+      [
+        'a long service name',
+        request(minimalSpanFields(), text(caps.maxServiceNameChars + 1)),
+        'truncated: 1 service names longer than 256 characters',
+      ],
+      [
+        'a long attribute key',
+        request([...minimalSpanFields(), ...attributeField(text(caps.maxKeyChars + 1, 'k'), varintField(3, 1))]),
+        'truncated: 1 attribute keys longer than 256 characters',
+      ],
+      [
+        'a long value',
+        request([...minimalSpanFields(), ...attributeField('prompt', stringField(1, text(caps.maxValueChars + 1)))]),
+        'truncated: 1 values longer than 16384 characters',
+      ],
+      [
+        'a long status message',
+        request([...minimalSpanFields(), ...bytesField(15, stringField(2, text(caps.maxValueChars + 1)))]),
+        'truncated: 1 values longer than 16384 characters',
+      ],
+      [
+        'long bytes',
+        request([...minimalSpanFields(), ...attributeField('blob', bytesField(7, new Uint8Array(bytesLongerThanValueCap)))]),
+        'truncated: 1 values longer than 16384 characters',
+      ],
+      [
+        'too many attributes',
+        request([...minimalSpanFields(), ...attributes(caps.maxAttributesPerSpan + 2)]),
+        'truncated: 2 attributes beyond 128 per span',
+      ],
+      [
+        'too many events',
+        request([...minimalSpanFields(), ...events(caps.maxEventsPerSpan + 3)]),
+        'truncated: 3 events beyond 128 per span',
+      ],
+      [
+        'a long array',
+        request([...minimalSpanFields(), ...attributeField('list', arrayOf(caps.maxListItemsPerSpan + 1))]),
+        'truncated: 1 list items beyond 4096 per span or 128 per event',
+      ],
       // 64 arrays of 64: 63 × 65 items fit, the 64th array takes the last, its 64 items are dropped.
-      ['nested arrays', request([...minimalSpanFields(), ...attributeField('grid', arrayOf(64, arrayOf(64)))]), 'truncated: 64 list items beyond 4096 per span or 128 per event'],
-      ['a long event name', request([...minimalSpanFields(), ...bytesField(11, stringField(2, text(caps.maxNameChars + 1)))]), 'truncated: 1 names longer than 1024 characters'],
+      [
+        'nested arrays',
+        request([...minimalSpanFields(), ...attributeField('grid', arrayOf(64, arrayOf(64)))]),
+        'truncated: 64 list items beyond 4096 per span or 128 per event',
+      ],
+      [
+        'a long event name',
+        request([...minimalSpanFields(), ...bytesField(11, stringField(2, text(caps.maxNameChars + 1)))]),
+        'truncated: 1 names longer than 1024 characters',
+      ],
       [
         'too many event attributes',
-        request([...minimalSpanFields(), ...eventWith(Array.from({ length: caps.maxAttributesPerEvent + 1 }, (_, i) => eventAttribute(`e${i}`, varintField(3, i))).flat())]),
+        request([
+          ...minimalSpanFields(),
+          ...eventWith(Array.from({ length: caps.maxAttributesPerEvent + 1 }, (_, i) => eventAttribute(`e${i}`, varintField(3, i))).flat()),
+        ]),
         'truncated: 1 attributes beyond 128 per event',
       ],
-      ['a long array in an event', request([...minimalSpanFields(), ...eventWith(eventAttribute('list', arrayOf(caps.maxListItemsPerEvent + 1)))]), 'truncated: 1 list items beyond 4096 per span or 128 per event'],
+      [
+        'a long array in an event',
+        request([...minimalSpanFields(), ...eventWith(eventAttribute('list', arrayOf(caps.maxListItemsPerEvent + 1)))]),
+        'truncated: 1 list items beyond 4096 per span or 128 per event',
+      ],
     ];
     expect(base64Length(bytesLongerThanValueCap)).toBeGreaterThan(caps.maxValueChars);
     for (const [what, body, truncation] of cases) {
@@ -217,12 +308,20 @@ describe('scanning a protobuf request instead of decoding it at acknowledgement'
         ...attributeField('list', arrayOf(caps.maxListItemsPerSpan - 1)),
         ...attributes(caps.maxAttributesPerSpan - 2),
         ...events(caps.maxEventsPerSpan - 1),
-        ...eventWith([...eventAttribute('list', arrayOf(caps.maxListItemsPerEvent)), ...Array.from({ length: caps.maxAttributesPerEvent - 1 }, (_, i) => eventAttribute(`e${i}`, varintField(3, i))).flat()]),
+        ...eventWith([
+          ...eventAttribute('list', arrayOf(caps.maxListItemsPerEvent)),
+          ...Array.from({ length: caps.maxAttributesPerEvent - 1 }, (_, i) => eventAttribute(`e${i}`, varintField(3, i))).flat(),
+        ]),
       ],
       text(caps.maxServiceNameChars, 's'),
       text(caps.maxNameChars, 'n'),
     );
-    expect(expectSameVerdict(atLimit)).toEqual({ threw: false, counts: [['0102030405060708090a0b0c0d0e0f10', 1]], rejectedSpans: 0, mayBeCapped: false });
+    expect(expectSameVerdict(atLimit)).toEqual({
+      threw: false,
+      counts: [['0102030405060708090a0b0c0d0e0f10', 1]],
+      rejectedSpans: 0,
+      mayBeCapped: false,
+    });
   });
 
   it('agrees with the decoder on 5,000 damaged requests: the same refusals, rejections and counts per trace', () => {

@@ -11,12 +11,7 @@
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type HrTime } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SpanRecord } from '@threshold/core';
 
 /** Epoch second the fixture starts at; every time below is exact to the nanosecond. */
@@ -126,9 +121,7 @@ export function recordAgentTurn(): RecordedTurn {
         'threshold.offset': -42,
         'threshold.unicode': 'naïve — 日本語 ✓',
       },
-      events: [
-        { name: 'gen_ai.choice', timeUnixNano: nsAt(450), attributes: { 'gen_ai.response.id': 'chatcmpl-1', index: 0 } },
-      ],
+      events: [{ name: 'gen_ai.choice', timeUnixNano: nsAt(450), attributes: { 'gen_ai.response.id': 'chatcmpl-1', index: 0 } }],
     },
     {
       ...common,

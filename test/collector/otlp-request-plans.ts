@@ -87,11 +87,20 @@ const smallScalar: fc.Arbitrary<PlanValue> = fc.oneof(
   fc.integer({ min: -1000, max: 1000 }).map((value) => ({ kind: 'int' as const, value })),
   fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 3 }).map((bytes) => ({ kind: 'bytes' as const, bytes })),
 );
-const smallValue: fc.Arbitrary<PlanValue> = fc.oneof(smallScalar, smallScalar.map((item) => ({ kind: 'array' as const, items: [item] })));
+const smallValue: fc.Arbitrary<PlanValue> = fc.oneof(
+  smallScalar,
+  smallScalar.map((item) => ({ kind: 'array' as const, items: [item] })),
+);
 
 const STRADDLING: Sizes = { text: anyText, value: anyValue, attributes: 5, events: 3, eventAttributes: 3 };
 /** Nothing here exceeds SMALL_CAPS: no request of these sizes may be flagged. */
-const WITHIN_SMALL_CAPS: Sizes = { text: (maxLength) => shortText(Math.min(maxLength, 4)), value: smallValue, attributes: 3, events: 2, eventAttributes: 1 };
+const WITHIN_SMALL_CAPS: Sizes = {
+  text: (maxLength) => shortText(Math.min(maxLength, 4)),
+  value: smallValue,
+  attributes: 3,
+  events: 2,
+  eventAttributes: 1,
+};
 
 const BASE_NS = 1_750_000_000_000_000_000n;
 const FUTURE_NS = 4_102_444_800_000_000_001n;
@@ -105,7 +114,11 @@ const times = fc.oneof(
 
 function planSpan(sizes: Sizes): fc.Arbitrary<PlanSpan> {
   const attribute = fc.record({ key: sizes.text(7), value: sizes.value });
-  const event = fc.record({ name: sizes.text(7), timeNs: fc.constant(BASE_NS + 1n), attributes: fc.array(attribute, { maxLength: sizes.eventAttributes }) });
+  const event = fc.record({
+    name: sizes.text(7),
+    timeNs: fc.constant(BASE_NS + 1n),
+    attributes: fc.array(attribute, { maxLength: sizes.eventAttributes }),
+  });
   return fc
     .record({
       traceId: fc.constantFrom('0102030405060708090a0b0c0d0e0f10', 'a1a2a3a4a5a6a7a8a9aaabacadaeafb0'),
@@ -136,13 +149,22 @@ function anyValueProtobuf(value: PlanValue): number[] {
     case 'bytes':
       return bytesField(7, value.bytes);
     case 'array':
-      return bytesField(5, value.items.flatMap((item) => bytesField(1, anyValueProtobuf(item))));
+      return bytesField(
+        5,
+        value.items.flatMap((item) => bytesField(1, anyValueProtobuf(item))),
+      );
     case 'kvlist':
-      return bytesField(6, value.entries.flatMap((entry) => bytesField(1, keyValueProtobuf(entry))));
+      return bytesField(
+        6,
+        value.entries.flatMap((entry) => bytesField(1, keyValueProtobuf(entry))),
+      );
   }
 }
 
-const keyValueProtobuf = (attribute: PlanAttribute) => [...stringField(1, attribute.key), ...bytesField(2, anyValueProtobuf(attribute.value))];
+const keyValueProtobuf = (attribute: PlanAttribute) => [
+  ...stringField(1, attribute.key),
+  ...bytesField(2, anyValueProtobuf(attribute.value)),
+];
 
 /** The request as an ExportTraceServiceRequest. */
 export function planProtobuf(plan: PlanRequest): Uint8Array {
@@ -153,7 +175,13 @@ export function planProtobuf(plan: PlanRequest): Uint8Array {
     ...fixed64Field(7, s.startNs),
     ...fixed64Field(8, s.endNs),
     ...s.attributes.flatMap((attribute) => bytesField(9, keyValueProtobuf(attribute))),
-    ...s.events.flatMap((event) => bytesField(11, [...fixed64Field(1, event.timeNs), ...stringField(2, event.name), ...event.attributes.flatMap((attribute) => bytesField(3, keyValueProtobuf(attribute)))])),
+    ...s.events.flatMap((event) =>
+      bytesField(11, [
+        ...fixed64Field(1, event.timeNs),
+        ...stringField(2, event.name),
+        ...event.attributes.flatMap((attribute) => bytesField(3, keyValueProtobuf(attribute))),
+      ]),
+    ),
     ...bytesField(15, stringField(2, s.statusMessage)),
   ];
   const service = bytesField(1, keyValueProtobuf({ key: 'service.name', value: { kind: 'string', text: plan.service } }));
@@ -196,7 +224,11 @@ export function planJson(plan: PlanRequest): string {
               startTimeUnixNano: String(s.startNs),
               endTimeUnixNano: String(s.endNs),
               attributes: s.attributes.map(keyValueJson),
-              events: s.events.map((event) => ({ timeUnixNano: String(event.timeNs), name: event.name, attributes: event.attributes.map(keyValueJson) })),
+              events: s.events.map((event) => ({
+                timeUnixNano: String(event.timeNs),
+                name: event.name,
+                attributes: event.attributes.map(keyValueJson),
+              })),
               status: { message: s.statusMessage },
             })),
           },

@@ -3,12 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { decodeTraceRequestJson, decodeTraceRequestProtobuf, OtlpDecodeError } from '../../collector/src/otlp/index.js';
 import { decodeStoredRequest } from '../../collector/src/store/decode-stored-request.js';
 import { cutText, DEFAULT_SPAN_CAPS } from '../../collector/src/security/span-caps.js';
-import { arrayOf, hostileRequest, intField, keyValue, kvlistOf, lengthField, spanAttribute, textField } from '../support/hostile-requests.js';
+import {
+  arrayOf,
+  hostileRequest,
+  intField,
+  keyValue,
+  kvlistOf,
+  lengthField,
+  spanAttribute,
+  textField,
+} from '../support/hostile-requests.js';
 import { planJson, planProtobuf, planRequest, SMALL_CAPS } from './otlp-request-plans.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const START_NS = 1_767_225_600_000_000_000n; // 2026-01-01
-const span = (spanId: string, extra: Buffer[] = [], name = 'step') => ({ traceId: TRACE_ID, spanId, name, startNs: START_NS, endNs: START_NS + 1_000_000n, extra });
+const span = (spanId: string, extra: Buffer[] = [], name = 'step') => ({
+  traceId: TRACE_ID,
+  spanId,
+  name,
+  startNs: START_NS,
+  endNs: START_NS + 1_000_000n,
+  extra,
+});
 const MIB = 1024 * 1024;
 
 describe('span caps applied while decoding', () => {
@@ -37,13 +53,17 @@ describe('span caps applied while decoding', () => {
   });
 
   it('keep the first 4,096 entries of a million-entry kvlist and items of a three-million-item array, and count the rest', () => {
-    const kvlist = decodeTraceRequestProtobuf(hostileRequest('svc', [span('00000000000000b1', [spanAttribute('big', kvlistOf(1_000_000))])]));
+    const kvlist = decodeTraceRequestProtobuf(
+      hostileRequest('svc', [span('00000000000000b1', [spanAttribute('big', kvlistOf(1_000_000))])]),
+    );
     const entries = kvlist.spans[0].attributes.big as Record<string, number>;
     expect(Object.keys(entries).length).toBe(4_096);
     expect([entries.k0, entries.k4095, entries.k4096]).toEqual([0, 4_095, undefined]);
     expect(kvlist.truncation).toBe('truncated: 995904 list items beyond 4096 per span or 128 per event');
 
-    const array = decodeTraceRequestProtobuf(hostileRequest('svc', [span('00000000000000b2', [spanAttribute('many', arrayOf(3_000_000))])]));
+    const array = decodeTraceRequestProtobuf(
+      hostileRequest('svc', [span('00000000000000b2', [spanAttribute('many', arrayOf(3_000_000))])]),
+    );
     expect(array.spans[0].attributes.many).toEqual(new Array(4_096).fill(1));
     expect(array.truncation).toBe('truncated: 2995904 list items beyond 4096 per span or 128 per event');
   });
@@ -63,7 +83,9 @@ describe('span caps applied while decoding', () => {
       const full = Buffer.from(raw).toString('utf8');
       const expected = full.length > maxChars ? cutText(full, maxChars) : full;
       const decoded = decodeTraceRequestProtobuf(
-        hostileRequest('svc', [span('00000000000000d1', [lengthField(9, Buffer.concat([textField(1, 'k'), lengthField(2, lengthField(1, Buffer.from(raw)))]))])]),
+        hostileRequest('svc', [
+          span('00000000000000d1', [lengthField(9, Buffer.concat([textField(1, 'k'), lengthField(2, lengthField(1, Buffer.from(raw)))]))]),
+        ]),
         { ...DEFAULT_SPAN_CAPS, maxValueChars: maxChars },
       );
       expect(decoded.spans[0].attributes.k).toBe(expected);
@@ -79,10 +101,33 @@ describe('span caps applied while decoding', () => {
   it('still check what they drop: a malformed attribute beyond the count is refused in both encodings', () => {
     const kept = Array.from({ length: 128 }, (_, index) => spanAttribute(`a${index}`, intField(3, index)));
     const wrongWireType = lengthField(9, Buffer.concat([textField(1, 'late'), intField(2, 7)])); // value as a varint
-    expect(() => decodeTraceRequestProtobuf(hostileRequest('svc', [span('00000000000000e1', [...kept, wrongWireType])]))).toThrow(OtlpDecodeError);
+    expect(() => decodeTraceRequestProtobuf(hostileRequest('svc', [span('00000000000000e1', [...kept, wrongWireType])]))).toThrow(
+      OtlpDecodeError,
+    );
 
-    const attributes = [...Array.from({ length: 128 }, (_, index) => ({ key: `a${index}`, value: { intValue: String(index) } })), { key: 'late', value: { intValue: 'many' } }];
-    const json = { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE_ID, spanId: '00000000000000e2', startTimeUnixNano: String(START_NS), endTimeUnixNano: String(START_NS + 1n), attributes }] }] }] };
+    const attributes = [
+      ...Array.from({ length: 128 }, (_, index) => ({ key: `a${index}`, value: { intValue: String(index) } })),
+      { key: 'late', value: { intValue: 'many' } },
+    ];
+    const json = {
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: TRACE_ID,
+                  spanId: '00000000000000e2',
+                  startTimeUnixNano: String(START_NS),
+                  endTimeUnixNano: String(START_NS + 1n),
+                  attributes,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     expect(() => decodeTraceRequestJson(JSON.stringify(json))).toThrow('attribute "late": intValue "many" is not an int64');
   });
 
@@ -94,7 +139,11 @@ describe('span caps applied while decoding', () => {
   });
 
   it('read the last service.name of a resource, cut, and only that one', () => {
-    const extra = [keyValue('service.name', textField(1, 'second')), keyValue('process.command_line', textField(1, 'c'.repeat(100_000))), keyValue('deep', kvlistOf(10_000))];
+    const extra = [
+      keyValue('service.name', textField(1, 'second')),
+      keyValue('process.command_line', textField(1, 'c'.repeat(100_000))),
+      keyValue('deep', kvlistOf(10_000)),
+    ];
     const decoded = decodeTraceRequestProtobuf(hostileRequest('first', [span('0000000000000101')], extra));
     expect(decoded.spans[0].service).toBe('second');
     expect(decoded.truncation).toBeUndefined();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTraceRequestJson, decodeTraceRequestProtobuf, LATEST_SPAN_TIME_UNIX_NANO, scanTraceRequestProtobuf, type DecodeResult } from '../../collector/src/otlp/index.js';
+import {
+  decodeTraceRequestJson,
+  decodeTraceRequestProtobuf,
+  LATEST_SPAN_TIME_UNIX_NANO,
+  scanTraceRequestProtobuf,
+  type DecodeResult,
+} from '../../collector/src/otlp/index.js';
 import { hostileRequest } from '../support/hostile-requests.js';
 import { handMadeSpan, hrTimeAt, nsAt, officialJson, officialProtobuf } from './otlp-recorded-spans.js';
 
@@ -106,17 +112,45 @@ describe('spans rejected one by one while the rest of the request is kept', () =
       ['0000000000000004', uint64Max - 1n, uint64Max],
       ['0000000000000005', 1_767_225_600_000_000_000n, uint64Max], // a 2026 span said to end in 2554
     ];
-    const protobuf = hostileRequest('agent', times.map(([spanId, startNs, endNs]) => ({ traceId: TRACE_ID, spanId, name: 'x', startNs, endNs })));
+    const protobuf = hostileRequest(
+      'agent',
+      times.map(([spanId, startNs, endNs]) => ({ traceId: TRACE_ID, spanId, name: 'x', startNs, endNs })),
+    );
     const json = JSON.stringify({
       resourceSpans: [
         {
           resource: { attributes: [{ key: 'service.name', value: { stringValue: 'agent' } }] },
-          scopeSpans: [{ scope: { name: 'hostile' }, spans: times.map(([spanId, startNs, endNs]) => ({ traceId: TRACE_ID, spanId, name: 'x', startTimeUnixNano: String(startNs), endTimeUnixNano: String(endNs) })) }],
+          scopeSpans: [
+            {
+              scope: { name: 'hostile' },
+              spans: times.map(([spanId, startNs, endNs]) => ({
+                traceId: TRACE_ID,
+                spanId,
+                name: 'x',
+                startTimeUnixNano: String(startNs),
+                endTimeUnixNano: String(endNs),
+              })),
+            },
+          ],
         },
       ],
     });
     const expected = {
-      spans: [{ traceId: TRACE_ID, spanId: '0000000000000001', name: 'x', kind: 0, startTimeUnixNano: year2100 - 1_000n, endTimeUnixNano: year2100, statusCode: 0, service: 'agent', scope: 'hostile', attributes: {}, events: [] }],
+      spans: [
+        {
+          traceId: TRACE_ID,
+          spanId: '0000000000000001',
+          name: 'x',
+          kind: 0,
+          startTimeUnixNano: year2100 - 1_000n,
+          endTimeUnixNano: year2100,
+          statusCode: 0,
+          service: 'agent',
+          scope: 'hostile',
+          attributes: {},
+          events: [],
+        },
+      ],
       rejectedSpans: 4,
       rejectionMessage: '4 spans rejected: time after 2100-01-01 (4)',
     };

@@ -40,7 +40,13 @@ describe('the shared string table never hands out the wrong string', () => {
   it('keeps random unicode keys and values exact (seeded)', () => {
     const random = seededRandom(7);
     // ASCII, Latin-1, CJK, emoji (astral) and lone surrogates, which UTF-8 cannot carry.
-    const ranges = [[0x20, 0x7e], [0xa0, 0xff], [0x4e00, 0x4fff], [0x1f600, 0x1f64f], [0xd800, 0xdfff]];
+    const ranges = [
+      [0x20, 0x7e],
+      [0xa0, 0xff],
+      [0x4e00, 0x4fff],
+      [0x1f600, 0x1f64f],
+      [0xd800, 0xdfff],
+    ];
     const randomText = () => {
       let text = '';
       const length = Math.floor(random() * 30);

@@ -3,7 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { RecentTraces } from '../../collector/src/assembly/recent-traces.js';
 
 /** `count` spans of a trace (only their number matters here). */
-const spans = (traceId: string, count: number): SpanRecord[] => Array.from({ length: count }, (_, i) => ({ traceId, spanId: `${traceId}-${i}` }) as SpanRecord);
+const spans = (traceId: string, count: number): SpanRecord[] =>
+  Array.from({ length: count }, (_, i) => ({ traceId, spanId: `${traceId}-${i}` }) as SpanRecord);
 const analysed = (traceId: string, count: number) => ({ traceId, records: spans(traceId, count), storedSpanCount: count });
 
 describe('recent traces kept for late spans', () => {

@@ -26,7 +26,11 @@ const llm = (name: string, startMs: number, endMs: number, model: string, attrib
 });
 /** The answer every trace but the stream-answer one ends with: streamed, 200 ms to first token. */
 const streamedAnswer = (startMs: number, endMs: number, model = 'gpt-big') =>
-  llm('answer', startMs, endMs, model, { 'gen_ai.request.stream': true, 'gen_ai.response.time_to_first_chunk': 0.2, 'gen_ai.usage.output_tokens': 300 });
+  llm('answer', startMs, endMs, model, {
+    'gen_ai.request.stream': true,
+    'gen_ai.response.time_to_first_chunk': 0.2,
+    'gen_ai.usage.output_tokens': 300,
+  });
 const tool = (name: string, startMs: number, endMs: number, attributes: Attributes = {}): SpanPlan => ({
   name: `execute_tool ${name}`,
   startMs,
@@ -34,21 +38,34 @@ const tool = (name: string, startMs: number, endMs: number, attributes: Attribut
   attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': name, ...attributes },
 });
 const intent = (startMs: number, endMs: number, model: string) =>
-  llm('intent', startMs, endMs, model, { 'threshold.llm.purpose': 'intent', 'gen_ai.usage.input_tokens': 200, 'gen_ai.usage.output_tokens': 5 });
+  llm('intent', startMs, endMs, model, {
+    'threshold.llm.purpose': 'intent',
+    'gen_ai.usage.input_tokens': 200,
+    'gen_ai.usage.output_tokens': 5,
+  });
 /** support: intent → crm → answer. */
 const support = (intentMs: number, model: string) =>
-  task('support', intentMs + 700, [intent(0, intentMs, model), tool('crm', intentMs, intentMs + 200), streamedAnswer(intentMs + 200, intentMs + 700)]);
+  task('support', intentMs + 700, [
+    intent(0, intentMs, model),
+    tool('crm', intentMs, intentMs + 200),
+    streamedAnswer(intentMs + 200, intentMs + 700),
+  ]);
 /** chat turn of session conv-1: input grows 1,000 tokens a turn, TTFT 200 ms + 0.1 ms per token. */
 const chatTurn = (turn: number) => {
   const ttftMs = 200 + turn * 100;
-  return task('chat', 100 + ttftMs + 800, [
-    llm('reply', 100, 100 + ttftMs + 800, 'gpt-long', {
-      'gen_ai.request.stream': true,
-      'gen_ai.response.time_to_first_chunk': ttftMs / 1000,
-      'gen_ai.usage.input_tokens': turn * 1000,
-      'gen_ai.usage.output_tokens': 41,
-    }),
-  ], { 'gen_ai.conversation.id': 'conv-1', 'threshold.turn': turn });
+  return task(
+    'chat',
+    100 + ttftMs + 800,
+    [
+      llm('reply', 100, 100 + ttftMs + 800, 'gpt-long', {
+        'gen_ai.request.stream': true,
+        'gen_ai.response.time_to_first_chunk': ttftMs / 1000,
+        'gen_ai.usage.input_tokens': turn * 1000,
+        'gen_ai.usage.output_tokens': 41,
+      }),
+    ],
+    { 'gen_ai.conversation.id': 'conv-1', 'threshold.turn': turn },
+  );
 };
 
 const history: SpanPlan[] = [
@@ -98,11 +115,20 @@ const targets: Record<string, { plan: SpanPlan; expected: Array<[FindingRuleId, 
   },
   //  rate-limit wait |=| answer |==|                              100 ms for 1 call
   orchestration: {
-    plan: task('reply', 300, [{ name: 'rate limit', startMs: 0, endMs: 100, attributes: { 'threshold.orchestration.kind': 'rate_limit' } }, streamedAnswer(100, 300)]),
+    plan: task('reply', 300, [
+      { name: 'rate limit', startMs: 0, endMs: 100, attributes: { 'threshold.orchestration.kind': 'rate_limit' } },
+      streamedAnswer(100, 300),
+    ]),
     expected: [['orchestration-overhead', 80]],
   },
   //  intent on big (1000 ms; small does it in 120) |crm| answer  and crm always follows intent
-  routeAndSpeculate: { plan: support(1000, 'big'), expected: [['route-model', 880], ['speculate', 200]] },
+  routeAndSpeculate: {
+    plan: support(1000, 'big'),
+    expected: [
+      ['route-model', 880],
+      ['speculate', 200],
+    ],
+  },
   //  turn 5: 5,000 input tokens, TTFT 700 ms                      0.1 ms/token × 2,500 removed
   compress: { plan: chatTurn(5), expected: [['compress-context', 250]] },
 };
@@ -127,7 +153,10 @@ describe('recommendations end to end', () => {
     await send(history, baseMs);
     await waitForTraces(collector.url, history.length);
     const names = Object.keys(targets);
-    const ids = await send(names.map((name) => targets[name].plan), baseMs + 300_000);
+    const ids = await send(
+      names.map((name) => targets[name].plan),
+      baseMs + 300_000,
+    );
     names.forEach((name, i) => (targetIds[name] = ids[i]));
     await waitForTraces(collector.url, history.length + names.length);
   });
@@ -166,7 +195,11 @@ describe('recommendations end to end', () => {
     const single = ['stream', 'parallelize', 'cache', 'prewarm', 'state', 'orchestration'] as const;
     for (const name of single) {
       const [ruleId, savingMs] = targets[name].expected[0];
-      expect([byRule.get(ruleId)!.tracesAffected, byRule.get(ruleId)!.totalSavingMs, byRule.get(ruleId)!.exampleTraceIds]).toEqual([1, savingMs, [targetIds[name]]]);
+      expect([byRule.get(ruleId)!.tracesAffected, byRule.get(ruleId)!.totalSavingMs, byRule.get(ruleId)!.exampleTraceIds]).toEqual([
+        1,
+        savingMs,
+        [targetIds[name]],
+      ]);
     }
     expect(byRule.get('compress-context')!.exampleTraceIds).toContain(targetIds.compress);
     expect(byRule.get('stream-answer')!.perceived).toBe(true);
@@ -183,13 +216,15 @@ describe('recommendations end to end', () => {
       body: JSON.stringify({ traceId: targetIds.parallelize }),
     });
     const whatIf = (await response.json()) as WhatIfTraceResponse;
-    expect([whatIf.before.summary.durationMs, whatIf.after.summary.durationMs, whatIf.after.summary.band, whatIf.applied.map((f) => f.ruleId)]).toEqual([
-      550,
-      350,
-      'responsive',
-      ['parallelize-tools'],
-    ]);
-    const tools = whatIf.after.spans.filter((span) => span.category === 'tool').map((span) => [span.name, span.startOffsetMs, span.durationMs]);
+    expect([
+      whatIf.before.summary.durationMs,
+      whatIf.after.summary.durationMs,
+      whatIf.after.summary.band,
+      whatIf.applied.map((f) => f.ruleId),
+    ]).toEqual([550, 350, 'responsive', ['parallelize-tools']]);
+    const tools = whatIf.after.spans
+      .filter((span) => span.category === 'tool')
+      .map((span) => [span.name, span.startOffsetMs, span.durationMs]);
     expect(tools.sort()).toEqual([
       ['execute_tool calendar', 0, 100],
       ['execute_tool traffic', 0, 100],
@@ -207,11 +242,15 @@ describe('recommendations end to end', () => {
     expect(whatIf.classes.reduce((sum, projection) => sum + projection.count, 0)).toEqual(history.length + Object.keys(targets).length);
     // Only the cold sandbox trace changes (2,900 ms → 700 ms): frustrating → noticeable.
     const simple = whatIf.classes.find((projection) => projection.taskClass === 'simple')!;
-    expect([simple.after.bands.frustrating, simple.after.bands.noticeable]).toEqual([simple.before.bands.frustrating - 1, simple.before.bands.noticeable + 1]);
+    expect([simple.after.bands.frustrating, simple.after.bands.noticeable]).toEqual([
+      simple.before.bands.frustrating - 1,
+      simple.before.bands.noticeable + 1,
+    ]);
   });
 
   it('POST /api/whatif answers 400 for a bad body and 404 for an unknown trace', async () => {
-    const post = (body: string) => fetch(`${collector.url}/api/whatif`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (body: string) =>
+      fetch(`${collector.url}/api/whatif`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect((await post('{"ruleIds":["faster"]}')).status).toEqual(400);
     expect((await post('{not json')).status).toEqual(400);
     expect((await post(JSON.stringify({ traceId: 'f'.repeat(32) }))).status).toEqual(404);

@@ -50,7 +50,8 @@ describe('a database written when trace details were text (VARCHAR)', () => {
     const values = await FileBlobLog.open(join(dataDir, BLOB_LOG_DIR));
     const json = JSON.stringify(parseStoredDetail(await values.read({ segment, offset: Number(offset), length })));
     await values.close();
-    for (const column of ['detail_segment', 'detail_offset', 'detail_length']) await connection.run(`ALTER TABLE traces DROP COLUMN ${column}`);
+    for (const column of ['detail_segment', 'detail_offset', 'detail_length'])
+      await connection.run(`ALTER TABLE traces DROP COLUMN ${column}`);
     await connection.run(`ALTER TABLE traces ALTER detail TYPE VARCHAR USING ''`);
     await connection.run('UPDATE traces SET detail = $1 WHERE trace_id = $2', [json, traceId]);
     expect((await connection.runAndReadAll(`SELECT typeof(detail) FROM traces`)).getRowsJS()).toEqual([['VARCHAR']]);

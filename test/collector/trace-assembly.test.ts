@@ -172,7 +172,8 @@ describe('trace assembly', () => {
       openStore: async (options) => {
         const real = await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequest });
         const store: TraceStore = Object.create(real);
-        store.saveAnalyses = (analyses) => (failures-- > 0 ? Promise.reject(new Error('Out of Memory Error (as DuckDB under its limit)')) : real.saveAnalyses(analyses));
+        store.saveAnalyses = (analyses) =>
+          failures-- > 0 ? Promise.reject(new Error('Out of Memory Error (as DuckDB under its limit)')) : real.saveAnalyses(analyses);
         return store;
       },
     });

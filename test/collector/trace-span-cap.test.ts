@@ -73,6 +73,8 @@ describe('the spans-per-trace cap', () => {
       optionsFromSettings({}, env).maxSpansPerTrace,
       optionsFromSettings({ maxSpansPerTrace: '300' }, env).maxSpansPerTrace,
     ]).toEqual([50_000, 20_000, 300]);
-    expect(() => optionsFromSettings({ maxSpansPerTrace: '0' }, {})).toThrow(new ConfigError('max spans per trace must be between 1 and 10000000, got 0'));
+    expect(() => optionsFromSettings({ maxSpansPerTrace: '0' }, {})).toThrow(
+      new ConfigError('max spans per trace must be between 1 and 10000000, got 0'),
+    );
   });
 });

@@ -80,7 +80,8 @@ describe('threshold rules', () => {
       task({ traceId: 'b', endTimeMs: NOW_MS - 1_000, durationMs: 300, service: 'search' }),
       task({ traceId: 'c', endTimeMs: NOW_MS - 1_000, durationMs: 700, name: 'summarize' }),
     ];
-    const at = (target: unknown) => observeAlertRule(rule({ statistic: 'p50', threshold: 1, windowMs: 60_000, target }), { tasks: mixed, ttfts: [] }, NOW_MS);
+    const at = (target: unknown) =>
+      observeAlertRule(rule({ statistic: 'p50', threshold: 1, windowMs: 60_000, target }), { tasks: mixed, ttfts: [] }, NOW_MS);
     expect(at({ kind: 'taskClass', value: 'complex' }).value).toBe(9_000);
     expect(at({ kind: 'service', value: 'search' }).value).toBe(300);
     expect(at({ kind: 'taskName', value: 'summarize' }).value).toBe(700);
@@ -94,10 +95,18 @@ describe('threshold rules', () => {
       task({ traceId: 'c', endTimeMs: NOW_MS - 2_000, durationMs: 1_000, perceivedMs: 200 }),
       task({ traceId: 'd', endTimeMs: NOW_MS - 1_000, durationMs: 500, perceivedMs: 100 }),
     ];
-    const perceived = observeAlertRule(rule({ statistic: 'perceivedP99', threshold: 1_000, windowMs: 60_000 }), { tasks: four, ttfts: [] }, NOW_MS);
+    const perceived = observeAlertRule(
+      rule({ statistic: 'perceivedP99', threshold: 1_000, windowMs: 60_000 }),
+      { tasks: four, ttfts: [] },
+      NOW_MS,
+    );
     expect(perceived.value).toBeCloseTo(397, 9); // h = 3 · 0.99 = 2.97 → 300 + 0.97 · 100
     expect(perceived.breaching).toBe(false);
-    const rate = observeAlertRule(rule({ statistic: 'overBudgetRate', threshold: 0.25, windowMs: 60_000 }), { tasks: four, ttfts: [] }, NOW_MS);
+    const rate = observeAlertRule(
+      rule({ statistic: 'overBudgetRate', threshold: 0.25, windowMs: 60_000 }),
+      { tasks: four, ttfts: [] },
+      NOW_MS,
+    );
     expect(rate).toEqual({
       value: 0.5,
       sampleCount: 4,

@@ -208,7 +208,13 @@ describe('burn-rate series from bucketed counts', () => {
       if (task.overBudget) bucket.overBudgetCount++;
       buckets.set(startMs, bucket);
     }
-    const fromBuckets = burnRateSeriesFromBuckets(burn as Extract<AlertRule, { kind: 'burn-rate' }>, [...buckets.values()], originMs, bucketMs, alertSeriesTimes(fromMs, toMs, stepMs));
+    const fromBuckets = burnRateSeriesFromBuckets(
+      burn as Extract<AlertRule, { kind: 'burn-rate' }>,
+      [...buckets.values()],
+      originMs,
+      bucketMs,
+      alertSeriesTimes(fromMs, toMs, stepMs),
+    );
     const pointByPoint = alertStatisticSeries(burn, { tasks, ttfts: [] }, fromMs, toMs, stepMs);
     expect(fromBuckets).toEqual(pointByPoint);
     expect(pointByPoint.filter((point) => point.value !== null && point.value > 14.4).length).toBeGreaterThan(0);

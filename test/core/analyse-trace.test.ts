@@ -16,12 +16,56 @@ import { drawTimeline, drawing, FIXTURE_TRACE_ID, fixtureRecords, type FixtureSp
  *   save      state: session save, after the answer (the user already sees it)
  */
 const TURN: FixtureSpan[] = [
-  { id: 'turn', name: 'support-turn', startMs: 0, endMs: 3000, attributes: { 'threshold.category': 'task', 'gen_ai.conversation.id': 's-1', 'threshold.turn': 3 } },
+  {
+    id: 'turn',
+    name: 'support-turn',
+    startMs: 0,
+    endMs: 3000,
+    attributes: { 'threshold.category': 'task', 'gen_ai.conversation.id': 's-1', 'threshold.turn': 3 },
+  },
   { id: 'load', parent: 'turn', startMs: 0, endMs: 100, attributes: { 'threshold.state.operation': 'load' } },
-  { id: 'intent', parent: 'turn', startMs: 100, endMs: 400, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'small-7b', 'gen_ai.request.stream': false, 'gen_ai.usage.input_tokens': 200, 'gen_ai.usage.output_tokens': 3 } },
-  { id: 'search', parent: 'turn', startMs: 400, endMs: 1200, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' } },
-  { id: 'faq', parent: 'turn', startMs: 400, endMs: 800, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'faq' } },
-  { id: 'answer', parent: 'turn', startMs: 1200, endMs: 2800, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.provider.name': 'openai', 'gen_ai.request.stream': true, 'gen_ai.response.time_to_first_chunk': 0.4, 'gen_ai.usage.input_tokens': 900, 'gen_ai.usage.output_tokens': 61 } },
+  {
+    id: 'intent',
+    parent: 'turn',
+    startMs: 100,
+    endMs: 400,
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'small-7b',
+      'gen_ai.request.stream': false,
+      'gen_ai.usage.input_tokens': 200,
+      'gen_ai.usage.output_tokens': 3,
+    },
+  },
+  {
+    id: 'search',
+    parent: 'turn',
+    startMs: 400,
+    endMs: 1200,
+    attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'search' },
+  },
+  {
+    id: 'faq',
+    parent: 'turn',
+    startMs: 400,
+    endMs: 800,
+    attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'faq' },
+  },
+  {
+    id: 'answer',
+    parent: 'turn',
+    startMs: 1200,
+    endMs: 2800,
+    attributes: {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'gpt-4o',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.stream': true,
+      'gen_ai.response.time_to_first_chunk': 0.4,
+      'gen_ai.usage.input_tokens': 900,
+      'gen_ai.usage.output_tokens': 61,
+    },
+  },
   { id: 'save', parent: 'turn', startMs: 2800, endMs: 3000, attributes: { 'threshold.state.operation': 'save' } },
 ];
 
@@ -74,29 +118,124 @@ describe('analyseTrace over a drawn customer-service turn', () => {
 
   it('shows each span with self time, criticality and what is known about it', () => {
     expect(analysis.spans.map(({ attributes: _attributes, ...view }) => view)).toEqual([
-      { spanId: 'turn', name: 'support-turn', category: 'task', classifiedBy: 'threshold', startOffsetMs: 0, durationMs: 3000, selfMs: 0, critical: true, status: 'unset' },
-      { spanId: 'load', parentSpanId: 'turn', name: 'load', classifiedBy: 'threshold', category: 'state', startOffsetMs: 0, durationMs: 100, selfMs: 100, critical: true, status: 'unset' },
-      { spanId: 'intent', parentSpanId: 'turn', name: 'intent', classifiedBy: 'genai', category: 'llm', startOffsetMs: 100, durationMs: 300, selfMs: 300, critical: true, status: 'unset', llm: { model: 'small-7b', streaming: false, inputTokens: 200, outputTokens: 3 } },
-      { spanId: 'search', parentSpanId: 'turn', name: 'search', classifiedBy: 'genai', category: 'tool', startOffsetMs: 400, durationMs: 800, selfMs: 800, critical: true, status: 'unset', tool: { name: 'search' } },
-      { spanId: 'faq', parentSpanId: 'turn', name: 'faq', classifiedBy: 'genai', category: 'tool', startOffsetMs: 400, durationMs: 400, selfMs: 400, critical: false, status: 'unset', tool: { name: 'faq' } },
-      { spanId: 'answer', parentSpanId: 'turn', name: 'answer', classifiedBy: 'genai', category: 'llm', startOffsetMs: 1200, durationMs: 1600, selfMs: 1600, critical: true, status: 'unset', llm: { model: 'gpt-4o', provider: 'openai', streaming: true, ttftMs: 400, tpotMs: 20, inputTokens: 900, outputTokens: 61 } },
-      { spanId: 'save', parentSpanId: 'turn', name: 'save', classifiedBy: 'threshold', category: 'state', startOffsetMs: 2800, durationMs: 200, selfMs: 200, critical: true, status: 'unset' },
+      {
+        spanId: 'turn',
+        name: 'support-turn',
+        category: 'task',
+        classifiedBy: 'threshold',
+        startOffsetMs: 0,
+        durationMs: 3000,
+        selfMs: 0,
+        critical: true,
+        status: 'unset',
+      },
+      {
+        spanId: 'load',
+        parentSpanId: 'turn',
+        name: 'load',
+        classifiedBy: 'threshold',
+        category: 'state',
+        startOffsetMs: 0,
+        durationMs: 100,
+        selfMs: 100,
+        critical: true,
+        status: 'unset',
+      },
+      {
+        spanId: 'intent',
+        parentSpanId: 'turn',
+        name: 'intent',
+        classifiedBy: 'genai',
+        category: 'llm',
+        startOffsetMs: 100,
+        durationMs: 300,
+        selfMs: 300,
+        critical: true,
+        status: 'unset',
+        llm: { model: 'small-7b', streaming: false, inputTokens: 200, outputTokens: 3 },
+      },
+      {
+        spanId: 'search',
+        parentSpanId: 'turn',
+        name: 'search',
+        classifiedBy: 'genai',
+        category: 'tool',
+        startOffsetMs: 400,
+        durationMs: 800,
+        selfMs: 800,
+        critical: true,
+        status: 'unset',
+        tool: { name: 'search' },
+      },
+      {
+        spanId: 'faq',
+        parentSpanId: 'turn',
+        name: 'faq',
+        classifiedBy: 'genai',
+        category: 'tool',
+        startOffsetMs: 400,
+        durationMs: 400,
+        selfMs: 400,
+        critical: false,
+        status: 'unset',
+        tool: { name: 'faq' },
+      },
+      {
+        spanId: 'answer',
+        parentSpanId: 'turn',
+        name: 'answer',
+        classifiedBy: 'genai',
+        category: 'llm',
+        startOffsetMs: 1200,
+        durationMs: 1600,
+        selfMs: 1600,
+        critical: true,
+        status: 'unset',
+        llm: { model: 'gpt-4o', provider: 'openai', streaming: true, ttftMs: 400, tpotMs: 20, inputTokens: 900, outputTokens: 61 },
+      },
+      {
+        spanId: 'save',
+        parentSpanId: 'turn',
+        name: 'save',
+        classifiedBy: 'threshold',
+        category: 'state',
+        startOffsetMs: 2800,
+        durationMs: 200,
+        selfMs: 200,
+        critical: true,
+        status: 'unset',
+      },
     ]);
     expect(analysis.traceSpans.find((span) => span.spanId === 'turn')!.task).toEqual({ sessionId: 's-1', turn: 3 });
   });
 
   it('takes an explicit threshold.first_output event over the streamed call’s first token', () => {
-    const withEvent = TURN.map((span) => (span.id === 'turn' ? { ...span, events: [{ name: 'threshold.first_output', atMs: 1250 }] } : span));
+    const withEvent = TURN.map((span) =>
+      span.id === 'turn' ? { ...span, events: [{ name: 'threshold.first_output', atMs: 1250 }] } : span,
+    );
     const summary = analyseRecords(fixtureRecords(withEvent)).summary;
     expect([summary.perceivedMs, summary.perceivedBand]).toEqual([1250, 'noticeable']);
   });
 
   it('uses the stated task class and budget, then the configured name mapping, then call counts', () => {
-    const stated = TURN.map((span) => (span.id === 'turn' ? { ...span, attributes: { ...span.attributes, 'threshold.task.class': 'support', 'threshold.task.budget_ms': 4000 } } : span));
+    const stated = TURN.map((span) =>
+      span.id === 'turn'
+        ? { ...span, attributes: { ...span.attributes, 'threshold.task.class': 'support', 'threshold.task.budget_ms': 4000 } }
+        : span,
+    );
     expect(analyseRecords(fixtureRecords(stated)).summary).toMatchObject({ taskClass: 'support', budgetMs: 4000, overBudget: false });
     const mapped = analyseRecords(fixtureRecords(TURN), { ...DEFAULT_TASK_CLASS_CONFIG, classByTaskName: { 'support-turn': 'complex' } });
     expect(mapped.summary).toMatchObject({ taskClass: 'complex', budgetMs: 5000, overBudget: false });
-    const busy = [...TURN, ...Array.from({ length: 5 }, (_, i) => ({ id: `extra${i}`, parent: 'turn', startMs: 2800, endMs: 2810, attributes: { 'gen_ai.operation.name': 'chat' } }))];
+    const busy = [
+      ...TURN,
+      ...Array.from({ length: 5 }, (_, i) => ({
+        id: `extra${i}`,
+        parent: 'turn',
+        startMs: 2800,
+        endMs: 2810,
+        attributes: { 'gen_ai.operation.name': 'chat' },
+      })),
+    ];
     expect(analyseRecords(fixtureRecords(busy)).summary).toMatchObject({ llmCalls: 7, taskClass: 'complex', budgetMs: 5000 });
   });
 
@@ -110,7 +249,8 @@ describe('analyseTrace over a drawn customer-service turn', () => {
     // halve the search tool: everything after it moves 400 ms earlier
     const edited = built.spans.map((span) => {
       if (span.spanId === 'search') return { ...span, endNs: span.endNs - 400_000_000 };
-      if (span.spanId === 'answer' || span.spanId === 'save') return { ...span, startNs: span.startNs - 400_000_000, endNs: span.endNs - 400_000_000 };
+      if (span.spanId === 'answer' || span.spanId === 'save')
+        return { ...span, startNs: span.startNs - 400_000_000, endNs: span.endNs - 400_000_000 };
       if (span.spanId === 'turn') return { ...span, endNs: span.endNs - 400_000_000 };
       return span;
     });
@@ -135,9 +275,27 @@ describe('aggregate llm spans', () => {
     const analysis = analyseRecords(
       fixtureRecords([
         { id: 'root', startMs: 0, endMs: 200, attributes: { 'gen_ai.operation.name': 'invoke_agent' } },
-        { id: 'chain', parent: 'root', startMs: 0, endMs: 200, attributes: { 'langsmith.span.kind': 'llm', 'gen_ai.usage.input_tokens': 30, 'gen_ai.usage.output_tokens': 12 } },
-        { id: 'call1', parent: 'chain', startMs: 0, endMs: 100, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 5 } },
-        { id: 'call2', parent: 'chain', startMs: 100, endMs: 200, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 20, 'gen_ai.usage.output_tokens': 7 } },
+        {
+          id: 'chain',
+          parent: 'root',
+          startMs: 0,
+          endMs: 200,
+          attributes: { 'langsmith.span.kind': 'llm', 'gen_ai.usage.input_tokens': 30, 'gen_ai.usage.output_tokens': 12 },
+        },
+        {
+          id: 'call1',
+          parent: 'chain',
+          startMs: 0,
+          endMs: 100,
+          attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 5 },
+        },
+        {
+          id: 'call2',
+          parent: 'chain',
+          startMs: 100,
+          endMs: 200,
+          attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 20, 'gen_ai.usage.output_tokens': 7 },
+        },
       ]),
     );
     expect(analysis.summary.llmCalls).toBe(2);

@@ -22,7 +22,13 @@ describe('UX bands: lower bounds inclusive', () => {
   });
 
   it('a task of exactly 2,000 ms is frustrating and, against the 2,000 ms simple budget, not over it', () => {
-    expect(analysed([sketch('task', 0, 2_000)]).summary).toMatchObject({ durationMs: 2_000, band: 'frustrating', taskClass: 'simple', budgetMs: 2_000, overBudget: false });
+    expect(analysed([sketch('task', 0, 2_000)]).summary).toMatchObject({
+      durationMs: 2_000,
+      band: 'frustrating',
+      taskClass: 'simple',
+      budgetMs: 2_000,
+      overBudget: false,
+    });
     expect(analysed([sketch('task', 0, 2_000.000001)]).summary.overBudget).toBe(true);
   });
 });
@@ -46,7 +52,8 @@ describe('task class fallbacks', () => {
   const calls = (llm: number, tools: number, extra: TraceSpan[] = []): TraceSpan[] => {
     const spans = [sketch('task', 0, 10 * (llm + tools), { name: 'support' })];
     for (let i = 0; i < llm; i++) spans.push(sketch(`llm${i}`, 10 * i, 10 * i + 10, { parent: 'task', llm: { model: 'm' } }));
-    for (let i = 0; i < tools; i++) spans.push(sketch(`tool${i}`, 10 * (llm + i), 10 * (llm + i) + 10, { parent: 'task', tool: { name: 't' } }));
+    for (let i = 0; i < tools; i++)
+      spans.push(sketch(`tool${i}`, 10 * (llm + i), 10 * (llm + i) + 10, { parent: 'task', tool: { name: 't' } }));
     return [...spans, ...extra];
   };
 
@@ -66,7 +73,11 @@ describe('task class fallbacks', () => {
   });
 
   it('takes the stated class, then the name mapping, and a stated budget over the configured one', () => {
-    const config = { ...DEFAULT_TASK_CLASS_CONFIG, classByTaskName: { support: 'support' }, budgetsMs: { ...DEFAULT_TASK_CLASS_CONFIG.budgetsMs, support: 3_000 } };
+    const config = {
+      ...DEFAULT_TASK_CLASS_CONFIG,
+      classByTaskName: { support: 'support' },
+      budgetsMs: { ...DEFAULT_TASK_CLASS_CONFIG.budgetsMs, support: 3_000 },
+    };
     const analyse = (spans: TraceSpan[]) => analyseTrace({ spans, traceStartUnixNano: 0n, traceId: 't' }, config).summary;
     expect(analyse(calls(1, 0))).toMatchObject({ taskClass: 'support', budgetMs: 3_000 });
     const stated = calls(1, 0);

@@ -72,7 +72,9 @@ describe('the critical path grouped by operation', () => {
     expect(operations).toEqual(fixture.operations);
     expect(operations.reduce((sum, operation) => sum + operation.criticalMs, 0)).toBe(analysis.summary.durationMs);
     for (const category of BREAKDOWN_CATEGORIES) {
-      const inCategory = operations.filter((operation) => operation.category === category).reduce((sum, operation) => sum + operation.criticalMs, 0);
+      const inCategory = operations
+        .filter((operation) => operation.category === category)
+        .reduce((sum, operation) => sum + operation.criticalMs, 0);
       expect([category, inCategory]).toEqual([category, analysis.summary.breakdown[category]]);
     }
   });

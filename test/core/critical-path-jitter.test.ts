@@ -21,7 +21,13 @@ function parallelTools(shortStartMs: number, longStartMs: number): FixtureSpan[]
     { id: 'turn', startMs: 0, endMs: 500, attributes: as('task') },
     { id: 'call', parent: 'turn', startMs: 0, endMs: 500, attributes: as('llm') },
     { id: 'long', parent: 'call', startMs: longStartMs, endMs: longStartMs + 300, attributes: as('tool', { 'gen_ai.tool.name': 'long' }) },
-    { id: 'short', parent: 'call', startMs: shortStartMs, endMs: shortStartMs + 100, attributes: as('tool', { 'gen_ai.tool.name': 'short' }) },
+    {
+      id: 'short',
+      parent: 'call',
+      startMs: shortStartMs,
+      endMs: shortStartMs + 100,
+      attributes: as('tool', { 'gen_ai.tool.name': 'short' }),
+    },
   ];
 }
 

@@ -121,7 +121,12 @@ describe('critical path, self time and breakdown over fixture traces', () => {
     expect(analysis.criticalPath).toEqual(fixture.criticalPath);
     expect(analysis.summary.breakdown).toEqual(fixture.breakdown);
     expect(Object.fromEntries(analysis.spans.map((span) => [span.spanId, span.selfMs]))).toEqual(fixture.selfMs);
-    expect(analysis.spans.filter((span) => span.critical).map((span) => span.spanId).sort()).toEqual([...fixture.criticalPath].sort());
+    expect(
+      analysis.spans
+        .filter((span) => span.critical)
+        .map((span) => span.spanId)
+        .sort(),
+    ).toEqual([...fixture.criticalPath].sort());
   });
 });
 

@@ -14,12 +14,55 @@ const op = (name: string, extra: Record<string, string | number | boolean> = {})
 describe('a conversation turn under an HTTP server span, with planning, memory and a nested agent', () => {
   const spans: FixtureSpan[] = [
     { id: 'http', name: 'POST /chat', startMs: 0, endMs: 1000, kind: 2, attributes: { 'http.request.method': 'POST' } },
-    { id: 'turn', parent: 'http', name: 'handle_conversation_turn', startMs: 10, endMs: 990, attributes: op('handle_conversation_turn', { 'gen_ai.conversation.id': 'conv-1', 'gen_ai.invocation.is_nested': false }) },
-    { id: 'recall', parent: 'turn', name: 'search_memory prefs', startMs: 10, endMs: 60, attributes: op('search_memory', { 'gen_ai.memory.store.id': 'prefs' }) },
+    {
+      id: 'turn',
+      parent: 'http',
+      name: 'handle_conversation_turn',
+      startMs: 10,
+      endMs: 990,
+      attributes: op('handle_conversation_turn', { 'gen_ai.conversation.id': 'conv-1', 'gen_ai.invocation.is_nested': false }),
+    },
+    {
+      id: 'recall',
+      parent: 'turn',
+      name: 'search_memory prefs',
+      startMs: 10,
+      endMs: 60,
+      attributes: op('search_memory', { 'gen_ai.memory.store.id': 'prefs' }),
+    },
     { id: 'plan', parent: 'turn', name: 'plan', startMs: 60, endMs: 260, attributes: op('plan') },
-    { id: 'plancall', parent: 'plan', name: 'chat small', startMs: 70, endMs: 250, attributes: op('chat', { 'gen_ai.request.model': 'small', 'gen_ai.provider.name': 'openai' }) },
-    { id: 'agent', parent: 'turn', name: 'invoke_agent Researcher', startMs: 260, endMs: 900, attributes: op('invoke_agent', { 'gen_ai.invocation.is_nested': true, 'gen_ai.request.stream': true }) },
-    { id: 'call', parent: 'agent', name: 'chat large', startMs: 270, endMs: 890, attributes: op('chat', { 'gen_ai.request.model': 'large', 'gen_ai.provider.name': 'openai', 'gen_ai.response.time_to_first_chunk': 0.3, 'gen_ai.usage.input_tokens': 500, 'gen_ai.usage.cache_read.input_tokens': 400, 'gen_ai.usage.cache_write.input_tokens': 50, 'gen_ai.usage.output_tokens': 33 }) },
+    {
+      id: 'plancall',
+      parent: 'plan',
+      name: 'chat small',
+      startMs: 70,
+      endMs: 250,
+      attributes: op('chat', { 'gen_ai.request.model': 'small', 'gen_ai.provider.name': 'openai' }),
+    },
+    {
+      id: 'agent',
+      parent: 'turn',
+      name: 'invoke_agent Researcher',
+      startMs: 260,
+      endMs: 900,
+      attributes: op('invoke_agent', { 'gen_ai.invocation.is_nested': true, 'gen_ai.request.stream': true }),
+    },
+    {
+      id: 'call',
+      parent: 'agent',
+      name: 'chat large',
+      startMs: 270,
+      endMs: 890,
+      attributes: op('chat', {
+        'gen_ai.request.model': 'large',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.response.time_to_first_chunk': 0.3,
+        'gen_ai.usage.input_tokens': 500,
+        'gen_ai.usage.cache_read.input_tokens': 400,
+        'gen_ai.usage.cache_write.input_tokens': 50,
+        'gen_ai.usage.output_tokens': 33,
+      }),
+    },
     { id: 'save', parent: 'turn', name: 'upsert_memory prefs', startMs: 900, endMs: 990, attributes: op('upsert_memory') },
   ];
   const analysis = analyseRecords(fixtureRecords(spans));
@@ -44,7 +87,15 @@ describe('a conversation turn under an HTTP server span, with planning, memory a
 
   it('reads cache reads and writes, and streaming stated on the agent for a call that does not say', () => {
     expect(analysis.spans.find((span) => span.spanId === 'call')!.llm).toEqual({
-      model: 'large', provider: 'openai', streaming: true, ttftMs: 300, tpotMs: 10, inputTokens: 500, outputTokens: 33, cacheReadInputTokens: 400, cacheWriteInputTokens: 50,
+      model: 'large',
+      provider: 'openai',
+      streaming: true,
+      ttftMs: 300,
+      tpotMs: 10,
+      inputTokens: 500,
+      outputTokens: 33,
+      cacheReadInputTokens: 400,
+      cacheWriteInputTokens: 50,
     });
     expect(analysis.spans.find((span) => span.spanId === 'plancall')!.llm).toEqual({ model: 'small', provider: 'openai' });
     expect(analysis.summary.perceivedMs).toBe(570);
@@ -52,26 +103,61 @@ describe('a conversation turn under an HTTP server span, with planning, memory a
 });
 
 describe('a tool waiting for a human approval', () => {
-  const decision = (outcome: string) => ({ 'gen_ai.tool.call.decision.outcome': outcome, 'gen_ai.tool.call.id': 'call_7', 'gen_ai.tool.name': 'delete_file' });
+  const decision = (outcome: string) => ({
+    'gen_ai.tool.call.decision.outcome': outcome,
+    'gen_ai.tool.call.id': 'call_7',
+    'gen_ai.tool.name': 'delete_file',
+  });
   const spans: FixtureSpan[] = [
     { id: 'agent', name: 'invoke_agent Ops', startMs: 0, endMs: 10_000, attributes: op('invoke_agent') },
-    { id: 'call', parent: 'agent', name: 'chat large', startMs: 0, endMs: 400, attributes: op('chat', { 'gen_ai.request.model': 'large' }) },
     {
-      id: 'tool', parent: 'agent', name: 'execute_tool delete_file', startMs: 400, endMs: 9_600,
+      id: 'call',
+      parent: 'agent',
+      name: 'chat large',
+      startMs: 0,
+      endMs: 400,
+      attributes: op('chat', { 'gen_ai.request.model': 'large' }),
+    },
+    {
+      id: 'tool',
+      parent: 'agent',
+      name: 'execute_tool delete_file',
+      startMs: 400,
+      endMs: 9_600,
       attributes: op('execute_tool', { 'gen_ai.tool.name': 'delete_file', 'gen_ai.tool.call.id': 'call_7' }),
       events: [
         { name: 'gen_ai.tool.call.decision', atMs: 400, attributes: decision('require_approval') },
         { name: 'gen_ai.tool.call.decision', atMs: 9_400, attributes: decision('allow') },
       ],
     },
-    { id: 'final', parent: 'agent', name: 'chat large', startMs: 9_600, endMs: 10_000, attributes: op('chat', { 'gen_ai.request.model': 'large' }) },
+    {
+      id: 'final',
+      parent: 'agent',
+      name: 'chat large',
+      startMs: 9_600,
+      endMs: 10_000,
+      attributes: op('chat', { 'gen_ai.request.model': 'large' }),
+    },
   ];
   let analysis: TraceAnalysis;
   it('shows the wait as its own orchestration span inside the tool, never tool time', () => {
     analysis = analyseRecords(fixtureRecords(spans));
     const wait = analysis.spans.find((span) => span.orchestration?.kind === 'approval')!;
-    expect(wait).toMatchObject({ name: 'approval delete_file', parentSpanId: 'tool', category: 'orchestration', classifiedBy: 'genai', startOffsetMs: 400, durationMs: 9_000, critical: true });
-    expect(wait.attributes).toEqual({ 'threshold.derived_from': 'gen_ai.tool.call.decision', 'gen_ai.tool.name': 'delete_file', 'gen_ai.tool.call.id': 'call_7', 'gen_ai.tool.call.decision.outcome': 'allow' });
+    expect(wait).toMatchObject({
+      name: 'approval delete_file',
+      parentSpanId: 'tool',
+      category: 'orchestration',
+      classifiedBy: 'genai',
+      startOffsetMs: 400,
+      durationMs: 9_000,
+      critical: true,
+    });
+    expect(wait.attributes).toEqual({
+      'threshold.derived_from': 'gen_ai.tool.call.decision',
+      'gen_ai.tool.name': 'delete_file',
+      'gen_ai.tool.call.id': 'call_7',
+      'gen_ai.tool.call.decision.outcome': 'allow',
+    });
     expect(analysis.summary.breakdown).toEqual({ llm: 800, tool: 200, state: 0, orchestration: 9_000, other: 0 });
     expect(analysis.summary).toMatchObject({ spanCount: 4, toolCalls: 1, llmCalls: 2 });
     expect(analysis.spans.find((span) => span.spanId === 'tool')!.selfMs).toBe(200);
@@ -83,7 +169,21 @@ describe('a tool waiting for a human approval', () => {
   });
 
   it('stays unmeasured when no later decision or execution says when it ended', () => {
-    const open = spans.map((span) => (span.id === 'tool' ? { ...span, attributes: op('execute_tool', { 'gen_ai.tool.name': 'delete_file' }), events: [{ name: 'gen_ai.tool.call.decision', atMs: 400, attributes: { 'gen_ai.tool.call.decision.outcome': 'require_approval', 'gen_ai.tool.name': 'other_tool' } }] } : span));
+    const open = spans.map((span) =>
+      span.id === 'tool'
+        ? {
+            ...span,
+            attributes: op('execute_tool', { 'gen_ai.tool.name': 'delete_file' }),
+            events: [
+              {
+                name: 'gen_ai.tool.call.decision',
+                atMs: 400,
+                attributes: { 'gen_ai.tool.call.decision.outcome': 'require_approval', 'gen_ai.tool.name': 'other_tool' },
+              },
+            ],
+          }
+        : span,
+    );
     const unmeasured = analyseRecords(fixtureRecords(open));
     expect(unmeasured.spans.some((span) => span.orchestration?.kind === 'approval')).toBe(false);
     expect(unmeasured.summary.breakdown.tool).toBe(9_200);
@@ -96,12 +196,26 @@ describe('an approval wait the application marks itself', () => {
       fixtureRecords([
         { id: 'task', startMs: 0, endMs: 6_000, attributes: { 'threshold.category': 'task' } },
         { id: 'call', parent: 'task', startMs: 0, endMs: 500, attributes: op('chat', { 'gen_ai.request.model': 'large' }) },
-        { id: 'wait', parent: 'task', name: 'await approval', startMs: 500, endMs: 5_500, attributes: { 'threshold.orchestration.kind': 'approval' } },
+        {
+          id: 'wait',
+          parent: 'task',
+          name: 'await approval',
+          startMs: 500,
+          endMs: 5_500,
+          attributes: { 'threshold.orchestration.kind': 'approval' },
+        },
         { id: 'tool', parent: 'task', startMs: 5_500, endMs: 6_000, attributes: op('execute_tool', { 'gen_ai.tool.name': 'refund' }) },
       ]),
     );
-    expect(analysis.spans[2]).toMatchObject({ spanId: 'wait', category: 'orchestration', classifiedBy: 'threshold', orchestration: { kind: 'approval' } });
+    expect(analysis.spans[2]).toMatchObject({
+      spanId: 'wait',
+      category: 'orchestration',
+      classifiedBy: 'threshold',
+      orchestration: { kind: 'approval' },
+    });
     expect(analysis.summary.breakdown).toEqual({ llm: 500, tool: 500, state: 0, orchestration: 5_000, other: 0 });
-    expect(runRules(analysis, singleTraceContext(analysis)).findings.map((finding) => finding.ruleId)).not.toContain('orchestration-overhead');
+    expect(runRules(analysis, singleTraceContext(analysis)).findings.map((finding) => finding.ruleId)).not.toContain(
+      'orchestration-overhead',
+    );
   });
 });

@@ -38,8 +38,18 @@ const COST_USD = 0.0042;
 let server: ModelServer;
 let client: OpenAI;
 const exporter = new InMemorySpanExporter();
-const processor = new LangfuseSpanProcessor({ exporter, publicKey: 'pk-lf-test', secretKey: 'sk-lf-test', baseUrl: 'http://127.0.0.1:9', exportMode: 'immediate', mediaUploadEnabled: false });
-const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'langfuse-agent' }), spanProcessors: [processor] });
+const processor = new LangfuseSpanProcessor({
+  exporter,
+  publicKey: 'pk-lf-test',
+  secretKey: 'sk-lf-test',
+  baseUrl: 'http://127.0.0.1:9',
+  exportMode: 'immediate',
+  mediaUploadEnabled: false,
+});
+const provider = new BasicTracerProvider({
+  resource: resourceFromAttributes({ 'service.name': 'langfuse-agent' }),
+  spanProcessors: [processor],
+});
 
 beforeAll(async () => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -57,13 +67,26 @@ afterAll(async () => {
 
 /** A streamed chat call recorded the way Langfuse documents it: completionStartTime at the first chunk, usage at the end. */
 async function streamedGeneration(name: string, prompt: string): Promise<void> {
-  const generation = startObservation(name, { model: MODEL, modelParameters: { stream: true, temperature: 0 }, input: prompt }, { asType: 'generation' });
-  const stream = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: prompt }], stream: true, stream_options: { include_usage: true } });
+  const generation = startObservation(
+    name,
+    { model: MODEL, modelParameters: { stream: true, temperature: 0 }, input: prompt },
+    { asType: 'generation' },
+  );
+  const stream = await client.chat.completions.create({
+    model: MODEL,
+    messages: [{ role: 'user', content: prompt }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   let text = '';
   for await (const chunk of stream) {
     if (text === '' && chunk.choices[0]?.delta?.content) generation.update({ completionStartTime: new Date() });
     text += chunk.choices[0]?.delta?.content ?? '';
-    if (chunk.usage) generation.update({ usageDetails: { input: chunk.usage.prompt_tokens, output: chunk.usage.completion_tokens }, costDetails: { input: COST_USD / 2, output: COST_USD / 2 } });
+    if (chunk.usage)
+      generation.update({
+        usageDetails: { input: chunk.usage.prompt_tokens, output: chunk.usage.completion_tokens },
+        costDetails: { input: COST_USD / 2, output: COST_USD / 2 },
+      });
   }
   generation.update({ output: text }).end();
 }
@@ -102,9 +125,17 @@ describe('Langfuse v5 observations of every type, one agent turn', () => {
             await startActiveObservation(
               'format-steps',
               async () => {
-                const summary = startObservation('summary', { model: MODEL, modelParameters: { temperature: 0 } }, { asType: 'generation' });
+                const summary = startObservation(
+                  'summary',
+                  { model: MODEL, modelParameters: { temperature: 0 } },
+                  { asType: 'generation' },
+                );
                 const answer = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Summarise.' }] });
-                summary.update({ usageDetails: { prompt_tokens: answer.usage!.prompt_tokens, completion_tokens: answer.usage!.completion_tokens } }).end();
+                summary
+                  .update({
+                    usageDetails: { prompt_tokens: answer.usage!.prompt_tokens, completion_tokens: answer.usage!.completion_tokens },
+                  })
+                  .end();
               },
               { asType: 'chain' },
             );
@@ -134,7 +165,13 @@ describe('Langfuse v5 observations of every type, one agent turn', () => {
       ['user-feedback', 'other', 'langfuse'],
       ['post-process', 'other', 'langfuse'],
     ]);
-    expect(analysis.summary).toMatchObject({ sessionId: 'session-lf', llmCalls: 3, toolCalls: 1, service: 'langfuse-agent', name: 'support-agent' });
+    expect(analysis.summary).toMatchObject({
+      sessionId: 'session-lf',
+      llmCalls: 3,
+      toolCalls: 1,
+      service: 'langfuse-agent',
+      name: 'support-agent',
+    });
     expect(analysis.traceSpans[0].task?.userId).toBe('user-7');
     expect(analysis.warnings).toEqual([]);
   });
@@ -161,8 +198,15 @@ describe('Langfuse v5 observations of every type, one agent turn', () => {
   });
 
   it('leaves streaming unknown where the model parameters do not say, and reads provider-style usage keys', () => {
-    expect(named(analysis, 'summary').llm).toEqual({ model: MODEL, inputTokens: server.requests[1].plan.inputTokens, outputTokens: OUTPUT_TOKENS });
-    expect(analysis.tokens).toEqual({ inputTokens: server.requests[0].plan.inputTokens + server.requests[1].plan.inputTokens + 8, outputTokens: 2 * OUTPUT_TOKENS });
+    expect(named(analysis, 'summary').llm).toEqual({
+      model: MODEL,
+      inputTokens: server.requests[1].plan.inputTokens,
+      outputTokens: OUTPUT_TOKENS,
+    });
+    expect(analysis.tokens).toEqual({
+      inputTokens: server.requests[0].plan.inputTokens + server.requests[1].plan.inputTokens + 8,
+      outputTokens: 2 * OUTPUT_TOKENS,
+    });
     expect(analysis.summary.perceivedMs).toBe(analysis.summary.durationMs);
   });
 
@@ -178,7 +222,9 @@ describe('Langfuse v5 observations of every type, one agent turn', () => {
 describe('Langfuse trace whose root is a streamed generation', () => {
   let analysis: TraceAnalysis;
   beforeAll(async () => {
-    ({ analysis } = await capture(() => propagateAttributes({ sessionId: 'session-root' }, () => streamedGeneration('quick-answer', 'Hi?'))));
+    ({ analysis } = await capture(() =>
+      propagateAttributes({ sessionId: 'session-root' }, () => streamedGeneration('quick-answer', 'Hi?')),
+    ));
   });
 
   it('is the task and its own call, with perceived latency at its first token', () => {

@@ -39,7 +39,10 @@ beforeAll(async () => {
   new LangChainInstrumentation({ tracerProvider: capture.provider }).manuallyInstrument(CallbackManagerModule);
   server = await startModelServer({
     profiles: { [MODEL]: { ttftMs: TTFT_MS, perTokenMs: PER_TOKEN_MS, outputTokens: 6 } },
-    reply: (view) => (view.promptText.includes('SHIPPED-7') ? { text: 'Order seven shipped this morning.' } : { toolCall: { name: 'lookupOrder', arguments: '{"id":"7"}' } }),
+    reply: (view) =>
+      view.promptText.includes('SHIPPED-7')
+        ? { text: 'Order seven shipped this morning.' }
+        : { toolCall: { name: 'lookupOrder', arguments: '{"id":"7"}' } },
   });
   const lookupOrder = tool(() => timed('graph-lookupOrder', () => sleep(LOOKUP_MS).then(() => 'SHIPPED-7')), {
     name: 'lookupOrder',
@@ -48,7 +51,10 @@ beforeAll(async () => {
   });
   const llm = new ChatOpenAI({ model: MODEL, apiKey: 'test-key', configuration: { baseURL: `${server.url}/v1` } });
   const agent = createReactAgent({ llm, tools: [lookupOrder] });
-  await agent.invoke({ messages: [{ role: 'user', content: 'Where is order 7?' }] }, { configurable: { thread_id: 'thread-1' }, metadata: { session_id: 'session-graph' } });
+  await agent.invoke(
+    { messages: [{ role: 'user', content: 'Where is order 7?' }] },
+    { configurable: { thread_id: 'thread-1' }, metadata: { session_id: 'session-graph' } },
+  );
   await sleep(20);
   analysis = analyseRecords(capture.records());
 });
@@ -70,14 +76,26 @@ describe('LangGraph ReAct agent through OpenInference', () => {
     expect(byName.get('ChatOpenAI')).toEqual(['llm', 'llm']);
     expect(byName.get('lookupOrder')).toEqual(['tool']);
     expect(analysis.spans.every((span) => span.classifiedBy === 'openinference')).toBe(true);
-    expect(analysis.spans.filter((span) => span.category === 'orchestration').every((span) => span.orchestration?.kind === 'step')).toBe(true);
+    expect(analysis.spans.filter((span) => span.category === 'orchestration').every((span) => span.orchestration?.kind === 'step')).toBe(
+      true,
+    );
     expect(analysis.summary).toMatchObject({ llmCalls: 2, toolCalls: 1, sessionId: 'session-graph', name: 'LangGraph' });
   });
 
   it('reads model, tokens and “not streamed” from the recorded invocation parameters; TTFT is not sent', () => {
     expect(calls().map((span) => span.llm)).toEqual([
-      { model: MODEL, streaming: false, inputTokens: server.requests[0].plan.inputTokens, outputTokens: server.requests[0].plan.outputTokens },
-      { model: MODEL, streaming: false, inputTokens: server.requests[1].plan.inputTokens, outputTokens: server.requests[1].plan.outputTokens },
+      {
+        model: MODEL,
+        streaming: false,
+        inputTokens: server.requests[0].plan.inputTokens,
+        outputTokens: server.requests[0].plan.outputTokens,
+      },
+      {
+        model: MODEL,
+        streaming: false,
+        inputTokens: server.requests[1].plan.inputTokens,
+        outputTokens: server.requests[1].plan.outputTokens,
+      },
     ]);
     expect(analysis.summary.firstTtftMs).toBeUndefined();
     expect(analysis.summary.perceivedMs).toBe(analysis.summary.durationMs);
@@ -92,7 +110,8 @@ describe('LangGraph ReAct agent through OpenInference', () => {
     const toolMs = sequentialCriticalMs(analysis.spans, tool);
     expect(toolMs).toBeGreaterThan(tool.durationMs - RECORDED_START_JITTER_MS);
     expect(analysis.summary.breakdown.tool).toBeCloseTo(toolMs, 6);
-    for (const call of calls()) expect(sequentialCriticalMs(analysis.spans, call)).toBeGreaterThan(call.durationMs - RECORDED_START_JITTER_MS);
+    for (const call of calls())
+      expect(sequentialCriticalMs(analysis.spans, call)).toBeGreaterThan(call.durationMs - RECORDED_START_JITTER_MS);
     const callsMs = calls().reduce((total, span) => total + sequentialCriticalMs(analysis.spans, span), 0);
     expect(analysis.summary.breakdown.llm).toBeCloseTo(callsMs, 6);
     expectAbout(calls()[0].durationMs, TTFT_MS);

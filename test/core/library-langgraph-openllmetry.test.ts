@@ -40,15 +40,25 @@ beforeAll(async () => {
   instrumentation.manuallyInstrument({ callbackManagerModule: CallbackManagerModule });
   server = await startModelServer({
     profiles: { [MODEL]: { ttftMs: TTFT_MS, perTokenMs: 10, outputTokens: 6 } },
-    reply: (view) => (view.promptText.includes('SHIPPED-7') ? { text: 'Order seven shipped this morning.' } : { toolCall: { name: 'lookupOrder', arguments: '{"id":"7"}' } }),
+    reply: (view) =>
+      view.promptText.includes('SHIPPED-7')
+        ? { text: 'Order seven shipped this morning.' }
+        : { toolCall: { name: 'lookupOrder', arguments: '{"id":"7"}' } },
   });
   const lookupOrder = tool(() => timed('llmetry-graph-lookupOrder', () => sleep(LOOKUP_MS).then(() => 'SHIPPED-7')), {
     name: 'lookupOrder',
     description: 'Looks up an order by id',
     schema: z.object({ id: z.string() }),
   });
-  const agent = createReactAgent({ llm: new ChatOpenAI({ model: MODEL, apiKey: 'test-key', configuration: { baseURL: `${server.url}/v1` } }), tools: [lookupOrder] });
-  const workflow = { 'traceloop.span.kind': 'workflow', 'traceloop.workflow.name': 'support', 'traceloop.association.properties.session_id': 'session-ll' };
+  const agent = createReactAgent({
+    llm: new ChatOpenAI({ model: MODEL, apiKey: 'test-key', configuration: { baseURL: `${server.url}/v1` } }),
+    tools: [lookupOrder],
+  });
+  const workflow = {
+    'traceloop.span.kind': 'workflow',
+    'traceloop.workflow.name': 'support',
+    'traceloop.association.properties.session_id': 'session-ll',
+  };
   await trace.getTracer('support-app').startActiveSpan('support.workflow', { attributes: workflow }, async (span) => {
     await agent.invoke({ messages: [{ role: 'user', content: 'Where is order 7?' }] }, { configurable: { thread_id: 'thread-2' } });
     span.end();
@@ -70,7 +80,9 @@ describe('LangGraph through OpenLLMetry’s LangChain instrumentation', () => {
     expect(graph.parentSpanId).toBe(analysis.spans[0].spanId);
     const underGraph = analysis.spans.filter((span) => span.parentSpanId !== undefined && span.parentSpanId !== analysis.spans[0].spanId);
     expect(underGraph.length).toBe(analysis.spans.length - 2);
-    expect(analysis.warnings).toEqual([`${analysis.spans.length - 2} spans of OpenLLMetry's LangChain instrumentation nested by time (it records every run flat under the caller's span)`]);
+    expect(analysis.warnings).toEqual([
+      `${analysis.spans.length - 2} spans of OpenLLMetry's LangChain instrumentation nested by time (it records every run flat under the caller's span)`,
+    ]);
   });
 
   it('classifies the workflow as the task, runs as orchestration, chat spans as calls and the tool run as a tool', () => {
@@ -82,14 +94,28 @@ describe('LangGraph through OpenLLMetry’s LangChain instrumentation', () => {
       [`chat ${MODEL}`, 'genai'],
     ]);
     const tool = analysis.spans.find((span) => span.category === 'tool')!;
-    expect([tool.name, tool.classifiedBy, tool.tool]).toEqual(['execute_tool DynamicStructuredTool', 'openllmetry', { name: 'DynamicStructuredTool' }]);
+    expect([tool.name, tool.classifiedBy, tool.tool]).toEqual([
+      'execute_tool DynamicStructuredTool',
+      'openllmetry',
+      { name: 'DynamicStructuredTool' },
+    ]);
     expect(analysis.summary).toMatchObject({ llmCalls: 2, toolCalls: 1, sessionId: 'session-ll' });
   });
 
   it('reads model and usage; streaming and TTFT stay unknown because it records neither', () => {
     expect(calls().map((span) => span.llm)).toEqual([
-      { model: MODEL, provider: 'openai', inputTokens: server.requests[0].plan.inputTokens, outputTokens: server.requests[0].plan.outputTokens },
-      { model: MODEL, provider: 'openai', inputTokens: server.requests[1].plan.inputTokens, outputTokens: server.requests[1].plan.outputTokens },
+      {
+        model: MODEL,
+        provider: 'openai',
+        inputTokens: server.requests[0].plan.inputTokens,
+        outputTokens: server.requests[0].plan.outputTokens,
+      },
+      {
+        model: MODEL,
+        provider: 'openai',
+        inputTokens: server.requests[1].plan.inputTokens,
+        outputTokens: server.requests[1].plan.outputTokens,
+      },
     ]);
     expect(analysis.summary.firstTtftMs).toBeUndefined();
   });
@@ -102,7 +128,8 @@ describe('LangGraph through OpenLLMetry’s LangChain instrumentation', () => {
     const toolMs = sequentialCriticalMs(analysis.spans, tool);
     expect(toolMs).toBeGreaterThan(tool.durationMs - RECORDED_START_JITTER_MS);
     expect(analysis.summary.breakdown.tool).toBeCloseTo(toolMs, 6);
-    for (const call of calls()) expect(sequentialCriticalMs(analysis.spans, call)).toBeGreaterThan(call.durationMs - RECORDED_START_JITTER_MS);
+    for (const call of calls())
+      expect(sequentialCriticalMs(analysis.spans, call)).toBeGreaterThan(call.durationMs - RECORDED_START_JITTER_MS);
     const callsMs = calls().reduce((total, span) => total + sequentialCriticalMs(analysis.spans, span), 0);
     expect(analysis.summary.breakdown.llm).toBeCloseTo(callsMs, 6);
     expectAbout(calls()[1].durationMs, TTFT_MS);

@@ -34,7 +34,11 @@ beforeAll(async () => {
   instrumentation.manuallyInstrument(llamaindexModule, llamaindexOpenAIModule);
   server = await startModelServer({ profiles: { [MODEL]: { ttftMs: TTFT_MS, perTokenMs: PER_TOKEN_MS, outputTokens: OUTPUT_TOKENS } } });
   const llm = new LlamaOpenAI({ model: MODEL, apiKey: 'test-key', baseURL: `${server.url}/v1` });
-  const workflow = { 'traceloop.span.kind': 'workflow', 'traceloop.workflow.name': 'support', 'traceloop.association.properties.session_id': 'session-li' };
+  const workflow = {
+    'traceloop.span.kind': 'workflow',
+    'traceloop.workflow.name': 'support',
+    'traceloop.association.properties.session_id': 'session-li',
+  };
   await trace.getTracer('support-app').startActiveSpan('support.workflow', { attributes: workflow }, async (span) => {
     const stream = await llm.chat({ messages: [{ role: 'user', content: 'Where is order 7?' }], stream: true });
     for await (const _chunk of stream) void _chunk;

@@ -26,13 +26,78 @@ const mastra = (type: string, extra: Record<string, string | number> = {}) => ({
 
 describe('Mastra 0.2x (otel-exporter 0.3): the chat span covers the whole agent loop', () => {
   const spans: FixtureSpan[] = [
-    { id: 'agent', name: 'agent.support-agent', startMs: 0, endMs: 900, kind: 2, attributes: mastra('agent_run', { 'gen_ai.operation.name': 'agent.run', 'agent.id': 'support-agent', threadId: 'thread-1', resourceId: 'user-1' }) },
-    { id: 'chat', parent: 'agent', name: 'chat gpt-4o-mini', startMs: 5, endMs: 890, kind: 3, attributes: mastra('model_generation', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.system': 'openai', 'gen_ai.usage.input_tokens': 120, 'gen_ai.usage.output_tokens': 30, threadId: 'thread-1', resourceId: 'user-1' }) },
-    { id: 'step0', parent: 'chat', name: 'step: 0', startMs: 5, endMs: 565, attributes: mastra('model_step', { 'gen_ai.operation.name': 'model.step', modelId: 'gpt-4o-mini' }) },
-    { id: 'callchunk', parent: 'step0', name: "chunk: 'tool-call'", startMs: 255, endMs: 256, kind: 3, attributes: mastra('model_chunk', { 'gen_ai.operation.name': 'model.chunk' }) },
-    { id: 'lookup', parent: 'step0', name: 'tool.execute lookupOrder', startMs: 260, endMs: 560, attributes: mastra('tool_call', { 'gen_ai.operation.name': 'tool.execute', 'gen_ai.tool.name': 'lookupOrder' }) },
-    { id: 'step1', parent: 'chat', name: 'step: 1', startMs: 570, endMs: 885, attributes: mastra('model_step', { 'gen_ai.operation.name': 'model.step', modelId: 'gpt-4o-mini' }) },
-    { id: 'textchunk', parent: 'step1', name: "chunk: 'text'", startMs: 720, endMs: 880, kind: 3, attributes: mastra('model_chunk', { 'gen_ai.operation.name': 'model.chunk' }) },
+    {
+      id: 'agent',
+      name: 'agent.support-agent',
+      startMs: 0,
+      endMs: 900,
+      kind: 2,
+      attributes: mastra('agent_run', {
+        'gen_ai.operation.name': 'agent.run',
+        'agent.id': 'support-agent',
+        threadId: 'thread-1',
+        resourceId: 'user-1',
+      }),
+    },
+    {
+      id: 'chat',
+      parent: 'agent',
+      name: 'chat gpt-4o-mini',
+      startMs: 5,
+      endMs: 890,
+      kind: 3,
+      attributes: mastra('model_generation', {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'gen_ai.system': 'openai',
+        'gen_ai.usage.input_tokens': 120,
+        'gen_ai.usage.output_tokens': 30,
+        threadId: 'thread-1',
+        resourceId: 'user-1',
+      }),
+    },
+    {
+      id: 'step0',
+      parent: 'chat',
+      name: 'step: 0',
+      startMs: 5,
+      endMs: 565,
+      attributes: mastra('model_step', { 'gen_ai.operation.name': 'model.step', modelId: 'gpt-4o-mini' }),
+    },
+    {
+      id: 'callchunk',
+      parent: 'step0',
+      name: "chunk: 'tool-call'",
+      startMs: 255,
+      endMs: 256,
+      kind: 3,
+      attributes: mastra('model_chunk', { 'gen_ai.operation.name': 'model.chunk' }),
+    },
+    {
+      id: 'lookup',
+      parent: 'step0',
+      name: 'tool.execute lookupOrder',
+      startMs: 260,
+      endMs: 560,
+      attributes: mastra('tool_call', { 'gen_ai.operation.name': 'tool.execute', 'gen_ai.tool.name': 'lookupOrder' }),
+    },
+    {
+      id: 'step1',
+      parent: 'chat',
+      name: 'step: 1',
+      startMs: 570,
+      endMs: 885,
+      attributes: mastra('model_step', { 'gen_ai.operation.name': 'model.step', modelId: 'gpt-4o-mini' }),
+    },
+    {
+      id: 'textchunk',
+      parent: 'step1',
+      name: "chunk: 'text'",
+      startMs: 720,
+      endMs: 880,
+      kind: 3,
+      attributes: mastra('model_chunk', { 'gen_ai.operation.name': 'model.chunk' }),
+    },
   ];
   const analysis = analyseRecords(fixtureRecords(spans));
 
@@ -82,13 +147,89 @@ describe('Mastra 0.2x (otel-exporter 0.3): the chat span covers the whole agent 
 
 describe('Mastra 1.x (otel-exporter 1.4, paired packages): model_inference inside step inside generation', () => {
   const spans: FixtureSpan[] = [
-    { id: 'agent', name: 'invoke_agent Support', startMs: 0, endMs: 1000, kind: 2, attributes: mastra('agent_run', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'Support', 'gen_ai.conversation.id': 'thread-9', 'mastra.metadata.threadId': 'thread-9', 'mastra.metadata.resourceId': 'user-9' }) },
-    { id: 'loop', parent: 'agent', name: 'model_generation gpt-4o', startMs: 10, endMs: 990, attributes: mastra('model_generation', { 'gen_ai.operation.name': 'model_generation', 'mastra.metadata.resourceId': 'user-9' }) },
-    { id: 'step0', parent: 'loop', name: 'step: 0', startMs: 10, endMs: 420, attributes: mastra('model_step', { 'gen_ai.operation.name': 'agent_step', 'mastra.model_step.step_index': 0 }) },
-    { id: 'call0', parent: 'step0', name: 'chat gpt-4o', startMs: 12, endMs: 212, kind: 3, attributes: mastra('model_inference', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 200, 'gen_ai.usage.output_tokens': 11, 'gen_ai.usage.cache_read.input_tokens': 150, 'mastra.completion_start_time': '2023-11-14T22:13:20.132Z' }) },
-    { id: 'tool', parent: 'step0', name: 'execute_tool lookupOrder', startMs: 215, endMs: 415, attributes: mastra('tool_call', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookupOrder', 'gen_ai.tool.call.id': 'call_1' }) },
-    { id: 'step1', parent: 'loop', name: 'step: 1', startMs: 425, endMs: 985, attributes: mastra('model_step', { 'gen_ai.operation.name': 'agent_step', 'mastra.model_step.step_index': 1 }) },
-    { id: 'call1', parent: 'step1', name: 'chat gpt-4o', startMs: 430, endMs: 980, kind: 3, attributes: mastra('model_inference', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 260, 'gen_ai.usage.output_tokens': 41, 'mastra.completion_start_time': '2023-11-14T22:13:20.630Z' }) },
+    {
+      id: 'agent',
+      name: 'invoke_agent Support',
+      startMs: 0,
+      endMs: 1000,
+      kind: 2,
+      attributes: mastra('agent_run', {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': 'Support',
+        'gen_ai.conversation.id': 'thread-9',
+        'mastra.metadata.threadId': 'thread-9',
+        'mastra.metadata.resourceId': 'user-9',
+      }),
+    },
+    {
+      id: 'loop',
+      parent: 'agent',
+      name: 'model_generation gpt-4o',
+      startMs: 10,
+      endMs: 990,
+      attributes: mastra('model_generation', { 'gen_ai.operation.name': 'model_generation', 'mastra.metadata.resourceId': 'user-9' }),
+    },
+    {
+      id: 'step0',
+      parent: 'loop',
+      name: 'step: 0',
+      startMs: 10,
+      endMs: 420,
+      attributes: mastra('model_step', { 'gen_ai.operation.name': 'agent_step', 'mastra.model_step.step_index': 0 }),
+    },
+    {
+      id: 'call0',
+      parent: 'step0',
+      name: 'chat gpt-4o',
+      startMs: 12,
+      endMs: 212,
+      kind: 3,
+      attributes: mastra('model_inference', {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.usage.input_tokens': 200,
+        'gen_ai.usage.output_tokens': 11,
+        'gen_ai.usage.cache_read.input_tokens': 150,
+        'mastra.completion_start_time': '2023-11-14T22:13:20.132Z',
+      }),
+    },
+    {
+      id: 'tool',
+      parent: 'step0',
+      name: 'execute_tool lookupOrder',
+      startMs: 215,
+      endMs: 415,
+      attributes: mastra('tool_call', {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'lookupOrder',
+        'gen_ai.tool.call.id': 'call_1',
+      }),
+    },
+    {
+      id: 'step1',
+      parent: 'loop',
+      name: 'step: 1',
+      startMs: 425,
+      endMs: 985,
+      attributes: mastra('model_step', { 'gen_ai.operation.name': 'agent_step', 'mastra.model_step.step_index': 1 }),
+    },
+    {
+      id: 'call1',
+      parent: 'step1',
+      name: 'chat gpt-4o',
+      startMs: 430,
+      endMs: 980,
+      kind: 3,
+      attributes: mastra('model_inference', {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.usage.input_tokens': 260,
+        'gen_ai.usage.output_tokens': 41,
+        'mastra.completion_start_time': '2023-11-14T22:13:20.630Z',
+      }),
+    },
   ];
   const analysis = analyseRecords(fixtureRecords(spans));
 
@@ -108,8 +249,25 @@ describe('Mastra 1.x (otel-exporter 1.4, paired packages): model_inference insid
 
   it('reads TTFT from the ISO completion start time, cache reads and usage from each call', () => {
     const [first, answer] = analysis.spans.filter((span) => span.category === 'llm');
-    expect(first.llm).toEqual({ model: 'gpt-4o', provider: 'openai', streaming: true, ttftMs: 120, tpotMs: 8, inputTokens: 200, outputTokens: 11, cacheReadInputTokens: 150 });
-    expect(answer.llm).toEqual({ model: 'gpt-4o', provider: 'openai', streaming: true, ttftMs: 200, tpotMs: 8.75, inputTokens: 260, outputTokens: 41 });
+    expect(first.llm).toEqual({
+      model: 'gpt-4o',
+      provider: 'openai',
+      streaming: true,
+      ttftMs: 120,
+      tpotMs: 8,
+      inputTokens: 200,
+      outputTokens: 11,
+      cacheReadInputTokens: 150,
+    });
+    expect(answer.llm).toEqual({
+      model: 'gpt-4o',
+      provider: 'openai',
+      streaming: true,
+      ttftMs: 200,
+      tpotMs: 8.75,
+      inputTokens: 260,
+      outputTokens: 41,
+    });
     expect(analysis.tokens).toEqual({ inputTokens: 460, outputTokens: 52 });
     expect(analysis.summary.perceivedMs).toBe(630);
   });
@@ -121,9 +279,36 @@ describe('Mastra 1.x (otel-exporter 1.4, paired packages): model_inference insid
 
 describe('Mastra 1.x without model_inference: the generation names the model and the first token', () => {
   const spans: FixtureSpan[] = [
-    { id: 'agent', name: 'invoke_agent Support', startMs: 0, endMs: 500, attributes: mastra('agent_run', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': 'thread-3' }) },
-    { id: 'gen', parent: 'agent', name: 'chat gpt-4o', startMs: 0, endMs: 500, attributes: mastra('model_generation', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.provider.name': 'openai', 'gen_ai.usage.input_tokens': 90, 'gen_ai.usage.output_tokens': 21, 'mastra.completion_start_time': '2023-11-14T22:13:20.180Z' }) },
-    { id: 'step0', parent: 'gen', name: 'step: 0', startMs: 20, endMs: 480, attributes: mastra('model_step', { 'gen_ai.operation.name': 'model_step', 'mastra.metadata.modelId': 'gpt-4o' }) },
+    {
+      id: 'agent',
+      name: 'invoke_agent Support',
+      startMs: 0,
+      endMs: 500,
+      attributes: mastra('agent_run', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': 'thread-3' }),
+    },
+    {
+      id: 'gen',
+      parent: 'agent',
+      name: 'chat gpt-4o',
+      startMs: 0,
+      endMs: 500,
+      attributes: mastra('model_generation', {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.usage.input_tokens': 90,
+        'gen_ai.usage.output_tokens': 21,
+        'mastra.completion_start_time': '2023-11-14T22:13:20.180Z',
+      }),
+    },
+    {
+      id: 'step0',
+      parent: 'gen',
+      name: 'step: 0',
+      startMs: 20,
+      endMs: 480,
+      attributes: mastra('model_step', { 'gen_ai.operation.name': 'model_step', 'mastra.metadata.modelId': 'gpt-4o' }),
+    },
   ];
   const analysis = analyseRecords(fixtureRecords(spans));
 
@@ -141,10 +326,37 @@ describe('Mastra 1.x without model_inference: the generation names the model and
 
 describe('Mastra workflows', () => {
   const spans: FixtureSpan[] = [
-    { id: 'flow', name: 'invoke_workflow order-flow', startMs: 0, endMs: 300, attributes: mastra('workflow_run', { 'gen_ai.operation.name': 'invoke_workflow' }) },
-    { id: 'validate', parent: 'flow', name: 'workflow_step validate', startMs: 0, endMs: 100, attributes: mastra('workflow_step', { 'gen_ai.operation.name': 'workflow_step' }) },
-    { id: 'pause', parent: 'flow', name: 'workflow_sleep', startMs: 100, endMs: 250, attributes: mastra('workflow_sleep', { 'gen_ai.operation.name': 'workflow_sleep' }) },
-    { id: 'notify', parent: 'flow', name: 'workflow_step notify', startMs: 250, endMs: 300, attributes: mastra('workflow_step', { 'gen_ai.operation.name': 'workflow_step' }) },
+    {
+      id: 'flow',
+      name: 'invoke_workflow order-flow',
+      startMs: 0,
+      endMs: 300,
+      attributes: mastra('workflow_run', { 'gen_ai.operation.name': 'invoke_workflow' }),
+    },
+    {
+      id: 'validate',
+      parent: 'flow',
+      name: 'workflow_step validate',
+      startMs: 0,
+      endMs: 100,
+      attributes: mastra('workflow_step', { 'gen_ai.operation.name': 'workflow_step' }),
+    },
+    {
+      id: 'pause',
+      parent: 'flow',
+      name: 'workflow_sleep',
+      startMs: 100,
+      endMs: 250,
+      attributes: mastra('workflow_sleep', { 'gen_ai.operation.name': 'workflow_sleep' }),
+    },
+    {
+      id: 'notify',
+      parent: 'flow',
+      name: 'workflow_step notify',
+      startMs: 250,
+      endMs: 300,
+      attributes: mastra('workflow_step', { 'gen_ai.operation.name': 'workflow_step' }),
+    },
   ];
   const analysis = analyseRecords(fixtureRecords(spans));
 

@@ -37,18 +37,30 @@ beforeAll(async () => {
   server = await startModelServer({ profiles: { [MODEL]: { ttftMs: TTFT_MS, perTokenMs: PER_TOKEN_MS, outputTokens: OUTPUT_TOKENS } } });
   const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'test-key' });
   const tracer = trace.getTracer('support-agent');
-  await tracer.startActiveSpan('support-agent', { attributes: { 'openinference.span.kind': 'AGENT', 'session.id': 'session-9' } }, async (agent) => {
-    const stream = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Where is order 7?' }], stream: true });
-    for await (const chunk of stream) {
-      if (!chunk.choices[0]?.finish_reason) continue;
-      await tracer.startActiveSpan('lookupOrder', { attributes: { 'openinference.span.kind': 'TOOL', 'tool.name': 'lookupOrder' } }, async (span) => {
-        await timed('lookupOrder', () => sleep(LOOKUP_MS));
-        span.end();
+  await tracer.startActiveSpan(
+    'support-agent',
+    { attributes: { 'openinference.span.kind': 'AGENT', 'session.id': 'session-9' } },
+    async (agent) => {
+      const stream = await client.chat.completions.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'Where is order 7?' }],
+        stream: true,
       });
-    }
-    await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Summarise.' }] });
-    agent.end();
-  });
+      for await (const chunk of stream) {
+        if (!chunk.choices[0]?.finish_reason) continue;
+        await tracer.startActiveSpan(
+          'lookupOrder',
+          { attributes: { 'openinference.span.kind': 'TOOL', 'tool.name': 'lookupOrder' } },
+          async (span) => {
+            await timed('lookupOrder', () => sleep(LOOKUP_MS));
+            span.end();
+          },
+        );
+      }
+      await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Summarise.' }] });
+      agent.end();
+    },
+  );
   await sleep(20);
   analysis = analyseRecords(capture.records());
 });
@@ -66,14 +78,25 @@ describe('OpenInference around the real openai client', () => {
       ['lookupOrder', 'tool'],
       ['OpenAI Chat Completions', 'llm'],
     ]);
-    expect(analysis.traceSpans.map((span) => span.classifier)).toEqual(['openinference', 'openinference', 'openinference', 'openinference']);
+    expect(analysis.traceSpans.map((span) => span.classifier)).toEqual([
+      'openinference',
+      'openinference',
+      'openinference',
+      'openinference',
+    ]);
     expect(analysis.summary).toMatchObject({ llmCalls: 2, toolCalls: 1, sessionId: 'session-9' });
   });
 
   it('knows from the recorded invocation parameters that the first call streamed and the second did not, and leaves unknowns unknown', () => {
     const [streamed, plain] = analysis.spans.filter((span) => span.category === 'llm');
     expect(streamed.llm).toEqual({ model: MODEL, provider: 'openai', streaming: true });
-    expect(plain.llm).toEqual({ model: MODEL, provider: 'openai', streaming: false, inputTokens: server.requests[1].plan.inputTokens, outputTokens: OUTPUT_TOKENS });
+    expect(plain.llm).toEqual({
+      model: MODEL,
+      provider: 'openai',
+      streaming: false,
+      inputTokens: server.requests[1].plan.inputTokens,
+      outputTokens: OUTPUT_TOKENS,
+    });
     expect(analysis.summary.firstTtftMs).toBeUndefined();
     expect(analysis.summary.perceivedMs).toBe(analysis.summary.durationMs);
   });
@@ -94,6 +117,8 @@ describe('OpenInference around the real openai client', () => {
     expectAbout(streamed.durationMs, TTFT_MS + (OUTPUT_TOKENS - 1) * PER_TOKEN_MS);
     const segments = analysis.criticalSegments!.filter((segment) => segment.spanId === streamed.spanId);
     const streamedSpan = analysis.traceSpans[1];
-    expect(segments).toEqual([{ spanId: streamed.spanId, startNs: streamedSpan.startNs, endNs: Math.min(streamedSpan.endNs, analysis.traceSpans[2].startNs) }]);
+    expect(segments).toEqual([
+      { spanId: streamed.spanId, startNs: streamedSpan.startNs, endNs: Math.min(streamedSpan.endNs, analysis.traceSpans[2].startNs) },
+    ]);
   });
 });

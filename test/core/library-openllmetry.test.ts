@@ -44,9 +44,14 @@ beforeAll(async () => {
   server = await startModelServer({ profiles: { [MODEL]: { ttftMs: TTFT_MS, perTokenMs: PER_TOKEN_MS, outputTokens: OUTPUT_TOKENS } } });
   const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'test-key' });
   await traceloop.withWorkflow({ name: 'support-agent', associationProperties: { session_id: 'session-42' } }, async () => {
-    const stream = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Where is order 7?' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages: [{ role: 'user', content: 'Where is order 7?' }],
+      stream: true,
+    });
     for await (const chunk of stream) {
-      if (chunk.choices[0]?.finish_reason) await traceloop.withTool({ name: 'lookupOrder' }, () => timed('lookupOrder', () => sleep(LOOKUP_MS)));
+      if (chunk.choices[0]?.finish_reason)
+        await traceloop.withTool({ name: 'lookupOrder' }, () => timed('lookupOrder', () => sleep(LOOKUP_MS)));
     }
     await Promise.all([
       traceloop.withTool({ name: 'fetchInvoice' }, () => timed('fetchInvoice', () => sleep(INVOICE_MS))),
@@ -74,8 +79,21 @@ describe('OpenLLMetry around the real openai client', () => {
       ['fetchShipping.tool', 'tool'],
       [`chat ${MODEL}`, 'llm'],
     ]);
-    expect(analysis.traceSpans.map((span) => span.classifier)).toEqual(['openllmetry', 'genai', 'openllmetry', 'openllmetry', 'openllmetry', 'genai']);
-    expect(analysis.summary).toMatchObject({ llmCalls: 2, toolCalls: 3, sessionId: 'session-42', name: 'support-agent.workflow', service: 'llmetry-agent' });
+    expect(analysis.traceSpans.map((span) => span.classifier)).toEqual([
+      'openllmetry',
+      'genai',
+      'openllmetry',
+      'openllmetry',
+      'openllmetry',
+      'genai',
+    ]);
+    expect(analysis.summary).toMatchObject({
+      llmCalls: 2,
+      toolCalls: 3,
+      sessionId: 'session-42',
+      name: 'support-agent.workflow',
+      service: 'llmetry-agent',
+    });
     expect(analysis.warnings).toEqual([]);
   });
 
@@ -88,7 +106,12 @@ describe('OpenLLMetry around the real openai client', () => {
 
   it('reads model, provider and the server’s token counts', () => {
     const calls = analysis.spans.filter((span) => span.category === 'llm');
-    expect(calls[1].llm).toEqual({ model: MODEL, provider: 'openai', inputTokens: server.requests[1].plan.inputTokens, outputTokens: OUTPUT_TOKENS });
+    expect(calls[1].llm).toEqual({
+      model: MODEL,
+      provider: 'openai',
+      inputTokens: server.requests[1].plan.inputTokens,
+      outputTokens: OUTPUT_TOKENS,
+    });
     expect(calls[0].llm).toEqual({ model: MODEL, provider: 'openai' });
     expectAbout(calls[1].durationMs, TTFT_MS + (OUTPUT_TOKENS - 1) * PER_TOKEN_MS);
   });

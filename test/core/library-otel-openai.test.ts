@@ -37,16 +37,29 @@ beforeAll(async () => {
   server = await startModelServer({ profiles: { [MODEL]: { ttftMs: TTFT_MS, perTokenMs: PER_TOKEN_MS, outputTokens: OUTPUT_TOKENS } } });
   const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'test-key' });
   const tracer = trace.getTracer('support-agent');
-  await tracer.startActiveSpan('invoke_agent Support', { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': 'conv-5' } }, async (agent) => {
-    const stream = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Where is order 7?' }], stream: true, stream_options: { include_usage: true } });
-    for await (const _chunk of stream) void _chunk;
-    await tracer.startActiveSpan('execute_tool lookupOrder', { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookupOrder', 'gen_ai.tool.call.id': 'call_1' } }, async (span) => {
-      await timed('otel-lookupOrder', () => sleep(TOOL_MS));
-      span.end();
-    });
-    await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Summarise.' }] });
-    agent.end();
-  });
+  await tracer.startActiveSpan(
+    'invoke_agent Support',
+    { attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': 'conv-5' } },
+    async (agent) => {
+      const stream = await client.chat.completions.create({
+        model: MODEL,
+        messages: [{ role: 'user', content: 'Where is order 7?' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      for await (const _chunk of stream) void _chunk;
+      await tracer.startActiveSpan(
+        'execute_tool lookupOrder',
+        { attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookupOrder', 'gen_ai.tool.call.id': 'call_1' } },
+        async (span) => {
+          await timed('otel-lookupOrder', () => sleep(TOOL_MS));
+          span.end();
+        },
+      );
+      await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Summarise.' }] });
+      agent.end();
+    },
+  );
   await sleep(20);
   analysis = analyseRecords(capture.records());
 });
@@ -70,8 +83,18 @@ describe('@opentelemetry/instrumentation-openai around the real openai client', 
 
   it('reads model and usage of both calls, and leaves streaming and TTFT unknown because it records neither', () => {
     const [streamed, plain] = analysis.spans.filter((span) => span.category === 'llm');
-    expect(streamed.llm).toEqual({ model: MODEL, provider: 'openai', inputTokens: server.requests[0].plan.inputTokens, outputTokens: OUTPUT_TOKENS });
-    expect(plain.llm).toEqual({ model: MODEL, provider: 'openai', inputTokens: server.requests[1].plan.inputTokens, outputTokens: OUTPUT_TOKENS });
+    expect(streamed.llm).toEqual({
+      model: MODEL,
+      provider: 'openai',
+      inputTokens: server.requests[0].plan.inputTokens,
+      outputTokens: OUTPUT_TOKENS,
+    });
+    expect(plain.llm).toEqual({
+      model: MODEL,
+      provider: 'openai',
+      inputTokens: server.requests[1].plan.inputTokens,
+      outputTokens: OUTPUT_TOKENS,
+    });
     expect(analysis.summary.firstTtftMs).toBeUndefined();
     expect(analysis.summary.perceivedMs).toBe(analysis.summary.durationMs);
     expectAbout(streamed.durationMs, TTFT_MS + (OUTPUT_TOKENS - 1) * PER_TOKEN_MS);

@@ -15,12 +15,76 @@ describe('Pydantic AI with Logfire / OTel instrumentation', () => {
   // model_name and the run's summed gen_ai.usage; chat spans gen_ai.operation.name chat,
   // gen_ai.system, gen_ai.request.model, usage. Tool spans: gen_ai.tool.name, gen_ai.tool.call.id.
   const spans: FixtureSpan[] = [
-    { id: 'run', name: 'agent run', startMs: 0, endMs: 1000, attributes: { agent_name: 'support', model_name: 'gpt-4o', 'logfire.msg': 'support run', 'gen_ai.usage.input_tokens': 103, 'gen_ai.usage.output_tokens': 12, final_result: 'done' } },
-    { id: 'chat1', parent: 'run', name: 'chat gpt-4o', startMs: 5, endMs: 305, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 51, 'gen_ai.usage.output_tokens': 4 } },
-    { id: 'tools', parent: 'run', name: 'running tools', startMs: 310, endMs: 610, attributes: { tools: ['lookup_order', 'lookup_customer'], 'logfire.msg': 'running 2 tools' } },
-    { id: 'order', parent: 'tools', name: 'running tool', startMs: 311, endMs: 610, attributes: { 'gen_ai.tool.name': 'lookup_order', 'gen_ai.tool.call.id': 'call_a', 'logfire.msg': 'running tool: lookup_order' } },
-    { id: 'customer', parent: 'tools', name: 'running tool', startMs: 310.998, endMs: 460, attributes: { 'gen_ai.tool.name': 'lookup_customer', 'gen_ai.tool.call.id': 'call_b', 'logfire.msg': 'running tool: lookup_customer' } },
-    { id: 'chat2', parent: 'run', name: 'chat gpt-4o', startMs: 615, endMs: 995, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.system': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 52, 'gen_ai.usage.output_tokens': 8 } },
+    {
+      id: 'run',
+      name: 'agent run',
+      startMs: 0,
+      endMs: 1000,
+      attributes: {
+        agent_name: 'support',
+        model_name: 'gpt-4o',
+        'logfire.msg': 'support run',
+        'gen_ai.usage.input_tokens': 103,
+        'gen_ai.usage.output_tokens': 12,
+        final_result: 'done',
+      },
+    },
+    {
+      id: 'chat1',
+      parent: 'run',
+      name: 'chat gpt-4o',
+      startMs: 5,
+      endMs: 305,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.system': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.usage.input_tokens': 51,
+        'gen_ai.usage.output_tokens': 4,
+      },
+    },
+    {
+      id: 'tools',
+      parent: 'run',
+      name: 'running tools',
+      startMs: 310,
+      endMs: 610,
+      attributes: { tools: ['lookup_order', 'lookup_customer'], 'logfire.msg': 'running 2 tools' },
+    },
+    {
+      id: 'order',
+      parent: 'tools',
+      name: 'running tool',
+      startMs: 311,
+      endMs: 610,
+      attributes: { 'gen_ai.tool.name': 'lookup_order', 'gen_ai.tool.call.id': 'call_a', 'logfire.msg': 'running tool: lookup_order' },
+    },
+    {
+      id: 'customer',
+      parent: 'tools',
+      name: 'running tool',
+      startMs: 310.998,
+      endMs: 460,
+      attributes: {
+        'gen_ai.tool.name': 'lookup_customer',
+        'gen_ai.tool.call.id': 'call_b',
+        'logfire.msg': 'running tool: lookup_customer',
+      },
+    },
+    {
+      id: 'chat2',
+      parent: 'run',
+      name: 'chat gpt-4o',
+      startMs: 615,
+      endMs: 995,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.system': 'openai',
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.usage.input_tokens': 52,
+        'gen_ai.usage.output_tokens': 8,
+      },
+    },
   ];
   const analysis = analyseRecords(fixtureRecords(spans));
 
@@ -49,14 +113,62 @@ describe('OpenAI Agents SDK through OpenInference', () => {
   // spans LLM with llm.system openai, llm.model_name, llm.token_count.* and
   // llm.invocation_parameters dumped from the Response (id, created_at, …), function spans TOOL
   // with tool.name, handoffs TOOL "handoff to <agent>". Times from ISO strings (µs).
-  const responseParameters = (id: string) => JSON.stringify({ id, created_at: 1_765_000_000, model: 'gpt-4.1', temperature: 1, parallel_tool_calls: true });
+  const responseParameters = (id: string) =>
+    JSON.stringify({ id, created_at: 1_765_000_000, model: 'gpt-4.1', temperature: 1, parallel_tool_calls: true });
   const spans: FixtureSpan[] = [
     { id: 'trace', name: 'Agent workflow', startMs: 0, endMs: 900, attributes: openinference('AGENT') },
-    { id: 'support', parent: 'trace', name: 'Support', startMs: 0.5, endMs: 899.5, attributes: openinference('AGENT', { 'llm.system': 'openai' }) },
-    { id: 'resp1', parent: 'support', name: 'response', startMs: 1, endMs: 301, attributes: openinference('LLM', { 'llm.system': 'openai', 'llm.model_name': 'gpt-4.1', 'llm.token_count.prompt': 80, 'llm.token_count.completion': 10, 'llm.invocation_parameters': responseParameters('resp_1') }) },
-    { id: 'lookup', parent: 'support', name: 'lookup_order', startMs: 301.5, endMs: 501.5, attributes: openinference('TOOL', { 'llm.system': 'openai', 'tool.name': 'lookup_order' }) },
-    { id: 'handoff', parent: 'support', name: 'handoff to Billing', startMs: 502, endMs: 502.25, attributes: openinference('TOOL', { 'llm.system': 'openai' }) },
-    { id: 'resp2', parent: 'support', name: 'response', startMs: 502.5, endMs: 899, attributes: openinference('LLM', { 'llm.system': 'openai', 'llm.model_name': 'gpt-4.1', 'llm.token_count.prompt': 120, 'llm.token_count.completion': 40, 'llm.invocation_parameters': responseParameters('resp_2') }) },
+    {
+      id: 'support',
+      parent: 'trace',
+      name: 'Support',
+      startMs: 0.5,
+      endMs: 899.5,
+      attributes: openinference('AGENT', { 'llm.system': 'openai' }),
+    },
+    {
+      id: 'resp1',
+      parent: 'support',
+      name: 'response',
+      startMs: 1,
+      endMs: 301,
+      attributes: openinference('LLM', {
+        'llm.system': 'openai',
+        'llm.model_name': 'gpt-4.1',
+        'llm.token_count.prompt': 80,
+        'llm.token_count.completion': 10,
+        'llm.invocation_parameters': responseParameters('resp_1'),
+      }),
+    },
+    {
+      id: 'lookup',
+      parent: 'support',
+      name: 'lookup_order',
+      startMs: 301.5,
+      endMs: 501.5,
+      attributes: openinference('TOOL', { 'llm.system': 'openai', 'tool.name': 'lookup_order' }),
+    },
+    {
+      id: 'handoff',
+      parent: 'support',
+      name: 'handoff to Billing',
+      startMs: 502,
+      endMs: 502.25,
+      attributes: openinference('TOOL', { 'llm.system': 'openai' }),
+    },
+    {
+      id: 'resp2',
+      parent: 'support',
+      name: 'response',
+      startMs: 502.5,
+      endMs: 899,
+      attributes: openinference('LLM', {
+        'llm.system': 'openai',
+        'llm.model_name': 'gpt-4.1',
+        'llm.token_count.prompt': 120,
+        'llm.token_count.completion': 40,
+        'llm.invocation_parameters': responseParameters('resp_2'),
+      }),
+    },
   ];
   const analysis = analyseRecords(fixtureRecords(spans));
 
@@ -89,11 +201,65 @@ describe('Google ADK, native spans and the late-2026 conversation turn', () => {
   // gen_ai.tool.name, gen_ai.tool.call.id). semantic-conventions-genai changelog.d/571: the
   // runner entrypoint is reported as `handle_conversation_turn`.
   const spans: FixtureSpan[] = [
-    { id: 'turn', name: 'handle_conversation_turn', startMs: 0, endMs: 800, attributes: { 'gen_ai.operation.name': 'handle_conversation_turn', 'gen_ai.conversation.id': 'adk-session-1' } },
-    { id: 'agent', parent: 'turn', name: 'invoke_agent weather_agent', startMs: 2, endMs: 798, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'weather_agent', 'gen_ai.conversation.id': 'adk-session-1' } },
-    { id: 'llm1', parent: 'agent', name: 'call_llm', startMs: 4, endMs: 304, attributes: { 'gen_ai.system': 'gcp.vertex.agent', 'gen_ai.request.model': 'gemini-2.5-flash', 'gen_ai.usage.input_tokens': 60, 'gen_ai.usage.output_tokens': 7, 'gcp.vertex.agent.session_id': 'adk-session-1' } },
-    { id: 'tool', parent: 'agent', name: 'execute_tool get_weather', startMs: 306, endMs: 506, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'get_weather', 'gen_ai.tool.call.id': 'adk-call-1', 'gen_ai.tool.type': 'FunctionTool' } },
-    { id: 'llm2', parent: 'agent', name: 'call_llm', startMs: 508, endMs: 796, attributes: { 'gen_ai.system': 'gcp.vertex.agent', 'gen_ai.request.model': 'gemini-2.5-flash', 'gen_ai.usage.input_tokens': 90, 'gen_ai.usage.output_tokens': 30 } },
+    {
+      id: 'turn',
+      name: 'handle_conversation_turn',
+      startMs: 0,
+      endMs: 800,
+      attributes: { 'gen_ai.operation.name': 'handle_conversation_turn', 'gen_ai.conversation.id': 'adk-session-1' },
+    },
+    {
+      id: 'agent',
+      parent: 'turn',
+      name: 'invoke_agent weather_agent',
+      startMs: 2,
+      endMs: 798,
+      attributes: {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': 'weather_agent',
+        'gen_ai.conversation.id': 'adk-session-1',
+      },
+    },
+    {
+      id: 'llm1',
+      parent: 'agent',
+      name: 'call_llm',
+      startMs: 4,
+      endMs: 304,
+      attributes: {
+        'gen_ai.system': 'gcp.vertex.agent',
+        'gen_ai.request.model': 'gemini-2.5-flash',
+        'gen_ai.usage.input_tokens': 60,
+        'gen_ai.usage.output_tokens': 7,
+        'gcp.vertex.agent.session_id': 'adk-session-1',
+      },
+    },
+    {
+      id: 'tool',
+      parent: 'agent',
+      name: 'execute_tool get_weather',
+      startMs: 306,
+      endMs: 506,
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'get_weather',
+        'gen_ai.tool.call.id': 'adk-call-1',
+        'gen_ai.tool.type': 'FunctionTool',
+      },
+    },
+    {
+      id: 'llm2',
+      parent: 'agent',
+      name: 'call_llm',
+      startMs: 508,
+      endMs: 796,
+      attributes: {
+        'gen_ai.system': 'gcp.vertex.agent',
+        'gen_ai.request.model': 'gemini-2.5-flash',
+        'gen_ai.usage.input_tokens': 90,
+        'gen_ai.usage.output_tokens': 30,
+      },
+    },
   ];
   const analysis = analyseRecords(fixtureRecords(spans));
 
@@ -118,10 +284,50 @@ describe('CrewAI through OpenInference', () => {
   // the LiteLLM/OpenAI instrumentation as LLM spans.
   const spans: FixtureSpan[] = [
     { id: 'crew', name: 'research_crew.kickoff', startMs: 0, endMs: 1200, attributes: openinference('CHAIN', { crew_key: 'k1' }) },
-    { id: 'task', parent: 'crew', name: 'Researcher._execute_core', startMs: 10, endMs: 1190, attributes: openinference('AGENT', { 'llm.model_name': 'gpt-4o-mini', 'graph.node.id': 'Researcher' }) },
-    { id: 'llm1', parent: 'task', name: 'completion', startMs: 20, endMs: 420, attributes: openinference('LLM', { 'llm.model_name': 'gpt-4o-mini', 'llm.provider': 'openai', 'llm.token_count.prompt': 300, 'llm.token_count.completion': 25, 'llm.invocation_parameters': '{"model":"gpt-4o-mini","temperature":0.7}' }) },
-    { id: 'search', parent: 'task', name: 'search_web._use', startMs: 430, endMs: 830, attributes: openinference('TOOL', { 'tool.name': 'search_web' }) },
-    { id: 'llm2', parent: 'task', name: 'completion', startMs: 840, endMs: 1180, attributes: openinference('LLM', { 'llm.model_name': 'gpt-4o-mini', 'llm.provider': 'openai', 'llm.token_count.prompt': 500, 'llm.token_count.completion': 60, 'llm.invocation_parameters': '{"model":"gpt-4o-mini","stream":true}' }) },
+    {
+      id: 'task',
+      parent: 'crew',
+      name: 'Researcher._execute_core',
+      startMs: 10,
+      endMs: 1190,
+      attributes: openinference('AGENT', { 'llm.model_name': 'gpt-4o-mini', 'graph.node.id': 'Researcher' }),
+    },
+    {
+      id: 'llm1',
+      parent: 'task',
+      name: 'completion',
+      startMs: 20,
+      endMs: 420,
+      attributes: openinference('LLM', {
+        'llm.model_name': 'gpt-4o-mini',
+        'llm.provider': 'openai',
+        'llm.token_count.prompt': 300,
+        'llm.token_count.completion': 25,
+        'llm.invocation_parameters': '{"model":"gpt-4o-mini","temperature":0.7}',
+      }),
+    },
+    {
+      id: 'search',
+      parent: 'task',
+      name: 'search_web._use',
+      startMs: 430,
+      endMs: 830,
+      attributes: openinference('TOOL', { 'tool.name': 'search_web' }),
+    },
+    {
+      id: 'llm2',
+      parent: 'task',
+      name: 'completion',
+      startMs: 840,
+      endMs: 1180,
+      attributes: openinference('LLM', {
+        'llm.model_name': 'gpt-4o-mini',
+        'llm.provider': 'openai',
+        'llm.token_count.prompt': 500,
+        'llm.token_count.completion': 60,
+        'llm.invocation_parameters': '{"model":"gpt-4o-mini","stream":true}',
+      }),
+    },
   ];
   const analysis = analyseRecords(fixtureRecords(spans));
 
@@ -143,14 +349,45 @@ describe('Strands Agents event-loop cycles', () => {
   // strands-agents/sdk-python src/strands/telemetry/tracer.py start_event_loop_cycle_span:
   // `execute_event_loop_cycle` spans with gen_ai.operation.name of the same name,
   // event_loop.cycle_id, and the provider attributes every Strands span carries.
-  const cycle = (id: string) => ({ 'gen_ai.operation.name': 'execute_event_loop_cycle', 'gen_ai.provider.name': 'strands-agents', 'event_loop.cycle_id': id });
+  const cycle = (id: string) => ({
+    'gen_ai.operation.name': 'execute_event_loop_cycle',
+    'gen_ai.provider.name': 'strands-agents',
+    'event_loop.cycle_id': id,
+  });
   const spans: FixtureSpan[] = [
-    { id: 'agent', name: 'invoke_agent Strands Agents', startMs: 0, endMs: 600, attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': 'strands-agents' } },
+    {
+      id: 'agent',
+      name: 'invoke_agent Strands Agents',
+      startMs: 0,
+      endMs: 600,
+      attributes: { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.provider.name': 'strands-agents' },
+    },
     { id: 'c1', parent: 'agent', name: 'execute_event_loop_cycle', startMs: 0, endMs: 350, attributes: cycle('c-1') },
-    { id: 'chat1', parent: 'c1', name: 'chat', startMs: 5, endMs: 205, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'strands-agents', 'gen_ai.request.model': 'claude-sonnet' } },
-    { id: 'tool', parent: 'c1', name: 'execute_tool query', startMs: 210, endMs: 345, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'query' } },
+    {
+      id: 'chat1',
+      parent: 'c1',
+      name: 'chat',
+      startMs: 5,
+      endMs: 205,
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'strands-agents', 'gen_ai.request.model': 'claude-sonnet' },
+    },
+    {
+      id: 'tool',
+      parent: 'c1',
+      name: 'execute_tool query',
+      startMs: 210,
+      endMs: 345,
+      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'query' },
+    },
     { id: 'c2', parent: 'agent', name: 'execute_event_loop_cycle', startMs: 350, endMs: 600, attributes: cycle('c-2') },
-    { id: 'chat2', parent: 'c2', name: 'chat', startMs: 355, endMs: 595, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'strands-agents', 'gen_ai.request.model': 'claude-sonnet' } },
+    {
+      id: 'chat2',
+      parent: 'c2',
+      name: 'chat',
+      startMs: 355,
+      endMs: 595,
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'strands-agents', 'gen_ai.request.model': 'claude-sonnet' },
+    },
   ];
   const analysis = analyseRecords(fixtureRecords(spans));
 

@@ -83,7 +83,11 @@ describe('Vercel AI SDK streamText with parallel tools', () => {
                 { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(80, ANSWER_DELTAS) },
               ];
         return {
-          stream: simulateReadableStream({ chunks: chunks as never[], initialDelayInMs: FIRST_CHUNK_DELAY_MS, chunkDelayInMs: CHUNK_DELAY_MS }),
+          stream: simulateReadableStream({
+            chunks: chunks as never[],
+            initialDelayInMs: FIRST_CHUNK_DELAY_MS,
+            chunkDelayInMs: CHUNK_DELAY_MS,
+          }),
         };
       },
     });
@@ -93,8 +97,14 @@ describe('Vercel AI SDK streamText with parallel tools', () => {
         prompt: 'Where is my order?',
         stopWhen: stepCountIs(3),
         tools: {
-          searchOrders: tool({ inputSchema: stringArguments('query'), execute: async () => (await timed('searchOrders', () => sleep(SLOW_TOOL_MS)), 'found') }),
-          lookupCustomer: tool({ inputSchema: stringArguments('id'), execute: async () => (await timed('lookupCustomer', () => sleep(FAST_TOOL_MS)), 'Ada') }),
+          searchOrders: tool({
+            inputSchema: stringArguments('query'),
+            execute: async () => (await timed('searchOrders', () => sleep(SLOW_TOOL_MS)), 'found'),
+          }),
+          lookupCustomer: tool({
+            inputSchema: stringArguments('id'),
+            execute: async () => (await timed('lookupCustomer', () => sleep(FAST_TOOL_MS)), 'Ada'),
+          }),
         },
         experimental_telemetry: { isEnabled: true, functionId: 'order-agent', metadata: { sessionId: 'session-7' } },
       });
@@ -171,7 +181,10 @@ describe('Vercel AI SDK streamText with parallel tools', () => {
     const answer = byName(analysis, 'ai.streamText.doStream')[1];
     expect(analysis.summary.perceivedMs).toBeCloseTo(answer.startOffsetMs - analysis.spans[0].startOffsetMs + answer.llm!.ttftMs!, 6);
     // ≈ 110 first chunk + 3 more chunks + 300 slow tool + 110 answer chunk ≈ 550 ms of a ≈ 660 ms task
-    expectAbout(analysis.summary.perceivedMs, FIRST_CHUNK_DELAY_MS + 2 * CHUNK_DELAY_MS + SLOW_TOOL_MS + FIRST_CHUNK_DELAY_MS + CHUNK_DELAY_MS);
+    expectAbout(
+      analysis.summary.perceivedMs,
+      FIRST_CHUNK_DELAY_MS + 2 * CHUNK_DELAY_MS + SLOW_TOOL_MS + FIRST_CHUNK_DELAY_MS + CHUNK_DELAY_MS,
+    );
     expect(analysis.summary.perceivedBand).toBe('noticeable');
     expect(analysis.summary.band).toBe('noticeable');
   });
@@ -194,7 +207,12 @@ describe('Vercel AI SDK generateText with a tool between two calls', () => {
               usage: usage(30, 6),
               warnings: [],
             }
-          : { content: [{ type: 'text', text: 'Sunny.' }], finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(45, 2), warnings: [] };
+          : {
+              content: [{ type: 'text', text: 'Sunny.' }],
+              finishReason: { unified: 'stop', raw: 'stop' },
+              usage: usage(45, 2),
+              warnings: [],
+            };
       },
     });
     ({ analysis } = await captureTrace(async () => {
@@ -240,21 +258,41 @@ describe('Vercel AI SDK inside the agent’s own task span, with a failing tool'
         step++;
         await sleep(20);
         return step === 1
-          ? { content: [{ type: 'tool-call', toolCallId: 'call-x', toolName: 'chargeCard', input: '{"id":"9"}' }], finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage: usage(12, 4), warnings: [] }
-          : { content: [{ type: 'text', text: 'Could not charge.' }], finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(20, 3), warnings: [] };
+          ? {
+              content: [{ type: 'tool-call', toolCallId: 'call-x', toolName: 'chargeCard', input: '{"id":"9"}' }],
+              finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+              usage: usage(12, 4),
+              warnings: [],
+            }
+          : {
+              content: [{ type: 'text', text: 'Could not charge.' }],
+              finishReason: { unified: 'stop', raw: 'stop' },
+              usage: usage(20, 3),
+              warnings: [],
+            };
       },
     });
     ({ analysis } = await captureTrace(async () => {
-      await trace.getTracer('checkout-agent').startActiveSpan('checkout', { attributes: { 'threshold.category': 'task', 'threshold.task.class': 'checkout' } }, async (task) => {
-        await generateText({
-          model,
-          prompt: 'Charge card 9',
-          stopWhen: stepCountIs(3),
-          tools: { chargeCard: tool({ inputSchema: stringArguments('id'), execute: async () => { await sleep(10); throw new Error('card declined'); } }) },
-          experimental_telemetry: { isEnabled: true },
+      await trace
+        .getTracer('checkout-agent')
+        .startActiveSpan('checkout', { attributes: { 'threshold.category': 'task', 'threshold.task.class': 'checkout' } }, async (task) => {
+          await generateText({
+            model,
+            prompt: 'Charge card 9',
+            stopWhen: stepCountIs(3),
+            tools: {
+              chargeCard: tool({
+                inputSchema: stringArguments('id'),
+                execute: async () => {
+                  await sleep(10);
+                  throw new Error('card declined');
+                },
+              }),
+            },
+            experimental_telemetry: { isEnabled: true },
+          });
+          task.end();
         });
-        task.end();
-      });
     }));
   });
 

@@ -9,10 +9,34 @@ import { fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 const MAPPING = {
   rules: [
     { name: 'acme-turn', match: { spanName: '^acme\\.turn$' }, category: 'task', session: 'acme.conversation' },
-    { name: 'acme-llm', match: { attributes: { 'acme.kind': 'completion' } }, category: 'llm', model: 'acme.engine', inputTokens: 'acme.tokens_in', outputTokens: 'acme.tokens_out', ttft: { attribute: 'acme.first_byte_us', unit: 'us' } },
-    { name: 'acme-tool', match: { spanName: '^acme\\.action\\.', attributes: { 'acme.action': { exists: true } } }, category: 'tool', toolName: 'acme.action' },
-    { name: 'acme-queue', match: { attributes: { 'acme.kind': { pattern: '^(queue|throttle)$' } } }, category: 'orchestration', orchestrationKind: 'queue' },
-    { name: 'acme-stamp', match: { attributes: { 'acme.kind': 'streamed' } }, category: 'llm', model: 'acme.engine', ttft: { attribute: 'acme.first_token_at', unit: 'timestamp' } },
+    {
+      name: 'acme-llm',
+      match: { attributes: { 'acme.kind': 'completion' } },
+      category: 'llm',
+      model: 'acme.engine',
+      inputTokens: 'acme.tokens_in',
+      outputTokens: 'acme.tokens_out',
+      ttft: { attribute: 'acme.first_byte_us', unit: 'us' },
+    },
+    {
+      name: 'acme-tool',
+      match: { spanName: '^acme\\.action\\.', attributes: { 'acme.action': { exists: true } } },
+      category: 'tool',
+      toolName: 'acme.action',
+    },
+    {
+      name: 'acme-queue',
+      match: { attributes: { 'acme.kind': { pattern: '^(queue|throttle)$' } } },
+      category: 'orchestration',
+      orchestrationKind: 'queue',
+    },
+    {
+      name: 'acme-stamp',
+      match: { attributes: { 'acme.kind': 'streamed' } },
+      category: 'llm',
+      model: 'acme.engine',
+      ttft: { attribute: 'acme.first_token_at', unit: 'timestamp' },
+    },
   ],
 };
 
@@ -26,9 +50,29 @@ describe('mapping rules for an in-house framework', () => {
   const spans: FixtureSpan[] = [
     { id: 'turn', name: 'acme.turn', startMs: 0, endMs: 1000, attributes: { 'acme.conversation': 'conv-42' } },
     { id: 'wait', parent: 'turn', name: 'acme.admission', startMs: 0, endMs: 50, attributes: { 'acme.kind': 'throttle' } },
-    { id: 'plan', parent: 'turn', name: 'acme.complete', startMs: 50, endMs: 350, attributes: { 'acme.kind': 'completion', 'acme.engine': 'acme-7b', 'acme.tokens_in': 120, 'acme.tokens_out': 11, 'acme.first_byte_us': 100_000 } },
+    {
+      id: 'plan',
+      parent: 'turn',
+      name: 'acme.complete',
+      startMs: 50,
+      endMs: 350,
+      attributes: {
+        'acme.kind': 'completion',
+        'acme.engine': 'acme-7b',
+        'acme.tokens_in': 120,
+        'acme.tokens_out': 11,
+        'acme.first_byte_us': 100_000,
+      },
+    },
     { id: 'fetch', parent: 'turn', name: 'acme.action.run', startMs: 350, endMs: 600, attributes: { 'acme.action': 'fetch_invoice' } },
-    { id: 'answer', parent: 'turn', name: 'acme.complete', startMs: 600, endMs: 1000, attributes: { 'acme.kind': 'streamed', 'acme.engine': 'acme-70b', 'acme.first_token_at': '2023-11-14T22:13:20.850Z' } },
+    {
+      id: 'answer',
+      parent: 'turn',
+      name: 'acme.complete',
+      startMs: 600,
+      endMs: 1000,
+      attributes: { 'acme.kind': 'streamed', 'acme.engine': 'acme-70b', 'acme.first_token_at': '2023-11-14T22:13:20.850Z' },
+    },
   ];
   const analysis = analyseRecords(fixtureRecords(spans), { ...DEFAULT_TASK_CLASS_CONFIG, mapping: rules(MAPPING) });
 
@@ -56,7 +100,14 @@ describe('mapping rules for an in-house framework', () => {
     const other = analyseRecords(
       fixtureRecords([
         { id: 'root', name: 'acme.turn', startMs: 0, endMs: 100, attributes: { 'threshold.category': 'orchestration' } },
-        { id: 'chat', parent: 'root', name: 'chat gpt-4o', startMs: 0, endMs: 100, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' } },
+        {
+          id: 'chat',
+          parent: 'root',
+          name: 'chat gpt-4o',
+          startMs: 0,
+          endMs: 100,
+          attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' },
+        },
       ]),
       { ...DEFAULT_TASK_CLASS_CONFIG, mapping: rules(MAPPING) },
     );

@@ -21,11 +21,23 @@ function seen(traceId: string, startTimeMs: number, details: Partial<TraceObserv
   return { traceId, taskName: 'support', startTimeMs, llmCalls: [], toolCalls: [], stepFollows: [], ...details };
 }
 
-function llmCall(traceId: string, startTimeMs: number, model: string, durationMs: number, extra: Partial<LlmCallObservation> = {}): LlmCallObservation {
+function llmCall(
+  traceId: string,
+  startTimeMs: number,
+  model: string,
+  durationMs: number,
+  extra: Partial<LlmCallObservation> = {},
+): LlmCallObservation {
   return { traceId, spanId: `${traceId}-llm`, model, startTimeMs, durationMs, ...extra };
 }
 
-function toolCall(traceId: string, startTimeMs: number, name: string, durationMs: number, extra: Partial<ToolCallObservation> = {}): ToolCallObservation {
+function toolCall(
+  traceId: string,
+  startTimeMs: number,
+  name: string,
+  durationMs: number,
+  extra: Partial<ToolCallObservation> = {},
+): ToolCallObservation {
   return { traceId, spanId: `${traceId}-${name}`, name, startTimeMs, durationMs, ...extra };
 }
 
@@ -40,11 +52,18 @@ describe('route-model', () => {
     sketch('answer', 1000, 2000, { parent: 'task', llm: { model: 'big', inputTokens: 400, outputTokens: 300 } }),
   ]);
   const intentCalls = (model: string, durations: number[], outputTokens: number, inputTokens: number) =>
-    durations.map((durationMs, i) => seen(`${model}${i}`, T0_MS - 10_000 + i, { llmCalls: [llmCall(`${model}${i}`, T0_MS - 10_000 + i, model, durationMs, { purpose: 'intent', outputTokens, inputTokens })] }));
+    durations.map((durationMs, i) =>
+      seen(`${model}${i}`, T0_MS - 10_000 + i, {
+        llmCalls: [llmCall(`${model}${i}`, T0_MS - 10_000 + i, model, durationMs, { purpose: 'intent', outputTokens, inputTokens })],
+      }),
+    );
 
   it('saves the difference of median latencies at similar token counts', () => {
     // big at ~5 tokens: 800 900 1000 1100 1200 and this call's 1000 → median 1000; small: median 120.
-    const context = buildRuleContext([...intentCalls('big', [800, 900, 1000, 1100, 1200], 5, 200), ...intentCalls('small', [100, 110, 120, 130, 140], 6, 220)]);
+    const context = buildRuleContext([
+      ...intentCalls('big', [800, 900, 1000, 1100, 1200], 5, 200),
+      ...intentCalls('small', [100, 110, 120, 130, 140], 6, 220),
+    ]);
     expect(routeModelRule.evaluate(trace, context)).toEqual([
       {
         ruleId: 'route-model',
@@ -60,12 +79,18 @@ describe('route-model', () => {
   });
 
   it('stays silent when the faster model was only seen at very different token counts', () => {
-    const context = buildRuleContext([...intentCalls('big', [800, 900, 1000, 1100, 1200], 5, 200), ...intentCalls('small', [100, 110, 120, 130, 140], 400, 220)]);
+    const context = buildRuleContext([
+      ...intentCalls('big', [800, 900, 1000, 1100, 1200], 5, 200),
+      ...intentCalls('small', [100, 110, 120, 130, 140], 400, 220),
+    ]);
     expect(routeModelRule.evaluate(trace, context)).toEqual([]);
   });
 
   it('stays silent when the other model is less than 30 % faster', () => {
-    const context = buildRuleContext([...intentCalls('big', [800, 900, 1000, 1100, 1200], 5, 200), ...intentCalls('small', [700, 720, 750, 780, 800], 5, 200)]);
+    const context = buildRuleContext([
+      ...intentCalls('big', [800, 900, 1000, 1100, 1200], 5, 200),
+      ...intentCalls('small', [700, 720, 750, 780, 800], 5, 200),
+    ]);
     expect(routeModelRule.evaluate(trace, context)).toEqual([]);
   });
 });
@@ -101,13 +126,16 @@ describe('compress-context', () => {
     });
     // The fitted slope is 0.1 ms/token up to float rounding: compare at ns precision.
     const atNs = (ms: number | undefined) => (ms === undefined ? ms : Math.round(ms * 1e6) / 1e6);
-    expect(edits!.map((edit) => (edit.kind === 'shorten' ? { ...edit, durationMs: atNs(edit.durationMs), ttftMs: atNs(edit.ttftMs) } : edit))).toEqual([
-      { kind: 'shorten', spanId: 'llm', durationMs: 1250, ttftMs: 450, inputTokens: 2500 },
-    ]);
+    expect(
+      edits!.map((edit) => (edit.kind === 'shorten' ? { ...edit, durationMs: atNs(edit.durationMs), ttftMs: atNs(edit.ttftMs) } : edit)),
+    ).toEqual([{ kind: 'shorten', spanId: 'llm', durationMs: 1250, ttftMs: 450, inputTokens: 2500 }]);
   });
 
   it('the compression ratio is configurable', () => {
-    const [finding] = compressContextRule.evaluate(trace, buildRuleContext(turns([300, 400, 500, 600]), { thresholds: { compressionRatio: 0.2 } }));
+    const [finding] = compressContextRule.evaluate(
+      trace,
+      buildRuleContext(turns([300, 400, 500, 600]), { thresholds: { compressionRatio: 0.2 } }),
+    );
     expect(finding.savingMs).toEqual(100);
   });
 
@@ -132,7 +160,10 @@ describe('prewarm (session’s first call markedly slower)', () => {
       sketch('llm', firstMs, firstMs + 200, { parent: 'task', llm: { model: 'm' } }),
     ]);
   const later = [200, 220, 210].map((durationMs, i) =>
-    seen(`later${i}`, T0_MS + (i + 1) * 60_000, { sessionId: 's2', toolCalls: [toolCall(`later${i}`, T0_MS + (i + 1) * 60_000, 'sandbox', durationMs)] }),
+    seen(`later${i}`, T0_MS + (i + 1) * 60_000, {
+      sessionId: 's2',
+      toolCalls: [toolCall(`later${i}`, T0_MS + (i + 1) * 60_000, 'sandbox', durationMs)],
+    }),
   );
 
   it('saves first − median of later calls', () => {
@@ -160,14 +191,20 @@ describe('cache-tool-results across a session', () => {
       sketch('get', 0, 300, { parent: 'task', tool: { name: 'lookup', argsHash: 'x' } }),
       sketch('llm', 300, 500, { parent: 'task', llm: { model: 'm' } }),
     ]);
-    const earlier = seen('earlier', T0_MS - 60_000, { sessionId: 's3', toolCalls: [toolCall('earlier', T0_MS - 60_000, 'lookup', 280, { argsHash: 'x' })] });
+    const earlier = seen('earlier', T0_MS - 60_000, {
+      sessionId: 's3',
+      toolCalls: [toolCall('earlier', T0_MS - 60_000, 'lookup', 280, { argsHash: 'x' })],
+    });
     const [finding] = cacheToolResultsRule.evaluate(trace, buildRuleContext([earlier]));
     expect([finding.savingMs, finding.evidenceSpanIds, finding.detail]).toEqual([
       300,
       ['get'],
       '1 call to lookup repeated a call an earlier turn of this session made with the same arguments (300 ms in all). Reusing the first result saves 300 ms.',
     ]);
-    const other = seen('other', T0_MS - 60_000, { sessionId: 's9', toolCalls: [toolCall('other', T0_MS - 60_000, 'lookup', 280, { argsHash: 'x' })] });
+    const other = seen('other', T0_MS - 60_000, {
+      sessionId: 's9',
+      toolCalls: [toolCall('other', T0_MS - 60_000, 'lookup', 280, { argsHash: 'x' })],
+    });
     expect(cacheToolResultsRule.evaluate(trace, buildRuleContext([other]))).toEqual([]);
   });
 });
@@ -188,7 +225,9 @@ describe('speculate', () => {
     { traceId: 'this' },
   );
   const history = (following: number, others: number) =>
-    Array.from({ length: others }, (_, i) => seen(`t${i}`, T0_MS - i, { stepFollows: i < following ? [stepFollowKey('intent', 'crm')] : [] }));
+    Array.from({ length: others }, (_, i) =>
+      seen(`t${i}`, T0_MS - i, { stepFollows: i < following ? [stepFollowKey('intent', 'crm')] : [] }),
+    );
 
   it('saves min(tool, preceding llm call) when the tool follows the same step in ≥ 90 % of traces', () => {
     // 9 of 10 other traces + this one: 10/11 = 91 %.
@@ -196,7 +235,8 @@ describe('speculate', () => {
       {
         ruleId: 'speculate',
         title: 'Start predictable tools speculatively',
-        detail: 'crm runs right after the intent step in 91 % of 11 support traces (200 ms, after a 300 ms call). Starting it while the llm call before it runs saves 200 ms.',
+        detail:
+          'crm runs right after the intent step in 91 % of 11 support traces (200 ms, after a 300 ms call). Starting it while the llm call before it runs saves 200 ms.',
         savingMs: 200,
         evidenceSpanIds: ['intent', 'crm'],
         edits: [{ kind: 'start-with', anchorSpanId: 'intent', spanIds: ['crm'] }],
@@ -219,10 +259,20 @@ describe('RuleContextIndex', () => {
     const index = new RuleContextIndex(10); // forgets in one batch once 10 + 5 is exceeded
     for (let i = 0; i <= 14; i++) index.add(seen(`t${i}`, T0_MS + i, { llmCalls: [llmCall(`t${i}`, T0_MS + i, 'm', 100 + i)] }));
     index.add(seen('t14', T0_MS + 14, { llmCalls: [llmCall('t14', T0_MS + 14, 'm', 999)] }));
-    expect(index.context().modelCalls.get('m')!.map((call) => call.durationMs)).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 999]);
+    expect(
+      index
+        .context()
+        .modelCalls.get('m')!
+        .map((call) => call.durationMs),
+    ).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 999]);
     index.add(seen('t15', T0_MS + 15, { llmCalls: [llmCall('t15', T0_MS + 15, 'm', 115)] }));
     expect([index.size, index.has('t5'), index.has('t6')]).toEqual([10, false, true]);
-    expect(index.context().modelCalls.get('m')!.map((call) => call.durationMs)).toEqual([106, 107, 108, 109, 110, 111, 112, 113, 999, 115]);
+    expect(
+      index
+        .context()
+        .modelCalls.get('m')!
+        .map((call) => call.durationMs),
+    ).toEqual([106, 107, 108, 109, 110, 111, 112, 113, 999, 115]);
   });
 
   it('keeps a session’s calls in start order, ties in arrival order, whatever order traces arrive in', () => {
@@ -233,7 +283,11 @@ describe('RuleContextIndex', () => {
     //  t3   d                             (t3 and t4 arrive once t0 and t1 are forgotten)
     //  t4            e
     const index = new RuleContextIndex(3); // forgets in batches once 3 + 1 is exceeded
-    const order = () => index.context().sessions.get('s')!.toolCalls.map((call) => call.spanId);
+    const order = () =>
+      index
+        .context()
+        .sessions.get('s')!
+        .toolCalls.map((call) => call.spanId);
     index.add(seen('t0', T0_MS, { sessionId: 's', toolCalls: [toolCall('t0', T0_MS + 50, 'a', 1), toolCall('t0', T0_MS + 10, 'b', 1)] }));
     index.add(seen('t1', T0_MS, { sessionId: 's', toolCalls: [toolCall('t1', T0_MS + 30, 'a', 1), toolCall('t1', T0_MS + 10, 'b', 1)] }));
     index.add(seen('t2', T0_MS, { sessionId: 's', toolCalls: [toolCall('t2', T0_MS + 60, 'c', 1)] }));
@@ -248,7 +302,13 @@ describe('RuleContextIndex', () => {
     const context = buildRuleContext([
       seen('a', T0_MS, { sessionId: 's', toolCalls: [toolCall('a', T0_MS, 'db', 900)] }),
       seen('b', T0_MS + 1, { sessionId: 's', toolCalls: [toolCall('b', T0_MS + 1, 'db', 100)] }),
-      seen('c', T0_MS + 2, { toolCalls: [toolCall('c', T0_MS + 2, 'db', 120), toolCall('c2', T0_MS + 3, 'db', 5, { cacheHit: true }), toolCall('c3', T0_MS + 4, 'db', 2000, { coldStart: true })] }),
+      seen('c', T0_MS + 2, {
+        toolCalls: [
+          toolCall('c', T0_MS + 2, 'db', 120),
+          toolCall('c2', T0_MS + 3, 'db', 5, { cacheHit: true }),
+          toolCall('c3', T0_MS + 4, 'db', 2000, { coldStart: true }),
+        ],
+      }),
     ]);
     expect(context.warmToolMs('db')).toEqual(110);
   });
@@ -260,7 +320,10 @@ describe('bounded histories (a session of thousands of turns costs what a short 
   const turns = (count: number) => [
     seen('first', T0_MS, { sessionId: 's', toolCalls: [toolCall('first', T0_MS, 'sandbox', 2000)] }),
     ...Array.from({ length: count }, (_, i) =>
-      seen(`warm${i}`, T0_MS + (i + 1) * 1000, { sessionId: 's', toolCalls: [toolCall(`warm${i}`, T0_MS + (i + 1) * 1000, 'sandbox', 200 + i)] }),
+      seen(`warm${i}`, T0_MS + (i + 1) * 1000, {
+        sessionId: 's',
+        toolCalls: [toolCall(`warm${i}`, T0_MS + (i + 1) * 1000, 'sandbox', 200 + i)],
+      }),
     ),
   ];
 

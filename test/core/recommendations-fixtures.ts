@@ -48,5 +48,9 @@ export function timings(spans: readonly TraceSpan[]): Array<[string, number, num
 
 /** Analyses sketched spans the way the collector analyses a trace. */
 export function analysed(spans: TraceSpan[], options: { traceId?: string; startTimeMs?: number } = {}): TraceAnalysis {
-  return analyseTrace({ spans, traceStartUnixNano: BigInt(options.startTimeMs ?? 1_700_000_000_000) * 1_000_000n, traceId: options.traceId ?? 'trace' });
+  return analyseTrace({
+    spans,
+    traceStartUnixNano: BigInt(options.startTimeMs ?? 1_700_000_000_000) * 1_000_000n,
+    traceId: options.traceId ?? 'trace',
+  });
 }

@@ -245,7 +245,11 @@ describe('state-overhead and orchestration-overhead', () => {
       sketch('llm', 100, 300, { parent: 'task', llm: { model: 'm' } }),
     ]);
     const [finding] = evaluate(orchestrationOverheadRule, trace);
-    expect([finding.savingMs, finding.evidenceSpanIds, finding.edits]).toEqual([80, ['queue'], [{ kind: 'shorten', spanId: 'queue', durationMs: 20 }]]);
+    expect([finding.savingMs, finding.evidenceSpanIds, finding.edits]).toEqual([
+      80,
+      ['queue'],
+      [{ kind: 'shorten', spanId: 'queue', durationMs: 20 }],
+    ]);
   });
 
   it('orchestration within 20 ms per llm call stays silent', () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { fixtureRecord, fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 
 const as = (category: string) => ({ 'threshold.category': category });
-const parents = (spans: { spanId: string; parentSpanId?: string }[]) => Object.fromEntries(spans.map((span) => [span.spanId, span.parentSpanId ?? null]));
+const parents = (spans: { spanId: string; parentSpanId?: string }[]) =>
+  Object.fromEntries(spans.map((span) => [span.spanId, span.parentSpanId ?? null]));
 
 describe('tree repair', () => {
   it('attaches an orphan whose parent never arrived to the root, with a warning', () => {
@@ -19,10 +20,12 @@ describe('tree repair', () => {
     );
     expect(parents(built.spans)).toEqual({ root: null, orphan: 'root' });
     expect(built.warnings).toEqual(['1 span whose parent never arrived: attached to the root']);
-    const analysis = analyseRecords(fixtureRecords([
-      { id: 'root', startMs: 0, endMs: 100, attributes: as('task') },
-      { id: 'orphan', parent: 'lost', startMs: 30, endMs: 60, attributes: as('tool') },
-    ]));
+    const analysis = analyseRecords(
+      fixtureRecords([
+        { id: 'root', startMs: 0, endMs: 100, attributes: as('task') },
+        { id: 'orphan', parent: 'lost', startMs: 30, endMs: 60, attributes: as('tool') },
+      ]),
+    );
     expect(analysis.summary.breakdown).toEqual({ llm: 0, tool: 30, state: 0, orchestration: 0, other: 70 });
   });
 
@@ -127,7 +130,11 @@ describe('tree repair', () => {
 
   it('answers an empty trace without throwing', () => {
     const analysis = analyseRecords([]);
-    expect(analysis.summary).toMatchObject({ durationMs: 0, spanCount: 0, breakdown: { llm: 0, tool: 0, state: 0, orchestration: 0, other: 0 } });
+    expect(analysis.summary).toMatchObject({
+      durationMs: 0,
+      spanCount: 0,
+      breakdown: { llm: 0, tool: 0, state: 0, orchestration: 0, other: 0 },
+    });
     expect(analysis.warnings).toEqual(['empty trace']);
   });
 });

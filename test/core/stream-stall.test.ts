@@ -11,7 +11,13 @@ describe('what a streamed call’s span says about its chunks', () => {
     analyseRecords(
       fixtureRecords([
         { id: 'task', startMs: 0, endMs, attributes: { 'threshold.category': 'task' } },
-        { id: 'chat', parent: 'task', startMs: 0, endMs, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', ...attributes } },
+        {
+          id: 'chat',
+          parent: 'task',
+          startMs: 0,
+          endMs,
+          attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', ...attributes },
+        },
       ]),
     ).spans[1].llm;
 
@@ -27,7 +33,9 @@ describe('what a streamed call’s span says about its chunks', () => {
   });
 
   it('clamps a pause longer than the span, and a start that would run past its end', () => {
-    expect(llmSpan({ 'threshold.llm.chunks': 2, 'threshold.llm.max_chunk_gap_ms': 5_000, 'threshold.llm.max_chunk_gap_start_ms': 10 })).toEqual({
+    expect(
+      llmSpan({ 'threshold.llm.chunks': 2, 'threshold.llm.max_chunk_gap_ms': 5_000, 'threshold.llm.max_chunk_gap_start_ms': 10 }),
+    ).toEqual({
       model: 'gpt-4o',
       chunks: 2,
       maxChunkGapMs: 3_000,
@@ -48,7 +56,12 @@ describe('what a streamed call’s span says about its chunks', () => {
 
   it('never guesses a pause from Vercel’s average pace (msToFinish, avgOutputTokensPerSecond)', () => {
     expect(
-      llmSpan({ 'ai.response.msToFirstChunk': 150, 'ai.response.msToFinish': 2_950, 'ai.response.avgOutputTokensPerSecond': 33.9, 'ai.usage.outputTokens': 100 }),
+      llmSpan({
+        'ai.response.msToFirstChunk': 150,
+        'ai.response.msToFinish': 2_950,
+        'ai.response.avgOutputTokensPerSecond': 33.9,
+        'ai.usage.outputTokens': 100,
+      }),
     ).toEqual({ model: 'gpt-4o', streaming: true, ttftMs: 150, outputTokens: 100, tpotMs: 2_850 / 99 });
   });
 });
@@ -87,9 +100,19 @@ describe('stream-stall', () => {
   });
 
   it('leaves a pause a tool ran through to the tool rules', () => {
-    expect(evaluate(stallTrace({ maxChunkGapMs: 1_500, maxChunkGapStartMs: 1_000 }, [['lookup', 1_100, 2_300, { parent: 'answer', tool: { name: 'lookup' } }]]))).toEqual([]);
+    expect(
+      evaluate(
+        stallTrace({ maxChunkGapMs: 1_500, maxChunkGapStartMs: 1_000 }, [
+          ['lookup', 1_100, 2_300, { parent: 'answer', tool: { name: 'lookup' } }],
+        ]),
+      ),
+    ).toEqual([]);
     // A tool through less than half of it does not explain it.
-    const [finding] = evaluate(stallTrace({ maxChunkGapMs: 1_500, maxChunkGapStartMs: 1_000 }, [['lookup', 2_000, 2_600, { parent: 'answer', tool: { name: 'lookup' } }]]));
+    const [finding] = evaluate(
+      stallTrace({ maxChunkGapMs: 1_500, maxChunkGapStartMs: 1_000 }, [
+        ['lookup', 2_000, 2_600, { parent: 'answer', tool: { name: 'lookup' } }],
+      ]),
+    );
     expect(finding.evidenceSpanIds).toEqual(['answer']);
   });
 
@@ -99,15 +122,18 @@ describe('stream-stall', () => {
     //  audit  |=============================|    0–6000, the task waits on it
     const trace = analysed([
       sketch('task', 0, 6_000),
-      sketch('answer', 0, 5_000, { parent: 'task', llm: { model: 'gpt-4o', streaming: true, ttftMs: 200, chunks: 2, maxChunkGapMs: 2_000 } }),
+      sketch('answer', 0, 5_000, {
+        parent: 'task',
+        llm: { model: 'gpt-4o', streaming: true, ttftMs: 200, chunks: 2, maxChunkGapMs: 2_000 },
+      }),
       sketch('audit', 0, 6_000, { parent: 'task', tool: { name: 'audit' } }),
     ]);
     const [finding] = evaluate(trace);
-    expect([finding.savingMs, finding.detail.endsWith('The task waited on other work meanwhile, so it would end no sooner.'), finding.edits]).toEqual([
-      0,
-      true,
-      [{ kind: 'shorten', spanId: 'answer', durationMs: 3_000, maxChunkGapMs: 0, ttftMs: 200 }],
-    ]);
+    expect([
+      finding.savingMs,
+      finding.detail.endsWith('The task waited on other work meanwhile, so it would end no sooner.'),
+      finding.edits,
+    ]).toEqual([0, true, [{ kind: 'shorten', spanId: 'answer', durationMs: 3_000, maxChunkGapMs: 0, ttftMs: 200 }]]);
   });
 
   it('projects the stream with its stall taken out', () => {

@@ -11,7 +11,10 @@ import { sketch } from './recommendations-fixtures.js';
  * parent, and without edits nothing moves at all.
  */
 const traceArbitrary = fc
-  .array(fc.tuple(fc.nat(), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 25 })
+  .array(fc.tuple(fc.nat(), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })), {
+    minLength: 1,
+    maxLength: 25,
+  })
   .map((shape) => {
     const spans: TraceSpan[] = [sketch('s0', 0, 10_000)];
     shape.forEach(([parentPick, a, b], i) => {
@@ -28,7 +31,11 @@ const traceArbitrary = fc
 const editsArbitrary = (spans: TraceSpan[]) =>
   fc.array(
     fc.oneof(
-      fc.record({ kind: fc.constant('shorten' as const), spanId: fc.constantFrom(...spans.map((s) => s.spanId)), durationMs: fc.nat({ max: 5_000 }) }),
+      fc.record({
+        kind: fc.constant('shorten' as const),
+        spanId: fc.constantFrom(...spans.map((s) => s.spanId)),
+        durationMs: fc.nat({ max: 5_000 }),
+      }),
       fc.record({
         kind: fc.constant('start-with' as const),
         anchorSpanId: fc.constantFrom(...spans.map((s) => s.spanId)),

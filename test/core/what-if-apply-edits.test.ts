@@ -147,7 +147,10 @@ describe('applyEdits', () => {
   });
 
   it('streams an llm call: same timing, streaming with the given TTFT and the TPOT that follows', () => {
-    const spans = [sketch('root', 0, 1000), sketch('llm', 0, 1000, { parent: 'root', llm: { model: 'm', streaming: false, outputTokens: 41 } })];
+    const spans = [
+      sketch('root', 0, 1000),
+      sketch('llm', 0, 1000, { parent: 'root', llm: { model: 'm', streaming: false, outputTokens: 41 } }),
+    ];
     const after = applyEdits(spans, [{ kind: 'stream', spanId: 'llm', ttftMs: 200 }]);
     expect(timings(after)).toEqual(timings(spans));
     expect(after[1].llm).toEqual({ model: 'm', streaming: true, ttftMs: 200, outputTokens: 41, tpotMs: 20 });

@@ -64,8 +64,18 @@ describe('projectWindow', () => {
         taskClass: 'complex',
         budgetMs: 5000,
         count: 1,
-        before: { p50Ms: 4000, p95Ms: 4000, p99Ms: 4000, bands: { instant: 0, responsive: 0, noticeable: 0, frustrating: 1, uncomfortable: 0, broken: 0 } },
-        after: { p50Ms: 4000, p95Ms: 4000, p99Ms: 4000, bands: { instant: 0, responsive: 0, noticeable: 0, frustrating: 1, uncomfortable: 0, broken: 0 } },
+        before: {
+          p50Ms: 4000,
+          p95Ms: 4000,
+          p99Ms: 4000,
+          bands: { instant: 0, responsive: 0, noticeable: 0, frustrating: 1, uncomfortable: 0, broken: 0 },
+        },
+        after: {
+          p50Ms: 4000,
+          p95Ms: 4000,
+          p99Ms: 4000,
+          bands: { instant: 0, responsive: 0, noticeable: 0, frustrating: 1, uncomfortable: 0, broken: 0 },
+        },
         perceivedP99MsBefore: 1000,
         perceivedP99MsAfter: 500,
         meetsBudgetBefore: true,
@@ -76,8 +86,18 @@ describe('projectWindow', () => {
         budgetMs: 2000,
         count: 2,
         // P95 of [1000, 3000] = 1000 + 0.95 × 2000 = 2900; P99 = 2980.
-        before: { p50Ms: 2000, p95Ms: 2900, p99Ms: 2980, bands: { instant: 0, responsive: 0, noticeable: 1, frustrating: 1, uncomfortable: 0, broken: 0 } },
-        after: { p50Ms: 1250, p95Ms: 1475, p99Ms: 1495, bands: { instant: 0, responsive: 0, noticeable: 2, frustrating: 0, uncomfortable: 0, broken: 0 } },
+        before: {
+          p50Ms: 2000,
+          p95Ms: 2900,
+          p99Ms: 2980,
+          bands: { instant: 0, responsive: 0, noticeable: 1, frustrating: 1, uncomfortable: 0, broken: 0 },
+        },
+        after: {
+          p50Ms: 1250,
+          p95Ms: 1475,
+          p99Ms: 1495,
+          bands: { instant: 0, responsive: 0, noticeable: 2, frustrating: 0, uncomfortable: 0, broken: 0 },
+        },
         perceivedP99MsBefore: 2980,
         perceivedP99MsAfter: 1495,
         meetsBudgetBefore: false,
@@ -89,7 +109,13 @@ describe('projectWindow', () => {
 
 describe('rankRecommendations', () => {
   const trace = (traceId: string, taskClass: string, durationMs: number) => ({ traceId, taskClass, durationMs, perceivedMs: durationMs });
-  const finding = (traceId: string, ruleId: WindowFinding['ruleId'], savingMs: number, durationMs: number, perceived = false): WindowFinding => ({
+  const finding = (
+    traceId: string,
+    ruleId: WindowFinding['ruleId'],
+    savingMs: number,
+    durationMs: number,
+    perceived = false,
+  ): WindowFinding => ({
     traceId,
     taskClass: 'simple',
     durationMs,
@@ -114,7 +140,18 @@ describe('rankRecommendations', () => {
       finding('c', 'cache-tool-results', 2000, 3000),
     ];
     const ranked = rankRecommendations(traces, findings);
-    expect(ranked.map((r) => [r.ruleId, r.tracesAffected, r.totalSavingMs, r.meanSavingMs, Math.round(r.p99SavingMs * 1e6) / 1e6, r.taskClasses, r.exampleTraceIds, r.perceived])).toEqual([
+    expect(
+      ranked.map((r) => [
+        r.ruleId,
+        r.tracesAffected,
+        r.totalSavingMs,
+        r.meanSavingMs,
+        Math.round(r.p99SavingMs * 1e6) / 1e6,
+        r.taskClasses,
+        r.exampleTraceIds,
+        r.perceived,
+      ]),
+    ).toEqual([
       ['cache-tool-results', 1, 2000, 2000, 1960, ['simple'], ['c'], false],
       ['parallelize-tools', 2, 200, 100, 2, ['simple'], ['a', 'b'], false],
     ]);

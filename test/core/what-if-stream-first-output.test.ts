@@ -22,7 +22,10 @@ describe('streaming a blocking answer moves the first-output event recorded when
   it('projects the event to the call’s start plus the TTFT: 300 + 200 = 500 ms', () => {
     const after = applyEdits(trace(1305).traceSpans, [{ kind: 'stream', spanId: 'answer', ttftMs: 200 }]);
     expect(after[0].firstOutputNs).toEqual(500e6);
-    expect(projectTrace(trace(1305), [{ kind: 'stream', spanId: 'answer', ttftMs: 200 }]).summary).toMatchObject({ durationMs: 1305, perceivedMs: 500 });
+    expect(projectTrace(trace(1305), [{ kind: 'stream', spanId: 'answer', ttftMs: 200 }]).summary).toMatchObject({
+      durationMs: 1305,
+      perceivedMs: 500,
+    });
   });
 
   it('lets the stream-answer rule find the perceived saving: 1305 − (300 + 120) = 885 ms', () => {

@@ -29,7 +29,12 @@ describe('alerts in the dashboard', { timeout: 60_000 }, () => {
     await ensureDashboardBuilt();
     receiver = await startWebhookReceiver([{ status: 500 }]);
     collector = await startTestCollector({
-      alerts: { evaluationDelayMs: 0, webhooks: [{ url: receiver.url, name: 'ops webhook' }], webhookMaxAttempts: 2, webhookBackoffInitialMs: 10 },
+      alerts: {
+        evaluationDelayMs: 0,
+        webhooks: [{ url: receiver.url, name: 'ops webhook' }],
+        webhookMaxAttempts: 2,
+        webhookBackoffInitialMs: 10,
+      },
     });
     const nowMs = Date.now();
     await exportTraces(
@@ -44,7 +49,14 @@ describe('alerts in the dashboard', { timeout: 60_000 }, () => {
     const put = await fetch(`${collector.url}/api/alerts/rules/simple-p99-budget`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Simple tasks: P99 over 2 s', target: { kind: 'taskClass', value: 'simple' }, statistic: 'p99', threshold: 2_000, windowMs: 300_000, holdMs: 0 }),
+      body: JSON.stringify({
+        name: 'Simple tasks: P99 over 2 s',
+        target: { kind: 'taskClass', value: 'simple' },
+        statistic: 'p99',
+        threshold: 2_000,
+        windowMs: 300_000,
+        holdMs: 0,
+      }),
     });
     expect(put.status).toBe(200);
     await collector.collector.alerting.evaluator.evaluate();

@@ -9,7 +9,17 @@ describe('alert rule form model', () => {
   });
 
   it('converts minutes, seconds and percent to the API units', () => {
-    const form = { ...emptyRuleForm(), name: 'Burn', kind: 'burn-rate' as const, targetKind: 'all' as const, threshold: '14.4', windowMinutes: '60', shortWindowMinutes: '5', holdSeconds: '0', objectivePercent: '99.5' };
+    const form = {
+      ...emptyRuleForm(),
+      name: 'Burn',
+      kind: 'burn-rate' as const,
+      targetKind: 'all' as const,
+      threshold: '14.4',
+      windowMinutes: '60',
+      shortWindowMinutes: '5',
+      holdSeconds: '0',
+      objectivePercent: '99.5',
+    };
     expect(ruleInput(form)).toEqual({
       name: 'Burn',
       kind: 'burn-rate',
@@ -33,15 +43,27 @@ describe('alert rule form model', () => {
       threshold: 'threshold must be a finite number',
       windowMinutes: 'enter a window of at least 1 second (0.0167 min) and at most 90 days',
     });
-    expect(formErrorsFromApi({ id: 'already in use: choose another id or name' })).toEqual({ id: 'already in use: choose another id or name' });
+    expect(formErrorsFromApi({ id: 'already in use: choose another id or name' })).toEqual({
+      id: 'already in use: choose another id or name',
+    });
   });
 });
 
 describe('alert labels', () => {
   const [simple, , fast] = DEFAULT_ALERT_RULES;
   it('reads rules as people say them', () => {
-    expect([targetLabel(simple), statisticLabel(simple), formatWindow(simple), formatAlertValue(simple, 2_345.6)]).toEqual(['Task class simple', 'P99', '5 min', '2.35 s']);
-    expect([targetLabel(fast), statisticLabel(fast), formatWindow(fast), formatAlertValue(fast, 17.456)]).toEqual(['All tasks', 'Burn rate (SLO 99.0%)', '1 h & 5 min', '17.46×']);
+    expect([targetLabel(simple), statisticLabel(simple), formatWindow(simple), formatAlertValue(simple, 2_345.6)]).toEqual([
+      'Task class simple',
+      'P99',
+      '5 min',
+      '2.35 s',
+    ]);
+    expect([targetLabel(fast), statisticLabel(fast), formatWindow(fast), formatAlertValue(fast, 17.456)]).toEqual([
+      'All tasks',
+      'Burn rate (SLO 99.0%)',
+      '1 h & 5 min',
+      '17.46×',
+    ]);
     expect([formatSpan(90_000), formatSpan(86_400_000), formatAlertValue(simple, null)]).toEqual(['90 s', '1 d', '—']);
   });
 });

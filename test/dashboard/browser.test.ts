@@ -1,6 +1,14 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { percentile, UX_BAND_NAMES, type CriticalPathResponse, type StatsResponse, type TraceDetail, type TraceList, type WhatIfTraceResponse } from '@threshold/core';
+import {
+  percentile,
+  UX_BAND_NAMES,
+  type CriticalPathResponse,
+  type StatsResponse,
+  type TraceDetail,
+  type TraceList,
+  type WhatIfTraceResponse,
+} from '@threshold/core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
@@ -11,12 +19,15 @@ import { exportTraces } from './support/export-traces';
 import { ANSWER_TICKET, ANSWER_TICKET_CRITICAL, BAND_TASKS, HOSTILE_VALUE, SESSION_TURNS } from './support/seed-traces';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'dashboard');
-const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
+const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
 
 /** Fails with a message naming the step when `promise` does not settle in time. */
 async function withinMs<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)),
+  );
   try {
     return await Promise.race([promise, timeout]);
   } finally {
@@ -56,7 +67,9 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     await page.exposeFunction('__reportCspViolation', (directive: string) => cspViolations.push(directive));
     await page.addInitScript(() =>
       document.addEventListener('securitypolicyviolation', (event) =>
-        (window as unknown as { __reportCspViolation: (d: string) => void }).__reportCspViolation(`${event.violatedDirective} ${event.blockedURI}`),
+        (window as unknown as { __reportCspViolation: (d: string) => void }).__reportCspViolation(
+          `${event.violatedDirective} ${event.blockedURI}`,
+        ),
       ),
     );
   }, 120_000);
@@ -77,7 +90,9 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'overview-empty.png'), fullPage: true });
 
     // The policy is in force: an inline script is refused and reported (the check below relies on it).
-    await page.evaluate(() => document.head.append(Object.assign(document.createElement('script'), { textContent: 'window.__inlineRan = 1' })));
+    await page.evaluate(() =>
+      document.head.append(Object.assign(document.createElement('script'), { textContent: 'window.__inlineRan = 1' })),
+    );
     await expect.poll(() => cspViolations.length).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { __inlineRan?: number }).__inlineRan)).toBeUndefined();
     cspViolations.length = 0;
@@ -113,7 +128,9 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       expect(shown).toEqual({ instant: 1, responsive: 1, noticeable: 4, frustrating: 3, uncomfortable: 1, broken: 1 });
       const shownPerceived: Record<string, number> = {};
       for (const band of UX_BAND_NAMES) {
-        shownPerceived[band] = Number((await page.textContent(`[data-distribution="perceived"] [data-band-count="${band}"]`))!.replace(/,/g, ''));
+        shownPerceived[band] = Number(
+          (await page.textContent(`[data-distribution="perceived"] [data-band-count="${band}"]`))!.replace(/,/g, ''),
+        );
       }
       expect(shownPerceived).toEqual(sumPerceivedBands(stats.groups));
       // Perceived: the three chat turns stream (first token at 20 + 200 × turn ms: 220, 420, 620);
@@ -135,10 +152,20 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       const detail = (await (await fetch(`${collector.url}/api/traces/${answerTicket.traceId}`)).json()) as TraceDetail;
       await page.goto(`${collector.url}/traces/${answerTicket.traceId}`);
       await page.waitForSelector('.wf-row');
-      const rows = await page.$$eval('.wf-row', (elements) => elements.map((e) => ({ id: e.getAttribute('data-span-id'), critical: e.getAttribute('data-critical') === 'true' })));
+      const rows = await page.$$eval('.wf-row', (elements) =>
+        elements.map((e) => ({ id: e.getAttribute('data-span-id'), critical: e.getAttribute('data-critical') === 'true' })),
+      );
       expect(rows.map((r) => r.id).sort()).toEqual(detail.spans.map((s) => s.spanId).sort());
-      const criticalIds = rows.filter((r) => r.critical).map((r) => r.id).sort();
-      expect(criticalIds).toEqual(detail.spans.filter((s) => s.critical).map((s) => s.spanId).sort());
+      const criticalIds = rows
+        .filter((r) => r.critical)
+        .map((r) => r.id)
+        .sort();
+      expect(criticalIds).toEqual(
+        detail.spans
+          .filter((s) => s.critical)
+          .map((s) => s.spanId)
+          .sort(),
+      );
       expect(criticalIds).toEqual(ANSWER_TICKET_CRITICAL.map((name) => answerTicket.spanIds[name]).sort());
       await page.screenshot({ path: join(ARTIFACTS, 'trace.png'), fullPage: true });
 
@@ -153,7 +180,15 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       expect(labels).toEqual(['400 ms', '600 ms', '800 ms', '1.0 s', '1.2 s']);
       await page.screenshot({ path: join(ARTIFACTS, 'trace-zoomed.png'), fullPage: true });
       await page.click('button:has-text("Reset zoom")');
-      expect(await page.$$eval('.wf-tick-label', (ticks) => ticks.map((t) => t.textContent))).toEqual(['0', '500 ms', '1.0 s', '1.5 s', '2.0 s', '2.5 s', '3.0 s']);
+      expect(await page.$$eval('.wf-tick-label', (ticks) => ticks.map((t) => t.textContent))).toEqual([
+        '0',
+        '500 ms',
+        '1.0 s',
+        '1.5 s',
+        '2.0 s',
+        '2.5 s',
+        '3.0 s',
+      ]);
 
       await page.click(`.wf-row[data-span-id="${answerTicket.spanIds['execute_tool search_kb']}"]`);
       await page.waitForSelector('[data-span-details]');
@@ -174,14 +209,18 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       await page.goto(`${collector.url}/traces/${answerTicket.traceId}`);
       await page.click('button.finding[data-rule-id="parallelize-tools"]');
       await page.waitForSelector('.wf-row.evidence');
-      expect((await page.$$eval('.wf-row.evidence', (rows) => rows.map((r) => r.getAttribute('data-span-id')))).sort()).toEqual([...parallelize.evidenceSpanIds].sort());
+      expect((await page.$$eval('.wf-row.evidence', (rows) => rows.map((r) => r.getAttribute('data-span-id')))).sort()).toEqual(
+        [...parallelize.evidenceSpanIds].sort(),
+      );
       await page.screenshot({ path: join(ARTIFACTS, 'trace-finding.png'), fullPage: true });
 
       const whatIf = page.waitForResponse((response) => response.url().endsWith('/api/whatif'));
       await page.click('[data-toggle="projected"]');
       const projection = (await (await whatIf).json()) as WhatIfTraceResponse;
       await page.waitForSelector('[data-waterfall="projected"] .wf-row');
-      expect(await page.getAttribute('[data-projected-duration]', 'data-projected-duration')).toBe(String(projection.after.summary.durationMs));
+      expect(await page.getAttribute('[data-projected-duration]', 'data-projected-duration')).toBe(
+        String(projection.after.summary.durationMs),
+      );
       expect(projection.after.summary.durationMs).toBeLessThan(detail.summary.durationMs);
       expect(await page.$$('[data-waterfall="projected"] .wf-row')).toHaveLength(projection.after.spans.length);
       await page.screenshot({ path: join(ARTIFACTS, 'trace-projected.png'), fullPage: true });
@@ -193,7 +232,12 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       expect(await page.$$('tr[data-trace-id]')).toHaveLength(seeded);
       await page.waitForSelector('[data-live-status="open"]');
       await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-      const [live] = await exportTraces(collector.url, 'support-agent', [{ baseMs: Date.now() - 1_000, root: { name: 'invoke_agent live-arrival', startMs: 0, endMs: 450, attributes: { 'gen_ai.operation.name': 'invoke_agent' } } }]);
+      const [live] = await exportTraces(collector.url, 'support-agent', [
+        {
+          baseMs: Date.now() - 1_000,
+          root: { name: 'invoke_agent live-arrival', startMs: 0, endMs: 450, attributes: { 'gen_ai.operation.name': 'invoke_agent' } },
+        },
+      ]);
       await page.waitForSelector(`tr[data-trace-id="${live.traceId}"]`, { timeout: 15_000 });
       expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
       await page.screenshot({ path: join(ARTIFACTS, 'traces.png'), fullPage: true });
@@ -213,7 +257,7 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       expect(await page.textContent('[data-not-found="trace"] h1')).toBe('Trace not found');
     });
 
-    test('an API error is shown with the collector\'s message', async () => {
+    test("an API error is shown with the collector's message", async () => {
       await page.goto(`${collector.url}/traces?minDurationMs=-5`);
       await page.waitForSelector('[data-error-status="400"]');
       expect(await page.textContent('[data-error-status="400"]')).toContain('minDurationMs must be at least 0');
@@ -225,12 +269,19 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
 
       await page.click('nav a:has-text("Models")');
       await page.waitForSelector('[data-table="models"] tbody tr');
-      expect(await page.$$eval('[data-table="models"] tbody tr strong', (cells) => cells.map((c) => c.textContent).sort())).toEqual(['gpt-4o', 'gpt-4o-mini']);
+      expect(await page.$$eval('[data-table="models"] tbody tr strong', (cells) => cells.map((c) => c.textContent).sort())).toEqual([
+        'gpt-4o',
+        'gpt-4o-mini',
+      ]);
       await page.screenshot({ path: join(ARTIFACTS, 'models.png'), fullPage: true });
 
       await page.click('nav a:has-text("Tools")');
       await page.waitForSelector('[data-table="operations"] tbody tr');
-      expect(await page.$$eval('[data-table="operations"] tbody tr strong', (cells) => cells.map((c) => c.textContent).sort())).toEqual(['fetch_profile', 'lookup_order', 'search_kb']);
+      expect(await page.$$eval('[data-table="operations"] tbody tr strong', (cells) => cells.map((c) => c.textContent).sort())).toEqual([
+        'fetch_profile',
+        'lookup_order',
+        'search_kb',
+      ]);
       await page.screenshot({ path: join(ARTIFACTS, 'tools.png'), fullPage: true });
 
       await page.click('nav a:has-text("Sessions")');
@@ -238,12 +289,19 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       await page.screenshot({ path: join(ARTIFACTS, 'sessions.png'), fullPage: true });
       await page.click('[data-table="sessions"] a:has-text("session-demo")');
       await page.waitForSelector('[data-table="turns"] tbody tr');
-      expect(await page.$$eval('[data-table="turns"] tbody tr td:nth-child(5)', (cells) => cells.map((c) => c.textContent))).toEqual(['1.00k', '4.00k', '9.00k']);
+      expect(await page.$$eval('[data-table="turns"] tbody tr td:nth-child(5)', (cells) => cells.map((c) => c.textContent))).toEqual([
+        '1.00k',
+        '4.00k',
+        '9.00k',
+      ]);
       await page.screenshot({ path: join(ARTIFACTS, 'session.png'), fullPage: true });
 
       await page.click('nav a:has-text("Recommendations")');
       await page.waitForSelector('.rec-card');
-      expect((await page.$$eval('.rec-card', (cards) => cards.map((c) => c.getAttribute('data-rule-id')))).sort()).toEqual(['parallelize-tools', 'stream-answer']);
+      expect((await page.$$eval('.rec-card', (cards) => cards.map((c) => c.getAttribute('data-rule-id')))).sort()).toEqual([
+        'parallelize-tools',
+        'stream-answer',
+      ]);
       await page.waitForSelector('[data-table="projection"] tbody tr');
       await page.screenshot({ path: join(ARTIFACTS, 'recommendations.png'), fullPage: true });
       expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
@@ -261,11 +319,17 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       await page.waitForSelector('[data-view="tail"] .recharts-bar-rectangle');
       const answer = (await (await fetch(tailRequests[tailRequests.length - 1])).json()) as CriticalPathResponse;
       // Seeded durations 60 … 12000 ms (and the live tasks of the tests before): P95 lies between 6000 and 12000 ms, leaving deep-research alone in the tail.
-      const durations = ((await (await fetch(`${collector.url}/api/traces?limit=1000`)).json()) as TraceList).traces.map((summary) => summary.durationMs);
+      const durations = ((await (await fetch(`${collector.url}/api/traces?limit=1000`)).json()) as TraceList).traces.map(
+        (summary) => summary.durationMs,
+      );
       expect(answer.tail).toEqual({ percentile: 95, thresholdMs: percentile(durations, 0.95), traces: 1 });
       const shown = await page.$$eval('[data-table="tail"] tbody tr', (rows) => rows.map((row) => row.getAttribute('data-operation')));
       // The table lists what tail tasks waited on, in the API's order.
-      expect(shown).toEqual(answer.operations.filter((operation) => operation.tailCriticalRate > 0).map((operation) => `${operation.category}/${operation.name}`));
+      expect(shown).toEqual(
+        answer.operations
+          .filter((operation) => operation.tailCriticalRate > 0)
+          .map((operation) => `${operation.category}/${operation.name}`),
+      );
       expect(shown[0]).toBe('other/invoke_agent deep-research');
       await page.screenshot({ path: join(ARTIFACTS, 'tail.png'), fullPage: true });
 
@@ -304,7 +368,12 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       const restarted = await startTestCollector({ dataDir, port });
       collector = { ...restarted, close: async () => (await restarted.close(), rmSync(dataDir, { recursive: true, force: true })) };
       await page.waitForSelector('[data-live-status="open"]', { timeout: 60_000 });
-      const [live] = await exportTraces(collector.url, 'support-agent', [{ baseMs: Date.now() - 1_000, root: { name: 'invoke_agent after-restart', startMs: 0, endMs: 120, attributes: { 'gen_ai.operation.name': 'invoke_agent' } } }]);
+      const [live] = await exportTraces(collector.url, 'support-agent', [
+        {
+          baseMs: Date.now() - 1_000,
+          root: { name: 'invoke_agent after-restart', startMs: 0, endMs: 120, attributes: { 'gen_ai.operation.name': 'invoke_agent' } },
+        },
+      ]);
       await page.waitForSelector(`tr[data-trace-id="${live.traceId}"]`, { timeout: 15_000 });
     });
   });

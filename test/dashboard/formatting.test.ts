@@ -38,7 +38,11 @@ describe('time range from the URL', () => {
   });
 
   it('take a custom window as given, and fall back when it is invalid', () => {
-    expect(resolveTimeRange(new URLSearchParams('range=custom&from=1000&to=5000'), now)).toEqual({ key: 'custom', fromMs: 1000, toMs: 5000 });
+    expect(resolveTimeRange(new URLSearchParams('range=custom&from=1000&to=5000'), now)).toEqual({
+      key: 'custom',
+      fromMs: 1000,
+      toMs: 5000,
+    });
     expect(resolveTimeRange(new URLSearchParams('range=custom&from=5000&to=1000'), now).key).toBe('1h');
     expect(resolveTimeRange(new URLSearchParams('range=custom&from=abc&to=1000'), now).key).toBe('1h');
   });
@@ -62,7 +66,10 @@ describe('routing', () => {
   });
 
   it('resolve the first view whose pattern matches', () => {
-    const views = [{ id: 'list', path: '/traces' }, { id: 'one', path: '/traces/:traceId' }];
+    const views = [
+      { id: 'list', path: '/traces' },
+      { id: 'one', path: '/traces/:traceId' },
+    ];
     expect(resolveView(views, '/traces/ff')).toEqual({ view: views[1], params: { traceId: 'ff' } });
     expect(resolveView(views, '/nowhere')).toBeNull();
   });
@@ -78,7 +85,9 @@ describe('routing', () => {
   });
 
   it('build API paths with only the parameters that are set', () => {
-    expect(apiPath('/api/traces', { from: 1000, to: undefined, service: '', band: 'broken', limit: 50 })).toBe('/api/traces?from=1000&band=broken&limit=50');
+    expect(apiPath('/api/traces', { from: 1000, to: undefined, service: '', band: 'broken', limit: 50 })).toBe(
+      '/api/traces?from=1000&band=broken&limit=50',
+    );
     expect(apiPath('/api/stats')).toBe('/api/stats');
   });
 });

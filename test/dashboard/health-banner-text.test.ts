@@ -8,7 +8,10 @@ describe('the health banner', () => {
   });
 
   test('shows every reason the collector gives while it is degraded', () => {
-    const reasons = ['the disk is full: ingest is refused until there is room since 2026-12-07T10:00:00.000Z: No space left on device', 'analysis is 75 s behind ingest'];
+    const reasons = [
+      'the disk is full: ingest is refused until there is room since 2026-12-07T10:00:00.000Z: No space left on device',
+      'analysis is 75 s behind ingest',
+    ];
     expect(healthBannerText({ status: 'degraded', reasons, analysisLagMs: 75_000 })).toEqual({
       title: 'The collector is degraded: what you see may be incomplete or late',
       reasons,
@@ -16,6 +19,8 @@ describe('the health banner', () => {
   });
 
   test('still says something when a degraded answer carries no reason', () => {
-    expect(healthBannerText({ status: 'degraded', reasons: [], analysisLagMs: 0 })?.reasons).toEqual(['the collector reports itself degraded']);
+    expect(healthBannerText({ status: 'degraded', reasons: [], analysisLagMs: 0 })?.reasons).toEqual([
+      'the collector reports itself degraded',
+    ]);
   });
 });

@@ -2,7 +2,13 @@ import { emptyBandCounts, type StatsGroup, type TraceSummary } from '@threshold/
 import { describe, expect, it } from 'vitest';
 import { slowest, slowTaskThresholdMs, sumBands, sumPerceivedBands } from '../../dashboard/src/views/overview/overview-data';
 
-const group = (key: string, count: number, bands: Partial<StatsGroup['bands']>, percentiles: [number, number, number], perceived: Partial<StatsGroup['bands']> = bands): StatsGroup => ({
+const group = (
+  key: string,
+  count: number,
+  bands: Partial<StatsGroup['bands']>,
+  percentiles: [number, number, number],
+  perceived: Partial<StatsGroup['bands']> = bands,
+): StatsGroup => ({
   key,
   count,
   p50Ms: percentiles[0],
@@ -45,7 +51,14 @@ describe('overview aggregates', () => {
 
   it('sum perceived band counts over task classes', () => {
     expect(sumPerceivedBands([simple])).toEqual({ instant: 5, responsive: 0, noticeable: 0, frustrating: 0, uncomfortable: 0, broken: 1 });
-    expect(sumPerceivedBands([simple, complex])).toEqual({ instant: 5, responsive: 0, noticeable: 0, frustrating: 2, uncomfortable: 0, broken: 1 });
+    expect(sumPerceivedBands([simple, complex])).toEqual({
+      instant: 5,
+      responsive: 0,
+      noticeable: 0,
+      frustrating: 2,
+      uncomfortable: 0,
+      broken: 1,
+    });
     expect(sumPerceivedBands([])).toEqual(emptyBandCounts());
   });
 
@@ -62,6 +75,8 @@ describe('overview aggregates', () => {
   });
 
   it('order the slowest tasks by duration, longest first', () => {
-    expect(slowest([summary('a', 5, 'instant'), summary('b', 50, 'instant'), summary('c', 20, 'instant')], 2).map((t) => t.traceId)).toEqual(['b', 'c']);
+    expect(
+      slowest([summary('a', 5, 'instant'), summary('b', 50, 'instant'), summary('c', 20, 'instant')], 2).map((t) => t.traceId),
+    ).toEqual(['b', 'c']);
   });
 });

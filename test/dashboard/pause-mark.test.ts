@@ -36,7 +36,16 @@ describe('the longest pause on a stream’s bar', () => {
   });
 
   it('is named in the bar’s hover text with the chunk count', () => {
-    const span: SpanView = { spanId: 's', name: 'chat gpt-4o', category: 'llm', selfMs: 2_000, critical: true, status: 'ok', attributes: {}, ...chat } as SpanView;
+    const span: SpanView = {
+      spanId: 's',
+      name: 'chat gpt-4o',
+      category: 'llm',
+      selfMs: 2_000,
+      critical: true,
+      status: 'ok',
+      attributes: {},
+      ...chat,
+    } as SpanView;
     expect(spanBarTitle(span)).toBe(
       'chat gpt-4o\n2.00 s at +1.00 s\nwaiting for first token 200 ms · generating 1.80 s\nlongest pause between chunks 1.00 s at +500 ms (60 chunks)\non the critical path',
     );

@@ -1,7 +1,13 @@
 import type { SpanView } from '@threshold/core';
 
 /** A SpanView with only the fields a layout test cares about; the rest neutral. */
-export function span(spanId: string, parentSpanId: string | undefined, startOffsetMs: number, durationMs: number, extra: Partial<SpanView> = {}): SpanView {
+export function span(
+  spanId: string,
+  parentSpanId: string | undefined,
+  startOffsetMs: number,
+  durationMs: number,
+  extra: Partial<SpanView> = {},
+): SpanView {
   return {
     spanId,
     ...(parentSpanId ? { parentSpanId } : {}),

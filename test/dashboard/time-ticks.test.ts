@@ -25,11 +25,26 @@ describe('time axis ticks', () => {
   });
 
   it('label sub-millisecond steps with the decimals they need', () => {
-    expect(timeTicks({ startMs: 0.1, endMs: 0.35 }, 5).map((tick) => tick.label)).toEqual(['0.10 ms', '0.15 ms', '0.20 ms', '0.25 ms', '0.30 ms', '0.35 ms']);
+    expect(timeTicks({ startMs: 0.1, endMs: 0.35 }, 5).map((tick) => tick.label)).toEqual([
+      '0.10 ms',
+      '0.15 ms',
+      '0.20 ms',
+      '0.25 ms',
+      '0.30 ms',
+      '0.35 ms',
+    ]);
   });
 
   it('label long traces in seconds', () => {
-    expect(timeTicks({ startMs: 0, endMs: 30_000 }, 6).map((tick) => tick.label)).toEqual(['0', '5 s', '10 s', '15 s', '20 s', '25 s', '30 s']);
+    expect(timeTicks({ startMs: 0, endMs: 30_000 }, 6).map((tick) => tick.label)).toEqual([
+      '0',
+      '5 s',
+      '10 s',
+      '15 s',
+      '20 s',
+      '25 s',
+      '30 s',
+    ]);
   });
 
   it('give no ticks for an empty view', () => {

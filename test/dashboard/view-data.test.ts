@@ -19,8 +19,28 @@ describe('what-if window charts', () => {
 
   it('give each class a before and an after row of band shares in percent', () => {
     expect(bandShareRows([simple])).toEqual([
-      { label: 'simple · before', taskClass: 'simple', phase: 'before', instant: 0, responsive: 0, noticeable: 50, frustrating: 50, uncomfortable: 0, broken: 0 },
-      { label: 'simple · after', taskClass: 'simple', phase: 'after', instant: 0, responsive: 25, noticeable: 75, frustrating: 0, uncomfortable: 0, broken: 0 },
+      {
+        label: 'simple · before',
+        taskClass: 'simple',
+        phase: 'before',
+        instant: 0,
+        responsive: 0,
+        noticeable: 50,
+        frustrating: 50,
+        uncomfortable: 0,
+        broken: 0,
+      },
+      {
+        label: 'simple · after',
+        taskClass: 'simple',
+        phase: 'after',
+        instant: 0,
+        responsive: 25,
+        noticeable: 75,
+        frustrating: 0,
+        uncomfortable: 0,
+        broken: 0,
+      },
     ]);
   });
 
@@ -31,7 +51,15 @@ describe('what-if window charts', () => {
 
 describe('session turns', () => {
   it('are labelled by recorded turn number, else by position', () => {
-    const turn = (traceId: string, n: number | null) => ({ traceId, turn: n, startTimeMs: 0, durationMs: 1, perceivedMs: 1, inputTokens: 0, llmCalls: 0 });
+    const turn = (traceId: string, n: number | null) => ({
+      traceId,
+      turn: n,
+      startTimeMs: 0,
+      durationMs: 1,
+      perceivedMs: 1,
+      inputTokens: 0,
+      llmCalls: 0,
+    });
     expect(sessionTurnRows([turn('a', 3), turn('b', null)]).map((t) => t.label)).toEqual(['Turn 3', 'Turn 2']);
   });
 });
@@ -46,6 +74,8 @@ describe('span text', () => {
 
   it('describes an llm bar with its waiting and generating time', () => {
     const llm = span('s1', undefined, 40, 300, { name: 'chat intent', critical: true, llm: { ttftMs: 100 } });
-    expect(spanBarTitle(llm)).toBe('chat intent\n300 ms at +40 ms\nwaiting for first token 100 ms · generating 200 ms\non the critical path');
+    expect(spanBarTitle(llm)).toBe(
+      'chat intent\n300 ms at +40 ms\nwaiting for first token 100 ms · generating 200 ms\non the critical path',
+    );
   });
 });

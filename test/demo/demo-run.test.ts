@@ -8,7 +8,14 @@
  * an early FAQ, and runs of order and billing questions: small talk for the fast bands, and
  * sessions whose context grows turn after turn.
  */
-import { BREAKDOWN_CATEGORIES, type FindingRuleId, type RecommendationsResponse, type TraceDetail, type TraceList, type UxBand } from '@threshold/core';
+import {
+  BREAKDOWN_CATEGORIES,
+  type FindingRuleId,
+  type RecommendationsResponse,
+  type TraceDetail,
+  type TraceList,
+  type UxBand,
+} from '@threshold/core';
 import { runDemo, type DemoSummary } from '@threshold/demo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CollectorProcess, startCollectorProcess } from './collector-process.js';
@@ -62,7 +69,12 @@ describe('the demo run briefly with a seed', () => {
     expect(summary.tasks['customer-service']).toBeGreaterThan(0);
     expect(summary.tasks.research).toBeGreaterThan(0);
     expect(summary.tasks.coding).toBeGreaterThan(0);
-    expect(new Set(traces.traces.map((trace) => trace.name)), JSON.stringify([...new Set(traces.traces.map((trace) => trace.name))])).toEqual(new Set(['invoke_agent small-talk', 'invoke_agent answer-ticket', 'invoke_agent research-question', 'invoke_agent fix-failing-test']));
+    expect(
+      new Set(traces.traces.map((trace) => trace.name)),
+      JSON.stringify([...new Set(traces.traces.map((trace) => trace.name))]),
+    ).toEqual(
+      new Set(['invoke_agent small-talk', 'invoke_agent answer-ticket', 'invoke_agent research-question', 'invoke_agent fix-failing-test']),
+    );
   });
 
   it('has spans of every category and time in every breakdown bucket', async () => {
@@ -74,7 +86,10 @@ describe('the demo run briefly with a seed', () => {
     }
     expect([...categories].sort()).toEqual(['llm', 'orchestration', 'state', 'task', 'tool']);
     for (const bucket of BREAKDOWN_CATEGORIES) {
-      expect(traces.traces.reduce((sum, trace) => sum + trace.breakdown[bucket], 0), bucket).toBeGreaterThan(0);
+      expect(
+        traces.traces.reduce((sum, trace) => sum + trace.breakdown[bucket], 0),
+        bucket,
+      ).toBeGreaterThan(0);
     }
   });
 
@@ -93,6 +108,9 @@ describe('the demo run briefly with a seed', () => {
   it('gives every recommendation rule something to find', async () => {
     const { recommendations } = await getJson<RecommendationsResponse>(`${collector.url}/api/recommendations`);
     const fired = new Set(recommendations.map((recommendation) => recommendation.ruleId));
-    expect(ALL_RULES.filter((rule) => !fired.has(rule)), 'rules that found nothing').toEqual([]);
+    expect(
+      ALL_RULES.filter((rule) => !fired.has(rule)),
+      'rules that found nothing',
+    ).toEqual([]);
   });
 });

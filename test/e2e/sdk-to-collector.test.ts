@@ -41,7 +41,12 @@ async function runAgent(): Promise<string> {
       tool('lookup_order', { args: { id: 7 } }, () => sleep(20)),
     ]);
     const stream = await openai.chat.completions.create(
-      { model: 'gpt-4o', messages: [{ role: 'user', content: 'Where is my refund?' }], stream: true, stream_options: { include_usage: true } },
+      {
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'Where is my refund?' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      },
       { headers: { 'x-model-ttft-ms': '120', 'x-model-per-token-ms': '10', 'x-model-output-tokens': '8' } },
     );
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) t.firstOutput();
@@ -85,7 +90,16 @@ it('shows an SDK-instrumented agent with categories, TTFT, tool durations, break
     ['state.load session', 'state'],
     ['state.save session', 'state'],
   ]);
-  expect(summary).toMatchObject({ traceId, service: 'support-agent', taskClass: 'simple', sessionId: 'session-1', spanCount: 7, llmCalls: 1, toolCalls: 2, error: false });
+  expect(summary).toMatchObject({
+    traceId,
+    service: 'support-agent',
+    taskClass: 'simple',
+    sessionId: 'session-1',
+    spanCount: 7,
+    llmCalls: 1,
+    toolCalls: 2,
+    error: false,
+  });
 
   const chat = byName('chat gpt-4o');
   const recordedTtftMs = (chat.attributes['gen_ai.response.time_to_first_chunk'] as number) * 1000;

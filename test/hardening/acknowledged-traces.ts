@@ -27,7 +27,15 @@ export function workloadBody(traceId: string, baseMs: number, service = 'hardeni
       endMs: 60,
       attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'model-a' },
     },
-    { traceId, spanId: spanId(2), parentSpanId: spanId(0), name: 'tool.search', startMs: 60, endMs: 95, attributes: { 'gen_ai.tool.name': 'search' } },
+    {
+      traceId,
+      spanId: spanId(2),
+      parentSpanId: spanId(0),
+      name: 'tool.search',
+      startMs: 60,
+      endMs: 95,
+      attributes: { 'gen_ai.tool.name': 'search' },
+    },
   ]);
 }
 

@@ -18,7 +18,10 @@ describe('dashboard sign-in', () => {
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
-    writeFileSync(join(dir, 'keys.json'), JSON.stringify({ projects: { web: { ingestKeys: [INGEST_KEY], readKeys: [READ_KEY], adminKeys: [ADMIN_KEY] } } }));
+    writeFileSync(
+      join(dir, 'keys.json'),
+      JSON.stringify({ projects: { web: { ingestKeys: [INGEST_KEY], readKeys: [READ_KEY], adminKeys: [ADMIN_KEY] } } }),
+    );
     collector = await startCollectorProcess({ dataDir: join(dir, 'data'), args: ['--keys', join(dir, 'keys.json')] });
     browser = await launchChromium();
   }, 180_000);
@@ -57,8 +60,14 @@ describe('dashboard sign-in', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await row.getByRole('button', { name: 'Delete' }).click();
     const outcome = await Promise.race([
-      page.locator('.error-box[role="alert"]').waitFor({ timeout: 10_000 }).then(() => 'error' as const),
-      page.locator(`tr[data-rule="${ruleId}"]`).waitFor({ state: 'detached', timeout: 10_000 }).then(() => 'deleted' as const),
+      page
+        .locator('.error-box[role="alert"]')
+        .waitFor({ timeout: 10_000 })
+        .then(() => 'error' as const),
+      page
+        .locator(`tr[data-rule="${ruleId}"]`)
+        .waitFor({ state: 'detached', timeout: 10_000 })
+        .then(() => 'deleted' as const),
     ]);
     return { ruleId, error: outcome === 'error' ? await page.locator('.error-box[role="alert"]').textContent() : null };
   }
@@ -99,7 +108,9 @@ describe('dashboard sign-in', () => {
     await signIn(page, ADMIN_KEY);
     const attempt = await deleteFirstRule(page);
     expect(attempt.error).toBe(null);
-    const rules = await page.evaluate(async () => ((await (await fetch('/api/alerts/rules')).json()) as { rules: Array<{ id: string }> }).rules.map((rule) => rule.id));
+    const rules = await page.evaluate(async () =>
+      ((await (await fetch('/api/alerts/rules')).json()) as { rules: Array<{ id: string }> }).rules.map((rule) => rule.id),
+    );
     expect(rules).not.toContain(attempt.ruleId);
     expect(violations).toEqual([]);
     await page.close();

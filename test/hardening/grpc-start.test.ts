@@ -20,8 +20,18 @@ const planAndAct: SpanPlan = {
   endMs: 1000,
   attributes: { 'gen_ai.operation.name': 'invoke_agent' },
   children: [
-    { name: 'chat gpt-4o-mini', startMs: 50, endMs: 450, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini' } },
-    { name: 'execute_tool fetch', startMs: 450, endMs: 900, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'fetch' } },
+    {
+      name: 'chat gpt-4o-mini',
+      startMs: 50,
+      endMs: 450,
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini' },
+    },
+    {
+      name: 'execute_tool fetch',
+      startMs: 450,
+      endMs: 900,
+      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'fetch' },
+    },
   ],
 };
 

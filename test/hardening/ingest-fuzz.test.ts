@@ -22,12 +22,32 @@ const protobufSeed = requestWithSpans([
 const jsonSeed = new TextEncoder().encode(workloadBody('0af7651916cd43dd8448eb211c80319c', Date.UTC(2026, 0, 7)));
 
 /** Structurally valid JSON of the wrong shape, or the right shape with values swapped for random ones. */
-const mutatedJson = fc.oneof(
-  fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
-  fc
-    .tuple(fc.constantFrom('traceId', 'spanId', 'startTimeUnixNano', 'endTimeUnixNano', 'name', 'attributes', 'resourceSpans', 'stringValue', 'intValue', 'kind'), fc.jsonValue({ maxDepth: 3 }))
-    .map(([key, value]) => new TextDecoder().decode(jsonSeed).replace(new RegExp(`"${key}":("[^"]*"|\\d+|\\[[^\\]]*\\])`), `"${key}":${JSON.stringify(value)}`)),
-).map((text) => new TextEncoder().encode(text));
+const mutatedJson = fc
+  .oneof(
+    fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
+    fc
+      .tuple(
+        fc.constantFrom(
+          'traceId',
+          'spanId',
+          'startTimeUnixNano',
+          'endTimeUnixNano',
+          'name',
+          'attributes',
+          'resourceSpans',
+          'stringValue',
+          'intValue',
+          'kind',
+        ),
+        fc.jsonValue({ maxDepth: 3 }),
+      )
+      .map(([key, value]) =>
+        new TextDecoder()
+          .decode(jsonSeed)
+          .replace(new RegExp(`"${key}":("[^"]*"|\\d+|\\[[^\\]]*\\])`), `"${key}":${JSON.stringify(value)}`),
+      ),
+  )
+  .map((text) => new TextEncoder().encode(text));
 
 const body = fc.oneof(
   mutatedBytes(protobufSeed, 6),
@@ -46,7 +66,14 @@ const fuzzCase: fc.Arbitrary<FuzzCase> = fc
     body,
     contentType: fc.oneof(
       { weight: 9, arbitrary: fc.constantFrom('application/x-protobuf', 'application/json') },
-      fc.constantFrom('application/x-protobuf', 'application/json', 'application/protobuf', 'application/json; charset=utf-8', 'text/plain', ''),
+      fc.constantFrom(
+        'application/x-protobuf',
+        'application/json',
+        'application/protobuf',
+        'application/json; charset=utf-8',
+        'text/plain',
+        '',
+      ),
       headerValue,
     ),
     encoding: fc.oneof(
@@ -96,16 +123,24 @@ describe('seeded fuzz of the ingest endpoint', () => {
       while (next < cases.length) {
         const index = next++;
         const { body: payload, headers } = cases[index];
-        const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers, body: payload, signal: AbortSignal.timeout(10_000) });
+        const response = await fetch(`${collector.url}/v1/traces`, {
+          method: 'POST',
+          headers,
+          body: payload,
+          signal: AbortSignal.timeout(10_000),
+        });
         const answer = Buffer.from(await response.arrayBuffer());
         countByStatus.set(response.status, (countByStatus.get(response.status) ?? 0) + 1);
         const explained = response.status === 200 || answer.toString('latin1').match(/[a-z]{3,}/) !== null;
-        if (response.status >= 500 || !explained) unexplained.push(`case ${index}: ${response.status} ${answer.toString('latin1').slice(0, 80)}`);
+        if (response.status >= 500 || !explained)
+          unexplained.push(`case ${index}: ${response.status} ${answer.toString('latin1').slice(0, 80)}`);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const statuses = Object.fromEntries([...countByStatus].sort(([a], [b]) => a - b));
-    console.log(`fuzz: ${CASES} cases, seed ${SEED}, answers by status ${JSON.stringify(statuses)} (generated in ${Math.round(sentAt - generatedAt)} ms, sent in ${Math.round(performance.now() - sentAt)} ms)`);
+    console.log(
+      `fuzz: ${CASES} cases, seed ${SEED}, answers by status ${JSON.stringify(statuses)} (generated in ${Math.round(sentAt - generatedAt)} ms, sent in ${Math.round(performance.now() - sentAt)} ms)`,
+    );
 
     expect(unexplained).toEqual([]);
     expect([...countByStatus.keys()].every((status) => status === 200 || (status >= 400 && status < 500))).toBe(true);
@@ -113,7 +148,11 @@ describe('seeded fuzz of the ingest endpoint', () => {
     expect(collector.child.exitCode).toBe(null);
     const health = await fetch(`${collector.url}/api/health`);
     expect(health.status).toBe(200);
-    const ingest = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: jsonSeed });
+    const ingest = await fetch(`${collector.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: jsonSeed,
+    });
     expect(ingest.status).toBe(200);
   }, 280_000);
 });

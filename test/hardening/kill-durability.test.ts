@@ -67,7 +67,9 @@ describe('kill -9 during sustained ingest', () => {
         if (!detail) missing.push(traceId);
         else if (detail.summary.spanCount !== SPANS_PER_TRACE || detail.summary.durationMs !== TRACE_DURATION_MS) wrong.push(traceId);
       }
-      console.log(`kill -9 at ${KILL_POINTS.join(', ')} acknowledged requests: ${acknowledged.length} traces (${acknowledged.length * SPANS_PER_TRACE} spans) acknowledged, ${missing.length} missing`);
+      console.log(
+        `kill -9 at ${KILL_POINTS.join(', ')} acknowledged requests: ${acknowledged.length} traces (${acknowledged.length * SPANS_PER_TRACE} spans) acknowledged, ${missing.length} missing`,
+      );
       expect({ missing, wrong }).toEqual({ missing: [], wrong: [] });
     } finally {
       await collector.stop();

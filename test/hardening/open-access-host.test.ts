@@ -31,7 +31,12 @@ describe('open access on loopback', () => {
       ['POST', '/api/alerts/rules'],
     ]) {
       for (const host of ['evil.example', `evil.example:${test.port}`, `127.0.0.1.nip.io:${test.port}`, `192.168.1.10:${test.port}`]) {
-        const response = await rawRequest(test.port, { method, target, headers: { host, 'content-type': 'application/json' }, body: method === 'POST' ? '{}' : undefined });
+        const response = await rawRequest(test.port, {
+          method,
+          target,
+          headers: { host, 'content-type': 'application/json' },
+          body: method === 'POST' ? '{}' : undefined,
+        });
         expect([method, target, host, response.status]).toEqual([method, target, host, 403]);
         expect(JSON.parse(response.body)).toEqual(refusal(host));
       }
@@ -39,7 +44,15 @@ describe('open access on loopback', () => {
   });
 
   it('answers the names of this machine, with or without a port', async () => {
-    for (const host of ['localhost', `localhost:${test.port}`, `LocalHost:${test.port}`, `127.0.0.1:${test.port}`, `127.1.2.3:${test.port}`, `[::1]:${test.port}`, '[::1]']) {
+    for (const host of [
+      'localhost',
+      `localhost:${test.port}`,
+      `LocalHost:${test.port}`,
+      `127.0.0.1:${test.port}`,
+      `127.1.2.3:${test.port}`,
+      `[::1]:${test.port}`,
+      '[::1]',
+    ]) {
       const response = await rawRequest(test.port, { target: '/api/alerts/rules', headers: { host } });
       expect([host, response.status]).toEqual([host, 200]);
     }
@@ -48,7 +61,10 @@ describe('open access on loopback', () => {
   });
 
   it('takes the authority of an absolute-form target as the Host', async () => {
-    const foreign = await rawRequest(test.port, { target: 'http://evil.example/api/alerts/rules', headers: { host: `127.0.0.1:${test.port}` } });
+    const foreign = await rawRequest(test.port, {
+      target: 'http://evil.example/api/alerts/rules',
+      headers: { host: `127.0.0.1:${test.port}` },
+    });
     expect([foreign.status, JSON.parse(foreign.body)]).toEqual([403, refusal('evil.example')]);
     const local = await rawRequest(test.port, { target: `http://localhost:${test.port}/api/alerts/rules` });
     expect(local.status).toBe(200);
@@ -56,7 +72,17 @@ describe('open access on loopback', () => {
 
   it('still routes only the canonical spelling of a path', async () => {
     const outcomes: Array<[string, number]> = [];
-    for (const target of ['/api/alerts/rules', '/API/alerts/rules', '/api/alerts/rules/', '/METRICS', '/metrics/', '/%61pi/alerts/rules', '//api/alerts/rules', '/api/x/../alerts/rules', '/V1/traces']) {
+    for (const target of [
+      '/api/alerts/rules',
+      '/API/alerts/rules',
+      '/api/alerts/rules/',
+      '/METRICS',
+      '/metrics/',
+      '/%61pi/alerts/rules',
+      '//api/alerts/rules',
+      '/api/x/../alerts/rules',
+      '/V1/traces',
+    ]) {
       outcomes.push([target, (await rawRequest(test.port, { target })).status]);
     }
     expect(outcomes).toEqual([
@@ -74,9 +100,16 @@ describe('open access on loopback', () => {
 
   it('refuses a change another site caused, and lets an origin given with --cors-origin make it', async () => {
     const post = (gateway: TestGateway, headers: Record<string, string>, name: string) =>
-      fetch(`${gateway.url}/api/alerts/rules`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ ...markerRule('open'), name }) });
+      fetch(`${gateway.url}/api/alerts/rules`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ ...markerRule('open'), name }),
+      });
     const crossSite = await post(test, { origin: 'https://evil.example' }, 'evil');
-    expect([crossSite.status, await crossSite.json()]).toEqual([403, { error: "a page of https://evil.example may not make this request: it is not the collector's own dashboard" }]);
+    expect([crossSite.status, await crossSite.json()]).toEqual([
+      403,
+      { error: "a page of https://evil.example may not make this request: it is not the collector's own dashboard" },
+    ]);
     expect((await post(test, { 'sec-fetch-site': 'cross-site' }, 'evil two')).status).toBe(403);
     expect((await post(test, { origin: test.url }, 'own page')).status).toBe(201);
     expect((await post(test, {}, 'no browser')).status).toBe(201);
@@ -95,7 +128,10 @@ describe('keyed access', () => {
   afterAll(() => test.close());
 
   it('serves any Host name: keys, not the name, guard it', async () => {
-    const response = await rawRequest(test.port, { target: '/api/alerts/rules', headers: { host: 'threshold.example.com', authorization: `Bearer ${KEYS.alphaRead}` } });
+    const response = await rawRequest(test.port, {
+      target: '/api/alerts/rules',
+      headers: { host: 'threshold.example.com', authorization: `Bearer ${KEYS.alphaRead}` },
+    });
     expect(response.status).toBe(200);
     expect((await rawRequest(test.port, { target: '/api/alerts/rules', headers: { host: 'threshold.example.com' } })).status).toBe(401);
   });

@@ -20,7 +20,11 @@ const tracePlan = (index: number): SpanPlan => ({
   name: `agent.run.${index}`,
   startMs: 0,
   endMs: 100,
-  children: Array.from({ length: SPANS_PER_TRACE - 1 }, (_, child) => ({ name: `step.${child}`, startMs: child * 20, endMs: child * 20 + 15 })),
+  children: Array.from({ length: SPANS_PER_TRACE - 1 }, (_, child) => ({
+    name: `step.${child}`,
+    startMs: child * 20,
+    endMs: child * 20 + 15,
+  })),
 });
 
 describe('overload', () => {
@@ -33,24 +37,39 @@ describe('overload', () => {
   it('answers 503 with Retry-After when the queue is full, stays under its memory cap, and the official exporter retries deliver everything', async () => {
     let peakRss = await residentBytes(collector.pid);
     const sampler = setInterval(() => {
-      residentBytes(collector.pid).then((bytes) => (peakRss = Math.max(peakRss, bytes)), () => undefined);
+      residentBytes(collector.pid).then(
+        (bytes) => (peakRss = Math.max(peakRss, bytes)),
+        () => undefined,
+      );
     }, 50);
 
     // A raw client that sends alongside the exporters and records what overload looks like on the wire.
     const refusals: Array<{ status: number; retryAfter: string | null; message: string }> = [];
     let probing = true;
     const probeBody = JSON.stringify({
-      resourceSpans: [{ scopeSpans: [{ spans: Array.from({ length: 100 }, (_, n) => ({
-        traceId: 'f'.repeat(30) + n.toString(16).padStart(2, '0'),
-        spanId: (n + 1).toString(16).padStart(16, '0'),
-        name: 'probe',
-        startTimeUnixNano: String(BigInt(BASE_MS) * 1_000_000n),
-        endTimeUnixNano: String(BigInt(BASE_MS + 10) * 1_000_000n),
-      })) }] }],
+      resourceSpans: [
+        {
+          scopeSpans: [
+            {
+              spans: Array.from({ length: 100 }, (_, n) => ({
+                traceId: 'f'.repeat(30) + n.toString(16).padStart(2, '0'),
+                spanId: (n + 1).toString(16).padStart(16, '0'),
+                name: 'probe',
+                startTimeUnixNano: String(BigInt(BASE_MS) * 1_000_000n),
+                endTimeUnixNano: String(BigInt(BASE_MS + 10) * 1_000_000n),
+              })),
+            },
+          ],
+        },
+      ],
     });
     const probe = async () => {
       while (probing) {
-        const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: probeBody });
+        const response = await fetch(`${collector.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: probeBody,
+        });
         const text = await response.text();
         if (response.status !== 200) {
           refusals.push({ status: response.status, retryAfter: response.headers.get('retry-after'), message: text });
@@ -66,7 +85,12 @@ describe('overload', () => {
       const exporter = new OTLPTraceExporter({ url: `${collector.url}/v1/traces`, timeoutMillis: 60_000 });
       const results = await Promise.all(
         Array.from({ length: EXPORTS_PER_EXPORTER }, (_, exportIndex) =>
-          exportPlans(exporter, `service-${exporterIndex}`, BASE_MS + exportIndex, Array.from({ length: TRACES_PER_EXPORT }, (_, trace) => tracePlan(trace))),
+          exportPlans(
+            exporter,
+            `service-${exporterIndex}`,
+            BASE_MS + exportIndex,
+            Array.from({ length: TRACES_PER_EXPORT }, (_, trace) => tracePlan(trace)),
+          ),
         ),
       );
       await exporter.shutdown();
@@ -83,7 +107,9 @@ describe('overload', () => {
       `overload: ${EXPORTERS} exporters x ${EXPORTS_PER_EXPORTER} exports x ${TRACES_PER_EXPORT * SPANS_PER_TRACE} spans into a ${MAX_QUEUED_SPANS}-span queue; ` +
         `${refusals.length} probe refusals (${[...new Set(refusals.map((refusal) => refusal.status))].join(', ')}), every export delivered in ${Math.round(deliveredInMs)} ms, peak RSS ${Math.round(peakRss / 1048576)} MiB`,
     );
-    expect(results.filter((result) => result.result.code !== ExportResultCode.SUCCESS).map((result) => String(result.result.error))).toEqual([]);
+    expect(
+      results.filter((result) => result.result.code !== ExportResultCode.SUCCESS).map((result) => String(result.result.error)),
+    ).toEqual([]);
     expect(refusals.length).toBeGreaterThan(0);
     expect(new Set(refusals.map((refusal) => refusal.status))).toEqual(new Set([503]));
     expect(refusals[0].message).toContain('ingest queue is full');
@@ -108,7 +134,11 @@ describe('overload', () => {
       const found = ((await response.json()) as TraceList).traces.filter((trace) => wanted.has(trace.traceId)).length;
       expect(found).toBe(wanted.size);
     });
-    const after = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: probeBody });
+    const after = await fetch(`${collector.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: probeBody,
+    });
     expect(after.status).toBe(200);
   }, 120_000);
 });

@@ -84,7 +84,13 @@ function rows(): Row[] {
   const table: Row[] = [];
   for (const spelling of apiSpellings('/api', '/alerts/rules')) {
     for (const method of ['GET', 'HEAD']) {
-      for (const key of ALL_KEYS) table.push({ method, spelling, key, expected: expectedOutcome(spelling, key, READERS, (reader) => (method === 'HEAD' ? 'ok' : projectOf(reader))) });
+      for (const key of ALL_KEYS)
+        table.push({
+          method,
+          spelling,
+          key,
+          expected: expectedOutcome(spelling, key, READERS, (reader) => (method === 'HEAD' ? 'ok' : projectOf(reader))),
+        });
     }
     for (const key of ALL_KEYS) {
       table.push({
@@ -101,7 +107,8 @@ function rows(): Row[] {
     for (const key of ALL_KEYS) table.push({ method: 'GET', spelling, key, expected: expectedOutcome(spelling, key, READERS, () => 'ok') });
   }
   for (const spelling of apiSpellings('/api', '/live')) {
-    for (const key of ['none', 'alphaIngest', 'alphaRead'] as KeyName[]) table.push({ method: 'GET', spelling, key, expected: expectedOutcome(spelling, key, READERS, () => 'ok') });
+    for (const key of ['none', 'alphaIngest', 'alphaRead'] as KeyName[])
+      table.push({ method: 'GET', spelling, key, expected: expectedOutcome(spelling, key, READERS, () => 'ok') });
   }
   for (const spelling of apiSpellings('/v1', '/traces')) {
     for (const key of ['none', 'alphaRead', 'alphaAdmin', 'alphaIngest'] as KeyName[]) {
@@ -118,12 +125,38 @@ function rows(): Row[] {
   const canonical = (path: string): Spelling => ({ label: 'canonical', target: () => path, withRightKey: 'own' });
   for (const key of ALL_KEYS) {
     // A change no route is classified for needs an admin key, and then finds no route.
-    table.push({ method: 'PATCH', spelling: canonical('/api/traces'), key, body: () => '{}', contentType: 'application/json', expected: expectedOutcome(canonical(''), key, ['alphaAdmin'], () => 404) });
-    table.push({ method: 'PUT', spelling: canonical('/api/traces/0123'), key, body: () => '{}', contentType: 'application/json', expected: expectedOutcome(canonical(''), key, ['alphaAdmin'], () => 404) });
+    table.push({
+      method: 'PATCH',
+      spelling: canonical('/api/traces'),
+      key,
+      body: () => '{}',
+      contentType: 'application/json',
+      expected: expectedOutcome(canonical(''), key, ['alphaAdmin'], () => 404),
+    });
+    table.push({
+      method: 'PUT',
+      spelling: canonical('/api/traces/0123'),
+      key,
+      body: () => '{}',
+      contentType: 'application/json',
+      expected: expectedOutcome(canonical(''), key, ['alphaAdmin'], () => 404),
+    });
     // What-if changes nothing: a read key may ask.
-    table.push({ method: 'POST', spelling: canonical('/api/whatif'), key, body: () => '{"from":0,"to":1}', contentType: 'application/json', expected: expectedOutcome(canonical(''), key, READERS, () => 'ok') });
+    table.push({
+      method: 'POST',
+      spelling: canonical('/api/whatif'),
+      key,
+      body: () => '{"from":0,"to":1}',
+      contentType: 'application/json',
+      expected: expectedOutcome(canonical(''), key, READERS, () => 'ok'),
+    });
     // A plain OPTIONS (not a CORS preflight) is a read.
-    table.push({ method: 'OPTIONS', spelling: canonical('/api/alerts/rules'), key, expected: expectedOutcome(canonical(''), key, READERS, () => 'ok') });
+    table.push({
+      method: 'OPTIONS',
+      spelling: canonical('/api/alerts/rules'),
+      key,
+      expected: expectedOutcome(canonical(''), key, READERS, () => 'ok'),
+    });
     // The dashboard's files need no key, and take GET and HEAD only.
     table.push({ method: 'GET', spelling: canonical('/'), key, expected: 200 });
     table.push({ method: 'GET', spelling: canonical('/traces/0123'), key, expected: 200 });
@@ -165,7 +198,11 @@ describe('every spelling of a path, with every key', () => {
     return response.status >= 200 && response.status < 300 ? 'ok' : response.status;
   };
 
-  it.each(TABLE.map((row) => [`${row.method} ${row.spelling.label} ${row.spelling.target(4318)} with ${row.key} → ${row.expected}`, row] as const))('%s', async (_name, row) => {
+  it.each(
+    TABLE.map(
+      (row) => [`${row.method} ${row.spelling.label} ${row.spelling.target(4318)} with ${row.key} → ${row.expected}`, row] as const,
+    ),
+  )('%s', async (_name, row) => {
     const response = await rawRequest(test.port, {
       method: row.method,
       target: row.spelling.target(test.port),
@@ -174,22 +211,34 @@ describe('every spelling of a path, with every key', () => {
     });
     expect(outcomeOf(row, response)).toBe(row.expected);
     // Every refusal is JSON naming the problem; the dashboard's pages are its own.
-    if (response.status >= 400 && row.method !== 'HEAD') expect(typeof (JSON.parse(response.body) as { error?: unknown }).error).toBe('string');
-    if (response.status === 200 && row.method === 'GET' && row.spelling.target(0).match(/^\/(traces|$)/)) expect(response.body).toBe(DASHBOARD_PAGE);
+    if (response.status >= 400 && row.method !== 'HEAD')
+      expect(typeof (JSON.parse(response.body) as { error?: unknown }).error).toBe('string');
+    if (response.status === 200 && row.method === 'GET' && row.spelling.target(0).match(/^\/(traces|$)/))
+      expect(response.body).toBe(DASHBOARD_PAGE);
   });
 
-  it('files spans sent through an absolute-form or encoded target under the key\'s own project', async () => {
+  it("files spans sent through an absolute-form or encoded target under the key's own project", async () => {
     const viaAbsolute = workloadTraceId(71, 0);
     const viaEncoded = workloadTraceId(71, 1);
     const send = (target: string, traceId: string) =>
-      rawRequest(test.port, { method: 'POST', target, headers: { ...bearer('betaIngest'), 'content-type': 'application/json' }, body: workloadBody(traceId, BASE_MS) });
+      rawRequest(test.port, {
+        method: 'POST',
+        target,
+        headers: { ...bearer('betaIngest'), 'content-type': 'application/json' },
+        body: workloadBody(traceId, BASE_MS),
+      });
     expect((await send(`http://127.0.0.1:${test.port}/v1/traces`, viaAbsolute)).status).toBe(200);
     expect((await send('/%76%31/traces', viaEncoded)).status).toBe(200);
     const read = async (key: KeyName) => {
       const response = await fetch(`${test.url}/api/traces?limit=1000`, { headers: bearer(key) });
       return ((await response.json()) as TraceList).traces.map((trace) => trace.traceId);
     };
-    const beta = await pollUntil(() => read('betaRead'), (ids) => ids.includes(viaAbsolute) && ids.includes(viaEncoded), 15_000, 'beta traces analysed');
+    const beta = await pollUntil(
+      () => read('betaRead'),
+      (ids) => ids.includes(viaAbsolute) && ids.includes(viaEncoded),
+      15_000,
+      'beta traces analysed',
+    );
     expect(beta.filter((id) => id === viaAbsolute || id === viaEncoded).sort()).toEqual([viaAbsolute, viaEncoded].sort());
     const alpha = await read('alphaRead');
     expect(alpha.filter((id) => id === viaAbsolute || id === viaEncoded)).toEqual([]);
@@ -197,7 +246,11 @@ describe('every spelling of a path, with every key', () => {
 
   it('deletes a rule only with an admin key, whatever the spelling', async () => {
     const rule = markerRule('doomed');
-    const create = await fetch(`${test.url}/api/alerts/rules`, { method: 'POST', headers: { ...bearer('alphaAdmin'), 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    const create = await fetch(`${test.url}/api/alerts/rules`, {
+      method: 'POST',
+      headers: { ...bearer('alphaAdmin'), 'content-type': 'application/json' },
+      body: JSON.stringify(rule),
+    });
     expect(create.status).toBe(201);
     const attempts: Array<[string, KeyName, number]> = [
       ['/api/alerts/rules/doomed-marker', 'none', 401],
@@ -216,10 +269,18 @@ describe('every spelling of a path, with every key', () => {
       const response = await rawRequest(test.port, { method: 'DELETE', target, headers: bearer(key) });
       expect([target, key, response.status]).toEqual([target, key, status]);
     }
-    const refused = await rawRequest(test.port, { method: 'DELETE', target: '/api/alerts/rules/doomed-marker', headers: bearer('alphaRead') });
+    const refused = await rawRequest(test.port, {
+      method: 'DELETE',
+      target: '/api/alerts/rules/doomed-marker',
+      headers: bearer('alphaRead'),
+    });
     expect(JSON.parse(refused.body)).toEqual({ error: 'a read key cannot change alert rules: use an admin key' });
     expect((await fetch(`${test.url}/api/alerts/rules/doomed-marker`, { headers: bearer('alphaRead') })).status).toBe(200);
-    const deleted = await rawRequest(test.port, { method: 'DELETE', target: `http://127.0.0.1:${test.port}/api/alerts/rules/doomed-marker`, headers: bearer('alphaAdmin') });
+    const deleted = await rawRequest(test.port, {
+      method: 'DELETE',
+      target: `http://127.0.0.1:${test.port}/api/alerts/rules/doomed-marker`,
+      headers: bearer('alphaAdmin'),
+    });
     expect(deleted.status).toBe(204);
     expect((await fetch(`${test.url}/api/alerts/rules/doomed-marker`, { headers: bearer('alphaRead') })).status).toBe(404);
   });

@@ -53,8 +53,18 @@ describe('API keys and projects', () => {
     // One trace in alpha and one in beta, which every test may read; the tests that send more send to gamma.
     expect(await sendTrace(collector.url, alphaTrace, BASE_MS, bearer(KEYS.alphaIngest))).toBe(200);
     expect(await sendTrace(collector.url, betaTrace, BASE_MS, bearer(KEYS.betaIngest))).toBe(200);
-    await pollUntil(() => traceIds(collector.url, bearer(KEYS.alphaRead)), (ids) => ids.length === 1, 15_000, 'alpha trace analysed');
-    await pollUntil(() => traceIds(collector.url, bearer(KEYS.betaRead)), (ids) => ids.length === 1, 15_000, 'beta trace analysed');
+    await pollUntil(
+      () => traceIds(collector.url, bearer(KEYS.alphaRead)),
+      (ids) => ids.length === 1,
+      15_000,
+      'alpha trace analysed',
+    );
+    await pollUntil(
+      () => traceIds(collector.url, bearer(KEYS.betaRead)),
+      (ids) => ids.length === 1,
+      15_000,
+      'beta trace analysed',
+    );
   });
   afterAll(async () => {
     await collector.stop();
@@ -85,10 +95,17 @@ describe('API keys and projects', () => {
     process.env.OTEL_EXPORTER_OTLP_HEADERS = `Authorization=Bearer ${KEYS.gammaIngest}`;
     try {
       const exporter = new OTLPTraceExporter({ url: `${collector.url}/v1/traces` });
-      const { traceIds: sent, result } = await exportPlans(exporter, 'gamma-service', BASE_MS, [{ name: 'agent.run', startMs: 0, endMs: 40 }]);
+      const { traceIds: sent, result } = await exportPlans(exporter, 'gamma-service', BASE_MS, [
+        { name: 'agent.run', startMs: 0, endMs: 40 },
+      ]);
       expect(result.code).toBe(ExportResultCode.SUCCESS);
       await exporter.shutdown();
-      await pollUntil(() => traceIds(collector.url, bearer(KEYS.gammaRead)), (ids) => ids.includes(sent[0]), 15_000, 'exported trace analysed');
+      await pollUntil(
+        () => traceIds(collector.url, bearer(KEYS.gammaRead)),
+        (ids) => ids.includes(sent[0]),
+        15_000,
+        'exported trace analysed',
+      );
       expect(await traceIds(collector.url, bearer(KEYS.alphaRead))).toEqual([alphaTrace]);
     } finally {
       delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
@@ -96,13 +113,25 @@ describe('API keys and projects', () => {
   });
 
   it('signs the dashboard in with a read key, keeping only an opaque session token in an HttpOnly cookie', async () => {
-    const wrong = await fetch(`${collector.url}/api/session`, { method: 'POST', body: JSON.stringify({ key: KEYS.alphaIngest }), headers: { 'content-type': 'application/json' } });
+    const wrong = await fetch(`${collector.url}/api/session`, {
+      method: 'POST',
+      body: JSON.stringify({ key: KEYS.alphaIngest }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBe(null);
-    const plain = await fetch(`${collector.url}/api/session`, { method: 'POST', body: JSON.stringify({ key: KEYS.alphaRead }), headers: { 'content-type': 'text/plain' } });
+    const plain = await fetch(`${collector.url}/api/session`, {
+      method: 'POST',
+      body: JSON.stringify({ key: KEYS.alphaRead }),
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(plain.status).toBe(415);
     expect(plain.headers.get('set-cookie')).toBe(null);
-    const signIn = await fetch(`${collector.url}/api/session`, { method: 'POST', body: JSON.stringify({ key: KEYS.alphaRead }), headers: { 'content-type': 'application/json' } });
+    const signIn = await fetch(`${collector.url}/api/session`, {
+      method: 'POST',
+      body: JSON.stringify({ key: KEYS.alphaRead }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(signIn.status).toBe(200);
     expect(await signIn.json()).toEqual({ signedIn: true, project: 'alpha', keysRequired: true, role: 'read' });
     const cookie = signIn.headers.get('set-cookie')!;
@@ -110,7 +139,12 @@ describe('API keys and projects', () => {
     expect(cookie).not.toContain(KEYS.alphaRead);
     const session = cookie.split(';')[0];
     expect(await traceIds(collector.url, { cookie: session })).toEqual([alphaTrace]);
-    expect(await (await fetch(`${collector.url}/api/session`, { headers: { cookie: session } })).json()).toEqual({ signedIn: true, project: 'alpha', keysRequired: true, role: 'read' });
+    expect(await (await fetch(`${collector.url}/api/session`, { headers: { cookie: session } })).json()).toEqual({
+      signedIn: true,
+      project: 'alpha',
+      keysRequired: true,
+      role: 'read',
+    });
     // A cookie never authorises ingest.
     expect(await sendTrace(collector.url, workloadTraceId(30, 3), BASE_MS, { cookie: session })).toBe(401);
     // Signing out ends the session on the server, not only in the browser.
@@ -131,14 +165,28 @@ describe('API keys and projects', () => {
       ['DELETE', '/API/alerts/rules/simple-p99-budget', 401],
     ];
     for (const [method, target, status] of keyless) {
-      const response = await rawRequest(port, { method, target, headers: { 'content-type': 'application/json' }, body: method === 'POST' ? workloadBody(workloadTraceId(34, 0), BASE_MS) : undefined });
+      const response = await rawRequest(port, {
+        method,
+        target,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'POST' ? workloadBody(workloadTraceId(34, 0), BASE_MS) : undefined,
+      });
       expect([method, target, response.status]).toEqual([method, target, status]);
     }
     // Beta's key on a misspelt ingest path lands nowhere, least of all in alpha.
-    const misspelt = await rawRequest(port, { method: 'POST', target: '/V1/traces', headers: { 'content-type': 'application/json', ...bearer(KEYS.betaIngest) }, body: workloadBody(workloadTraceId(34, 1), BASE_MS) });
+    const misspelt = await rawRequest(port, {
+      method: 'POST',
+      target: '/V1/traces',
+      headers: { 'content-type': 'application/json', ...bearer(KEYS.betaIngest) },
+      body: workloadBody(workloadTraceId(34, 1), BASE_MS),
+    });
     expect(misspelt.status).toBe(404);
     // A read key sees the rules but cannot change them.
-    const refused = await rawRequest(port, { method: 'DELETE', target: '/api/alerts/rules/simple-p99-budget', headers: bearer(KEYS.alphaRead) });
+    const refused = await rawRequest(port, {
+      method: 'DELETE',
+      target: '/api/alerts/rules/simple-p99-budget',
+      headers: bearer(KEYS.alphaRead),
+    });
     expect([refused.status, JSON.parse(refused.body)]).toEqual([403, { error: 'a read key cannot change alert rules: use an admin key' }]);
     expect((await fetch(`${collector.url}/api/alerts/rules/simple-p99-budget`, { headers: bearer(KEYS.alphaRead) })).status).toBe(200);
     expect(await traceIds(collector.url, bearer(KEYS.alphaRead))).not.toContain(workloadTraceId(34, 1));

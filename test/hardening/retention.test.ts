@@ -26,7 +26,12 @@ describe('retention', () => {
       expect(await sendTrace(collector.url, ancient, nowMs - 86_400_000)).toBe(200);
       for (const traceId of fresh) expect(await sendTrace(collector.url, traceId, nowMs + 60_000)).toBe(200);
       // The day-old trace goes at the first pass after its analysis; the others are all there.
-      await pollUntil(() => listIds(collector.url), (ids) => ids.length === 5 && !ids.includes(ancient), 20_000, 'first retention pass');
+      await pollUntil(
+        () => listIds(collector.url),
+        (ids) => ids.length === 5 && !ids.includes(ancient),
+        20_000,
+        'first retention pass',
+      );
       expect(await listIds(collector.url)).toEqual([...ageing, ...fresh].sort());
       // Ingest goes on while retention runs.
       let sequence = 0;

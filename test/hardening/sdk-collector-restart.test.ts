@@ -23,7 +23,14 @@ describe('the SDK while the collector is killed and restarted', () => {
 
   it('runs the agent unchanged with a bounded queue, and exports again once the collector is back', async () => {
     const first = await startCollectorProcess({ dataDir });
-    init({ serviceName: 'restart', endpoint: first.url, maxQueueSize: MAX_QUEUE, maxExportBatchSize: 50, scheduledDelayMs: 10, exportTimeoutMs: 500 });
+    init({
+      serviceName: 'restart',
+      endpoint: first.url,
+      maxQueueSize: MAX_QUEUE,
+      maxExportBatchSize: 50,
+      scheduledDelayMs: 10,
+      exportTimeoutMs: 500,
+    });
     try {
       let total = 0;
       let largestQueue = 0;
@@ -49,7 +56,12 @@ describe('the SDK while the collector is killed and restarted', () => {
         expect(total).toBe(tasks * (tasks - 1));
         expect(largestQueue).toBeLessThanOrEqual(MAX_QUEUE);
         expect(heapGrowthBytes).toBeLessThan(64 * 1024 * 1024);
-        await pollUntil(async () => exportStats().exportedSpans, (exported) => exported > exportedBeforeRestart, 15_000, 'exports resumed');
+        await pollUntil(
+          async () => exportStats().exportedSpans,
+          (exported) => exported > exportedBeforeRestart,
+          15_000,
+          'exports resumed',
+        );
         const list = await pollUntil(
           async () => (await (await fetch(`${second.url}/api/traces?limit=1`)).json()) as TraceList,
           (value) => value.total > 0,

@@ -9,11 +9,17 @@ describe('dashboard sessions', () => {
   const own = () => ({ origin: test.url });
 
   const signIn = (key: string, headers: Record<string, string> = {}, contentType = 'application/json') =>
-    fetch(`${test.url}/api/session`, { method: 'POST', headers: { 'content-type': contentType, ...own(), ...headers }, body: JSON.stringify({ key }) });
+    fetch(`${test.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, ...own(), ...headers },
+      body: JSON.stringify({ key }),
+    });
   const cookieOf = (response: Response) => response.headers.get('set-cookie')!.split(';')[0];
   const rules = async (headers: Record<string, string>) => {
     const response = await fetch(`${test.url}/api/alerts/rules`, { headers });
-    return response.status === 200 ? ((await response.json()) as AlertRulesResponse).rules.map((rule) => rule.id).filter((id) => id.endsWith('-marker')) : response.status;
+    return response.status === 200
+      ? ((await response.json()) as AlertRulesResponse).rules.map((rule) => rule.id).filter((id) => id.endsWith('-marker'))
+      : response.status;
   };
 
   beforeAll(async () => {
@@ -48,17 +54,31 @@ describe('dashboard sessions', () => {
     expect(setCookie).not.toContain(encodeURIComponent(KEYS.alphaRead));
     const cookie = cookieOf(response);
     expect(await rules({ cookie })).toEqual(['alpha-marker']);
-    expect(await (await fetch(`${test.url}/api/session`, { headers: { cookie } })).json()).toEqual({ signedIn: true, project: 'alpha', keysRequired: true, role: 'read' });
+    expect(await (await fetch(`${test.url}/api/session`, { headers: { cookie } })).json()).toEqual({
+      signedIn: true,
+      project: 'alpha',
+      keysRequired: true,
+      role: 'read',
+    });
     // The key itself is no cookie; the token is no key.
     expect(await rules({ cookie: `threshold_session=${KEYS.alphaRead}` })).toBe(401);
     expect(await rules({ authorization: `Bearer ${cookie.split('=')[1]}` })).toBe(401);
     // A cookie never authorises ingest.
-    const ingest = await fetch(`${test.url}/v1/traces`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"resourceSpans":[]}' });
+    const ingest = await fetch(`${test.url}/v1/traces`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: '{"resourceSpans":[]}',
+    });
     expect(ingest.status).toBe(401);
   });
 
   it('refuses a sign-in another site caused', async () => {
-    const cases: Array<Record<string, string>> = [{ origin: 'https://evil.example' }, { origin: 'null' }, { origin: 'http://localhost:1' }, { origin: '', 'sec-fetch-site': 'cross-site' }];
+    const cases: Array<Record<string, string>> = [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { origin: 'http://localhost:1' },
+      { origin: '', 'sec-fetch-site': 'cross-site' },
+    ];
     for (const headers of cases) {
       const response = await fetch(`${test.url}/api/session`, {
         method: 'POST',
@@ -69,9 +89,15 @@ describe('dashboard sessions', () => {
       expect(response.headers.get('set-cookie')).toBe(null);
     }
     const refused = await signIn(KEYS.alphaRead, { origin: 'https://evil.example' });
-    expect(await refused.json()).toEqual({ error: "a page of https://evil.example may not make this request: it is not the collector's own dashboard" });
+    expect(await refused.json()).toEqual({
+      error: "a page of https://evil.example may not make this request: it is not the collector's own dashboard",
+    });
     // A client that is no browser sends neither Origin nor Sec-Fetch-Site.
-    const curl = await fetch(`${test.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: KEYS.alphaRead }) });
+    const curl = await fetch(`${test.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: KEYS.alphaRead }),
+    });
     expect(curl.status).toBe(200);
   });
 
@@ -82,9 +108,17 @@ describe('dashboard sessions', () => {
       expect(await response.json()).toEqual({ error: 'that is not a read or admin key of any project' });
       expect(response.headers.get('set-cookie')).toBe(null);
     }
-    const malformed = await fetch(`${test.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...own() }, body: '{"key":' });
+    const malformed = await fetch(`${test.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...own() },
+      body: '{"key":',
+    });
     expect([malformed.status, await malformed.json()]).toEqual([400, { error: 'send {"key": "<read or admin key>"} as JSON' }]);
-    const huge = await fetch(`${test.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...own() }, body: JSON.stringify({ key: 'k'.repeat(10_000) }) });
+    const huge = await fetch(`${test.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...own() },
+      body: JSON.stringify({ key: 'k'.repeat(10_000) }),
+    });
     expect([huge.status, await huge.json()]).toEqual([413, { error: 'the sign-in body must be under 4096 bytes' }]);
   });
 
@@ -118,27 +152,51 @@ describe('dashboard sessions', () => {
   it('holds a bounded number of sessions: the oldest gives way', async () => {
     const cookies = [];
     for (let index = 0; index < 4; index++) cookies.push(cookieOf(await signIn(KEYS.alphaRead)));
-    expect(await Promise.all(cookies.map((cookie) => rules({ cookie })))).toEqual([401, ['alpha-marker'], ['alpha-marker'], ['alpha-marker']]);
+    expect(await Promise.all(cookies.map((cookie) => rules({ cookie })))).toEqual([
+      401,
+      ['alpha-marker'],
+      ['alpha-marker'],
+      ['alpha-marker'],
+    ]);
   });
 
-  it('lets an admin session change rules from the dashboard\'s own page only; a read session gets 403 naming the admin key', async () => {
+  it("lets an admin session change rules from the dashboard's own page only; a read session gets 403 naming the admin key", async () => {
     const admin = await signIn(KEYS.alphaAdmin);
     expect(await admin.json()).toEqual({ signedIn: true, project: 'alpha', keysRequired: true, role: 'admin' });
     const cookie = cookieOf(admin);
     const post = (headers: Record<string, string>, name: string) =>
-      fetch(`${test.url}/api/alerts/rules`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ ...markerRule('x'), name }) });
+      fetch(`${test.url}/api/alerts/rules`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ ...markerRule('x'), name }),
+      });
     const crossSite = await post({ origin: 'https://evil.example' }, 'cross site');
-    expect([crossSite.status, await crossSite.json()]).toEqual([403, { error: "a page of https://evil.example may not make this request: it is not the collector's own dashboard" }]);
+    expect([crossSite.status, await crossSite.json()]).toEqual([
+      403,
+      { error: "a page of https://evil.example may not make this request: it is not the collector's own dashboard" },
+    ]);
     expect((await post({ 'sec-fetch-site': 'same-site' }, 'same site')).status).toBe(403);
     expect((await post({ origin: test.url, 'sec-fetch-site': 'same-origin' }, 'own page')).status).toBe(201);
     const removed = await fetch(`${test.url}/api/alerts/rules/own-page`, { method: 'DELETE', headers: { cookie, origin: test.url } });
     expect(removed.status).toBe(204);
 
     const reader = cookieOf(await signIn(KEYS.alphaRead));
-    const refused = await fetch(`${test.url}/api/alerts/rules`, { method: 'POST', headers: { cookie: reader, origin: test.url, 'content-type': 'application/json' }, body: JSON.stringify(markerRule('y')) });
+    const refused = await fetch(`${test.url}/api/alerts/rules`, {
+      method: 'POST',
+      headers: { cookie: reader, origin: test.url, 'content-type': 'application/json' },
+      body: JSON.stringify(markerRule('y')),
+    });
     expect([refused.status, await refused.json()]).toEqual([403, { error: 'a read key cannot change alert rules: use an admin key' }]);
     // Reads need no origin check: the dashboard's GETs and a what-if from its own page pass.
-    expect((await fetch(`${test.url}/api/whatif`, { method: 'POST', headers: { cookie: reader, origin: test.url, 'content-type': 'application/json' }, body: '{"from":0,"to":1}' })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${test.url}/api/whatif`, {
+          method: 'POST',
+          headers: { cookie: reader, origin: test.url, 'content-type': 'application/json' },
+          body: '{"from":0,"to":1}',
+        })
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -150,12 +208,29 @@ describe('dashboard sessions under open access', () => {
   afterAll(() => test.close());
 
   it('says everyone is signed in as admin, and still takes sign-in as JSON from its own pages only', async () => {
-    expect(await (await fetch(`${test.url}/api/session`)).json()).toEqual({ signedIn: true, project: 'default', keysRequired: false, role: 'admin' });
+    expect(await (await fetch(`${test.url}/api/session`)).json()).toEqual({
+      signedIn: true,
+      project: 'default',
+      keysRequired: false,
+      role: 'admin',
+    });
     const text = await fetch(`${test.url}/api/session`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"key":"x"}' });
     expect(text.status).toBe(415);
-    const crossSite = await fetch(`${test.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: '{"key":"x"}' });
+    const crossSite = await fetch(`${test.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: '{"key":"x"}',
+    });
     expect(crossSite.status).toBe(403);
-    const signIn = await fetch(`${test.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: test.url }, body: '{"key":"x"}' });
-    expect([signIn.status, await signIn.json(), signIn.headers.get('set-cookie')]).toEqual([200, { signedIn: true, project: 'default', keysRequired: false, role: 'admin' }, null]);
+    const signIn = await fetch(`${test.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: test.url },
+      body: '{"key":"x"}',
+    });
+    expect([signIn.status, await signIn.json(), signIn.headers.get('set-cookie')]).toEqual([
+      200,
+      { signedIn: true, project: 'default', keysRequired: false, role: 'admin' },
+      null,
+    ]);
   });
 });

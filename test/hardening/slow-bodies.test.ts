@@ -50,7 +50,13 @@ let sequence = 0;
 /** Posts one small trace; the status. */
 const postTrace = (url: string, headers: Record<string, string>) => sendTrace(url, workloadTraceId(80, ++sequence), BASE_MS, headers);
 /** Posts traces until one is refused with 503: the slots the slow bodies may take are all taken. */
-const untilRefused = (url: string, headers: Record<string, string>) => pollUntil(() => postTrace(url, headers), (status) => status === 503, 5_000, 'the slow bodies hold their slots');
+const untilRefused = (url: string, headers: Record<string, string>) =>
+  pollUntil(
+    () => postTrace(url, headers),
+    (status) => status === 503,
+    5_000,
+    'the slow bodies hold their slots',
+  );
 
 describe('slow and stalled request bodies', () => {
   let test: TestGateway | undefined;
@@ -62,13 +68,21 @@ describe('slow and stalled request bodies', () => {
   });
 
   it('answers a body that stops sending with 408 after the idle timeout, closes, and frees the slot', async () => {
-    test = await startTestGateway({ keyed: false, options: { bodyIdleTimeoutMs: 300 }, ingestAdmission: { maxRequests: 1, maxBytes: 64 * 1024 * 1024 } });
+    test = await startTestGateway({
+      keyed: false,
+      options: { bodyIdleTimeoutMs: 300 },
+      ingestAdmission: { maxRequests: 1, maxBytes: 64 * 1024 * 1024 },
+    });
     const stalled = slowBody(test.port, {});
     bodies.push(stalled);
     expect(await untilRefused(test.url, {})).toBe(503); // the stalled request holds the only slot
     const answer = await stalled.answer;
     expect(answer.status).toBe(408);
-    expect(JSON.parse(answer.body)).toEqual({ code: 4, message: 'no body bytes arrived for 300 ms: send the body without pauses', details: [] });
+    expect(JSON.parse(answer.body)).toEqual({
+      code: 4,
+      message: 'no body bytes arrived for 300 ms: send the body without pauses',
+      details: [],
+    });
     await stalled.closed;
     expect(answer.afterMs).toBeGreaterThanOrEqual(290);
     expect(answer.afterMs).toBeLessThan(3_000);
@@ -76,7 +90,12 @@ describe('slow and stalled request bodies', () => {
   });
 
   it('answers a body that trickles past the request timeout with 408 and closes, freeing the slot', async () => {
-    test = await startTestGateway({ keyed: false, requestTimeoutMs: 1_500, options: { bodyIdleTimeoutMs: 10_000 }, ingestAdmission: { maxRequests: 1, maxBytes: 64 * 1024 * 1024 } });
+    test = await startTestGateway({
+      keyed: false,
+      requestTimeoutMs: 1_500,
+      options: { bodyIdleTimeoutMs: 10_000 },
+      ingestAdmission: { maxRequests: 1, maxBytes: 64 * 1024 * 1024 },
+    });
     const trickle = slowBody(test.port, { tickMs: 100 });
     bodies.push(trickle);
     const answer = await trickle.answer;
@@ -88,7 +107,7 @@ describe('slow and stalled request bodies', () => {
     expect(await postTrace(test.url, {})).toBe(200);
   });
 
-  it('keeps one project\'s trickling bodies to its share of the slots: another project is still admitted', async () => {
+  it("keeps one project's trickling bodies to its share of the slots: another project is still admitted", async () => {
     test = await startTestGateway({ ingestAdmission: { maxRequests: 8, maxBytes: 64 * 1024 * 1024 } });
     const alpha = { authorization: `Bearer ${KEYS.alphaIngest}` };
     for (let index = 0; index < 4; index++) bodies.push(slowBody(test.port, { headers: alpha, tickMs: 200 }));
@@ -98,7 +117,10 @@ describe('slow and stalled request bodies', () => {
     bodies.push(...refused);
     const answers = await Promise.all(refused.map((body) => body.answer));
     expect(answers.map((answer) => [answer.status, JSON.parse(answer.body)])).toEqual(
-      Array(4).fill([503, { code: 14, message: 'project alpha has too many ingest requests in flight (its share is 4 requests, 33554432 bytes)' }]),
+      Array(4).fill([
+        503,
+        { code: 14, message: 'project alpha has too many ingest requests in flight (its share is 4 requests, 33554432 bytes)' },
+      ]),
     );
     // Beta is served at once, alpha's trickles notwithstanding.
     expect(await postTrace(test.url, { authorization: `Bearer ${KEYS.betaIngest}` })).toBe(200);

@@ -56,7 +56,11 @@ const hostileSpan = (traceId: string, spanId: string, extra: Buffer[] = []): Hos
   extra: [spanAttribute('gen_ai.operation.name', textField(1, 'invoke_agent')), ...extra],
 });
 
-async function postProtobuf(url: string, body: Buffer, gzip = false): Promise<{ status: number; answer: ReturnType<typeof ProtobufTraceSerializer.deserializeResponse> }> {
+async function postProtobuf(
+  url: string,
+  body: Buffer,
+  gzip = false,
+): Promise<{ status: number; answer: ReturnType<typeof ProtobufTraceSerializer.deserializeResponse> }> {
   const response = await fetch(`${url}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-protobuf', ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
@@ -91,12 +95,17 @@ describe('span caps', () => {
   });
 
   it('keeps an oversized span, truncated, and says how much was cut in a 0-rejected partial success', async () => {
-    const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: oversizedBody() });
+    const response = await fetch(`${collector.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: oversizedBody(),
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       partialSuccess: {
         rejectedSpans: '0',
-        errorMessage: 'truncated: 1 values longer than 16384 characters, 172 attributes beyond 128 per span, 472 events beyond 128 per span',
+        errorMessage:
+          'truncated: 1 values longer than 16384 characters, 172 attributes beyond 128 per span, 472 events beyond 128 per span',
       },
     });
     const detail = await analysed(collector.url, TRACE_ID);
@@ -111,21 +120,34 @@ describe('span caps', () => {
     const poisonTrace = 'c0ffee00000000000000000000000002';
     const neighbours = ['c0ffee00000000000000000000000003', 'c0ffee00000000000000000000000004'];
     const poison = hostileRequest('s'.repeat(10 * MIB), [
-      hostileSpan(poisonTrace, '00000000000000b1', [spanAttribute('k'.repeat(10 * MIB), textField(1, 'one')), spanAttribute('q'.repeat(10 * MIB), textField(1, 'two'))]),
+      hostileSpan(poisonTrace, '00000000000000b1', [
+        spanAttribute('k'.repeat(10 * MIB), textField(1, 'one')),
+        spanAttribute('q'.repeat(10 * MIB), textField(1, 'two')),
+      ]),
     ]);
     // Two ResourceSpans in one request: the poison one and a well-behaved one with two traces.
-    const body = Buffer.concat([poison, hostileRequest('neighbour', neighbours.map((traceId, index) => hostileSpan(traceId, `00000000000000c${index}`)))]);
+    const body = Buffer.concat([
+      poison,
+      hostileRequest(
+        'neighbour',
+        neighbours.map((traceId, index) => hostileSpan(traceId, `00000000000000c${index}`)),
+      ),
+    ]);
 
     const { status, answer } = await postProtobuf(collector.url, body, true);
 
     expect(status).toBe(200);
-    expect(answer.partialSuccess?.errorMessage).toBe('truncated: 1 service names longer than 256 characters, 2 attribute keys longer than 256 characters');
+    expect(answer.partialSuccess?.errorMessage).toBe(
+      'truncated: 1 service names longer than 256 characters, 2 attribute keys longer than 256 characters',
+    );
     expect(Number(answer.partialSuccess?.rejectedSpans ?? 0)).toBe(0);
 
     const cappedService = `${'s'.repeat(255)}…`;
     const detail = await analysed(collector.url, poisonTrace);
     expect(detail.summary.service).toBe(cappedService);
-    expect(detail.spans.map((span) => span.attributes)).toEqual([{ 'gen_ai.operation.name': 'invoke_agent', [`${'k'.repeat(255)}…`]: 'one', [`${'q'.repeat(255)}…`]: 'two' }]);
+    expect(detail.spans.map((span) => span.attributes)).toEqual([
+      { 'gen_ai.operation.name': 'invoke_agent', [`${'k'.repeat(255)}…`]: 'one', [`${'q'.repeat(255)}…`]: 'two' },
+    ]);
     for (const traceId of neighbours) expect((await analysed(collector.url, traceId)).summary.service).toBe('neighbour');
     const list = (await (await fetch(`${collector.url}/api/traces?limit=100`)).json()) as TraceList;
     expect(list.traces.filter((trace) => trace.traceId === poisonTrace).map((trace) => trace.service)).toEqual([cappedService]);
@@ -172,7 +194,13 @@ describe('span caps', () => {
   it('rejects spans dated after 2100-01-01 (times up to 2554 arrive), one by one with the reason, and keeps the rest', async () => {
     const kept = 'c0ffee00000000000000000000000008';
     const future = 'c0ffee00000000000000000000000009';
-    const span = (traceId: string, spanId: string, startNs: bigint, endNs: bigint) => ({ traceId, spanId, name: 'step', startTimeUnixNano: String(startNs), endTimeUnixNano: String(endNs) });
+    const span = (traceId: string, spanId: string, startNs: bigint, endNs: bigint) => ({
+      traceId,
+      spanId,
+      name: 'step',
+      startTimeUnixNano: String(startNs),
+      endTimeUnixNano: String(endNs),
+    });
     const body = JSON.stringify({
       resourceSpans: [
         {
@@ -193,7 +221,9 @@ describe('span caps', () => {
     const response = await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ partialSuccess: { rejectedSpans: '2', errorMessage: '2 spans rejected: time after 2100-01-01 (2)' } });
+    expect(await response.json()).toEqual({
+      partialSuccess: { rejectedSpans: '2', errorMessage: '2 spans rejected: time after 2100-01-01 (2)' },
+    });
     expect((await analysed(collector.url, kept)).spans.map((record) => record.spanId)).toEqual(['00000000000000f1']);
     expect((await fetch(`${collector.url}/api/traces/${future}`)).status).toBe(404);
   });

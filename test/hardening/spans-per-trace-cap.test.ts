@@ -72,7 +72,9 @@ describe('the spans-per-trace cap on a live collector', () => {
 
   test('the spans left out are counted in /metrics and /api/health, and stay stored', async () => {
     const metrics = await (await fetch(`${collector.url}/metrics`)).text();
-    expect(metrics.split('\n').filter((line) => line.startsWith('threshold_trace_spans_over_cap_total'))).toEqual(['threshold_trace_spans_over_cap_total 4']);
+    expect(metrics.split('\n').filter((line) => line.startsWith('threshold_trace_spans_over_cap_total'))).toEqual([
+      'threshold_trace_spans_over_cap_total 4',
+    ]);
     const health = (await (await fetch(`${collector.url}/api/health`)).json()) as HealthResponse;
     expect(health.spansOverTraceCap).toBe(4);
     const stored = await collector.collector.store.loadTraceSpans([traceIds[0]]);

@@ -22,7 +22,15 @@ const baseMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
 /** A two-span agent trace: the task 1,000 ms, a tool call of 300 ms in it. */
 const traceSpans = (traceId: string) => [
   { traceId, spanId: spanIdOf(1), name: 'task', startMs: 0, endMs: 1000, attributes: { 'gen_ai.operation.name': 'invoke_agent' } },
-  { traceId, spanId: spanIdOf(2), parentSpanId: spanIdOf(1), name: 'lookup', startMs: 100, endMs: 400, attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' } },
+  {
+    traceId,
+    spanId: spanIdOf(2),
+    parentSpanId: spanIdOf(1),
+    name: 'lookup',
+    startMs: 100,
+    endMs: 400,
+    attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'lookup' },
+  },
 ];
 
 const metricValue = async (url: string, name: string, labels: Record<string, string> = {}) =>
@@ -49,7 +57,11 @@ describe('a collector whose store DuckDB invalidates', () => {
       quietPeriodMs: QUIET_MS,
       clock,
       openStore: async (options) =>
-        (store = await DuckDbStore.open(options.dataDir, { taskClasses: options.taskClasses, decodeRequest: decodeStoredRequest, beforeReopen: () => held })),
+        (store = await DuckDbStore.open(options.dataDir, {
+          taskClasses: options.taskClasses,
+          decodeRequest: decodeStoredRequest,
+          beforeReopen: () => held,
+        })),
     });
     const { url } = collector;
     const before = traceIdOf(0xa1);
@@ -58,7 +70,11 @@ describe('a collector whose store DuckDB invalidates', () => {
 
     await store.invalidateForTest();
     // Held before its reopen: every request meets the fault.
-    const refused = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpJsonBody('recovery', baseMs, traceSpans(after)) });
+    const refused = await fetch(`${url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: otlpJsonBody('recovery', baseMs, traceSpans(after)),
+    });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(((await refused.json()) as { code: number }).code).toBe(14);
@@ -69,7 +85,9 @@ describe('a collector whose store DuckDB invalidates', () => {
     const health = (await degraded.json()) as HealthResponse;
     expect(health.status).toBe('degraded');
     expect(health.reasons).toHaveLength(1);
-    expect(health.reasons[0]).toMatch(/^the store hit a fatal error and is being reopened since \d{4}-\d\d-\d\dT.*: FATAL Error: Failed to create checkpoint/);
+    expect(health.reasons[0]).toMatch(
+      /^the store hit a fatal error and is being reopened since \d{4}-\d\d-\d\dT.*: FATAL Error: Failed to create checkpoint/,
+    );
     expect(await metricValue(url, 'threshold_store_fault', { kind: 'invalidated' })).toBe(1);
     expect(await metricValue(url, 'threshold_ingest_refusals_total', { reason: 'store-unavailable' })).toBe(1);
 

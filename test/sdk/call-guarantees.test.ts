@@ -146,7 +146,12 @@ describe('the span ends exactly once in every path', () => {
     ).toThrow(new Error('b'));
     await tool('c', async () => 1);
     await tool('d', async () => Promise.reject(new Error('d'))).catch(() => {});
-    expect(capture.spans().map((span) => span.name).sort()).toEqual(['execute_tool a', 'execute_tool b', 'execute_tool c', 'execute_tool d']);
+    expect(
+      capture
+        .spans()
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(['execute_tool a', 'execute_tool b', 'execute_tool c', 'execute_tool d']);
     expectEachSpanEndedOnce();
   });
 });

@@ -62,7 +62,10 @@ it('carries the context into setTimeout, setImmediate and queueMicrotask callbac
 });
 
 it('starts separate traces for separate tasks running concurrently', async () => {
-  await Promise.all([task('first', async () => tool('a', async () => sleep(2))), task('second', async () => tool('b', async () => sleep(1)))]);
+  await Promise.all([
+    task('first', async () => tool('a', async () => sleep(2))),
+    task('second', async () => tool('b', async () => sleep(1))),
+  ]);
   expect(parentOf('execute_tool a')).toBe('invoke_agent first');
   expect(parentOf('execute_tool b')).toBe('invoke_agent second');
   expect(capture.span('invoke_agent first').spanContext().traceId).not.toBe(capture.span('invoke_agent second').spanContext().traceId);

@@ -26,7 +26,8 @@ it('exports protobuf with gzip to /v1/traces by default, with the service name',
   expect(headers['content-type']).toBe('application/x-protobuf');
   expect(headers['content-encoding']).toBe('gzip');
   const text = body.toString('latin1');
-  for (const expected of ['support-agent', 'invoke_agent answer', 'execute_tool search', 'gen_ai.operation.name']) expect(text).toContain(expected);
+  for (const expected of ['support-agent', 'invoke_agent answer', 'execute_tool search', 'gen_ai.operation.name'])
+    expect(text).toContain(expected);
   await stub.close();
 });
 

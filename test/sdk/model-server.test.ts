@@ -40,7 +40,11 @@ describe('OpenAI chat completions', () => {
     const completion = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: userMessage }] });
     expect(completion.choices[0]!.message.content).toBe(replyTokens(6).join(''));
     expect(completion.choices[0]!.finish_reason).toBe('stop');
-    expect(completion.usage).toEqual({ prompt_tokens: estimateTokens(userMessage), completion_tokens: 6, total_tokens: estimateTokens(userMessage) + 6 });
+    expect(completion.usage).toEqual({
+      prompt_tokens: estimateTokens(userMessage),
+      completion_tokens: 6,
+      total_tokens: estimateTokens(userMessage) + 6,
+    });
   });
 
   it('streams one token per chunk after a role-only chunk, and a usage chunk when include_usage is set', async () => {
@@ -55,7 +59,11 @@ describe('OpenAI chat completions', () => {
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content)).toEqual(['', ...replyTokens(6), undefined, undefined]);
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
     expect(chunks.at(-1)!.choices).toEqual([]);
-    expect(chunks.at(-1)!.usage).toEqual({ prompt_tokens: estimateTokens(userMessage), completion_tokens: 6, total_tokens: estimateTokens(userMessage) + 6 });
+    expect(chunks.at(-1)!.usage).toEqual({
+      prompt_tokens: estimateTokens(userMessage),
+      completion_tokens: 6,
+      total_tokens: estimateTokens(userMessage) + 6,
+    });
   });
 
   it('omits the usage chunk when include_usage is not set', async () => {
@@ -125,7 +133,10 @@ describe('OpenAI chat completions', () => {
   it('raises the client’s own error class for a simulated 429, without retries', async () => {
     const before = server.requests.length;
     const error = await openai.chat.completions
-      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-model-status': '429', 'x-model-ttft-ms': '0' } })
+      .create(
+        { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-model-status': '429', 'x-model-ttft-ms': '0' } },
+      )
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).status).toBe(429);
@@ -150,7 +161,11 @@ describe('OpenAI responses', () => {
   it('answers a non-streamed request with output_text and usage', async () => {
     const response = await openai.responses.create({ model: 'small-7b', input: userMessage });
     expect(response.output_text).toBe(replyTokens(4).join(''));
-    expect(response.usage).toMatchObject({ input_tokens: estimateTokens(userMessage), output_tokens: 4, total_tokens: estimateTokens(userMessage) + 4 });
+    expect(response.usage).toMatchObject({
+      input_tokens: estimateTokens(userMessage),
+      output_tokens: 4,
+      total_tokens: estimateTokens(userMessage) + 4,
+    });
   });
 
   it('streams events the client’s ResponseStream helper accumulates into the final response', async () => {
@@ -175,7 +190,11 @@ describe('OpenAI responses', () => {
 
   it('streams a function call when asked to', async () => {
     const stream = openai.responses.stream(
-      { model: 'gpt-4o', input: userMessage, tools: [{ type: 'function', name: 'get_weather', parameters: weatherTool.function.parameters, strict: false }] },
+      {
+        model: 'gpt-4o',
+        input: userMessage,
+        tools: [{ type: 'function', name: 'get_weather', parameters: weatherTool.function.parameters, strict: false }],
+      },
       { headers: { 'x-model-tool-call': 'auto' } },
     );
     const final = await stream.finalResponse();
@@ -185,7 +204,11 @@ describe('OpenAI responses', () => {
 
 describe('Anthropic messages', () => {
   it('answers a non-streamed request with text content and usage', async () => {
-    const message = await anthropic.messages.create({ model: 'small-7b', max_tokens: 100, messages: [{ role: 'user', content: userMessage }] });
+    const message = await anthropic.messages.create({
+      model: 'small-7b',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: userMessage }],
+    });
     expect(message.content).toEqual([{ type: 'text', text: replyTokens(4).join('') }]);
     expect(message.stop_reason).toBe('end_turn');
     expect(message.usage).toMatchObject({ input_tokens: estimateTokens(userMessage), output_tokens: 4 });
@@ -197,14 +220,26 @@ describe('Anthropic messages', () => {
   });
 
   it('streams message_start … content_block_delta … message_delta, message_stop', async () => {
-    const stream = await anthropic.messages.create({ model: 'small-7b', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const stream = await anthropic.messages.create({
+      model: 'small-7b',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
     const types: string[] = [];
     let outputTokens = 0;
     for await (const event of stream) {
       types.push(event.type);
       if (event.type === 'message_delta') outputTokens = event.usage.output_tokens;
     }
-    expect(types).toEqual(['message_start', 'content_block_start', ...Array(4).fill('content_block_delta'), 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(types).toEqual([
+      'message_start',
+      'content_block_start',
+      ...Array(4).fill('content_block_delta'),
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
     expect(outputTokens).toBe(4);
   });
 
@@ -233,7 +268,10 @@ describe('Anthropic messages', () => {
 
   it('raises the client’s own error class for a simulated 529 overload', async () => {
     const error = await anthropic.messages
-      .create({ model: 'gpt-4o', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-model-status': '529', 'x-model-ttft-ms': '0' } })
+      .create(
+        { model: 'gpt-4o', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-model-status': '529', 'x-model-ttft-ms': '0' } },
+      )
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.APIError);
     expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
@@ -246,7 +284,8 @@ describe('profiles and jitter', () => {
     const timings = async (seed: number) => {
       const jitterServer = await startModelServer({ seed, profiles: { jittery } });
       const client = new OpenAI({ apiKey: 'test', baseURL: `${jitterServer.url}/v1`, maxRetries: 0 });
-      for (let index = 0; index < 3; index++) await client.chat.completions.create({ model: 'jittery', messages: [{ role: 'user', content: 'hi' }] });
+      for (let index = 0; index < 3; index++)
+        await client.chat.completions.create({ model: 'jittery', messages: [{ role: 'user', content: 'hi' }] });
       await jitterServer.close();
       return jitterServer.requests.map((request) => request.plan.tokenOffsetsMs);
     };
@@ -258,7 +297,10 @@ describe('profiles and jitter', () => {
 
   it('records each request with its plan', async () => {
     const before = server.requests.length;
-    await openai.chat.completions.create({ model: 'unknown-model', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-model-ttft-ms': '0', 'x-model-per-token-ms': '0' } });
+    await openai.chat.completions.create(
+      { model: 'unknown-model', messages: [{ role: 'user', content: 'hi' }] },
+      { headers: { 'x-model-ttft-ms': '0', 'x-model-per-token-ms': '0' } },
+    );
     const recorded = server.requests[before]!;
     expect(recorded.path).toBe('/v1/chat/completions');
     expect(recorded.view.model).toBe('unknown-model');

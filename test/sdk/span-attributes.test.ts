@@ -71,18 +71,40 @@ describe('llm spans', () => {
   });
 
   it('read Anthropic messages and Vercel AI SDK results, and nothing from unknown shapes', async () => {
-    await llm.call({ model: 'claude' }, async () => ({ id: 'msg_1', type: 'message', model: 'claude', content: [{ type: 'text', text: 'x' }], stop_reason: 'end_turn', usage: { input_tokens: 5, output_tokens: 9 } }));
-    await llm.call({ model: 'vercel' }, async () => ({ text: 'x', finishReason: 'stop', usage: { inputTokens: 4, outputTokens: 6 }, response: { modelId: 'gpt-4o-mini', id: 'r1' } }));
+    await llm.call({ model: 'claude' }, async () => ({
+      id: 'msg_1',
+      type: 'message',
+      model: 'claude',
+      content: [{ type: 'text', text: 'x' }],
+      stop_reason: 'end_turn',
+      usage: { input_tokens: 5, output_tokens: 9 },
+    }));
+    await llm.call({ model: 'vercel' }, async () => ({
+      text: 'x',
+      finishReason: 'stop',
+      usage: { inputTokens: 4, outputTokens: 6 },
+      response: { modelId: 'gpt-4o-mini', id: 'r1' },
+    }));
     await llm.call({ model: 'unknown' }, async () => ({ whatever: true }));
     expect(capture.span('chat claude').attributes['gen_ai.usage.output_tokens']).toBe(9);
-    expect(capture.span('chat vercel').attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 4, 'gen_ai.usage.output_tokens': 6, 'gen_ai.response.model': 'gpt-4o-mini' });
-    expect(Object.keys(capture.span('chat unknown').attributes).filter((key) => key.startsWith('gen_ai.usage') || key.startsWith('gen_ai.response'))).toEqual([]);
+    expect(capture.span('chat vercel').attributes).toMatchObject({
+      'gen_ai.usage.input_tokens': 4,
+      'gen_ai.usage.output_tokens': 6,
+      'gen_ai.response.model': 'gpt-4o-mini',
+    });
+    expect(
+      Object.keys(capture.span('chat unknown').attributes).filter(
+        (key) => key.startsWith('gen_ai.usage') || key.startsWith('gen_ai.response'),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('tool spans', () => {
   it('are execute_tool spans with name, call id, args hash, cache hit and cold start — never the arguments', async () => {
-    await tool('search_kb', { args: { query: 'refund', limit: 5 }, callId: 'call_1', cacheHit: false, coldStart: true }, async () => ['doc']);
+    await tool('search_kb', { args: { query: 'refund', limit: 5 }, callId: 'call_1', cacheHit: false, coldStart: true }, async () => [
+      'doc',
+    ]);
     expect(capture.span('execute_tool search_kb').attributes).toEqual({
       'gen_ai.operation.name': 'execute_tool',
       'gen_ai.tool.name': 'search_kb',
@@ -121,7 +143,13 @@ describe('state and orchestration spans', () => {
     orchestration.rateLimit('openai', () => 1);
     orchestration.loadBalance('replicas', () => 1);
     orchestration.dispatch('worker', () => 1);
-    const described = capture.spans().map((span) => [span.name, span.attributes['threshold.category'], span.attributes['threshold.state.operation'] ?? span.attributes['threshold.orchestration.kind']]);
+    const described = capture
+      .spans()
+      .map((span) => [
+        span.name,
+        span.attributes['threshold.category'],
+        span.attributes['threshold.state.operation'] ?? span.attributes['threshold.orchestration.kind'],
+      ]);
     expect(described).toEqual([
       ['state.load session', 'state', 'load'],
       ['state.save session', 'state', 'save'],
@@ -138,7 +166,10 @@ describe('state and orchestration spans', () => {
 
 describe('content capture', () => {
   it('records no prompt, answer, arguments or result by default', async () => {
-    await llm.call({ model: 'm', input: [{ role: 'user', content: 'secret' }] }, async () => ({ object: 'chat.completion', choices: [{ message: { content: 'secret answer' } }] }));
+    await llm.call({ model: 'm', input: [{ role: 'user', content: 'secret' }] }, async () => ({
+      object: 'chat.completion',
+      choices: [{ message: { content: 'secret answer' } }],
+    }));
     await tool('t', { args: { card: '4242' } }, async () => 'secret result');
     const text = JSON.stringify(capture.spans().map((span) => span.attributes));
     expect(text).not.toContain('secret');
@@ -146,11 +177,19 @@ describe('content capture', () => {
   });
 
   it('records content through the redact hook when captureContent is on', async () => {
-    configureSdk({ captureContent: true, redact: (content, context) => (context.kind === 'tool.result' ? undefined : content.replace(/\d{4}/g, '####')) });
-    await llm.call({ model: 'm', input: [{ role: 'user', content: 'card 4242' }] }, async () => ({ object: 'chat.completion', choices: [{ message: { content: 'ok 1234' } }] }));
+    configureSdk({
+      captureContent: true,
+      redact: (content, context) => (context.kind === 'tool.result' ? undefined : content.replace(/\d{4}/g, '####')),
+    });
+    await llm.call({ model: 'm', input: [{ role: 'user', content: 'card 4242' }] }, async () => ({
+      object: 'chat.completion',
+      choices: [{ message: { content: 'ok 1234' } }],
+    }));
     await tool('t', { args: { card: '4242' } }, async () => 'result 9999');
     expect(capture.span('chat m').attributes['gen_ai.input.messages']).toBe('[{"role":"user","content":"card ####"}]');
-    expect(capture.span('chat m').attributes['gen_ai.output.messages']).toBe('[{"role":"assistant","parts":[{"type":"text","content":"ok ####"}]}]');
+    expect(capture.span('chat m').attributes['gen_ai.output.messages']).toBe(
+      '[{"role":"assistant","parts":[{"type":"text","content":"ok ####"}]}]',
+    );
     expect(capture.span('execute_tool t').attributes['gen_ai.tool.call.arguments']).toBe('{"card":"####"}');
     expect(capture.span('execute_tool t').attributes['gen_ai.tool.call.result']).toBeUndefined();
   });

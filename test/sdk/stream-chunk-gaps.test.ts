@@ -94,7 +94,12 @@ describe('the longest pause between chunks', () => {
   });
 
   it('counts a chunk carrying several choices once', async () => {
-    const twoChoices = { choices: [{ index: 0, delta: { content: 'x' } }, { index: 1, delta: { content: 'y' } }] };
+    const twoChoices = {
+      choices: [
+        { index: 0, delta: { content: 'x' } },
+        { index: 1, delta: { content: 'y' } },
+      ],
+    };
     const plan = [
       [1_200, twoChoices],
       [1_500, twoChoices],

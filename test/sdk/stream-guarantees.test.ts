@@ -138,15 +138,18 @@ describe('ReadableStream', () => {
   const readable = (log: string[]) => {
     let index = 0;
     const chunks = [roleChunk, contentChunk('a'), contentChunk('b')];
-    return new ReadableStream({
-      pull(controller) {
-        if (index < chunks.length) controller.enqueue(chunks[index++]);
-        else controller.close();
+    return new ReadableStream(
+      {
+        pull(controller) {
+          if (index < chunks.length) controller.enqueue(chunks[index++]);
+          else controller.close();
+        },
+        cancel(reason) {
+          log.push(`cancel:${String(reason)}`);
+        },
       },
-      cancel(reason) {
-        log.push(`cancel:${String(reason)}`);
-      },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
   };
 
   it('returns a ReadableStream with the same chunks', async () => {
@@ -185,8 +188,16 @@ describe('ReadableStream', () => {
 
   it('errors reach the reader as the same error and fail the span', async () => {
     const error = new Error('upstream');
-    const stream = llm.stream({ model: 'm' }, () => new ReadableStream({ pull: (controller) => controller.error(error) })) as unknown as ReadableStream;
-    expect(await stream.getReader().read().catch((thrown: unknown) => thrown)).toBe(error);
+    const stream = llm.stream(
+      { model: 'm' },
+      () => new ReadableStream({ pull: (controller) => controller.error(error) }),
+    ) as unknown as ReadableStream;
+    expect(
+      await stream
+        .getReader()
+        .read()
+        .catch((thrown: unknown) => thrown),
+    ).toBe(error);
     expect(spanOf().status.code).toBe(SpanStatusCode.ERROR);
   });
 });
@@ -236,7 +247,12 @@ describe('double iteration', () => {
   });
 
   it('a re-iterable source is read afresh the second time, and only the first read is recorded', async () => {
-    const source = { async *[Symbol.asyncIterator]() { yield contentChunk('x'); yield contentChunk('y'); } };
+    const source = {
+      async *[Symbol.asyncIterator]() {
+        yield contentChunk('x');
+        yield contentChunk('y');
+      },
+    };
     const stream = llm.stream({ model: 'm' }, () => source);
     const reads: number[] = [];
     for (let pass = 0; pass < 2; pass++) {

@@ -28,8 +28,15 @@ describe('a stream held back mid-answer', () => {
   it('is planned with the pause before the token asked for (never the first)', async () => {
     const before = server.requests.length;
     const headers = { 'x-model-ttft-ms': '20', 'x-model-per-token-ms': '5', 'x-model-output-tokens': '6' };
-    for (const stall of [{ 'x-model-stall-ms': '300', 'x-model-stall-at-token': '4' }, { 'x-model-stall-ms': '40' }, { 'x-model-stall-ms': '40', 'x-model-stall-at-token': '0' }]) {
-      const stream = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true }, { headers: { ...headers, ...stall } });
+    for (const stall of [
+      { 'x-model-stall-ms': '300', 'x-model-stall-at-token': '4' },
+      { 'x-model-stall-ms': '40' },
+      { 'x-model-stall-ms': '40', 'x-model-stall-at-token': '0' },
+    ]) {
+      const stream = await openai.chat.completions.create(
+        { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true },
+        { headers: { ...headers, ...stall } },
+      );
       for await (const _ of stream);
     }
     expect(server.requests.slice(before).map((request) => request.plan.tokenOffsetsMs)).toEqual([
@@ -43,7 +50,15 @@ describe('a stream held back mid-answer', () => {
     const startedAtMs = performance.now();
     const stream = await openai.chat.completions.create(
       { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true },
-      { headers: { 'x-model-ttft-ms': '20', 'x-model-per-token-ms': '5', 'x-model-output-tokens': '6', 'x-model-stall-ms': '300', 'x-model-stall-at-token': '4' } },
+      {
+        headers: {
+          'x-model-ttft-ms': '20',
+          'x-model-per-token-ms': '5',
+          'x-model-output-tokens': '6',
+          'x-model-stall-ms': '300',
+          'x-model-stall-at-token': '4',
+        },
+      },
     );
     const seenAtMs: number[] = [];
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) seenAtMs.push(performance.now() - startedAtMs);

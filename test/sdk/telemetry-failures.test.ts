@@ -23,7 +23,10 @@ const brokenSpanProvider: TracerProvider = {
 const logged: string[] = [];
 beforeEach(() => {
   logged.length = 0;
-  diag.setLogger({ error: (m) => logged.push(m), warn: (m) => logged.push(m), info: () => {}, debug: () => {}, verbose: () => {} }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  diag.setLogger(
+    { error: (m) => logged.push(m), warn: (m) => logged.push(m), info: () => {}, debug: () => {}, verbose: () => {} },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
 });
 afterEach(() => resetSdkConfig());
 
@@ -32,16 +35,31 @@ async function agent(): Promise<unknown[]> {
   const error = new Error('tool failed');
   return task('agent', { taskClass: 'simple' }, async (t) => {
     const session = await state.load('session', async () => ({ id: 's1' }));
-    const answer = await llm.call({ model: 'm' }, async () => ({ object: 'chat.completion', choices: [{ message: { content: 'hi' } }], usage: { prompt_tokens: 1, completion_tokens: 1 } }));
+    const answer = await llm.call({ model: 'm' }, async () => ({
+      object: 'chat.completion',
+      choices: [{ message: { content: 'hi' } }],
+      usage: { prompt_tokens: 1, completion_tokens: 1 },
+    }));
     const chunks: unknown[] = [];
-    for await (const chunk of llm.stream({ model: 'm' }, async function* () { yield 'a'; yield 'b'; })) chunks.push(chunk);
+    for await (const chunk of llm.stream({ model: 'm' }, async function* () {
+      yield 'a';
+      yield 'b';
+    }))
+      chunks.push(chunk);
     t.firstOutput();
-    const caught = await tool('fails', { args: { q: 1 } }, async () => { throw error; }).catch((thrown: unknown) => thrown);
+    const caught = await tool('fails', { args: { q: 1 } }, async () => {
+      throw error;
+    }).catch((thrown: unknown) => thrown);
     return [session, answer, chunks, caught === error];
   });
 }
 
-const expected = [{ id: 's1' }, { object: 'chat.completion', choices: [{ message: { content: 'hi' } }], usage: { prompt_tokens: 1, completion_tokens: 1 } }, ['a', 'b'], true];
+const expected = [
+  { id: 's1' },
+  { object: 'chat.completion', choices: [{ message: { content: 'hi' } }], usage: { prompt_tokens: 1, completion_tokens: 1 } },
+  ['a', 'b'],
+  true,
+];
 
 it('runs the agent unchanged when the tracer throws on every span start', async () => {
   configureSdk({ tracerProvider: throwingTracerProvider });

@@ -57,7 +57,8 @@ it('records TTFT at the first text delta of streamText’s full stream, and usag
     }),
   });
   const parts: string[] = [];
-  for await (const part of llm.stream<{ type: string }>({ model: 'mock-small' }, () => streamText({ model, prompt: 'Hi' }).fullStream)) parts.push(part.type);
+  for await (const part of llm.stream<{ type: string }>({ model: 'mock-small' }, () => streamText({ model, prompt: 'Hi' }).fullStream))
+    parts.push(part.type);
   expect(parts.filter((type) => type === 'text-delta')).toHaveLength(2);
   const span = capture.span('chat mock-small');
   // The first text delta is the model's fourth chunk: 80 ms + 3 × 5 ms. Earlier parts

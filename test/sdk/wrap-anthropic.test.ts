@@ -25,7 +25,9 @@ beforeAll(async () => {
   client = wrapAnthropic(raw);
   const fast = { headers: { 'x-model-ttft-ms': '0', 'x-model-per-token-ms': '0' } };
   await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'warm up' }] }, fast);
-  await client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'warm up' }] }, fast).finalMessage();
+  await client.messages
+    .stream({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'warm up' }] }, fast)
+    .finalMessage();
   capture.reset();
 });
 afterAll(() => server.close());
@@ -119,7 +121,9 @@ describe('MessageStream helpers', () => {
 });
 
 it('rethrows the client’s own error and fails the span', async () => {
-  const error = await client.messages.create(request, { headers: { 'x-model-status': '529', 'x-model-ttft-ms': '0' } }).catch((thrown: unknown) => thrown);
+  const error = await client.messages
+    .create(request, { headers: { 'x-model-status': '529', 'x-model-ttft-ms': '0' } })
+    .catch((thrown: unknown) => thrown);
   expect(error).toBeInstanceOf(Anthropic.APIError);
   expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(529);
   expect(span().status.code).toBe(SpanStatusCode.ERROR);

@@ -37,7 +37,10 @@ beforeAll(async () => {
   // Warm the connection and the code paths of both call kinds, so timing tests measure steady state.
   const fast = { headers: { 'x-model-ttft-ms': '0', 'x-model-per-token-ms': '0' } };
   await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'warm up' }] }, fast);
-  for await (const _ of await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'warm up' }], stream: true }, fast));
+  for await (const _ of await client.chat.completions.create(
+    { model: 'gpt-4o', messages: [{ role: 'user', content: 'warm up' }], stream: true },
+    fast,
+  ));
   capture.reset();
 });
 afterAll(() => server.close());
@@ -99,7 +102,9 @@ describe('non-streamed calls', () => {
   });
 
   it('rethrow the client’s own error object and fail the span', async () => {
-    const error = await client.chat.completions.create(request, { headers: { 'x-model-status': '429', 'x-model-ttft-ms': '0' } }).catch((thrown: unknown) => thrown);
+    const error = await client.chat.completions
+      .create(request, { headers: { 'x-model-status': '429', 'x-model-ttft-ms': '0' } })
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     const span = capture.span('chat gpt-4o');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
@@ -205,7 +210,10 @@ describe('streamed calls', () => {
     const startedAtMs = performance.now();
     let observedMs: number | undefined;
     const runner = client.chat.completions
-      .stream({ ...request, stream_options: { include_usage: true } }, { headers: { 'x-model-ttft-ms': '120', 'x-model-per-token-ms': '20', 'x-model-output-tokens': '16' } })
+      .stream(
+        { ...request, stream_options: { include_usage: true } },
+        { headers: { 'x-model-ttft-ms': '120', 'x-model-per-token-ms': '20', 'x-model-output-tokens': '16' } },
+      )
       .on('content', () => (observedMs ??= performance.now() - startedAtMs));
     const final = await runner.finalChatCompletion();
     expect(final.choices[0]!.message.content).toBe(replyTokens(16).join(''));
@@ -217,7 +225,10 @@ describe('streamed calls', () => {
     const startedAtMs = performance.now();
     let observedMs: number | undefined;
     const stream = client.responses
-      .stream({ model: 'gpt-4o', input: 'hi' }, { headers: { 'x-model-ttft-ms': '100', 'x-model-per-token-ms': '20', 'x-model-output-tokens': '16' } })
+      .stream(
+        { model: 'gpt-4o', input: 'hi' },
+        { headers: { 'x-model-ttft-ms': '100', 'x-model-per-token-ms': '20', 'x-model-output-tokens': '16' } },
+      )
       .on('response.output_text.delta', () => (observedMs ??= performance.now() - startedAtMs));
     const final = await stream.finalResponse();
     expect(final.usage!.output_tokens).toBe(16);

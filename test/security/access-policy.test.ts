@@ -34,8 +34,26 @@ describe('what a request needs (deny by default)', () => {
     ['GET', '/metrics.txt', { kind: 'public' }],
     ['GET', '/assets/%2E%2E%2Fkeys', { kind: 'refused', status: 400, error: 'path must not hold an encoded slash (%2F or %5C)' }],
     ['GET', '/api%2Ftraces', { kind: 'refused', status: 400, error: 'path must not hold an encoded slash (%2F or %5C)' }],
-    ['POST', '/', { kind: 'refused', status: 405, error: 'POST is not served outside /api, /v1 and /metrics: the dashboard takes GET and HEAD', allow: 'GET, HEAD' }],
-    ['OPTIONS', '/index.html', { kind: 'refused', status: 405, error: 'OPTIONS is not served outside /api, /v1 and /metrics: the dashboard takes GET and HEAD', allow: 'GET, HEAD' }],
+    [
+      'POST',
+      '/',
+      {
+        kind: 'refused',
+        status: 405,
+        error: 'POST is not served outside /api, /v1 and /metrics: the dashboard takes GET and HEAD',
+        allow: 'GET, HEAD',
+      },
+    ],
+    [
+      'OPTIONS',
+      '/index.html',
+      {
+        kind: 'refused',
+        status: 405,
+        error: 'OPTIONS is not served outside /api, /v1 and /metrics: the dashboard takes GET and HEAD',
+        allow: 'GET, HEAD',
+      },
+    ],
   ])('%s %s', (method, path, rule) => {
     expect(accessRule(method, path)).toEqual(rule);
   });

@@ -20,7 +20,9 @@ const run: SpanPlan = {
   startMs: 0,
   endMs: 40,
   attributes: { 'gen_ai.operation.name': 'invoke_agent' },
-  children: [{ name: 'chat gpt-4o', startMs: 10, endMs: 35, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' } }],
+  children: [
+    { name: 'chat gpt-4o', startMs: 10, endMs: 35, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o' } },
+  ],
 };
 
 /** The official gRPC exporter sending `run` with `key` (if any) in its metadata: its result code and the gRPC code of its error. */
@@ -42,7 +44,9 @@ describe('OTLP/gRPC ingest keys from metadata, mapped to projects as over HTTP',
   afterAll(() => gateway.close());
 
   test('no key, an unknown key, a read key and an admin key are refused with the HTTP messages', async () => {
-    const message = officialProtobuf([handMadeSpan({ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'refused', startTime: hrTimeAt(0), endTime: hrTimeAt(5) })]);
+    const message = officialProtobuf([
+      handMadeSpan({ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'refused', startTime: hrTimeAt(0), endTime: hrTimeAt(5) }),
+    ]);
     const required = 'an ingest key is required: send Authorization: Bearer <key>';
     const refusals = [
       [undefined, 16, required],
@@ -65,7 +69,7 @@ describe('OTLP/gRPC ingest keys from metadata, mapped to projects as over HTTP',
     expect(await exportWith(address, KEYS.betaRead)).toMatchObject({ code: ExportResultCode.FAILED, grpcCode: 7 });
   });
 
-  test('with an ingest key the spans land in that key\'s project only, timed exactly', async () => {
+  test("with an ingest key the spans land in that key's project only, timed exactly", async () => {
     const sent = await exportWith(address, KEYS.betaIngest);
     expect([sent.code, sent.grpcCode]).toEqual([ExportResultCode.SUCCESS, undefined]);
     const detail = async () => {
@@ -98,18 +102,26 @@ describe('one rate limit per ingest key across OTLP/HTTP and OTLP/gRPC', () => {
   beforeAll(async () => {
     gateway = await startServer({
       options: { port: 0, host: '127.0.0.1', dataDir: ':memory:', quietPeriodMs: 50 },
-      access: parseAccessConfig(JSON.stringify({ projects: { slow: { ingestKeys: [slowKey], ingestRequestsPerSecond: 1 }, other: { ingestKeys: [otherKey] } } })),
+      access: parseAccessConfig(
+        JSON.stringify({ projects: { slow: { ingestKeys: [slowKey], ingestRequestsPerSecond: 1 }, other: { ingestKeys: [otherKey] } } }),
+      ),
       grpcPort: 0,
     });
   });
   afterAll(() => gateway.close());
 
   test('a key whose token HTTP took is RESOURCE_EXHAUSTED over gRPC with a RetryInfo, another key is not slowed', async () => {
-    const message = officialProtobuf([handMadeSpan({ traceId: 'ef'.repeat(16), spanId: '12'.repeat(8), name: 'limited', startTime: hrTimeAt(0), endTime: hrTimeAt(5) })]);
+    const message = officialProtobuf([
+      handMadeSpan({ traceId: 'ef'.repeat(16), spanId: '12'.repeat(8), name: 'limited', startTime: hrTimeAt(0), endTime: hrTimeAt(5) }),
+    ]);
     // The token is taken when the request is let in, before its body is read: a malformed body
     // spends it as well as a good one would, and is answered at once (the next call follows within
     // the second the bucket takes to refill).
-    const http = await fetch(`${gateway.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf', ...bearer(slowKey) }, body: Uint8Array.from([0x0a, 0xff]) });
+    const http = await fetch(`${gateway.url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf', ...bearer(slowKey) },
+      body: Uint8Array.from([0x0a, 0xff]),
+    });
     expect(http.status).toBe(400);
     const limit = 'ingest rate limit of 1 requests/s for this key reached';
     expect(await grpcExport(gateway.grpc!.address, message, { authorization: `Bearer ${slowKey}` })).toEqual({

@@ -3,14 +3,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { IngestAdmission, perProjectLimits } from '../../collector/src/security/ingest-admission.js';
 
-const request = (contentLength?: number) => ({ headers: contentLength === undefined ? {} : { 'content-length': String(contentLength) } }) as unknown as IncomingMessage;
+const request = (contentLength?: number) =>
+  ({ headers: contentLength === undefined ? {} : { 'content-length': String(contentLength) } }) as unknown as IncomingMessage;
 const response = () => new EventEmitter() as unknown as ServerResponse & EventEmitter;
 
 describe('ingest admission per project', () => {
   it('gives one project at most half the slots when there are several, all of them when there is one', () => {
     expect(perProjectLimits({ maxRequests: 64, maxBytes: 1_000 }, 1)).toEqual({ maxRequests: 64, maxBytes: 1_000 });
-    expect(perProjectLimits({ maxRequests: 64, maxBytes: 1_000 }, 3)).toEqual({ maxRequests: 64, maxBytes: 1_000, maxRequestsPerProject: 32, maxBytesPerProject: 500 });
-    expect(perProjectLimits({ maxRequests: 64, maxBytes: 1_000, maxRequestsPerProject: 8 }, 3)).toEqual({ maxRequests: 64, maxBytes: 1_000, maxRequestsPerProject: 8, maxBytesPerProject: 500 });
+    expect(perProjectLimits({ maxRequests: 64, maxBytes: 1_000 }, 3)).toEqual({
+      maxRequests: 64,
+      maxBytes: 1_000,
+      maxRequestsPerProject: 32,
+      maxBytesPerProject: 500,
+    });
+    expect(perProjectLimits({ maxRequests: 64, maxBytes: 1_000, maxRequestsPerProject: 8 }, 3)).toEqual({
+      maxRequests: 64,
+      maxBytes: 1_000,
+      maxRequestsPerProject: 8,
+      maxBytesPerProject: 500,
+    });
   });
 
   it('refuses a project past its share while admitting another, and within the global bound', () => {
@@ -24,7 +35,10 @@ describe('ingest admission per project', () => {
     });
     expect(admission.admit(request(10), answers[2], 'quiet')).toEqual({ admitted: true });
     expect(admission.admit(request(10), answers[3], 'other')).toEqual({ admitted: true });
-    expect(admission.admit(request(10), answers[4], 'fourth')).toEqual({ admitted: false, reason: 'collector is overloaded: too many ingest requests in flight' });
+    expect(admission.admit(request(10), answers[4], 'fourth')).toEqual({
+      admitted: false,
+      reason: 'collector is overloaded: too many ingest requests in flight',
+    });
     expect(admission.inFlight).toEqual({ requests: 4, bytes: 40 });
     expect(admission.refused).toBe(2);
     answers[0].emit('finish');
@@ -33,7 +47,7 @@ describe('ingest admission per project', () => {
     expect(admission.admit(request(10), response(), 'noisy')).toEqual({ admitted: true });
   });
 
-  it('bounds a project\'s bytes, counting a body of unknown length as 1 MiB', () => {
+  it("bounds a project's bytes, counting a body of unknown length as 1 MiB", () => {
     const admission = new IngestAdmission({ maxRequests: 64, maxBytes: 4 * 1024 * 1024, maxBytesPerProject: 2 * 1024 * 1024 });
     expect(admission.admit(request(), response(), 'chunked')).toEqual({ admitted: true });
     expect(admission.admit(request(), response(), 'chunked')).toEqual({ admitted: true });

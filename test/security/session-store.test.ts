@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { KeyGrant } from '../../collector/src/security/key-registry.js';
 import { SessionStore, sessionCookie, sessionToken } from '../../collector/src/security/session-store.js';
 
-const grant = (project: string): KeyGrant => ({ project: { name: project, ingestKeys: [], readKeys: [], adminKeys: [], ingestRequestsPerSecond: 1 }, role: 'read', keyId: project });
+const grant = (project: string): KeyGrant => ({
+  project: { name: project, ingestKeys: [], readKeys: [], adminKeys: [], ingestRequestsPerSecond: 1 },
+  role: 'read',
+  keyId: project,
+});
 
 function store(maxSessions = 3) {
   const clock = { nowMs: 1_000 };

@@ -47,7 +47,7 @@ export function agentWorkload(traceCount: number, { seed = 7, baseMs = Date.now(
       'gen_ai.operation.name': 'invoke_agent',
       'threshold.task.class': complex ? 'complex' : 'simple',
     };
-    if (n % 3 !== 0) Object.assign(task, { 'gen_ai.conversation.id': `session-${Math.floor(n / 3)}`, 'threshold.turn': (n % 3) });
+    if (n % 3 !== 0) Object.assign(task, { 'gen_ai.conversation.id': `session-${Math.floor(n / 3)}`, 'threshold.turn': n % 3 });
     traces.push({
       traceId,
       service: n % 2 === 0 ? 'support' : 'checkout',
@@ -69,7 +69,13 @@ export function agentWorkload(traceCount: number, { seed = 7, baseMs = Date.now(
             'gen_ai.response.time_to_first_chunk': draw(0.05, 0.4),
             'gen_ai.usage.input_tokens': 100 + (n % 17) * 10,
             'gen_ai.usage.output_tokens': 20 + (n % 5),
-            ...(n % 4 !== 0 ? { 'threshold.llm.chunks': 20 + (n % 5), 'threshold.llm.max_chunk_gap_ms': 40 + ((n * 37) % 150) + 0.25, 'threshold.llm.max_chunk_gap_start_ms': 60 } : {}),
+            ...(n % 4 !== 0
+              ? {
+                  'threshold.llm.chunks': 20 + (n % 5),
+                  'threshold.llm.max_chunk_gap_ms': 40 + ((n * 37) % 150) + 0.25,
+                  'threshold.llm.max_chunk_gap_start_ms': 60,
+                }
+              : {}),
           },
         },
         {

@@ -97,7 +97,13 @@ describe('file blob log on disk', () => {
     const refs = [];
     for (let i = 0; i < 5; i++) refs.push(...(await log.append([value(600, i)])));
     expect(refs.map((ref) => ref.segment)).toEqual([1, 2, 3, 4, 5]);
-    expect(readdirSync(dir).sort()).toEqual(['000000000001.seg', '000000000002.seg', '000000000003.seg', '000000000004.seg', '000000000005.seg']);
+    expect(readdirSync(dir).sort()).toEqual([
+      '000000000001.seg',
+      '000000000002.seg',
+      '000000000003.seg',
+      '000000000004.seg',
+      '000000000005.seg',
+    ]);
     writeFileSync(join(dir, 'notes.txt'), 'not a segment');
     // Rows still refer to segments 2 and 4; 5 is the active one.
     expect(await log.removeSegmentsExcept(new Set([2, 4]))).toBe(2);

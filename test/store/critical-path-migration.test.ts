@@ -58,7 +58,14 @@ async function downgrade(engine: string, options: Partial<CreateCollectorOptions
     instance.closeSync();
     return;
   }
-  for (const column of ['fact_max_chunk_gap_ms', 'critical_path_stored', 'critical_category', 'critical_name', 'critical_ms', 'fact_llm_call']) {
+  for (const column of [
+    'fact_max_chunk_gap_ms',
+    'critical_path_stored',
+    'critical_category',
+    'critical_name',
+    'critical_ms',
+    'fact_llm_call',
+  ]) {
     const query = `ALTER TABLE ${options.clickhouseDatabase}.traces DROP COLUMN ${column}`;
     const response = await fetch(`${options.clickhouseUrl}/`, { method: 'POST', body: query });
     expect([query, response.status]).toEqual([query, 200]);
@@ -79,7 +86,9 @@ describe.each(STORE_ENGINES)('a $engine.name store written before critical paths
     try {
       const empty = { tail: { percentile: 95, thresholdMs: null, traces: 0 }, typical: { traces: 0 }, operations: [] };
       expect(await getJson<CriticalPathResponse>(collector.url, '/api/critical-path')).toEqual(empty);
-      expect((await getJson<ModelsResponse>(collector.url, '/api/models')).models.map((model) => [model.model, model.calls, model.maxChunkGap])).toEqual([['gpt-4o', 1, null]]);
+      expect(
+        (await getJson<ModelsResponse>(collector.url, '/api/models')).models.map((model) => [model.model, model.calls, model.maxChunkGap]),
+      ).toEqual([['gpt-4o', 1, null]]);
 
       expect((await postJson(collector.url, task(2))).status).toBe(200);
       await waitForTraces(collector.url, 2);
@@ -92,9 +101,9 @@ describe.each(STORE_ENGINES)('a $engine.name store written before critical paths
           ['answer', 200],
         ],
       ]);
-      expect((await getJson<ModelsResponse>(collector.url, '/api/models')).models.map((model) => [model.calls, model.maxChunkGap])).toEqual([
-        [2, { p50Ms: 300, p95Ms: 300, p99Ms: 300 }],
-      ]);
+      expect((await getJson<ModelsResponse>(collector.url, '/api/models')).models.map((model) => [model.calls, model.maxChunkGap])).toEqual(
+        [[2, { p50Ms: 300, p95Ms: 300, p99Ms: 300 }]],
+      );
     } finally {
       await collector.close();
     }

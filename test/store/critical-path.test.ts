@@ -1,4 +1,11 @@
-import { analyseRecords, criticalOperations, percentile, type CriticalPathResponse, type SpanRecord, type TraceAnalysis } from '@threshold/core';
+import {
+  analyseRecords,
+  criticalOperations,
+  percentile,
+  type CriticalPathResponse,
+  type SpanRecord,
+  type TraceAnalysis,
+} from '@threshold/core';
 import type { AnalysedTrace } from '@threshold/collector';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { otlpJsonBody, postJson } from '../collector/otlp-json-body.js';
@@ -31,12 +38,22 @@ function reference(analyses: readonly TraceAnalysis[], tail: number): CriticalPa
   const p50Ms = percentile(durations, 0.5);
   const inTail = analyses.filter((analysis) => analysis.summary.durationMs >= tailMs);
   const typical = analyses.filter((analysis) => analysis.summary.durationMs <= p50Ms);
-  const operations = new Map<string, { category: string; name: string; tail: number; typical: number; seen: number; examples: Array<[number, string]> }>();
+  const operations = new Map<
+    string,
+    { category: string; name: string; tail: number; typical: number; seen: number; examples: Array<[number, string]> }
+  >();
   const visit = (group: readonly TraceAnalysis[], into: 'tail' | 'typical') => {
     for (const analysis of group) {
       for (const operation of criticalOperations(analysis)) {
         const key = `${operation.category}/${operation.name}`;
-        const entry = operations.get(key) ?? { category: operation.category, name: operation.name, tail: 0, typical: 0, seen: 0, examples: [] };
+        const entry = operations.get(key) ?? {
+          category: operation.category,
+          name: operation.name,
+          tail: 0,
+          typical: 0,
+          seen: 0,
+          examples: [],
+        };
         entry[into] += operation.criticalMs;
         if (into === 'tail') {
           entry.seen++;
@@ -97,11 +114,51 @@ describe.each(STORE_ENGINES)('GET /api/critical-path on $engine.name', ({ engine
       tail: { percentile: 95, thresholdMs: 3_000, traces: 2 },
       typical: { traces: 11 },
       operations: [
-        { category: 'tool', name: 'search', tailMeanCriticalMs: 1_600, typicalMeanCriticalMs: 150, excessMs: 1_450, tailCriticalRate: 1, exampleTraceIds: [tailA.traceId, tailB.traceId] },
-        { category: 'orchestration', name: 'rate-limit wait', tailMeanCriticalMs: 1_000, typicalMeanCriticalMs: 0, excessMs: 1_000, tailCriticalRate: 0.5, exampleTraceIds: [tailB.traceId] },
-        { category: 'llm', name: 'gpt-4o', tailMeanCriticalMs: 700, typicalMeanCriticalMs: 700, excessMs: 0, tailCriticalRate: 1, exampleTraceIds: [second, first] },
-        { category: 'other', name: 'answer-ticket', tailMeanCriticalMs: 125, typicalMeanCriticalMs: 150, excessMs: -25, tailCriticalRate: 1, exampleTraceIds: [tailA.traceId, tailB.traceId] },
-        { category: 'state', name: 'load session', tailMeanCriticalMs: 25, typicalMeanCriticalMs: 50, excessMs: -25, tailCriticalRate: 0.5, exampleTraceIds: [tailA.traceId] },
+        {
+          category: 'tool',
+          name: 'search',
+          tailMeanCriticalMs: 1_600,
+          typicalMeanCriticalMs: 150,
+          excessMs: 1_450,
+          tailCriticalRate: 1,
+          exampleTraceIds: [tailA.traceId, tailB.traceId],
+        },
+        {
+          category: 'orchestration',
+          name: 'rate-limit wait',
+          tailMeanCriticalMs: 1_000,
+          typicalMeanCriticalMs: 0,
+          excessMs: 1_000,
+          tailCriticalRate: 0.5,
+          exampleTraceIds: [tailB.traceId],
+        },
+        {
+          category: 'llm',
+          name: 'gpt-4o',
+          tailMeanCriticalMs: 700,
+          typicalMeanCriticalMs: 700,
+          excessMs: 0,
+          tailCriticalRate: 1,
+          exampleTraceIds: [second, first],
+        },
+        {
+          category: 'other',
+          name: 'answer-ticket',
+          tailMeanCriticalMs: 125,
+          typicalMeanCriticalMs: 150,
+          excessMs: -25,
+          tailCriticalRate: 1,
+          exampleTraceIds: [tailA.traceId, tailB.traceId],
+        },
+        {
+          category: 'state',
+          name: 'load session',
+          tailMeanCriticalMs: 25,
+          typicalMeanCriticalMs: 50,
+          excessMs: -25,
+          tailCriticalRate: 0.5,
+          exampleTraceIds: [tailA.traceId],
+        },
       ],
     });
   });
@@ -109,16 +166,21 @@ describe.each(STORE_ENGINES)('GET /api/critical-path on $engine.name', ({ engine
   test('takes its thresholds over the window and filters asked for', async () => {
     // From the 12th task on: 1200…1900, 3000, 3900. P95 = 3000 + 0.55 × 900 leaves A alone; P50 = 1650.
     const window = `from=${startOf(11)}&to=${startOf(21) + 1}`;
-    const windowed = await getJson<CriticalPathResponse>(collector.url, `/api/critical-path?${window}&service=support&taskClass=support-answer&name=answer-ticket`);
+    const windowed = await getJson<CriticalPathResponse>(
+      collector.url,
+      `/api/critical-path?${window}&service=support&taskClass=support-answer&name=answer-ticket`,
+    );
     const durations = [1_200, 1_300, 1_400, 1_500, 1_600, 1_700, 1_800, 1_900, 3_000, 3_900];
     expect(windowed.tail).toEqual({ percentile: 95, thresholdMs: percentile(durations, 0.95), traces: 1 });
     expect(windowed.typical).toEqual({ traces: 5 });
-    expect(windowed.operations.map(({ category, name, excessMs, exampleTraceIds }) => [category, name, excessMs, exampleTraceIds])).toEqual([
-      ['tool', 'search', 3_000 - 500, [tailA.traceId]],
-      ['llm', 'gpt-4o', 0, [tailA.traceId]],
-      ['other', 'answer-ticket', 0, [tailA.traceId]],
-      ['state', 'load session', 0, [tailA.traceId]],
-    ]);
+    expect(windowed.operations.map(({ category, name, excessMs, exampleTraceIds }) => [category, name, excessMs, exampleTraceIds])).toEqual(
+      [
+        ['tool', 'search', 3_000 - 500, [tailA.traceId]],
+        ['llm', 'gpt-4o', 0, [tailA.traceId]],
+        ['other', 'answer-ticket', 0, [tailA.traceId]],
+        ['state', 'load session', 0, [tailA.traceId]],
+      ],
+    );
     // P50 as the tail: the slower half, the eleventh task (1100) in both groups.
     const half = await getJson<CriticalPathResponse>(collector.url, '/api/critical-path?tail=50');
     expect([half.tail, half.typical]).toEqual([{ percentile: 50, thresholdMs: 1_100, traces: 11 }, { traces: 11 }]);
@@ -166,7 +228,9 @@ describe.each(STORE_ENGINES)('GET /api/critical-path over an agent workload on $
         expect(toTwelveDigits(answer)).toEqual(toTwelveDigits(reference(analyses, tail)));
       }
       const support = analyses.filter((analysis) => analysis.summary.service === 'support');
-      expect(toTwelveDigits(await getJson(collector.url, '/api/critical-path?service=support&tail=90'))).toEqual(toTwelveDigits(reference(support, 90)));
+      expect(toTwelveDigits(await getJson(collector.url, '/api/critical-path?service=support&tail=90'))).toEqual(
+        toTwelveDigits(reference(support, 90)),
+      );
     } finally {
       await collector.close();
     }
@@ -192,7 +256,11 @@ describe.each(STORE_ENGINES)('critical paths kept by the $engine.name store', ({
       // Retention takes the 11 typical traces (the earliest) with their operations: 10 stay, A and B the slowest.
       await store.deleteTracesBefore!(baseMs + 11 * 1_000, 1_000);
       const after = await store.criticalPath({ tail: 95 });
-      expect([after.tail.traces, after.typical.traces, after.operations.find((operation) => operation.name === 'search')!.exampleTraceIds]).toEqual([1, 5, [tailA.traceId]]);
+      expect([
+        after.tail.traces,
+        after.typical.traces,
+        after.operations.find((operation) => operation.name === 'search')!.exampleTraceIds,
+      ]).toEqual([1, 5, [tailA.traceId]]);
       expect(after.operations.some((operation) => operation.exampleTraceIds.includes(tasks[0].traceId))).toBe(false);
     } finally {
       await store.close();

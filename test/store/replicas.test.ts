@@ -106,7 +106,8 @@ describe('collector replicas sharing one ClickHouse', () => {
     const answers = await Promise.all(replicas.map((replica) => views(replica.url, traces)));
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
-    for (const path of Object.keys(reference)) expect([path, toTwelveDigits(answers[0][path])]).toEqual([path, toTwelveDigits(reference[path])]);
+    for (const path of Object.keys(reference))
+      expect([path, toTwelveDigits(answers[0][path])]).toEqual([path, toTwelveDigits(reference[path])]);
   }, 90_000);
 
   test('a late span on any replica re-analyses its trace, whichever replicas held the rest', async () => {

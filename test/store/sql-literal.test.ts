@@ -33,15 +33,15 @@ describe('SQL literals', () => {
   });
 
   test('numbers are written as JavaScript prints them, negatives in parentheses; booleans 1/0; null NULL', () => {
-    expect([sqlLiteral(1_700_000_000_123.25), sqlLiteral(-5), sqlLiteral(-0), sqlLiteral(2.5e-7), sqlLiteral(true), sqlLiteral(false), sqlLiteral(null)]).toEqual([
-      '1700000000123.25',
-      '(-5)',
-      '(0)',
-      '2.5e-7',
-      '1',
-      '0',
-      'NULL',
-    ]);
+    expect([
+      sqlLiteral(1_700_000_000_123.25),
+      sqlLiteral(-5),
+      sqlLiteral(-0),
+      sqlLiteral(2.5e-7),
+      sqlLiteral(true),
+      sqlLiteral(false),
+      sqlLiteral(null),
+    ]).toEqual(['1700000000123.25', '(-5)', '(0)', '2.5e-7', '1', '0', 'NULL']);
   });
 
   test.each([NaN, Infinity, -Infinity])('%s is refused', (value) => {
@@ -92,8 +92,16 @@ describe('SQL literals on a real ClickHouse server', () => {
   });
 
   test('hostile names are stored and found as data; no statement is injected', async () => {
-    const store = await ClickHouseStore.open({ url: server.url, database: 'injection', taskClasses: DEFAULT_TASK_CLASS_CONFIG, decodeRequest: decodeStoredRequest });
-    const traces = agentWorkload(HOSTILE_STRINGS.length, { seed: 3 }).map((trace, i) => ({ ...trace, service: HOSTILE_STRINGS[i] || 'empty' }));
+    const store = await ClickHouseStore.open({
+      url: server.url,
+      database: 'injection',
+      taskClasses: DEFAULT_TASK_CLASS_CONFIG,
+      decodeRequest: decodeStoredRequest,
+    });
+    const traces = agentWorkload(HOSTILE_STRINGS.length, { seed: 3 }).map((trace, i) => ({
+      ...trace,
+      service: HOSTILE_STRINGS[i] || 'empty',
+    }));
     await store.appendBatches(traces.map((trace) => ingestBatch(traceBody(trace))));
     const spans = await store.loadTraceSpans(traces.map((trace) => trace.traceId));
     await store.saveAnalyses(

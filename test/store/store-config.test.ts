@@ -28,15 +28,26 @@ describe('choosing the store', () => {
     });
     const fromEnv = optionsFromSettings({}, env);
     const fromFlags = optionsFromSettings({ clickhouseDatabase: 'staging', clickhouseUrl: 'https://ch.example:8443/' }, env);
-    expect([fromEnv.store, fromEnv.clickhouseUrl, fromEnv.clickhouseDatabase]).toEqual(['clickhouse', 'http://clickhouse.internal:8123', 'agents']);
-    expect([fromFlags.store, fromFlags.clickhouseUrl, fromFlags.clickhouseDatabase]).toEqual(['clickhouse', 'https://ch.example:8443/', 'staging']);
+    expect([fromEnv.store, fromEnv.clickhouseUrl, fromEnv.clickhouseDatabase]).toEqual([
+      'clickhouse',
+      'http://clickhouse.internal:8123',
+      'agents',
+    ]);
+    expect([fromFlags.store, fromFlags.clickhouseUrl, fromFlags.clickhouseDatabase]).toEqual([
+      'clickhouse',
+      'https://ch.example:8443/',
+      'staging',
+    ]);
   });
 
   test.each([
     [{ store: 'postgres' }, 'store must be duckdb or clickhouse, got "postgres"'],
     [{ clickhouseUrl: 'clickhouse:8123' }, 'ClickHouse URL must look like http://host:8123, got "clickhouse:8123"'],
     [{ clickhouseUrl: 'http://ch:8123/?user=x' }, 'ClickHouse URL must look like http://host:8123, got "http://ch:8123/?user=x"'],
-    [{ clickhouseDatabase: 'threshold; DROP DATABASE x' }, 'ClickHouse database must be letters, digits and underscores, got "threshold; DROP DATABASE x"'],
+    [
+      { clickhouseDatabase: 'threshold; DROP DATABASE x' },
+      'ClickHouse database must be letters, digits and underscores, got "threshold; DROP DATABASE x"',
+    ],
   ])('%o is refused: %s', (flags, message) => {
     expect(() => optionsFromSettings(flags, {})).toThrow(new ConfigError(message));
   });
@@ -45,10 +56,17 @@ describe('choosing the store', () => {
 describe('threshold start --store clickhouse (built CLI)', () => {
   test('an unreachable ClickHouse is one line on stderr and exit code 1', async () => {
     const port = await freePort();
-    const result = spawnSync(process.execPath, [cli, 'start', '--port', '0', '--grpc-port', 'off', '--store', 'clickhouse', '--clickhouse-url', `http://127.0.0.1:${port}`], {
-      encoding: 'utf8',
-    });
-    expect([result.status, result.stderr]).toEqual([1, `threshold: ClickHouse at http://127.0.0.1:${port} cannot be used: connect ECONNREFUSED 127.0.0.1:${port}\n`]);
+    const result = spawnSync(
+      process.execPath,
+      [cli, 'start', '--port', '0', '--grpc-port', 'off', '--store', 'clickhouse', '--clickhouse-url', `http://127.0.0.1:${port}`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect([result.status, result.stderr]).toEqual([
+      1,
+      `threshold: ClickHouse at http://127.0.0.1:${port} cannot be used: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    ]);
   });
 
   let server: ClickHouseServer;
@@ -62,7 +80,20 @@ describe('threshold start --store clickhouse (built CLI)', () => {
   test('serves from the ClickHouse database it names, creating it', async () => {
     const child = spawn(
       process.execPath,
-      [cli, 'start', '--port', '0', '--grpc-port', 'off', '--store', 'clickhouse', '--clickhouse-url', server.url, '--clickhouse-database', 'from_cli'],
+      [
+        cli,
+        'start',
+        '--port',
+        '0',
+        '--grpc-port',
+        'off',
+        '--store',
+        'clickhouse',
+        '--clickhouse-url',
+        server.url,
+        '--clickhouse-database',
+        'from_cli',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     try {
@@ -79,7 +110,14 @@ describe('threshold start --store clickhouse (built CLI)', () => {
       const health = (await (await fetch(`${url}/api/health`)).json()) as HealthResponse;
       expect(health.store).toBe('clickhouse');
       const tables = await (await fetch(`${server.url}/?query=${encodeURIComponent('SHOW TABLES FROM from_cli')}`)).text();
-      expect(tables.trim().split('\n')).toEqual(['alert_deliveries', 'alert_events', 'alert_rules', 'span_batches', 'span_requests', 'traces']);
+      expect(tables.trim().split('\n')).toEqual([
+        'alert_deliveries',
+        'alert_events',
+        'alert_rules',
+        'span_batches',
+        'span_requests',
+        'traces',
+      ]);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

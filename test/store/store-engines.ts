@@ -34,7 +34,8 @@ function duckDbEngine(): StoreEngine {
     tearDown: async () => {
       for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
     },
-    openStore: (taskClasses = DEFAULT_TASK_CLASS_CONFIG) => DuckDbStore.open(freshDir(), { taskClasses, decodeRequest: decodeStoredRequest }),
+    openStore: (taskClasses = DEFAULT_TASK_CLASS_CONFIG) =>
+      DuckDbStore.open(freshDir(), { taskClasses, decodeRequest: decodeStoredRequest }),
     collectorOptions: (shareWith) => shareWith ?? { dataDir: freshDir() },
   };
 }

@@ -48,13 +48,23 @@ describe('a DuckDB store whose database DuckDB invalidates', () => {
     expect(store.faults.totals()).toEqual({ faults: { invalidated: 1, 'disk-full': 0, 'out-of-memory': 0, recovering: 0 }, recoveries: 1 });
     for (const trace of traces.slice(3)) await store.appendBatches([ingestBatch(traceBody(trace))]);
     const expected = Object.fromEntries(traces.map((trace) => [trace.traceId, trace.spans.map((span) => span.spanId).sort()]));
-    expect(await storedSpanIds(store, traces.map((trace) => trace.traceId))).toEqual(expected);
+    expect(
+      await storedSpanIds(
+        store,
+        traces.map((trace) => trace.traceId),
+      ),
+    ).toEqual(expected);
     expect(new Set(await store.pendingTraceIds())).toEqual(new Set(traces.map((trace) => trace.traceId)));
     await store.close();
 
     // And after a restart, the same.
     const reopened = await open(dataDir);
-    expect(await storedSpanIds(reopened, traces.map((trace) => trace.traceId))).toEqual(expected);
+    expect(
+      await storedSpanIds(
+        reopened,
+        traces.map((trace) => trace.traceId),
+      ),
+    ).toEqual(expected);
     await reopened.close();
   });
 });
@@ -120,7 +130,9 @@ describe('a DuckDB store on a full disk', () => {
       expect(store.faults.totals().recoveries).toBeGreaterThanOrEqual(1);
       // Every acknowledged trace is stored whole.
       const ids = acknowledged.map((trace) => trace.traceId);
-      expect(await storedSpanIds(store, ids)).toEqual(Object.fromEntries(acknowledged.map((trace) => [trace.traceId, trace.spans.map((span) => span.spanId).sort()])));
+      expect(await storedSpanIds(store, ids)).toEqual(
+        Object.fromEntries(acknowledged.map((trace) => [trace.traceId, trace.spans.map((span) => span.spanId).sort()])),
+      );
       await store.close();
     } finally {
       disk.unmount();

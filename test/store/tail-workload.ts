@@ -40,10 +40,35 @@ function usualTask(n: number, searchMs: number, parallelLookup = false): Designe
     { traceId, spanId: span(1), name: 'answer-ticket', startMs: 0, endMs: end, attributes: TASK },
     { traceId, spanId: span(2), parentSpanId: span(1), name: 'load session', startMs: 0, endMs: 50, attributes: loadSession },
     { traceId, spanId: span(3), parentSpanId: span(1), name: 'chat gpt-4o', startMs: 50, endMs: 350, attributes: chat },
-    { traceId, spanId: span(4), parentSpanId: span(1), name: 'execute_tool search', startMs: 350, endMs: 350 + searchMs, attributes: search },
-    { traceId, spanId: span(5), parentSpanId: span(1), name: 'chat gpt-4o', startMs: 350 + searchMs, endMs: 750 + searchMs, attributes: chat },
+    {
+      traceId,
+      spanId: span(4),
+      parentSpanId: span(1),
+      name: 'execute_tool search',
+      startMs: 350,
+      endMs: 350 + searchMs,
+      attributes: search,
+    },
+    {
+      traceId,
+      spanId: span(5),
+      parentSpanId: span(1),
+      name: 'chat gpt-4o',
+      startMs: 350 + searchMs,
+      endMs: 750 + searchMs,
+      attributes: chat,
+    },
   ];
-  if (parallelLookup) spans.push({ traceId, spanId: span(6), parentSpanId: span(1), name: 'execute_tool lookup', startMs: 350, endMs: 1350, attributes: lookup });
+  if (parallelLookup)
+    spans.push({
+      traceId,
+      spanId: span(6),
+      parentSpanId: span(1),
+      name: 'execute_tool lookup',
+      startMs: 350,
+      endMs: 1350,
+      attributes: lookup,
+    });
   return { traceId, durationMs: end, spans };
 }
 

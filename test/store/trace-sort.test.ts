@@ -30,7 +30,12 @@ function task(id: string, startMs: number, durationMs: number, name: string, ses
  *   c  classify  300 ms   responsive   session s1
  *   d  answer   2500 ms   frustrating
  */
-const TASKS = [task('a', 40, 300, 'plan', 's2'), task('b', 30, 12_000, 'answer'), task('c', 20, 300, 'classify', 's1'), task('d', 10, 2_500, 'answer')];
+const TASKS = [
+  task('a', 40, 300, 'plan', 's2'),
+  task('b', 30, 12_000, 'answer'),
+  task('c', 20, 300, 'classify', 's1'),
+  task('d', 10, 2_500, 'answer'),
+];
 
 const ORDERS: Array<[TraceSortKey | undefined, 'asc' | 'desc' | undefined, string[]]> = [
   [undefined, undefined, ['a', 'b', 'c', 'd']],
@@ -51,7 +56,9 @@ describe.each(STORE_ENGINES)('trace list order on the $engine.name store', ({ en
   beforeAll(async () => {
     await engine.setUp();
     store = await engine.openStore();
-    await store.saveAnalyses(TASKS.map((span) => ({ analysis: analyseRecords([span]), findings: [], analysedSpanCount: 1, replacesStored: false })));
+    await store.saveAnalyses(
+      TASKS.map((span) => ({ analysis: analyseRecords([span]), findings: [], analysedSpanCount: 1, replacesStored: false })),
+    );
   });
   afterAll(async () => {
     await store.close();

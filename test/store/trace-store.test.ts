@@ -65,7 +65,12 @@ describe.each(STORE_ENGINES)('the $engine.name store', ({ engine }) => {
     await store.appendBatches([ingestBatch(traceBody(a, [a.spans[3], a.spans[0]]))]);
     const loaded = await store.loadTraceSpans([a.traceId, b.traceId, 'f'.repeat(32)]);
     expect([...loaded.keys()].sort()).toEqual([a.traceId, b.traceId].sort());
-    expect(loaded.get(a.traceId)!.map((span) => span.spanId)).toEqual([a.spans[0].spanId, a.spans[1].spanId, a.spans[3].spanId, a.spans[0].spanId]);
+    expect(loaded.get(a.traceId)!.map((span) => span.spanId)).toEqual([
+      a.spans[0].spanId,
+      a.spans[1].spanId,
+      a.spans[3].spanId,
+      a.spans[0].spanId,
+    ]);
     expect(loaded.get(b.traceId)!.map((span) => span.spanId)).toEqual(b.spans.map((span) => span.spanId));
     expect(loaded.get(b.traceId)).toEqual(spansOf(b));
     await store.close();
@@ -101,7 +106,9 @@ describe.each(STORE_ENGINES)('the $engine.name store', ({ engine }) => {
       [a.traceId, 'second', finding('second', 20).detail],
     ]);
     const stats = await store.stats({ groupBy: 'service' });
-    expect(stats.groups.map((group) => [group.key, group.count, group.p99Ms])).toEqual([[a.service, 1, analyseRecords(spans).summary.durationMs]]);
+    expect(stats.groups.map((group) => [group.key, group.count, group.p99Ms])).toEqual([
+      [a.service, 1, analyseRecords(spans).summary.durationMs],
+    ]);
     expect(await store.getTraceDetail('0'.repeat(32))).toBeUndefined();
     await store.close();
   });
@@ -110,17 +117,26 @@ describe.each(STORE_ENGINES)('the $engine.name store', ({ engine }) => {
     const [a, b, c, d, e] = agentWorkload(5);
     // One request holds spans of the oldest trace (a) and of a trace that stays (d).
     const shiftMs = d.startMs - a.startMs;
-    const shared = traceBody(a, [...a.spans, ...d.spans.map((span) => ({ ...span, startMs: span.startMs + shiftMs, endMs: span.endMs + shiftMs }))]);
+    const shared = traceBody(a, [
+      ...a.spans,
+      ...d.spans.map((span) => ({ ...span, startMs: span.startMs + shiftMs, endMs: span.endMs + shiftMs })),
+    ]);
     const sharedSpans = ingestBatch(shared).spans as SpanRecord[];
     await fresh();
     await store.appendBatches([ingestBatch(shared), ...[b, c, e].map((trace) => ingestBatch(traceBody(trace)))]);
-    const spansByTrace = new Map([a, b, c, d, e].map((trace) => [trace.traceId, sharedSpans.filter((span) => span.traceId === trace.traceId)]));
+    const spansByTrace = new Map(
+      [a, b, c, d, e].map((trace) => [trace.traceId, sharedSpans.filter((span) => span.traceId === trace.traceId)]),
+    );
     for (const trace of [b, c, e]) spansByTrace.set(trace.traceId, spansOf(trace));
     await store.saveAnalyses([...spansByTrace.values()].map((spans) => analysed(spans)));
     expect(await store.pendingTraceIds()).toEqual([]);
     const cutoffMs = c.startMs + 1;
     expect(await store.deleteTracesBefore!(cutoffMs, 2)).toBe(2);
-    expect((await store.listTraces({ limit: 10, offset: 0 })).traces.map((trace) => trace.traceId)).toEqual([e.traceId, d.traceId, c.traceId]);
+    expect((await store.listTraces({ limit: 10, offset: 0 })).traces.map((trace) => trace.traceId)).toEqual([
+      e.traceId,
+      d.traceId,
+      c.traceId,
+    ]);
     expect(await store.deleteTracesBefore!(cutoffMs, 2)).toBe(1);
     expect(await store.deleteTracesBefore!(cutoffMs, 2)).toBe(0);
     const list = await store.listTraces({ limit: 10, offset: 0 });
@@ -150,10 +166,15 @@ describe.each(STORE_ENGINES)('the $engine.name store', ({ engine }) => {
         p50Ms: percentile(durations, 0.5),
         p95Ms: percentile(durations, 0.95),
         p99Ms: percentile(durations, 0.99),
-        perceivedP99Ms: percentile(summaries.map((summary) => summary.perceivedMs), 0.99),
+        perceivedP99Ms: percentile(
+          summaries.map((summary) => summary.perceivedMs),
+          0.99,
+        ),
       };
     });
-    expect(stats.groups.map(({ key, count, p50Ms, p95Ms, p99Ms, perceivedP99Ms }) => ({ key, count, p50Ms, p95Ms, p99Ms, perceivedP99Ms }))).toEqual(expected);
+    expect(
+      stats.groups.map(({ key, count, p50Ms, p95Ms, p99Ms, perceivedP99Ms }) => ({ key, count, p50Ms, p95Ms, p99Ms, perceivedP99Ms })),
+    ).toEqual(expected);
     expect(expected.map((group) => group.count)).toEqual([48, 12]);
     await store.close();
   });
@@ -178,8 +199,22 @@ describe.each(STORE_ENGINES)('the $engine.name store', ({ engine }) => {
     const to = traces[30].startMs;
     for (const query of [
       { from, to, target: { kind: 'all' as const }, measure: 'duration' as const, fraction: 0.99, examples: 'slowest' as const },
-      { from, to, target: { kind: 'service' as const, value: 'support' }, measure: 'perceived' as const, fraction: 0.5, examples: 'none' as const },
-      { from, to, target: { kind: 'taskClass' as const, value: 'simple' }, measure: 'duration' as const, fraction: null, examples: 'slowest-over-budget' as const },
+      {
+        from,
+        to,
+        target: { kind: 'service' as const, value: 'support' },
+        measure: 'perceived' as const,
+        fraction: 0.5,
+        examples: 'none' as const,
+      },
+      {
+        from,
+        to,
+        target: { kind: 'taskClass' as const, value: 'simple' },
+        measure: 'duration' as const,
+        fraction: null,
+        examples: 'slowest-over-budget' as const,
+      },
     ]) {
       expect(await store.alertWindowStats(query)).toEqual(windowStatsFromSamples(query, tasks, []));
     }
@@ -214,14 +249,27 @@ describe.each(STORE_ENGINES)('the $engine.name store', ({ engine }) => {
       sampleCount: 12,
       examples: [{ traceId: 'a'.repeat(32), valueMs: 3_000 }],
     });
-    for (const [id, ruleId, atMs] of [['e1', 'r1', 1_000], ['e2', 'r2', 2_000], ['e3', 'r1', 3_000]] as const) {
+    for (const [id, ruleId, atMs] of [
+      ['e1', 'r1', 1_000],
+      ['e2', 'r2', 2_000],
+      ['e3', 'r1', 3_000],
+    ] as const) {
       await store.appendAlertEvent(event(id, ruleId, atMs));
     }
     expect((await store.listAlertEvents({ limit: 10 })).map((e) => e.id)).toEqual(['e3', 'e2', 'e1']);
     expect((await store.listAlertEvents({ ruleId: 'r1', from: 1_500, limit: 10 })).map((e) => e.id)).toEqual(['e3']);
     expect(await store.latestAlertEvents()).toEqual([event('e3', 'r1', 3_000), event('e2', 'r2', 2_000)]);
-    const delivery = (status: AlertDelivery['status'], attempts: number): AlertDelivery =>
-      ({ id: 'd1', eventId: 'e3', ruleId: 'r1', destination: 'http://127.0.0.1:9/hook', status, attempts, lastAttemptAtMs: 3_100, responseStatus: null, error: null });
+    const delivery = (status: AlertDelivery['status'], attempts: number): AlertDelivery => ({
+      id: 'd1',
+      eventId: 'e3',
+      ruleId: 'r1',
+      destination: 'http://127.0.0.1:9/hook',
+      status,
+      attempts,
+      lastAttemptAtMs: 3_100,
+      responseStatus: null,
+      error: null,
+    });
     await store.saveAlertDelivery(delivery('pending', 1));
     await store.saveAlertDelivery(delivery('delivered', 2));
     expect(await store.alertDeliveries(['e3', 'e9'])).toEqual([delivery('delivered', 2)]);

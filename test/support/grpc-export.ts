@@ -25,7 +25,11 @@ export interface GrpcExportOptions {
  * Sends `message` as it is (no serializer between: malformed bytes arrive malformed) to the
  * TraceService/Export method at `address` (`host:port`), the way any OTLP/gRPC exporter calls it.
  */
-export async function grpcExport(address: string, message: Uint8Array, { authorization, gzip = false }: GrpcExportOptions = {}): Promise<GrpcAnswer> {
+export async function grpcExport(
+  address: string,
+  message: Uint8Array,
+  { authorization, gzip = false }: GrpcExportOptions = {},
+): Promise<GrpcAnswer> {
   const client = new Client(address, credentials.createInsecure(), gzip ? { 'grpc.default_compression_algorithm': GZIP } : {});
   const metadata = new Metadata();
   if (authorization !== undefined) metadata.set('authorization', authorization);

@@ -16,7 +16,8 @@ function varint(value: number | bigint): Buffer {
   return Buffer.from(out);
 }
 
-export const lengthField = (fieldNumber: number, payload: Buffer): Buffer => Buffer.concat([varint((fieldNumber << 3) | 2), varint(payload.length), payload]);
+export const lengthField = (fieldNumber: number, payload: Buffer): Buffer =>
+  Buffer.concat([varint((fieldNumber << 3) | 2), varint(payload.length), payload]);
 export const textField = (fieldNumber: number, text: string): Buffer => lengthField(fieldNumber, Buffer.from(text));
 export const intField = (fieldNumber: number, value: number | bigint): Buffer => Buffer.concat([varint(fieldNumber << 3), varint(value)]);
 export const timeField = (fieldNumber: number, nanos: bigint): Buffer => {
@@ -51,7 +52,10 @@ export function spanFields(span: HostileSpan): Buffer {
 
 /** An ExportTraceServiceRequest: one resource (its service name and any extra resource attributes), one scope, these spans. */
 export function hostileRequest(service: string, spans: HostileSpan[], resourceAttributes: Buffer[] = []): Buffer {
-  const resource = Buffer.concat([lengthField(1, keyValue('service.name', textField(1, service))), ...resourceAttributes.map((attribute) => lengthField(1, attribute))]);
+  const resource = Buffer.concat([
+    lengthField(1, keyValue('service.name', textField(1, service))),
+    ...resourceAttributes.map((attribute) => lengthField(1, attribute)),
+  ]);
   const scopeSpans = Buffer.concat([lengthField(1, textField(1, 'hostile')), ...spans.map((span) => lengthField(2, spanFields(span)))]);
   return lengthField(1, Buffer.concat([lengthField(1, resource), lengthField(2, scopeSpans)]));
 }

@@ -18,7 +18,8 @@ export function sequentialCriticalMs(spans: readonly SpanView[], span: SpanView)
   while (node?.parentSpanId !== undefined) {
     const current: SpanView = node;
     for (const sibling of spans) {
-      if (sibling.parentSpanId === current.parentSpanId && sibling.startOffsetMs > current.startOffsetMs) endMs = Math.min(endMs, sibling.startOffsetMs);
+      if (sibling.parentSpanId === current.parentSpanId && sibling.startOffsetMs > current.startOffsetMs)
+        endMs = Math.min(endMs, sibling.startOffsetMs);
     }
     node = byId.get(current.parentSpanId!);
     if (node) endMs = Math.min(endMs, node.startOffsetMs + node.durationMs);

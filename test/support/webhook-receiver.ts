@@ -28,7 +28,12 @@ export async function startWebhookReceiver(replies: ScriptedReply[]): Promise<We
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      requests.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       const reply = replies[Math.min(requests.length - 1, replies.length - 1)];
       if (reply === 'hang') {
         hung.add(response);

@@ -75,7 +75,10 @@ export function parseWebhook(raw: unknown): WebhookDestination | string {
   const { url, name, headers } = entry as Record<string, unknown>;
   if (typeof url !== 'string' || !isHttpUrl(url)) return 'url must be an http:// or https:// URL';
   if (name !== undefined && typeof name !== 'string') return 'name must be a string';
-  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Object.values(headers).some((value) => typeof value !== 'string'))) {
+  if (
+    headers !== undefined &&
+    (typeof headers !== 'object' || headers === null || Object.values(headers).some((value) => typeof value !== 'string'))
+  ) {
     return 'headers must map header names to strings';
   }
   return { url, ...(name !== undefined ? { name } : {}), ...(headers !== undefined ? { headers: headers as Record<string, string> } : {}) };

@@ -11,7 +11,14 @@ import {
   type AlertSeriesResponse,
   type AlertsResponse,
 } from '@threshold/core';
-import { checkWindowOrder, integerInRange, optionalNumber, optionalString, optionalTimestamp, QueryParamError } from '../query/query-params.js';
+import {
+  checkWindowOrder,
+  integerInRange,
+  optionalNumber,
+  optionalString,
+  optionalTimestamp,
+  QueryParamError,
+} from '../query/query-params.js';
 import type { RouteModule } from '../routes/route-module.js';
 import type { AlertEvaluator } from './alert-evaluator.js';
 import type { AlertRuleChange, AlertRuleSet } from './alert-rule-set.js';
@@ -45,20 +52,25 @@ export function alertRoutes(deps: AlertRoutesDependencies): RouteModule {
 
       router.get('/api/alerts', (_request, response) => {
         const body: AlertsResponse = {
-          alerts: deps.rules.list().map((rule) => ({ rule, state: deps.evaluator.stateOf(rule), source: deps.rules.sourceOf(rule.id) ?? 'api' })),
+          alerts: deps.rules
+            .list()
+            .map((rule) => ({ rule, state: deps.evaluator.stateOf(rule), source: deps.rules.sourceOf(rule.id) ?? 'api' })),
           webhookCount: deps.webhookCount,
         };
         response.json(body);
       });
 
       router.get('/api/alerts/rules', (_request, response) => {
-        const body: AlertRulesResponse = { rules: deps.rules.list().map((rule) => ({ ...rule, source: deps.rules.sourceOf(rule.id) ?? 'api' })) };
+        const body: AlertRulesResponse = {
+          rules: deps.rules.list().map((rule) => ({ ...rule, source: deps.rules.sourceOf(rule.id) ?? 'api' })),
+        };
         response.json(body);
       });
 
       router.get('/api/alerts/rules/:ruleId', (request, response) => {
         const rule = deps.rules.get(request.params.ruleId as string);
-        if (!rule) return void answerError(response, { ok: false, status: 404, error: `no alert rule "${request.params.ruleId}"`, fields: {} });
+        if (!rule)
+          return void answerError(response, { ok: false, status: 404, error: `no alert rule "${request.params.ruleId}"`, fields: {} });
         response.json({ ...rule, source: deps.rules.sourceOf(rule.id) });
       });
 
@@ -98,13 +110,21 @@ export function alertRoutes(deps: AlertRoutesDependencies): RouteModule {
 
       router.get('/api/alerts/rules/:ruleId/series', async (request, response) => {
         const rule = deps.rules.get(request.params.ruleId as string);
-        if (!rule) return void answerError(response, { ok: false, status: 404, error: `no alert rule "${request.params.ruleId}"`, fields: {} });
+        if (!rule)
+          return void answerError(response, { ok: false, status: 404, error: `no alert rule "${request.params.ruleId}"`, fields: {} });
         const query = request.query as Record<string, unknown>;
         const to = optionalTimestamp(query, 'to') ?? deps.evaluator.evaluationTimeMs();
         const from = optionalTimestamp(query, 'from') ?? to - DEFAULT_SERIES_RANGE_MS;
         if (to <= from) throw new QueryParamError('to must be after from');
-        if (to - from > MAX_SERIES_RANGE_MS) throw new QueryParamError(`from and to must be at most ${MAX_SERIES_RANGE_MS} ms (7 days) apart`);
-        const stepMs = alertSeriesStepMs(from, to, Math.round(optionalNumber(query, 'stepMs', { min: 1_000, max: MAX_SERIES_RANGE_MS }) ?? Math.ceil((to - from) / DEFAULT_SERIES_POINTS)));
+        if (to - from > MAX_SERIES_RANGE_MS)
+          throw new QueryParamError(`from and to must be at most ${MAX_SERIES_RANGE_MS} ms (7 days) apart`);
+        const stepMs = alertSeriesStepMs(
+          from,
+          to,
+          Math.round(
+            optionalNumber(query, 'stepMs', { min: 1_000, max: MAX_SERIES_RANGE_MS }) ?? Math.ceil((to - from) / DEFAULT_SERIES_POINTS),
+          ),
+        );
         const times = alertSeriesTimes(from, to, stepMs);
         const bucketMs = rule.kind === 'burn-rate' ? burnRateBucketMs(rule, from, to, stepMs) : null;
         let points: AlertSeriesResponse['points'] = [];
@@ -121,7 +141,13 @@ export function alertRoutes(deps: AlertRoutesDependencies): RouteModule {
           }
         }
         const events = await deps.store.listAlertEvents({ ruleId: rule.id, to: to + 1, limit: 1_000 });
-        const body: AlertSeriesResponse = { ruleId: rule.id, threshold: rule.threshold, stepMs, points, firingPeriods: firingPeriods(events, from, to) };
+        const body: AlertSeriesResponse = {
+          ruleId: rule.id,
+          threshold: rule.threshold,
+          stepMs,
+          points,
+          firingPeriods: firingPeriods(events, from, to),
+        };
         response.json(body);
       });
 

@@ -8,8 +8,7 @@ import type { AlertStore } from '../store/alert-store.js';
  * seeded into the store once, so they can be edited — and a deleted default stays deleted.
  */
 export type AlertRuleChange =
-  | { ok: true; rule: AlertRule }
-  | { ok: false; status: 400 | 404 | 409; error: string; fields: Record<string, string> };
+  { ok: true; rule: AlertRule } | { ok: false; status: 400 | 404 | 409; error: string; fields: Record<string, string> };
 
 export class AlertRuleSet {
   private stored = new Map<string, AlertRule>();
@@ -55,7 +54,12 @@ export class AlertRuleSet {
     if (!validation.ok) return invalid(validation.fields);
     const rule = validation.rule;
     if (this.get(rule.id)) {
-      return { ok: false, status: 409, error: `a rule with id "${rule.id}" already exists`, fields: { id: 'already in use: choose another id or name' } };
+      return {
+        ok: false,
+        status: 409,
+        error: `a rule with id "${rule.id}" already exists`,
+        fields: { id: 'already in use: choose another id or name' },
+      };
     }
     return this.save(rule);
   }

@@ -143,7 +143,8 @@ export class WebhookNotifier {
         retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
       };
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || (error.name === 'AbortError' && !this.shutdown.signal.aborted));
+      const timedOut =
+        error instanceof Error && (error.name === 'TimeoutError' || (error.name === 'AbortError' && !this.shutdown.signal.aborted));
       const message = timedOut ? `timed out after ${timeoutMs} ms` : `request failed: ${errorMessage(error)}`;
       return { delivered: false, retryable: true, status: null, error: message, retryAfterMs: null };
     }

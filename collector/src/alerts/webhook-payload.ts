@@ -18,7 +18,14 @@ export interface WebhookPayload {
     eventId: string;
     state: AlertEvent['toState'];
     atMs: number;
-    rule: { id: string; name: string; kind: AlertRule['kind']; statistic: string; target: AlertRule['target']; severity: AlertRule['severity'] };
+    rule: {
+      id: string;
+      name: string;
+      kind: AlertRule['kind'];
+      statistic: string;
+      target: AlertRule['target'];
+      severity: AlertRule['severity'];
+    };
     value: number | null;
     threshold: number;
     windowMs: number;

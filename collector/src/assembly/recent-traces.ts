@@ -46,7 +46,10 @@ export class RecentTraces {
   }
 
   /** Keeps analysed traces (replacing what was held of them), then drops expired and surplus ones, oldest first. */
-  remember(traces: ReadonlyArray<{ traceId: string; records: SpanRecord[]; later?: Array<SpanRecord[] | Uint8Array>; storedSpanCount: number }>, nowMs: number): void {
+  remember(
+    traces: ReadonlyArray<{ traceId: string; records: SpanRecord[]; later?: Array<SpanRecord[] | Uint8Array>; storedSpanCount: number }>,
+    nowMs: number,
+  ): void {
     const expiresAtMs = nowMs + this.limits.windowMs;
     for (const { traceId, records, later, storedSpanCount } of traces) {
       const previous = this.traces.get(traceId);

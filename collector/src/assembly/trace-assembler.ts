@@ -83,7 +83,11 @@ export class TraceAssembler {
 
   constructor(private readonly options: TraceAssemblerOptions) {
     this.recent = new RecentTraces({ windowMs: options.recentWindowMs, maxSpans: options.maxRecentSpans });
-    this.spilled = new SpilledTraces({ store: options.store, maxPendingSpans: options.maxPendingSpans, idsPerLook: options.recoverIdsPerLook });
+    this.spilled = new SpilledTraces({
+      store: options.store,
+      maxPendingSpans: options.maxPendingSpans,
+      idsPerLook: options.recoverIdsPerLook,
+    });
   }
 
   /** Spans held in memory: awaiting analysis, and of recently analysed traces. */
@@ -263,7 +267,17 @@ export class TraceAssembler {
     } else {
       // Unknown here: it may have been analysed before this process started or left the recent cache.
       const replacesStored = this.processing.has(traceId);
-      entry = { traceId, records: [], deferred: undefined, heldSpans: 0, storedSpanCount: 0, lastArrivalMs: 0, firstArrivalMs: nowMs, complete: false, replacesStored };
+      entry = {
+        traceId,
+        records: [],
+        deferred: undefined,
+        heldSpans: 0,
+        storedSpanCount: 0,
+        lastArrivalMs: 0,
+        firstArrivalMs: nowMs,
+        complete: false,
+        replacesStored,
+      };
     }
     this.pending.set(traceId, entry);
     return entry;

@@ -50,7 +50,8 @@ function parseFlags(flags: CheckFlags): { budgets: Map<string, number>; percenti
     fail(`--percentile expects a number above 0 and at most 100 (e.g. 99), got "${flags.percentile}"`, 2);
   }
   if (flags.url !== undefined && flags.file !== undefined) fail('give either --url or --file, not both', 2);
-  if (flags.since !== undefined && flags.file !== undefined) fail('--since applies to --url only: a file holds exactly the spans to check', 2);
+  if (flags.since !== undefined && flags.file !== undefined)
+    fail('--since applies to --url only: a file holds exactly the spans to check', 2);
   let sinceMs: number | undefined;
   if (flags.since !== undefined) {
     sinceMs = parseDurationMs(flags.since);
@@ -66,7 +67,12 @@ async function latenciesFromCollector(url: string, percentile: number, sinceMs: 
   const field = STATS_PERCENTILES[percentile];
   if (field !== undefined) {
     const { groups } = await client.stats(fromMs);
-    return groups.map((group) => ({ taskClass: group.key, count: group.count, latencyMs: group[field], configuredBudgetMs: group.budgetMs }));
+    return groups.map((group) => ({
+      taskClass: group.key,
+      count: group.count,
+      latencyMs: group[field],
+      configuredBudgetMs: group.budgetMs,
+    }));
   }
   return classLatencies(await client.allTraces(fromMs), percentile);
 }
@@ -96,7 +102,10 @@ export function registerCheckCommand(program: Command): void {
       try {
         latencies =
           flags.file !== undefined
-            ? await latenciesFromFile(flags.file, percentile, { ...DEFAULT_TASK_CLASS_CONFIG, budgetsMs: { ...DEFAULT_TASK_CLASS_CONFIG.budgetsMs, ...Object.fromEntries(budgets) } })
+            ? await latenciesFromFile(flags.file, percentile, {
+                ...DEFAULT_TASK_CLASS_CONFIG,
+                budgetsMs: { ...DEFAULT_TASK_CLASS_CONFIG.budgetsMs, ...Object.fromEntries(budgets) },
+              })
             : await latenciesFromCollector(flags.url ?? DEFAULT_URL, percentile, sinceMs);
       } catch (error) {
         if (error instanceof RecordedSpansError || error instanceof CollectorRequestError) fail(error.message, 2);
@@ -104,7 +113,9 @@ export function registerCheckCommand(program: Command): void {
       }
       const traceCount = latencies.reduce((sum, entry) => sum + entry.count, 0);
       if (traceCount === 0) {
-        process.stdout.write(`threshold check: no traces to check in ${source}${sinceMs !== undefined ? ` over the last ${flags.since}` : ''}.\n`);
+        process.stdout.write(
+          `threshold check: no traces to check in ${source}${sinceMs !== undefined ? ` over the last ${flags.since}` : ''}.\n`,
+        );
         process.exit(1);
       }
       const verdicts = judgeBudgets(latencies, budgets);

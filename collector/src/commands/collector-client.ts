@@ -77,7 +77,13 @@ export class CollectorClient {
   /** The window's trace summaries a page at a time, so a caller keeps only what it needs of each. */
   async *tracePages(window: TraceWindow): AsyncGenerator<TraceSummary[]> {
     for (let offset = 0; offset < MAX_TRACES_READ; offset += PAGE_SIZE) {
-      const page = await this.get<TraceList>('/api/traces', { limit: PAGE_SIZE, offset, from: window.fromMs, to: window.toMs, service: window.service });
+      const page = await this.get<TraceList>('/api/traces', {
+        limit: PAGE_SIZE,
+        offset,
+        from: window.fromMs,
+        to: window.toMs,
+        service: window.service,
+      });
       yield page.traces;
       if (page.traces.length < PAGE_SIZE || offset + PAGE_SIZE >= page.total) break;
     }

@@ -46,7 +46,10 @@ function latencySection(groups: readonly StatsGroup[]): string {
 function bandSection(groups: readonly StatsGroup[]): string {
   return renderTable(
     [{ header: 'task class', align: 'left' }, ...UX_BANDS.map((definition) => ({ header: definition.band, align: 'right' as const }))],
-    groups.map((group) => [group.key, ...UX_BANDS.map((definition) => `${group.bands[definition.band]} (${share(group.bands[definition.band], group.count)})`)]),
+    groups.map((group) => [
+      group.key,
+      ...UX_BANDS.map((definition) => `${group.bands[definition.band]} (${share(group.bands[definition.band], group.count)})`),
+    ]),
   );
 }
 
@@ -55,7 +58,12 @@ function breakdownSection(groups: readonly StatsGroup[]): string {
     [{ header: 'task class', align: 'left' }, ...BREAKDOWN_CATEGORIES.map((category) => ({ header: category, align: 'right' as const }))],
     groups.map((group) => {
       const totalMs = BREAKDOWN_CATEGORIES.reduce((sum, category) => sum + group.breakdownMeanMs[category], 0);
-      return [group.key, ...BREAKDOWN_CATEGORIES.map((category) => `${formatMs(group.breakdownMeanMs[category])} (${share(group.breakdownMeanMs[category], totalMs)})`)];
+      return [
+        group.key,
+        ...BREAKDOWN_CATEGORIES.map(
+          (category) => `${formatMs(group.breakdownMeanMs[category])} (${share(group.breakdownMeanMs[category], totalMs)})`,
+        ),
+      ];
     }),
   );
 }

@@ -38,7 +38,16 @@ export interface GrpcIngestServer {
 }
 
 /** gRPC status codes the collector answers with (google.rpc.Code). */
-const CODE = { OK: 0, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+const CODE = {
+  OK: 0,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
 
 /** HTTP's 401, 403, 429 and 503 in gRPC's terms (the OTLP spec's mapping). */
 const REFUSAL_CODES: Record<CallRefusal, number> = {
@@ -96,7 +105,12 @@ export async function startGrpcIngest(options: GrpcIngestOptions): Promise<GrpcI
             // A stalled or trickled message must not hold its slot for ever.
             messageTimer = setTimeout(() => {
               releaseSlot();
-              call.sendStatus(status(CODE.DEADLINE_EXCEEDED, `the message did not arrive in full within ${options.messageTimeoutMs / 1000} s: send it without pauses`));
+              call.sendStatus(
+                status(
+                  CODE.DEADLINE_EXCEEDED,
+                  `the message did not arrive in full within ${options.messageTimeoutMs / 1000} s: send it without pauses`,
+                ),
+              );
             }, options.messageTimeoutMs);
             nextMetadata(metadata);
           },

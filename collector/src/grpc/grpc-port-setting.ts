@@ -12,7 +12,8 @@ export function grpcPortFromSettings(flag: string | undefined, env: string | und
   const text = (flag ?? env)?.trim();
   if (text === undefined) return httpPort === DEFAULT_GRPC_PORT ? refuseSame(httpPort) : DEFAULT_GRPC_PORT;
   if (text.toLowerCase() === 'off') return undefined;
-  if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new ConfigError(`gRPC port must be a whole number between 0 and 65535, or off, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) > 65_535)
+    throw new ConfigError(`gRPC port must be a whole number between 0 and 65535, or off, got "${text}"`);
   const port = Number(text);
   return port !== 0 && port === httpPort ? refuseSame(httpPort) : port;
 }

@@ -17,7 +17,8 @@ export function collectorHealth(context: RouteContext, nowMs = Date.now()): Heal
   const faults = context.store.faults?.current() ?? [];
   const analysisLagMs = Math.round(context.assembler.analysisLagMs());
   const reasons = faults.map((fault) => `${FAULT_TEXT[fault.kind]} since ${new Date(fault.sinceMs).toISOString()}: ${fault.message}`);
-  if (analysisLagMs > DEGRADED_LAG_FACTOR * context.options.maxAnalysisLagMs) reasons.push(`analysis is ${Math.round(analysisLagMs / 1000)} s behind ingest`);
+  if (analysisLagMs > DEGRADED_LAG_FACTOR * context.options.maxAnalysisLagMs)
+    reasons.push(`analysis is ${Math.round(analysisLagMs / 1000)} s behind ingest`);
   return {
     status: reasons.length === 0 ? 'ok' : 'degraded',
     reasons,

@@ -70,7 +70,10 @@ export function analysisBehind(backlog: AnalysisBacklog, maxLagMs: number): Anal
   if (backlog.maxHeldSpans !== undefined && backlog.spans >= backlog.maxHeldSpans && behindMs <= maxLagMs) {
     // Within the bound by the estimate, but more would wait in the store, where reading it back
     // costs more than the estimate knows (a 10-minute soak saw the lag reach 80 s that way).
-    return new AnalysisBehindError(1, `analysis is behind (${backlog.spans} spans wait for analysis, as many as it holds in memory): retry later`);
+    return new AnalysisBehindError(
+      1,
+      `analysis is behind (${backlog.spans} spans wait for analysis, as many as it holds in memory): retry later`,
+    );
   }
   if (behindMs <= maxLagMs) return undefined;
   const retryAfterSeconds = Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil((behindMs - maxLagMs) / 1000)));
@@ -78,5 +81,8 @@ export function analysisBehind(backlog: AnalysisBacklog, maxLagMs: number): Anal
     backlog.lagMs >= drainMs
       ? `the oldest unanalysed span was acknowledged ${Math.round(backlog.lagMs / 1000)} s ago`
       : `${backlog.spans} spans wait for analysis, about ${Math.round(drainMs / 1000)} s of work`;
-  return new AnalysisBehindError(retryAfterSeconds, `analysis is behind (${reason}; the bound is ${Math.round(maxLagMs / 1000)} s): retry later`);
+  return new AnalysisBehindError(
+    retryAfterSeconds,
+    `analysis is behind (${reason}; the bound is ${Math.round(maxLagMs / 1000)} s): retry later`,
+  );
 }

@@ -70,5 +70,7 @@ export async function exportTraces(context: ExportContext, request: ExportReques
   const rejection = admitted.rejectedSpans > 0 ? (admitted.rejectionMessage ?? 'some spans were rejected') : undefined;
   // Truncation alone is a warning: a partial success of 0 rejected spans with a message.
   const message = [rejection, admitted.truncation].filter(Boolean).join('; ');
-  return message ? { kind: 'stored', partialSuccess: { rejectedSpans: admitted.rejectedSpans, errorMessage: message } } : { kind: 'stored' };
+  return message
+    ? { kind: 'stored', partialSuccess: { rejectedSpans: admitted.rejectedSpans, errorMessage: message } }
+    : { kind: 'stored' };
 }

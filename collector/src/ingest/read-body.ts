@@ -46,7 +46,11 @@ export interface ReadBodyOptions {
  * for `idleTimeoutMs` — is refused with 408, so it gives its ingest slot back within seconds
  * instead of holding it until the server's request timeout.
  */
-export function readBody(request: IncomingMessage, maxBytes: number, { idleTimeoutMs = DEFAULT_BODY_IDLE_TIMEOUT_MS, timers = SYSTEM_TIMERS }: ReadBodyOptions = {}): Promise<ReadBody> {
+export function readBody(
+  request: IncomingMessage,
+  maxBytes: number,
+  { idleTimeoutMs = DEFAULT_BODY_IDLE_TIMEOUT_MS, timers = SYSTEM_TIMERS }: ReadBodyOptions = {},
+): Promise<ReadBody> {
   const encoding = (request.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   const declaredLength = Number(request.headers['content-length']);
   if (Number.isFinite(declaredLength) && declaredLength > maxBytes) {
@@ -73,7 +77,10 @@ export function readBody(request: IncomingMessage, maxBytes: number, { idleTimeo
     let idleTimer: unknown;
     const armIdleTimer = () => {
       if (idleTimer !== undefined) timers.clearTimeout(idleTimer);
-      idleTimer = timers.setTimeout(() => fail(new BodyError(408, `no body bytes arrived for ${idleTimeoutMs} ms: send the body without pauses`)), idleTimeoutMs);
+      idleTimer = timers.setTimeout(
+        () => fail(new BodyError(408, `no body bytes arrived for ${idleTimeoutMs} ms: send the body without pauses`)),
+        idleTimeoutMs,
+      );
     };
     const settle = () => {
       settled = true;
@@ -86,8 +93,7 @@ export function readBody(request: IncomingMessage, maxBytes: number, { idleTimeo
       decompressor?.destroy();
       reject(error);
     };
-    const tooLarge = (what: string) =>
-      fail(new BodyError(413, `${what} body exceeds the ${maxBytes}-byte limit`));
+    const tooLarge = (what: string) => fail(new BodyError(413, `${what} body exceeds the ${maxBytes}-byte limit`));
     const collect = (chunk: Buffer) => {
       if (settled) return;
       bodyBytes += chunk.length;

@@ -47,10 +47,14 @@ export interface StoreRefusal {
  * error nobody classified is logged and refused the same way (the spans are still the sender's).
  */
 export function storeRefusal(error: unknown, queueCongestionSeconds: number): StoreRefusal {
-  if (error instanceof QueueFullError) return { retryAfterSeconds: retryAfterSeconds(queueCongestionSeconds), message: error.message, reason: 'queue-full' };
-  if (error instanceof AnalysisBehindError) return { retryAfterSeconds: error.retryAfterSeconds, message: error.message, reason: 'analysis-behind' };
-  if (error instanceof AckDeadlineError) return { retryAfterSeconds: retryAfterSeconds(queueCongestionSeconds), message: error.message, reason: 'deadline' };
-  if (error instanceof StoreUnavailableError) return { retryAfterSeconds: error.retryAfterSeconds, message: error.message, reason: 'store-unavailable' };
+  if (error instanceof QueueFullError)
+    return { retryAfterSeconds: retryAfterSeconds(queueCongestionSeconds), message: error.message, reason: 'queue-full' };
+  if (error instanceof AnalysisBehindError)
+    return { retryAfterSeconds: error.retryAfterSeconds, message: error.message, reason: 'analysis-behind' };
+  if (error instanceof AckDeadlineError)
+    return { retryAfterSeconds: retryAfterSeconds(queueCongestionSeconds), message: error.message, reason: 'deadline' };
+  if (error instanceof StoreUnavailableError)
+    return { retryAfterSeconds: error.retryAfterSeconds, message: error.message, reason: 'store-unavailable' };
   console.error('threshold: storing spans failed:', error);
   return { retryAfterSeconds: UNCLASSIFIED_RETRY_AFTER_S, message: 'the spans could not be stored now; retry', reason: 'store-error' };
 }

@@ -41,7 +41,13 @@ export interface CollectorMetricsSources {
 
 /** Why an ingest request was refused with 503 (see ingest/store-refusal.ts). */
 export type IngestRefusalReason = 'queue-full' | 'analysis-behind' | 'deadline' | 'store-unavailable' | 'store-error';
-const INGEST_REFUSAL_REASONS: readonly IngestRefusalReason[] = ['queue-full', 'analysis-behind', 'deadline', 'store-unavailable', 'store-error'];
+const INGEST_REFUSAL_REASONS: readonly IngestRefusalReason[] = [
+  'queue-full',
+  'analysis-behind',
+  'deadline',
+  'store-unavailable',
+  'store-error',
+];
 const STORE_FAULT_KINDS: readonly StoreFaultKind[] = ['invalidated', 'disk-full', 'out-of-memory', 'recovering'];
 
 export class CollectorMetrics {
@@ -120,7 +126,11 @@ export class CollectorMetrics {
         name: 'threshold_ingest_refusals_total',
         help: 'Ingest requests answered 503 because their spans could not be stored, or not within the acknowledgement deadline, by reason.',
         type: 'counter',
-        samples: INGEST_REFUSAL_REASONS.map((reason) => ({ name: 'threshold_ingest_refusals_total', labels: { reason }, value: this.ingestRefusals.get(reason) ?? 0 })),
+        samples: INGEST_REFUSAL_REASONS.map((reason) => ({
+          name: 'threshold_ingest_refusals_total',
+          labels: { reason },
+          value: this.ingestRefusals.get(reason) ?? 0,
+        })),
       },
     ];
     if (store) {
@@ -129,19 +139,34 @@ export class CollectorMetrics {
           name: 'threshold_store_faults_total',
           help: 'Store operations that failed with a fault (fatal error, full disk, out of memory), by kind.',
           type: 'counter',
-          samples: STORE_FAULT_KINDS.map((kind) => ({ name: 'threshold_store_faults_total', labels: { kind }, value: store.totals.faults[kind] })),
+          samples: STORE_FAULT_KINDS.map((kind) => ({
+            name: 'threshold_store_faults_total',
+            labels: { kind },
+            value: store.totals.faults[kind],
+          })),
         },
-        counter('threshold_store_recoveries_total', 'Times the store recovered from a fault by itself (a reopened database, room on the disk again).', store.totals.recoveries),
+        counter(
+          'threshold_store_recoveries_total',
+          'Times the store recovered from a fault by itself (a reopened database, room on the disk again).',
+          store.totals.recoveries,
+        ),
         {
           name: 'threshold_store_fault',
           help: 'Store faults in effect now: 1 for each kind that is, 0 for the others.',
           type: 'gauge',
-          samples: STORE_FAULT_KINDS.map((kind) => ({ name: 'threshold_store_fault', labels: { kind }, value: store.active.includes(kind) ? 1 : 0 })),
+          samples: STORE_FAULT_KINDS.map((kind) => ({
+            name: 'threshold_store_fault',
+            labels: { kind },
+            value: store.active.includes(kind) ? 1 : 0,
+          })),
         },
       );
     }
     const lagMs = this.sources.analysisLagMs?.();
-    if (lagMs !== undefined) families.push(gauge('threshold_analysis_lag_seconds', 'How long the oldest acknowledged span waiting for analysis has waited.', lagMs / 1_000));
+    if (lagMs !== undefined)
+      families.push(
+        gauge('threshold_analysis_lag_seconds', 'How long the oldest acknowledged span waiting for analysis has waited.', lagMs / 1_000),
+      );
     return families;
   }
 

@@ -57,7 +57,9 @@ export class LabeledHistogram {
     const samples: MetricSample[] = [];
     const ordered = [...shown.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [, entry] of ordered) {
-      this.bounds.forEach((bound, i) => samples.push({ name: `${this.name}_bucket`, labels: { ...entry.labels, le: String(bound) }, value: entry.counts[i] }));
+      this.bounds.forEach((bound, i) =>
+        samples.push({ name: `${this.name}_bucket`, labels: { ...entry.labels, le: String(bound) }, value: entry.counts[i] }),
+      );
       samples.push({ name: `${this.name}_bucket`, labels: { ...entry.labels, le: '+Inf' }, value: entry.count });
       samples.push({ name: `${this.name}_sum`, labels: entry.labels, value: entry.sum });
       samples.push({ name: `${this.name}_count`, labels: entry.labels, value: entry.count });

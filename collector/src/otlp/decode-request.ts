@@ -30,6 +30,10 @@ export function decodeTraceRequestInline(format: 'protobuf' | 'json', body: Uint
  * Decodes a request body: inline up to INLINE_DECODE_MAX_BYTES, on `pool` beyond. Either way the
  * same decoder and caps, so the result is the same; a malformed body is an OtlpDecodeError.
  */
-export async function decodeTraceRequest(format: 'protobuf' | 'json', body: Uint8Array, pool: DecodePool = sharedDecodePool()): Promise<DecodeResult> {
+export async function decodeTraceRequest(
+  format: 'protobuf' | 'json',
+  body: Uint8Array,
+  pool: DecodePool = sharedDecodePool(),
+): Promise<DecodeResult> {
   return body.byteLength > INLINE_DECODE_MAX_BYTES ? pool.decode(format, body) : decodeTraceRequestInline(format, body);
 }

@@ -55,7 +55,9 @@ function decodeInChunks(job: DecodeJob): DecodeWorkerMessage[] {
     const body = new Uint8Array(job.body);
     result = job.format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body);
   } catch (error) {
-    return [{ kind: 'failed', malformed: error instanceof OtlpDecodeError, message: error instanceof Error ? error.message : String(error) }];
+    return [
+      { kind: 'failed', malformed: error instanceof OtlpDecodeError, message: error instanceof Error ? error.message : String(error) },
+    ];
   }
   const { spans, rejectedSpans, rejectionMessage, truncation } = result;
   const messages: DecodeWorkerMessage[] = [];

@@ -35,7 +35,13 @@ type DroppedAttributes = 'droppedAttributes' | 'droppedEventAttributes';
  * Reads a repeated KeyValue (absent or null: none) into `attributes`, the first `maxCount` of them;
  * those beyond are checked and counted in `dropped`.
  */
-export function readJsonAttributesInto(list: unknown, attributes: Attributes, tally: CapTally, maxCount: number, dropped: DroppedAttributes): void {
+export function readJsonAttributesInto(
+  list: unknown,
+  attributes: Attributes,
+  tally: CapTally,
+  maxCount: number,
+  dropped: DroppedAttributes,
+): void {
   if (list === undefined || list === null) return;
   if (!Array.isArray(list)) throw new OtlpDecodeError('attributes must be an array');
   readKeyValues(list, attributes, tally, 0, maxCount, dropped);
@@ -50,7 +56,8 @@ export function checkJsonAttributes(list: unknown, wantedKey?: string): unknown 
   if (!Array.isArray(list)) throw new OtlpDecodeError('attributes must be an array');
   readKeyValues(list, undefined, undefined, 0, 0, undefined);
   let wanted: unknown;
-  if (wantedKey !== undefined) for (const keyValue of list as JsonObject[]) if ((keyValue.key ?? '') === wantedKey) wanted = keyValue.value ?? null;
+  if (wantedKey !== undefined)
+    for (const keyValue of list as JsonObject[]) if ((keyValue.key ?? '') === wantedKey) wanted = keyValue.value ?? null;
   return wanted;
 }
 
@@ -74,7 +81,11 @@ function readKeyValues(
     const key = keyValue.key ?? '';
     if (typeof key !== 'string') throw new OtlpDecodeError(`attributes[${index}].key must be a string`);
     if (into !== undefined && tally !== undefined && keeps(index, limit, tally, dropped)) {
-      setAttribute(into, tally.jsonText(key, tally.caps.maxKeyChars, 'truncatedKeys'), readJsonAnyValue(keyValue.value, key, depth + 1, tally));
+      setAttribute(
+        into,
+        tally.jsonText(key, tally.caps.maxKeyChars, 'truncatedKeys'),
+        readJsonAnyValue(keyValue.value, key, depth + 1, tally),
+      );
     } else {
       readJsonAnyValue(keyValue.value, key, depth + 1, undefined);
     }
@@ -115,7 +126,7 @@ function readJsonAnyValue(value: unknown, key: string, depth: number, tally: Cap
   if (double !== undefined && double !== null) return parseDouble(double, key);
   const array = jsonField(value, 'arrayValue', 'array_value');
   if (array !== undefined && array !== null) {
-    const values = isJsonObject(array) ? array.values ?? [] : undefined;
+    const values = isJsonObject(array) ? (array.values ?? []) : undefined;
     if (!Array.isArray(values)) throw invalid(key, 'arrayValue must be { values: [...] }');
     if (!tally) {
       for (const item of values) readJsonAnyValue(item, key, depth + 1, undefined);

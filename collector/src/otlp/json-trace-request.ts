@@ -247,7 +247,9 @@ function eventsOf(events: unknown, tally: CapTally): SpanEventRecord[] {
     }
     tally.listItemsLeft = caps.maxListItemsPerEvent;
     const attributes: Attributes = {};
-    withPath(`events[${index}]`, () => readJsonAttributesInto(event.attributes, attributes, tally, caps.maxAttributesPerEvent, 'droppedEventAttributes'));
+    withPath(`events[${index}]`, () =>
+      readJsonAttributesInto(event.attributes, attributes, tally, caps.maxAttributesPerEvent, 'droppedEventAttributes'),
+    );
     kept.push({ name: tally.jsonText(name, caps.maxNameChars, 'truncatedNames'), timeUnixNano, attributes });
   }
   tally.listItemsLeft = spanListItemsLeft;

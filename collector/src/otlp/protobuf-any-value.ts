@@ -189,7 +189,8 @@ export function isPlainKeyValue(bytes: Uint8Array, pos: number, end: number): bo
     case 0x0a: // string_value, length < 128, filling the AnyValue
       return bytes[pos + 1] < 0x80 && pos + 2 + bytes[pos + 1] === end;
     case 0x10: // bool_value
-    case 0x18: { // int_value: a varint of at most 10 bytes, ending the AnyValue
+    case 0x18: {
+      // int_value: a varint of at most 10 bytes, ending the AnyValue
       const last = pos + valueLength - 1;
       if (valueLength < 2 || valueLength > 11 || bytes[last] >= 0x80) return false;
       for (let at = pos + 1; at < last; at++) if (bytes[at] < 0x80) return false;

@@ -161,7 +161,8 @@ class Scanner {
           this.keyValue(reader.lengthDelimitedEnd(end), 0);
           attributes++;
           break;
-        case 90: { // events
+        case 90: {
+          // events
           const eventEnd = reader.lengthDelimitedEnd(end);
           // Events beyond the cap are dropped whatever they hold: checked only.
           if (events++ < limits.maxEventsPerSpan) this.event(eventEnd);
@@ -171,7 +172,8 @@ class Scanner {
         case 106: // links
           skipLink(reader, reader.lengthDelimitedEnd(end));
           break;
-        case 122: { // status
+        case 122: {
+          // status
           const statusEnd = reader.lengthDelimitedEnd(end);
           while (reader.pos < statusEnd) {
             const statusTag = reader.tag(statusEnd);
@@ -185,7 +187,8 @@ class Scanner {
           if (!key.read(reader, fieldTag, end)) reader.skipField(fieldTag, SPAN_FIELDS, 'Span', end);
       }
     }
-    if (attributes > limits.maxAttributesPerSpan || events > limits.maxEventsPerSpan || this.listItems > limits.maxListItemsPerSpan) this.mayBeCapped = true;
+    if (attributes > limits.maxAttributesPerSpan || events > limits.maxEventsPerSpan || this.listItems > limits.maxListItemsPerSpan)
+      this.mayBeCapped = true;
 
     const bytes = reader.bytes;
     const rejection = key.rejection(bytes);
@@ -254,7 +257,8 @@ class Scanner {
         case 33: // double_value
           reader.fixed64(end);
           break;
-        case 42: { // array_value
+        case 42: {
+          // array_value
           const arrayEnd = reader.lengthDelimitedEnd(end);
           while (reader.pos < arrayEnd) {
             const itemTag = reader.tag(arrayEnd);
@@ -265,7 +269,8 @@ class Scanner {
           }
           break;
         }
-        case 50: { // kvlist_value
+        case 50: {
+          // kvlist_value
           const listEnd = reader.lengthDelimitedEnd(end);
           while (reader.pos < listEnd) {
             const itemTag = reader.tag(listEnd);
@@ -276,7 +281,8 @@ class Scanner {
           }
           break;
         }
-        case 58: { // bytes_value, kept as base64 text
+        case 58: {
+          // bytes_value, kept as base64 text
           const bytesEnd = reader.lengthDelimitedEnd(end);
           if (4 * Math.ceil((bytesEnd - reader.pos) / 3) > this.limits.maxValueChars) this.mayBeCapped = true;
           reader.pos = bytesEnd;

@@ -65,7 +65,8 @@ export function readSpan(
       case 48: // kind
         kind = reader.uint32(end) | 0;
         break;
-      case 74: { // attributes
+      case 74: {
+        // attributes
         const keyValueEnd = reader.lengthDelimitedEnd(end);
         if (attributeCount++ < caps.maxAttributesPerSpan) readKeyValueInto(reader, keyValueEnd, attributes, 0, tally);
         else {
@@ -74,7 +75,8 @@ export function readSpan(
         }
         break;
       }
-      case 90: { // events
+      case 90: {
+        // events
         const eventEnd = reader.lengthDelimitedEnd(end);
         if (events.length < caps.maxEventsPerSpan) events.push(readEvent(reader, eventEnd, tally));
         else {
@@ -86,7 +88,8 @@ export function readSpan(
       case 106: // links
         skipLink(reader, reader.lengthDelimitedEnd(end));
         break;
-      case 122: { // status
+      case 122: {
+        // status
         const statusEnd = reader.lengthDelimitedEnd(end);
         while (reader.pos < statusEnd) {
           const statusTag = reader.tag(statusEnd);

@@ -79,7 +79,8 @@ function readScopeSpans(request: RequestBeingRead, end: number, service: string)
   reader.pos = start;
   while (reader.pos < end) {
     const tag = reader.tag(end);
-    if (tag === tagOf(2, LEN)) readSpan(reader, reader.lengthDelimitedEnd(end), service, scope, request.spans, request.rejections, request.tally);
+    if (tag === tagOf(2, LEN))
+      readSpan(reader, reader.lengthDelimitedEnd(end), service, scope, request.spans, request.rejections, request.tally);
     else reader.skip(tag & 7, tag >>> 3, end);
   }
 }

@@ -127,7 +127,8 @@ export class WireReader {
     const length = this.uint32(end);
     // uint32 keeps the low 32 bits; a longer varint is a length no body here could hold.
     const varintBytes = this.pos - at;
-    if (varintBytes > 5 || (varintBytes === 5 && this.bytes[this.pos - 1] > 0x0f)) throw new OtlpDecodeError(`length at byte ${at} does not fit in 32 bits`);
+    if (varintBytes > 5 || (varintBytes === 5 && this.bytes[this.pos - 1] > 0x0f))
+      throw new OtlpDecodeError(`length at byte ${at} does not fit in 32 bits`);
     const fieldEnd = this.pos + length;
     if (fieldEnd > end) {
       throw new OtlpDecodeError(`length ${length} at byte ${at} runs past the end of its message (byte ${end})`);
@@ -200,9 +201,7 @@ export class WireReader {
 }
 
 function wrongWireType(message: string, fieldNumber: number, wireType: number, expected: number, at: number): OtlpDecodeError {
-  return new OtlpDecodeError(
-    `${message} field ${fieldNumber} has wire type ${wireType}, expected ${expected} (byte ${at})`,
-  );
+  return new OtlpDecodeError(`${message} field ${fieldNumber} has wire type ${wireType}, expected ${expected} (byte ${at})`);
 }
 
 function truncated(at: number): OtlpDecodeError {

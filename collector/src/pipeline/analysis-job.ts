@@ -74,7 +74,8 @@ export function restoreViews(result: TraceAnalysed): TraceAnalysed {
   const { analysis, spansJson, compressedSpans } = result;
   if (spansJson === undefined && compressedSpans === undefined) return result;
   let views: SpanView[] | undefined;
-  const spans = (): SpanView[] => (views ??= spansJson !== undefined ? (JSON.parse(spansJson) as SpanView[]) : decompressSpansPart(compressedSpans!).spans);
+  const spans = (): SpanView[] =>
+    (views ??= spansJson !== undefined ? (JSON.parse(spansJson) as SpanView[]) : decompressSpansPart(compressedSpans!).spans);
   let byId: Map<string, SpanView> | undefined;
   const attributesOf = (spanId: string) => (byId ??= new Map(spans().map((view) => [view.spanId, view]))).get(spanId)?.attributes ?? {};
   Object.defineProperty(analysis, 'spans', { get: spans, enumerable: true, configurable: true });
@@ -91,5 +92,7 @@ export function restoreViews(result: TraceAnalysed): TraceAnalysed {
 function lighten({ analysis, spansOverCap }: TraceAnalysed, compress: boolean): TraceAnalysed {
   const spansJson = JSON.stringify(analysis.spans);
   const light = { ...analysis, spans: [], traceSpans: analysis.traceSpans.map((span) => ({ ...span, attributes: {} })) };
-  return compress ? { analysis: light, spansOverCap, compressedSpans: compressSpansPart(spansJson, analysis.warnings) } : { analysis: light, spansOverCap, spansJson };
+  return compress
+    ? { analysis: light, spansOverCap, compressedSpans: compressSpansPart(spansJson, analysis.warnings) }
+    : { analysis: light, spansOverCap, spansJson };
 }

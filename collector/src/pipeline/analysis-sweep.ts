@@ -216,7 +216,12 @@ export class AnalysisSweep {
     } catch (error) {
       console.error(`threshold: findings for trace ${trace.traceId} failed:`, error);
     }
-    const analysed: AnalysedTrace = { analysis: result.analysis, findings, analysedSpanCount: trace.storedSpanCount, replacesStored: trace.replacesStored };
+    const analysed: AnalysedTrace = {
+      analysis: result.analysis,
+      findings,
+      analysedSpanCount: trace.storedSpanCount,
+      replacesStored: trace.replacesStored,
+    };
     if (result.spansJson !== undefined) analysed.spansJson = result.spansJson;
     if (result.compressedSpans !== undefined) analysed.compressedSpans = result.compressedSpans;
     return [analysed];

@@ -70,7 +70,11 @@ export class WritePath {
   constructor(private readonly config: WritePathOptions) {
     const { store, options, clock, assembly = {} } = config;
     this.findings = config.findings;
-    this.settings = { maxSpansPerTrace: options.maxSpansPerTrace, taskClasses: options.taskClasses, compressDetail: options.store === 'duckdb' };
+    this.settings = {
+      maxSpansPerTrace: options.maxSpansPerTrace,
+      taskClasses: options.taskClasses,
+      compressDetail: options.store === 'duckdb',
+    };
     this.maxHeldSpans = assembly.maxPendingSpans ?? MAX_PENDING_SPANS;
     this.pool = options.analysisWorkers > 0 ? acquireAnalysisPool(options.analysisWorkers) : undefined;
     this.commitQueue = new CommitQueue({

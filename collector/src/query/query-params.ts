@@ -57,7 +57,11 @@ export function checkTextLength(name: string, text: string): void {
 const DECIMAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /** A finite decimal number from `min` to `max`. */
-export function optionalNumber(query: RawQuery, name: string, { min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = {}): number | undefined {
+export function optionalNumber(
+  query: RawQuery,
+  name: string,
+  { min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = {},
+): number | undefined {
   const text = single(query, name);
   if (text === undefined) return undefined;
   const value = DECIMAL.test(text) ? Number(text) : NaN;
@@ -87,7 +91,8 @@ export function integerInRange(query: RawQuery, name: string, fallback: number, 
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text)) throw new QueryParamError(`${name} must be a whole number, got ${echo(text)}`);
   const value = Number(text);
-  if (value < min || value > max) throw new QueryParamError(`${name} must be between ${min} and ${max}, got ${text.length > 20 ? echo(text) : text}`);
+  if (value < min || value > max)
+    throw new QueryParamError(`${name} must be between ${min} and ${max}, got ${text.length > 20 ? echo(text) : text}`);
   return value;
 }
 

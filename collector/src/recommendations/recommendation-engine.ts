@@ -61,7 +61,10 @@ export class RecommendationEngine {
   }
 
   /** Runs the rules (all, or `ruleIds`) on one trace with the current context. */
-  evaluate(analysis: TraceAnalysis, overrides: { ruleIds?: readonly FindingRuleId[]; thresholds?: Partial<RecommendationThresholds> } = {}): Finding[] {
+  evaluate(
+    analysis: TraceAnalysis,
+    overrides: { ruleIds?: readonly FindingRuleId[]; thresholds?: Partial<RecommendationThresholds> } = {},
+  ): Finding[] {
     const rules = overrides.ruleIds ? RECOMMENDATION_RULES.filter((rule) => overrides.ruleIds!.includes(rule.id)) : RECOMMENDATION_RULES;
     const run = runRules(analysis, this.context(overrides.thresholds), rules);
     for (const failure of run.failures) this.report(analysis.traceId, failure.ruleId, failure.message);

@@ -1,6 +1,15 @@
 import express, { type RequestHandler } from 'express';
 import { RECOMMENDATION_RULES, type FindingRuleId, type WhatIfRequest } from '@threshold/core';
-import { checkRange, checkTextLength, checkWindowOrder, MAX_EPOCH_MS, optionalString, QueryParamError, traceIdParam, windowParams } from '../query/query-params.js';
+import {
+  checkRange,
+  checkTextLength,
+  checkWindowOrder,
+  MAX_EPOCH_MS,
+  optionalString,
+  QueryParamError,
+  traceIdParam,
+  windowParams,
+} from '../query/query-params.js';
 import type { RouteModule } from '../routes/route-module.js';
 import { rankWindow } from './rank-window.js';
 import type { RecommendationEngine } from './recommendation-engine.js';
@@ -22,7 +31,8 @@ const whatIfJsonBody: RequestHandler = (request, response, next) => {
   express.json({ limit: MAX_WHAT_IF_BODY })(request, response, (error?: unknown) => {
     if (!error) return next();
     const { type, status } = error as { type?: string; status?: number };
-    if (type === 'entity.too.large') return void response.status(413).json({ error: `a what-if request must be under ${MAX_WHAT_IF_BODY}` });
+    if (type === 'entity.too.large')
+      return void response.status(413).json({ error: `a what-if request must be under ${MAX_WHAT_IF_BODY}` });
     const reason = error instanceof Error ? error.message : String(error);
     const clientStatus = status !== undefined && status >= 400 && status < 500 ? status : 400;
     response.status(clientStatus).json({ error: `the what-if request is not valid JSON: ${reason}` });
@@ -53,7 +63,9 @@ export function recommendationRoutes(engine: RecommendationEngine): RouteModule 
           response.json(whatIfTrace(engine, analysis, options));
           return;
         }
-        response.json(await whatIfWindow(store, engine, { from: body.from, to: body.to, taskClass: body.taskClass, service: body.service }, options));
+        response.json(
+          await whatIfWindow(store, engine, { from: body.from, to: body.to, taskClass: body.taskClass, service: body.service }, options),
+        );
       });
     },
   };
@@ -61,7 +73,8 @@ export function recommendationRoutes(engine: RecommendationEngine): RouteModule 
 
 /** Validates a what-if body; a bad one is a 400 naming the field. */
 export function parseWhatIfRequest(body: unknown): WhatIfRequest {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new QueryParamError('the what-if request must be a JSON object');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new QueryParamError('the what-if request must be a JSON object');
   const raw = body as Record<string, unknown>;
   const request: WhatIfRequest = {};
   if (raw.traceId !== undefined) request.traceId = traceIdParam('traceId', raw.traceId);

@@ -29,7 +29,11 @@ export function whatIfTrace(engine: RecommendationEngine, analysis: TraceAnalysi
   const thresholds = options.compressionRatio === undefined ? undefined : { compressionRatio: options.compressionRatio };
   const findings = engine.evaluate(analysis, { thresholds });
   const applied = options.ruleIds ? findings.filter((finding) => options.ruleIds!.includes(finding.ruleId)) : findings;
-  const after = projectTrace(analysis, applied.flatMap((finding) => finding.edits ?? []), engine.taskClassConfig);
+  const after = projectTrace(
+    analysis,
+    applied.flatMap((finding) => finding.edits ?? []),
+    engine.taskClassConfig,
+  );
   return {
     before: { summary: analysis.summary, spans: analysis.spans, findings },
     after: { summary: after.summary, spans: after.spans },
@@ -49,7 +53,9 @@ export async function whatIfWindow(
   options: WhatIfOptions,
 ): Promise<WhatIfWindowResponse> {
   const [traces, findings] = await Promise.all([windowTraces(store, window), store.findings(window)]);
-  const changing = new Set(findings.filter((finding) => !options.ruleIds || options.ruleIds.includes(finding.ruleId)).map((finding) => finding.traceId));
+  const changing = new Set(
+    findings.filter((finding) => !options.ruleIds || options.ruleIds.includes(finding.ruleId)).map((finding) => finding.traceId),
+  );
   const projected = new Map<string, { before: TraceSummary; after: TraceSummary }>();
   const ids = traces.map((trace) => trace.traceId).filter((id) => changing.has(id));
   for (let i = 0; i < ids.length; i += LOAD_BATCH) {

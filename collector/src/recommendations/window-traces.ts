@@ -5,7 +5,10 @@ import type { TraceQueries } from '../store/trace-queries.js';
 export const MAX_WINDOW_TRACES = 50_000;
 
 /** Every trace summary of a window, paging through the store's list (newest first). */
-export async function windowTraces(store: Pick<TraceQueries, 'listTraces'>, window: { from?: number; to?: number; taskClass?: string; service?: string }): Promise<TraceSummary[]> {
+export async function windowTraces(
+  store: Pick<TraceQueries, 'listTraces'>,
+  window: { from?: number; to?: number; taskClass?: string; service?: string },
+): Promise<TraceSummary[]> {
   const traces: TraceSummary[] = [];
   while (traces.length < MAX_WINDOW_TRACES) {
     const page = await store.listTraces({ ...window, limit: 1_000, offset: traces.length });

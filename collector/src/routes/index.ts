@@ -9,4 +9,11 @@ import { traceRoutes } from './trace-routes.js';
 export type { RouteContext, RouteModule } from './route-module.js';
 
 /** Every route module, registered in this order; the dashboard's static files come after all of them. */
-export const ROUTE_MODULES: readonly RouteModule[] = [ingestRoutes, traceRoutes, statsRoutes, dashboardDataRoutes, criticalPathRoutes, liveRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  ingestRoutes,
+  traceRoutes,
+  statsRoutes,
+  dashboardDataRoutes,
+  criticalPathRoutes,
+  liveRoutes,
+];

@@ -12,7 +12,6 @@ const RPC_DEADLINE_EXCEEDED = 4;
 const RPC_RESOURCE_EXHAUSTED = 8;
 const RPC_UNAVAILABLE = 14;
 
-
 const CONTENT_TYPES: Record<OtlpFormat, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 
 function formatOf(request: Request): OtlpFormat | undefined {
@@ -23,7 +22,10 @@ function formatOf(request: Request): OtlpFormat | undefined {
 }
 
 function answer(response: Response, status: number, format: OtlpFormat, body: Uint8Array | string): void {
-  response.status(status).type(CONTENT_TYPES[format]).send(typeof body === 'string' ? body : Buffer.from(body));
+  response
+    .status(status)
+    .type(CONTENT_TYPES[format])
+    .send(typeof body === 'string' ? body : Buffer.from(body));
 }
 
 function answerStatus(response: Response, status: number, format: OtlpFormat, code: number, message: string): void {
@@ -39,7 +41,13 @@ async function exportTracesRoute(context: RouteContext, request: Request, respon
   const format = formatOf(request);
   if (!format) {
     request.resume();
-    answerStatus(response, 415, 'json', RPC_INVALID_ARGUMENT, `unsupported Content-Type "${request.headers['content-type'] ?? ''}": use application/x-protobuf or application/json`);
+    answerStatus(
+      response,
+      415,
+      'json',
+      RPC_INVALID_ARGUMENT,
+      `unsupported Content-Type "${request.headers['content-type'] ?? ''}": use application/x-protobuf or application/json`,
+    );
     return;
   }
   const early = refusedBeforeReading(context);

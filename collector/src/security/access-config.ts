@@ -53,15 +53,20 @@ export function parseAccessConfig(text: string): AccessConfig {
   }
   const projects = (raw as { projects?: unknown })?.projects;
   if (typeof projects !== 'object' || projects === null || Array.isArray(projects) || Object.keys(projects).length === 0) {
-    throw new ConfigError('keys file must hold {"projects": {"<name>": {"ingestKeys": [...], "readKeys": [...]}}} with at least one project');
+    throw new ConfigError(
+      'keys file must hold {"projects": {"<name>": {"ingestKeys": [...], "readKeys": [...]}}} with at least one project',
+    );
   }
   const seen = new Set<string>();
   const parsed = Object.entries(projects as Record<string, unknown>).map(([name, entry]): ProjectAccess => {
-    if (!PROJECT_NAME.test(name)) throw new ConfigError(`keys file: project name "${name}" must be 1 to 32 lower-case letters, digits or underscores`);
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ConfigError(`keys file: project "${name}" must be an object of key lists`);
+    if (!PROJECT_NAME.test(name))
+      throw new ConfigError(`keys file: project name "${name}" must be 1 to 32 lower-case letters, digits or underscores`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      throw new ConfigError(`keys file: project "${name}" must be an object of key lists`);
     const fields = entry as Record<string, unknown>;
     const unknown = Object.keys(fields).find((field) => !PROJECT_FIELDS.includes(field));
-    if (unknown !== undefined) throw new ConfigError(`keys file: project "${name}" has an unknown field "${unknown}" (expected ${PROJECT_FIELDS.join(', ')})`);
+    if (unknown !== undefined)
+      throw new ConfigError(`keys file: project "${name}" has an unknown field "${unknown}" (expected ${PROJECT_FIELDS.join(', ')})`);
     const ingestKeys = keyList(name, 'ingestKeys', fields.ingestKeys);
     const readKeys = keyList(name, 'readKeys', fields.readKeys);
     const adminKeys = keyList(name, 'adminKeys', fields.adminKeys);

@@ -35,7 +35,12 @@ export function accessRule(method: string, path: string): AccessRule {
   if (!reserved) {
     if (ENCODED_SLASH.test(path)) return { kind: 'refused', status: 400, error: 'path must not hold an encoded slash (%2F or %5C)' };
     if (method === 'GET' || method === 'HEAD') return { kind: 'public' };
-    return { kind: 'refused', status: 405, error: `${method} is not served outside /api, /v1 and /metrics: the dashboard takes GET and HEAD`, allow: 'GET, HEAD' };
+    return {
+      kind: 'refused',
+      status: 405,
+      error: `${method} is not served outside /api, /v1 and /metrics: the dashboard takes GET and HEAD`,
+      allow: 'GET, HEAD',
+    };
   }
   if (path === SESSION_PATH) return { kind: 'session' };
   const misspelt = first !== first.toLowerCase();

@@ -39,7 +39,9 @@ export function applyCors(request: IncomingMessage, response: ServerResponse, al
   }
   if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
     if (!allowed) {
-      response.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `origin ${origin ?? '(none)'} is not allowed` }));
+      response
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: `origin ${origin ?? '(none)'} is not allowed` }));
       return true;
     }
     response.writeHead(204, {

@@ -46,7 +46,8 @@ export function crossSiteRefusal(request: IncomingMessage, host: string | undefi
   if (origin !== undefined) {
     const own = host !== undefined && originAuthority(origin) !== undefined && originAuthority(origin) === hostAuthority(host, origin);
     if (own) return undefined;
-    if (!policy.sameOriginOnly && origin !== 'null' && (policy.corsOrigins.includes(origin) || policy.corsOrigins.includes('*'))) return undefined;
+    if (!policy.sameOriginOnly && origin !== 'null' && (policy.corsOrigins.includes(origin) || policy.corsOrigins.includes('*')))
+      return undefined;
     return `a page of ${origin.slice(0, 100)} may not make this request: it is not the collector's own dashboard`;
   }
   const site = request.headers['sec-fetch-site'];

@@ -26,14 +26,24 @@ export class IngestAuthorizer {
   /** Decides on an `authorization` value (`Bearer <key>`); takes a rate-limit token when allowed. */
   authorize(authorization: string | undefined): IngestAuthorization {
     const grant = this.registry.lookup(bearerKey(authorization));
-    if (!grant) return { allowed: false, refusal: 'unauthenticated', message: 'an ingest key is required: send Authorization: Bearer <key>' };
+    if (!grant)
+      return { allowed: false, refusal: 'unauthenticated', message: 'an ingest key is required: send Authorization: Bearer <key>' };
     if (grant.role !== 'ingest') {
-      return { allowed: false, refusal: 'permission-denied', message: `${grant.role === 'admin' ? 'an' : 'a'} ${grant.role} key cannot send spans` };
+      return {
+        allowed: false,
+        refusal: 'permission-denied',
+        message: `${grant.role === 'admin' ? 'an' : 'a'} ${grant.role} key cannot send spans`,
+      };
     }
     const rate = grant.project.ingestRequestsPerSecond;
     const taken = this.limiter.take(grant.keyId, rate);
     if (!taken.allowed) {
-      return { allowed: false, refusal: 'rate-limited', message: `ingest rate limit of ${rate} requests/s for this key reached`, retryAfterSeconds: taken.retryAfterSeconds };
+      return {
+        allowed: false,
+        refusal: 'rate-limited',
+        message: `ingest rate limit of ${rate} requests/s for this key reached`,
+        retryAfterSeconds: taken.retryAfterSeconds,
+      };
     }
     return { allowed: true, project: grant.project.name };
   }

@@ -22,7 +22,11 @@ export class KeyRegistry {
 
   constructor(access: AccessConfig) {
     for (const project of access.projects) {
-      const roles = [['ingest', project.ingestKeys], ['read', project.readKeys], ['admin', project.adminKeys]] as const;
+      const roles = [
+        ['ingest', project.ingestKeys],
+        ['read', project.readKeys],
+        ['admin', project.adminKeys],
+      ] as const;
       for (const [role, keys] of roles) {
         for (const key of keys) {
           const keyDigest = digest(key);

@@ -15,9 +15,7 @@
  *   encoded) and empty segments (`//`), but a trailing `/` is left for the router to judge;
  * - the query string is passed on untouched (its parameters are validated by each route).
  */
-export type CanonicalTarget =
-  | { ok: true; path: string; search: string; authority?: string }
-  | { ok: false; error: string };
+export type CanonicalTarget = { ok: true; path: string; search: string; authority?: string } | { ok: false; error: string };
 
 const ABSOLUTE_FORM = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/s;
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
@@ -30,7 +28,8 @@ export function canonicalTarget(raw: string | undefined): CanonicalTarget {
   let authority: string | undefined;
   const absolute = ABSOLUTE_FORM.exec(target);
   if (absolute) {
-    if (!/^https?$/i.test(absolute[1])) return refuse(`request target scheme "${absolute[1]}" is not served: send a path such as /v1/traces`);
+    if (!/^https?$/i.test(absolute[1]))
+      return refuse(`request target scheme "${absolute[1]}" is not served: send a path such as /v1/traces`);
     if (absolute[2].includes('@')) return refuse('request target must not carry user info');
     if (absolute[2] === '') return refuse('request target has an empty authority');
     authority = absolute[2];

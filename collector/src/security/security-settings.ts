@@ -20,7 +20,12 @@ export function securityFromSettings(flags: RawSecuritySettings, env: NodeJS.Pro
   const keysFile = flags.keysFile ?? (env.THRESHOLD_KEYS_FILE || undefined);
   const access = keysFile ? readAccessConfig(keysFile) : OPEN_ACCESS;
   const insecure = flags.insecure === true || env.THRESHOLD_INSECURE === '1' || env.THRESHOLD_INSECURE === 'true';
-  const corsOrigins = flags.corsOrigins ?? (env.THRESHOLD_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  const corsOrigins =
+    flags.corsOrigins ??
+    (env.THRESHOLD_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
   for (const origin of corsOrigins) {
     if (!ORIGIN.test(origin)) throw new ConfigError(`CORS origin must look like https://app.example.com (or *), got "${origin}"`);
   }

@@ -39,7 +39,12 @@ function readSmallBody(request: IncomingMessage): Promise<string | 'too-large' |
   });
 }
 
-const answerOf = (grant: KeyGrant): SessionAnswer => ({ signedIn: true, project: grant.project.name, keysRequired: true, role: grant.role === 'admin' ? 'admin' : 'read' });
+const answerOf = (grant: KeyGrant): SessionAnswer => ({
+  signedIn: true,
+  project: grant.project.name,
+  keysRequired: true,
+  role: grant.role === 'admin' ? 'admin' : 'read',
+});
 
 /**
  * `/api/session`, the dashboard's sign-in. POST takes `{"key": "<read or admin key>"}` as
@@ -79,7 +84,13 @@ export function createSignIn({ registry, sessions, keyed, defaultProject }: Sign
       return answerJson(response, 415, { error: 'send {"key": "<read or admin key>"} with Content-Type: application/json' });
     }
     const text = await readSmallBody(request);
-    if (text === 'too-large') return answerJson(response, 413, { error: `the sign-in body must be under ${MAX_SIGN_IN_BODY_BYTES} bytes` }, { connection: 'close' });
+    if (text === 'too-large')
+      return answerJson(
+        response,
+        413,
+        { error: `the sign-in body must be under ${MAX_SIGN_IN_BODY_BYTES} bytes` },
+        { connection: 'close' },
+      );
     if (text === 'interrupted') return answerJson(response, 400, { error: 'the sign-in body was interrupted' });
     let key: unknown;
     try {

@@ -1,4 +1,12 @@
-import type { AlertCountBucket, AlertDelivery, AlertEvent, AlertRule, AlertStatsQuery, AlertTarget, AlertWindowStats } from '@threshold/core';
+import type {
+  AlertCountBucket,
+  AlertDelivery,
+  AlertEvent,
+  AlertRule,
+  AlertStatsQuery,
+  AlertTarget,
+  AlertWindowStats,
+} from '@threshold/core';
 
 /**
  * What alerting keeps and reads, as part of the collector's store (TraceStore extends it), so the

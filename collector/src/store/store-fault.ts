@@ -69,7 +69,10 @@ export interface StoreFaultCounts {
  */
 export class StoreFaultState {
   private readonly active = new Map<StoreFaultKind, StoreFaultReport>();
-  private readonly counts: StoreFaultCounts = { faults: { invalidated: 0, 'disk-full': 0, 'out-of-memory': 0, recovering: 0 }, recoveries: 0 };
+  private readonly counts: StoreFaultCounts = {
+    faults: { invalidated: 0, 'disk-full': 0, 'out-of-memory': 0, recovering: 0 },
+    recoveries: 0,
+  };
 
   constructor(private readonly nowMs: () => number = Date.now) {}
 

@@ -22,7 +22,10 @@ export interface UseApiOptions {
 
 export function useApi<T>(path: string | null, options: UseApiOptions = {}): ApiState<T> {
   const { refreshKey = 0, keepPrevious = false } = options;
-  const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean; path: string | null }>({ loading: path !== null, path });
+  const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean; path: string | null }>({
+    loading: path !== null,
+    path,
+  });
   const [reloadCount, setReloadCount] = useState(0);
   const lastPath = useRef(path);
 

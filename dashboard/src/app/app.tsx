@@ -28,7 +28,12 @@ export function App() {
           </Link>
           <nav className="nav" aria-label="Views">
             {VIEWS.filter((view) => view.nav).map((view) => (
-              <Link key={view.id} href={`${view.path}${carried}`} className={view.id === activeNav ? 'nav-link active' : 'nav-link'} aria-current={view.id === activeNav ? 'page' : undefined}>
+              <Link
+                key={view.id}
+                href={`${view.path}${carried}`}
+                className={view.id === activeNav ? 'nav-link active' : 'nav-link'}
+                aria-current={view.id === activeNav ? 'page' : undefined}
+              >
                 {view.title}
               </Link>
             ))}

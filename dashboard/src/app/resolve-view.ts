@@ -1,7 +1,10 @@
 import { matchPath } from '../router/match-path';
 
 /** The first view whose pattern matches the path, with its parameters; null for an unknown path. */
-export function resolveView<V extends { path: string }>(views: readonly V[], pathname: string): { view: V; params: Record<string, string> } | null {
+export function resolveView<V extends { path: string }>(
+  views: readonly V[],
+  pathname: string,
+): { view: V; params: Record<string, string> } | null {
   for (const view of views) {
     const params = matchPath(view.path, pathname);
     if (params) return { view, params };

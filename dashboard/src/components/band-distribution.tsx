@@ -11,12 +11,18 @@ export function BandDistribution({ counts, label, testId }: { counts: BandCounts
     <div className="band-distribution" data-distribution={testId}>
       <div className="band-distribution-head">
         <span className="band-distribution-label">{label}</span>
-        <span className="muted">{total.toLocaleString('en-US')} {total === 1 ? 'task' : 'tasks'}</span>
+        <span className="muted">
+          {total.toLocaleString('en-US')} {total === 1 ? 'task' : 'tasks'}
+        </span>
       </div>
       <div className="band-bar" role="img" aria-label={`${label}: ${UX_BANDS.map((b) => `${b.band} ${counts[b.band] ?? 0}`).join(', ')}`}>
         {total > 0
           ? UX_BANDS.filter((b) => (counts[b.band] ?? 0) > 0).map((b) => (
-              <span key={b.band} style={{ width: `${((counts[b.band] ?? 0) / total) * 100}%`, background: b.color }} title={`${b.label}: ${counts[b.band]}`} />
+              <span
+                key={b.band}
+                style={{ width: `${((counts[b.band] ?? 0) / total) * 100}%`, background: b.color }}
+                title={`${b.label}: ${counts[b.band]}`}
+              />
             ))
           : null}
       </div>

@@ -6,7 +6,11 @@ export function BreakdownBar({ breakdown, showLegend = true }: { breakdown: Brea
   const total = BREAKDOWN_CATEGORIES.reduce((sum, category) => sum + Math.max(0, breakdown[category]), 0);
   return (
     <div className="breakdown">
-      <div className="breakdown-bar" role="img" aria-label={BREAKDOWN_CATEGORIES.map((c) => `${CATEGORY_STYLES[c].label} ${formatDurationMs(breakdown[c])}`).join(', ')}>
+      <div
+        className="breakdown-bar"
+        role="img"
+        aria-label={BREAKDOWN_CATEGORIES.map((c) => `${CATEGORY_STYLES[c].label} ${formatDurationMs(breakdown[c])}`).join(', ')}
+      >
         {total > 0
           ? BREAKDOWN_CATEGORIES.filter((c) => breakdown[c] > 0).map((category) => (
               <span

@@ -103,7 +103,11 @@ export function FilterBar({ showClass = true, showService = true }: { showClass?
           </select>
         </label>
       ) : null}
-      {filters.error ? <span className="inline-error" role="alert">Filters unavailable: {filters.error.message}</span> : null}
+      {filters.error ? (
+        <span className="inline-error" role="alert">
+          Filters unavailable: {filters.error.message}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -14,7 +14,9 @@ export interface HealthBannerText {
  * collector answers 503 with its reasons; views may then show stale data or errors, and the banner
  * says why. No answer at all is left to the views' own "cannot reach the collector" messages.
  */
-export function healthBannerText(health: Pick<HealthResponse, 'status' | 'reasons' | 'analysisLagMs'> | undefined): HealthBannerText | undefined {
+export function healthBannerText(
+  health: Pick<HealthResponse, 'status' | 'reasons' | 'analysisLagMs'> | undefined,
+): HealthBannerText | undefined {
   if (!health || health.status === 'ok') return undefined;
   const reasons = health.reasons.length > 0 ? health.reasons : ['the collector reports itself degraded'];
   return { title: 'The collector is degraded: what you see may be incomplete or late', reasons };

@@ -1,6 +1,10 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 
-type SessionState = { status: 'checking' } | { status: 'signed-in' } | { status: 'signed-out'; message?: string } | { status: 'unreachable'; message: string };
+type SessionState =
+  | { status: 'checking' }
+  | { status: 'signed-in' }
+  | { status: 'signed-out'; message?: string }
+  | { status: 'unreachable'; message: string };
 
 /**
  * Shows the dashboard once the collector accepts this browser: at once when the collector needs
@@ -29,11 +33,30 @@ export function SessionGate({ children }: { children: ReactNode }) {
 
   if (state.status === 'signed-in') return <>{children}</>;
   if (state.status === 'checking') return <div className="loading-page">Loading…</div>;
-  if (state.status === 'unreachable') return <div className="panel notice" role="alert">{state.message}</div>;
-  return <SignInForm message={state.message} onSignedIn={() => setState({ status: 'signed-in' })} onRefused={(message) => setState({ status: 'signed-out', message })} />;
+  if (state.status === 'unreachable')
+    return (
+      <div className="panel notice" role="alert">
+        {state.message}
+      </div>
+    );
+  return (
+    <SignInForm
+      message={state.message}
+      onSignedIn={() => setState({ status: 'signed-in' })}
+      onRefused={(message) => setState({ status: 'signed-out', message })}
+    />
+  );
 }
 
-function SignInForm({ message, onSignedIn, onRefused }: { message?: string; onSignedIn: () => void; onRefused: (message: string) => void }) {
+function SignInForm({
+  message,
+  onSignedIn,
+  onRefused,
+}: {
+  message?: string;
+  onSignedIn: () => void;
+  onRefused: (message: string) => void;
+}) {
   const [key, setKey] = useState('');
   const [sending, setSending] = useState(false);
 
@@ -41,7 +64,11 @@ function SignInForm({ message, onSignedIn, onRefused }: { message?: string; onSi
     event.preventDefault();
     setSending(true);
     try {
-      const response = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: key.trim() }) });
+      const response = await fetch('/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: key.trim() }),
+      });
       if (response.ok) onSignedIn();
       else onRefused(((await response.json().catch(() => ({}))) as { error?: string }).error ?? `Sign-in failed (${response.status})`);
     } catch (error) {
@@ -58,7 +85,14 @@ function SignInForm({ message, onSignedIn, onRefused }: { message?: string; onSi
         <p>This collector needs a key of your project: a read key to look, an admin key to also change alert rules.</p>
         <label>
           Read or admin key{' '}
-          <input type="password" autoComplete="current-password" value={key} onChange={(event) => setKey(event.target.value)} required minLength={16} />
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={key}
+            onChange={(event) => setKey(event.target.value)}
+            required
+            minLength={16}
+          />
         </label>{' '}
         <button type="submit" disabled={sending || key.trim() === ''}>
           Sign in

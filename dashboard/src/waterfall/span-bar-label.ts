@@ -6,7 +6,9 @@ export function spanBarTitle(span: SpanView): string {
   const parts = [`${span.name}`, `${formatDurationMs(span.durationMs)} at +${formatDurationMs(span.startOffsetMs)}`];
   const ttftMs = span.llm?.ttftMs;
   if (ttftMs !== undefined) {
-    parts.push(`waiting for first token ${formatDurationMs(ttftMs)} · generating ${formatDurationMs(Math.max(0, span.durationMs - ttftMs))}`);
+    parts.push(
+      `waiting for first token ${formatDurationMs(ttftMs)} · generating ${formatDurationMs(Math.max(0, span.durationMs - ttftMs))}`,
+    );
   }
   const gapMs = span.llm?.maxChunkGapMs;
   if (gapMs !== undefined) {

@@ -30,7 +30,9 @@ export function SpanDetails({ span, onClose, onZoom }: { span: SpanView; onClose
         <Entry label="Self time" value={formatDurationMs(span.selfMs)} />
         <Entry label="Status" value={span.status} />
         <Entry label="Classified by" value={span.classifiedBy ?? 'unknown'} mono />
-        {span.orchestration ? <Entry label="Waiting on" value={ORCHESTRATION_LABELS[span.orchestration.kind] ?? span.orchestration.kind} /> : null}
+        {span.orchestration ? (
+          <Entry label="Waiting on" value={ORCHESTRATION_LABELS[span.orchestration.kind] ?? span.orchestration.kind} />
+        ) : null}
         <Entry label="Span id" value={span.spanId} mono />
       </dl>
       <button type="button" className="button small" onClick={onZoom}>
@@ -47,7 +49,9 @@ export function SpanDetails({ span, onClose, onZoom }: { span: SpanView; onClose
             <Entry label="TPOT" value={span.llm.tpotMs === undefined ? 'unknown' : formatDurationMs(span.llm.tpotMs)} />
             <Entry label="Input tokens" value={span.llm.inputTokens === undefined ? '—' : formatCount(span.llm.inputTokens)} />
             <Entry label="Output tokens" value={span.llm.outputTokens === undefined ? '—' : formatCount(span.llm.outputTokens)} />
-            {span.llm.cacheReadInputTokens === undefined ? null : <Entry label="Cached input tokens" value={formatCount(span.llm.cacheReadInputTokens)} />}
+            {span.llm.cacheReadInputTokens === undefined ? null : (
+              <Entry label="Cached input tokens" value={formatCount(span.llm.cacheReadInputTokens)} />
+            )}
           </dl>
         </section>
       ) : null}

@@ -41,7 +41,12 @@ export function TimeAxis({ view, full, onZoom }: { view: ViewBounds; full: ViewB
     >
       {zoomed ? (
         <div className="wf-axis-overview" aria-hidden="true">
-          <span style={{ left: `${fractionAt(full, view.startMs) * 100}%`, width: `${(fractionAt(full, view.endMs) - fractionAt(full, view.startMs)) * 100}%` }} />
+          <span
+            style={{
+              left: `${fractionAt(full, view.startMs) * 100}%`,
+              width: `${(fractionAt(full, view.endMs) - fractionAt(full, view.startMs)) * 100}%`,
+            }}
+          />
         </div>
       ) : null}
       {ticks.map((tick) => (
@@ -50,7 +55,10 @@ export function TimeAxis({ view, full, onZoom }: { view: ViewBounds; full: ViewB
         </span>
       ))}
       {drag ? (
-        <span className="wf-axis-selection" style={{ left: `${Math.min(drag.from, drag.to) * 100}%`, width: `${Math.abs(drag.to - drag.from) * 100}%` }} />
+        <span
+          className="wf-axis-selection"
+          style={{ left: `${Math.min(drag.from, drag.to) * 100}%`, width: `${Math.abs(drag.to - drag.from) * 100}%` }}
+        />
       ) : null}
     </div>
   );

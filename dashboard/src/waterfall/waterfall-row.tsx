@@ -28,7 +28,17 @@ interface Props {
  * and a mark at the first token, and a streamed one the longest pause between its chunks. Every
  * value is rendered as text.
  */
-export const WaterfallRow = memo(function WaterfallRow({ row, index, top, view, selected, evidence, dimNonCritical, onToggle, onSelect }: Props) {
+export const WaterfallRow = memo(function WaterfallRow({
+  row,
+  index,
+  top,
+  view,
+  selected,
+  evidence,
+  dimNonCritical,
+  onToggle,
+  onSelect,
+}: Props) {
   const { span, depth } = row;
   const style = CATEGORY_STYLES[span.category] ?? CATEGORY_STYLES.other;
   const geometry = barGeometry(view, span.startOffsetMs, span.durationMs, span.llm?.ttftMs);
@@ -77,7 +87,11 @@ export const WaterfallRow = memo(function WaterfallRow({ row, index, top, view, 
           {span.name}
         </span>
         {row.collapsed ? <span className="wf-hidden-count">+{row.descendantCount}</span> : null}
-        {span.status === 'error' ? <span className="wf-error-mark" title="error">!</span> : null}
+        {span.status === 'error' ? (
+          <span className="wf-error-mark" title="error">
+            !
+          </span>
+        ) : null}
       </div>
       <div className="wf-track" role="gridcell">
         {geometry ? (
@@ -88,7 +102,13 @@ export const WaterfallRow = memo(function WaterfallRow({ row, index, top, view, 
               title={spanBarTitle(span)}
             >
               {geometry.waitingShare !== null ? <span className="wf-waiting" style={{ width: `${geometry.waitingShare * 100}%` }} /> : null}
-              {pause ? <span className="wf-pause" data-pause-ms={span.llm?.maxChunkGapMs} style={{ left: `${pause.left * 100}%`, width: `${pause.width * 100}%` }} /> : null}
+              {pause ? (
+                <span
+                  className="wf-pause"
+                  data-pause-ms={span.llm?.maxChunkGapMs}
+                  style={{ left: `${pause.left * 100}%`, width: `${pause.width * 100}%` }}
+                />
+              ) : null}
             </div>
             <DurationLabel left={geometry.left} width={geometry.width} text={formatDurationMs(span.durationMs)} />
           </>
@@ -101,7 +121,21 @@ export const WaterfallRow = memo(function WaterfallRow({ row, index, top, view, 
 /** The duration beside the bar: after it, before it when the bar reaches the right edge, inside when it spans the whole track. */
 function DurationLabel({ left, width, text }: { left: number; width: number; text: string }) {
   const end = left + width;
-  if (end <= 0.85) return <span className="wf-duration" style={{ left: `${end * 100}%` }}>{text}</span>;
-  if (left >= 0.15) return <span className="wf-duration before" style={{ right: `${(1 - left) * 100}%` }}>{text}</span>;
-  return <span className="wf-duration inside" style={{ right: `${(1 - end) * 100}%` }}>{text}</span>;
+  if (end <= 0.85)
+    return (
+      <span className="wf-duration" style={{ left: `${end * 100}%` }}>
+        {text}
+      </span>
+    );
+  if (left >= 0.15)
+    return (
+      <span className="wf-duration before" style={{ right: `${(1 - left) * 100}%` }}>
+        {text}
+      </span>
+    );
+  return (
+    <span className="wf-duration inside" style={{ right: `${(1 - end) * 100}%` }}>
+      {text}
+    </span>
+  );
 }

@@ -129,7 +129,20 @@ export function Waterfall({ spans, totalMs, selectedSpanId, onSelect, highlighte
         <button type="button" className="button small" onClick={() => setCollapsed(new Set())} disabled={collapsed.size === 0}>
           Expand all
         </button>
-        <button type="button" className="button small" onClick={() => setCollapsed(new Set(tree.roots.flatMap((root) => tree.children.get(root.spanId) ?? []).filter((s) => tree.children.has(s.spanId)).map((s) => s.spanId)))}>
+        <button
+          type="button"
+          className="button small"
+          onClick={() =>
+            setCollapsed(
+              new Set(
+                tree.roots
+                  .flatMap((root) => tree.children.get(root.spanId) ?? [])
+                  .filter((s) => tree.children.has(s.spanId))
+                  .map((s) => s.spanId),
+              ),
+            )
+          }
+        >
           Collapse to top level
         </button>
         <button type="button" className="button small" onClick={() => setView(full)} disabled={isFullView(view, full)}>

@@ -53,8 +53,6 @@ export function resolveTaskClass(input: TaskClassInput, config: TaskClassConfig 
     (input.llmCalls <= config.simpleMaxLlmCalls && input.toolCalls <= config.simpleMaxToolCalls ? 'simple' : 'complex');
   const configured = Object.hasOwn(config.budgetsMs, taskClass) ? config.budgetsMs[taskClass] : undefined;
   const budgetMs =
-    input.explicitBudgetMs !== undefined && input.explicitBudgetMs > 0
-      ? input.explicitBudgetMs
-      : configured ?? config.defaultBudgetMs;
+    input.explicitBudgetMs !== undefined && input.explicitBudgetMs > 0 ? input.explicitBudgetMs : (configured ?? config.defaultBudgetMs);
   return { taskClass, budgetMs };
 }

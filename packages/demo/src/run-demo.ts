@@ -63,10 +63,14 @@ export interface DemoSummary {
 async function warmUp(context: AgentContext): Promise<void> {
   await Promise.all([
     context.openai.chat.completions.create({ model: DEMO_MODELS.small, max_tokens: 1, messages: [{ role: 'user', content: 'warm-up' }] }),
-    context.openai.chat.completions.create({ model: DEMO_MODELS.small, max_tokens: 1, stream: true, messages: [{ role: 'user', content: 'warm-up' }] }).then(async (stream) => {
-      for await (const _chunk of stream);
-    }),
-    context.anthropic.messages.stream({ model: DEMO_MODELS.haiku, max_tokens: 1, messages: [{ role: 'user', content: 'warm-up' }] }).finalText(),
+    context.openai.chat.completions
+      .create({ model: DEMO_MODELS.small, max_tokens: 1, stream: true, messages: [{ role: 'user', content: 'warm-up' }] })
+      .then(async (stream) => {
+        for await (const _chunk of stream);
+      }),
+    context.anthropic.messages
+      .stream({ model: DEMO_MODELS.haiku, max_tokens: 1, messages: [{ role: 'user', content: 'warm-up' }] })
+      .finalText(),
   ]);
 }
 

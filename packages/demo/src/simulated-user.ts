@@ -51,7 +51,12 @@ export interface SimulatedUserOptions {
   onError?: (error: unknown, plan: SessionPlan, turnIndex: number) => void;
 }
 
-export async function runSimulatedUser(context: AgentContext, agents: DemoAgents, options: SimulatedUserOptions, tally: UserTally): Promise<void> {
+export async function runSimulatedUser(
+  context: AgentContext,
+  agents: DemoAgents,
+  options: SimulatedUserOptions,
+  tally: UserTally,
+): Promise<void> {
   const { seed, userIndex, deadlineMs, now } = options;
   // Users arrive one after another, about every half second, rather than all at once.
   await context.latency.sleepMs((userIndex + createSeededRandom(deriveSeed(seed, 'arrival', userIndex)).next()) * ARRIVAL_INTERVAL_MS);

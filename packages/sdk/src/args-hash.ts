@@ -17,7 +17,9 @@ function stableJson(value: unknown, seen: Set<object>): string {
   if (Array.isArray(value)) text = `[${value.map((item) => stableJson(item, seen)).join(',')}]`;
   else {
     const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).filter((key) => record[key] !== undefined).sort();
+    const keys = Object.keys(record)
+      .filter((key) => record[key] !== undefined)
+      .sort();
     text = `{${keys.map((key) => `${JSON.stringify(key)}:${stableJson(record[key], seen)}`).join(',')}}`;
   }
   seen.delete(value);

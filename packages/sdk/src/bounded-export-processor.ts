@@ -45,7 +45,10 @@ export class BoundedExportProcessor implements SpanProcessor {
   private dropLogged = false;
   private readonly stats: Omit<ExportStats, 'queuedSpans'> = { exportedSpans: 0, droppedSpans: 0, failedExports: 0 };
 
-  constructor(private readonly exporter: SpanExporter, options: BoundedExportOptions = {}) {
+  constructor(
+    private readonly exporter: SpanExporter,
+    options: BoundedExportOptions = {},
+  ) {
     this.maxQueueSize = Math.max(1, options.maxQueueSize ?? 2048);
     this.maxExportBatchSize = Math.max(1, Math.min(options.maxExportBatchSize ?? 512, this.maxQueueSize));
     this.scheduledDelayMs = options.scheduledDelayMs ?? 1000;

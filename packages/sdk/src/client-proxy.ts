@@ -33,9 +33,12 @@ function proxyResource<T extends object>(target: T, plan: ProxyPlan, client: () 
       if (entry === undefined || value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
       const cached = members.get(member);
       if (cached !== undefined && cached.source === value) return cached.proxied;
-      const proxied = typeof entry === 'function'
-        ? typeof value === 'function' ? entry(value as (...args: any[]) => unknown) : value
-        : proxyResource(value as object, entry, client);
+      const proxied =
+        typeof entry === 'function'
+          ? typeof value === 'function'
+            ? entry(value as (...args: any[]) => unknown)
+            : value
+          : proxyResource(value as object, entry, client);
       members.set(member, { source: value, proxied });
       return proxied;
     },

@@ -61,7 +61,8 @@ function tracesUrl(endpoint: string): string {
 }
 
 function otlpExporter(options: InitOptions): SpanExporter {
-  const protocol = options.protocol ?? process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
+  const protocol =
+    options.protocol ?? process.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
   const compressionFromEnv = process.env.OTEL_EXPORTER_OTLP_TRACES_COMPRESSION ?? process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
   const config: ExporterConfig = {
     url: options.endpoint === undefined ? undefined : tracesUrl(options.endpoint),
@@ -120,7 +121,9 @@ export async function shutdown(): Promise<void> {
       const provider = (current?.existingProvider ?? trace.getTracerProvider()) as TracerProvider & {
         getDelegate?: () => TracerProvider;
       };
-      const delegate = (typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider) as { forceFlush?: () => Promise<void> };
+      const delegate = (typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider) as {
+        forceFlush?: () => Promise<void>;
+      };
       if (typeof delegate.forceFlush === 'function') await delegate.forceFlush();
     }
   } catch (error) {

@@ -31,13 +31,10 @@ export function instrumentIterator<T>(source: AsyncIterator<T>, recording: Strea
       recording.finish({ kind: 'cancel' });
       return Promise.resolve({ done: true, value } as IteratorResult<T>);
     }
-    return source.return(value).then(
-      (result) => {
-        recording.finish({ kind: 'cancel' });
-        return result;
-      },
-      fail,
-    );
+    return source.return(value).then((result) => {
+      recording.finish({ kind: 'cancel' });
+      return result;
+    }, fail);
   };
   iterator.throw = (error?: unknown) => {
     recording.consumed = true;

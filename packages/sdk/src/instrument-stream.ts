@@ -31,7 +31,11 @@ export function isStainlessStream(value: unknown): value is StainlessStream {
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+  );
 }
 
 function firstIterationRecorded<T>(open: () => AsyncIterator<T>, recording: StreamRecording): () => AsyncIterator<T> {

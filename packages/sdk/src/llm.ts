@@ -74,7 +74,8 @@ export function recordLlmResponse(handle: SpanHandle, value: unknown): void {
   if (facts.outputTokens !== undefined) span.setAttribute(GEN_AI_USAGE_OUTPUT_TOKENS, facts.outputTokens);
   if (facts.model !== undefined) span.setAttribute(GEN_AI_RESPONSE_MODEL, facts.model);
   if (facts.id !== undefined) span.setAttribute(GEN_AI_RESPONSE_ID, facts.id);
-  if (facts.finishReasons !== undefined && facts.finishReasons.length > 0) span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, facts.finishReasons);
+  if (facts.finishReasons !== undefined && facts.finishReasons.length > 0)
+    span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, facts.finishReasons);
   if (facts.text !== undefined) recordOutputText(handle, facts.text);
 }
 

@@ -37,12 +37,18 @@ interface StainlessApiPromise {
 export function isStainlessApiPromise(value: unknown): value is StainlessApiPromise {
   if (!(value instanceof Promise) || value.constructor === Promise) return false;
   const candidate = value as unknown as Partial<StainlessApiPromise>;
-  return typeof candidate.parseResponse === 'function' && typeof candidate.asResponse === 'function' && candidate.responsePromise instanceof Promise;
+  return (
+    typeof candidate.parseResponse === 'function' &&
+    typeof candidate.asResponse === 'function' &&
+    candidate.responsePromise instanceof Promise
+  );
 }
 
 /** Whether `value` is a thenable (not necessarily a native promise). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** Hands the outcome to the observer; an observer failure is reported, never thrown. */

@@ -81,7 +81,12 @@ export class SpanHandle {
 }
 
 /** Starts a span under the active context; undefined if the tracer fails. */
-export function startSpan(name: string, kind: SpanKind, attributes: Attributes, parent: Context = context.active()): SpanHandle | undefined {
+export function startSpan(
+  name: string,
+  kind: SpanKind,
+  attributes: Attributes,
+  parent: Context = context.active(),
+): SpanHandle | undefined {
   try {
     const startedAtMs = performance.now();
     const startTime = TIME_ORIGIN_MS + startedAtMs;

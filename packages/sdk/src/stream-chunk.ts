@@ -28,9 +28,26 @@ const num = (value: unknown): number | undefined => (typeof value === 'number' ?
 
 /** Event types that carry no content (announcements, bookkeeping, ends). */
 const META_TYPES = new Set([
-  'ping', 'content_block_start', 'content_block_stop', 'message_stop', 'error',
-  'start', 'start-step', 'finish-step', 'text-start', 'text-end', 'reasoning-start', 'reasoning-end',
-  'tool-input-start', 'tool-input-end', 'response-metadata', 'raw', 'abort', 'source', 'tool-result', 'tool-error',
+  'ping',
+  'content_block_start',
+  'content_block_stop',
+  'message_stop',
+  'error',
+  'start',
+  'start-step',
+  'finish-step',
+  'text-start',
+  'text-end',
+  'reasoning-start',
+  'reasoning-end',
+  'tool-input-start',
+  'tool-input-end',
+  'response-metadata',
+  'raw',
+  'abort',
+  'source',
+  'tool-result',
+  'tool-error',
 ]);
 
 function readUsageObject(usage: Json | null | undefined, sink: ChunkSink): void {
@@ -57,7 +74,15 @@ function readTypedEvent(type: string, chunk: Json, sink: ChunkSink): void {
       sink.finishReason(chunk.delta?.stop_reason);
       return;
     case 'text-delta':
-      sink.content(typeof chunk.text === 'string' ? chunk.text : typeof chunk.textDelta === 'string' ? chunk.textDelta : typeof chunk.delta === 'string' ? chunk.delta : undefined);
+      sink.content(
+        typeof chunk.text === 'string'
+          ? chunk.text
+          : typeof chunk.textDelta === 'string'
+            ? chunk.textDelta
+            : typeof chunk.delta === 'string'
+              ? chunk.delta
+              : undefined,
+      );
       return;
     case 'finish':
       readUsageObject(chunk.totalUsage ?? chunk.usage, sink);
@@ -67,7 +92,12 @@ function readTypedEvent(type: string, chunk: Json, sink: ChunkSink): void {
   if (type.startsWith('response.')) {
     if (type.endsWith('.delta')) {
       sink.content(type === 'response.output_text.delta' && typeof chunk.delta === 'string' ? chunk.delta : undefined);
-    } else if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed' || type === 'response.created') {
+    } else if (
+      type === 'response.completed' ||
+      type === 'response.incomplete' ||
+      type === 'response.failed' ||
+      type === 'response.created'
+    ) {
       const response = chunk.response ?? {};
       sink.response(response.model, response.id);
       readUsageObject(response.usage, sink);
@@ -86,7 +116,11 @@ function readChatChunk(chunk: Json, choices: Json[], sink: ChunkSink): void {
     if (delta) {
       const text = delta.content;
       if (typeof text === 'string' && text.length > 0) sink.content(text);
-      else if ((Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) || (typeof delta.refusal === 'string' && delta.refusal.length > 0)) sink.content(undefined);
+      else if (
+        (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0) ||
+        (typeof delta.refusal === 'string' && delta.refusal.length > 0)
+      )
+        sink.content(undefined);
       else if (typeof delta.reasoning_content === 'string' && delta.reasoning_content.length > 0) sink.content(undefined);
     }
     if (choice?.finish_reason) sink.finishReason(choice.finish_reason);

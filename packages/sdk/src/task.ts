@@ -83,7 +83,11 @@ function startTask(name: string, options: TaskOptions): { handle: SpanHandle | u
 /** Runs `fn(task)` as an agent task. */
 function runTask<Result>(name: string, options: TaskOptions, fn: (task: TaskHandle) => Result): Result;
 function runTask<Result>(name: string, fn: (task: TaskHandle) => Result): Result;
-function runTask<Result>(name: string, optionsOrFn: TaskOptions | ((task: TaskHandle) => Result), maybeFn?: (task: TaskHandle) => Result): Result {
+function runTask<Result>(
+  name: string,
+  optionsOrFn: TaskOptions | ((task: TaskHandle) => Result),
+  maybeFn?: (task: TaskHandle) => Result,
+): Result {
   const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (task: TaskHandle) => Result;
   const options = typeof optionsOrFn === 'function' ? {} : optionsOrFn;
   const { handle, task } = startTask(name, options);
@@ -91,7 +95,11 @@ function runTask<Result>(name: string, optionsOrFn: TaskOptions | ((task: TaskHa
 }
 
 /** A function that runs `fn` (same `this`, same arguments) as an agent task. */
-function wrap<Args extends unknown[], Result>(name: string, options: TaskOptions, fn: (...args: Args) => Result): (...args: Args) => Result {
+function wrap<Args extends unknown[], Result>(
+  name: string,
+  options: TaskOptions,
+  fn: (...args: Args) => Result,
+): (...args: Args) => Result {
   return function taskWrapped(this: unknown, ...args: Args): Result {
     return runInSpan(startTask(name, options).handle, fn, this, args);
   };

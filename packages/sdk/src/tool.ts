@@ -70,7 +70,11 @@ function runTool<Result>(name: string, optionsOrFn: ToolOptions | (() => Result)
  * A function that runs `fn` (same `this`, same arguments) as a tool call; its arguments are the
  * call's arguments unless `options.args` says otherwise.
  */
-function wrap<Args extends unknown[], Result>(name: string, fn: (...args: Args) => Result, options: ToolOptions = {}): (...args: Args) => Result {
+function wrap<Args extends unknown[], Result>(
+  name: string,
+  fn: (...args: Args) => Result,
+  options: ToolOptions = {},
+): (...args: Args) => Result {
   return function toolWrapped(this: unknown, ...args: Args): Result {
     return runInSpan(startTool(name, options, options.args ?? args), fn, this, args, recordResult);
   };

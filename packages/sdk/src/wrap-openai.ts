@@ -22,7 +22,11 @@ export interface ClientWrapperOptions {
 }
 
 /** Instruments a `create(body, options?)` method of a Stainless client. */
-export function instrumentCreate(provider: string, input: (body: Body) => unknown, wrapperOptions: ClientWrapperOptions): MethodInstrumenter {
+export function instrumentCreate(
+  provider: string,
+  input: (body: Body) => unknown,
+  wrapperOptions: ClientWrapperOptions,
+): MethodInstrumenter {
   return (original) =>
     function createInstrumented(this: unknown, ...args: unknown[]) {
       let handle: SpanHandle | undefined;
@@ -47,7 +51,11 @@ export function wrapOpenAI<Client extends object>(client: Client, options: Clien
   return proxyClient(client, {
     chat: { completions: { create: instrumentCreate('openai', (body) => body?.messages, options) } },
     responses: {
-      create: instrumentCreate('openai', (body) => (body?.instructions === undefined ? body?.input : { instructions: body.instructions, input: body?.input }), options),
+      create: instrumentCreate(
+        'openai',
+        (body) => (body?.instructions === undefined ? body?.input : { instructions: body.instructions, input: body?.input }),
+        options,
+      ),
     },
   });
 }

@@ -8,7 +8,13 @@ export const DIST_INDEX = join(DASHBOARD_DIR, 'dist', 'index.html');
 
 /** Newest modification time of the files the dashboard build reads. */
 function newestSourceMs(): number {
-  const sources = [join(DASHBOARD_DIR, 'src'), join(DASHBOARD_DIR, 'public'), join(DASHBOARD_DIR, 'index.html'), join(DASHBOARD_DIR, 'vite.config.ts'), join(ROOT, 'packages/core/src')];
+  const sources = [
+    join(DASHBOARD_DIR, 'src'),
+    join(DASHBOARD_DIR, 'public'),
+    join(DASHBOARD_DIR, 'index.html'),
+    join(DASHBOARD_DIR, 'vite.config.ts'),
+    join(ROOT, 'packages/core/src'),
+  ];
   let newest = 0;
   const visit = (path: string) => {
     if (!existsSync(path)) return;

@@ -12,7 +12,16 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1440, height: 960 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+    ],
   });
   return {
     context,

@@ -48,7 +48,17 @@ export const HOSTILE_VALUE = '<img src=x onerror="window.__thresholdXss=1">';
  */
 export const ANSWER_TICKET = task('answer-ticket', 3000, { 'gen_ai.conversation.id': 'ticket-42' }, [
   state('load session', 'load', 0, 40),
-  llm('chat intent', 40, 340, { 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.stream': true, 'gen_ai.response.time_to_first_chunk': 0.1, 'gen_ai.usage.input_tokens': 800, 'gen_ai.usage.output_tokens': 12, 'threshold.llm.purpose': 'intent', 'threshold.llm.chunks': 12, 'threshold.llm.max_chunk_gap_ms': 120, 'threshold.llm.max_chunk_gap_start_ms': 150 }),
+  llm('chat intent', 40, 340, {
+    'gen_ai.request.model': 'gpt-4o-mini',
+    'gen_ai.request.stream': true,
+    'gen_ai.response.time_to_first_chunk': 0.1,
+    'gen_ai.usage.input_tokens': 800,
+    'gen_ai.usage.output_tokens': 12,
+    'threshold.llm.purpose': 'intent',
+    'threshold.llm.chunks': 12,
+    'threshold.llm.max_chunk_gap_ms': 120,
+    'threshold.llm.max_chunk_gap_start_ms': 150,
+  }),
   tool('search_kb', 340, 940, { 'kb.query': HOSTILE_VALUE, 'threshold.tool.args_hash': 'a1' }),
   tool('fetch_profile', 340, 600, { 'threshold.tool.args_hash': 'b2' }),
   tool('lookup_order', 940, 1540, { 'threshold.tool.args_hash': 'c3' }),
@@ -56,7 +66,15 @@ export const ANSWER_TICKET = task('answer-ticket', 3000, { 'gen_ai.conversation.
   state('save session', 'save', 2960, 3000),
 ]);
 
-export const ANSWER_TICKET_CRITICAL = ['invoke_agent answer-ticket', 'load session', 'chat intent', 'execute_tool search_kb', 'execute_tool lookup_order', 'chat answer', 'save session'];
+export const ANSWER_TICKET_CRITICAL = [
+  'invoke_agent answer-ticket',
+  'load session',
+  'chat intent',
+  'execute_tool search_kb',
+  'execute_tool lookup_order',
+  'chat answer',
+  'save session',
+];
 
 /** Plain tasks, one duration per UX band (plus a complex-class one), to fill the overview. */
 export const BAND_TASKS: PlannedSpan[] = [
@@ -72,6 +90,11 @@ export const BAND_TASKS: PlannedSpan[] = [
 /** Three turns of one conversation, context growing each turn. */
 export const SESSION_TURNS: PlannedSpan[] = [1, 2, 3].map((turn) =>
   task('chat-turn', 400 + turn * 400, { 'gen_ai.conversation.id': 'session-demo', 'threshold.turn': turn }, [
-    llm(`chat turn ${turn}`, 20, 380 + turn * 400, { 'gen_ai.request.stream': true, 'gen_ai.response.time_to_first_chunk': 0.2 * turn, 'gen_ai.usage.input_tokens': 1000 * turn * turn, 'gen_ai.usage.output_tokens': 80 }),
+    llm(`chat turn ${turn}`, 20, 380 + turn * 400, {
+      'gen_ai.request.stream': true,
+      'gen_ai.response.time_to_first_chunk': 0.2 * turn,
+      'gen_ai.usage.input_tokens': 1000 * turn * turn,
+      'gen_ai.usage.output_tokens': 80,
+    }),
   ]),
 );

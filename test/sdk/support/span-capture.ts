@@ -23,14 +23,23 @@ export function captureSpans(): SpanCapture {
   provider.register();
   const diagnostics: string[] = [];
   const record = (message: string) => diagnostics.push(message);
-  diag.setLogger({ error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+  diag.setLogger(
+    { error: record, warn: record, info: () => {}, debug: () => {}, verbose: () => {} },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
   return {
     exporter,
     diagnostics,
     spans: () => exporter.getFinishedSpans(),
     span(name) {
       const matching = exporter.getFinishedSpans().filter((span) => span.name === name);
-      if (matching.length !== 1) throw new Error(`expected one span named ${name}, found ${matching.length}: ${exporter.getFinishedSpans().map((span) => span.name).join(', ')}`);
+      if (matching.length !== 1)
+        throw new Error(
+          `expected one span named ${name}, found ${matching.length}: ${exporter
+            .getFinishedSpans()
+            .map((span) => span.name)
+            .join(', ')}`,
+        );
       return matching[0]!;
     },
     reset() {

@@ -98,7 +98,8 @@ export class FileBlobLog implements BlobLog {
     const handle = ref.segment === this.active.segment ? this.active.handle : await this.reader(ref.segment);
     const bytes = Buffer.allocUnsafe(FRAME_BYTES + ref.length);
     const { bytesRead } = await handle.read(bytes, 0, bytes.byteLength, ref.offset - FRAME_BYTES);
-    if (bytesRead !== bytes.byteLength) throw new BlobLogError(`stored value ${ref.segment}:${ref.offset} is cut short (${bytesRead} of ${bytes.byteLength} bytes)`);
+    if (bytesRead !== bytes.byteLength)
+      throw new BlobLogError(`stored value ${ref.segment}:${ref.offset} is cut short (${bytesRead} of ${bytes.byteLength} bytes)`);
     const value = bytes.subarray(FRAME_BYTES);
     if (bytes.readUInt32LE(0) !== ref.length || bytes.readUInt32LE(4) !== crc32(value)) {
       throw new BlobLogError(`stored value ${ref.segment}:${ref.offset} is damaged`);

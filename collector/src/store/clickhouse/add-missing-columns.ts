@@ -9,7 +9,11 @@ import { sqlIdentifier } from './sql-literal.js';
  */
 export async function addMissingTraceColumns(http: ClickHouseHttp): Promise<void> {
   const present = async () =>
-    new Set((await http.rows(`SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'traces'`)).map((row) => row[0] as string));
+    new Set(
+      (await http.rows(`SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'traces'`)).map(
+        (row) => row[0] as string,
+      ),
+    );
   const existing = await present();
   for (const column of CLICKHOUSE_ADDED_TRACE_COLUMNS) {
     if (existing.has(column.name)) continue;

@@ -1,4 +1,12 @@
-import { ALERT_EXAMPLE_COUNT, type AlertCountBucket, type AlertDelivery, type AlertEvent, type AlertRule, type AlertStatsQuery, type AlertWindowStats } from '@threshold/core';
+import {
+  ALERT_EXAMPLE_COUNT,
+  type AlertCountBucket,
+  type AlertDelivery,
+  type AlertEvent,
+  type AlertRule,
+  type AlertStatsQuery,
+  type AlertWindowStats,
+} from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
 import { ALERT_MAX_TASK_MS, alertCountBucketFromRow, alertExampleFromRow, emptyAlertWindow } from '../rows/alert-window.js';
 import type { ClickHouseHttp } from './clickhouse-http.js';
@@ -94,9 +102,16 @@ export async function deleteAlertRule(read: ReadRows, http: ClickHouseHttp, vers
   return (existing[0][0] as number) > 0;
 }
 
-export async function seedAlertRules(read: ReadRows, http: ClickHouseHttp, versions: VersionClock, rules: readonly AlertRule[]): Promise<AlertRule[]> {
+export async function seedAlertRules(
+  read: ReadRows,
+  http: ClickHouseHttp,
+  versions: VersionClock,
+  rules: readonly AlertRule[],
+): Promise<AlertRule[]> {
   if (rules.length === 0) return [];
-  const known = new Set((await read(`SELECT id FROM alert_rules FINAL WHERE id IN ${sqlList(rules.map((rule) => rule.id))}`)).map((row) => row[0] as string));
+  const known = new Set(
+    (await read(`SELECT id FROM alert_rules FINAL WHERE id IN ${sqlList(rules.map((rule) => rule.id))}`)).map((row) => row[0] as string),
+  );
   const seeded = rules.filter((rule) => !known.has(rule.id));
   for (const rule of seeded) await saveAlertRule(http, versions, rule);
   return seeded;

@@ -79,12 +79,16 @@ export class ClickHouseHttp {
   private request(url: string, body: string): Promise<{ status: number; text: string }> {
     const bytes = Buffer.from(body, 'utf8');
     return new Promise((resolve, reject) => {
-      const request = (this.secure ? httpsRequest : httpRequest)(url, { method: 'POST', agent: this.agent, headers: { 'content-length': bytes.length } }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', reject);
-      });
+      const request = (this.secure ? httpsRequest : httpRequest)(
+        url,
+        { method: 'POST', agent: this.agent, headers: { 'content-length': bytes.length } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('error', reject);
+        },
+      );
       request.on('error', reject);
       request.end(bytes);
     });

@@ -6,7 +6,16 @@ import { compressForStorage, storedRequestBody } from '../raw-request-codec.js';
 import type { AnalysedTrace } from '../analysis-store.js';
 import type { DecodeRequest, IngestBatch } from '../span-log.js';
 import type { StoreOptions, TraceStore } from '../store.js';
-import type { CriticalPathQuery, FindingsQuery, OperationsQuery, SessionsQuery, StatsQuery, TimeSeriesQuery, TraceListQuery, WindowQuery } from '../trace-queries.js';
+import type {
+  CriticalPathQuery,
+  FindingsQuery,
+  OperationsQuery,
+  SessionsQuery,
+  StatsQuery,
+  TimeSeriesQuery,
+  TraceListQuery,
+  WindowQuery,
+} from '../trace-queries.js';
 import * as alertQueries from './alert-queries.js';
 import { ClickHouseHttp } from './clickhouse-http.js';
 import * as dashboardQueries from './dashboard-queries.js';
@@ -53,10 +62,12 @@ export class ClickHouseStore implements TraceStore {
   static async open(options: ClickHouseStoreOptions): Promise<ClickHouseStore> {
     const url = options.url.replace(/\/+$/, '');
     const http = new ClickHouseHttp(url, options.database);
-    await http.command(`CREATE DATABASE IF NOT EXISTS ${sqlIdentifier(options.database)}`, { inDatabase: false }).catch((error: unknown) => {
-      http.close();
-      throw new Error(`ClickHouse at ${url} cannot be used: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    await http
+      .command(`CREATE DATABASE IF NOT EXISTS ${sqlIdentifier(options.database)}`, { inDatabase: false })
+      .catch((error: unknown) => {
+        http.close();
+        throw new Error(`ClickHouse at ${url} cannot be used: ${error instanceof Error ? error.message : String(error)}`);
+      });
     for (const statement of CLICKHOUSE_SCHEMA_STATEMENTS) await http.command(statement);
     await addMissingTraceColumns(http);
     return new ClickHouseStore(http, options.taskClasses, options.decodeRequest);
@@ -83,7 +94,12 @@ export class ClickHouseStore implements TraceStore {
       await this.http.insert(
         'span_batches',
         accepted.flatMap((batch, i) =>
-          toSpanBatchRows(batch.traceSpanCounts, ids[i]).map((row) => ({ trace_id: row.traceId, request_id: row.requestId, span_count: row.spanCount, received_ms: receivedMs })),
+          toSpanBatchRows(batch.traceSpanCounts, ids[i]).map((row) => ({
+            trace_id: row.traceId,
+            request_id: row.requestId,
+            span_count: row.spanCount,
+            received_ms: receivedMs,
+          })),
         ),
       );
     });
@@ -115,7 +131,9 @@ export class ClickHouseStore implements TraceStore {
   async storedSpanCounts(traceIds: readonly string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     for (const ids of chunks(traceIds, IN_LIST_MAX)) {
-      const rows = await this.read(`SELECT trace_id, toFloat64(sum(span_count)) FROM span_batches WHERE trace_id IN ${sqlList(ids)} GROUP BY trace_id`);
+      const rows = await this.read(
+        `SELECT trace_id, toFloat64(sum(span_count)) FROM span_batches WHERE trace_id IN ${sqlList(ids)} GROUP BY trace_id`,
+      );
       for (const [traceId, count] of rows) counts.set(traceId as string, count as number);
     }
     return counts;

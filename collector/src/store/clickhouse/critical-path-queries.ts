@@ -1,5 +1,10 @@
 import type { CriticalPathResponse } from '@threshold/core';
-import { criticalPathAnswer, EXAMPLE_TRACES_PER_OPERATION, operationTotals, type CriticalPathTotals } from '../rows/critical-path-answer.js';
+import {
+  criticalPathAnswer,
+  EXAMPLE_TRACES_PER_OPERATION,
+  operationTotals,
+  type CriticalPathTotals,
+} from '../rows/critical-path-answer.js';
 import type { CriticalPathQuery } from '../trace-queries.js';
 import { ClickHouseWhere } from './clickhouse-where.js';
 import { r7PercentileSql } from './r7-percentile-sql.js';
@@ -8,7 +13,11 @@ import type { ReadRows } from './trace-queries.js';
 
 /** The window's traces whose row carries critical-path operations (see schema.ts). */
 function filters(query: CriticalPathQuery): ClickHouseWhere {
-  return new ClickHouseWhere().window(query).add('task_class = ?', query.taskClass).add('name = ?', query.name).add('critical_path_stored = 1');
+  return new ClickHouseWhere()
+    .window(query)
+    .add('task_class = ?', query.taskClass)
+    .add('name = ?', query.name)
+    .add('critical_path_stored = 1');
 }
 
 /**
@@ -28,7 +37,9 @@ export async function criticalPath(read: ReadRows, query: CriticalPathQuery): Pr
   if (tailMs === null) return criticalPathAnswer(query, totals);
   const tail = `duration_ms >= ${sqlLiteral(tailMs as number)}`;
   const typical = `duration_ms <= ${sqlLiteral(p50Ms as number)}`;
-  const [[tailTraces, typicalTraces]] = await read(`SELECT toFloat64(countIf(${tail})), toFloat64(countIf(${typical})) FROM traces FINAL ${window}`);
+  const [[tailTraces, typicalTraces]] = await read(
+    `SELECT toFloat64(countIf(${tail})), toFloat64(countIf(${typical})) FROM traces FINAL ${window}`,
+  );
   totals.tailTraces = tailTraces as number;
   totals.typicalTraces = typicalTraces as number;
   const operations = `traces FINAL ARRAY JOIN critical_category AS category, critical_name AS operation, critical_ms AS ms`;
@@ -37,7 +48,9 @@ export async function criticalPath(read: ReadRows, query: CriticalPathQuery): Pr
        arraySlice(arrayMap(x -> x.2, arrayReverseSort(groupArray((ms, trace_id)))), 1, ${EXAMPLE_TRACES_PER_OPERATION})
      FROM ${operations} ${filters(query).add(tail)} GROUP BY category, operation`,
   );
-  const typicalRows = await read(`SELECT category, operation, sum(ms) FROM ${operations} ${filters(query).add(typical)} GROUP BY category, operation`);
+  const typicalRows = await read(
+    `SELECT category, operation, sum(ms) FROM ${operations} ${filters(query).add(typical)} GROUP BY category, operation`,
+  );
   totals.operations = operationTotals(tailRows, typicalRows);
   return criticalPathAnswer(query, totals);
 }

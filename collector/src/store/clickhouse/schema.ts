@@ -140,7 +140,10 @@ const LEGACY_LLM_CALL_SQL =
  * chunk-gap array of an older row reads as one NULL per fact: no gap recorded.
  */
 export const CLICKHOUSE_ADDED_TRACE_COLUMNS: ReadonlyArray<{ name: string; definition: string }> = [
-  { name: 'fact_max_chunk_gap_ms', definition: 'Array(Nullable(Float64)) DEFAULT arrayMap(x -> CAST(NULL AS Nullable(Float64)), fact_duration_ms)' },
+  {
+    name: 'fact_max_chunk_gap_ms',
+    definition: 'Array(Nullable(Float64)) DEFAULT arrayMap(x -> CAST(NULL AS Nullable(Float64)), fact_duration_ms)',
+  },
   { name: 'critical_path_stored', definition: 'UInt8 DEFAULT 0' },
   { name: 'critical_category', definition: 'Array(String)' },
   { name: 'critical_name', definition: 'Array(String)' },

@@ -26,7 +26,9 @@ type ReadRows = (sql: string) => Promise<unknown[][]>;
  */
 export async function deleteTracesBefore(read: ReadRows, http: ClickHouseHttp, cutoffMs: number, maxTraces: number): Promise<number> {
   const limit = Math.max(1, Math.floor(maxTraces));
-  const rows = await read(`SELECT trace_id FROM traces FINAL WHERE start_ms < ${sqlLiteral(cutoffMs)} ORDER BY start_ms, trace_id LIMIT ${sqlLiteral(limit)}`);
+  const rows = await read(
+    `SELECT trace_id FROM traces FINAL WHERE start_ms < ${sqlLiteral(cutoffMs)} ORDER BY start_ms, trace_id LIMIT ${sqlLiteral(limit)}`,
+  );
   const traceIds = rows.map((row) => row[0] as string);
   for (let i = 0; i < traceIds.length; i += IN_LIST_MAX) {
     const list = sqlList(traceIds.slice(i, i + IN_LIST_MAX));
@@ -53,7 +55,8 @@ async function waitForMutations(read: ReadRows): Promise<void> {
       `SELECT toFloat64(count()) FROM system.mutations WHERE database = currentDatabase() AND table IN ${sqlList([...TABLES])} AND is_done = 0`,
     );
     if (running === 0) return;
-    if (Date.now() > deadlineMs) throw new Error(`ClickHouse retention: ${String(running)} deletes still being applied after ${MUTATION_WAIT_MS / 1000} s`);
+    if (Date.now() > deadlineMs)
+      throw new Error(`ClickHouse retention: ${String(running)} deletes still being applied after ${MUTATION_WAIT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

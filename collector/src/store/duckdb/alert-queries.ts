@@ -1,5 +1,13 @@
 import type { DuckDBValue } from '@duckdb/node-api';
-import { ALERT_EXAMPLE_COUNT, type AlertCountBucket, type AlertDelivery, type AlertEvent, type AlertRule, type AlertStatsQuery, type AlertWindowStats } from '@threshold/core';
+import {
+  ALERT_EXAMPLE_COUNT,
+  type AlertCountBucket,
+  type AlertDelivery,
+  type AlertEvent,
+  type AlertRule,
+  type AlertStatsQuery,
+  type AlertWindowStats,
+} from '@threshold/core';
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
 import { ALERT_MAX_TASK_MS, alertCountBucketFromRow, alertExampleFromRow, emptyAlertWindow } from '../rows/alert-window.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
@@ -123,7 +131,10 @@ export async function appendAlertEvent(run: RunSql, event: AlertEvent): Promise<
 
 export async function listAlertEvents(read: ReadRows, query: AlertEventsQuery): Promise<AlertEvent[]> {
   const where = new SqlWhere().add('rule_id = ?', query.ruleId).add('at_ms >= ?', query.from).add('at_ms < ?', query.to);
-  const rows = await read(`SELECT event FROM alert_events ${where} ORDER BY at_ms DESC, id DESC LIMIT ${Math.floor(query.limit)}`, where.params);
+  const rows = await read(
+    `SELECT event FROM alert_events ${where} ORDER BY at_ms DESC, id DESC LIMIT ${Math.floor(query.limit)}`,
+    where.params,
+  );
   return rows.map((row) => JSON.parse(row[0] as string) as AlertEvent);
 }
 
@@ -138,9 +149,8 @@ export async function saveAlertDelivery(run: RunSql, delivery: AlertDelivery): P
 
 export async function alertDeliveries(read: ReadRows, eventIds: readonly string[]): Promise<AlertDelivery[]> {
   if (eventIds.length === 0) return [];
-  const rows = await read(
-    `SELECT delivery FROM alert_deliveries WHERE event_id IN (${eventIds.map(() => '?').join(', ')}) ORDER BY id`,
-    [...eventIds],
-  );
+  const rows = await read(`SELECT delivery FROM alert_deliveries WHERE event_id IN (${eventIds.map(() => '?').join(', ')}) ORDER BY id`, [
+    ...eventIds,
+  ]);
   return rows.map((row) => JSON.parse(row[0] as string) as AlertDelivery);
 }

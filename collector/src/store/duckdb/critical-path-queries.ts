@@ -1,5 +1,10 @@
 import type { CriticalPathResponse } from '@threshold/core';
-import { criticalPathAnswer, EXAMPLE_TRACES_PER_OPERATION, operationTotals, type CriticalPathTotals } from '../rows/critical-path-answer.js';
+import {
+  criticalPathAnswer,
+  EXAMPLE_TRACES_PER_OPERATION,
+  operationTotals,
+  type CriticalPathTotals,
+} from '../rows/critical-path-answer.js';
 import type { CriticalPathQuery } from '../trace-queries.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 
@@ -17,7 +22,10 @@ function filters(query: CriticalPathQuery): SqlWhere {
  */
 export async function criticalPath(read: ReadRows, query: CriticalPathQuery): Promise<CriticalPathResponse> {
   const window = filters(query);
-  const [[thresholds]] = await read(`SELECT quantile_cont(duration_ms, [?, 0.5]) FROM critical_path_traces ${window}`, [query.tail / 100, ...window.params]);
+  const [[thresholds]] = await read(`SELECT quantile_cont(duration_ms, [?, 0.5]) FROM critical_path_traces ${window}`, [
+    query.tail / 100,
+    ...window.params,
+  ]);
   const totals: CriticalPathTotals = { tailThresholdMs: null, tailTraces: 0, typicalTraces: 0, operations: [] };
   if (thresholds === null) return criticalPathAnswer(query, totals);
   const [tailMs, p50Ms] = thresholds as [number, number];
@@ -35,7 +43,10 @@ export async function criticalPath(read: ReadRows, query: CriticalPathQuery): Pr
     tail.params,
   );
   const typical = filters(query).add('duration_ms <= ?', p50Ms);
-  const typicalRows = await read(`SELECT category, operation, sum(critical_ms) FROM critical_path_operations ${typical} GROUP BY category, operation`, typical.params);
+  const typicalRows = await read(
+    `SELECT category, operation, sum(critical_ms) FROM critical_path_operations ${typical} GROUP BY category, operation`,
+    typical.params,
+  );
   totals.operations = operationTotals(tailRows, typicalRows);
   return criticalPathAnswer(query, totals);
 }

@@ -44,7 +44,10 @@ export async function openDuckDbDatabase(path: string, memoryLimitMb: number | u
     };
     const writer = await connect();
     for (const statement of [...SCHEMA_STATEMENTS, ...alertQueries.ALERT_SCHEMA_STATEMENTS]) await writer.run(statement);
-    await migrateSchema(async (sql) => (await writer.runAndReadAll(sql)).getRowsJS() as unknown[][], (sql) => writer.run(sql));
+    await migrateSchema(
+      async (sql) => (await writer.runAndReadAll(sql)).getRowsJS() as unknown[][],
+      (sql) => writer.run(sql),
+    );
     const ingestWriter = await connect();
     const snapshotReader = await connect();
     const readers: DuckDBConnection[] = [];

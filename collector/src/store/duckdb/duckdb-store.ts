@@ -7,7 +7,16 @@ import { compressForStorage } from '../raw-request-codec.js';
 import type { AnalysedTrace } from '../analysis-store.js';
 import type { DecodeRequest, IngestBatch } from '../span-log.js';
 import type { StoreOptions, TraceStore } from '../store.js';
-import type { CriticalPathQuery, FindingsQuery, OperationsQuery, SessionsQuery, StatsQuery, TimeSeriesQuery, TraceListQuery, WindowQuery } from '../trace-queries.js';
+import type {
+  CriticalPathQuery,
+  FindingsQuery,
+  OperationsQuery,
+  SessionsQuery,
+  StatsQuery,
+  TimeSeriesQuery,
+  TraceListQuery,
+  WindowQuery,
+} from '../trace-queries.js';
 import type { BlobLog } from '../blob-log/blob-log.js';
 import { FileBlobLog } from '../blob-log/file-blob-log.js';
 import { MemoryBlobLog } from '../blob-log/memory-blob-log.js';
@@ -15,7 +24,13 @@ import { StoreFaultState, StoreUnavailableError, storeFaultOf, type StoreFaultKi
 import * as alertQueries from './alert-queries.js';
 import * as dashboardQueries from './dashboard-queries.js';
 import * as criticalPathQueries from './critical-path-queries.js';
-import { CRITICAL_PATH_OPERATION_COLUMNS, CRITICAL_PATH_TABLES, CRITICAL_PATH_TRACE_COLUMNS, toCriticalPathOperationRows, toCriticalPathTraceRows } from './critical-path-row.js';
+import {
+  CRITICAL_PATH_OPERATION_COLUMNS,
+  CRITICAL_PATH_TABLES,
+  CRITICAL_PATH_TRACE_COLUMNS,
+  toCriticalPathOperationRows,
+  toCriticalPathTraceRows,
+} from './critical-path-row.js';
 import { closeDuckDbDatabase, openDuckDbDatabase, type DuckDbDatabase } from './duckdb-database.js';
 import { FINDING_COLUMNS, toFindingRows } from './finding-row.js';
 import type { SerialWriter } from './serial-writer.js';
@@ -190,7 +205,12 @@ export class DuckDbStore implements TraceStore {
       const db = this.db;
       // The bytes first, fsynced: a committed row never refers to bytes that are not on disk.
       const bodies = await this.values.append(requests.map((request) => request.bytes));
-      const requestRows: SpanRequestRow[] = requests.map((request, i) => ({ requestId: db.nextRequestId++, receivedMs, request, body: bodies[i] }));
+      const requestRows: SpanRequestRow[] = requests.map((request, i) => ({
+        requestId: db.nextRequestId++,
+        receivedMs,
+        request,
+        body: bodies[i],
+      }));
       const batchRows = accepted.flatMap((batch, i) => toSpanBatchRows(batch.traceSpanCounts, requestRows[i].requestId));
       await db.ingestWrites.transaction(async () => {
         await db.ingestWrites.insert('span_requests', SPAN_REQUEST_COLUMNS, requestRows);
@@ -264,7 +284,10 @@ export class DuckDbStore implements TraceStore {
         [cutoffMs],
       );
       removed = old.getRowsJS().map(traceRowToSummary);
-      for (const batch of chunks(removed.map((summary) => summary.traceId), IN_LIST_MAX)) {
+      for (const batch of chunks(
+        removed.map((summary) => summary.traceId),
+        IN_LIST_MAX,
+      )) {
         const list = placeholders(batch.length);
         const requests = await this.writer.runAndReadAll(`SELECT DISTINCT request_id FROM span_batches WHERE trace_id IN (${list})`, batch);
         for (const table of ['traces', 'span_facts', 'findings', ...CRITICAL_PATH_TABLES, 'span_batches']) {
@@ -274,7 +297,9 @@ export class DuckDbStore implements TraceStore {
         for (const ids of chunks(requestIds, IN_LIST_MAX)) {
           const idList = integerList(ids);
           // A request may also hold spans of newer traces: it goes only once no trace refers to it.
-          await this.writer.run(`DELETE FROM span_requests WHERE request_id IN (${idList}) AND request_id NOT IN (SELECT request_id FROM span_batches WHERE request_id IN (${idList}))`);
+          await this.writer.run(
+            `DELETE FROM span_requests WHERE request_id IN (${idList}) AND request_id NOT IN (SELECT request_id FROM span_batches WHERE request_id IN (${idList}))`,
+          );
         }
       }
     });
@@ -406,7 +431,9 @@ export class DuckDbStore implements TraceStore {
     let result: { value: T } | undefined;
     await this.guard(() =>
       snapshotReads.transaction(async () => {
-        result = { value: await body(async (sql, params = []) => (await connection.runAndReadAll(sql, params)).getRowsJS() as unknown[][]) };
+        result = {
+          value: await body(async (sql, params = []) => (await connection.runAndReadAll(sql, params)).getRowsJS() as unknown[][]),
+        };
       }),
     );
     return result!.value;

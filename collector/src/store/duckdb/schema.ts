@@ -125,25 +125,35 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
  * filled for older rows by `LEGACY_LLM_CALL_SQL`.
  */
 export async function migrateSchema(read: (sql: string) => Promise<unknown[][]>, run: (sql: string) => Promise<unknown>): Promise<void> {
-  const [detailType] = await read(`SELECT data_type FROM information_schema.columns WHERE table_name = 'traces' AND column_name = 'detail'`);
+  const [detailType] = await read(
+    `SELECT data_type FROM information_schema.columns WHERE table_name = 'traces' AND column_name = 'detail'`,
+  );
   if (detailType?.[0] === 'VARCHAR') await run('ALTER TABLE traces ALTER detail TYPE BLOB USING encode(detail)');
-  for (const [table, prefix] of [['span_requests', 'body'], ['traces', 'detail']]) {
+  for (const [table, prefix] of [
+    ['span_requests', 'body'],
+    ['traces', 'detail'],
+  ]) {
     await run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${prefix}_segment INTEGER`);
     await run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${prefix}_offset BIGINT`);
     await run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${prefix}_length INTEGER`);
   }
   // Streams' longest pause between chunks (last, where the appender and a new table both expect it).
   await run('ALTER TABLE span_facts ADD COLUMN IF NOT EXISTS max_chunk_gap_ms DOUBLE');
-  const [[hasLlmCall]] = await read(`SELECT count(*) > 0 FROM information_schema.columns WHERE table_name = 'span_facts' AND column_name = 'llm_call'`);
+  const [[hasLlmCall]] = await read(
+    `SELECT count(*) > 0 FROM information_schema.columns WHERE table_name = 'span_facts' AND column_name = 'llm_call'`,
+  );
   if (hasLlmCall !== true) {
     await run('ALTER TABLE span_facts ADD COLUMN llm_call BOOLEAN');
     await run(`UPDATE span_facts SET llm_call = ${LEGACY_LLM_CALL_SQL}`);
   }
   // Rows are appended by position: a table whose columns are in another order would take each
   // value into its neighbour's column, so such a database is refused, never written.
-  const columns = (await read(`SELECT column_name FROM information_schema.columns WHERE table_name = 'span_facts' ORDER BY ordinal_position`)).map((row) => row[0]);
+  const columns = (
+    await read(`SELECT column_name FROM information_schema.columns WHERE table_name = 'span_facts' ORDER BY ordinal_position`)
+  ).map((row) => row[0]);
   const expected = SPAN_FACT_COLUMNS.map((column) => column.name);
-  if (columns.join() !== expected.join()) throw new Error(`span_facts has columns (${columns.join(', ')}), this version writes (${expected.join(', ')})`);
+  if (columns.join() !== expected.join())
+    throw new Error(`span_facts has columns (${columns.join(', ')}), this version writes (${expected.join(', ')})`);
 }
 
 /**

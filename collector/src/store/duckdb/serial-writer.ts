@@ -80,7 +80,9 @@ export class SerialWriter {
     if (statement === undefined) {
       const tuple = (row: number) => `(${columns.map((_, c) => `$${row * columns.length + c + 1}`).join(', ')})`;
       const names = columns.map((column) => column.name).join(', ');
-      statement = await this.connection.prepare(`INSERT INTO ${table} (${names}) VALUES ${Array.from({ length: rows }, (_, row) => tuple(row)).join(', ')}`);
+      statement = await this.connection.prepare(
+        `INSERT INTO ${table} (${names}) VALUES ${Array.from({ length: rows }, (_, row) => tuple(row)).join(', ')}`,
+      );
       this.inserts.set(key, statement);
     }
     return statement;

@@ -25,7 +25,9 @@ export async function stats(read: ReadRows, config: TaskClassConfig, query: Stat
     where.params,
   );
   // quantile_cont over a list answers [P50, P95, P99] in one column: spread it to the shared layout.
-  return { groups: rows.map((row) => statsGroupFromRow([row[0], row[1], ...(row[2] as number[]), ...row.slice(3)], config, query.groupBy)) };
+  return {
+    groups: rows.map((row) => statsGroupFromRow([row[0], row[1], ...(row[2] as number[]), ...row.slice(3)], config, query.groupBy)),
+  };
 }
 
 /** Percentiles per time bucket and group; a point is over budget when its P99 exceeds the class budget. */
@@ -41,7 +43,16 @@ export async function timeseries(read: ReadRows, config: TaskClassConfig, query:
   // quantile_cont over a list answers [P50, P95, P99] in one column.
   const buckets = rows.map((row) => {
     const [p50Ms, p95Ms, p99Ms] = row[3] as number[];
-    return { key: row[0] as string, t: row[1] as number, count: row[2] as number, p50Ms, p95Ms, p99Ms, perceivedP99Ms: row[4] as number, latestBudgetMs: row[5] as number };
+    return {
+      key: row[0] as string,
+      t: row[1] as number,
+      count: row[2] as number,
+      p50Ms,
+      p95Ms,
+      p99Ms,
+      perceivedP99Ms: row[4] as number,
+      latestBudgetMs: row[5] as number,
+    };
   });
   return timeSeriesFromRows(buckets, config, query);
 }

@@ -19,7 +19,10 @@ export async function listTraces(read: ReadRows, query: TraceListQuery): Promise
   // analysis committed between them showed a total of 1 beside an empty page. (One statement
   // joining the count to the page failed now and then under concurrent appends with DuckDB's
   // "Invalid unicode detected in value construction".)
-  const rows = await read(`SELECT ${SUMMARY_SELECT} FROM traces ${where} ${traceOrderBy(query.sort, query.order)} LIMIT ${query.limit} OFFSET ${query.offset}`, where.params);
+  const rows = await read(
+    `SELECT ${SUMMARY_SELECT} FROM traces ${where} ${traceOrderBy(query.sort, query.order)} LIMIT ${query.limit} OFFSET ${query.offset}`,
+    where.params,
+  );
   const [[total]] = await read(`SELECT count(*)::DOUBLE FROM traces ${where}`, where.params);
   return { traces: rows.map(traceRowToSummary), total: total as number };
 }
@@ -28,8 +31,14 @@ export async function listTraces(read: ReadRows, query: TraceListQuery): Promise
  * A point lookup through the primary-key index, then one read of the detail from the blob log
  * (inline in rows written before the log): cost independent of how much is stored.
  */
-export async function getTraceDetail(read: ReadRows, readValue: (ref: BlobRef) => Promise<Uint8Array>, traceId: string): Promise<TraceDetail | undefined> {
-  const rows = await read(`SELECT ${SUMMARY_SELECT}, detail, detail_segment, detail_offset, detail_length FROM traces WHERE trace_id = ?`, [traceId]);
+export async function getTraceDetail(
+  read: ReadRows,
+  readValue: (ref: BlobRef) => Promise<Uint8Array>,
+  traceId: string,
+): Promise<TraceDetail | undefined> {
+  const rows = await read(`SELECT ${SUMMARY_SELECT}, detail, detail_segment, detail_offset, detail_length FROM traces WHERE trace_id = ?`, [
+    traceId,
+  ]);
   if (rows.length === 0) return undefined;
   const row = rows[0];
   const [inline, segment, offset, length] = row.slice(-4);

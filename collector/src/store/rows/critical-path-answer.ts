@@ -60,7 +60,18 @@ export function operationTotals(tail: readonly unknown[][], typical: readonly un
   const entry = (category: unknown, operation: unknown) => {
     const key = `${String(category)}\u0000${String(operation)}`;
     let found = byKey.get(key);
-    if (!found) byKey.set(key, (found = { category: String(category), name: String(operation), tailSumMs: 0, tailTraces: 0, typicalSumMs: 0, exampleTraceIds: [] }));
+    if (!found)
+      byKey.set(
+        key,
+        (found = {
+          category: String(category),
+          name: String(operation),
+          tailSumMs: 0,
+          tailTraces: 0,
+          typicalSumMs: 0,
+          exampleTraceIds: [],
+        }),
+      );
     return found;
   };
   for (const [category, operation, sumMs, traces, examples] of tail) {

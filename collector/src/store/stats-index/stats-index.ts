@@ -261,7 +261,19 @@ export class StatsIndex {
     this.settle();
     const renumber = new Int32Array(this.rowCount).fill(-1);
     let next = 0;
-    const columns = [this.startMs, this.durationMs, this.perceivedMs, this.budgetMs, ...this.breakdownMs, this.band, this.overBudget, this.alive, this.ids.taskClass, this.ids.service, this.ids.name];
+    const columns = [
+      this.startMs,
+      this.durationMs,
+      this.perceivedMs,
+      this.budgetMs,
+      ...this.breakdownMs,
+      this.band,
+      this.overBudget,
+      this.alive,
+      this.ids.taskClass,
+      this.ids.service,
+      this.ids.name,
+    ];
     for (let row = 0; row < this.rowCount; row++) {
       if (this.alive.values[row] !== 1) continue;
       for (const column of columns) column.set(next, column.values[row]);

@@ -25,11 +25,30 @@ export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; se
         <ResponsiveContainer width="100%" height={240}>
           <LineChart data={series.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
-            <XAxis dataKey="t" type="number" domain={[fromMs, toMs]} ticks={ticks} scale="time" tickFormatter={(t: number) => formatAxisTime(t, spanMs)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
-            <YAxis domain={[0, top]} ticks={[0, top / 4, top / 2, (3 * top) / 4, top]} tickFormatter={(value: number) => formatAlertValue(rule, value)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" width={72} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={[fromMs, toMs]}
+              ticks={ticks}
+              scale="time"
+              tickFormatter={(t: number) => formatAxisTime(t, spanMs)}
+              tick={{ fontSize: 11, fill: '#64748b' }}
+              stroke="#cbd5e1"
+            />
+            <YAxis
+              domain={[0, top]}
+              ticks={[0, top / 4, top / 2, (3 * top) / 4, top]}
+              tickFormatter={(value: number) => formatAlertValue(rule, value)}
+              tick={{ fontSize: 11, fill: '#64748b' }}
+              stroke="#cbd5e1"
+              width={72}
+            />
             <Tooltip
               labelFormatter={(t) => formatTimestamp(Number(t))}
-              formatter={(value) => [formatAlertValue(rule, value === null || value === undefined ? null : Number(value)), statisticLabel(rule)]}
+              formatter={(value) => [
+                formatAlertValue(rule, value === null || value === undefined ? null : Number(value)),
+                statisticLabel(rule),
+              ]}
               contentStyle={{ fontSize: 12, borderRadius: 6 }}
             />
             {series.firingPeriods.map((period) => (
@@ -44,8 +63,20 @@ export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; se
                 className="firing-period"
               />
             ))}
-            <ReferenceLine y={rule.threshold} stroke="#dc2626" strokeDasharray="5 4" label={{ value: 'threshold', position: 'insideTopRight', fill: '#dc2626', fontSize: 11 }} />
-            <Line dataKey="value" name={statisticLabel(rule)} stroke="#0f172a" strokeWidth={2} isAnimationActive={false} dot={<SeriesDot few={few} isolated={isolated} />} />
+            <ReferenceLine
+              y={rule.threshold}
+              stroke="#dc2626"
+              strokeDasharray="5 4"
+              label={{ value: 'threshold', position: 'insideTopRight', fill: '#dc2626', fontSize: 11 }}
+            />
+            <Line
+              dataKey="value"
+              name={statisticLabel(rule)}
+              stroke="#0f172a"
+              strokeWidth={2}
+              isAnimationActive={false}
+              dot={<SeriesDot few={few} isolated={isolated} />}
+            />
           </LineChart>
         </ResponsiveContainer>
       </div>

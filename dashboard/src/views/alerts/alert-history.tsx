@@ -30,19 +30,29 @@ export function AlertHistory({ events, rulesById }: { events: EventWithDeliverie
                 <td className="nowrap">{formatTimestamp(event.atMs)}</td>
                 <td className="truncate">{event.ruleName}</td>
                 <td className="nowrap">
-                  {STATE_LABELS[event.fromState]} → <span className={`status ${stateTone(event.toState)}`}>{STATE_LABELS[event.toState]}</span>
+                  {STATE_LABELS[event.fromState]} →{' '}
+                  <span className={`status ${stateTone(event.toState)}`}>{STATE_LABELS[event.toState]}</span>
                 </td>
-                <td className="num">{rule ? formatAlertValue(rule, event.value) : event.value ?? '—'}</td>
+                <td className="num">{rule ? formatAlertValue(rule, event.value) : (event.value ?? '—')}</td>
                 <td className="num">{event.sampleCount}</td>
                 <td>
                   {event.examples.map((example) => (
-                    <Link key={example.traceId} href={`/traces/${encodeURIComponent(example.traceId)}`} className="example-trace" title={example.traceId}>
+                    <Link
+                      key={example.traceId}
+                      href={`/traces/${encodeURIComponent(example.traceId)}`}
+                      className="example-trace"
+                      title={example.traceId}
+                    >
                       {example.traceId.slice(0, 8)}
                     </Link>
                   ))}
                 </td>
                 <td>
-                  {event.deliveries.length === 0 ? <span className="muted">—</span> : event.deliveries.map((delivery) => <DeliveryStatus key={delivery.id} delivery={delivery} />)}
+                  {event.deliveries.length === 0 ? (
+                    <span className="muted">—</span>
+                  ) : (
+                    event.deliveries.map((delivery) => <DeliveryStatus key={delivery.id} delivery={delivery} />)
+                  )}
                 </td>
               </tr>
             );

@@ -5,7 +5,13 @@ import { formatDurationMs, formatPercent } from '../../format/format-duration';
  * How rules read in the Alerts view: what they watch, their value in the rule's own unit (ms,
  * share of tasks, or burn-rate factor) and their window. Pure, so tested without a browser.
  */
-const STATISTIC_LABELS = { p50: 'P50', p95: 'P95', p99: 'P99', perceivedP99: 'Perceived P99', overBudgetRate: 'Over-budget share' } as const;
+const STATISTIC_LABELS = {
+  p50: 'P50',
+  p95: 'P95',
+  p99: 'P99',
+  perceivedP99: 'Perceived P99',
+  overBudgetRate: 'Over-budget share',
+} as const;
 
 export function statisticLabel(rule: AlertRule): string {
   if (rule.kind === 'burn-rate') return `Burn rate (SLO ${formatPercent(rule.objective)})`;

@@ -1,7 +1,15 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { AlertRule, AlertStatistic, AlertTargetKind } from '@threshold/core';
 import { createRule, replaceRule } from './alert-rules-client';
-import { emptyRuleForm, formErrorsFromApi, ruleForm, ruleFormErrors, ruleInput, type RuleFormField, type RuleFormState } from './rule-form-model';
+import {
+  emptyRuleForm,
+  formErrorsFromApi,
+  ruleForm,
+  ruleFormErrors,
+  ruleInput,
+  type RuleFormField,
+  type RuleFormState,
+} from './rule-form-model';
 
 const TARGETS: Array<{ kind: AlertTargetKind; label: string }> = [
   { kind: 'taskClass', label: 'Task class' },
@@ -23,7 +31,15 @@ const STATISTICS: Array<{ value: AlertStatistic; label: string }> = [
  * form has been submitted once, checked by the same validation the collector runs; what the
  * collector still refuses (an id in use) comes back the same way.
  */
-export function AlertRuleForm({ rule, onSaved, onCancel }: { rule?: AlertRule; onSaved: (rule: AlertRule | null) => void; onCancel: () => void }) {
+export function AlertRuleForm({
+  rule,
+  onSaved,
+  onCancel,
+}: {
+  rule?: AlertRule;
+  onSaved: (rule: AlertRule | null) => void;
+  onCancel: () => void;
+}) {
   const [form, setForm] = useState<RuleFormState>(() => (rule ? ruleForm(rule) : emptyRuleForm()));
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<Partial<Record<RuleFormField, string>>>({});
@@ -149,7 +165,11 @@ function Field({ label, error, wide, children }: { label: string; error?: string
     <label className={`form-field${wide ? ' wide' : ''}${error ? ' invalid' : ''}`}>
       <span className="form-label">{label}</span>
       {children}
-      {error ? <span className="field-error" role="alert">{error}</span> : null}
+      {error ? (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      ) : null}
     </label>
   );
 }

@@ -5,7 +5,8 @@ import type { AlertRule, AlertRuleErrorResponse } from '@threshold/core';
  * per field, which the form shows next to each input; so these calls return that answer rather
  * than throwing it away.
  */
-export type RuleChangeResult = { ok: true; rule: AlertRule | null } | { ok: false; status: number; error: string; fields: Record<string, string> };
+export type RuleChangeResult =
+  { ok: true; rule: AlertRule | null } | { ok: false; status: number; error: string; fields: Record<string, string> };
 
 export function createRule(input: Record<string, unknown>): Promise<RuleChangeResult> {
   return send('POST', '/api/alerts/rules', input);

@@ -35,16 +35,22 @@ export default function AlertsView() {
   const alerts = useApi<AlertsResponse>('/api/alerts', { refreshKey, keepPrevious: true });
   const selectedId = query.get('rule') ?? alerts.data?.alerts[0]?.rule.id ?? null;
   const range = RANGES.find((r) => r.id === query.get('range')) ?? RANGES[0];
-  const events = useApi<AlertEventsResponse>(apiPath('/api/alerts/events', { limit: 200, ruleId: query.get('rule') ?? undefined }), { refreshKey, keepPrevious: true });
+  const events = useApi<AlertEventsResponse>(apiPath('/api/alerts/events', { limit: 200, ruleId: query.get('rule') ?? undefined }), {
+    refreshKey,
+    keepPrevious: true,
+  });
   // The window's end moves on each refresh and range change, and only then (not on every render).
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const toMs = useMemo(() => Math.floor(Date.now() / 1_000) * 1_000, [refreshKey, range.id]);
   const fromMs = toMs - range.ms;
   const selected = alerts.data?.alerts.find((alert) => alert.rule.id === selectedId);
-  const series = useApi<AlertSeriesResponse>(selected ? apiPath(`/api/alerts/rules/${encodeURIComponent(selected.rule.id)}/series`, { from: fromMs, to: toMs }) : null, {
-    refreshKey,
-    keepPrevious: true,
-  });
+  const series = useApi<AlertSeriesResponse>(
+    selected ? apiPath(`/api/alerts/rules/${encodeURIComponent(selected.rule.id)}/series`, { from: fromMs, to: toMs }) : null,
+    {
+      refreshKey,
+      keepPrevious: true,
+    },
+  );
   const rulesById = useMemo(() => new Map((alerts.data?.alerts ?? []).map((alert) => [alert.rule.id, alert.rule])), [alerts.data]);
 
   const remove = async (rule: AlertRule) => {
@@ -57,7 +63,10 @@ export default function AlertsView() {
 
   return (
     <div className="view" data-view="alerts">
-      <PageHeader title="Alerts" subtitle="P99 budgets and latency SLOs, evaluated continuously; firing and resolved alerts are sent to your webhooks.">
+      <PageHeader
+        title="Alerts"
+        subtitle="P99 budgets and latency SLOs, evaluated continuously; firing and resolved alerts are sent to your webhooks."
+      >
         <button type="button" className="button primary" onClick={() => setEditing('new')}>
           New rule
         </button>
@@ -128,7 +137,9 @@ export default function AlertsView() {
                     <td className="nowrap">{state.evaluatedAtMs === null ? '—' : formatTimestamp(state.sinceMs)}</td>
                     <td className="nowrap" onClick={(event) => event.stopPropagation()}>
                       {source === 'file' ? (
-                        <span className="muted small" title="Defined in the alert rules file: edit the file and restart">from file</span>
+                        <span className="muted small" title="Defined in the alert rules file: edit the file and restart">
+                          from file
+                        </span>
                       ) : (
                         <>
                           <button type="button" className="button small" onClick={() => setEditing(rule)}>
@@ -146,7 +157,10 @@ export default function AlertsView() {
             </table>
           </div>
           {alerts.data.webhookCount === 0 ? (
-            <p className="muted small alert-hint">No webhook is configured: alerts show here and in /metrics but are not sent. Start the collector with --alert-webhook &lt;url&gt;.</p>
+            <p className="muted small alert-hint">
+              No webhook is configured: alerts show here and in /metrics but are not sent. Start the collector with --alert-webhook
+              &lt;url&gt;.
+            </p>
           ) : null}
         </section>
       ) : null}
@@ -169,7 +183,9 @@ export default function AlertsView() {
       <section className="panel">
         <div className="panel-head">
           <h2>History</h2>
-          <span className="muted">{query.get('rule') ? 'State changes of the selected rule' : 'State changes of every rule'}, newest first</span>
+          <span className="muted">
+            {query.get('rule') ? 'State changes of the selected rule' : 'State changes of every rule'}, newest first
+          </span>
         </div>
         {events.error ? <ErrorMessage error={events.error} onRetry={events.reload} what="alert history" /> : null}
         {events.data ? <AlertHistory events={events.data.events} rulesById={rulesById} /> : null}

@@ -23,7 +23,8 @@ export function FiringAlertsBanner() {
             <Link href={`/alerts?rule=${encodeURIComponent(rule.id)}`}>{rule.name}</Link>
             <span className="muted">
               {' '}
-              · {targetLabel(rule)}: {statisticLabel(rule)} {formatAlertValue(rule, state.value)} over {formatWindow(rule)} (threshold {formatAlertValue(rule, rule.threshold)})
+              · {targetLabel(rule)}: {statisticLabel(rule)} {formatAlertValue(rule, state.value)} over {formatWindow(rule)} (threshold{' '}
+              {formatAlertValue(rule, rule.threshold)})
             </span>
           </li>
         ))}

@@ -121,8 +121,12 @@ const FIELD_OF_PATH: Record<string, RuleFormField> = {
 
 /** Core speaks in ms and fractions; the form in minutes, seconds and percent. */
 const UNIT_MESSAGES: Record<string, (message: string) => string> = {
-  windowMs: (message) => (/whole number/.test(message) ? 'the window must be a whole number of seconds' : 'enter a window of at least 1 second (0.0167 min) and at most 90 days'),
-  shortWindowMs: (message) => (/shorter/.test(message) ? 'the short window must be shorter than the window' : 'enter a short window of at least 1 second'),
+  windowMs: (message) =>
+    /whole number/.test(message)
+      ? 'the window must be a whole number of seconds'
+      : 'enter a window of at least 1 second (0.0167 min) and at most 90 days',
+  shortWindowMs: (message) =>
+    /shorter/.test(message) ? 'the short window must be shorter than the window' : 'enter a short window of at least 1 second',
   holdMs: () => 'enter a hold of 0 seconds or more (whole milliseconds)',
   objective: () => 'enter an objective between 0 and 100 %, e.g. 99',
 };

@@ -21,7 +21,10 @@ export default function ModelsView() {
 
   return (
     <div className="view" data-view="models">
-      <PageHeader title="Models" subtitle="Time to first token, time per output token, the longest pause inside a stream and call duration, per model." />
+      <PageHeader
+        title="Models"
+        subtitle="Time to first token, time per output token, the longest pause inside a stream and call duration, per model."
+      />
       <FilterBar showClass={false} />
       {models.error ? <ErrorMessage error={models.error} onRetry={models.reload} what="model statistics" /> : null}
       {models.data && rows.length === 0 ? <WindowEmptyState title="No llm calls in this window" /> : null}
@@ -34,9 +37,18 @@ export default function ModelsView() {
           <ResponsiveContainer width="100%" height={Math.max(140, chart.length * 52 + 60)}>
             <BarChart data={chart} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
               <CartesianGrid stroke="#e2e8f0" horizontal={false} />
-              <XAxis type="number" tickFormatter={(v: number) => formatDurationMs(v)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
+              <XAxis
+                type="number"
+                tickFormatter={(v: number) => formatDurationMs(v)}
+                tick={{ fontSize: 11, fill: '#64748b' }}
+                stroke="#cbd5e1"
+              />
               <YAxis type="category" dataKey="model" width={170} tick={{ fontSize: 12, fill: '#0f172a' }} stroke="#cbd5e1" />
-              <Tooltip formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]} contentStyle={{ fontSize: 12, borderRadius: 6 }} cursor={{ fill: '#f1f5f9' }} />
+              <Tooltip
+                formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]}
+                contentStyle={{ fontSize: 12, borderRadius: 6 }}
+                cursor={{ fill: '#f1f5f9' }}
+              />
               <Legend itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
               <Bar dataKey="p50" name="P50" fill="#c4b5fd" isAnimationActive={false} />
               <Bar dataKey="p95" name="P95" fill="#8b5cf6" isAnimationActive={false} />

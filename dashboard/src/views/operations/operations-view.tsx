@@ -19,11 +19,16 @@ const SUBTITLES: Record<OperationCategory, string> = {
 export default function OperationsView() {
   const window = useTimeWindow();
   const [query, setQuery] = useQueryState();
-  const category: OperationCategory = (OPERATION_CATEGORIES as readonly string[]).includes(query.get('category') ?? '') ? (query.get('category') as OperationCategory) : 'tool';
-  const operations = useApi<OperationsResponse>(apiPath('/api/operations', { from: window.fromMs, to: window.toMs, category, service: window.service }), {
-    refreshKey: window.refreshKey,
-    keepPrevious: false,
-  });
+  const category: OperationCategory = (OPERATION_CATEGORIES as readonly string[]).includes(query.get('category') ?? '')
+    ? (query.get('category') as OperationCategory)
+    : 'tool';
+  const operations = useApi<OperationsResponse>(
+    apiPath('/api/operations', { from: window.fromMs, to: window.toMs, category, service: window.service }),
+    {
+      refreshKey: window.refreshKey,
+      keepPrevious: false,
+    },
+  );
   const rows = operations.data?.operations ?? [];
 
   return (
@@ -31,7 +36,14 @@ export default function OperationsView() {
       <PageHeader title="Tools & operations" subtitle={SUBTITLES[category]} />
       <div className="tabs" role="tablist">
         {OPERATION_CATEGORIES.map((c) => (
-          <button key={c} type="button" role="tab" aria-selected={c === category} className={c === category ? 'tab active' : 'tab'} onClick={() => setQuery({ category: c === 'tool' ? null : c })}>
+          <button
+            key={c}
+            type="button"
+            role="tab"
+            aria-selected={c === category}
+            className={c === category ? 'tab active' : 'tab'}
+            onClick={() => setQuery({ category: c === 'tool' ? null : c })}
+          >
             <span className="legend-swatch" style={{ background: CATEGORY_STYLES[c].color }} aria-hidden="true" />
             {c === 'tool' ? 'Tools' : CATEGORY_STYLES[c].label}
           </button>

@@ -13,13 +13,13 @@ export function ClassCards({ groups }: { groups: StatsGroup[] }) {
           <article key={group.key} className={breached ? 'card breached' : 'card'} data-task-class={group.key}>
             <header className="card-head">
               <h3>{group.key}</h3>
-              <span className="muted">{group.count.toLocaleString('en-US')} {group.count === 1 ? 'task' : 'tasks'}</span>
+              <span className="muted">
+                {group.count.toLocaleString('en-US')} {group.count === 1 ? 'task' : 'tasks'}
+              </span>
             </header>
             <div className="card-main">
               <span className="card-figure">{formatDurationMs(group.p99Ms)}</span>
-              <span className="card-caption">
-                P99{group.budgetMs !== null ? ` · budget ${formatDurationMs(group.budgetMs)}` : ''}
-              </span>
+              <span className="card-caption">P99{group.budgetMs !== null ? ` · budget ${formatDurationMs(group.budgetMs)}` : ''}</span>
               {group.budgetMs !== null ? (
                 <span className={breached ? 'status bad' : 'status good'}>{breached ? 'Over budget' : 'Within budget'}</span>
               ) : null}

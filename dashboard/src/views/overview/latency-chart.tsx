@@ -23,14 +23,32 @@ export function LatencyChart({ series, fromMs, toMs }: { series: Series; fromMs:
       <figcaption>
         <strong>{series.key}</strong>
         {series.budgetMs !== null ? <span className="muted"> · budget {formatDurationMs(series.budgetMs)}</span> : null}
-        {breaches > 0 ? <span className="status bad">{breaches} bucket{breaches === 1 ? '' : 's'} over budget</span> : null}
+        {breaches > 0 ? (
+          <span className="status bad">
+            {breaches} bucket{breaches === 1 ? '' : 's'} over budget
+          </span>
+        ) : null}
       </figcaption>
       <div className="chart-box">
         <ResponsiveContainer width="100%" height={220}>
           <LineChart data={series.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
-            <XAxis dataKey="t" type="number" domain={[fromMs, toMs]} ticks={ticks} scale="time" tickFormatter={(t: number) => formatAxisTime(t, spanMs)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
-            <YAxis tickFormatter={(v: number) => formatDurationMs(v)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" width={64} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              domain={[fromMs, toMs]}
+              ticks={ticks}
+              scale="time"
+              tickFormatter={(t: number) => formatAxisTime(t, spanMs)}
+              tick={{ fontSize: 11, fill: '#64748b' }}
+              stroke="#cbd5e1"
+            />
+            <YAxis
+              tickFormatter={(v: number) => formatDurationMs(v)}
+              tick={{ fontSize: 11, fill: '#64748b' }}
+              stroke="#cbd5e1"
+              width={64}
+            />
             <Tooltip
               labelFormatter={(t) => formatTimestamp(Number(t))}
               formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]}
@@ -38,7 +56,12 @@ export function LatencyChart({ series, fromMs, toMs }: { series: Series; fromMs:
             />
             <Legend iconType="plainline" itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
             {series.budgetMs !== null ? (
-              <ReferenceLine y={series.budgetMs} stroke="#dc2626" strokeDasharray="5 4" label={{ value: 'budget', position: 'insideTopRight', fill: '#dc2626', fontSize: 11 }} />
+              <ReferenceLine
+                y={series.budgetMs}
+                stroke="#dc2626"
+                strokeDasharray="5 4"
+                label={{ value: 'budget', position: 'insideTopRight', fill: '#dc2626', fontSize: 11 }}
+              />
             ) : null}
             {LINES.map((line) => (
               <Line

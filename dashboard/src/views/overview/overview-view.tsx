@@ -21,9 +21,25 @@ export default function OverviewView() {
   const window = useTimeWindow();
   const location = useLocation();
   const live = { refreshKey: window.refreshKey, keepPrevious: true };
-  const stats = useApi<StatsResponse>(apiPath('/api/stats', { from: window.fromMs, to: window.toMs, groupBy: 'taskClass', service: window.service, taskClass: window.taskClass }), live);
+  const stats = useApi<StatsResponse>(
+    apiPath('/api/stats', {
+      from: window.fromMs,
+      to: window.toMs,
+      groupBy: 'taskClass',
+      service: window.service,
+      taskClass: window.taskClass,
+    }),
+    live,
+  );
   const series = useApi<TimeSeriesResponse>(
-    apiPath('/api/timeseries', { from: window.fromMs, to: window.toMs, groupBy: 'taskClass', bucketMs: bucketMsFor(window), service: window.service, taskClass: window.taskClass }),
+    apiPath('/api/timeseries', {
+      from: window.fromMs,
+      to: window.toMs,
+      groupBy: 'taskClass',
+      bucketMs: bucketMsFor(window),
+      service: window.service,
+      taskClass: window.taskClass,
+    }),
     live,
   );
   const groups = (stats.data?.groups ?? []).filter((g) => !window.taskClass || g.key === window.taskClass);

@@ -16,7 +16,14 @@ const SHOWN = 8;
 export function SlowestTasks({ groups, window }: { groups: StatsGroup[]; window: TimeWindow }) {
   const minDurationMs = slowTaskThresholdMs(groups, CANDIDATES);
   const list = useApi<TraceList>(
-    apiPath('/api/traces', { from: window.fromMs, to: window.toMs, service: window.service, taskClass: window.taskClass, minDurationMs: minDurationMs || undefined, limit: CANDIDATES }),
+    apiPath('/api/traces', {
+      from: window.fromMs,
+      to: window.toMs,
+      service: window.service,
+      taskClass: window.taskClass,
+      minDurationMs: minDurationMs || undefined,
+      limit: CANDIDATES,
+    }),
     { refreshKey: window.refreshKey, keepPrevious: true },
   );
   if (list.error) return <ErrorMessage error={list.error} onRetry={list.reload} what="the slowest tasks" />;

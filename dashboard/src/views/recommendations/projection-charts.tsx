@@ -13,9 +13,21 @@ export function ProjectionCharts({ projection }: { projection: WhatIfWindowRespo
         <h3 className="chart-title">UX bands before → after</h3>
         <ResponsiveContainer width="100%" height={Math.max(140, shares.length * 34 + 60)}>
           <BarChart data={shares} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }} barCategoryGap={6}>
-            <XAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} allowDataOverflow tickFormatter={(v: number) => `${v}%`} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
+            <XAxis
+              type="number"
+              domain={[0, 100]}
+              ticks={[0, 25, 50, 75, 100]}
+              allowDataOverflow
+              tickFormatter={(v: number) => `${v}%`}
+              tick={{ fontSize: 11, fill: '#64748b' }}
+              stroke="#cbd5e1"
+            />
             <YAxis type="category" dataKey="label" width={130} tick={{ fontSize: 12, fill: '#0f172a' }} stroke="#cbd5e1" />
-            <Tooltip formatter={(value, name) => [`${Number(value).toFixed(1)}%`, String(name)]} contentStyle={{ fontSize: 12, borderRadius: 6 }} cursor={{ fill: '#f1f5f9' }} />
+            <Tooltip
+              formatter={(value, name) => [`${Number(value).toFixed(1)}%`, String(name)]}
+              contentStyle={{ fontSize: 12, borderRadius: 6 }}
+              cursor={{ fill: '#f1f5f9' }}
+            />
             {UX_BANDS.map((b) => (
               <Bar key={b.band} dataKey={b.band} name={b.band} stackId="bands" fill={b.color} isAnimationActive={false} />
             ))}
@@ -35,9 +47,18 @@ export function ProjectionCharts({ projection }: { projection: WhatIfWindowRespo
         <ResponsiveContainer width="100%" height={Math.max(140, p99.length * 60 + 60)}>
           <BarChart data={p99} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
             <CartesianGrid stroke="#e2e8f0" horizontal={false} />
-            <XAxis type="number" tickFormatter={(v: number) => formatDurationMs(v)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
+            <XAxis
+              type="number"
+              tickFormatter={(v: number) => formatDurationMs(v)}
+              tick={{ fontSize: 11, fill: '#64748b' }}
+              stroke="#cbd5e1"
+            />
             <YAxis type="category" dataKey="taskClass" width={90} tick={{ fontSize: 12, fill: '#0f172a' }} stroke="#cbd5e1" />
-            <Tooltip formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]} contentStyle={{ fontSize: 12, borderRadius: 6 }} cursor={{ fill: '#f1f5f9' }} />
+            <Tooltip
+              formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]}
+              contentStyle={{ fontSize: 12, borderRadius: 6 }}
+              cursor={{ fill: '#f1f5f9' }}
+            />
             <Legend itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
             <Bar dataKey="before" name="P99 now" fill="#94a3b8" isAnimationActive={false} />
             <Bar dataKey="after" name="P99 projected" fill="#7c3aed" isAnimationActive={false} />

@@ -25,6 +25,8 @@ export function bandShareRows(classes: readonly WhatIfClassProjection[]): BandSh
   return rows;
 }
 
-export function p99Rows(classes: readonly WhatIfClassProjection[]): Array<{ taskClass: string; before: number; after: number; budgetMs: number }> {
+export function p99Rows(
+  classes: readonly WhatIfClassProjection[],
+): Array<{ taskClass: string; before: number; after: number; budgetMs: number }> {
   return classes.map((c) => ({ taskClass: c.taskClass, before: c.before.p99Ms, after: c.after.p99Ms, budgetMs: c.budgetMs }));
 }

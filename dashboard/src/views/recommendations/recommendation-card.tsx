@@ -60,7 +60,12 @@ export function RecommendationCard({
               {traceId.slice(0, 12)}
             </Link>
           ))}
-          <button type="button" className={projected ? 'button small primary' : 'button small'} aria-pressed={projected} onClick={onProject}>
+          <button
+            type="button"
+            className={projected ? 'button small primary' : 'button small'}
+            aria-pressed={projected}
+            onClick={onProject}
+          >
             {projected ? 'Projecting this alone' : 'Project this alone'}
           </button>
         </div>

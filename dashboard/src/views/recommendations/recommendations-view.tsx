@@ -15,25 +15,37 @@ export default function RecommendationsView() {
   const window = useTimeWindow();
   const [query, setQuery] = useQueryState();
   const only = (query.get('only') || undefined) as FindingRuleId | undefined;
-  const recommendations = useApi<RecommendationsResponse>(apiPath('/api/recommendations', { from: window.fromMs, to: window.toMs, taskClass: window.taskClass, service: window.service }), {
-    refreshKey: window.refreshKey,
-    keepPrevious: true,
-  });
+  const recommendations = useApi<RecommendationsResponse>(
+    apiPath('/api/recommendations', { from: window.fromMs, to: window.toMs, taskClass: window.taskClass, service: window.service }),
+    {
+      refreshKey: window.refreshKey,
+      keepPrevious: true,
+    },
+  );
   const list = recommendations.data?.recommendations ?? [];
-  const projection = useWindowProjection(list.length > 0 ? { from: window.fromMs, to: window.toMs, taskClass: window.taskClass, ruleId: only } : null, window.refreshKey);
+  const projection = useWindowProjection(
+    list.length > 0 ? { from: window.fromMs, to: window.toMs, taskClass: window.taskClass, ruleId: only } : null,
+    window.refreshKey,
+  );
   const onlyTitle = only ? list.find((r) => r.ruleId === only)?.title : undefined;
 
   return (
     <div className="view" data-view="recommendations">
-      <PageHeader title="Recommendations" subtitle="What to change, computed from your own spans, ranked by the time it would save at P99." />
+      <PageHeader
+        title="Recommendations"
+        subtitle="What to change, computed from your own spans, ranked by the time it would save at P99."
+      />
       <FilterBar />
-      {recommendations.error ? <ErrorMessage error={recommendations.error} onRetry={recommendations.reload} what="recommendations" /> : null}
+      {recommendations.error ? (
+        <ErrorMessage error={recommendations.error} onRetry={recommendations.reload} what="recommendations" />
+      ) : null}
       {recommendations.data && recommendations.data.tracesAnalysed === 0 ? <WindowEmptyState /> : null}
       {recommendations.data && recommendations.data.tracesAnalysed > 0 && list.length === 0 ? (
         <div className="panel notice">
           <h2>Nothing to recommend</h2>
           <p className="muted">
-            None of the {recommendations.data.tracesAnalysed.toLocaleString('en-US')} tasks in this window shows a pattern Threshold knows how to speed up.
+            None of the {recommendations.data.tracesAnalysed.toLocaleString('en-US')} tasks in this window shows a pattern Threshold knows
+            how to speed up.
           </p>
         </div>
       ) : null}
@@ -51,7 +63,11 @@ export default function RecommendationsView() {
               )}
             </div>
             {projection.error ? <ErrorMessage error={projection.error} what="the projection" /> : null}
-            {projection.data ? <ProjectionCharts projection={projection.data} /> : projection.loading ? <div className="loading-page">Projecting…</div> : null}
+            {projection.data ? (
+              <ProjectionCharts projection={projection.data} />
+            ) : projection.loading ? (
+              <div className="loading-page">Projecting…</div>
+            ) : null}
           </section>
           <div className="rec-list">
             {list.map((r, index) => (

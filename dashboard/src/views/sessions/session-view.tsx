@@ -53,16 +53,39 @@ export default function SessionView({ params }: ViewProps) {
               <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="#e2e8f0" vertical={false} />
                 <XAxis dataKey="label" tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
-                <YAxis yAxisId="ms" tickFormatter={(v: number) => formatDurationMs(v)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" width={64} />
-                <YAxis yAxisId="tokens" orientation="right" tickFormatter={(v: number) => formatCount(v)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" width={56} />
+                <YAxis
+                  yAxisId="ms"
+                  tickFormatter={(v: number) => formatDurationMs(v)}
+                  tick={{ fontSize: 11, fill: '#64748b' }}
+                  stroke="#cbd5e1"
+                  width={64}
+                />
+                <YAxis
+                  yAxisId="tokens"
+                  orientation="right"
+                  tickFormatter={(v: number) => formatCount(v)}
+                  tick={{ fontSize: 11, fill: '#64748b' }}
+                  stroke="#cbd5e1"
+                  width={56}
+                />
                 <Tooltip
-                  formatter={(value, name) => [name === 'Input tokens' ? formatCount(Number(value)) : formatDurationMs(Number(value)), String(name)]}
+                  formatter={(value, name) => [
+                    name === 'Input tokens' ? formatCount(Number(value)) : formatDurationMs(Number(value)),
+                    String(name),
+                  ]}
                   contentStyle={{ fontSize: 12, borderRadius: 6 }}
                 />
                 <Legend itemSorter={null} wrapperStyle={{ fontSize: 12 }} />
                 <Bar yAxisId="tokens" dataKey="inputTokens" name="Input tokens" fill="#ddd6fe" isAnimationActive={false} />
                 <Line yAxisId="ms" dataKey="durationMs" name="Duration" stroke="#0f172a" strokeWidth={2} isAnimationActive={false} />
-                <Line yAxisId="ms" dataKey="perceivedMs" name="Perceived" stroke="#7c3aed" strokeDasharray="4 3" isAnimationActive={false} />
+                <Line
+                  yAxisId="ms"
+                  dataKey="perceivedMs"
+                  name="Perceived"
+                  stroke="#7c3aed"
+                  strokeDasharray="4 3"
+                  isAnimationActive={false}
+                />
               </ComposedChart>
             </ResponsiveContainer>
           </section>

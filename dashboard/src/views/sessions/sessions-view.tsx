@@ -17,10 +17,13 @@ export default function SessionsView() {
   const window = useTimeWindow();
   const [query, setQuery] = useQueryState();
   const page = Math.max(0, Number(query.get('page')) || 0);
-  const sessions = useApi<SessionsResponse>(apiPath('/api/sessions', { from: window.fromMs, to: window.toMs, service: window.service, limit: PAGE_SIZE, offset: page * PAGE_SIZE }), {
-    refreshKey: window.refreshKey,
-    keepPrevious: true,
-  });
+  const sessions = useApi<SessionsResponse>(
+    apiPath('/api/sessions', { from: window.fromMs, to: window.toMs, service: window.service, limit: PAGE_SIZE, offset: page * PAGE_SIZE }),
+    {
+      refreshKey: window.refreshKey,
+      keepPrevious: true,
+    },
+  );
   const rows = sessions.data?.sessions ?? [];
   const total = sessions.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -67,13 +70,23 @@ export default function SessionsView() {
           </div>
           <div className="pagination">
             <span className="muted">{total.toLocaleString('en-US')} sessions</span>
-            <button type="button" className="button" disabled={page === 0} onClick={() => setQuery({ page: page - 1 || null }, { push: true })}>
+            <button
+              type="button"
+              className="button"
+              disabled={page === 0}
+              onClick={() => setQuery({ page: page - 1 || null }, { push: true })}
+            >
               ← Newer
             </button>
             <span className="muted">
               Page {page + 1} of {pages}
             </span>
-            <button type="button" className="button" disabled={page + 1 >= pages} onClick={() => setQuery({ page: page + 1 }, { push: true })}>
+            <button
+              type="button"
+              className="button"
+              disabled={page + 1 >= pages}
+              onClick={() => setQuery({ page: page + 1 }, { push: true })}
+            >
               Older →
             </button>
           </div>

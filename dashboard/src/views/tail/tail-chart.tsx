@@ -13,7 +13,14 @@ export function TailChart({ rows, percentile }: { rows: TailRow[]; percentile: n
       <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 24, bottom: 0, left: 8 }} barGap={2}>
         <CartesianGrid stroke="#e2e8f0" horizontal={false} />
         <XAxis type="number" tickFormatter={(v: number) => formatDurationMs(v)} tick={{ fontSize: 11, fill: '#64748b' }} stroke="#cbd5e1" />
-        <YAxis type="category" dataKey="name" width={200} tickFormatter={(name: string) => shortLabel(name)} tick={{ fontSize: 12, fill: '#0f172a' }} stroke="#cbd5e1" />
+        <YAxis
+          type="category"
+          dataKey="name"
+          width={200}
+          tickFormatter={(name: string) => shortLabel(name)}
+          tick={{ fontSize: 12, fill: '#0f172a' }}
+          stroke="#cbd5e1"
+        />
         <Tooltip
           formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]}
           labelFormatter={(_label, payload) => String((payload?.[0]?.payload as TailRow | undefined)?.label ?? _label)}

@@ -21,7 +21,13 @@ export default function TailView() {
   const [query, setQuery] = useQueryState();
   const percentile = tailPercentileOf(query.get('tail'));
   const answer = useApi<CriticalPathResponse>(
-    apiPath('/api/critical-path', { from: window.fromMs, to: window.toMs, service: window.service, taskClass: window.taskClass, tail: percentile }),
+    apiPath('/api/critical-path', {
+      from: window.fromMs,
+      to: window.toMs,
+      service: window.service,
+      taskClass: window.taskClass,
+      tail: percentile,
+    }),
     { refreshKey: window.refreshKey, keepPrevious: true },
   );
   const data = answer.data;
@@ -38,7 +44,13 @@ export default function TailView() {
       >
         <div className="segmented" role="group" aria-label="Tail percentile">
           {TAIL_PERCENTILES.map((p) => (
-            <button key={p} type="button" className={p === percentile ? 'segment active' : 'segment'} aria-pressed={p === percentile} onClick={() => setQuery({ tail: p === DEFAULT_TAIL_PERCENTILE ? null : p })}>
+            <button
+              key={p}
+              type="button"
+              className={p === percentile ? 'segment active' : 'segment'}
+              aria-pressed={p === percentile}
+              onClick={() => setQuery({ tail: p === DEFAULT_TAIL_PERCENTILE ? null : p })}
+            >
               P{p}
             </button>
           ))}
@@ -51,8 +63,10 @@ export default function TailView() {
         <>
           <section className="panel" data-panel="tail-summary">
             <p className="tail-summary">
-              <strong>{data.tail.traces.toLocaleString('en-US')}</strong> task{data.tail.traces === 1 ? '' : 's'} took {formatDurationMs(data.tail.thresholdMs)} (P{percentile}) or
-              longer; <strong>{data.typical.traces.toLocaleString('en-US')}</strong> typical task{data.typical.traces === 1 ? '' : 's'} took the P50 or less.
+              <strong>{data.tail.traces.toLocaleString('en-US')}</strong> task{data.tail.traces === 1 ? '' : 's'} took{' '}
+              {formatDurationMs(data.tail.thresholdMs)} (P{percentile}) or longer;{' '}
+              <strong>{data.typical.traces.toLocaleString('en-US')}</strong> typical task{data.typical.traces === 1 ? '' : 's'} took the P50
+              or less.
               {added !== null ? (
                 <>
                   {' '}

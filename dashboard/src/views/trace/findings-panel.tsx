@@ -5,7 +5,15 @@ import { formatDurationMs } from '../../format/format-duration';
  * What would make this trace faster: one card per finding with its estimated saving. Selecting a
  * finding highlights its evidence spans in the waterfall.
  */
-export function FindingsPanel({ findings, selected, onSelect }: { findings: Finding[]; selected: number | null; onSelect: (index: number | null) => void }) {
+export function FindingsPanel({
+  findings,
+  selected,
+  onSelect,
+}: {
+  findings: Finding[];
+  selected: number | null;
+  onSelect: (index: number | null) => void;
+}) {
   if (findings.length === 0) {
     return (
       <section className="panel findings" data-findings="0">

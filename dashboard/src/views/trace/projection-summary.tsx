@@ -26,7 +26,8 @@ export function ProjectionSummary({ projection }: { projection: WhatIfTraceRespo
         <span className="projection-label">Budget</span>
         <span className={after.overBudget ? 'status bad' : 'status good'}>{after.overBudget ? 'still over budget' : 'within budget'}</span>
         <span className="muted">
-          applying {projection.applied.length} finding{projection.applied.length === 1 ? '' : 's'}: {projection.applied.map((f) => f.title).join(' · ') || 'none'}
+          applying {projection.applied.length} finding{projection.applied.length === 1 ? '' : 's'}:{' '}
+          {projection.applied.map((f) => f.title).join(' · ') || 'none'}
         </span>
       </div>
     </div>

@@ -17,9 +17,15 @@ export function TraceHeader({ summary }: { summary: TraceSummary }) {
           <BandBadge band={summary.perceivedBand} />
         </Figure>
         <Figure label={`Budget (${summary.taskClass})`} value={formatDurationMs(summary.budgetMs)} testId="budget">
-          <span className={summary.overBudget ? 'status bad' : 'status good'}>{summary.overBudget ? `over by ${formatDurationMs(summary.durationMs - summary.budgetMs)}` : 'within budget'}</span>
+          <span className={summary.overBudget ? 'status bad' : 'status good'}>
+            {summary.overBudget ? `over by ${formatDurationMs(summary.durationMs - summary.budgetMs)}` : 'within budget'}
+          </span>
         </Figure>
-        <Figure label="First token" value={summary.firstTtftMs === undefined ? 'unknown' : formatDurationMs(summary.firstTtftMs)} testId="ttft" />
+        <Figure
+          label="First token"
+          value={summary.firstTtftMs === undefined ? 'unknown' : formatDurationMs(summary.firstTtftMs)}
+          testId="ttft"
+        />
         <Figure label="Calls" value={`${summary.llmCalls} llm · ${summary.toolCalls} tool`} testId="calls">
           <span className="muted">{summary.spanCount.toLocaleString('en-US')} spans</span>
         </Figure>

@@ -13,7 +13,8 @@ import { FindingsPanel } from './findings-panel';
 import { ProjectionSummary } from './projection-summary';
 import { TraceHeader } from './trace-header';
 
-type Projection = { state: 'off' } | { state: 'loading' } | { state: 'ready'; data: WhatIfTraceResponse } | { state: 'error'; error: ApiError };
+type Projection =
+  { state: 'off' } | { state: 'loading' } | { state: 'ready'; data: WhatIfTraceResponse } | { state: 'error'; error: ApiError };
 
 export default function TraceView({ params }: ViewProps) {
   const traceId = params.traceId ?? '';
@@ -45,7 +46,10 @@ export default function TraceView({ params }: ViewProps) {
     ? Math.max(projection.data.after.summary.durationMs, projection.data.before.summary.durationMs)
     : (trace.data?.summary.durationMs ?? 0);
   const findings = useMemo(() => trace.data?.findings ?? [], [trace.data]);
-  const evidence = useMemo(() => new Set(selectedFinding !== null ? (findings[selectedFinding]?.evidenceSpanIds ?? []) : []), [findings, selectedFinding]);
+  const evidence = useMemo(
+    () => new Set(selectedFinding !== null ? (findings[selectedFinding]?.evidenceSpanIds ?? []) : []),
+    [findings, selectedFinding],
+  );
   const selectedSpan = spans.find((s) => s.spanId === selectedSpanId) ?? null;
   const revealSpanId = selectedFinding !== null ? (findings[selectedFinding]?.evidenceSpanIds[0] ?? null) : null;
   const onSelect = useCallback((spanId: string | null) => setSelectedSpanId(spanId), []);
@@ -60,7 +64,9 @@ export default function TraceView({ params }: ViewProps) {
       (data) => setProjection((current) => (current.state === 'loading' ? { state: 'ready', data } : current)),
       (error: unknown) =>
         setProjection((current) =>
-          current.state === 'loading' ? { state: 'error', error: error instanceof ApiError ? error : new ApiError(0, String(error), '/api/whatif') } : current,
+          current.state === 'loading'
+            ? { state: 'error', error: error instanceof ApiError ? error : new ApiError(0, String(error), '/api/whatif') }
+            : current,
         ),
     );
   };
@@ -71,8 +77,8 @@ export default function TraceView({ params }: ViewProps) {
         <div className="panel notice" data-not-found="trace">
           <h1>Trace not found</h1>
           <p>
-            No trace with id <code>{traceId}</code> has been analysed by this collector. It may still be arriving (a trace is analysed a couple of seconds after its
-            last span), or it is older than the data kept. <Link href="/traces">Back to traces</Link>
+            No trace with id <code>{traceId}</code> has been analysed by this collector. It may still be arriving (a trace is analysed a
+            couple of seconds after its last span), or it is older than the data kept. <Link href="/traces">Back to traces</Link>
           </p>
         </div>
       </div>
@@ -90,7 +96,13 @@ export default function TraceView({ params }: ViewProps) {
         }
       >
         {trace.data && findings.length > 0 ? (
-          <button type="button" className={showProjected ? 'button primary' : 'button'} aria-pressed={showProjected} onClick={toggleProjection} data-toggle="projected">
+          <button
+            type="button"
+            className={showProjected ? 'button primary' : 'button'}
+            aria-pressed={showProjected}
+            onClick={toggleProjection}
+            data-toggle="projected"
+          >
             {projection.state === 'loading' ? 'Projecting…' : showProjected ? 'Showing projected waterfall' : 'Show projected waterfall'}
           </button>
         ) : null}
@@ -120,7 +132,12 @@ export default function TraceView({ params }: ViewProps) {
               <SpanDetails
                 span={selectedSpan}
                 onClose={() => setSelectedSpanId(null)}
-                onZoom={() => setZoomTo({ startMs: selectedSpan.startOffsetMs, endMs: selectedSpan.startOffsetMs + Math.max(selectedSpan.durationMs, 0.001) })}
+                onZoom={() =>
+                  setZoomTo({
+                    startMs: selectedSpan.startOffsetMs,
+                    endMs: selectedSpan.startOffsetMs + Math.max(selectedSpan.durationMs, 0.001),
+                  })
+                }
               />
             ) : null}
           </div>

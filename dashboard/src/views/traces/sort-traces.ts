@@ -6,7 +6,10 @@ import type { SortDirection, TraceSortKey } from '@threshold/core';
  */
 
 /** Clicking a column: a new column sorts descending for numbers and times, ascending for text; the same column flips. */
-export function nextSort(current: { key: TraceSortKey; direction: SortDirection }, clicked: TraceSortKey): { key: TraceSortKey; direction: SortDirection } {
+export function nextSort(
+  current: { key: TraceSortKey; direction: SortDirection },
+  clicked: TraceSortKey,
+): { key: TraceSortKey; direction: SortDirection } {
   if (current.key === clicked) return { key: clicked, direction: current.direction === 'asc' ? 'desc' : 'asc' };
   const textual = clicked === 'name' || clicked === 'service' || clicked === 'taskClass' || clicked === 'sessionId';
   return { key: clicked, direction: textual ? 'asc' : 'desc' };

@@ -65,7 +65,11 @@ export function TracesTable({ traces, sort, onSort, fresh, onPage }: Props) {
             {COLUMNS.map((column) => {
               const active = sort.key === column.key;
               return (
-                <th key={column.key} className={column.numeric ? 'num' : undefined} aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                <th
+                  key={column.key}
+                  className={column.numeric ? 'num' : undefined}
+                  aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+                >
                   <button type="button" className="sort-button" onClick={() => onSort(column.key)}>
                     {column.label}
                     <span className="sort-mark" aria-hidden="true">
@@ -111,7 +115,13 @@ export function TracesTable({ traces, sort, onSort, fresh, onPage }: Props) {
               <td className="num">{trace.llmCalls}</td>
               <td className="num">{trace.toolCalls}</td>
               <td className="mono truncate" title={trace.sessionId ?? ''}>
-                {trace.sessionId ? <Link href={`/sessions/${encodeURIComponent(trace.sessionId)}`} tabIndex={-1}>{trace.sessionId}</Link> : <span className="muted">—</span>}
+                {trace.sessionId ? (
+                  <Link href={`/sessions/${encodeURIComponent(trace.sessionId)}`} tabIndex={-1}>
+                    {trace.sessionId}
+                  </Link>
+                ) : (
+                  <span className="muted">—</span>
+                )}
               </td>
             </tr>
           ))}

@@ -20,7 +20,9 @@ export default function TracesView() {
   const band = query.get('band') ?? '';
   const sessionId = query.get('sessionId') ?? '';
   const minDurationMs = query.get('minDurationMs') ?? '';
-  const sortKey = (TRACE_SORT_KEYS as readonly string[]).includes(query.get('sort') ?? '') ? (query.get('sort') as TraceSortKey) : 'startTimeMs';
+  const sortKey = (TRACE_SORT_KEYS as readonly string[]).includes(query.get('sort') ?? '')
+    ? (query.get('sort') as TraceSortKey)
+    : 'startTimeMs';
   const sortDirection: SortDirection = query.get('order') === 'asc' ? 'asc' : 'desc';
 
   const list = useApi<TraceList>(
@@ -41,7 +43,17 @@ export default function TracesView() {
   );
 
   // Rows that arrived on a live refresh are highlighted briefly (not when the filters or page change).
-  const listKey = JSON.stringify([window.key, window.service, window.taskClass, band, sessionId, minDurationMs, page, sortKey, sortDirection]);
+  const listKey = JSON.stringify([
+    window.key,
+    window.service,
+    window.taskClass,
+    band,
+    sessionId,
+    minDurationMs,
+    page,
+    sortKey,
+    sortDirection,
+  ]);
   const seen = useRef<{ key: string; ids: Set<string> } | null>(null);
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
@@ -60,7 +72,10 @@ export default function TracesView() {
 
   return (
     <div className="view" data-view="traces">
-      <PageHeader title="Traces" subtitle="Every task the collector has analysed, newest first; click a column to sort them all. Select one to see its waterfall." />
+      <PageHeader
+        title="Traces"
+        subtitle="Every task the collector has analysed, newest first; click a column to sort them all. Select one to see its waterfall."
+      />
       <FilterBar />
       <div className="filter-bar secondary">
         <label className="select-label">
@@ -112,7 +127,8 @@ export default function TracesView() {
           />
           <div className="pagination">
             <span className="muted">
-              {(page * PAGE_SIZE + 1).toLocaleString('en-US')}–{Math.min(total, (page + 1) * PAGE_SIZE).toLocaleString('en-US')} of {total.toLocaleString('en-US')}
+              {(page * PAGE_SIZE + 1).toLocaleString('en-US')}–{Math.min(total, (page + 1) * PAGE_SIZE).toLocaleString('en-US')} of{' '}
+              {total.toLocaleString('en-US')}
             </span>
             <button type="button" className="button" disabled={page === 0} onClick={() => goToPage(page - 1)}>
               ← Previous

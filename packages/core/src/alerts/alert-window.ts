@@ -24,21 +24,11 @@ export function taskMatchesTarget(sample: AlertTaskSample, target: AlertTarget):
   }
 }
 
-export function tasksInWindow(
-  tasks: readonly AlertTaskSample[],
-  target: AlertTarget,
-  nowMs: number,
-  windowMs: number,
-): AlertTaskSample[] {
+export function tasksInWindow(tasks: readonly AlertTaskSample[], target: AlertTarget, nowMs: number, windowMs: number): AlertTaskSample[] {
   return tasks.filter((task) => inAlertWindow(task.endTimeMs, nowMs, windowMs) && taskMatchesTarget(task, target));
 }
 
-export function ttftsInWindow(
-  ttfts: readonly AlertTtftSample[],
-  model: string,
-  nowMs: number,
-  windowMs: number,
-): AlertTtftSample[] {
+export function ttftsInWindow(ttfts: readonly AlertTtftSample[], model: string, nowMs: number, windowMs: number): AlertTtftSample[] {
   return ttfts.filter((call) => call.model === model && inAlertWindow(call.endTimeMs, nowMs, windowMs));
 }
 

@@ -88,7 +88,12 @@ export function validateAlertRule(input: unknown): AlertRuleValidation {
   if (target?.kind === 'model') fields['target.kind'] = 'a burn-rate rule watches tasks against their budget, not a model';
   const objective = readNumber(input, 'objective', fields, { fallback: 0.99, min: 0, exclusiveMin: true });
   if (objective !== undefined && objective >= 1) fields.objective = 'objective must be a fraction below 1 (0.99 for 99 %)';
-  const periodMs = readNumber(input, 'periodMs', fields, { fallback: DEFAULT_SLO_PERIOD_MS, min: 60_000, max: MAX_ALERT_WINDOW_MS, integer: true });
+  const periodMs = readNumber(input, 'periodMs', fields, {
+    fallback: DEFAULT_SLO_PERIOD_MS,
+    min: 60_000,
+    max: MAX_ALERT_WINDOW_MS,
+    integer: true,
+  });
   const shortWindowMs = readNumber(input, 'shortWindowMs', fields, {
     // The SRE workbook's short window is 1/12 of the long one (1 h → 5 min, 6 h → 30 min).
     fallback: windowMs !== undefined ? Math.round(windowMs / 12) : undefined,

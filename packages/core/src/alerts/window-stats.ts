@@ -44,13 +44,25 @@ export function alertStatsQueries(rule: AlertRule, nowMs: number): AlertStatsQue
     ];
   }
   if (rule.target.kind === 'model') {
-    return [{ ...window(rule.windowMs), measure: 'ttft', fraction: rule.statistic === 'overBudgetRate' ? null : FRACTIONS[rule.statistic], examples: 'slowest' }];
+    return [
+      {
+        ...window(rule.windowMs),
+        measure: 'ttft',
+        fraction: rule.statistic === 'overBudgetRate' ? null : FRACTIONS[rule.statistic],
+        examples: 'slowest',
+      },
+    ];
   }
   if (rule.statistic === 'overBudgetRate') {
     return [{ ...window(rule.windowMs), measure: 'duration', fraction: null, examples: 'slowest-over-budget' }];
   }
   return [
-    { ...window(rule.windowMs), measure: rule.statistic === 'perceivedP99' ? 'perceived' : 'duration', fraction: FRACTIONS[rule.statistic], examples: 'slowest' },
+    {
+      ...window(rule.windowMs),
+      measure: rule.statistic === 'perceivedP99' ? 'perceived' : 'duration',
+      fraction: FRACTIONS[rule.statistic],
+      examples: 'slowest',
+    },
   ];
 }
 
@@ -64,7 +76,11 @@ export function windowStatsFromSamples(
   const measured =
     query.measure === 'ttft'
       ? query.target.kind === 'model'
-        ? ttftsInWindow(ttfts, query.target.value, query.to, windowMs).map((call) => ({ traceId: call.traceId, valueMs: call.ttftMs, overBudget: false }))
+        ? ttftsInWindow(ttfts, query.target.value, query.to, windowMs).map((call) => ({
+            traceId: call.traceId,
+            valueMs: call.ttftMs,
+            overBudget: false,
+          }))
         : []
       : tasksInWindow(tasks, query.target, query.to, windowMs).map((task) => ({
           traceId: task.traceId,
@@ -75,7 +91,13 @@ export function windowStatsFromSamples(
   return {
     count: measured.length,
     overBudgetCount: over.length,
-    percentile: query.fraction === null ? null : percentile(measured.map((item) => item.valueMs), query.fraction) ?? null,
+    percentile:
+      query.fraction === null
+        ? null
+        : (percentile(
+            measured.map((item) => item.valueMs),
+            query.fraction,
+          ) ?? null),
     examples: query.examples === 'none' ? [] : slowestExamples(query.examples === 'slowest' ? measured : over),
   };
 }

@@ -33,7 +33,8 @@ export function analyseTrace(input: AnalyseTraceInput, config: TaskClassConfig =
   if (!forest) return emptyAnalysis(input, warnings, config);
   const { ordered, reachable } = walkDepthFirst(forest.index);
   const unreachable = forest.byId.size - reachable;
-  if (unreachable > 0) warnings.push(`${unreachable} span${unreachable === 1 ? '' : 's'} in a parent cycle, not reachable from a top-level span`);
+  if (unreachable > 0)
+    warnings.push(`${unreachable} span${unreachable === 1 ? '' : 's'} in a parent cycle, not reachable from a top-level span`);
   const { root, windowStartNs, windowEndNs } = forest;
   const durationNs = windowEndNs - windowStartNs;
 
@@ -50,7 +51,13 @@ export function analyseTrace(input: AnalyseTraceInput, config: TaskClassConfig =
   const counts = countCalls(ordered);
   const task = taskFacts(root, ordered);
   const { taskClass, budgetMs } = resolveTaskClass(
-    { explicitClass: task.taskClass, explicitBudgetMs: task.budgetMs, taskName: root.name, llmCalls: counts.llmCalls, toolCalls: counts.toolCalls },
+    {
+      explicitClass: task.taskClass,
+      explicitBudgetMs: task.budgetMs,
+      taskName: root.name,
+      llmCalls: counts.llmCalls,
+      toolCalls: counts.toolCalls,
+    },
     config,
   );
   const durationMs = durationNs / 1e6;
@@ -101,14 +108,22 @@ function epochMs(traceStartUnixNano: bigint, offsetNs: number): number {
  * The task's stated facts: the root's, else the nearest task span's (an HTTP server root with
  * the SDK's task span under it), else the first span that names a session.
  */
-function taskFacts(root: TraceSpan, ordered: readonly TraceSpan[]): { taskClass?: string; budgetMs?: number; sessionId?: string; turn?: number } {
+function taskFacts(
+  root: TraceSpan,
+  ordered: readonly TraceSpan[],
+): { taskClass?: string; budgetMs?: number; sessionId?: string; turn?: number } {
   const taskSpans = [root, ...ordered.filter((span) => span !== root && span.category === 'task')];
   const pick = <K extends 'taskClass' | 'budgetMs' | 'sessionId' | 'turn'>(key: K) => {
     for (const span of taskSpans) if (span.task?.[key] !== undefined) return span.task[key];
     return undefined;
   };
   let sessionId = pick('sessionId');
-  if (sessionId === undefined) for (const span of ordered) if (span.task?.sessionId !== undefined) { sessionId = span.task.sessionId; break; }
+  if (sessionId === undefined)
+    for (const span of ordered)
+      if (span.task?.sessionId !== undefined) {
+        sessionId = span.task.sessionId;
+        break;
+      }
   return { taskClass: pick('taskClass'), budgetMs: pick('budgetMs'), sessionId, turn: pick('turn') };
 }
 

@@ -4,7 +4,6 @@ import type { TraceSpan } from '../trace-span.js';
 import type { CriticalSegment } from './critical-path.js';
 import { splitMilliseconds, splitMillisecondsTo } from './split-milliseconds.js';
 
-
 export interface BreakdownResult {
   breakdown: Breakdown;
   llmTime: LlmTimeSplit;
@@ -18,7 +17,11 @@ export interface BreakdownResult {
  * Llm stretches split at the call's first token: before it the user waited for the model to
  * start, after it the model was generating.
  */
-export function computeBreakdown(segments: readonly CriticalSegment[], byId: ReadonlyMap<string, TraceSpan>, durationNs: number): BreakdownResult {
+export function computeBreakdown(
+  segments: readonly CriticalSegment[],
+  byId: ReadonlyMap<string, TraceSpan>,
+  durationNs: number,
+): BreakdownResult {
   const bucketsNs: Record<BreakdownCategory, number> = { llm: 0, tool: 0, state: 0, orchestration: 0, other: 0 };
   let waitingNs = 0;
   let generatingNs = 0;

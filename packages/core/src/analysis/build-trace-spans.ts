@@ -77,10 +77,14 @@ export function buildTraceSpans(input: readonly SpanRecord[], mapping?: MappingR
     if (firstOutput) span.firstOutputNs = Number(firstOutput.timeUnixNano - traceStartUnixNano);
     return span;
   });
-  if (endBeforeStart > 0) warnings.push(`${endBeforeStart} span${endBeforeStart === 1 ? '' : 's'} ending before start: duration taken as 0`);
+  if (endBeforeStart > 0)
+    warnings.push(`${endBeforeStart} span${endBeforeStart === 1 ? '' : 's'} ending before start: duration taken as 0`);
 
   const nested = nestFlatRuns(spans, tree.records);
-  if (nested > 0) warnings.push(`${nested} span${nested === 1 ? '' : 's'} of OpenLLMetry's LangChain instrumentation nested by time (it records every run flat under the caller's span)`);
+  if (nested > 0)
+    warnings.push(
+      `${nested} span${nested === 1 ? '' : 's'} of OpenLLMetry's LangChain instrumentation nested by time (it records every run flat under the caller's span)`,
+    );
   spans.push(...deriveApprovalWaits(tree.records, spans, traceStartUnixNano));
   const index = indexSpans(spans);
   const ordered = depthFirst(index);
@@ -89,7 +93,9 @@ export function buildTraceSpans(input: readonly SpanRecord[], mapping?: MappingR
   correctHeldOpenLlmSpans(index);
   const outside = countOutsideParent(ordered, index);
   if (outside > 0) {
-    warnings.push(`${outside} span${outside === 1 ? '' : 's'} outside ${outside === 1 ? 'its' : 'their'} parent (clock skew or detached work): clamped for analysis`);
+    warnings.push(
+      `${outside} span${outside === 1 ? '' : 's'} outside ${outside === 1 ? 'its' : 'their'} parent (clock skew or detached work): clamped for analysis`,
+    );
   }
   return { spans: ordered, traceStartUnixNano, warnings };
 }

@@ -31,7 +31,13 @@ export function correctHeldOpenLlmSpans(index: SpanIndex): void {
   for (const [llmId, tools] of toolsOf) {
     const llm = byId.get(llmId)!.llm!;
     const span = byId.get(llmId)!;
-    const coveredNs = span.endNs - span.startNs - selfTimeNs(span, tools.sort((a, b) => a.startNs - b.startNs));
+    const coveredNs =
+      span.endNs -
+      span.startNs -
+      selfTimeNs(
+        span,
+        tools.sort((a, b) => a.startNs - b.startNs),
+      );
     if (coveredNs === 0) continue;
     llm.heldOpenMs = coveredNs / 1e6;
     if (llm.ttftMs !== undefined && llm.outputTokens !== undefined && llm.outputTokens > 1) {

@@ -46,7 +46,8 @@ export function extractLlmInfo(record: SpanRecord, classification: Classificatio
   const { inputTokens, outputTokens, cacheReadInputTokens, cacheWriteInputTokens, cost } = extractUsage(attributes);
   const info: LlmInfo = {};
   const model =
-    readString(attributes, ...MODEL_KEYS) ?? (attributes['mastra.span.type'] !== undefined ? readString(attributes, ...MASTRA_PLAIN_MODEL_KEYS) : undefined);
+    readString(attributes, ...MODEL_KEYS) ??
+    (attributes['mastra.span.type'] !== undefined ? readString(attributes, ...MASTRA_PLAIN_MODEL_KEYS) : undefined);
   if (model !== undefined) info.model = model;
   const provider = normaliseProvider(record);
   if (provider !== undefined) info.provider = provider;
@@ -68,4 +69,3 @@ export function extractLlmInfo(record: SpanRecord, classification: Classificatio
   if (operation !== undefined) info.operation = operation;
   return info;
 }
-

@@ -4,7 +4,14 @@ import { readBoolean, readString } from './read-attribute.js';
 
 const NAME_KEYS = ['gen_ai.tool.name', 'ai.toolCall.name', 'tool.name', 'mastra.tool.id', 'traceloop.entity.name'];
 const CALL_ID_KEYS = ['gen_ai.tool.call.id', 'ai.toolCall.id', 'tool_call.id'];
-const ARGUMENT_KEYS = ['gen_ai.tool.call.arguments', 'ai.toolCall.args', 'ai.toolCall.input', 'tool.parameters', 'traceloop.entity.input', 'input.value'];
+const ARGUMENT_KEYS = [
+  'gen_ai.tool.call.arguments',
+  'ai.toolCall.args',
+  'ai.toolCall.input',
+  'tool.parameters',
+  'traceloop.entity.input',
+  'input.value',
+];
 
 /**
  * Tool facts: name, call id, whether the SDK saw a cache hit or cold start, and a hash of the

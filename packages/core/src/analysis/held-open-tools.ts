@@ -59,7 +59,11 @@ export function findHeldOpenTools(siblings: readonly TraceSpan[]): Map<string, s
     }
     if (inside.length === 0) continue;
     const toolsRunNs = lastEndNs - inside[0].startNs;
-    const toleranceNs = Math.max(HELD_OPEN_TOLERANCE_NS, HELD_OPEN_TOLERANCE_SHARE * toolsRunNs, HELD_OPEN_TOLERANCE_LLM_SHARE * (llm.endNs - llm.startNs));
+    const toleranceNs = Math.max(
+      HELD_OPEN_TOLERANCE_NS,
+      HELD_OPEN_TOLERANCE_SHARE * toolsRunNs,
+      HELD_OPEN_TOLERANCE_LLM_SHARE * (llm.endNs - llm.startNs),
+    );
     if (llm.endNs - lastEndNs > toleranceNs) continue;
     for (const tool of inside) adopted.set(tool.spanId, llm.spanId);
   }

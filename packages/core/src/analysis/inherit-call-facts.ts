@@ -37,7 +37,8 @@ export function inheritCallFacts(spans: readonly TraceSpan[], index: SpanIndex):
     for (const ancestor of ancestors(span)) {
       const wrapper = ancestor.llm?.aggregate ? ancestor.llm : undefined;
       if (wrapper && llm.model === undefined && wrapper.model !== undefined) llm.model = wrapper.model;
-      if (wrapper && llm.provider === undefined && wrapper.provider !== undefined && llm.model === wrapper.model) llm.provider = wrapper.provider;
+      if (wrapper && llm.provider === undefined && wrapper.provider !== undefined && llm.model === wrapper.model)
+        llm.provider = wrapper.provider;
       if (wrapper?.ttftMs !== undefined && llm.ttftMs === undefined && !firstTokenClaimed.has(ancestor.spanId)) {
         const firstTokenNs = ancestor.startNs + Math.round(wrapper.ttftMs * 1e6);
         if (firstTokenNs >= span.startNs && firstTokenNs <= span.endNs) {

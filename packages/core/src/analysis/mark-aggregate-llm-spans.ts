@@ -37,8 +37,7 @@ export function markAggregateLlmSpans(spans: readonly TraceSpan[], index: SpanIn
         span.category = 'orchestration';
         span.orchestration = { kind: 'step' };
       }
-    }
-    else if (span.category !== 'llm') span.llm.aggregate = true;
+    } else if (span.category !== 'llm') span.llm.aggregate = true;
     else delete span.llm.aggregate;
   }
 }

@@ -17,7 +17,9 @@ export const FLAT_RUN_SCOPES: ReadonlySet<string> = new Set(['@traceloop/instrum
  * @returns how many spans were moved (reported as a repair)
  */
 export function nestFlatRuns(spans: TraceSpan[], records: readonly SpanRecord[]): number {
-  const flat = new Set(records.filter((record) => record.scope !== undefined && FLAT_RUN_SCOPES.has(record.scope)).map((record) => record.spanId));
+  const flat = new Set(
+    records.filter((record) => record.scope !== undefined && FLAT_RUN_SCOPES.has(record.scope)).map((record) => record.spanId),
+  );
   if (flat.size === 0) return 0;
   const byParent = new Map<string, TraceSpan[]>();
   for (const span of spans) {
@@ -30,7 +32,9 @@ export function nestFlatRuns(spans: TraceSpan[], records: readonly SpanRecord[])
   for (const siblings of byParent.values()) {
     const containers = siblings.filter(isRunWrapper).sort(smallerFirst);
     for (const span of siblings) {
-      const container = containers.find((candidate) => candidate !== span && smallerFirst(span, candidate) < 0 && contains(candidate, span));
+      const container = containers.find(
+        (candidate) => candidate !== span && smallerFirst(span, candidate) < 0 && contains(candidate, span),
+      );
       if (!container) continue;
       span.parentSpanId = container.spanId;
       moved++;

@@ -57,12 +57,14 @@ export function repairSpanTree(input: readonly SpanRecord[]): RepairedTree {
     rootSpanId = earliest(roots).spanId;
     if (roots.length > 1) warnings.push(`${roots.length} root spans: analysed from ${rootSpanId}, the earliest`);
     for (const orphan of [...orphans, ...detached]) if (orphan !== rootSpanId) parentOf.set(orphan, rootSpanId);
-    if (orphans.length > 0) warnings.push(`${orphans.length} span${orphans.length === 1 ? '' : 's'} whose parent never arrived: attached to the root`);
+    if (orphans.length > 0)
+      warnings.push(`${orphans.length} span${orphans.length === 1 ? '' : 's'} whose parent never arrived: attached to the root`);
   } else if (records.length > 0) {
     const topLevel = records.filter((record) => !parentOf.has(record.spanId));
     rootSpanId = earliest(topLevel.length > 0 ? topLevel : records).spanId;
     warnings.push(`no root span: analysed from the earliest span ${rootSpanId}`);
-    if (orphans.length > 0) warnings.push(`${orphans.length} span${orphans.length === 1 ? '' : 's'} whose parent never arrived: left top-level`);
+    if (orphans.length > 0)
+      warnings.push(`${orphans.length} span${orphans.length === 1 ? '' : 's'} whose parent never arrived: left top-level`);
   }
   return { records, parentOf, rootSpanId, warnings };
 }
@@ -74,8 +76,7 @@ function earliest(records: readonly SpanRecord[]): SpanRecord {
     if (
       record.startTimeUnixNano < best.startTimeUnixNano ||
       (record.startTimeUnixNano === best.startTimeUnixNano &&
-        (record.endTimeUnixNano > best.endTimeUnixNano ||
-          (record.endTimeUnixNano === best.endTimeUnixNano && record.spanId < best.spanId)))
+        (record.endTimeUnixNano > best.endTimeUnixNano || (record.endTimeUnixNano === best.endTimeUnixNano && record.spanId < best.spanId)))
     ) {
       best = record;
     }

@@ -17,7 +17,9 @@ export const agentLoopClassifier: SpanClassifier = {
   classify(record, context): Classification | undefined {
     const attributes = record.attributes;
     const isStrandsCycle = attributes['event_loop.cycle_id'] !== undefined || record.name === 'execute_event_loop_cycle';
-    const isPydanticToolStep = record.name === 'running tools' && (attributes.tools !== undefined || /^running \d+ tools?\b/.test(readString(attributes, 'logfire.msg') ?? ''));
+    const isPydanticToolStep =
+      record.name === 'running tools' &&
+      (attributes.tools !== undefined || /^running \d+ tools?\b/.test(readString(attributes, 'logfire.msg') ?? ''));
     if (!isStrandsCycle && !isPydanticToolStep) return undefined;
     return { category: wrapperCategory(context), classifier: 'agent-loop', orchestrationKind: context.isRoot ? undefined : 'step' };
   },

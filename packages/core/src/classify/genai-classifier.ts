@@ -23,7 +23,14 @@ import { wrapperCategory, type Classification, type ClassifyContext, type SpanCl
  * Deprecated spellings still in the wild: `gen_ai.system` instead of the provider name, and spans
  * that only carry model or usage attributes without an operation.
  */
-const LLM_OPERATIONS: ReadonlySet<string> = new Set(['chat', 'text_completion', 'generate_content', 'embeddings', 'completion', 'fetch_response']);
+const LLM_OPERATIONS: ReadonlySet<string> = new Set([
+  'chat',
+  'text_completion',
+  'generate_content',
+  'embeddings',
+  'completion',
+  'fetch_response',
+]);
 const INVOCATIONS: ReadonlySet<string> = new Set(['invoke_agent', 'invoke_workflow', 'create_agent']);
 const LOOP_STEPS: ReadonlySet<string> = new Set(['agent_step', 'model_step', 'model.step', 'execute_event_loop_cycle']);
 const MEMORY_OPERATIONS: ReadonlyMap<string, StateOperation> = new Map([
@@ -68,8 +75,10 @@ function classifyOperation(operation: string, context: ClassifyContext, nested: 
       ? { category: 'orchestration', classifier: 'genai' }
       : { category: 'orchestration', classifier: 'genai', orchestrationKind: 'step' };
   }
-  if (operation === 'plan') return { category: wrapperCategory(context), classifier: 'genai', orchestrationKind: context.isRoot ? undefined : 'plan' };
-  if (LOOP_STEPS.has(operation)) return { category: wrapperCategory(context), classifier: 'genai', orchestrationKind: context.isRoot ? undefined : 'step' };
+  if (operation === 'plan')
+    return { category: wrapperCategory(context), classifier: 'genai', orchestrationKind: context.isRoot ? undefined : 'plan' };
+  if (LOOP_STEPS.has(operation))
+    return { category: wrapperCategory(context), classifier: 'genai', orchestrationKind: context.isRoot ? undefined : 'step' };
   if (operation === 'retrieval') return { category: 'state', classifier: 'genai', stateOperation: 'retrieve' };
   const memory = MEMORY_OPERATIONS.get(operation);
   if (memory) return { category: 'state', classifier: 'genai', stateOperation: memory, stateTarget: 'memory' };

@@ -32,7 +32,11 @@ export const langfuseClassifier: SpanClassifier = {
         return { category: wrapperCategory(context), classifier: 'langfuse', orchestrationKind: context.isRoot ? undefined : 'step' };
       case 'evaluator':
       case 'guardrail':
-        return { category: context.isRoot ? 'task' : 'orchestration', classifier: 'langfuse', orchestrationKind: context.isRoot ? undefined : 'step' };
+        return {
+          category: context.isRoot ? 'task' : 'orchestration',
+          classifier: 'langfuse',
+          orchestrationKind: context.isRoot ? undefined : 'step',
+        };
       default:
         return { category: context.isRoot ? 'task' : 'other', classifier: 'langfuse' };
     }

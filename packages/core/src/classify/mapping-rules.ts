@@ -43,7 +43,16 @@ export interface MappingRules {
 
 const CATEGORIES: ReadonlySet<string> = new Set(SPAN_CATEGORIES);
 const STATE_OPERATIONS: ReadonlySet<string> = new Set(['load', 'save', 'checkpoint', 'retrieve', 'query']);
-const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set(['route', 'queue', 'rate_limit', 'load_balance', 'dispatch', 'step', 'plan', 'approval']);
+const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set([
+  'route',
+  'queue',
+  'rate_limit',
+  'load_balance',
+  'dispatch',
+  'step',
+  'plan',
+  'approval',
+]);
 const TTFT_UNITS: ReadonlySet<string> = new Set(['s', 'ms', 'us', 'ns', 'timestamp']);
 const FACT_FIELDS = ['model', 'toolName', 'session', 'inputTokens', 'outputTokens'] as const;
 const KNOWN_FIELDS = new Set(['name', 'match', 'category', 'stateOperation', 'orchestrationKind', 'ttft', ...FACT_FIELDS]);
@@ -64,18 +73,22 @@ export function parseMappingRules(input: unknown): { rules: MappingRules } | { e
     if (!isObject(raw)) return void errors.push(`${at}: must be an object`);
     for (const key of Object.keys(raw)) if (!KNOWN_FIELDS.has(key)) errors.push(`${at}.${key}: unknown field`);
     const name = raw.name;
-    if (typeof name !== 'string' || !/^[\w.:-]{1,64}$/.test(name)) errors.push(`${at}.name: 1–64 letters, digits, "_", ".", ":" or "-" required`);
+    if (typeof name !== 'string' || !/^[\w.:-]{1,64}$/.test(name))
+      errors.push(`${at}.name: 1–64 letters, digits, "_", ".", ":" or "-" required`);
     else if (names.has(name)) errors.push(`${at}.name: "${name}" is used by an earlier rule`);
     else names.add(name);
-    if (typeof raw.category !== 'string' || !CATEGORIES.has(raw.category)) errors.push(`${at}.category: one of ${[...CATEGORIES].join(', ')} required`);
+    if (typeof raw.category !== 'string' || !CATEGORIES.has(raw.category))
+      errors.push(`${at}.category: one of ${[...CATEGORIES].join(', ')} required`);
     const rule: MappingRule = { name: String(name), category: raw.category as SpanCategory, attributes: [] };
     readMatch(raw.match, `${at}.match`, rule, errors);
     if (raw.stateOperation !== undefined) {
-      if (typeof raw.stateOperation === 'string' && STATE_OPERATIONS.has(raw.stateOperation)) rule.stateOperation = raw.stateOperation as StateOperation;
+      if (typeof raw.stateOperation === 'string' && STATE_OPERATIONS.has(raw.stateOperation))
+        rule.stateOperation = raw.stateOperation as StateOperation;
       else errors.push(`${at}.stateOperation: one of ${[...STATE_OPERATIONS].join(', ')}`);
     }
     if (raw.orchestrationKind !== undefined) {
-      if (typeof raw.orchestrationKind === 'string' && ORCHESTRATION_KINDS.has(raw.orchestrationKind)) rule.orchestrationKind = raw.orchestrationKind as OrchestrationKind;
+      if (typeof raw.orchestrationKind === 'string' && ORCHESTRATION_KINDS.has(raw.orchestrationKind))
+        rule.orchestrationKind = raw.orchestrationKind as OrchestrationKind;
       else errors.push(`${at}.orchestrationKind: one of ${[...ORCHESTRATION_KINDS].join(', ')}`);
     }
     for (const field of FACT_FIELDS) {
@@ -86,7 +99,8 @@ export function parseMappingRules(input: unknown): { rules: MappingRules } | { e
     }
     if (raw.ttft !== undefined) {
       const ttft = raw.ttft;
-      if (!isObject(ttft) || typeof ttft.attribute !== 'string' || ttft.attribute === '') errors.push(`${at}.ttft.attribute: an attribute key (a non-empty string)`);
+      if (!isObject(ttft) || typeof ttft.attribute !== 'string' || ttft.attribute === '')
+        errors.push(`${at}.ttft.attribute: an attribute key (a non-empty string)`);
       else if (typeof ttft.unit !== 'string' || !TTFT_UNITS.has(ttft.unit)) errors.push(`${at}.ttft.unit: one of s, ms, us, ns, timestamp`);
       else rule.ttft = { attribute: ttft.attribute, unit: ttft.unit as TtftUnit };
     }
@@ -104,7 +118,8 @@ function readMatch(raw: unknown, at: string, rule: MappingRule, errors: string[]
     for (const [key, value] of Object.entries(raw.attributes)) {
       const where = `${at}.attributes["${key}"]`;
       if (typeof value === 'string') rule.attributes.push({ key, test: { equals: value } });
-      else if (isObject(value) && value.exists === true && Object.keys(value).length === 1) rule.attributes.push({ key, test: { exists: true } });
+      else if (isObject(value) && value.exists === true && Object.keys(value).length === 1)
+        rule.attributes.push({ key, test: { exists: true } });
       else if (isObject(value) && value.pattern !== undefined && Object.keys(value).length === 1) {
         const regex = pattern(value.pattern, `${where}.pattern`, errors);
         if (regex) rule.attributes.push({ key, test: { pattern: regex } });

@@ -46,7 +46,8 @@ export const mastraClassifier: SpanClassifier = {
       case 'workflow_wait_event':
         return { category: 'orchestration', classifier: 'mastra', orchestrationKind: 'queue' };
       default:
-        if (type.startsWith('workflow_')) return { category: wrapperCategory(context), classifier: 'mastra', orchestrationKind: context.isRoot ? undefined : 'step' };
+        if (type.startsWith('workflow_'))
+          return { category: wrapperCategory(context), classifier: 'mastra', orchestrationKind: context.isRoot ? undefined : 'step' };
         return { category: context.isRoot ? 'task' : 'other', classifier: 'mastra' };
     }
   },

@@ -21,7 +21,8 @@ export const openLlmetryClassifier: SpanClassifier = {
     const kind = readString(attributes, 'traceloop.span.kind')?.toLowerCase();
     if (kind === 'tool') return { category: 'tool', classifier: 'openllmetry' };
     // the LangChain instrumentation marks tool runs `task` with the GenAI operation `execute_tool`
-    if (kind === 'task' && readString(attributes, 'gen_ai.operation.name') === 'execute_tool') return { category: 'tool', classifier: 'openllmetry' };
+    if (kind === 'task' && readString(attributes, 'gen_ai.operation.name') === 'execute_tool')
+      return { category: 'tool', classifier: 'openllmetry' };
     if (kind === 'workflow' || kind === 'agent' || kind === 'task') {
       return { category: wrapperCategory(context), classifier: 'openllmetry', orchestrationKind: context.isRoot ? undefined : 'step' };
     }

@@ -5,7 +5,16 @@ import type { SpanClassifier } from './classifier.js';
 
 const CATEGORIES: ReadonlySet<string> = new Set<SpanCategory>(SPAN_CATEGORIES);
 const STATE_OPERATIONS: ReadonlySet<string> = new Set<StateOperation>(['load', 'save', 'checkpoint', 'retrieve', 'query']);
-const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set<OrchestrationKind>(['route', 'queue', 'rate_limit', 'load_balance', 'dispatch', 'step', 'plan', 'approval']);
+const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set<OrchestrationKind>([
+  'route',
+  'queue',
+  'rate_limit',
+  'load_balance',
+  'dispatch',
+  'step',
+  'plan',
+  'approval',
+]);
 
 /**
  * The SDK's own attributes. `threshold.category` is an explicit statement by the agent author and
@@ -20,8 +29,7 @@ export const thresholdClassifier: SpanClassifier = {
     const stateOperation = readString(attributes, 'threshold.state.operation');
     const orchestrationKind = readString(attributes, 'threshold.orchestration.kind');
     const state = stateOperation && STATE_OPERATIONS.has(stateOperation) ? (stateOperation as StateOperation) : undefined;
-    const kind =
-      orchestrationKind && ORCHESTRATION_KINDS.has(orchestrationKind) ? (orchestrationKind as OrchestrationKind) : undefined;
+    const kind = orchestrationKind && ORCHESTRATION_KINDS.has(orchestrationKind) ? (orchestrationKind as OrchestrationKind) : undefined;
     if (category && CATEGORIES.has(category)) {
       return {
         category: category as SpanCategory,

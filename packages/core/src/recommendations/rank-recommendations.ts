@@ -29,7 +29,11 @@ export interface RankOptions {
  *
  * @param traces every trace of the window (the population the P99 is taken over)
  */
-export function rankRecommendations(traces: readonly RankedTrace[], findings: readonly WindowFinding[], options: RankOptions = {}): RecommendationSummary[] {
+export function rankRecommendations(
+  traces: readonly RankedTrace[],
+  findings: readonly WindowFinding[],
+  options: RankOptions = {},
+): RecommendationSummary[] {
   const exampleLimit = options.exampleLimit ?? 5;
   const rules = new Map((options.rules ?? RECOMMENDATION_RULES).map((rule) => [rule.id, rule]));
   const byRule = new Map<FindingRuleId, WindowFinding[]>();

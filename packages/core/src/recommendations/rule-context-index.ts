@@ -105,7 +105,10 @@ export class RuleContextIndex {
       if (steps.traceIds.size === 0) this.taskSteps.delete(observations.taskName);
     }
     for (const name of new Set(observations.toolCalls.map((call) => call.name))) {
-      this.toolSamples.set(name, (this.toolSamples.get(name) ?? []).filter((sample) => sample.call.traceId !== traceId));
+      this.toolSamples.set(
+        name,
+        (this.toolSamples.get(name) ?? []).filter((sample) => sample.call.traceId !== traceId),
+      );
       this.warmMemo.delete(name);
     }
   }
@@ -156,7 +159,12 @@ export class RuleContextIndex {
       ids.add(trace.traceId);
     }
     for (const call of trace.toolCalls) {
-      pushBounded(this.toolSamples, call.name, trace.sessionId === undefined ? { call } : { call, sessionId: trace.sessionId }, this.maxCallsPerKey);
+      pushBounded(
+        this.toolSamples,
+        call.name,
+        trace.sessionId === undefined ? { call } : { call, sessionId: trace.sessionId },
+        this.maxCallsPerKey,
+      );
       this.warmMemo.delete(call.name);
     }
   }

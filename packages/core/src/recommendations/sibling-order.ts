@@ -28,7 +28,10 @@ export function indexSiblings(spans: readonly TraceSpan[]): SiblingIndex {
   const byEnd = new Map<string, TraceSpan[]>();
   for (const [key, list] of children) {
     list.sort((a, b) => a.startNs - b.startNs || a.endNs - b.endNs);
-    byEnd.set(key, [...list].sort((a, b) => a.endNs - b.endNs));
+    byEnd.set(
+      key,
+      [...list].sort((a, b) => a.endNs - b.endNs),
+    );
   }
   return {
     childrenOf: (parentSpanId) => children.get(parentSpanId ?? '') ?? [],

@@ -136,7 +136,8 @@ class Scheduler {
         next++;
       }
       if (this.times.has(child.spanId)) continue; // a cycle in bad input: keep the first placement
-      let newStartNs = frontierNs === -Infinity ? parentNewStartNs + (child.startNs - parentStartNs) : newFrontierNs + (child.startNs - frontierNs);
+      let newStartNs =
+        frontierNs === -Infinity ? parentNewStartNs + (child.startNs - parentStartNs) : newFrontierNs + (child.startNs - frontierNs);
       const anchorId = this.plan.anchorOf.get(child.spanId);
       const anchorTimes = anchorId === undefined ? undefined : this.times.get(anchorId);
       if (anchorTimes) newStartNs = Math.min(newStartNs, anchorTimes.startNs);
@@ -263,7 +264,8 @@ function rebuildLlm(span: TraceSpan, llm: LlmInfo, times: NewTimes, plan: EditPl
   if (times.scale !== undefined && next.maxChunkGapStartMs !== undefined) next.maxChunkGapStartMs = next.maxChunkGapStartMs * times.scale;
   if (shorten) {
     if (shorten.ttftMs !== undefined) next.ttftMs = shorten.ttftMs;
-    if (shorten.maxChunkGapMs !== undefined && next.maxChunkGapMs !== undefined) next.maxChunkGapMs = Math.min(next.maxChunkGapMs, shorten.maxChunkGapMs);
+    if (shorten.maxChunkGapMs !== undefined && next.maxChunkGapMs !== undefined)
+      next.maxChunkGapMs = Math.min(next.maxChunkGapMs, shorten.maxChunkGapMs);
     if (shorten.model !== undefined) next.model = shorten.model;
     if (shorten.inputTokens !== undefined) next.inputTokens = shorten.inputTokens;
   }

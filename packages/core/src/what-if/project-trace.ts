@@ -11,7 +11,11 @@ import type { TraceEdit } from './trace-edit.js';
  *
  * @param config the task-class configuration the original was analysed with
  */
-export function projectTrace(trace: TraceAnalysis, edits: readonly TraceEdit[], config: TaskClassConfig = DEFAULT_TASK_CLASS_CONFIG): TraceAnalysis {
+export function projectTrace(
+  trace: TraceAnalysis,
+  edits: readonly TraceEdit[],
+  config: TaskClassConfig = DEFAULT_TASK_CLASS_CONFIG,
+): TraceAnalysis {
   const spans = applyEdits(trace.traceSpans, edits);
   return analyseTrace({ spans, traceStartUnixNano: trace.traceStartUnixNano, traceId: trace.traceId }, config);
 }

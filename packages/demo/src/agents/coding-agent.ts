@@ -44,11 +44,15 @@ export function createCodingAgent(context: AgentContext): Agent<Session> {
             stream.once('text', () => current.firstOutput());
             const patch = await stream.finalText();
             workspace.messages.push({ role: 'user', content: instruction }, { role: 'assistant', content: patch });
-            const run = await tool('run_tests', { args: { repository } }, () => context.sandboxes.runTests(sessionId, turnIndex, attempt, attempt === 1 ? failing : 0));
+            const run = await tool('run_tests', { args: { repository } }, () =>
+              context.sandboxes.runTests(sessionId, turnIndex, attempt, attempt === 1 ? failing : 0),
+            );
             failing = run.failed;
             if (failing === 0) break;
             // Back to a clean snapshot before the next attempt: the container is warm by now.
-            await tool('start_sandbox', { args: { repository, snapshot: 'clean' }, coldStart: false }, () => context.sandboxes.start(sessionId, turnIndex));
+            await tool('start_sandbox', { args: { repository, snapshot: 'clean' }, coldStart: false }, () =>
+              context.sandboxes.start(sessionId, turnIndex),
+            );
           }
           await state.checkpoint('workspace', () => context.sessions.save(session.store, workspace, turnIndex));
         } finally {

@@ -39,14 +39,25 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
   const answerClient = wrapAnthropic(context.anthropic, { purpose: 'answer' });
 
   /** Streams Claude's reply to the conversation; `onFirstText` runs when its first words arrive. */
-  const streamReply = (client: typeof answerClient, system: string, model: string, maxTokens: number, messages: ConversationMessage[], onFirstText?: () => void) => {
+  const streamReply = (
+    client: typeof answerClient,
+    system: string,
+    model: string,
+    maxTokens: number,
+    messages: ConversationMessage[],
+    onFirstText?: () => void,
+  ) => {
     const stream = client.messages.stream({ model, max_tokens: maxTokens, system, messages });
     if (onFirstText) stream.once('text', onFirstText);
     return stream.finalText();
   };
 
   /** Streams an OpenAI chat completion to the user; marks first output at the first words. */
-  const streamToUser = async (client: typeof formatClient, request: { model: string; max_tokens: number; messages: ConversationMessage[] }, onFirstText: () => void) => {
+  const streamToUser = async (
+    client: typeof formatClient,
+    request: { model: string; max_tokens: number; messages: ConversationMessage[] },
+    onFirstText: () => void,
+  ) => {
     const stream = await client.chat.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
     let text = '';
     for await (const chunk of stream) {
@@ -66,7 +77,11 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
         current.firstOutput(); // a canned greeting
         return;
       }
-      const request = { model: DEMO_MODELS.small, max_tokens: turn.answerTokens, messages: [{ role: 'user' as const, content: `Reply briefly and kindly: ${turn.message}` }] };
+      const request = {
+        model: DEMO_MODELS.small,
+        max_tokens: turn.answerTokens,
+        messages: [{ role: 'user' as const, content: `Reply briefly and kindly: ${turn.message}` }],
+      };
       await streamToUser(chatClient, request, () => current.firstOutput());
     });
   };
@@ -88,11 +103,18 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
           { role: 'user', content: turn.message },
         ],
       });
-      const customer = await tool('lookup_customer', { args: { customerId } }, () => context.knowledgeBase.lookupCustomer(customerId, sessionId, turnIndex));
+      const customer = await tool('lookup_customer', { args: { customerId } }, () =>
+        context.knowledgeBase.lookupCustomer(customerId, sessionId, turnIndex),
+      );
       const articleCount = turn.intent === 'faq' ? ARTICLES.faq : ARTICLES.detailed;
-      const articles = await state.retrieve('help-centre', () => context.knowledgeBase.search(turn.message, articleCount, sessionId, turnIndex));
+      const articles = await state.retrieve('help-centre', () =>
+        context.knowledgeBase.search(turn.message, articleCount, sessionId, turnIndex),
+      );
       const grounding = articles.map((article) => `${article.title}: ${article.body}`).join('\n');
-      conversation.messages.push({ role: 'user', content: `${turn.message}\n[customer ${customer.customerId}, ${customer.plan} plan]\n${grounding}` });
+      conversation.messages.push({
+        role: 'user',
+        content: `${turn.message}\n[customer ${customer.customerId}, ${customer.plan} plan]\n${grounding}`,
+      });
 
       let answer: string;
       const checkSafety = (reply: string) =>
@@ -105,7 +127,9 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
           ],
         });
       if (turn.intent === 'faq') {
-        answer = await streamReply(answerClient, DRAFT_PROMPT, DEMO_MODELS.haiku, turn.answerTokens, conversation.messages, () => current.firstOutput());
+        answer = await streamReply(answerClient, DRAFT_PROMPT, DEMO_MODELS.haiku, turn.answerTokens, conversation.messages, () =>
+          current.firstOutput(),
+        );
         await checkSafety(answer); // after the fact: FAQ answers come from vetted articles
       } else {
         const recordKind = turn.intent === 'order' ? 'order' : 'billing';
@@ -138,6 +162,7 @@ export function createCustomerServiceAgent(context: AgentContext): Agent<Session
   };
 
   return {
-    runTurn: (session, turnIndex) => (isSmallTalk(session.turns[turnIndex].intent) ? smallTalk(session, turnIndex) : answerTicket(session, turnIndex)),
+    runTurn: (session, turnIndex) =>
+      isSmallTalk(session.turns[turnIndex].intent) ? smallTalk(session, turnIndex) : answerTicket(session, turnIndex),
   };
 }

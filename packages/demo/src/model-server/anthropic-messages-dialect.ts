@@ -11,7 +11,8 @@ const messageId = (plan: ResponsePlan) => `msg_${plan.model}_${plan.inputTokens}
 
 function contentBlock(plan: ResponsePlan, complete: boolean) {
   const toolCall = plan.toolCall;
-  if (toolCall) return { type: 'tool_use', id: toolCall.callId, name: toolCall.name, input: complete ? JSON.parse(toolCall.argumentsJson) : {} };
+  if (toolCall)
+    return { type: 'tool_use', id: toolCall.callId, name: toolCall.name, input: complete ? JSON.parse(toolCall.argumentsJson) : {} };
   return { type: 'text', text: complete ? plan.tokens.join('') : '' };
 }
 
@@ -63,12 +64,17 @@ export const anthropicMessagesDialect: Dialect = {
         ...(index === 0 ? [event('content_block_start', { index: 0, content_block: contentBlock(plan, false) })] : []),
         event('content_block_delta', {
           index: 0,
-          delta: toolCall ? { type: 'input_json_delta', partial_json: plan.tokens[index] } : { type: 'text_delta', text: plan.tokens[index] },
+          delta: toolCall
+            ? { type: 'input_json_delta', partial_json: plan.tokens[index] }
+            : { type: 'text_delta', text: plan.tokens[index] },
         }),
       ],
       end: () => [
         event('content_block_stop', { index: 0 }),
-        event('message_delta', { delta: { stop_reason: stopReason(plan), stop_sequence: null }, usage: { output_tokens: plan.outputTokens } }),
+        event('message_delta', {
+          delta: { stop_reason: stopReason(plan), stop_sequence: null },
+          usage: { output_tokens: plan.outputTokens },
+        }),
         event('message_stop'),
       ],
     };

@@ -38,7 +38,13 @@ export const openAiChatDialect: Dialect = {
             content: toolCall ? null : plan.tokens.join(''),
             refusal: null,
             annotations: [],
-            ...(toolCall ? { tool_calls: [{ id: toolCall.callId, type: 'function', function: { name: toolCall.name, arguments: toolCall.argumentsJson } }] } : {}),
+            ...(toolCall
+              ? {
+                  tool_calls: [
+                    { id: toolCall.callId, type: 'function', function: { name: toolCall.name, arguments: toolCall.argumentsJson } },
+                  ],
+                }
+              : {}),
           },
           logprobs: null,
           finish_reason: toolCall ? 'tool_calls' : 'stop',
@@ -63,16 +69,22 @@ export const openAiChatDialect: Dialect = {
         ...extra,
       },
     });
-    const choice = (delta: unknown, finishReason: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason: finishReason });
+    const choice = (delta: unknown, finishReason: string | null = null) => ({
+      index: 0,
+      delta,
+      logprobs: null,
+      finish_reason: finishReason,
+    });
     const toolCall = plan.toolCall;
     return {
       start: () => [chunk([choice(toolCall ? { role: 'assistant', content: null } : { role: 'assistant', content: '', refusal: null })])],
       token: (index) => {
         const fragment = plan.tokens[index]!;
         if (!toolCall) return [chunk([choice({ content: fragment })])];
-        const call = index === 0
-          ? { index: 0, id: toolCall.callId, type: 'function', function: { name: toolCall.name, arguments: fragment } }
-          : { index: 0, function: { arguments: fragment } };
+        const call =
+          index === 0
+            ? { index: 0, id: toolCall.callId, type: 'function', function: { name: toolCall.name, arguments: fragment } }
+            : { index: 0, function: { arguments: fragment } };
         return [chunk([choice({ tool_calls: [call] })])];
       },
       end: () => [

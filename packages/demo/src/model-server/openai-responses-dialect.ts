@@ -11,7 +11,14 @@ import { viewResponsesRequest } from './request-view.js';
 function outputItem(plan: ResponsePlan, status: 'in_progress' | 'completed', text: string) {
   const toolCall = plan.toolCall;
   if (toolCall) {
-    return { type: 'function_call', id: `fc_${toolCall.callId.slice(5)}`, call_id: toolCall.callId, name: toolCall.name, arguments: text, status };
+    return {
+      type: 'function_call',
+      id: `fc_${toolCall.callId.slice(5)}`,
+      call_id: toolCall.callId,
+      name: toolCall.name,
+      arguments: text,
+      status,
+    };
   }
   return {
     type: 'message',
@@ -57,7 +64,10 @@ export const openAiResponsesDialect: Dialect = {
   stream(plan) {
     const createdAt = nowSeconds();
     let sequence = 0;
-    const event = (type: string, fields: Record<string, unknown>): SseEvent => ({ event: type, data: { type, sequence_number: sequence++, ...fields } });
+    const event = (type: string, fields: Record<string, unknown>): SseEvent => ({
+      event: type,
+      data: { type, sequence_number: sequence++, ...fields },
+    });
     const item = outputItem(plan, 'completed', plan.tokens.join(''));
     const text = plan.tokens.join('');
     const toolCall = plan.toolCall;
@@ -68,15 +78,22 @@ export const openAiResponsesDialect: Dialect = {
         event('response.in_progress', { response: responseObject(plan, 'in_progress', createdAt) }),
       ],
       token: (index) => {
-        const announce = index === 0
-          ? [
-              event('response.output_item.added', { output_index: 0, item: outputItem(plan, 'in_progress', '') }),
-              ...(toolCall ? [] : [event('response.content_part.added', { item_id: item.id, output_index: 0, content_index: 0, part })]),
-            ]
-          : [];
+        const announce =
+          index === 0
+            ? [
+                event('response.output_item.added', { output_index: 0, item: outputItem(plan, 'in_progress', '') }),
+                ...(toolCall ? [] : [event('response.content_part.added', { item_id: item.id, output_index: 0, content_index: 0, part })]),
+              ]
+            : [];
         const delta = toolCall
           ? event('response.function_call_arguments.delta', { item_id: item.id, output_index: 0, delta: plan.tokens[index] })
-          : event('response.output_text.delta', { item_id: item.id, output_index: 0, content_index: 0, delta: plan.tokens[index], logprobs: [] });
+          : event('response.output_text.delta', {
+              item_id: item.id,
+              output_index: 0,
+              content_index: 0,
+              delta: plan.tokens[index],
+              logprobs: [],
+            });
         return [...announce, delta];
       },
       end: () => [
@@ -92,6 +109,13 @@ export const openAiResponsesDialect: Dialect = {
     };
   },
   error(status) {
-    return { error: { message: `Simulated error ${status}`, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', param: null, code: null } };
+    return {
+      error: {
+        message: `Simulated error ${status}`,
+        type: status === 429 ? 'rate_limit_exceeded' : 'server_error',
+        param: null,
+        code: null,
+      },
+    };
   },
 };

@@ -4,8 +4,30 @@
  */
 
 const WORDS = [
-  'Sure', 'here', 'is', 'what', 'I', 'found', 'about', 'your', 'request', 'the', 'answer', 'depends',
-  'on', 'a', 'few', 'details', 'that', 'matter', 'most', 'for', 'latency', 'and', 'cost', 'today',
+  'Sure',
+  'here',
+  'is',
+  'what',
+  'I',
+  'found',
+  'about',
+  'your',
+  'request',
+  'the',
+  'answer',
+  'depends',
+  'on',
+  'a',
+  'few',
+  'details',
+  'that',
+  'matter',
+  'most',
+  'for',
+  'latency',
+  'and',
+  'cost',
+  'today',
 ];
 
 /** `count` tokens: the first word bare, the following ones with a leading space. */

@@ -111,7 +111,8 @@ function placeholderArguments(tool: OfferedTool): string {
   const args: Record<string, unknown> = {};
   for (const key of schema.required ?? []) {
     const type = schema.properties?.[key]?.type;
-    args[key] = type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? {} : 'example';
+    args[key] =
+      type === 'number' || type === 'integer' ? 1 : type === 'boolean' ? true : type === 'array' ? [] : type === 'object' ? {} : 'example';
   }
   return JSON.stringify(args);
 }
@@ -151,7 +152,10 @@ export function planResponse(
     tokens = splitIntoTokens(argumentsJson, directive.outputTokens ?? estimateTokens(argumentsJson));
     toolCall = { name: chosen.tool.name, callId: callId(view, sequence), argumentsJson };
   } else if (directive.text !== undefined) {
-    tokens = directive.text.split(/(?=\s)/).filter((token) => token.length > 0).slice(0, cap);
+    tokens = directive.text
+      .split(/(?=\s)/)
+      .filter((token) => token.length > 0)
+      .slice(0, cap);
   } else {
     tokens = replyTokens(Math.min(directive.outputTokens ?? profile.outputTokens ?? DEFAULT_OUTPUT_TOKENS, cap));
   }

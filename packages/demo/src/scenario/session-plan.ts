@@ -183,7 +183,16 @@ function planCoding(random: SeededRandom, userIndex: number): CodingSession {
  * Users' first sessions, by user index: every agent is busy from the start, and most users are
  * support customers, as in production (8 users: 5 support, 2 coding, 1 research).
  */
-const FIRST_SESSION_ROTATION: readonly AgentKind[] = ['customer-service', 'research', 'coding', 'customer-service', 'customer-service', 'coding', 'customer-service', 'customer-service'];
+const FIRST_SESSION_ROTATION: readonly AgentKind[] = [
+  'customer-service',
+  'research',
+  'coding',
+  'customer-service',
+  'customer-service',
+  'coding',
+  'customer-service',
+  'customer-service',
+];
 
 /** The agent a session talks to: first sessions follow the rotation, later ones are weighted. */
 function chooseAgent(random: SeededRandom, userIndex: number, sessionIndex: number): AgentKind {
@@ -199,7 +208,11 @@ export function planSession(seed: number, userIndex: number, sessionIndex: numbe
   const random = createSeededRandom(deriveSeed(seed, 'session', userIndex, sessionIndex));
   const agent = chooseAgent(random, userIndex, sessionIndex);
   const body =
-    agent === 'customer-service' ? planCustomerService(random, userIndex, sessionIndex) : agent === 'research' ? planResearch(random) : planCoding(random, userIndex);
+    agent === 'customer-service'
+      ? planCustomerService(random, userIndex, sessionIndex)
+      : agent === 'research'
+        ? planResearch(random)
+        : planCoding(random, userIndex);
   const thinkTimesMs = body.turns.slice(1).map(() => random.latencyMs(THINK_TIME_MEDIAN_MS[agent], 0.4));
   const sessionId = `${agent}-s${seed}-u${userIndex}-${sessionIndex}`;
   return { ...body, sessionId, userId: `user-${userIndex}`, thinkTimesMs };

@@ -27,7 +27,11 @@ export class KnowledgeBase {
     await this.latency.wait(110, 0.35, 'kb-search', query, sessionId, turn);
     return Array.from({ length: count }, (_, index) => {
       const topic = TOPICS[index % TOPICS.length];
-      return { id: `kb-${index + 1}`, title: `About ${topic}`, body: `Help-centre article on ${topic}, matched for "${query}". `.repeat(35) };
+      return {
+        id: `kb-${index + 1}`,
+        title: `About ${topic}`,
+        body: `Help-centre article on ${topic}, matched for "${query}". `.repeat(35),
+      };
     });
   }
 
@@ -44,6 +48,8 @@ export class BackOffice {
   /** Status of the customer's latest order, or their latest invoice. */
   async fetchRecord(kind: 'order' | 'billing', customerId: string, sessionId: string, turn: number): Promise<string> {
     await this.latency.wait(300, 0.35, 'back-office', kind, customerId, sessionId, turn);
-    return kind === 'order' ? `Order 4411 for ${customerId}: shipped, arriving Thursday.` : `Invoice 2291 for ${customerId}: paid twice, refund pending.`;
+    return kind === 'order'
+      ? `Order 4411 for ${customerId}: shipped, arriving Thursday.`
+      : `Invoice 2291 for ${customerId}: paid twice, refund pending.`;
   }
 }

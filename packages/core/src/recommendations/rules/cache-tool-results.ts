@@ -15,13 +15,16 @@ export const cacheToolResultsRule: RecommendationRule = {
   title: 'Cache repeated tool calls',
   why: 'The same tool is called again with the same arguments in a trace or session; reusing the first result makes the repeat free.',
   evaluate(trace, context): Finding[] {
-    const tools = trace.traceSpans.filter((span) => isToolCall(span) && span.tool!.argsHash !== undefined).sort((a, b) => a.startNs - b.startNs);
+    const tools = trace.traceSpans
+      .filter((span) => isToolCall(span) && span.tool!.argsHash !== undefined)
+      .sort((a, b) => a.startNs - b.startNs);
     if (tools.length === 0) return [];
     const firstStartMs = spanStartTimeMs(trace, tools[0]);
     const sessionId = trace.summary.sessionId;
     const earlierInSession = new Set<string>();
     for (const call of (sessionId === undefined ? undefined : context.sessions.get(sessionId))?.toolCalls ?? []) {
-      if (call.traceId !== trace.traceId && call.argsHash !== undefined && call.startTimeMs < firstStartMs) earlierInSession.add(callKey(call.name, call.argsHash));
+      if (call.traceId !== trace.traceId && call.argsHash !== undefined && call.startTimeMs < firstStartMs)
+        earlierInSession.add(callKey(call.name, call.argsHash));
     }
     const firstInTrace = new Map<string, TraceSpan>();
     const repeats: TraceSpan[] = [];

@@ -54,7 +54,7 @@ export const compressContextRule: RecommendationRule = {
       const evidence: string[] = [];
       for (const span of trace.traceSpans) {
         if (!isLlmCall(span) || span.llm!.model !== model || span.llm!.inputTokens === undefined) continue;
-        const latencyMs = onTtft ? span.llm!.ttftMs ?? durationMsOf(span) : durationMsOf(span);
+        const latencyMs = onTtft ? (span.llm!.ttftMs ?? durationMsOf(span)) : durationMsOf(span);
         const reductionMs = Math.min(fit.slope * span.llm!.inputTokens * ratio, latencyMs);
         const edit: TraceEdit = {
           kind: 'shorten',
@@ -93,7 +93,16 @@ function latencyOf(call: LlmCallObservation, onTtft: boolean): number {
   return onTtft ? call.ttftMs! : call.durationMs;
 }
 
-function describe(model: string, smallest: number, largest: number, points: LlmCallObservation[], fit: LinearFit, onTtft: boolean, ratio: number, savingMs: number): string {
+function describe(
+  model: string,
+  smallest: number,
+  largest: number,
+  points: LlmCallObservation[],
+  fit: LinearFit,
+  onTtft: boolean,
+  ratio: number,
+  savingMs: number,
+): string {
   const turns = new Set(points.map((call) => call.traceId)).size;
   const perThousand = fit.slope * 1000;
   return (

@@ -70,7 +70,11 @@ function outermost(spans: readonly TraceSpan[], category: TraceSpan['category'])
   const byId = new Map(spans.map((span) => [span.spanId, span]));
   return spans.filter((span) => {
     if (span.category !== category) return false;
-    for (let parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId); parent; parent = parent.parentSpanId === undefined ? undefined : byId.get(parent.parentSpanId)) {
+    for (
+      let parent = span.parentSpanId === undefined ? undefined : byId.get(span.parentSpanId);
+      parent;
+      parent = parent.parentSpanId === undefined ? undefined : byId.get(parent.parentSpanId)
+    ) {
       if (parent.category === category) return false;
     }
     return true;

@@ -34,7 +34,10 @@ export const prewarmRule: RecommendationRule = {
     }
     if (cold.length === 0) return [];
     const edits: TraceEdit[] = cold.map(({ span, warmMs }) => ({ kind: 'shorten', spanId: span.spanId, durationMs: warmMs }));
-    const parts = cold.map(({ span, warmMs, flagged }) => `${span.tool!.name} took ${formatMs(durationMsOf(span))} ${flagged ? 'on a cold start' : 'as the session’s first call'} against ${formatMs(warmMs)} warm`);
+    const parts = cold.map(
+      ({ span, warmMs, flagged }) =>
+        `${span.tool!.name} took ${formatMs(durationMsOf(span))} ${flagged ? 'on a cold start' : 'as the session’s first call'} against ${formatMs(warmMs)} warm`,
+    );
     const finding = projectedFinding(trace, context, {
       ruleId: prewarmRule.id,
       title: prewarmRule.title,
@@ -80,5 +83,9 @@ function sessionFirstCallWarmth(trace: TraceAnalysis, context: RuleContext): Map
 }
 
 function warmInTrace(trace: TraceAnalysis, name: string): number | undefined {
-  return median(trace.traceSpans.filter((span) => isToolCall(span) && span.tool!.name === name && span.tool!.coldStart !== true && span.tool!.cacheHit !== true).map(durationMsOf));
+  return median(
+    trace.traceSpans
+      .filter((span) => isToolCall(span) && span.tool!.name === name && span.tool!.coldStart !== true && span.tool!.cacheHit !== true)
+      .map(durationMsOf),
+  );
 }

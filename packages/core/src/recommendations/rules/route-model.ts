@@ -24,7 +24,13 @@ export const routeModelRule: RecommendationRule = {
       if (!route) continue;
       const durationMs = durationMsOf(span);
       const newDurationMs = Math.max(0, durationMs - (route.ownMedianMs - route.medianMs));
-      const edit = { kind: 'shorten' as const, spanId: span.spanId, durationMs: newDurationMs, model: route.model, ...(route.medianTtftMs !== undefined ? { ttftMs: route.medianTtftMs } : {}) };
+      const edit = {
+        kind: 'shorten' as const,
+        spanId: span.spanId,
+        durationMs: newDurationMs,
+        model: route.model,
+        ...(route.medianTtftMs !== undefined ? { ttftMs: route.medianTtftMs } : {}),
+      };
       const why = span.llm!.purpose !== undefined ? `purpose ${span.llm!.purpose}` : `${span.llm!.outputTokens} output tokens`;
       const finding = projectedFinding(trace, context, {
         ruleId: routeModelRule.id,

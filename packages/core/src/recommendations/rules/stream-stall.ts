@@ -43,7 +43,12 @@ export const streamStallRule: RecommendationRule = {
     if (stalls.length === 0) return [];
     stalls.sort((a, b) => b.gapMs - a.gapMs);
     const edits: ShortenEdit[] = stalls.map(({ span, gapMs, usualGapMs }) => {
-      const edit: ShortenEdit = { kind: 'shorten', spanId: span.spanId, durationMs: durationMsOf(span) - (gapMs - usualGapMs), maxChunkGapMs: usualGapMs };
+      const edit: ShortenEdit = {
+        kind: 'shorten',
+        spanId: span.spanId,
+        durationMs: durationMsOf(span) - (gapMs - usualGapMs),
+        maxChunkGapMs: usualGapMs,
+      };
       if (span.llm!.ttftMs !== undefined) edit.ttftMs = span.llm!.ttftMs;
       return edit;
     });
@@ -56,7 +61,9 @@ export const streamStallRule: RecommendationRule = {
         detail:
           `${parts.join('; ')}. A reader notices a pause over ${formatMs(context.thresholds.streamStallMs)}: look at provider load, ` +
           `a reasoning or tool-call block mid-answer, and a consumer that stops reading. ` +
-          (savingMs > 0 ? `At the usual pace the task would end ${formatMs(savingMs)} sooner.` : 'The task waited on other work meanwhile, so it would end no sooner.'),
+          (savingMs > 0
+            ? `At the usual pace the task would end ${formatMs(savingMs)} sooner.`
+            : 'The task waited on other work meanwhile, so it would end no sooner.'),
         savingMs: Math.max(0, savingMs),
         evidenceSpanIds: stalls.map(({ span }) => span.spanId),
         edits,
