@@ -48,6 +48,13 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
   const cspViolations: string[] = [];
   let answerTicket: { traceId: string; spanIds: Record<string, string> };
   const seeded = 1 + BAND_TASKS.length + SESSION_TURNS.length;
+  /** Collectors of single tests whose data must not meet the shared seed (tests run in any order). */
+  const owned: TestCollector[] = [];
+  const ownCollector = async (overrides: Parameters<typeof startTestCollector>[0] = {}): Promise<TestCollector> => {
+    const own = await startTestCollector(overrides);
+    owned.push(own);
+    return own;
+  };
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -77,16 +84,21 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
   afterAll(async () => {
     await browser?.close();
     await withinMs(collector?.close() ?? Promise.resolve(), 20_000, 'collector.close()');
+    for (const own of owned) await withinMs(own.close(), 20_000, 'own collector close()');
+    // Whatever ran, in whatever order: no page raised an uncaught error or broke the strict Content-Security-Policy.
+    expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 
   test('before any data arrives, the overview tells exactly how to send it', async () => {
-    await page.goto(`${collector.url}/`);
+    const empty = await ownCollector();
+    await page.goto(`${empty.url}/`);
     await page.waitForSelector('[data-empty-state="onboarding"]');
     const text = (await page.textContent('[data-empty-state="onboarding"]'))!;
-    expect(text).toContain(`${collector.url}/v1/traces`);
-    expect(text).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${collector.url}`);
+    expect(text).toContain(`${empty.url}/v1/traces`);
+    expect(text).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${empty.url}`);
     expect(text).toContain("from '@threshold/sdk'");
-    expect(text).toContain(`endpoint: '${collector.url}'`);
+    expect(text).toContain(`endpoint: '${empty.url}'`);
     await page.screenshot({ path: join(ARTIFACTS, 'overview-empty.png'), fullPage: true });
 
     // The policy is in force: an inline script is refused and reported (the check below relies on it).
@@ -227,12 +239,21 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     });
 
     test('a live trace appears in the traces table without a reload', async () => {
-      await page.goto(`${collector.url}/traces`);
+      // A collector of its own: the trace it adds must not change what the other tests count.
+      const own = await ownCollector();
+      const nowMs = Date.now();
+      await exportTraces(
+        own.url,
+        'support-agent',
+        BAND_TASKS.slice(0, 2).map((root, i) => ({ baseMs: nowMs - 120_000 + i * 30_000, root })),
+      );
+      await waitForTraces(own.url, 2);
+      await page.goto(`${own.url}/traces`);
       await page.waitForSelector('tr[data-trace-id]');
-      expect(await page.$$('tr[data-trace-id]')).toHaveLength(seeded);
+      expect(await page.$$('tr[data-trace-id]')).toHaveLength(2);
       await page.waitForSelector('[data-live-status="open"]');
       await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-      const [live] = await exportTraces(collector.url, 'support-agent', [
+      const [live] = await exportTraces(own.url, 'support-agent', [
         {
           baseMs: Date.now() - 1_000,
           root: { name: 'invoke_agent live-arrival', startMs: 0, endMs: 450, attributes: { 'gen_ai.operation.name': 'invoke_agent' } },
@@ -359,16 +380,21 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
     });
 
     test('the live stream reconnects by itself after the collector restarts', { timeout: 120_000 }, async () => {
-      await page.goto(`${collector.url}/traces`);
+      // A collector of its own, restarted on its port and data dir; the shared one serves the other tests throughout.
+      const own = await ownCollector();
+      await page.goto(`${own.url}/traces`);
       await page.waitForSelector('[data-live-status="open"]');
-      const { dataDir } = collector;
-      const port = Number(new URL(collector.url).port);
-      await withinMs(collector.server.close(), 20_000, 'server.close()');
+      const { dataDir } = own;
+      const port = Number(new URL(own.url).port);
+      await withinMs(own.server.close(), 20_000, 'server.close()');
       await page.waitForSelector('[data-live-status="reconnecting"]');
       const restarted = await startTestCollector({ dataDir, port });
-      collector = { ...restarted, close: async () => (await restarted.close(), rmSync(dataDir, { recursive: true, force: true })) };
+      owned[owned.indexOf(own)] = {
+        ...restarted,
+        close: async () => (await restarted.close(), rmSync(dataDir, { recursive: true, force: true })),
+      };
       await page.waitForSelector('[data-live-status="open"]', { timeout: 60_000 });
-      const [live] = await exportTraces(collector.url, 'support-agent', [
+      const [live] = await exportTraces(restarted.url, 'support-agent', [
         {
           baseMs: Date.now() - 1_000,
           root: { name: 'invoke_agent after-restart', startMs: 0, endMs: 120, attributes: { 'gen_ai.operation.name': 'invoke_agent' } },
@@ -376,10 +402,5 @@ describe('dashboard in a browser', { timeout: 60_000 }, () => {
       ]);
       await page.waitForSelector(`tr[data-trace-id="${live.traceId}"]`, { timeout: 15_000 });
     });
-  });
-
-  test('no page raised an uncaught error or broke the strict Content-Security-Policy', () => {
-    expect(pageErrors).toEqual([]);
-    expect(cspViolations).toEqual([]);
   });
 });
