@@ -1,4 +1,4 @@
-import { analyseRecords, runRules, type TraceAnalysis } from '@threshold/core';
+import { analyseRecords, runRules } from '@threshold/core';
 import { singleTraceContext } from '../../packages/core/src/recommendations/index.js';
 import { describe, expect, it } from 'vitest';
 import { fixtureRecords, type FixtureSpan } from '../support/span-records.js';
@@ -139,9 +139,8 @@ describe('a tool waiting for a human approval', () => {
       attributes: op('chat', { 'gen_ai.request.model': 'large' }),
     },
   ];
-  let analysis: TraceAnalysis;
+  const analysis = analyseRecords(fixtureRecords(spans));
   it('shows the wait as its own orchestration span inside the tool, never tool time', () => {
-    analysis = analyseRecords(fixtureRecords(spans));
     const wait = analysis.spans.find((span) => span.orchestration?.kind === 'approval')!;
     expect(wait).toMatchObject({
       name: 'approval delete_file',
