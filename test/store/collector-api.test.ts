@@ -1,16 +1,11 @@
 import { analyseRecords, type HealthResponse, type SpanRecord, type TraceDetail, type TraceList } from '@threshold/core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { postJson } from '../collector/otlp-json-body.js';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
 import { agentWorkload, ingestBatch, traceBody, type AgentTrace } from './agent-workload.js';
-import { STORE_ENGINES, type StoreEngine } from './store-engines.js';
+import { STORE_ENGINES, type StoreEngine, setUpStoreEngines } from './store-engines.js';
 
-beforeAll(async () => {
-  for (const { engine } of STORE_ENGINES) await engine.setUp();
-});
-afterAll(async () => {
-  for (const { engine } of STORE_ENGINES) await engine.tearDown();
-});
+setUpStoreEngines();
 
 const getJson = async <T>(url: string, path: string): Promise<T> => {
   const response = await fetch(`${url}${path}`);

@@ -2,17 +2,12 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { CreateCollectorOptions } from '@threshold/collector';
 import type { CriticalPathResponse, ModelsResponse } from '@threshold/core';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { otlpJsonBody, postJson, spanIdOf, traceIdOf } from '../collector/otlp-json-body.js';
 import { startTestCollector, waitForTraces } from '../support/collector-harness.js';
-import { STORE_ENGINES } from './store-engines.js';
+import { STORE_ENGINES, setUpStoreEngines } from './store-engines.js';
 
-beforeAll(async () => {
-  for (const { engine } of STORE_ENGINES) await engine.setUp();
-});
-afterAll(async () => {
-  for (const { engine } of STORE_ENGINES) await engine.tearDown();
-});
+setUpStoreEngines();
 
 const baseMs = Math.floor(Date.now() / 1000) * 1000 - 600_000;
 const getJson = async <T>(url: string, path: string): Promise<T> => (await (await fetch(`${url}${path}`)).json()) as T;

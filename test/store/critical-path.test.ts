@@ -11,15 +11,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { otlpJsonBody, postJson } from '../collector/otlp-json-body.js';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
 import { agentWorkload, ingestBatch, traceBody } from './agent-workload.js';
-import { STORE_ENGINES } from './store-engines.js';
+import { STORE_ENGINES, setUpStoreEngines } from './store-engines.js';
 import { tailWorkload } from './tail-workload.js';
 
-beforeAll(async () => {
-  for (const { engine } of STORE_ENGINES) await engine.setUp();
-});
-afterAll(async () => {
-  for (const { engine } of STORE_ENGINES) await engine.tearDown();
-});
+setUpStoreEngines();
 
 const baseMs = Math.floor(Date.now() / 1000) * 1000 - 3_600_000;
 const getJson = async <T>(url: string, path: string, status = 200): Promise<T> => {

@@ -1,4 +1,5 @@
 import {
+  analyseRecords,
   BREAKDOWN_CATEGORIES,
   budgetOfClass,
   emptyBandCounts,
@@ -19,6 +20,7 @@ import {
   type TraceSummary,
 } from '@threshold/core';
 import type { AlertTaskSample, AlertTtftSample } from '../../packages/core/src/alerts/index.js';
+import { plannedTraces, spanRecords, TASK_CLASSES, type PlannedTrace } from './facts-workload.js';
 
 /**
  * What the API must answer for a set of traces, computed in memory from core's analysis and
@@ -260,3 +262,18 @@ export class ExpectedAnswers {
     };
   }
 }
+
+/** The facts workload planned half an hour ago, and what core computes for it. */
+export function plannedWorkload(): { baseMs: number; traces: PlannedTrace[]; expected: ExpectedAnswers } {
+  const baseMs = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000;
+  const traces = plannedTraces(baseMs);
+  const expected = new ExpectedAnswers(
+    traces.map((trace) => analyseRecords(spanRecords(trace), TASK_CLASSES)),
+    TASK_CLASSES,
+  );
+  return { baseMs, traces, expected };
+}
+
+/** Every number to 9 decimals: SQL and JavaScript may sum or interpolate to different last bits. */
+export const rounded = <T>(value: T): T =>
+  JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v)) as T;

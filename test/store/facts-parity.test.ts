@@ -16,9 +16,9 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestCollector, waitForTraces, type TestCollector } from '../support/collector-harness.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus-text-parser.js';
-import { ExpectedAnswers } from './facts-expected.js';
-import { otlpBody, plannedTraces, spanRecords, TASK_CLASSES } from './facts-workload.js';
-import { STORE_ENGINES } from './store-engines.js';
+import { plannedWorkload, rounded } from './facts-expected.js';
+import { otlpBody, spanRecords, TASK_CLASSES } from './facts-workload.js';
+import { STORE_ENGINES, setUpStoreEngines } from './store-engines.js';
 
 /**
  * Every aggregate the API shows, from both engines over real HTTP, against what core computes from
@@ -27,23 +27,9 @@ import { STORE_ENGINES } from './store-engines.js';
  * calls), usage repeated by wrappers or carried only by them, task classes mapped by name or
  * stated, and budgets stated over a configured one.
  */
-beforeAll(async () => {
-  for (const { engine } of STORE_ENGINES) await engine.setUp();
-}, 60_000);
-afterAll(async () => {
-  for (const { engine } of STORE_ENGINES) await engine.tearDown();
-});
+setUpStoreEngines();
 
-const BASE_MS = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000;
-const TRACES = plannedTraces(BASE_MS);
-const EXPECTED = new ExpectedAnswers(
-  TRACES.map((trace) => analyseRecords(spanRecords(trace), TASK_CLASSES)),
-  TASK_CLASSES,
-);
-
-/** Every number to 9 decimals: SQL and JavaScript may sum or interpolate to different last bits. */
-const rounded = <T>(value: T): T =>
-  JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v)) as T;
+const { baseMs: BASE_MS, traces: TRACES, expected: EXPECTED } = plannedWorkload();
 
 describe.each(STORE_ENGINES)('the aggregates of a $engine.name store', ({ engine }) => {
   let collector: TestCollector;

@@ -1,12 +1,12 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { CreateCollectorOptions } from '@threshold/collector';
-import { analyseRecords, type ModelsResponse } from '@threshold/core';
+import type { ModelsResponse } from '@threshold/core';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { startTestCollector, waitForTraces } from '../support/collector-harness.js';
-import { ExpectedAnswers } from './facts-expected.js';
-import { otlpBody, plannedTraces, spanRecords, TASK_CLASSES } from './facts-workload.js';
-import { STORE_ENGINES } from './store-engines.js';
+import { plannedWorkload, rounded } from './facts-expected.js';
+import { otlpBody, TASK_CLASSES } from './facts-workload.js';
+import { STORE_ENGINES, setUpStoreEngines } from './store-engines.js';
 
 /**
  * A store written before span facts said whether each span is an llm call: its rows get the
@@ -14,21 +14,9 @@ import { STORE_ENGINES } from './store-engines.js';
  * default, computed from the arrays the row has), and /api/models over them is what core computes,
  * Mastra's chunk spans left out, exactly as over rows written since.
  */
-beforeAll(async () => {
-  for (const { engine } of STORE_ENGINES) await engine.setUp();
-}, 60_000);
-afterAll(async () => {
-  for (const { engine } of STORE_ENGINES) await engine.tearDown();
-});
+setUpStoreEngines();
 
-const BASE_MS = Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000;
-const TRACES = plannedTraces(BASE_MS);
-const EXPECTED = new ExpectedAnswers(
-  TRACES.map((trace) => analyseRecords(spanRecords(trace), TASK_CLASSES)),
-  TASK_CLASSES,
-);
-const rounded = <T>(value: T): T =>
-  JSON.parse(JSON.stringify(value), (_key, v) => (typeof v === 'number' ? Math.round(v * 1e9) / 1e9 : v)) as T;
+const { baseMs: BASE_MS, traces: TRACES, expected: EXPECTED } = plannedWorkload();
 
 /** Takes the store back to the layout before `llm_call`. */
 async function downgrade(engine: string, options: Partial<CreateCollectorOptions>, dataDir: string): Promise<void> {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TASK_CLASS_CONFIG, type TaskClassConfig } from '@threshold/core';
 import { ClickHouseStore, DuckDbStore, decodeStoredRequest, type CreateCollectorOptions, type TraceStore } from '@threshold/collector';
+import { afterAll, beforeAll } from 'vitest';
 import { startClickHouseServer, type ClickHouseServer } from '../support/clickhouse-server.js';
 
 /**
@@ -66,3 +67,13 @@ export const STORE_ENGINES: ReadonlyArray<{ engine: StoreEngine }> = [{ engine: 
 
 /** The ClickHouse engine alone (replica tests). */
 export const clickHouseOnly = clickHouseEngine;
+
+/** Starts what every engine needs before the file's tests (a private ClickHouse server) and stops it after them. */
+export function setUpStoreEngines(): void {
+  beforeAll(async () => {
+    for (const { engine } of STORE_ENGINES) await engine.setUp();
+  }, 60_000);
+  afterAll(async () => {
+    for (const { engine } of STORE_ENGINES) await engine.tearDown();
+  });
+}
