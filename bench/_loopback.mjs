@@ -53,25 +53,8 @@ export function stopCollectorProcess(child, signal = 'SIGTERM') {
 }
 
 /** POSTs a protobuf export request on a keep-alive agent; resolves with the HTTP status. */
-export function postProtobuf(agent, port, body) {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/v1/traces',
-        headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode));
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
+export async function postProtobuf(agent, port, body) {
+  return (await postExport(agent, port, body)).status;
 }
 
 /**
