@@ -101,4 +101,19 @@ describe('traces waiting in the store only', () => {
     spilled.sweepEnded();
     expect(await spilled.look(holder(), false)).toBe(true);
   });
+
+  test('a look asked for without knowing whether anything waits counts as waiting only once it finds traces', async () => {
+    const empty = new SpilledTraces({ store: storeOf([]), maxPendingSpans: 100 });
+    empty.lookSoon(1_000);
+    expect(empty.waitingSinceMs).toBeUndefined(); // an empty store is no lag, however long ingest keeps the look waiting
+    expect(await empty.look(holder(), false)).toBe(false);
+    expect(empty.waitingSinceMs).toBeUndefined();
+
+    const store = storeOf(['t1', 't2']);
+    const left = new SpilledTraces({ store, maxPendingSpans: 100, idsPerLook: 1 });
+    left.lookSoon(1_000);
+    expect(left.waitingSinceMs).toBeUndefined();
+    await left.look(holder(), false);
+    expect(left.waitingSinceMs).toBe(1_000); // found traces left by the last run: they have waited since start-up
+  });
 });

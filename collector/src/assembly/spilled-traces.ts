@@ -30,6 +30,12 @@ export class SpilledTraces {
   private spilled = false;
   /** When traces began waiting in the store only; undefined once all are taken back. */
   private sinceMs: number | undefined;
+  /**
+   * When a look was asked for without knowing whether anything waits (start-up, a reopened store):
+   * it counts as waiting since then only once a look finds traces. Counted at once, an empty store
+   * read as a lag growing with uptime while ingest stayed busy and kept the look from running.
+   */
+  private maybeSinceMs: number | undefined;
   /** Spans left in the store only since then (counted as they were spilled; unknown after a restart). */
   private spanCount = 0;
   /** Set when a batch failed to read back or save: look again after the current sweep (not within it). */
@@ -59,7 +65,7 @@ export class SpilledTraces {
   /** Traces may wait in the store (start-up, a reopened store): look at the next chance. */
   lookSoon(nowMs: number): void {
     this.spilled = true;
-    this.sinceMs ??= nowMs;
+    this.maybeSinceMs ??= nowMs;
   }
 
   /** A batch failed to read back or save; its traces are durable and looked for after this sweep. */
@@ -102,6 +108,8 @@ export class SpilledTraces {
       // A bounded look each time (the backlog can be millions of traces); more are taken next time.
       const perLook = this.options.idsPerLook ?? 50_000;
       const found = await this.options.store.pendingTraceIds(perLook);
+      if (found.length > 0 && this.maybeSinceMs !== undefined) this.sinceMs ??= this.maybeSinceMs;
+      this.maybeSinceMs = undefined;
       if (found.length === perLook) this.spilled = true;
       const ids = found.filter((id) => !held.has(id));
       for (let i = 0; i < ids.length; i += 1_000) {
