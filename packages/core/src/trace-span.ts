@@ -83,7 +83,10 @@ export interface ToolInfo {
   coldStart?: boolean;
 }
 
-export type StateOperation = 'load' | 'save' | 'checkpoint' | 'retrieve' | 'query';
+/** Every state operation, for checking what a span or a mapping rule says. */
+export const STATE_OPERATIONS = ['load', 'save', 'checkpoint', 'retrieve', 'query'] as const;
+
+export type StateOperation = (typeof STATE_OPERATIONS)[number];
 
 export interface StateInfo {
   operation?: StateOperation;
@@ -95,7 +98,9 @@ export interface StateInfo {
  * `step`: one turn of an agent loop or a non-root wrapper; `plan`: an agent planning its work
  * (GenAI `plan`); `approval`: waiting for a human to approve a tool call (never tool time).
  */
-export type OrchestrationKind = 'route' | 'queue' | 'rate_limit' | 'load_balance' | 'dispatch' | 'step' | 'plan' | 'approval';
+export const ORCHESTRATION_KINDS = ['route', 'queue', 'rate_limit', 'load_balance', 'dispatch', 'step', 'plan', 'approval'] as const;
+
+export type OrchestrationKind = (typeof ORCHESTRATION_KINDS)[number];
 
 export interface OrchestrationInfo {
   kind?: OrchestrationKind;

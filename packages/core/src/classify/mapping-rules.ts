@@ -1,5 +1,10 @@
 import { SPAN_CATEGORIES, type SpanCategory } from '../category.js';
-import type { OrchestrationKind, StateOperation } from '../trace-span.js';
+import {
+  ORCHESTRATION_KINDS as ORCHESTRATION_KIND_LIST,
+  STATE_OPERATIONS as STATE_OPERATION_LIST,
+  type OrchestrationKind,
+  type StateOperation,
+} from '../trace-span.js';
 
 /**
  * Mapping rules: how an in-house framework's spans are read when no convention recognises them.
@@ -42,17 +47,8 @@ export interface MappingRules {
 }
 
 const CATEGORIES: ReadonlySet<string> = new Set(SPAN_CATEGORIES);
-const STATE_OPERATIONS: ReadonlySet<string> = new Set(['load', 'save', 'checkpoint', 'retrieve', 'query']);
-const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set([
-  'route',
-  'queue',
-  'rate_limit',
-  'load_balance',
-  'dispatch',
-  'step',
-  'plan',
-  'approval',
-]);
+const STATE_OPERATIONS: ReadonlySet<string> = new Set<StateOperation>(STATE_OPERATION_LIST);
+const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set<OrchestrationKind>(ORCHESTRATION_KIND_LIST);
 const TTFT_UNITS: ReadonlySet<string> = new Set(['s', 'ms', 'us', 'ns', 'timestamp']);
 const FACT_FIELDS = ['model', 'toolName', 'session', 'inputTokens', 'outputTokens'] as const;
 const KNOWN_FIELDS = new Set(['name', 'match', 'category', 'stateOperation', 'orchestrationKind', 'ttft', ...FACT_FIELDS]);

@@ -1,20 +1,16 @@
 import { SPAN_CATEGORIES, type SpanCategory } from '../category.js';
 import { readString } from '../analysis/read-attribute.js';
-import type { OrchestrationKind, StateOperation } from '../trace-span.js';
+import {
+  ORCHESTRATION_KINDS as ORCHESTRATION_KIND_LIST,
+  STATE_OPERATIONS as STATE_OPERATION_LIST,
+  type OrchestrationKind,
+  type StateOperation,
+} from '../trace-span.js';
 import type { SpanClassifier } from './classifier.js';
 
 const CATEGORIES: ReadonlySet<string> = new Set<SpanCategory>(SPAN_CATEGORIES);
-const STATE_OPERATIONS: ReadonlySet<string> = new Set<StateOperation>(['load', 'save', 'checkpoint', 'retrieve', 'query']);
-const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set<OrchestrationKind>([
-  'route',
-  'queue',
-  'rate_limit',
-  'load_balance',
-  'dispatch',
-  'step',
-  'plan',
-  'approval',
-]);
+const STATE_OPERATIONS: ReadonlySet<string> = new Set<StateOperation>(STATE_OPERATION_LIST);
+const ORCHESTRATION_KINDS: ReadonlySet<string> = new Set<OrchestrationKind>(ORCHESTRATION_KIND_LIST);
 
 /**
  * The SDK's own attributes. `threshold.category` is an explicit statement by the agent author and
