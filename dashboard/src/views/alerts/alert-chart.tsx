@@ -1,6 +1,7 @@
 import type { AlertRule, AlertSeriesResponse } from '@threshold/core';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatAxisTime, formatTimestamp } from '../../format/format-time';
+import { AXIS_STROKE, AXIS_TICK, timeAxisProps } from '../../components/chart-axes';
+import { formatTimestamp } from '../../format/format-time';
 import { formatAlertValue, statisticLabel } from './alert-labels';
 import { isolatedPoints } from './isolated-points';
 import { niceCeiling } from './nice-ceiling';
@@ -10,8 +11,6 @@ import { niceCeiling } from './nice-ceiling';
  * rule was firing shaded. Each point is what the rule saw over the window ending there.
  */
 export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; series: AlertSeriesResponse; fromMs: number; toMs: number }) {
-  const spanMs = toMs - fromMs;
-  const ticks = Array.from({ length: 7 }, (_, i) => Math.round(fromMs + (i * spanMs) / 6));
   const top = niceCeiling(Math.max(rule.threshold, ...series.points.map((point) => point.value ?? 0)) * 1.1);
   const isolated = isolatedPoints(series.points.map((point) => point.value));
   const few = series.points.length <= 3;
@@ -25,22 +24,13 @@ export function AlertChart({ rule, series, fromMs, toMs }: { rule: AlertRule; se
         <ResponsiveContainer width="100%" height={240}>
           <LineChart data={series.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
-            <XAxis
-              dataKey="t"
-              type="number"
-              domain={[fromMs, toMs]}
-              ticks={ticks}
-              scale="time"
-              tickFormatter={(t: number) => formatAxisTime(t, spanMs)}
-              tick={{ fontSize: 11, fill: '#64748b' }}
-              stroke="#cbd5e1"
-            />
+            <XAxis {...timeAxisProps(fromMs, toMs)} />
             <YAxis
               domain={[0, top]}
               ticks={[0, top / 4, top / 2, (3 * top) / 4, top]}
               tickFormatter={(value: number) => formatAlertValue(rule, value)}
-              tick={{ fontSize: 11, fill: '#64748b' }}
-              stroke="#cbd5e1"
+              tick={AXIS_TICK}
+              stroke={AXIS_STROKE}
               width={72}
             />
             <Tooltip

@@ -1,7 +1,8 @@
 import type { TimeSeriesResponse } from '@threshold/core';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDurationMs } from '../../format/format-duration';
-import { formatAxisTime, formatTimestamp } from '../../format/format-time';
+import { AXIS_STROKE, AXIS_TICK, timeAxisProps } from '../../components/chart-axes';
+import { formatTimestamp } from '../../format/format-time';
 
 type Series = TimeSeriesResponse['series'][number];
 
@@ -13,9 +14,7 @@ const LINES = [
 
 /** P50/P95/P99 per bucket for one task class, its budget as a dashed line, breaching P99s in red. */
 export function LatencyChart({ series, fromMs, toMs }: { series: Series; fromMs: number; toMs: number }) {
-  const spanMs = toMs - fromMs;
   const breaches = series.points.filter((p) => p.overBudget).length;
-  const ticks = Array.from({ length: 7 }, (_, i) => Math.round(fromMs + (i * spanMs) / 6));
   // With few buckets a line is barely visible: draw each point.
   const few = series.points.length <= 3;
   return (
@@ -33,22 +32,8 @@ export function LatencyChart({ series, fromMs, toMs }: { series: Series; fromMs:
         <ResponsiveContainer width="100%" height={220}>
           <LineChart data={series.points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
-            <XAxis
-              dataKey="t"
-              type="number"
-              domain={[fromMs, toMs]}
-              ticks={ticks}
-              scale="time"
-              tickFormatter={(t: number) => formatAxisTime(t, spanMs)}
-              tick={{ fontSize: 11, fill: '#64748b' }}
-              stroke="#cbd5e1"
-            />
-            <YAxis
-              tickFormatter={(v: number) => formatDurationMs(v)}
-              tick={{ fontSize: 11, fill: '#64748b' }}
-              stroke="#cbd5e1"
-              width={64}
-            />
+            <XAxis {...timeAxisProps(fromMs, toMs)} />
+            <YAxis tickFormatter={(v: number) => formatDurationMs(v)} tick={AXIS_TICK} stroke={AXIS_STROKE} width={64} />
             <Tooltip
               labelFormatter={(t) => formatTimestamp(Number(t))}
               formatter={(value, name) => [formatDurationMs(Number(value)), String(name)]}
