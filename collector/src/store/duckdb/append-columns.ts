@@ -1,4 +1,5 @@
-import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBDataChunk, DuckDBTypeId, type DuckDBAppender, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import bindings, { type Vector } from '@duckdb/node-bindings';
 
 /** One column of a table, in table order, with the converter from a domain item to its value. */
 export interface ColumnSpec<T> {
@@ -13,13 +14,116 @@ const CHUNK_ROWS = 2048;
 /**
  * Appends items column by column through data chunks: one native call per column per 2,048 rows
  * instead of one per value, about six times faster than row-wise appends.
+ *
+ * The columns the stores write (DOUBLE, INTEGER, BIGINT, BOOLEAN, VARCHAR, BLOB) are filled here
+ * straight into the vector's bytes: the values into one typed array copied in one call, nulls into
+ * a validity mask built with plain byte operations. `DuckDBDataChunk.setColumnValues` computes
+ * each value's validity bit with BigInts, which allocated a quarter of the event loop's garbage
+ * while analyses were saved (measured by bench/backlog.mjs with a heap profile). Other types go
+ * through it as before.
  */
 export function appendColumns<T>(appender: DuckDBAppender, columns: readonly ColumnSpec<T>[], items: readonly T[]): void {
   const types = columns.map((column) => column.type);
   for (let first = 0; first < items.length; first += CHUNK_ROWS) {
-    const rows = items.slice(first, first + CHUNK_ROWS);
-    const chunk = DuckDBDataChunk.create(types, rows.length);
-    chunk.setColumns(columns.map((column) => rows.map(column.value)));
+    const rows = Math.min(CHUNK_ROWS, items.length - first);
+    const chunk = DuckDBDataChunk.create(types, rows);
+    columns.forEach((column, index) => {
+      const vector = bindings.data_chunk_get_vector(chunk.chunk, index);
+      if (!fillColumn(vector, column, items, first, rows)) {
+        chunk.setColumnValues(index, items.slice(first, first + rows).map(column.value));
+      }
+    });
     appender.appendDataChunk(chunk);
+  }
+}
+
+/** Fills one column's vector with rows [first, first + rows) of `items`; false for a type it leaves to node-api. */
+function fillColumn<T>(vector: Vector, column: ColumnSpec<T>, items: readonly T[], first: number, rows: number): boolean {
+  const nulls = new NullMask(rows);
+  const { value } = column;
+  switch (column.type.typeId) {
+    case DuckDBTypeId.DOUBLE:
+      return copyFixed(vector, nulls, fillNumbers(new Float64Array(rows), nulls, value, items, first));
+    case DuckDBTypeId.INTEGER:
+      return copyFixed(vector, nulls, fillNumbers(new Int32Array(rows), nulls, value, items, first));
+    case DuckDBTypeId.BIGINT: {
+      const values = new BigInt64Array(rows);
+      for (let row = 0; row < rows; row++) {
+        const item = value(items[first + row]);
+        if (item === null || item === undefined) nulls.set(row);
+        else values[row] = item as bigint;
+      }
+      return copyFixed(vector, nulls, values);
+    }
+    case DuckDBTypeId.BOOLEAN: {
+      const values = new Uint8Array(rows);
+      for (let row = 0; row < rows; row++) {
+        const item = value(items[first + row]);
+        if (item === null || item === undefined) nulls.set(row);
+        else values[row] = item ? 1 : 0;
+      }
+      return copyFixed(vector, nulls, values);
+    }
+    case DuckDBTypeId.VARCHAR:
+      for (let row = 0; row < rows; row++) {
+        const item = value(items[first + row]);
+        if (item === null || item === undefined) nulls.set(row);
+        else bindings.vector_assign_string_element(vector, row, item as string);
+      }
+      nulls.copyTo(vector);
+      return true;
+    case DuckDBTypeId.BLOB:
+      for (let row = 0; row < rows; row++) {
+        const item = value(items[first + row]);
+        if (item === null || item === undefined) nulls.set(row);
+        else bindings.vector_assign_string_element_len(vector, row, (item as { bytes: Uint8Array }).bytes);
+      }
+      nulls.copyTo(vector);
+      return true;
+    default:
+      return false;
+  }
+}
+
+function fillNumbers<T, A extends Float64Array | Int32Array>(
+  values: A,
+  nulls: NullMask,
+  value: (item: T) => DuckDBValue,
+  items: readonly T[],
+  first: number,
+): A {
+  for (let row = 0; row < values.length; row++) {
+    const item = value(items[first + row]);
+    if (item === null || item === undefined) nulls.set(row);
+    else values[row] = item as number;
+  }
+  return values;
+}
+
+function copyFixed(vector: Vector, nulls: NullMask, values: Float64Array | Int32Array | BigInt64Array | Uint8Array): true {
+  bindings.copy_data_to_vector(vector, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
+  nulls.copyTo(vector);
+  return true;
+}
+
+/**
+ * A vector's validity mask as DuckDB lays it out (64-bit words, row r at bit r % 64 of word
+ * r / 64, little-endian: byte r >> 3, bit r & 7), made only once a row is null.
+ */
+class NullMask {
+  private bytes: Uint8Array | undefined;
+
+  constructor(private readonly rows: number) {}
+
+  set(row: number): void {
+    this.bytes ??= new Uint8Array(Math.ceil(this.rows / 64) * 8).fill(0xff);
+    this.bytes[row >> 3] &= ~(1 << (row & 7));
+  }
+
+  /** Writes the mask into the vector when a row is null (a vector with no mask has every row valid). */
+  copyTo(vector: Vector): void {
+    if (!this.bytes) return;
+    bindings.vector_ensure_validity_writable(vector);
+    bindings.copy_data_to_vector_validity(vector, 0, this.bytes.buffer as ArrayBuffer, this.bytes.byteOffset, this.bytes.byteLength);
   }
 }

@@ -1,0 +1,88 @@
+import { BIGINT, BLOB, BOOLEAN, DOUBLE, DuckDBInstance, INTEGER, TIMESTAMP, VARCHAR, blobValue, timestampValue } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { appendColumns, type ColumnSpec } from '../../collector/src/store/duckdb/append-columns.js';
+
+/**
+ * `appendColumns` writes the stores' column types straight into the vectors (values in one copy,
+ * nulls in a validity mask it builds itself). Every row read back must be the row appended: nulls
+ * at every position of the mask's 64-bit words and across data chunks (2,048 rows each), values at
+ * the types' edges, and a type it leaves to node-api (TIMESTAMP) beside them.
+ */
+interface Row {
+  d: number | null;
+  i: number | null;
+  b: bigint | null;
+  flag: boolean | null;
+  text: string | null;
+  bytes: Uint8Array | null;
+  at: bigint | null;
+}
+
+const COLUMNS: readonly ColumnSpec<Row>[] = [
+  { name: 'd', type: DOUBLE, value: (row) => row.d },
+  { name: 'i', type: INTEGER, value: (row) => row.i },
+  { name: 'b', type: BIGINT, value: (row) => row.b },
+  { name: 'flag', type: BOOLEAN, value: (row) => row.flag },
+  { name: 'text', type: VARCHAR, value: (row) => row.text },
+  { name: 'bytes', type: BLOB, value: (row) => (row.bytes === null ? null : blobValue(row.bytes)) },
+  { name: 'stamp', type: TIMESTAMP, value: (row) => (row.at === null ? null : timestampValue(row.at)) },
+];
+
+/** Row n: each column null on its own rhythm (so every bit of a mask word is null somewhere), values otherwise. */
+function row(n: number): Row {
+  return {
+    d: n % 3 === 0 ? null : n === 1 ? -0.5 : n === 2 ? Number.MAX_VALUE : n * 1.25,
+    i: n % 5 === 1 ? null : n === 2 ? -2_147_483_648 : n === 3 ? 2_147_483_647 : n - 1_000,
+    b: n % 7 === 2 ? null : n === 3 ? -9_223_372_036_854_775_808n : BigInt(n) * 1_000_000_007n,
+    flag: n % 4 === 3 ? null : n % 2 === 0,
+    text: n % 11 === 4 ? null : n % 13 === 0 ? '' : n % 17 === 0 ? `long ${'é✓'.repeat(40)} ${n}` : `row ${n}`,
+    bytes: n % 9 === 5 ? null : Uint8Array.from({ length: n % 20 }, (_, k) => (n + k) % 256),
+    at: n % 6 === 1 ? null : BigInt(n) * 1_000_000n,
+  };
+}
+
+describe('appendColumns', () => {
+  let instance: DuckDBInstance;
+
+  beforeAll(async () => {
+    instance = await DuckDBInstance.create(':memory:');
+  });
+
+  afterAll(() => {
+    instance.closeSync();
+  });
+
+  for (const count of [1, 63, 64, 65, 2_048, 5_000]) {
+    test(`${count} rows read back exactly, nulls included`, async () => {
+      const connection = await instance.connect();
+      const table = `rows_${count}`;
+      await connection.run(
+        `CREATE TABLE ${table} (n INTEGER, d DOUBLE, i INTEGER, b BIGINT, flag BOOLEAN, text VARCHAR, bytes BLOB, stamp TIMESTAMP)`,
+      );
+      const rows = Array.from({ length: count }, (_, n) => ({ n, ...row(n) }));
+      const appender = await connection.createAppender(table);
+      appendColumns(appender, [{ name: 'n', type: INTEGER, value: (r: Row & { n: number }) => r.n }, ...COLUMNS], rows);
+      appender.flushSync();
+      appender.closeSync();
+      const read = (
+        await connection.runAndReadAll(`SELECT n, d, i, b, flag, text, bytes, epoch_us(stamp) FROM ${table} ORDER BY n`)
+      ).getRows();
+      expect(read).toHaveLength(count);
+      read.forEach((values, n) => {
+        const expected = row(n);
+        const [readN, d, i, b, flag, text, bytes, at] = values;
+        expect(readN).toBe(n);
+        expect(d).toBe(expected.d);
+        expect(i).toBe(expected.i);
+        expect(b).toBe(expected.b);
+        expect(flag).toBe(expected.flag);
+        expect(text).toBe(expected.text);
+        expect(bytes === null ? null : Array.from((bytes as { bytes: Uint8Array }).bytes)).toEqual(
+          expected.bytes === null ? null : Array.from(expected.bytes),
+        );
+        expect(at).toBe(expected.at === null ? null : expected.at);
+      });
+      connection.closeSync();
+    });
+  }
+});
