@@ -29,9 +29,11 @@ export function freePort() {
 
 /**
  * `threshold start --port <port> ...args` as a child process (stdout piped and read, so its logs
- * never block it); resolves with the child once the collector says it is listening.
+ * never block it); resolves with the child once the collector says it is listening. Node flags for
+ * the collector alone come from `THRESHOLD_BENCH_NODE_ARGS` (space-separated), e.g.
+ * `THRESHOLD_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` to profile it under a bench's load.
  */
-export function startCollectorProcess(port, args = [], nodeArgs = []) {
+export function startCollectorProcess(port, args = [], nodeArgs = benchNodeArgs()) {
   const child = spawn(process.execPath, [...nodeArgs, cli, 'start', '--port', String(port), '--grpc-port', 'off', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -41,6 +43,10 @@ export function startCollectorProcess(port, args = [], nodeArgs = []) {
       if (chunk.toString().includes('listening')) resolve(child);
     });
   });
+}
+
+function benchNodeArgs() {
+  return (process.env.THRESHOLD_BENCH_NODE_ARGS ?? '').split(' ').filter((flag) => flag !== '');
 }
 
 /** Stops a collector started by `startCollectorProcess` (SIGTERM drains it) and waits for its exit. */

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCollector } from '../collector/dist/index.js';
 import { requestCopies } from './_loopback.mjs';
+import { profileWindow } from './_profile-window.mjs';
 import { agentRequestBodies } from './decode.mjs';
 
 const SPANS_PER_REQUEST = 500;
@@ -42,7 +43,7 @@ async function backlog(spansPerTrace, analysisWorkers) {
     }
     globalThis.gc?.();
     const started = performance.now();
-    await collector.analysis.flush();
+    await profileWindow(() => collector.analysis.flush());
     const elapsedMs = performance.now() - started;
     const traces = REQUESTS * tracesPerRequest;
     const stored = (await (await fetch(`${collector.url}/api/traces?limit=1`)).json()).total;
@@ -58,6 +59,8 @@ async function backlog(spansPerTrace, analysisWorkers) {
   }
 }
 
-for (const spansPerTrace of [20, 5]) {
-  for (const workers of [0, 1, 2]) await backlog(spansPerTrace, workers);
-}
+// `--only <spans per trace>:<threads>` (e.g. `--only 20:0`) runs one case, to profile it (see _profile-window.mjs).
+const only = process.argv.indexOf('--only');
+const cases =
+  only === -1 ? [20, 5].flatMap((spans) => [0, 1, 2].map((workers) => [spans, workers])) : [process.argv[only + 1].split(':').map(Number)];
+for (const [spansPerTrace, workers] of cases) await backlog(spansPerTrace, workers);
