@@ -97,13 +97,15 @@ export async function createCollector(overrides: CreateCollectorOptions = {}): P
     store,
     options,
     clock,
+    // The built-in findings read the spans' facts, never their views or attributes.
     findings: findingsProvider ?? ((analysis) => recommendations.findingsFor(analysis)),
+    findingsReadSpans: findingsProvider !== undefined,
     onSpansOverCap: (spans) => metrics.recordSpansOverTraceCap(spans),
     assembly,
   });
   const { assembler, commitQueue, analysis } = writePath;
-  writePath.notify.listen((analysed) => live.publish(analysed.summary));
-  writePath.notify.listen((analysed) => metrics.observeAnalysis(analysed));
+  writePath.notify.listen((analysed) => live.publish(analysed.summary), { readsSpans: false });
+  writePath.notify.listen((analysed) => metrics.observeAnalysis(analysed), { readsSpans: false });
   let collectorUrl = '';
   const alerting = await createAlerting({
     store,

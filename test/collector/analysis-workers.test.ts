@@ -3,7 +3,7 @@ import { decodeTraceRequestProtobuf } from '../../collector/src/otlp/index.js';
 import type { DueTrace } from '../../collector/src/assembly/trace-assembler.js';
 import { analyseTrace } from '../../collector/src/pipeline/analyse-stage.js';
 import { acquireAnalysisPool, AnalysisPool } from '../../collector/src/pipeline/analysis-pool.js';
-import type { ModelStats, StatsResponse, TraceDetail, TraceList } from '@threshold/core';
+import type { Finding, ModelStats, StatsResponse, TraceAnalysis, TraceDetail, TraceList } from '@threshold/core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { STORE_ENGINES } from '../store/store-engines.js';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
@@ -115,24 +115,40 @@ describe.each(STORE_ENGINES)('analysis on worker threads ($engine.name)', ({ eng
     for (const collector of started.splice(0)) await collector.close();
   });
 
-  async function run(workers: number): Promise<{ answers: Answers; collector: TestCollector }> {
+  /**
+   * Who reads the analyses besides the built-in path: an `onAnalysed` listener (the default), a
+   * findings provider given through the API, or nobody (then analyses made on a thread are never
+   * made whole again, and what is stored must not change for it).
+   */
+  type Reader = 'listener' | 'findings provider' | 'none';
+
+  async function run(workers: number, reader: Reader = 'listener'): Promise<{ answers: Answers; collector: TestCollector }> {
     const clock = new ManualClock();
+    const heard: Answers['heard'] = [];
+    const hear = (analysis: TraceAnalysis): void => {
+      heard.push({
+        traceId: analysis.traceId,
+        views: analysis.spans.map((view) => view.spanId),
+        attributes: analysis.traceSpans.map((span) => span.attributes),
+      });
+    };
     const collector = await startTestCollector({
       ...engine.collectorOptions(),
       quietPeriodMs: QUIET_MS,
       clock,
       analysisWorkers: workers,
       maxSpansPerTrace: 5,
+      ...(reader === 'findings provider'
+        ? {
+            findingsProvider: (analysis: TraceAnalysis): Finding[] => {
+              hear(analysis);
+              return [];
+            },
+          }
+        : {}),
     });
     started.push(collector);
-    const heard: Answers['heard'] = [];
-    collector.collector.onAnalysed((analysis) => {
-      heard.push({
-        traceId: analysis.traceId,
-        views: analysis.spans.map((view) => view.spanId),
-        attributes: analysis.traceSpans.map((span) => span.attributes),
-      });
-    });
+    if (reader === 'listener') collector.collector.onAnalysed(hear);
     const ids = await sendTraffic(collector, clock);
     return { answers: await answers(collector.url, ids, heard, collector.collector.assembler.heldSpans.recent), collector };
   }
@@ -162,6 +178,25 @@ describe.each(STORE_ENGINES)('analysis on worker threads ($engine.name)', ({ eng
     // Ten 4-span traces, the one with its late span (5), the one over the cap (6 stored); ClickHouse is
     // shared by replicas, which may hold other spans of a trace: nothing is kept for late spans there.
     expect(inline.answers.recentSpans).toBe(engine.name === 'clickhouse' ? 0 : 4 * 10 + 5 + 6);
+  });
+
+  test('a findings provider given through the API reads every span view and attribute on threads, as on the event loop', async () => {
+    const inline = await run(0, 'findings provider');
+    const threads = await run(2, 'findings provider');
+    expect(threads.answers.heard).toEqual(inline.answers.heard);
+    expect(inline.answers.heard).toHaveLength(13);
+    expect(inline.answers.heard[0].attributes[0]).toEqual(agent);
+    expect(inline.answers.heard[0].views).toHaveLength(4);
+  });
+
+  test('with nobody reading spans, analyses made on threads are stored exactly as on the event loop', async () => {
+    const inline = await run(0, 'none');
+    const threads = await run(2, 'none');
+    expect(threads.collector.collector.analysis.poolJobs).toEqual({ onThreads: 2, inline: 0 });
+    expect(threads.answers).toEqual(inline.answers);
+    expect(inline.answers.heard).toHaveLength(0);
+    expect(inline.answers.list.total).toBe(12);
+    expect(inline.answers.details.every((trace) => trace.spans.length >= 4 && trace.spans[0].attributes !== undefined)).toBe(true);
   });
 });
 

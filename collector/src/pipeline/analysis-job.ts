@@ -65,14 +65,15 @@ export function runAnalysisJob(job: AnalysisJob): AnalysisJobResult[] {
 }
 
 /**
- * The analysis a thread sent back, made whole again for the event loop's readers (findings
- * providers, `onAnalysed` listeners): its span views and the spans' attributes are read from the
- * rendered views the first time something asks for them, so the built-in path, which never does,
- * pays nothing for them.
+ * The analysis a thread sent back, made whole again (in place, once) for the event loop's readers
+ * that may read spans (a findings provider or `onAnalysed` listener given through the API): its
+ * span views and the spans' attributes are read from the rendered views the first time something
+ * asks for them. The built-in path, which never reads them, does not call it at all.
  */
-export function restoreViews(result: TraceAnalysed): TraceAnalysed {
+export function restoreViews(result: Pick<TraceAnalysed, 'analysis' | 'spansJson' | 'compressedSpans'>): void {
   const { analysis, spansJson, compressedSpans } = result;
-  if (spansJson === undefined && compressedSpans === undefined) return result;
+  if ((spansJson === undefined && compressedSpans === undefined) || restored.has(analysis)) return;
+  restored.add(analysis);
   let views: SpanView[] | undefined;
   const spans = (): SpanView[] =>
     (views ??= spansJson !== undefined ? (JSON.parse(spansJson) as SpanView[]) : decompressSpansPart(compressedSpans!).spans);
@@ -82,8 +83,10 @@ export function restoreViews(result: TraceAnalysed): TraceAnalysed {
   for (const span of analysis.traceSpans) {
     Object.defineProperty(span, 'attributes', { get: () => attributesOf(span.spanId), enumerable: true, configurable: true });
   }
-  return result;
 }
+
+/** Analyses already made whole by `restoreViews`. */
+const restored = new WeakSet<object>();
 
 /**
  * The analysis as sent back: span views as JSON (or, for DuckDB, compressed with the warnings as it

@@ -3,7 +3,7 @@ import type { SpanRecord } from '@threshold/core';
 import type { DueTrace } from '../assembly/trace-assembler.js';
 import { workerScriptUrl } from '../worker-script-url.js';
 import type { AnalyseSettings, TraceAnalysed } from './analyse-stage.js';
-import { restoreViews, runAnalysisJob, type AnalysisJob, type AnalysisJobResult } from './analysis-job.js';
+import { runAnalysisJob, type AnalysisJob, type AnalysisJobResult } from './analysis-job.js';
 
 const WORKER_URL = workerScriptUrl(import.meta.url, 'analysis-worker');
 
@@ -49,13 +49,17 @@ export class AnalysisPool {
     return { onThreads: this.jobsOnThreads, inline: this.jobsInline };
   }
 
-  /** Analyses the traces (undefined where a trace's analysis failed, the failure logged), in their order. */
+  /**
+   * Analyses the traces (undefined where a trace's analysis failed, the failure logged), in their
+   * order. The analyses come back light (span views rendered, attributes left out: see
+   * `AnalysisJobResult`); `restoreViews` makes one whole for a reader that needs it.
+   */
   async analyse(due: readonly DueTrace[], settings: AnalyseSettings): Promise<Array<TraceAnalysed | undefined>> {
     const jobs: Array<Omit<PendingJob, 'resolve'>> = [];
     for (let start = 0; start < due.length; start += JOB_TRACES) jobs.push(toJob(due.slice(start, start + JOB_TRACES), settings));
     const results = await Promise.all(jobs.map((job) => this.submit(job)));
     return results.flat().map((result) => {
-      if ('analysed' in result) return restoreViews(result.analysed);
+      if ('analysed' in result) return result.analysed;
       console.error(`threshold: analysing trace ${result.traceId} failed:`, result.error);
       return undefined;
     });

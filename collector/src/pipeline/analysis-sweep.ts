@@ -5,6 +5,7 @@ import type { Clock } from '../assembly/clock.js';
 import type { DueTrace, TraceAssembler } from '../assembly/trace-assembler.js';
 import type { AnalysedTrace, AnalysisStore } from '../store/analysis-store.js';
 import { analyseTrace, type AnalyseSettings, type TraceAnalysed } from './analyse-stage.js';
+import { restoreViews } from './analysis-job.js';
 import type { AnalysisPool } from './analysis-pool.js';
 import type { NotifyStage } from './notify-stage.js';
 
@@ -16,6 +17,11 @@ export interface AnalysisSweepOptions {
   pool?: AnalysisPool;
   /** Findings for an analysed trace (recommendation rules, which keep cross-trace history); failures are logged, never thrown. */
   findings: (analysis: TraceAnalysed['analysis']) => Finding[];
+  /**
+   * True while the findings provider or a listener may read span views or span attributes: an
+   * analysis made on a thread (light: see analysis-job.ts) is then restored before either sees it.
+   */
+  readsSpans: () => boolean;
   /** The save stage: one transaction per batch. */
   store: Pick<AnalysisStore, 'saveAnalyses'>;
   notify: NotifyStage;
@@ -194,7 +200,13 @@ export class AnalysisSweep {
       console.error('threshold: storing trace analyses failed:', error);
     }
     this.options.assembler.finished(due, saved);
-    if (saved) for (const trace of analysed) this.options.notify.analysed(trace.analysis);
+    if (!saved) return;
+    // A listener that reads spans may have come since the findings ran.
+    const readsSpans = this.options.readsSpans();
+    for (const trace of analysed) {
+      if (readsSpans) restoreViews(trace);
+      this.options.notify.analysed(trace.analysis);
+    }
   }
 
   private analyseHere(trace: DueTrace): TraceAnalysed | undefined {
@@ -209,6 +221,7 @@ export class AnalysisSweep {
   /** The trace as saved: its analysis (none when it failed) with the findings of the rules. */
   private withFindings(trace: DueTrace, result: TraceAnalysed | undefined): AnalysedTrace[] {
     if (!result) return [];
+    if (this.options.readsSpans()) restoreViews(result);
     if (result.spansOverCap > 0) this.options.onSpansOverCap?.(result.spansOverCap);
     let findings: Finding[] = [];
     try {

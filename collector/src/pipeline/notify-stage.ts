@@ -11,11 +11,26 @@ export type AnalysisListener = (analysis: TraceAnalysis) => void;
  */
 export class NotifyStage {
   private readonly listeners = new Set<AnalysisListener>();
+  /** Listeners that may read the span views or the spans' attributes. */
+  private readonly spanReaders = new Set<AnalysisListener>();
 
-  /** Adds a listener; returns a function that removes it. */
-  listen(listener: AnalysisListener): () => void {
+  /**
+   * Adds a listener; returns a function that removes it. `readsSpans: false` (the built-in
+   * listeners, which read the summary and the spans' facts) spares every analysis made on a thread
+   * the work of restoring its span views and attributes (pipeline/analysis-job.ts `restoreViews`).
+   */
+  listen(listener: AnalysisListener, { readsSpans = true }: { readsSpans?: boolean } = {}): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (readsSpans) this.spanReaders.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+      this.spanReaders.delete(listener);
+    };
+  }
+
+  /** True while a listener may read the span views or the spans' attributes. */
+  get readsSpans(): boolean {
+    return this.spanReaders.size > 0;
   }
 
   analysed(analysis: TraceAnalysis): void {

@@ -37,6 +37,11 @@ export interface WritePathOptions {
   options: CollectorOptions;
   clock: Clock;
   findings: FindingsProvider;
+  /**
+   * False when the findings provider reads no span views and no span attributes (the built-in
+   * one): analyses made on a thread are then not restored for it. Default true.
+   */
+  findingsReadSpans?: boolean;
   /** Spans left out of analyses by the per-trace cap (counted in `/metrics`). */
   onSpansOverCap?: (spans: number) => void;
   /** Memory bounds of trace assembly (tests make them small to exercise spilling to the store). */
@@ -64,12 +69,14 @@ export class WritePath {
   /** The process's analysis threads, when `analysisWorkers` > 0. */
   private readonly pool: { pool: AnalysisPool; release: () => Promise<void> } | undefined;
   private findings: FindingsProvider;
+  private findingsReadSpans: boolean;
   private readonly settings: AnalyseSettings;
   private readonly maxHeldSpans: number;
 
   constructor(private readonly config: WritePathOptions) {
     const { store, options, clock, assembly = {} } = config;
     this.findings = config.findings;
+    this.findingsReadSpans = config.findingsReadSpans ?? true;
     this.settings = {
       maxSpansPerTrace: options.maxSpansPerTrace,
       taskClasses: options.taskClasses,
@@ -102,6 +109,7 @@ export class WritePath {
       settings: this.settings,
       ...(this.pool ? { pool: this.pool.pool } : {}),
       findings: (analysis) => this.findings(analysis),
+      readsSpans: () => this.findingsReadSpans || this.notify.readsSpans,
       store,
       notify: this.notify,
       clock,
@@ -127,9 +135,10 @@ export class WritePath {
     };
   }
 
-  /** Replaces the findings provider; applies to traces analysed from now on. */
+  /** Replaces the findings provider (which may read the spans' views and attributes); applies to traces analysed from now on. */
   setFindingsProvider(provider: FindingsProvider): void {
     this.findings = provider;
+    this.findingsReadSpans = true;
   }
 
   /** Analyses spans afresh (a stored trace read back), as the analyse stage does. */
