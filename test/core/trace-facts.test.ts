@@ -1,6 +1,7 @@
 import { analyseRecords, DEFAULT_TASK_CLASS_CONFIG } from '@threshold/core';
 import { describe, expect, it } from 'vitest';
 import { budgetOfClass } from '../../packages/core/src/facts/class-budget.js';
+import { spanFactsOf } from '../../packages/core/src/facts/span-facts.js';
 import { traceFacts } from '../../packages/core/src/facts/trace-facts.js';
 import { fixtureRecords, type FixtureSpan } from '../support/span-records.js';
 
@@ -105,6 +106,16 @@ describe('the facts stored of a trace', () => {
       coldStart: null,
       error: true,
     });
+  });
+
+  it('derives the span facts once per analysis, and afresh for a new analysis of the same spans', () => {
+    const analysis = analyseRecords(fixtureRecords(SPANS), config);
+    const once = spanFactsOf(analysis.traceSpans);
+    expect(spanFactsOf(analysis.traceSpans)).toBe(once);
+    expect(traceFacts(analysis).spans).toBe(once);
+    const again = analyseRecords(fixtureRecords(SPANS), config);
+    expect(spanFactsOf(again.traceSpans)).not.toBe(once);
+    expect(spanFactsOf(again.traceSpans)).toEqual(once);
   });
 });
 

@@ -40,8 +40,24 @@ export interface SpanFacts {
   error: boolean;
 }
 
-/** The facts of a trace's llm and operation spans, in the order given (depth-first). */
-export function spanFactsOf(spans: readonly TraceSpan[]): SpanFacts[] {
+/** Facts already derived, by the spans array they were derived from. */
+const derived = new WeakMap<readonly TraceSpan[], readonly SpanFacts[]>();
+
+/**
+ * The facts of a trace's llm and operation spans, in the order given (depth-first). Derived once
+ * per spans array: the collector's save and its `/metrics` both read them for every analysed
+ * trace. The spans of an analysis are not changed once it is made, and neither are the facts.
+ */
+export function spanFactsOf(spans: readonly TraceSpan[]): readonly SpanFacts[] {
+  let facts = derived.get(spans);
+  if (facts === undefined) {
+    facts = deriveSpanFacts(spans);
+    derived.set(spans, facts);
+  }
+  return facts;
+}
+
+function deriveSpanFacts(spans: readonly TraceSpan[]): SpanFacts[] {
   const facts: SpanFacts[] = [];
   for (const span of spans) {
     if (!isFactCategory(span.category)) continue;

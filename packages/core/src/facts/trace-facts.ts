@@ -20,7 +20,7 @@ export interface TraceFacts {
   taskClass: string;
   budgetMs: number;
   /** One per llm, tool, state and orchestration span, parents before children. */
-  spans: SpanFacts[];
+  spans: readonly SpanFacts[];
 }
 
 export function traceFacts(analysis: TraceAnalysis): TraceFacts {

@@ -15,7 +15,24 @@ export interface SiblingIndex {
   predecessorOf(span: TraceSpan): TraceSpan | undefined;
 }
 
+/** Indexes already built, by the spans array they were built from. */
+const indexed = new WeakMap<readonly TraceSpan[], SiblingIndex>();
+
+/**
+ * The sibling index of a trace's spans, built once per spans array: the cross-trace observations
+ * and two rules ask for the same trace's. A trace's spans are not changed once analysed (what-if
+ * edits a copy).
+ */
 export function indexSiblings(spans: readonly TraceSpan[]): SiblingIndex {
+  let index = indexed.get(spans);
+  if (index === undefined) {
+    index = buildSiblingIndex(spans);
+    indexed.set(spans, index);
+  }
+  return index;
+}
+
+function buildSiblingIndex(spans: readonly TraceSpan[]): SiblingIndex {
   const ids = new Set(spans.map((span) => span.spanId));
   const parentKey = (span: TraceSpan) => (span.parentSpanId !== undefined && ids.has(span.parentSpanId) ? span.parentSpanId : '');
   const children = new Map<string, TraceSpan[]>();
