@@ -10,7 +10,9 @@
  * ids, current timestamps); then `analysis.flush()` analyses and stores them all, timed. Two trace
  * shapes: 20-span agent turns and 5-span ones (the per-trace costs weigh more on small traces),
  * each with analysis on the event loop (`--workers 0`) and on 1 and 2 analysis threads, in one run
- * so their ratio holds on a noisy machine.
+ * so their ratio holds on a noisy machine. The CPU time the process spent per trace (every thread:
+ * the event loop, analysis threads, DuckDB's, the garbage collector's) is steadier than the wall
+ * clock on a shared machine, and is what a change in the work itself moves.
  *
  *   node --expose-gc bench/backlog.mjs   (after `npx tsc -b`)
  */
@@ -43,15 +45,17 @@ async function backlog(spansPerTrace, analysisWorkers) {
     }
     globalThis.gc?.();
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     await profileWindow(() => collector.analysis.flush());
     const elapsedMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     const traces = REQUESTS * tracesPerRequest;
     const stored = (await (await fetch(`${collector.url}/api/traces?limit=1`)).json()).total;
     if (stored !== traces) throw new Error(`${stored} of ${traces} traces stored`);
     console.log(
       `${String(spansPerTrace).padStart(2)}-span traces, ${analysisWorkers} analysis thread${analysisWorkers === 1 ? ', ' : 's,'} ${traces.toLocaleString('en-US')} analysed and stored in ${(elapsedMs / 1000).toFixed(1)} s = ` +
         `${Math.round((traces * 1000) / elapsedMs).toLocaleString('en-US')} traces/s, ` +
-        `${Math.round((traces * spansPerTrace * 1000) / elapsedMs).toLocaleString('en-US')} spans/s (${Math.round((elapsedMs * 1000) / traces)} µs per trace)`,
+        `${Math.round((traces * spansPerTrace * 1000) / elapsedMs).toLocaleString('en-US')} spans/s (${Math.round((elapsedMs * 1000) / traces)} µs per trace; CPU ${Math.round((cpu.user + cpu.system) / traces)} µs per trace, every thread)`,
     );
   } finally {
     await collector.close();
