@@ -31,18 +31,24 @@ export function criticalOperations(analysis: TraceAnalysis): CriticalOperation[]
   const byId = new Map(analysis.traceSpans.map((span) => [span.spanId, span]));
   const operations: Array<{ category: BreakdownCategory; name: string; ns: number }> = [];
   const indexOf = new Map<string, number>();
+  /** The operation of each span met, by span id (a span has several stretches on the path). */
+  const indexOfSpan = new Map<string, number>();
   let totalNs = 0;
   for (const segment of segments) {
     const lengthNs = segment.endNs - segment.startNs;
     if (!(lengthNs > 0)) continue;
     totalNs += lengthNs;
-    const { category, name } = operationOf(byId.get(segment.spanId));
-    const key = `${category}\u0000${name}`;
-    let index = indexOf.get(key);
+    let index = indexOfSpan.get(segment.spanId);
     if (index === undefined) {
-      index = operations.length;
-      indexOf.set(key, index);
-      operations.push({ category, name, ns: 0 });
+      const { category, name } = operationOf(byId.get(segment.spanId));
+      const key = `${category}\u0000${name}`;
+      index = indexOf.get(key);
+      if (index === undefined) {
+        index = operations.length;
+        indexOf.set(key, index);
+        operations.push({ category, name, ns: 0 });
+      }
+      indexOfSpan.set(segment.spanId, index);
     }
     operations[index].ns += lengthNs;
   }

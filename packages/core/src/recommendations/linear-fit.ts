@@ -12,28 +12,42 @@ export interface LinearFit {
 
 /** Undefined with fewer than two points, or when x or y never varies (no line to speak of). */
 export function fitLine(points: ReadonlyArray<readonly [x: number, y: number]>): LinearFit | undefined {
-  const n = points.length;
+  return fitLineOf(
+    points,
+    (point) => point[0],
+    (point) => point[1],
+  );
+}
+
+/**
+ * `fitLine` over items read through `x` and `y`, without building a pair per item (a rule fits a
+ * session's calls for every trace of it: the pairs were most of its garbage).
+ */
+export function fitLineOf<T>(items: readonly T[], x: (item: T) => number, y: (item: T) => number): LinearFit | undefined {
+  const n = items.length;
   if (n < 2) return undefined;
   let sumX = 0;
   let sumY = 0;
-  for (const [x, y] of points) {
-    sumX += x;
-    sumY += y;
+  for (const item of items) {
+    sumX += x(item);
+    sumY += y(item);
   }
   const meanX = sumX / n;
   const meanY = sumY / n;
   let sxx = 0;
   let sxy = 0;
   let syy = 0;
-  for (const [x, y] of points) {
-    sxx += (x - meanX) ** 2;
-    sxy += (x - meanX) * (y - meanY);
-    syy += (y - meanY) ** 2;
+  for (const item of items) {
+    const dx = x(item) - meanX;
+    const dy = y(item) - meanY;
+    sxx += dx ** 2;
+    sxy += dx * dy;
+    syy += dy ** 2;
   }
   if (sxx === 0 || syy === 0) return undefined;
   const slope = sxy / sxx;
   const intercept = meanY - slope * meanX;
   let residual = 0;
-  for (const [x, y] of points) residual += (y - (intercept + slope * x)) ** 2;
+  for (const item of items) residual += (y(item) - (intercept + slope * x(item))) ** 2;
   return { slope, intercept, r2: 1 - residual / syy, points: n };
 }
