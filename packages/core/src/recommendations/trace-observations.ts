@@ -74,32 +74,32 @@ function computeObservations(trace: TraceAnalysis): TraceObservations {
   const siblings = indexSiblings(trace.traceSpans);
   for (const span of trace.traceSpans) {
     if (isLlmCall(span) && span.llm?.model !== undefined) {
-      const call: LlmCallObservation = {
+      // Every field present (undefined when unknown): one shape for every call, so the rules'
+      // loops over a session's or a model's calls read them monomorphically.
+      llmCalls.push({
         traceId: trace.traceId,
         spanId: span.spanId,
         model: span.llm.model,
         startTimeMs: spanStartTimeMs(trace, span),
         durationMs: durationMsOf(span),
-      };
-      if (span.llm.ttftMs !== undefined) call.ttftMs = span.llm.ttftMs;
-      if (span.llm.streaming !== undefined) call.streaming = span.llm.streaming;
-      if (span.llm.inputTokens !== undefined) call.inputTokens = span.llm.inputTokens;
-      if (span.llm.outputTokens !== undefined) call.outputTokens = span.llm.outputTokens;
-      if (span.llm.purpose !== undefined) call.purpose = span.llm.purpose;
-      llmCalls.push(call);
+        ttftMs: span.llm.ttftMs,
+        streaming: span.llm.streaming,
+        inputTokens: span.llm.inputTokens,
+        outputTokens: span.llm.outputTokens,
+        purpose: span.llm.purpose,
+      });
     } else if (isToolCall(span)) {
       const tool = span.tool!;
-      const call: ToolCallObservation = {
+      toolCalls.push({
         traceId: trace.traceId,
         spanId: span.spanId,
         name: tool.name,
         startTimeMs: spanStartTimeMs(trace, span),
         durationMs: durationMsOf(span),
-      };
-      if (tool.argsHash !== undefined) call.argsHash = tool.argsHash;
-      if (tool.coldStart !== undefined) call.coldStart = tool.coldStart;
-      if (tool.cacheHit !== undefined) call.cacheHit = tool.cacheHit;
-      toolCalls.push(call);
+        argsHash: tool.argsHash,
+        coldStart: tool.coldStart,
+        cacheHit: tool.cacheHit,
+      });
       const before = siblings.predecessorOf(span);
       if (before && isLlmCall(before)) stepFollows.add(stepFollowKey(llmStepName(before), tool.name));
     }
