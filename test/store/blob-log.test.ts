@@ -1,11 +1,24 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import { BlobLogError, type BlobLog } from '../../collector/src/store/blob-log/blob-log.js';
 import { FileBlobLog } from '../../collector/src/store/blob-log/file-blob-log.js';
 import { MemoryBlobLog } from '../../collector/src/store/blob-log/memory-blob-log.js';
+
+/** Files opened through `node:fs/promises` (the log's own opens among them), counted as they pass through. */
+const opens = vi.hoisted(() => ({ count: 0 }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...actual,
+    open: (...args: Parameters<typeof actual.open>) => {
+      opens.count++;
+      return actual.open(...args);
+    },
+  };
+});
 
 const dirs: string[] = [];
 const freshDir = () => {
@@ -113,7 +126,35 @@ describe('file blob log on disk', () => {
     await expect(log.read(refs[0])).rejects.toBeInstanceOf(BlobLogError);
     await log.close();
   });
+
+  test('reads arriving together for a sealed segment share one file handle, closed with the log', async () => {
+    const dir = freshDir();
+    const log = await FileBlobLog.open(dir, 500);
+    const refs = await log.append([value(200, 1), value(200, 2), value(200, 3)]);
+    await log.append([value(10, 4)]); // seals segment 1
+    const sealed = join(dir, '000000000001.seg');
+    const opensBefore = opens.count;
+    const read = await Promise.all(Array.from({ length: 24 }, (_, i) => log.read(refs[i % 3])));
+    read.forEach((bytes, i) => expect(bytes).toEqual(Buffer.from(value(200, (i % 3) + 1))));
+    expect(opens.count - opensBefore).toBe(1);
+    expect(openHandlesTo(sealed)).toBe(1);
+    await log.close();
+    expect(openHandlesTo(sealed)).toBe(0);
+  });
 });
+
+/** This process's open file descriptors on `path`. */
+function openHandlesTo(path: string): number {
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(join('/proc/self/fd', fd)) === path) count++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return count;
+}
 
 describe('memory blob log', () => {
   test('frees a sealed segment of 1,024 values once no row refers to it', async () => {

@@ -22,7 +22,12 @@ const segmentFile = (segment: number) => `${String(segment).padStart(12, '0')}.s
 export class FileBlobLog implements BlobLog {
   private chain: Promise<unknown> = Promise.resolve();
 
-  private readonly readers = new Map<number, FileHandle>();
+  /**
+   * Sealed segments opened for reading, one handle each. The opening is kept, not the handle:
+   * reads that arrive together for a segment not yet open share one `open` (keeping the handle
+   * after it, two reads each opened one and the first was left for the garbage collector to close).
+   */
+  private readonly readers = new Map<number, Promise<FileHandle>>();
 
   private constructor(
     private readonly dir: string,
@@ -107,17 +112,17 @@ export class FileBlobLog implements BlobLog {
     return value;
   }
 
-  private async reader(segment: number): Promise<FileHandle> {
-    let handle = this.readers.get(segment);
-    if (!handle) {
-      try {
-        handle = await open(join(this.dir, segmentFile(segment)), 'r');
-      } catch (error) {
+  private reader(segment: number): Promise<FileHandle> {
+    let opening = this.readers.get(segment);
+    if (!opening) {
+      opening = open(join(this.dir, segmentFile(segment)), 'r').catch((error: unknown) => {
+        // Not kept: a later read tries again.
+        this.readers.delete(segment);
         throw new BlobLogError(`segment ${segment} cannot be read: ${(error as Error).message}`);
-      }
-      this.readers.set(segment, handle);
+      });
+      this.readers.set(segment, opening);
     }
-    return handle;
+    return opening;
   }
 
   async removeSegmentsExcept(live: ReadonlySet<number>): Promise<number> {
@@ -129,7 +134,7 @@ export class FileBlobLog implements BlobLog {
       if (segment >= this.active.segment || live.has(segment)) continue;
       const reader = this.readers.get(segment);
       this.readers.delete(segment);
-      await reader?.close();
+      await (await reader?.catch(() => undefined))?.close();
       await unlink(join(this.dir, name));
       removed++;
     }
@@ -138,7 +143,7 @@ export class FileBlobLog implements BlobLog {
 
   async close(): Promise<void> {
     await this.chain;
-    for (const handle of this.readers.values()) await handle.close();
+    for (const opening of this.readers.values()) await (await opening.catch(() => undefined))?.close();
     this.readers.clear();
     await this.active.handle.close();
   }
