@@ -209,6 +209,20 @@ describe('analyseTrace over a drawn customer-service turn', () => {
     expect(analysis.traceSpans.find((span) => span.spanId === 'turn')!.task).toEqual({ sessionId: 's-1', turn: 3 });
   });
 
+  it('takes a stated turn only when it is a whole number a 32-bit integer holds (the stores keep it as one)', () => {
+    const turnOf = (turn: number | string) =>
+      analyseRecords(
+        fixtureRecords(
+          TURN.map((span) => (span.id === 'turn' ? { ...span, attributes: { ...span.attributes, 'threshold.turn': turn } } : span)),
+        ),
+      ).turn;
+    expect(turnOf(2_147_483_647)).toBe(2_147_483_647);
+    expect(turnOf(-2_147_483_648)).toBe(-2_147_483_648);
+    expect(turnOf(3_000_000_000)).toBeUndefined();
+    expect(turnOf('3000000000')).toBeUndefined();
+    expect(turnOf(2.5)).toBeUndefined();
+  });
+
   it('takes an explicit threshold.first_output event over the streamed call’s first token', () => {
     const withEvent = TURN.map((span) =>
       span.id === 'turn' ? { ...span, events: [{ name: 'threshold.first_output', atMs: 1250 }] } : span,

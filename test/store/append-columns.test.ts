@@ -85,4 +85,61 @@ describe('appendColumns', () => {
       connection.closeSync();
     });
   }
+
+  test('undefined is stored as NULL, as null is', async () => {
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE maybe (d DOUBLE, i INTEGER, flag BOOLEAN, text VARCHAR)');
+    const rows = [
+      { d: undefined, i: 7, flag: undefined, text: 'x' },
+      { d: 1.5, i: undefined, flag: true, text: undefined },
+    ];
+    const appender = await connection.createAppender('maybe');
+    appendColumns(
+      appender,
+      [
+        { name: 'd', type: DOUBLE, value: (row: (typeof rows)[number]) => row.d ?? undefined },
+        { name: 'i', type: INTEGER, value: (row: (typeof rows)[number]) => row.i ?? undefined },
+        { name: 'flag', type: BOOLEAN, value: (row: (typeof rows)[number]) => row.flag ?? undefined },
+        { name: 'text', type: VARCHAR, value: (row: (typeof rows)[number]) => row.text ?? undefined },
+      ] as readonly ColumnSpec<(typeof rows)[number]>[],
+      rows,
+    );
+    appender.flushSync();
+    appender.closeSync();
+    expect((await connection.runAndReadAll('SELECT d, i, flag, text FROM maybe')).getRows()).toEqual([
+      [null, 7, null, 'x'],
+      [1.5, null, true, null],
+    ]);
+    connection.closeSync();
+  });
+
+  test('a value its column cannot hold is refused, never wrapped or truncated', async () => {
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE narrow (i INTEGER, b BIGINT)');
+    const refuse = async (i: unknown, b: unknown): Promise<void> => {
+      const appender = await connection.createAppender('narrow');
+      try {
+        expect(() =>
+          appendColumns(
+            appender,
+            [
+              { name: 'i', type: INTEGER, value: () => i as number },
+              { name: 'b', type: BIGINT, value: () => b as bigint },
+            ],
+            [{}],
+          ),
+        ).toThrow(RangeError);
+      } finally {
+        appender.closeSync();
+      }
+    };
+    await refuse(3_000_000_000, 1n);
+    await refuse(-2_147_483_649, 1n);
+    await refuse(2.7, 1n);
+    await refuse(Number.NaN, 1n);
+    await refuse(1, 2n ** 63n);
+    await refuse(1, 5);
+    expect((await connection.runAndReadAll('SELECT count(*) FROM narrow')).getRows()).toEqual([[0n]]);
+    connection.closeSync();
+  });
 });

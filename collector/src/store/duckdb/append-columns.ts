@@ -43,15 +43,16 @@ function fillColumn<T>(vector: Vector, column: ColumnSpec<T>, items: readonly T[
   const { value } = column;
   switch (column.type.typeId) {
     case DuckDBTypeId.DOUBLE:
-      return copyFixed(vector, nulls, fillNumbers(new Float64Array(rows), nulls, value, items, first));
+      return copyFixed(vector, nulls, fillNumbers(new Float64Array(rows), nulls, value, items, first, column.name, anyNumber));
     case DuckDBTypeId.INTEGER:
-      return copyFixed(vector, nulls, fillNumbers(new Int32Array(rows), nulls, value, items, first));
+      return copyFixed(vector, nulls, fillNumbers(new Int32Array(rows), nulls, value, items, first, column.name, isInt32));
     case DuckDBTypeId.BIGINT: {
       const values = new BigInt64Array(rows);
       for (let row = 0; row < rows; row++) {
         const item = value(items[first + row]);
         if (item === null || item === undefined) nulls.set(row);
-        else values[row] = item as bigint;
+        else if (typeof item === 'bigint' && item >= INT64_MIN && item <= INT64_MAX) values[row] = item;
+        else throw new RangeError(`column ${column.name}: ${String(item)} is not a 64-bit integer`);
       }
       return copyFixed(vector, nulls, values);
     }
@@ -85,17 +86,30 @@ function fillColumn<T>(vector: Vector, column: ColumnSpec<T>, items: readonly T[
   }
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const anyNumber = (item: unknown): item is number => typeof item === 'number';
+const isInt32 = (item: unknown): item is number => Number.isInteger(item) && (item as number) >= -(2 ** 31) && (item as number) < 2 ** 31;
+
+/**
+ * Numbers into a typed array. A value the column cannot hold is refused, as node-api refuses it
+ * (a typed array would wrap or truncate it without a word): an INTEGER takes whole numbers of 32
+ * bits only.
+ */
 function fillNumbers<T, A extends Float64Array | Int32Array>(
   values: A,
   nulls: NullMask,
   value: (item: T) => DuckDBValue,
   items: readonly T[],
   first: number,
+  name: string,
+  fits: (item: unknown) => item is number,
 ): A {
   for (let row = 0; row < values.length; row++) {
     const item = value(items[first + row]);
     if (item === null || item === undefined) nulls.set(row);
-    else values[row] = item as number;
+    else if (fits(item)) values[row] = item;
+    else throw new RangeError(`column ${name}: ${String(item)} does not fit its type`);
   }
   return values;
 }

@@ -41,6 +41,14 @@ function readUserId(record: SpanRecord): string | undefined {
   return readString(record.attributes, 'resourceId');
 }
 
+/** Most turns a session can state: the stores keep a turn as a 32-bit integer. */
+const MAX_TURN = 2_147_483_647;
+
+/** A turn is a whole number a 32-bit integer holds; anything else stated as one is not taken. */
+function isTurnNumber(turn: number): boolean {
+  return Number.isInteger(turn) && turn >= -MAX_TURN - 1 && turn <= MAX_TURN;
+}
+
 /** Task facts the agent author stated: session, turn, class and budget. */
 export function extractTaskInfo(record: SpanRecord): TaskInfo {
   const info: TaskInfo = {};
@@ -49,7 +57,7 @@ export function extractTaskInfo(record: SpanRecord): TaskInfo {
   const userId = readUserId(record);
   if (userId !== undefined) info.userId = userId;
   const turn = readNumber(record.attributes, 'threshold.turn', 'ai.telemetry.metadata.turn');
-  if (turn !== undefined && Number.isInteger(turn)) info.turn = turn;
+  if (turn !== undefined && isTurnNumber(turn)) info.turn = turn;
   const taskClass = readString(record.attributes, 'threshold.task.class');
   if (taskClass !== undefined) info.taskClass = taskClass;
   const budgetMs = readNumber(record.attributes, 'threshold.task.budget_ms');
