@@ -113,15 +113,14 @@ export class FileBlobLog implements BlobLog {
   }
 
   private reader(segment: number): Promise<FileHandle> {
-    let opening = this.readers.get(segment);
-    if (!opening) {
-      opening = open(join(this.dir, segmentFile(segment)), 'r').catch((error: unknown) => {
-        // Not kept: a later read tries again.
-        this.readers.delete(segment);
-        throw new BlobLogError(`segment ${segment} cannot be read: ${(error as Error).message}`);
-      });
-      this.readers.set(segment, opening);
-    }
+    const kept = this.readers.get(segment);
+    if (kept) return kept;
+    const opening: Promise<FileHandle> = open(join(this.dir, segmentFile(segment)), 'r').catch((error: unknown) => {
+      // Not kept: a later read tries again (a newer opening of the segment, if any, stays).
+      if (this.readers.get(segment) === opening) this.readers.delete(segment);
+      throw new BlobLogError(`segment ${segment} cannot be read: ${(error as Error).message}`);
+    });
+    this.readers.set(segment, opening);
     return opening;
   }
 
