@@ -7,7 +7,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { analyseRecords, type SpanRecord, type SpanView, type TraceAnalysis } from '@threshold/core';
 import { timestampToUnixNano } from '../../packages/core/src/analysis/extract-ttft.js';
-import { startModelServer, type ModelServer } from '@threshold/demo';
+import { startModelServer, type ModelServer, type RecordedModelRequest } from '@threshold/demo';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readableSpansToRecords } from '../support/readable-span-to-record.js';
@@ -105,7 +105,10 @@ const named = (analysis: TraceAnalysis, name: string): SpanView => analysis.span
 describe('Langfuse v5 observations of every type, one agent turn', () => {
   let analysis: TraceAnalysis;
   let records: SpanRecord[];
+  /** The model server's requests made by this turn (another block's may come before it, in any order). */
+  let calls: RecordedModelRequest[];
   beforeAll(async () => {
+    const before = server.requests.length;
     ({ analysis, records } = await capture(() =>
       propagateAttributes({ sessionId: 'session-lf', userId: 'user-7' }, () =>
         startActiveObservation(
@@ -150,6 +153,7 @@ describe('Langfuse v5 observations of every type, one agent turn', () => {
         ),
       ),
     ));
+    calls = server.requests.slice(before);
   });
 
   it('classifies every observation type by its langfuse.observation.type', () => {
@@ -189,7 +193,7 @@ describe('Langfuse v5 observations of every type, one agent turn', () => {
       streaming: true,
       ttftMs,
       tpotMs: (answer.durationMs - ttftMs) / (OUTPUT_TOKENS - 1),
-      inputTokens: server.requests[0].plan.inputTokens,
+      inputTokens: calls[0].plan.inputTokens,
       outputTokens: OUTPUT_TOKENS,
       cost: COST_USD,
     });
@@ -201,11 +205,11 @@ describe('Langfuse v5 observations of every type, one agent turn', () => {
   it('leaves streaming unknown where the model parameters do not say, and reads provider-style usage keys', () => {
     expect(named(analysis, 'summary').llm).toEqual({
       model: MODEL,
-      inputTokens: server.requests[1].plan.inputTokens,
+      inputTokens: calls[1].plan.inputTokens,
       outputTokens: OUTPUT_TOKENS,
     });
     expect(analysis.tokens).toEqual({
-      inputTokens: server.requests[0].plan.inputTokens + server.requests[1].plan.inputTokens + 8,
+      inputTokens: calls[0].plan.inputTokens + calls[1].plan.inputTokens + 8,
       outputTokens: 2 * OUTPUT_TOKENS,
     });
     expect(analysis.summary.perceivedMs).toBe(analysis.summary.durationMs);
