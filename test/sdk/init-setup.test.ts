@@ -3,7 +3,7 @@
  * OTEL_EXPORTER_OTLP_PROTOCOL=http/json — honours OTEL_* settings, and when the app already set
  * up OpenTelemetry only adds its spans to the app's provider.
  */
-import { trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterEach, expect, it } from 'vitest';
@@ -54,11 +54,19 @@ it('adds spans to an app’s own provider when one is registered, and only flush
   const exporter = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   provider.register();
-  expect(init({ serviceName: 'ignored' })).toEqual({ usedExistingProvider: true });
-  await task('answer', async () => tool('search', async () => 1));
-  await shutdown();
-  expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['execute_tool search', 'invoke_agent answer']);
-  // The app's provider still works after the SDK's shutdown.
-  trace.getTracer('app').startSpan('app-span').end();
-  expect(exporter.getFinishedSpans()).toHaveLength(3);
+  try {
+    expect(init({ serviceName: 'ignored' })).toEqual({ usedExistingProvider: true });
+    await task('answer', async () => tool('search', async () => 1));
+    await shutdown();
+    expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['execute_tool search', 'invoke_agent answer']);
+    // The app's provider still works after the SDK's shutdown.
+    trace.getTracer('app').startSpan('app-span').end();
+    expect(exporter.getFinishedSpans()).toHaveLength(3);
+  } finally {
+    // The app's provider is global: let go of it, or an `init` in a later test would find it and use it.
+    await provider.shutdown();
+    trace.disable();
+    context.disable();
+    propagation.disable();
+  }
 });
