@@ -37,29 +37,41 @@ describe('npx threshold from the repository root', { timeout: 300_000 }, () => {
 });
 
 describe('the launcher in a checkout without a build', { timeout: 300_000 }, () => {
-  // A checkout of its own: the launcher's two files, a one-file "collector" for tsc -b to build,
-  // and the repository's node_modules (real TypeScript).
-  const checkout = mkdtempSync(join(tmpdir(), 'threshold-launcher-'));
-  mkdirSync(join(checkout, 'scripts'));
-  mkdirSync(join(checkout, 'collector/src'), { recursive: true });
-  for (const file of ['threshold.mjs', 'ensure-built.mjs']) cpSync(join(REPOSITORY_ROOT, 'scripts', file), join(checkout, 'scripts', file));
-  symlinkSync(join(REPOSITORY_ROOT, 'node_modules'), join(checkout, 'node_modules'));
-  writeFileSync(join(checkout, 'tsconfig.json'), JSON.stringify({ files: [], references: [{ path: 'collector' }] }));
-  writeFileSync(
-    join(checkout, 'collector/tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: { composite: true, module: 'nodenext', target: 'es2022', rootDir: 'src', outDir: 'dist', types: [] },
-      include: ['src'],
-    }),
-  );
-  writeFileSync(join(checkout, 'collector/package.json'), JSON.stringify({ type: 'module' }));
-  writeFileSync(
-    join(checkout, 'collector/src/cli.ts'),
-    "declare const process: { argv: string[] };\nconsole.log(`cli ran with ${process.argv.slice(2).join(' ')}`);\n",
-  );
-  afterAll(() => rmSync(checkout, { recursive: true, force: true }));
+  const checkouts: string[] = [];
+  afterAll(() => {
+    for (const dir of checkouts) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * A checkout of its own for each test (one test breaks its source): the launcher's two files, a
+   * one-file "collector" for tsc -b to build, and the repository's node_modules (real TypeScript).
+   */
+  function freshCheckout(): string {
+    const checkout = mkdtempSync(join(tmpdir(), 'threshold-launcher-'));
+    checkouts.push(checkout);
+    mkdirSync(join(checkout, 'scripts'));
+    mkdirSync(join(checkout, 'collector/src'), { recursive: true });
+    for (const file of ['threshold.mjs', 'ensure-built.mjs'])
+      cpSync(join(REPOSITORY_ROOT, 'scripts', file), join(checkout, 'scripts', file));
+    symlinkSync(join(REPOSITORY_ROOT, 'node_modules'), join(checkout, 'node_modules'));
+    writeFileSync(join(checkout, 'tsconfig.json'), JSON.stringify({ files: [], references: [{ path: 'collector' }] }));
+    writeFileSync(
+      join(checkout, 'collector/tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { composite: true, module: 'nodenext', target: 'es2022', rootDir: 'src', outDir: 'dist', types: [] },
+        include: ['src'],
+      }),
+    );
+    writeFileSync(join(checkout, 'collector/package.json'), JSON.stringify({ type: 'module' }));
+    writeFileSync(
+      join(checkout, 'collector/src/cli.ts'),
+      "declare const process: { argv: string[] };\nconsole.log(`cli ran with ${process.argv.slice(2).join(' ')}`);\n",
+    );
+    return checkout;
+  }
 
   it('builds the packages on first use, telling stderr, and runs the CLI with its arguments; later runs go straight to it', async () => {
+    const checkout = freshCheckout();
     const launcher = join(checkout, 'scripts/threshold.mjs');
     const first = await run(process.execPath, [launcher, 'check', '--file', 'x.json'], checkout);
     expect(first).toEqual({
@@ -72,8 +84,8 @@ describe('the launcher in a checkout without a build', { timeout: 300_000 }, () 
   });
 
   it('stops with the compiler’s exit code and says what to run when the build fails', async () => {
+    const checkout = freshCheckout();
     writeFileSync(join(checkout, 'collector/src/cli.ts'), 'const broken: number = "text";\n');
-    rmSync(join(checkout, 'collector/dist'), { recursive: true, force: true });
     const result = await run(process.execPath, [join(checkout, 'scripts/threshold.mjs'), '--help'], checkout);
     expect(result.exitCode).toBe(1); // tsc -b: errors found
     expect(result.stdout).toBe('');
