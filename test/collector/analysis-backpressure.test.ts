@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { AnalysisThroughput } from '../../collector/src/assembly/analysis-throughput.js';
-import { analysisBehind, analysisShouldLead } from '../../collector/src/ingest/analysis-backpressure.js';
+import { analysisBehind, analysisShouldLead, heldSpansBound } from '../../collector/src/ingest/analysis-backpressure.js';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 import { parsePrometheusText, sampleValue } from '../support/prometheus-text-parser.js';
 import { ManualClock } from './manual-clock.js';
@@ -40,9 +40,35 @@ describe('backpressure before spilling', () => {
     const refusal = analysisBehind({ lagMs: 1_000, spans: 100_000, spansPerSecond: 1_000_000, maxHeldSpans: 100_000 }, 30_000);
     expect([refusal?.retryAfterSeconds, refusal?.message]).toEqual([
       1,
-      'analysis is behind (100000 spans wait for analysis, as many as it holds in memory): retry later',
+      'analysis is behind (100000 spans wait for analysis, as many as it holds ahead): retry later',
     ]);
     expect(analysisBehind({ lagMs: 1_000, spans: 99_999, spansPerSecond: 1_000_000, maxHeldSpans: 100_000 }, 30_000)).toBeUndefined();
+  });
+});
+
+describe('spans held ahead of analysis', () => {
+  test('are what it gets through in one quiet period at its measured rate', () => {
+    expect(heldSpansBound(20_000, 2_000, 100_000)).toBe(40_000);
+    expect(heldSpansBound(17_500.4, 2_000, 100_000)).toBe(35_001);
+    // A longer quiet period holds its arrivals too.
+    expect(heldSpansBound(10_000, 9_000, 200_000)).toBe(90_000);
+    // Before any rate is measured, 10,000 spans/s is assumed.
+    expect(heldSpansBound(undefined, 2_000, 100_000)).toBe(20_000);
+  });
+
+  test('never exceed what assembly holds in memory, and never fall below 10,000 spans', () => {
+    expect(heldSpansBound(80_000, 2_000, 100_000)).toBe(100_000);
+    expect(heldSpansBound(50_000, 2_000, 100_000)).toBe(100_000);
+    expect(heldSpansBound(500, 2_000, 100_000)).toBe(10_000);
+    expect(heldSpansBound(4_999, 2_000, 100_000)).toBe(10_000);
+    expect(heldSpansBound(500, 2_000, 4_000)).toBe(4_000);
+  });
+
+  test('refuse ingest at the bound though the lag estimate is within --max-analysis-lag', () => {
+    const backlog = { lagMs: 2_500, spansPerSecond: 20_000 };
+    const maxHeldSpans = heldSpansBound(backlog.spansPerSecond, 2_000, 100_000);
+    expect(analysisBehind({ ...backlog, spans: maxHeldSpans - 1, maxHeldSpans }, 30_000)).toBeUndefined();
+    expect(analysisBehind({ ...backlog, spans: maxHeldSpans, maxHeldSpans }, 30_000)?.retryAfterSeconds).toBe(1);
   });
 });
 
