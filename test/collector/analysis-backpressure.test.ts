@@ -144,4 +144,39 @@ describe('a collector whose analysis is behind the bound', () => {
     await collector.collector.analysis.sweep();
     expect((await postJson(url, body(2))).status).toBe(200);
   });
+
+  test('refuses once as many spans wait as analysis gets through in a quiet period, long before --max-analysis-lag', async () => {
+    const clock = new ManualClock();
+    // No rate measured yet: 10,000 spans/s assumed, so a 500 ms quiet period holds the least, 10,000 spans.
+    collector = await startTestCollector({ quietPeriodMs: 500, clock });
+    const { url } = collector;
+    const baseMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    const request = (first: number, traces: number) =>
+      otlpJsonBody(
+        'held',
+        baseMs,
+        Array.from({ length: traces * 100 }, (_, i) => ({
+          traceId: traceIdOf(first + Math.floor(i / 100)),
+          spanId: spanIdOf(i + 1),
+          name: `step ${i % 100}`,
+          startMs: i % 100,
+          endMs: (i % 100) + 1,
+        })),
+      );
+    expect((await postJson(url, request(1, 99))).status).toBe(200); // 9,900 spans wait
+    expect((await postJson(url, request(100, 1))).status).toBe(200); // 10,000
+    const refused = await fetch(`${url}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: request(101, 1),
+    });
+    expect([refused.status, refused.headers.get('retry-after')]).toEqual([503, '1']);
+    expect(((await refused.json()) as { message: string }).message).toBe(
+      'analysis is behind (10000 spans wait for analysis, as many as it holds ahead): retry later',
+    );
+
+    clock.advance(500);
+    await collector.collector.analysis.sweep();
+    expect((await postJson(url, request(101, 1))).status).toBe(200);
+  });
 });
