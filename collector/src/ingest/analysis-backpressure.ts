@@ -19,9 +19,8 @@ export interface AnalysisBacklog {
   /** Spans analysed per second while analysis is busy; undefined before it has been measured. */
   spansPerSecond: number | undefined;
   /**
-   * Most spans ingest lets wait for analysis in memory (`heldSpansBound`): beyond, more would only
-   * add lag, or wait in the store, read back and decoded a second time, much more slowly.
-   * Undefined: no such bound.
+   * Most spans assembly holds in memory awaiting analysis; beyond, traces wait in the store and
+   * are read back and decoded a second time, much more slowly. Undefined: no such bound.
    */
   maxHeldSpans?: number;
 }
@@ -47,28 +46,6 @@ export function analysisShouldLead(backlog: AnalysisBacklog, maxLagMs: number): 
   return Math.max(backlog.lagMs, drainTimeMs(backlog)) > maxLagMs / 2;
 }
 
-/** Fewest spans held ahead of analysis at any measured rate (a slow store's small batches still fill a request or two). */
-export const MIN_HELD_SPANS = 10_000;
-
-/**
- * How many spans ingest lets wait for analysis in memory: what analysis gets through in one quiet
- * period at its measured rate, from MIN_HELD_SPANS up to `maxSpans` (what assembly holds in memory
- * before spans wait in the store). A span acknowledged now is visible once its quiet period has
- * passed and analysis got through every span held before it, so holding more only adds lag: under
- * overload senders are told to retry instead, and what is acknowledged stays seconds fresh. Held
- * spans are the quiet period's arrivals plus work already due; the rate, measured between saves,
- * runs ahead of what analysis reaches while ingest competes, which leaves that work.
- *
- * Measured at 50,000 spans/s offered for 60 s on two cores (`bench/freshness.mjs`), acknowledged
- * and lag p50 / p99: holding up to 100,000 spans, 17,623 spans/s and 6.9 / 8.7 s; 50,000 spans,
- * 17,143 and 3.4 / 6.5 s; 30,000, 12,710 and 2.7 / 4.4 s (the threads starved); this bound,
- * 18,824 and 3.4 / 5.2 s; the quiet period plus a second, 15,338 and 4.7 / 6.6 s.
- */
-export function heldSpansBound(spansPerSecond: number | undefined, quietPeriodMs: number, maxSpans: number): number {
-  const rate = spansPerSecond ?? ASSUMED_SPANS_PER_SECOND;
-  return Math.min(maxSpans, Math.max(MIN_HELD_SPANS, Math.ceil((rate * quietPeriodMs) / 1000)));
-}
-
 /** Thrown instead of acknowledging more: the backlog would take longer than the bound to analyse. */
 export class AnalysisBehindError extends Error {
   override readonly name = 'AnalysisBehindError';
@@ -91,12 +68,11 @@ export function analysisBehind(backlog: AnalysisBacklog, maxLagMs: number): Anal
   const drainMs = drainTimeMs(backlog);
   const behindMs = Math.max(backlog.lagMs, drainMs);
   if (backlog.maxHeldSpans !== undefined && backlog.spans >= backlog.maxHeldSpans && behindMs <= maxLagMs) {
-    // Within the bound by the estimate, but more would only wait: in memory, adding lag, or in
-    // the store, where reading it back costs more than the estimate knows (a 10-minute soak saw
-    // the lag reach 80 s that way).
+    // Within the bound by the estimate, but more would wait in the store, where reading it back
+    // costs more than the estimate knows (a 10-minute soak saw the lag reach 80 s that way).
     return new AnalysisBehindError(
       1,
-      `analysis is behind (${backlog.spans} spans wait for analysis, as many as it holds ahead): retry later`,
+      `analysis is behind (${backlog.spans} spans wait for analysis, as many as it holds in memory): retry later`,
     );
   }
   if (behindMs <= maxLagMs) return undefined;

@@ -2,7 +2,7 @@ import type { Finding, SpanRecord, TraceAnalysis } from '@threshold/core';
 import type { Clock } from '../assembly/clock.js';
 import { TraceAssembler } from '../assembly/trace-assembler.js';
 import type { CollectorOptions } from '../config.js';
-import { analysisBehind, analysisShouldLead, heldSpansBound, type AnalysisBacklog } from '../ingest/analysis-backpressure.js';
+import { analysisBehind, analysisShouldLead, type AnalysisBacklog } from '../ingest/analysis-backpressure.js';
 import { CommitQueue } from '../ingest/commit-queue.js';
 import { decodeTraceRequestProtobuf } from '../otlp/index.js';
 import { compressForStorage } from '../store/raw-request-codec.js';
@@ -123,17 +123,15 @@ export class WritePath {
 
   /**
    * What analysis has to get through: what assembly holds or left in the store, and the spans still
-   * waiting for their commit. Ingest is refused once more would only wait (`heldSpansBound`: a
-   * quiet period of analysis), never later than the default in-memory bound, so under load traces
-   * do not spill to the store (tests that shrink the bound still exercise spilling).
+   * waiting for their commit. Ingest is refused before the default in-memory bound is reached, so
+   * under load traces do not spill to the store (tests that shrink the bound still exercise spilling).
    */
   backlog(): AnalysisBacklog {
-    const spansPerSecond = this.analysis.spansPerSecond();
     return {
       lagMs: this.assembler.analysisLagMs(),
       spans: this.assembler.unanalysedSpans + this.commitQueue.depth,
-      spansPerSecond,
-      maxHeldSpans: heldSpansBound(spansPerSecond, this.config.options.quietPeriodMs, MAX_PENDING_SPANS),
+      spansPerSecond: this.analysis.spansPerSecond(),
+      maxHeldSpans: MAX_PENDING_SPANS,
     };
   }
 
