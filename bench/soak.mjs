@@ -12,7 +12,9 @@
  * than an exporter's 10 s timeout, /api/health never answers degraded, and once the load stops
  * every acknowledged trace is analysed (counted by /api/traces) and a sample of them is served by
  * /api/traces/:id. Reports acknowledged and analysed rates, refusals, the analysis lag seen,
- * health samples and the collector's peak RSS.
+ * health samples and the collector's peak RSS, with what the largest RSS sampled and the RSS at the
+ * end were made of (V8 heap pages, malloc arenas, other anonymous memory, mapped files:
+ * bench/_resident-memory.mjs).
  *
  *   node bench/soak.mjs   (after `npx tsc -b`; SOAK_SECONDS=60 for a short run)
  */
@@ -30,6 +32,7 @@ import {
   stopCollectorProcess,
 } from './_loopback.mjs';
 import { agentRequestBodies } from './decode.mjs';
+import { compositionText, residentComposition } from './_resident-memory.mjs';
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const CLIENTS = 16;
@@ -60,6 +63,8 @@ let ackedRequests = 0;
 let slowest = 0;
 const ackedSequences = [];
 let peakRss = 0;
+/** The largest RSS seen by the 10 s monitor, and what it was made of. */
+let largestSample = { rssMiB: 0, composition: undefined };
 let maxLagMs = 0;
 const health = { ok: 0, degraded: 0, reasons: new Set() };
 
@@ -127,7 +132,9 @@ async function sampleHealth() {
 }
 
 const monitor = setInterval(async () => {
-  peakRss = Math.max(peakRss, rssMiB());
+  const rss = rssMiB();
+  peakRss = Math.max(peakRss, rss);
+  if (rss > largestSample.rssMiB) largestSample = { rssMiB: rss, composition: residentComposition(collector.pid) };
   try {
     const body = await sampleHealth();
     const seconds = (performance.now() - started) / 1000;
@@ -185,6 +192,8 @@ try {
   );
   console.log(`served:      ${served} sampled acknowledged traces whole by /api/traces/:id`);
   console.log(`peak RSS:    ${peakRss.toFixed(0)} MiB`);
+  console.log(`largest RSS sampled every 10 s: ${largestSample.rssMiB.toFixed(0)} MiB: ${compositionText(largestSample.composition)}`);
+  console.log(`RSS at the end: ${rssMiB().toFixed(0)} MiB: ${compositionText(residentComposition(collector.pid))}`);
   if (health.degraded > 0) failures.push(`/api/health answered degraded ${health.degraded} times`);
 } finally {
   clearInterval(monitor);
