@@ -10,20 +10,12 @@ export interface LinearFit {
   points: number;
 }
 
-/** Undefined with fewer than two points, or when x or y never varies (no line to speak of). */
-export function fitLine(points: ReadonlyArray<readonly [x: number, y: number]>): LinearFit | undefined {
-  return fitLineOf(
-    points,
-    (point) => point[0],
-    (point) => point[1],
-  );
-}
-
 /**
- * `fitLine` over items read through `x` and `y`, without building a pair per item (a rule fits a
- * session's calls for every trace of it: the pairs were most of its garbage).
+ * The fit of `y` on `x` over `items`, each read through the two accessors (no pair built per
+ * item: a rule fits a session's calls for every trace of it, and the pairs were most of its
+ * garbage). Undefined with fewer than two items, or when x or y never varies (no line to speak of).
  */
-export function fitLineOf<T>(items: readonly T[], x: (item: T) => number, y: (item: T) => number): LinearFit | undefined {
+export function fitLine<T>(items: readonly T[], x: (item: T) => number, y: (item: T) => number): LinearFit | undefined {
   const n = items.length;
   if (n < 2) return undefined;
   let sumX = 0;

@@ -1,6 +1,6 @@
 import type { Finding } from '../../api-types.js';
 import type { TraceEdit } from '../../what-if/trace-edit.js';
-import { fitLineOf, type LinearFit } from '../linear-fit.js';
+import { fitLine, type LinearFit } from '../linear-fit.js';
 import { projectedFinding } from '../projected-finding.js';
 import type { RecommendationRule } from '../rule.js';
 import { observeTrace, type LlmCallObservation } from '../trace-observations.js';
@@ -48,7 +48,7 @@ export const compressContextRule: RecommendationRule = {
       }
       if (largest < Math.max(smallest, 1) * thresholds.minContextGrowth) continue;
       const onTtft = points.every((call) => call.ttftMs !== undefined);
-      const fit = fitLineOf(
+      const fit = fitLine(
         points,
         (call) => call.inputTokens!,
         (call) => latencyOf(call, onTtft),
