@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +124,19 @@ describe('file blob log on disk', () => {
     expect(await log.read(refs[1])).toEqual(Buffer.from(value(600, 1)));
     expect(await log.read(refs[4])).toEqual(Buffer.from(value(600, 4)));
     await expect(log.read(refs[0])).rejects.toBeInstanceOf(BlobLogError);
+    await log.close();
+  });
+
+  test('a sealed segment that cannot be opened is not remembered so: a later read opens it again', async () => {
+    const dir = freshDir();
+    const log = await FileBlobLog.open(dir, 500);
+    const [ref] = await log.append([value(600, 1)]);
+    await log.append([value(10, 2)]); // seals segment 1
+    const sealed = join(dir, '000000000001.seg');
+    renameSync(sealed, `${sealed}.away`);
+    await expect(log.read(ref)).rejects.toBeInstanceOf(BlobLogError);
+    renameSync(`${sealed}.away`, sealed);
+    expect(await log.read(ref)).toEqual(Buffer.from(value(600, 1)));
     await log.close();
   });
 
