@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, optionsFromSettings, settingsFromEnv, type RawSettings } from '../config.js';
 import { securityFromSettings } from '../security/security-settings.js';
+import { limitMallocArenas } from '../server/malloc-arenas.js';
 import { startServer } from '../server/start-server.js';
 import { GrpcBindError } from '../grpc/grpc-ingest-server.js';
 import { grpcPortFromSettings } from '../grpc/grpc-port-setting.js';
@@ -117,6 +118,8 @@ export function registerStartCommand(program: Command): void {
         if (error instanceof ConfigError) fail(error.message, 2);
         throw error;
       }
+      // Before the collector starts its threads (DuckDB's, the analysis pool's): see malloc-arenas.ts.
+      limitMallocArenas();
       let collector;
       try {
         collector = await startServer({ options, access: security.access, corsOrigins: security.corsOrigins, retentionMs, grpcPort });
