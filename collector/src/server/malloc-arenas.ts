@@ -8,13 +8,13 @@ const M_ARENA_MAX = -8;
  * The arena limit `threshold start` gives glibc. glibc gives each new thread an arena of its own,
  * up to eight per core, and keeps what each one freed for that arena alone. Under ingest the
  * collector's threads (DuckDB's, the analysis threads, libuv's) allocate and free bursts of
- * memory, and in 5-minute soaks the other threads' arenas held anywhere from 43 to 402 MiB
- * resident. The arenas that exist when the limit is set stay (the event loop's and those of V8's
- * and Node's own threads, four here), and once that many exist glibc makes no more: the threads
- * started after share them. So limited, the other threads' arenas held 64 to 84 MiB, with the
- * same throughput within the noise of the runs (README, performance).
+ * memory, and in soaks the other threads' arenas held anywhere from 43 to 500 MiB resident. The
+ * arenas that exist when the limit is set stay (the event loop's and those of V8's and Node's own
+ * threads, four here), and once that many exist glibc makes no more: the threads started after
+ * share them. So limited, the other threads' arenas held 64 to 202 MiB, with the same throughput
+ * within the noise of the runs (README, performance).
  */
-export const COLLECTOR_MALLOC_ARENAS = 2;
+const COLLECTOR_MALLOC_ARENAS = 2;
 
 /** What `limitMallocArenas` did: the arenas set, or why it left malloc as it was. */
 export type MallocArenaLimit = { limited: true; arenas: number } | { limited: false; reason: string };
@@ -30,7 +30,7 @@ export type MallocArenaLimit = { limited: true; arenas: number } | { limited: fa
  * decides its own allocator settings.
  */
 export function limitMallocArenas(arenas = COLLECTOR_MALLOC_ARENAS, env: NodeJS.ProcessEnv = process.env): MallocArenaLimit {
-  if (process.platform !== 'linux') return { limited: false, reason: 'the C library is not glibc' };
+  if (process.platform !== 'linux') return { limited: false, reason: 'not Linux' };
   if (environmentSetsArenas(env)) return { limited: false, reason: 'the environment sets the arenas' };
   try {
     // Loaded here, not imported: a platform koffi has no binary for must not stop the collector.
