@@ -76,7 +76,7 @@ async function seed(dataDir) {
       CASE WHEN k % 3 = 0 THEN 150 + (s.id % 400) END, CASE WHEN k % 3 = 0 THEN 15 + (s.id % 20) END,
       CASE WHEN k % 3 = 0 THEN 800 + k END, CASE WHEN k % 3 = 0 THEN 120 + k END,
       s.duration_ms / ${SPANS_PER_TRACE}, CASE WHEN k % 3 = 1 THEN k % 4 = 0 END, CASE WHEN k % 3 = 1 THEN k % 5 = 0 END,
-      false, false, CASE WHEN k % 3 = 0 AND s.id % 2 = 0 THEN 20 + (s.id % 900) END
+      false, false, CASE WHEN k % 3 = 0 AND s.id % 2 = 0 THEN 20 + (s.id % 900) END, k % 3 = 0
     FROM seed s, range(${SPANS_PER_TRACE}) r(k) ORDER BY s.id`);
   // Critical paths by operation, five per trace, summing to its duration: slow tasks wait longer on the tool.
   await connection.run(
