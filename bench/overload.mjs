@@ -50,7 +50,7 @@ const LOAD_FACTOR = 3;
  * Documented cap for the default settings (README, "Overload and limits"): at most 64 ingest
  * requests (64 MiB of bodies) in flight, the rest answered 503 at once; at most 100,000 spans
  * queued for a commit; at most 100,000 spans held in memory awaiting analysis (the rest wait in
- * the store) and 50,000 recently analysed spans kept for late arrivals; DuckDB limited to 256 MiB;
+ * the store) and 50,000 recently analysed spans kept for late arrivals; DuckDB limited to 128 MiB;
  * plus the process itself, the statistics index of stored traces and allocator slack.
  */
 const RSS_CAP_BYTES = 1.5 * 1024 * 1024 * 1024;

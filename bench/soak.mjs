@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Soak: the collector at its defaults (`threshold start`, DuckDB's 256 MiB limit) under flat-out
+ * Soak: the collector at its defaults (`threshold start`, DuckDB's 128 MiB limit) under flat-out
  * ingest for SOAK_SECONDS (600), with the views read all the while, as a team would use it on a
  * busy day. 16 keep-alive clients post requests of 100 agent turns × 20 GenAI spans (serialized
  * by the official OpenTelemetry serializer, fresh trace ids and current timestamps each time) as

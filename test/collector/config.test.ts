@@ -35,18 +35,18 @@ describe('collector options', () => {
     expect(options.taskClasses.classByTaskName).toEqual({ 'deep-research': 'research' });
   });
 
-  test('DuckDB memory limit: 256 MiB by default, from the environment or the flag, applied to the database', async () => {
-    expect(optionsFromSettings({}, {}).duckdbMemoryMb).toBe(256);
+  test('DuckDB memory limit: 128 MiB by default, from the environment or the flag, applied to the database', async () => {
+    expect(optionsFromSettings({}, {}).duckdbMemoryMb).toBe(128);
     expect(optionsFromSettings({}, settingsFromEnv({ THRESHOLD_DUCKDB_MEMORY_MB: '512' })).duckdbMemoryMb).toBe(512);
-    expect(optionsFromSettings({ duckdbMemoryMb: '128' }, settingsFromEnv({ THRESHOLD_DUCKDB_MEMORY_MB: '512' })).duckdbMemoryMb).toBe(128);
+    expect(optionsFromSettings({ duckdbMemoryMb: '192' }, settingsFromEnv({ THRESHOLD_DUCKDB_MEMORY_MB: '512' })).duckdbMemoryMb).toBe(192);
     expect(() => optionsFromSettings({ duckdbMemoryMb: '16' }, {})).toThrow('DuckDB memory (MiB) must be between 64 and 1048576, got 16');
     const store = await DuckDbStore.open(':memory:', {
       taskClasses: DEFAULT_OPTIONS.taskClasses,
       decodeRequest: decodeStoredRequest,
-      memoryLimitMb: 128,
+      memoryLimitMb: 192,
     });
     try {
-      expect(await store.setting('memory_limit')).toBe('128.0 MiB');
+      expect(await store.setting('memory_limit')).toBe('192.0 MiB');
     } finally {
       await store.close();
     }

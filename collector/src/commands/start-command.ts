@@ -35,7 +35,7 @@ export function registerStartCommand(program: Command): void {
     )
     .option(
       '--duckdb-memory-mb <n>',
-      'memory limit of the embedded DuckDB in MiB, beyond which it spills to disk (default 256) (env THRESHOLD_DUCKDB_MEMORY_MB)',
+      'memory limit of the embedded DuckDB in MiB, beyond which it spills to disk (default 128) (env THRESHOLD_DUCKDB_MEMORY_MB)',
     )
     .option(
       '--max-spans-per-trace <n>',

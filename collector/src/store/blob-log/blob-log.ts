@@ -3,7 +3,7 @@
  *
  * DuckDB checkpoints a table's last row group whole, and a row group holds up to 122,880 rows:
  * with request bodies of 30–300 KB inline, every checkpoint re-read and re-wrote hundreds of MB,
- * needed more than the 256 MiB memory limit ("failed to pin block") and the failed checkpoint
+ * needed more than DuckDB's memory limit (256 MiB then) ("failed to pin block") and the failed checkpoint
  * invalidated the database. In a log, a value is written once, fsynced, and found again by its
  * reference, which is all DuckDB keeps; its rows stay small whatever the spans carry.
  */

@@ -4,9 +4,9 @@ import type { SerialWriter } from './serial-writer.js';
 /**
  * Write-ahead log size past which the store checkpoints. DuckDB checkpoints by itself inside the
  * COMMIT that crosses its `checkpoint_threshold`, concurrently with the other connection's
- * transactions; under heavy ingest such a checkpoint needed more than the whole 256 MiB memory
- * limit ("failed to pin block"), and a failed checkpoint invalidates the database. The store
- * checkpoints instead, while it holds every writer, once the log passes this size: the data a
+ * transactions; under heavy ingest such a checkpoint needed more than the whole memory
+ * limit, then 256 MiB ("failed to pin block"), and a failed checkpoint invalidates the database.
+ * The store checkpoints instead, while it holds every writer, once the log passes this size: the data a
  * checkpoint writes is bounded by it, and nothing else is being written meanwhile.
  */
 export const CHECKPOINT_WAL_BYTES = 16 * 1024 * 1024;
