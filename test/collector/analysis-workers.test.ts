@@ -1,8 +1,11 @@
+import { gzipSync } from 'node:zlib';
 import { resolveOptions } from '@threshold/collector';
+import type { HeldBody } from '../../collector/src/assembly/deferred-spans.js';
 import { decodeTraceRequestProtobuf } from '../../collector/src/otlp/index.js';
 import type { DueTrace } from '../../collector/src/assembly/trace-assembler.js';
 import { analyseTrace } from '../../collector/src/pipeline/analyse-stage.js';
 import { acquireAnalysisPool, AnalysisPool } from '../../collector/src/pipeline/analysis-pool.js';
+import { compressForStorage } from '../../collector/src/store/raw-request-codec.js';
 import type { Finding, ModelStats, StatsResponse, TraceAnalysis, TraceDetail, TraceList } from '@threshold/core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { STORE_ENGINES } from '../store/store-engines.js';
@@ -54,10 +57,13 @@ const get = async <T>(url: string, path: string): Promise<T> => (await (await fe
 /** Sends the same traffic, sweeping by the collector's clock: mixed requests, a trace split across formats, then a late span. */
 async function sendTraffic(collector: TestCollector, clock: ManualClock): Promise<string[]> {
   const ids = Array.from({ length: 12 }, (_, i) => traceIdOf(0xa00 + i));
-  // Three protobuf requests of three traces each (one body decoded per thread, or split across two).
+  // Three protobuf requests of three traces each (one body decoded per thread, or split across
+  // two); the last one gzipped, held by the threads' collector as it came.
   for (let r = 0; r < 3; r++) {
     const plans = [0, 1, 2].flatMap((t) => turn(ids[3 * r + t], 10 * (3 * r + t)));
-    expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, plans))).toBe(200);
+    const body = protobufBody('agent', baseMs, plans);
+    if (r < 2) expect(await postProtobuf(collector.url, body)).toBe(200);
+    else expect(await postGzippedProtobuf(collector.url, body)).toBe(200);
   }
   // A trace in protobuf, then JSON, then protobuf again; one in JSON only; one over the span cap.
   const [task, firstChat, lookup, secondChat] = turn(ids[9], 5);
@@ -83,6 +89,16 @@ async function sendTraffic(collector: TestCollector, clock: ManualClock): Promis
   await collector.collector.analysis.sweep();
   return ids;
 }
+
+async function postGzippedProtobuf(url: string, body: Uint8Array): Promise<number> {
+  const headers = { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' };
+  const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers, body: gzipSync(body) });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** A request body as the store keeps it, and as trace assembly holds it for the threads: Brotli. */
+const stored = (body: Uint8Array): HeldBody => compressForStorage({ format: 'protobuf', encoding: 'identity', bytes: body });
 
 interface Answers {
   /** What `onAnalysed` listeners were given: every span view and every span's attributes. */
@@ -204,12 +220,14 @@ describe('the analysis thread pool', () => {
   test('a thread lost in the middle of a job has the job run on the main thread, and is replaced', async () => {
     const settings = { maxSpansPerTrace: 50_000, taskClasses: resolveOptions({}).taskClasses };
     const body = protobufBody('agent', baseMs, [...turn(traceIdOf(0xb01), 0), ...turn(traceIdOf(0xb02), 20)]);
+    // Compressed: the main thread decompresses it too when it runs the job.
+    const held = stored(body);
     const due = (traceId: string): DueTrace => ({
       traceId,
       storedSpanCount: 4,
       replacesStored: false,
       spans: () => [],
-      sources: () => [[], body],
+      sources: () => [[], held],
     });
     const expected = [traceIdOf(0xb01), traceIdOf(0xb02)].map((traceId) => {
       const records = decodeTraceRequestProtobuf(body).spans.filter((span) => span.traceId === traceId);
@@ -239,14 +257,15 @@ describe('the analysis thread pool', () => {
   test('a batch is cut into jobs of at most 100 consecutive traces, answered in the order of the batch', async () => {
     const settings = { maxSpansPerTrace: 50_000, taskClasses: resolveOptions({}).taskClasses };
     const ids = Array.from({ length: 250 }, (_, i) => traceIdOf(0xc00 + i));
-    // Requests of 25 traces, as exporters batch them.
-    const bodies = Array.from({ length: 10 }, (_, r) =>
-      protobufBody(
+    // Requests of 25 traces, as exporters batch them, held as Brotli, as the gzip they came in, or decompressed.
+    const bodies = Array.from({ length: 10 }, (_, r): HeldBody => {
+      const body = protobufBody(
         'agent',
         baseMs,
         ids.slice(25 * r, 25 * r + 25).flatMap((id, i) => turn(id, i)),
-      ),
-    );
+      );
+      return r % 3 === 0 ? stored(body) : r % 3 === 1 ? { encoding: 'gzip', bytes: gzipSync(body) } : { encoding: 'identity', bytes: body };
+    });
     const due = ids.map((traceId, i): DueTrace => ({
       traceId,
       storedSpanCount: 4,

@@ -1,7 +1,20 @@
 import type { SpanRecord } from '@threshold/core';
+import type { RawRequest } from '../store/span-log.js';
 
-/** Decodes the body of a request ingest scanned (protobuf, with nothing the span caps would cut). */
-export type DecodeScanned = (body: Uint8Array) => SpanRecord[];
+/**
+ * The body of a committed request as trace assembly holds it until its traces are analysed: as the
+ * store keeps it (compressed: Brotli, or the gzip it came in, about a ninth of the protobuf), where
+ * analysis threads decompress it, or decompressed (`identity`) where the event loop decodes it.
+ */
+export interface HeldBody {
+  encoding: RawRequest['encoding'];
+  bytes: Uint8Array;
+}
+
+/** Decodes a held body of a request ingest scanned (protobuf, with nothing the span caps would cut). */
+export type DecodeScanned = (body: HeldBody) => SpanRecord[];
+
+const NO_BODY: HeldBody = { encoding: 'identity', bytes: new Uint8Array(0) };
 
 /**
  * A committed request that ingest checked and counted but did not decode. The pending traces it
@@ -9,25 +22,22 @@ export type DecodeScanned = (body: Uint8Array) => SpanRecord[];
  * that decoding, and the last one lets the body and the spans go.
  */
 export class DeferredSpans {
-  private body: Uint8Array | undefined;
   private byTrace: Map<string, SpanRecord[]> | undefined;
   private holders = 0;
 
   constructor(
-    batch: { body?: Uint8Array },
+    private body: HeldBody | undefined,
     private readonly decodeScanned: DecodeScanned,
-  ) {
-    this.body = batch.body;
-  }
+  ) {}
 
   /**
    * One part of a trace's spans as an analysis thread was given it (see `source`): a request body
    * still to decode, or that trace's spans already decoded. A trace kept for late spans is re-opened
    * from its parts in their order.
    */
-  static ofSource(traceId: string, source: SpanRecord[] | Uint8Array, decodeScanned: DecodeScanned): DeferredSpans {
-    if (!Array.isArray(source)) return new DeferredSpans({ body: source }, decodeScanned);
-    const deferred = new DeferredSpans({ body: undefined }, decodeScanned);
+  static ofSource(traceId: string, source: SpanRecord[] | HeldBody, decodeScanned: DecodeScanned): DeferredSpans {
+    if (!Array.isArray(source)) return new DeferredSpans(source, decodeScanned);
+    const deferred = new DeferredSpans(undefined, decodeScanned);
     deferred.byTrace = new Map([[traceId, source]]);
     return deferred;
   }
@@ -49,8 +59,8 @@ export class DeferredSpans {
    * another holder had the request decoded here, or else the request's body (an analysis thread
    * decodes it). The holder lets go of the request.
    */
-  source(traceId: string): SpanRecord[] | Uint8Array {
-    const source = this.byTrace ? (this.byTrace.get(traceId) ?? []) : (this.body ?? new Uint8Array(0));
+  source(traceId: string): SpanRecord[] | HeldBody {
+    const source = this.byTrace ? (this.byTrace.get(traceId) ?? []) : (this.body ?? NO_BODY);
     this.release();
     return source;
   }

@@ -1,4 +1,5 @@
 import type { SpanRecord } from '@threshold/core';
+import type { HeldBody } from './deferred-spans.js';
 
 /** A trace analysed a short while ago, kept so a late span re-analyses it without a read. */
 export interface RecentTrace {
@@ -8,7 +9,7 @@ export interface RecentTrace {
    * bodies the event loop never decoded (they are decoded again only if a late span comes), or
    * spans another trace's analysis decoded here.
    */
-  later?: Array<SpanRecord[] | Uint8Array>;
+  later?: Array<SpanRecord[] | HeldBody>;
   /** Stored span rows the records stand for: the "analysed up to" marker of its analysis. */
   storedSpanCount: number;
   expiresAtMs: number;
@@ -47,7 +48,7 @@ export class RecentTraces {
 
   /** Keeps analysed traces (replacing what was held of them), then drops expired and surplus ones, oldest first. */
   remember(
-    traces: ReadonlyArray<{ traceId: string; records: SpanRecord[]; later?: Array<SpanRecord[] | Uint8Array>; storedSpanCount: number }>,
+    traces: ReadonlyArray<{ traceId: string; records: SpanRecord[]; later?: Array<SpanRecord[] | HeldBody>; storedSpanCount: number }>,
     nowMs: number,
   ): void {
     const expiresAtMs = nowMs + this.limits.windowMs;

@@ -2,7 +2,7 @@ import type { SpanRecord } from '@threshold/core';
 import type { AnalysisStore } from '../store/analysis-store.js';
 import type { IngestBatch, SpanLog } from '../store/span-log.js';
 import type { Clock } from './clock.js';
-import { DeferredSpans, type DecodeScanned } from './deferred-spans.js';
+import { DeferredSpans, type DecodeScanned, type HeldBody } from './deferred-spans.js';
 import { RecentTraces } from './recent-traces.js';
 import { SpilledTraces, type HeldTraces } from './spilled-traces.js';
 
@@ -24,7 +24,7 @@ interface PendingTrace {
   /** True when an analysis of the trace may already be stored. */
   replacesStored: boolean;
   /** Parts given to an analysis thread after `records` (`DueTrace.sources`): `records` do not hold them. */
-  later?: Array<SpanRecord[] | Uint8Array>;
+  later?: Array<SpanRecord[] | HeldBody>;
 }
 
 /** A trace taken for analysis: its spans (decoded on `spans()`), and what its analysis stands for. */
@@ -41,13 +41,19 @@ export interface DueTrace {
    * bodies of requests ingest only scanned (to decode on an analysis thread). Its spans are not
    * kept for late spans then: a late span reads the trace back from the store.
    */
-  sources(): Array<SpanRecord[] | Uint8Array>;
+  sources(): Array<SpanRecord[] | HeldBody>;
 }
 
 export interface TraceAssemblerOptions {
   store: Pick<SpanLog, 'shared' | 'loadTraceSpans' | 'storedSpanCounts' | 'pendingTraceIds'> & Pick<AnalysisStore, 'analysedTraceIds'>;
   /** Decodes a committed request that ingest only scanned. */
   decodeScanned: DecodeScanned;
+  /**
+   * Hold the requests ingest only scanned as the store keeps them (compressed, about a ninth of
+   * their size) rather than decompressed: for analysis threads, which decompress them as they
+   * decode. On the event loop the decompression would cost more than the memory it saves.
+   */
+  holdStored?: boolean;
   quietPeriodMs: number;
   clock: Clock;
   /** How long an analysed trace's spans stay in memory for late spans. */
@@ -132,7 +138,7 @@ export class TraceAssembler {
         }
         continue;
       }
-      const deferred = new DeferredSpans(batch, this.options.decodeScanned);
+      const deferred = new DeferredSpans(this.heldBody(batch), this.options.decodeScanned);
       for (const [traceId, count] of batch.traceSpanCounts) {
         const entry = this.entryFor(traceId, nowMs, count);
         if (!entry) continue;
@@ -215,6 +221,13 @@ export class TraceAssembler {
   /** One bounded look for traces waiting in the store only (see SpilledTraces.look); true when it took any. */
   takeBackSpilled(ingestBusy: boolean): Promise<boolean> {
     return this.spilled.look(this.held, ingestBusy);
+  }
+
+  /** What is held of a scanned request's body until its traces are analysed (see `holdStored`). */
+  private heldBody({ body, request }: IngestBatch): HeldBody {
+    return this.options.holdStored && request.encoding !== 'identity'
+      ? { encoding: request.encoding, bytes: request.bytes }
+      : { encoding: 'identity', bytes: body };
   }
 
   private readonly held: HeldTraces = {
@@ -329,7 +342,7 @@ class DueEntry implements DueTrace {
     materialize(this.entry);
     return this.entry.records;
   }
-  sources(): Array<SpanRecord[] | Uint8Array> {
+  sources(): Array<SpanRecord[] | HeldBody> {
     const { entry } = this;
     const later = (entry.deferred ?? []).map((deferred) => deferred.source(entry.traceId));
     entry.deferred = undefined;

@@ -1,5 +1,7 @@
 import type { SpanRecord, SpanView } from '@threshold/core';
+import type { HeldBody } from '../assembly/deferred-spans.js';
 import { decodeTraceRequestProtobuf } from '../otlp/index.js';
+import { storedRequestBody } from '../store/raw-request-codec.js';
 import { compressSpansPart, decompressSpansPart } from '../store/rows/stored-detail-json.js';
 import { analyseTrace, type AnalyseSettings, type TraceAnalysed } from './analyse-stage.js';
 
@@ -10,13 +12,14 @@ export interface AnalysisJobTrace {
 }
 
 /**
- * What an analysis thread is given: traces, the bodies of the requests ingest only scanned (moved
- * to the thread, not copied), and the settings of the collector they are analysed for (one pool
- * serves every project's collector in a process).
+ * What an analysis thread is given: traces, the bodies of the requests ingest only scanned (their
+ * bytes moved to the thread, not copied; compressed as the store keeps them, or not), and the
+ * settings of the collector they are analysed for (one pool serves every project's collector in a
+ * process).
  */
 export interface AnalysisJob {
   traces: AnalysisJobTrace[];
-  bodies: ArrayBuffer[];
+  bodies: Array<{ encoding: HeldBody['encoding']; bytes: ArrayBuffer }>;
   settings: AnalyseSettings;
 }
 
@@ -28,9 +31,9 @@ export interface AnalysisJob {
 export type AnalysisJobResult = { traceId: string; analysed: TraceAnalysed } | { traceId: string; error: string };
 
 /**
- * Runs a job: decodes each body once, gathers every trace's spans in order, analyses each trace
- * (analyse stage) and lightens the result. Plain data in and out: it runs on an analysis thread,
- * or inline when the thread is lost.
+ * Runs a job: decompresses and decodes each body once, gathers every trace's spans in order,
+ * analyses each trace (analyse stage) and lightens the result. Plain data in and out: it runs on
+ * an analysis thread, or inline when the thread is lost.
  */
 export function runAnalysisJob(job: AnalysisJob): AnalysisJobResult[] {
   const { settings } = job;
@@ -41,7 +44,8 @@ export function runAnalysisJob(job: AnalysisJob): AnalysisJobResult[] {
       byTrace = new Map();
       // Ingest checked the request by the decoder's own rules, so a failure is a bug, not bad input: the trace is analysed from the rest.
       try {
-        for (const span of decodeTraceRequestProtobuf(new Uint8Array(job.bodies[body])).spans) {
+        const { encoding, bytes } = job.bodies[body];
+        for (const span of decodeTraceRequestProtobuf(storedRequestBody(encoding, new Uint8Array(bytes))).spans) {
           const spans = byTrace.get(span.traceId);
           if (spans) spans.push(span);
           else byTrace.set(span.traceId, [span]);

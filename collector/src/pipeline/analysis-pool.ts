@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { SpanRecord } from '@threshold/core';
+import type { HeldBody } from '../assembly/deferred-spans.js';
 import type { DueTrace } from '../assembly/trace-assembler.js';
 import { workerScriptUrl } from '../worker-script-url.js';
 import type { AnalyseSettings, TraceAnalysed } from './analyse-stage.js';
@@ -26,7 +27,7 @@ const THREAD_YOUNG_GENERATION_MB = 12;
 interface PendingJob {
   job: AnalysisJob;
   /** The request bodies the job's copies were made from: the job is run inline from them if its thread is lost (its own were moved). */
-  originals: Uint8Array[];
+  originals: HeldBody[];
   resolve: (results: AnalysisJobResult[]) => void;
 }
 
@@ -96,7 +97,10 @@ export class AnalysisPool {
       const pending = this.queue.shift()!;
       thread.running = pending;
       thread.worker.ref(); // a job in flight keeps the process alive until it is answered
-      thread.worker.postMessage(pending.job, pending.job.bodies);
+      thread.worker.postMessage(
+        pending.job,
+        pending.job.bodies.map((body) => body.bytes),
+      );
     }
   }
 
@@ -142,15 +146,15 @@ function runInline(pending: PendingJob): AnalysisJobResult[] {
   return runAnalysisJob({ ...pending.job, bodies: pending.originals.map(copyOf) });
 }
 
-/** A copy of exactly the bytes (a Buffer may view a larger pool), to move to a thread. */
-function copyOf(body: Uint8Array): ArrayBuffer {
-  return Uint8Array.prototype.slice.call(body).buffer as ArrayBuffer;
+/** A copy of exactly the body's bytes (a Buffer may view a larger pool), to move to a thread. */
+function copyOf({ encoding, bytes }: HeldBody): AnalysisJob['bodies'][number] {
+  return { encoding, bytes: Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer };
 }
 
 /** The job for a run of traces: their decoded spans as they are, each request body once. */
 function toJob(due: readonly DueTrace[], settings: AnalyseSettings): Omit<PendingJob, 'resolve'> {
-  const originals: Uint8Array[] = [];
-  const bodyIndex = new Map<Uint8Array, number>();
+  const originals: HeldBody[] = [];
+  const bodyIndex = new Map<HeldBody, number>();
   const traces = due.map((trace) => ({
     traceId: trace.traceId,
     parts: trace.sources().map((source): SpanRecord[] | number => {

@@ -5,7 +5,7 @@ import type { CollectorOptions } from '../config.js';
 import { analysisBehind, analysisShouldLead, type AnalysisBacklog } from '../ingest/analysis-backpressure.js';
 import { CommitQueue } from '../ingest/commit-queue.js';
 import { decodeTraceRequestProtobuf } from '../otlp/index.js';
-import { compressForStorage } from '../store/raw-request-codec.js';
+import { compressForStorage, storedRequestBody } from '../store/raw-request-codec.js';
 import { storeReopening } from '../store/store-fault.js';
 import type { AnalysisStore } from '../store/analysis-store.js';
 import type { SpanLog } from '../store/span-log.js';
@@ -96,7 +96,8 @@ export class WritePath {
       store,
       // The decoder applies the span caps itself (here they cut nothing: the scan found nothing to
       // cut), so these are the spans a stored request gives when it is read back later.
-      decodeScanned: (body) => decodeTraceRequestProtobuf(body).spans,
+      decodeScanned: (body) => decodeTraceRequestProtobuf(storedRequestBody(body.encoding, body.bytes)).spans,
+      holdStored: this.pool !== undefined,
       quietPeriodMs: options.quietPeriodMs,
       clock,
       recentWindowMs: RECENT_WINDOW_MS,
