@@ -62,8 +62,7 @@ async function sendTraffic(collector: TestCollector, clock: ManualClock): Promis
   for (let r = 0; r < 3; r++) {
     const plans = [0, 1, 2].flatMap((t) => turn(ids[3 * r + t], 10 * (3 * r + t)));
     const body = protobufBody('agent', baseMs, plans);
-    if (r < 2) expect(await postProtobuf(collector.url, body)).toBe(200);
-    else expect(await postGzippedProtobuf(collector.url, body)).toBe(200);
+    expect(await postProtobuf(collector.url, body, { gzip: r === 2 })).toBe(200);
   }
   // A trace in protobuf, then JSON, then protobuf again; one in JSON only; one over the span cap.
   const [task, firstChat, lookup, secondChat] = turn(ids[9], 5);
@@ -88,13 +87,6 @@ async function sendTraffic(collector: TestCollector, clock: ManualClock): Promis
   clock.advance(QUIET_MS);
   await collector.collector.analysis.sweep();
   return ids;
-}
-
-async function postGzippedProtobuf(url: string, body: Uint8Array): Promise<number> {
-  const headers = { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' };
-  const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers, body: gzipSync(body) });
-  await response.arrayBuffer();
-  return response.status;
 }
 
 /** A request body as the store keeps it, and as trace assembly holds it for the threads: Brotli. */

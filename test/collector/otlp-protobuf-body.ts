@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { HrTime } from '@opentelemetry/api';
 import type { JsonSpanPlan } from './otlp-json-body.js';
 import { handMadeSpan, officialProtobuf } from './otlp-recorded-spans.js';
@@ -22,9 +23,10 @@ export function protobufBody(service: string, baseMs: number, plans: JsonSpanPla
   );
 }
 
-/** POSTs an OTLP/protobuf body to `/v1/traces`; the status. */
-export async function postProtobuf(url: string, body: Uint8Array): Promise<number> {
-  const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+/** POSTs an OTLP/protobuf body to `/v1/traces` (gzipped on the wire with `gzip`); the status. */
+export async function postProtobuf(url: string, body: Uint8Array, { gzip = false } = {}): Promise<number> {
+  const headers = { 'content-type': 'application/x-protobuf', ...(gzip ? { 'content-encoding': 'gzip' } : {}) };
+  const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers, body: gzip ? gzipSync(body) : body });
   await response.arrayBuffer();
   return response.status;
 }
