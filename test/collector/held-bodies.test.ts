@@ -1,13 +1,15 @@
 import { gzipSync } from 'node:zlib';
-import { describe, expect, test } from 'vitest';
+import type { TraceList } from '@threshold/core';
+import { afterEach, describe, expect, test } from 'vitest';
 import type { HeldBody } from '../../collector/src/assembly/deferred-spans.js';
 import { TraceAssembler } from '../../collector/src/assembly/trace-assembler.js';
 import { decodeTraceRequestProtobuf } from '../../collector/src/otlp/index.js';
 import { compressForStorage, storedRequestBody } from '../../collector/src/store/raw-request-codec.js';
 import type { IngestBatch, RawRequest } from '../../collector/src/store/span-log.js';
+import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 import { ManualClock } from './manual-clock.js';
 import { spanIdOf, traceIdOf, type JsonSpanPlan } from './otlp-json-body.js';
-import { protobufBody } from './otlp-protobuf-body.js';
+import { postProtobuf, protobufBody } from './otlp-protobuf-body.js';
 
 /**
  * With analysis threads, trace assembly holds each request ingest only scanned as the store keeps
@@ -118,5 +120,36 @@ describe('request bodies held until their traces are analysed', () => {
       [spanIdOf(1), spanIdOf(2)],
     ]);
     expect(due[1].spans()).toEqual(decodeTraceRequestProtobuf(body).spans.filter((span) => span.traceId === second));
+  });
+});
+
+describe('what a collector holds of the requests it acknowledged', () => {
+  let collector: TestCollector | undefined;
+  afterEach(async () => {
+    await collector?.close();
+    collector = undefined;
+  });
+
+  test.each([
+    { workers: 1, held: ['br', 'gzip'] },
+    { workers: 0, held: ['identity', 'identity'] },
+  ])('analysis threads: $workers; bodies held: $held; the traces analysed all the same', async ({ workers, held }) => {
+    const clock = new ManualClock();
+    collector = await startTestCollector({ quietPeriodMs: 100, clock, analysisWorkers: workers });
+    expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, plans(first)))).toBe(200);
+    expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, plans(second)), { gzip: true })).toBe(200);
+    const { assembler } = collector.collector;
+    const due = assembler.takeDue(10, true);
+    expect(due.map((trace) => trace.traceId)).toEqual([first, second]);
+    expect(due.map((trace) => (trace.sources()[1] as HeldBody).encoding)).toEqual(held);
+    // Handed back unanalysed: the next sweep takes them from the store, as after any failed save.
+    assembler.finished(due, false);
+    clock.advance(100);
+    await collector.collector.analysis.sweep();
+    const list = (await (await fetch(`${collector.url}/api/traces?limit=10`)).json()) as TraceList;
+    expect(list.traces.map((trace) => [trace.traceId, trace.spanCount, trace.durationMs]).sort()).toEqual([
+      [first, 2, 1000],
+      [second, 2, 1000],
+    ]);
   });
 });
