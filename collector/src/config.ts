@@ -67,9 +67,9 @@ export const DEFAULT_OPTIONS: Readonly<CollectorOptions> = {
   maxAnalysisLagMs: DEFAULT_MAX_ANALYSIS_LAG_MS,
   maxSpansPerTrace: DEFAULT_MAX_SPANS_PER_TRACE,
   analysisWorkers: 0,
-  // DuckDB's buffer pool is a cache of the tables' blocks and fills up to its limit; at 128 MiB the
-  // collector stays within 1 GiB under flat-out load with no measurable cost to the views' queries
-  // (bench/soak.mjs, bench/query.mjs: see the README's performance section).
+  // DuckDB's buffer pool is a cache of the tables' blocks and fills up to its limit under load; 128
+  // rather than 256 MiB took about 100 MiB off a 5-minute soak's peak, with no cost to the views'
+  // queries beyond the noise (bench/soak.mjs, bench/query.mjs: the README's performance section).
   duckdbMemoryMb: 128,
   taskClasses: DEFAULT_TASK_CLASS_CONFIG,
   dashboardDir: DEFAULT_DASHBOARD_DIR,

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { HeldBody } from '../../collector/src/assembly/deferred-spans.js';
 import { TraceAssembler } from '../../collector/src/assembly/trace-assembler.js';
 import { decodeTraceRequestProtobuf } from '../../collector/src/otlp/index.js';
-import { compressForStorage, storedRequestBody } from '../../collector/src/store/raw-request-codec.js';
+import { decodeHeldBody } from '../../collector/src/pipeline/analysis-job.js';
+import { compressForStorage } from '../../collector/src/store/raw-request-codec.js';
 import type { IngestBatch, RawRequest } from '../../collector/src/store/span-log.js';
 import { startTestCollector, type TestCollector } from '../support/collector-harness.js';
 import { ManualClock } from './manual-clock.js';
@@ -45,8 +46,6 @@ const batch = (request: RawRequest): IngestBatch => ({
   request,
 });
 
-const decodeHeld = ({ encoding, bytes }: HeldBody) => decodeTraceRequestProtobuf(storedRequestBody(encoding, bytes)).spans;
-
 function assembler(holdStored: boolean): TraceAssembler {
   return new TraceAssembler({
     store: {
@@ -55,7 +54,7 @@ function assembler(holdStored: boolean): TraceAssembler {
       pendingTraceIds: () => Promise.resolve([]),
       analysedTraceIds: () => Promise.resolve(new Set()),
     },
-    decodeScanned: decodeHeld,
+    decodeScanned: decodeHeldBody,
     holdStored,
     quietPeriodMs: 100,
     clock: new ManualClock(),
@@ -86,7 +85,7 @@ describe('request bodies held until their traces are analysed', () => {
     expect(firstBody.encoding).toBe('br');
     expect(firstBody.bytes).toBe(stored.bytes);
     expect(firstBody.bytes.length).toBeLessThan(body.length);
-    expect(decodeHeld(firstBody)).toEqual(decodeTraceRequestProtobuf(body).spans);
+    expect(decodeHeldBody(firstBody)).toEqual(decodeTraceRequestProtobuf(body).spans);
   });
 
   test('a gzip request is held as it came', () => {
@@ -95,7 +94,7 @@ describe('request bodies held until their traces are analysed', () => {
     held.add([batch({ format: 'protobuf', encoding: 'gzip', bytes: wire })]);
     const [heldBody] = heldBodies(held);
     expect(heldBody).toEqual({ encoding: 'gzip', bytes: wire });
-    expect(decodeHeld(heldBody)).toEqual(decodeTraceRequestProtobuf(body).spans);
+    expect(decodeHeldBody(heldBody)).toEqual(decodeTraceRequestProtobuf(body).spans);
   });
 
   test('without threads, or when the store kept the request uncompressed, the decompressed body is held', () => {

@@ -17,6 +17,25 @@ export type DecodeScanned = (body: HeldBody) => SpanRecord[];
 const NO_BODY: HeldBody = { encoding: 'identity', bytes: new Uint8Array(0) };
 
 /**
+ * A committed request's spans by trace, in request order. Ingest checked the request by the
+ * decoder's own rules, so a failure is a bug, not bad input: reported, and the traces are analysed
+ * from the spans they hold otherwise.
+ */
+export function decodeByTrace(body: HeldBody, decodeScanned: DecodeScanned): Map<string, SpanRecord[]> {
+  const byTrace = new Map<string, SpanRecord[]>();
+  try {
+    for (const span of decodeScanned(body)) {
+      const spans = byTrace.get(span.traceId);
+      if (spans) spans.push(span);
+      else byTrace.set(span.traceId, [span]);
+    }
+  } catch (error) {
+    console.error('threshold: decoding a committed request failed:', error);
+  }
+  return byTrace;
+}
+
+/**
  * A committed request that ingest checked and counted but did not decode. The pending traces it
  * holds spans of share it; the first one analysed decodes it, the others take their spans from
  * that decoding, and the last one lets the body and the spans go.
@@ -74,21 +93,7 @@ export class DeferredSpans {
 
   private decoded(): Map<string, SpanRecord[]> {
     if (this.byTrace) return this.byTrace;
-    const byTrace = new Map<string, SpanRecord[]>();
-    const body = this.body;
-    if (body) {
-      try {
-        for (const span of this.decodeScanned(body)) {
-          const spans = byTrace.get(span.traceId);
-          if (spans) spans.push(span);
-          else byTrace.set(span.traceId, [span]);
-        }
-      } catch (error) {
-        // Ingest checked the request by the decoder's own rules, so this is a bug, not bad input:
-        // reported, and the traces are analysed from the spans they hold otherwise.
-        console.error('threshold: decoding a committed request failed:', error);
-      }
-    }
+    const byTrace = this.body ? decodeByTrace(this.body, this.decodeScanned) : new Map<string, SpanRecord[]>();
     this.body = undefined;
     this.byTrace = byTrace;
     return byTrace;

@@ -1,5 +1,5 @@
 import type { SpanRecord, SpanView } from '@threshold/core';
-import type { HeldBody } from '../assembly/deferred-spans.js';
+import { decodeByTrace, type HeldBody } from '../assembly/deferred-spans.js';
 import { decodeTraceRequestProtobuf } from '../otlp/index.js';
 import { storedRequestBody } from '../store/raw-request-codec.js';
 import { compressSpansPart, decompressSpansPart } from '../store/rows/stored-detail-json.js';
@@ -31,6 +31,15 @@ export interface AnalysisJob {
 export type AnalysisJobResult = { traceId: string; analysed: TraceAnalysed } | { traceId: string; error: string };
 
 /**
+ * The spans of a held request body (protobuf that ingest scanned), decompressed first when it is
+ * held as the store keeps it. The decoder applies the span caps itself (they cut nothing here: the
+ * scan found nothing to cut), so these are the spans the stored request gives when read back.
+ */
+export function decodeHeldBody({ encoding, bytes }: HeldBody): SpanRecord[] {
+  return decodeTraceRequestProtobuf(storedRequestBody(encoding, bytes)).spans;
+}
+
+/**
  * Runs a job: decompresses and decodes each body once, gathers every trace's spans in order,
  * analyses each trace (analyse stage) and lightens the result. Plain data in and out: it runs on
  * an analysis thread, or inline when the thread is lost.
@@ -41,18 +50,8 @@ export function runAnalysisJob(job: AnalysisJob): AnalysisJobResult[] {
   const spansOf = (body: number, traceId: string): SpanRecord[] => {
     let byTrace = decoded.get(body);
     if (!byTrace) {
-      byTrace = new Map();
-      // Ingest checked the request by the decoder's own rules, so a failure is a bug, not bad input: the trace is analysed from the rest.
-      try {
-        const { encoding, bytes } = job.bodies[body];
-        for (const span of decodeTraceRequestProtobuf(storedRequestBody(encoding, new Uint8Array(bytes))).spans) {
-          const spans = byTrace.get(span.traceId);
-          if (spans) spans.push(span);
-          else byTrace.set(span.traceId, [span]);
-        }
-      } catch (error) {
-        console.error('threshold: decoding a committed request failed:', error);
-      }
+      const { encoding, bytes } = job.bodies[body];
+      byTrace = decodeByTrace({ encoding, bytes: new Uint8Array(bytes) }, decodeHeldBody);
       decoded.set(body, byTrace);
     }
     return byTrace.get(traceId) ?? [];

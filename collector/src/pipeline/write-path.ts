@@ -4,13 +4,13 @@ import { TraceAssembler } from '../assembly/trace-assembler.js';
 import type { CollectorOptions } from '../config.js';
 import { analysisBehind, analysisShouldLead, type AnalysisBacklog } from '../ingest/analysis-backpressure.js';
 import { CommitQueue } from '../ingest/commit-queue.js';
-import { decodeTraceRequestProtobuf } from '../otlp/index.js';
-import { compressForStorage, storedRequestBody } from '../store/raw-request-codec.js';
+import { compressForStorage } from '../store/raw-request-codec.js';
 import { storeReopening } from '../store/store-fault.js';
 import type { AnalysisStore } from '../store/analysis-store.js';
 import type { SpanLog } from '../store/span-log.js';
 import type { StoreStatus } from '../store/store-lifecycle.js';
 import { analyseTrace, type AnalyseSettings } from './analyse-stage.js';
+import { decodeHeldBody } from './analysis-job.js';
 import { acquireAnalysisPool, type AnalysisPool } from './analysis-pool.js';
 import { AnalysisSweep } from './analysis-sweep.js';
 import { NotifyStage } from './notify-stage.js';
@@ -94,9 +94,7 @@ export class WritePath {
     });
     this.assembler = new TraceAssembler({
       store,
-      // The decoder applies the span caps itself (here they cut nothing: the scan found nothing to
-      // cut), so these are the spans a stored request gives when it is read back later.
-      decodeScanned: (body) => decodeTraceRequestProtobuf(storedRequestBody(body.encoding, body.bytes)).spans,
+      decodeScanned: decodeHeldBody,
       holdStored: this.pool !== undefined,
       quietPeriodMs: options.quietPeriodMs,
       clock,
