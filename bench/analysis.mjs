@@ -12,6 +12,8 @@
  *
  *   node bench/analysis.mjs   (after `npx tsc -b`; `npm run bench -- analysis` builds first)
  */
+import { deserialize, serialize } from 'node:v8';
+import { lighten, receiveAnalysed, sendAnalysed } from '../collector/dist/pipeline/analysis-job.js';
 import { analyseRecords, analyseTrace, buildTraceSpans } from '../packages/core/dist/index.js';
 
 const RUNS = 7;
@@ -171,6 +173,23 @@ console.log(typicalRow(`analyseRecords, ${typicalSpans}-span turns`, typicalFull
 const typicalBuilt = typical.map((records) => buildTraceSpans(records));
 const typicalAnalyseMs = measure(() => analyseTrace({ ...typicalBuilt[turn++ % typicalBuilt.length], traceId: TRACE_ID }));
 console.log(typicalRow(`analyseTrace, ${typicalSpans}-span turns`, typicalAnalyseMs));
+// Handing analyses made on a thread back to the event loop: the light analyses of 100 distinct
+// turns (span views rendered as JSON, attributes left out, as the threads send them), as one
+// structured clone of the objects (what postMessage does with them) or as JSON text (what the
+// threads send when JSON carries the analysis exactly). Per trace, on each side.
+const lights = typical.map((records) => lighten({ analysis: analyseRecords(records), spansOverCap: 0 }, false));
+const cloned = serialize(lights);
+const sent = lights.map(sendAnalysed);
+const handRow = (what, ms) => `typical  ${what.padEnd(58)} ${((ms * 1000) / lights.length).toFixed(1).padStart(7)} µs CPU per trace`;
+const cloneSendMs = measure(() => serialize(lights));
+const cloneReceiveMs = measure(() => deserialize(cloned));
+const jsonSendMs = measure(() => lights.map(sendAnalysed));
+const jsonReceiveMs = measure(() => sent.map(receiveAnalysed));
+console.log(handRow('hand-back, structured clone: serialize on the thread', cloneSendMs));
+console.log(handRow('hand-back, structured clone: deserialize on the event loop', cloneReceiveMs));
+console.log(handRow('hand-back, JSON text: check and stringify on the thread', jsonSendMs));
+console.log(handRow('hand-back, JSON text: parse on the event loop', jsonReceiveMs));
+console.log(`typical  hand-back: the event loop's part ${(cloneReceiveMs / jsonReceiveMs).toFixed(1)}× less as JSON text`);
 const large = largeRecords();
 report('large', large.length, large);
 const deep = deepRecords();

@@ -16,7 +16,7 @@
  *
  *   node --expose-gc bench/backlog.mjs   (after `npx tsc -b`)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCollector } from '../collector/dist/index.js';
@@ -46,21 +46,36 @@ async function backlog(spansPerTrace, analysisWorkers) {
     globalThis.gc?.();
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
+    const eventLoopBefore = eventLoopCpuMs();
     await profileWindow(() => collector.analysis.flush());
     const elapsedMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const eventLoopMs = eventLoopCpuMs() - eventLoopBefore;
     const traces = REQUESTS * tracesPerRequest;
     const stored = (await (await fetch(`${collector.url}/api/traces?limit=1`)).json()).total;
     if (stored !== traces) throw new Error(`${stored} of ${traces} traces stored`);
     console.log(
       `${String(spansPerTrace).padStart(2)}-span traces, ${analysisWorkers} analysis thread${analysisWorkers === 1 ? ', ' : 's,'} ${traces.toLocaleString('en-US')} analysed and stored in ${(elapsedMs / 1000).toFixed(1)} s = ` +
         `${Math.round((traces * 1000) / elapsedMs).toLocaleString('en-US')} traces/s, ` +
-        `${Math.round((traces * spansPerTrace * 1000) / elapsedMs).toLocaleString('en-US')} spans/s (${Math.round((elapsedMs * 1000) / traces)} µs per trace; CPU ${Math.round((cpu.user + cpu.system) / traces)} µs per trace, every thread)`,
+        `${Math.round((traces * spansPerTrace * 1000) / elapsedMs).toLocaleString('en-US')} spans/s (${Math.round((elapsedMs * 1000) / traces)} µs per trace; CPU ${Math.round((cpu.user + cpu.system) / traces)} µs per trace, every thread, ` +
+        `${Math.round((eventLoopMs * 1000) / traces)} µs on the event loop)`,
     );
   } finally {
     await collector.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * CPU time of the event loop's thread alone (Linux: its /proc task entry, in clock ticks of 10 ms),
+ * in ms. With analysis threads this is what bounds a machine with cores to spare: the event loop
+ * is one thread whatever the cores, so traces/s cannot pass 1 / (its CPU per trace).
+ */
+function eventLoopCpuMs() {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are the 14th and 15th fields of the whole line: 12th and 13th after the name.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 // `--only <spans per trace>:<threads>` (e.g. `--only 20:0`) runs one case, to profile it (see _profile-window.mjs).

@@ -4,7 +4,7 @@ import type { HeldBody } from '../assembly/deferred-spans.js';
 import type { DueTrace } from '../assembly/trace-assembler.js';
 import { workerScriptUrl } from '../worker-script-url.js';
 import type { AnalyseSettings, TraceAnalysed } from './analyse-stage.js';
-import { runAnalysisJob, type AnalysisJob, type AnalysisJobResult } from './analysis-job.js';
+import { receiveAnalysed, runAnalysisJob, type AnalysisJob, type AnalysisJobResult } from './analysis-job.js';
 
 const WORKER_URL = workerScriptUrl(import.meta.url, 'analysis-worker');
 
@@ -68,7 +68,7 @@ export class AnalysisPool {
     for (let start = 0; start < due.length; start += JOB_TRACES) jobs.push(toJob(due.slice(start, start + JOB_TRACES), settings));
     const results = await Promise.all(jobs.map((job) => this.submit(job)));
     return results.flat().map((result) => {
-      if ('analysed' in result) return result.analysed;
+      if ('sent' in result) return receiveAnalysed(result.sent);
       console.error(`threshold: analysing trace ${result.traceId} failed:`, result.error);
       return undefined;
     });
