@@ -23,11 +23,22 @@ function row(label, value) {
   console.log(`${label.padEnd(48)} ${value}`);
 }
 
+/**
+ * CPU per trace over phases (the collector's event loop, and all its threads), in µs; undefined
+ * when a phase has no CPU figure or no trace was acknowledged.
+ */
+function cpuPerTrace(phases, traces) {
+  if (!(traces > 0) || phases.some((phase) => phase.cpu === undefined)) return undefined;
+  const sum = (key) => phases.reduce((total, phase) => total + phase.cpu[key], 0);
+  return { eventLoopUs: Math.round((sum('eventLoopMs') * 1000) / traces), processUs: Math.round((sum('processMs') * 1000) / traces) };
+}
+
 export function printReport({ options, command, request, load, decodeOnly, flat, steady, refusalsByReason, phases, failures }) {
   const phase = (name) => phases.get(name) ?? { peakRssBytes: 0, maxAnalysisLagMs: 0 };
   const during = (name) => `${mib(phase(name).peakRssBytes)} / ${seconds(phase(name).maxAnalysisLagMs)}`;
   const peakRssBytes = Math.max(...[...phases.values()].map((entry) => entry.peakRssBytes));
   const steadyP99Ms = Math.max(steady.lag.p99Ms ?? 0, steady.verified.p99Ms ?? 0);
+  const flatCpu = cpuPerTrace([phase('flat out'), phase('flat out: catching up')], flat.ackedTraces);
   const everyAnalysed = failures.length === 0;
 
   console.log(`\nfreshness of \`${command}\``);
@@ -51,6 +62,13 @@ export function printReport({ options, command, request, load, decodeOnly, flat,
   );
   row('  peak RSS / analysis lag reported, under load', during('flat out'));
   row('  peak RSS / analysis lag reported, catching up', during('flat out: catching up'));
+  if (flatCpu) {
+    row(
+      '  CPU per acknowledged trace, load + catch-up',
+      `event loop ${number(flatCpu.eventLoopUs)} µs, process ${number(flatCpu.processUs)} µs (every thread); ` +
+        `one event loop caps a machine with cores to spare near ${spansPerSecond((request.spansPerTrace * 1e6) / flatCpu.eventLoopUs)}`,
+    );
+  }
   row(
     `steady ${number(steady.offeredSpansPerSecond)} spans/s offered × ${steady.seconds} s: acknowledged`,
     `${spansPerSecond(steady.ackedSpansPerSecond)} (${number(steady.ackedSpans)} spans; ${number(steady.notSentRequests)} requests not sent, sender queue full)`,
@@ -114,7 +132,7 @@ export function printReport({ options, command, request, load, decodeOnly, flat,
         },
         loadAverage: { atStart: load.atStart, atEnd: load.atEnd },
         decodeOnlySpansPerSecond: Math.round(decodeOnly),
-        flat,
+        flat: { ...flat, cpuPerTraceUs: flatCpu },
         steady,
         steadyP99Ms,
         refusalsByReason,

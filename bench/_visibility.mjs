@@ -4,6 +4,7 @@
  * a trace served whole by `/api/traces/:id`, the number of traces `/api/stats` counts, and the
  * collector's resident memory and reported analysis lag sampled per phase of a run.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { residentBytes } from './_loopback.mjs';
 
@@ -120,13 +121,42 @@ export function collectorProbes(url) {
 }
 
 /**
+ * CPU time in ms (Linux /proc, clock ticks of 10 ms) the process has used in all its threads, and
+ * its main thread alone: for a collector, its event loop.
+ */
+export function cpuTimes(pid) {
+  const ms = (path) => {
+    const stat = readFileSync(path, 'utf8');
+    // utime and stime: the 14th and 15th fields, the 12th and 13th after the command's closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  return { processMs: ms(`/proc/${pid}/stat`), eventLoopMs: ms(`/proc/${pid}/task/${pid}/stat`) };
+}
+
+/**
  * Samples the collector's RSS (every 250 ms, /proc) and the analysis lag it reports (every 1 s,
- * `/api/health`) for the whole run, keeping the highest of each per phase (`enter(name)`).
+ * `/api/health`) for the whole run, keeping the highest of each per phase (`enter(name)`), and
+ * the CPU time its process and its event loop used in each phase (`cpu`, set when the phase ends).
  */
 export function phaseMonitor(pid, probes) {
   const phases = new Map();
   let current;
+  let cpuAtStart;
+  const closePhase = () => {
+    let now;
+    try {
+      now = cpuTimes(pid);
+    } catch {
+      // The collector is gone: the phase has no CPU figure.
+    }
+    if (current && now && cpuAtStart) {
+      current.cpu = { processMs: now.processMs - cpuAtStart.processMs, eventLoopMs: now.eventLoopMs - cpuAtStart.eventLoopMs };
+    }
+    cpuAtStart = now;
+  };
   const enter = (name) => {
+    closePhase();
     current = { peakRssBytes: residentBytes(pid), maxAnalysisLagMs: 0 };
     phases.set(name, current);
   };
@@ -146,6 +176,7 @@ export function phaseMonitor(pid, probes) {
     stop: () => {
       clearInterval(rssTimer);
       clearInterval(lagTimer);
+      closePhase();
     },
   };
 }
