@@ -10,7 +10,8 @@
  * them, Brotli), in jobs of 100 traces:
  *   - the thread's part: `runAnalysisJob` (decompress and decode each request once, core's
  *     analysis, span views rendered and compressed as DuckDB stores them, the analysis sent back);
- *   - the event loop's part: the analysis received, the built-in recommendation engine's findings
+ *   - the event loop's part: the analysis received (the JSON parsed; the message's own copy, a
+ *     string and bytes, is not counted), the built-in recommendation engine's findings
  *     (the cross-trace history warmed with the first 3,000 turns, the next 3,000 measured), and the
  *     rows DuckDB is given (trace row with its facts and detail, span facts, critical-path
  *     operations). Appending them to DuckDB is left out: it is the same whatever the split.

@@ -32,11 +32,11 @@ export type AnalysisJobResult = { traceId: string; sent: SentAnalysis } | { trac
 
 /**
  * A light analysis on its way back to the event loop. Structured cloning (what `postMessage` does
- * with an object) rebuilds the object graph slowly on the receiving side: 135 µs on the event loop
- * for a 20-span agent turn, against 34 µs to `JSON.parse` the same analysis as JSON text (measured
- * on 250 distinct analyses with `v8.serialize`/`v8.deserialize`; a string crosses threads as one
- * copy). So it travels as JSON text whenever JSON carries it exactly (`jsonCarriesExactly`), the
- * trace's start in ns (a BigInt) as decimal text, and the parts already rendered beside it; an
+ * with an object) rebuilds the object graph slowly on the receiving side: about 100 µs of the event
+ * loop's CPU for a 20-span agent turn, against 27 µs to `JSON.parse` the same analysis as JSON text,
+ * and the thread spends less on the JSON too (`node bench/analysis.mjs`; a string crosses threads
+ * as one copy). So it travels as JSON text whenever JSON carries it exactly (`jsonCarriesExactly`),
+ * the trace's start in ns (a BigInt) as decimal text, and the parts already rendered beside it; an
  * analysis JSON would change travels as the object.
  */
 export type SentAnalysis = { json: string; spansJson?: string; compressedSpans?: Uint8Array } | { analysed: TraceAnalysed };
