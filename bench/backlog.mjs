@@ -12,16 +12,18 @@
  * each with analysis on the event loop (`--workers 0`) and on 1 and 2 analysis threads, in one run
  * so their ratio holds on a noisy machine. The CPU time the process spent per trace (every thread:
  * the event loop, analysis threads, DuckDB's, the garbage collector's) is steadier than the wall
- * clock on a shared machine, and is what a change in the work itself moves.
+ * clock on a shared machine, and is what a change in the work itself moves. The event loop's own
+ * CPU per trace is printed beside it: with analysis threads it bounds a machine with cores to spare.
  *
  *   node --expose-gc bench/backlog.mjs   (after `npx tsc -b`)
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCollector } from '../collector/dist/index.js';
 import { requestCopies } from './_loopback.mjs';
 import { profileWindow } from './_profile-window.mjs';
+import { cpuTimes } from './_visibility.mjs';
 import { agentRequestBodies } from './decode.mjs';
 
 const SPANS_PER_REQUEST = 500;
@@ -46,11 +48,12 @@ async function backlog(spansPerTrace, analysisWorkers) {
     globalThis.gc?.();
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
-    const eventLoopBefore = eventLoopCpuMs();
+    // The event loop's own CPU: with analysis threads, what bounds a machine with cores to spare.
+    const eventLoopBefore = cpuTimes(process.pid).eventLoopMs;
     await profileWindow(() => collector.analysis.flush());
     const elapsedMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
-    const eventLoopMs = eventLoopCpuMs() - eventLoopBefore;
+    const eventLoopMs = cpuTimes(process.pid).eventLoopMs - eventLoopBefore;
     const traces = REQUESTS * tracesPerRequest;
     const stored = (await (await fetch(`${collector.url}/api/traces?limit=1`)).json()).total;
     if (stored !== traces) throw new Error(`${stored} of ${traces} traces stored`);
@@ -64,18 +67,6 @@ async function backlog(spansPerTrace, analysisWorkers) {
     await collector.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/**
- * CPU time of the event loop's thread alone (Linux: its /proc task entry, in clock ticks of 10 ms),
- * in ms. With analysis threads this is what bounds a machine with cores to spare: the event loop
- * is one thread whatever the cores, so traces/s cannot pass 1 / (its CPU per trace).
- */
-function eventLoopCpuMs() {
-  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are the 14th and 15th fields of the whole line: 12th and 13th after the name.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 // `--only <spans per trace>:<threads>` (e.g. `--only 20:0`) runs one case, to profile it (see _profile-window.mjs).
