@@ -26,7 +26,8 @@ export interface AnalysisJob {
 /**
  * What comes back per trace: its analysis made light to send — the span views already rendered as
  * JSON (`spansJson`, what the stored detail holds) and the spans' attributes left out (nothing on
- * the collector's side of the analysis reads them) — or why it failed.
+ * the collector's side of the analysis reads them), sent as JSON text or as the object
+ * (`SentAnalysis`) — or why it failed.
  */
 export type AnalysisJobResult = { traceId: string; sent: SentAnalysis } | { traceId: string; error: string };
 
