@@ -177,7 +177,7 @@ console.log(typicalRow(`analyseTrace, ${typicalSpans}-span turns`, typicalAnalys
 // turns (span views rendered as JSON, attributes left out, as the threads send them), as one
 // structured clone of the objects (what postMessage does with them) or as JSON text (what the
 // threads send when JSON carries the analysis exactly). Per trace, on each side.
-const lights = typical.map((records) => lighten({ analysis: analyseRecords(records), spansOverCap: 0 }, false));
+const lights = typical.map((records) => lighten({ analysis: analyseRecords(records), spansOverCap: 0 }, 'json'));
 const cloned = serialize(lights);
 const sent = lights.map(sendAnalysed);
 const handRow = (what, ms) => `typical  ${what.padEnd(58)} ${((ms * 1000) / lights.length).toFixed(1).padStart(7)} µs CPU per trace`;

@@ -1,4 +1,4 @@
-import { analyseRecords, type SpanRecord, type TaskClassConfig, type TraceAnalysis } from '@threshold/core';
+import { analyseRecords, type SpanRecord, type SpanView, type TaskClassConfig, type TraceAnalysis } from '@threshold/core';
 import { capTraceSpans, spanCapWarning } from '../assembly/trace-span-cap.js';
 
 /** What analysis of a trace depends on besides its spans: plain data, the same in any thread. */
@@ -6,11 +6,20 @@ export interface AnalyseSettings {
   maxSpansPerTrace: number;
   taskClasses: TaskClassConfig;
   /**
-   * On an analysis thread: compress the span views and warnings as DuckDB stores them, instead of
-   * sending them as JSON (ClickHouse stores the JSON text).
+   * What an analysis thread sends of the span views (`SpanViewsSent`); default `json`. The views
+   * are what the stored detail shows: `json` for ClickHouse (it stores the JSON text),
+   * `compressed` for a DuckDB store that keeps them, `none` for one that derives them when a trace
+   * is read and when nothing on the event loop reads them.
    */
-  compressDetail?: boolean;
+  spanViews?: SpanViewsSent;
 }
+
+/**
+ * How an analysis thread sends the span views back: rendered as JSON, compressed with the
+ * warnings as DuckDB stores them, or not at all (the store derives them from the stored spans
+ * when the trace is read).
+ */
+export type SpanViewsSent = 'json' | 'compressed' | 'none';
 
 export interface TraceAnalysed {
   analysis: TraceAnalysis;
@@ -21,8 +30,10 @@ export interface TraceAnalysed {
    * empty): the stores write it into the trace's detail as it is.
    */
   spansJson?: string;
-  /** Or the span views and warnings compressed as DuckDB stores them (`compressDetail`). */
+  /** Or the span views and warnings compressed as DuckDB stores them (`spanViews: 'compressed'`). */
   compressedSpans?: Uint8Array;
+  /** Or neither: a thread left the span views out (`spanViews: 'none'`; the store derives them). */
+  viewsOmitted?: true;
 }
 
 /**
@@ -35,4 +46,15 @@ export function analyseTrace(records: readonly SpanRecord[], settings: AnalyseSe
   const analysis = analyseRecords(capped.kept, settings.taskClasses);
   if (capped.dropped > 0) analysis.warnings.push(spanCapWarning(capped.dropped, settings.maxSpansPerTrace));
   return { analysis, spansOverCap: capped.dropped };
+}
+
+/**
+ * The span views of a stored trace's analysis: its first `analysedSpanCount` stored spans, in
+ * arrival order (the spans its analysis was given; later ones wait for a re-analysis), analysed
+ * again. The analyse stage is a pure function of the spans and the settings, so these are the
+ * views the stored analysis had: the store keeps the spans once and derives the views when a
+ * trace is read.
+ */
+export function spanViewsOf(stored: readonly SpanRecord[], analysedSpanCount: number, settings: AnalyseSettings): SpanView[] {
+  return analyseTrace(stored.slice(0, analysedSpanCount), settings).analysis.spans;
 }

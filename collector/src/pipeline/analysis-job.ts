@@ -3,7 +3,7 @@ import { decodeByTrace, type HeldBody } from '../assembly/deferred-spans.js';
 import { decodeTraceRequestProtobuf } from '../otlp/index.js';
 import { storedRequestBody } from '../store/raw-request-codec.js';
 import { compressSpansPart, decompressSpansPart } from '../store/rows/stored-detail-json.js';
-import { analyseTrace, type AnalyseSettings, type TraceAnalysed } from './analyse-stage.js';
+import { analyseTrace, type AnalyseSettings, type SpanViewsSent, type TraceAnalysed } from './analyse-stage.js';
 
 /** One trace of a job: its spans in arrival order, each part either decoded spans or the index of a request body in `bodies`. */
 export interface AnalysisJobTrace {
@@ -125,7 +125,7 @@ export function runAnalysisJob(job: AnalysisJob): AnalysisJobResult[] {
     try {
       const records: SpanRecord[] = [];
       for (const part of parts) for (const span of typeof part === 'number' ? spansOf(part, traceId) : part) records.push(span);
-      return { traceId, sent: sendAnalysed(lighten(analyseTrace(records, settings), settings.compressDetail === true)) };
+      return { traceId, sent: sendAnalysed(lighten(analyseTrace(records, settings), settings.spanViews ?? 'json')) };
     } catch (error) {
       return { traceId, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
     }
@@ -157,13 +157,15 @@ export function restoreViews(result: Pick<TraceAnalysed, 'analysis' | 'spansJson
 const restored = new WeakSet<object>();
 
 /**
- * The analysis as sent back: span views as JSON (or, for DuckDB, compressed with the warnings as it
- * stores them), attributes dropped from the spans (see AnalysisJobResult).
+ * The analysis as sent back: span views as JSON, or compressed with the warnings as DuckDB stores
+ * them, or left out for a store that derives them (see SpanViewsSent); attributes dropped from the
+ * spans (see AnalysisJobResult).
  */
-export function lighten({ analysis, spansOverCap }: TraceAnalysed, compress: boolean): TraceAnalysed {
-  const spansJson = JSON.stringify(analysis.spans);
+export function lighten({ analysis, spansOverCap }: TraceAnalysed, views: SpanViewsSent): TraceAnalysed {
   const light = { ...analysis, spans: [], traceSpans: analysis.traceSpans.map((span) => ({ ...span, attributes: {} })) };
-  return compress
+  if (views === 'none') return { analysis: light, spansOverCap, viewsOmitted: true };
+  const spansJson = JSON.stringify(analysis.spans);
+  return views === 'compressed'
     ? { analysis: light, spansOverCap, compressedSpans: compressSpansPart(spansJson, analysis.warnings) }
     : { analysis: light, spansOverCap, spansJson };
 }

@@ -4,7 +4,8 @@ import { AnalysisThroughput } from '../assembly/analysis-throughput.js';
 import type { Clock } from '../assembly/clock.js';
 import type { DueTrace, TraceAssembler } from '../assembly/trace-assembler.js';
 import type { AnalysedTrace, AnalysisStore } from '../store/analysis-store.js';
-import { analyseTrace, type AnalyseSettings, type TraceAnalysed } from './analyse-stage.js';
+import type { SpanLog } from '../store/span-log.js';
+import { analyseTrace, spanViewsOf, type AnalyseSettings, type TraceAnalysed } from './analyse-stage.js';
 import { restoreViews } from './analysis-job.js';
 import type { AnalysisPool } from './analysis-pool.js';
 import type { NotifyStage } from './notify-stage.js';
@@ -23,7 +24,7 @@ export interface AnalysisSweepOptions {
    */
   readsSpans: () => boolean;
   /** The save stage: one transaction per batch. */
-  store: Pick<AnalysisStore, 'saveAnalyses'>;
+  store: Pick<AnalysisStore, 'saveAnalyses'> & Pick<SpanLog, 'loadTraceSpans'>;
   notify: NotifyStage;
   clock: Clock;
   /** Most traces analysed and stored per transaction. */
@@ -147,6 +148,12 @@ export class AnalysisSweep {
         let analysed: AnalysedTrace[];
         try {
           const results = await batch.results;
+          await this.viewsForLateReader(
+            batch.due.flatMap((trace, index) => {
+              const analysed = results[index];
+              return analysed ? [{ traceId: trace.traceId, analysedSpanCount: trace.storedSpanCount, analysed }] : [];
+            }),
+          );
           // With analysis threads, they start on the next batch while this one's findings run here.
           if (this.options.pool) next = this.takeBatch();
           analysed = await this.slicer.map(
@@ -179,12 +186,23 @@ export class AnalysisSweep {
     const maxTraces = this.options.ingestBusy() ? Math.min(BUSY_BATCH_TRACES, largest) : largest;
     const due = this.options.assembler.takeDue(maxTraces, this.flushing);
     if (due.length === 0) return undefined;
+    const settings = this.threadSettings();
     const results = this.options.assembler
       .completeFromStore(due)
-      .then(() => (pool ? pool.analyse(due, this.options.settings) : this.slicer.map(due, (trace) => [this.analyseHere(trace)])));
+      .then(() => (pool ? pool.analyse(due, settings) : this.slicer.map(due, (trace) => [this.analyseHere(trace)])));
     // Awaited by the sweep; this keeps a failure from counting as unhandled meanwhile.
     results.catch(() => undefined);
     return { due, results };
+  }
+
+  /**
+   * The settings the threads analyse a batch with: when the store derives span views and a reader
+   * on the event loop reads spans, the threads render them for it. Decided as the batch is taken:
+   * a reader that comes later gets span views from the next batch on.
+   */
+  private threadSettings(): AnalyseSettings {
+    const { settings } = this.options;
+    return settings.spanViews === 'none' && this.options.readsSpans() ? { ...settings, spanViews: 'json' } : settings;
   }
 
   /** The save stage, after the previous batch's save: one transaction, then notify. */
@@ -202,10 +220,34 @@ export class AnalysisSweep {
     this.options.assembler.finished(due, saved);
     if (!saved) return;
     // A listener that reads spans may have come since the findings ran.
+    try {
+      await this.viewsForLateReader(
+        analysed.map((trace) => ({ traceId: trace.analysis.summary.traceId, analysedSpanCount: trace.analysedSpanCount, analysed: trace })),
+      );
+    } catch (error) {
+      console.error('threshold: reading back span views for a listener failed:', error);
+    }
     const readsSpans = this.options.readsSpans();
     for (const trace of analysed) {
       if (readsSpans) restoreViews(trace);
       this.options.notify.analysed(trace.analysis);
+    }
+  }
+
+  /**
+   * Span views for analyses the threads left them out of (the store derives them, and no reader
+   * on the event loop wanted them when the batch was taken), once a reader has come: derived from
+   * the stored spans as the store derives them for a trace's detail, before the reader sees them.
+   */
+  private async viewsForLateReader(
+    traces: ReadonlyArray<{ traceId: string; analysedSpanCount: number; analysed: Pick<TraceAnalysed, 'spansJson' | 'viewsOmitted'> }>,
+  ): Promise<void> {
+    const missing = this.options.readsSpans() ? traces.filter(({ analysed }) => analysed.viewsOmitted) : [];
+    if (missing.length === 0) return;
+    const stored = await this.options.store.loadTraceSpans(missing.map(({ traceId }) => traceId));
+    for (const { traceId, analysedSpanCount, analysed } of missing) {
+      analysed.spansJson = JSON.stringify(spanViewsOf(stored.get(traceId) ?? [], analysedSpanCount, this.options.settings));
+      delete analysed.viewsOmitted;
     }
   }
 
@@ -237,6 +279,7 @@ export class AnalysisSweep {
     };
     if (result.spansJson !== undefined) analysed.spansJson = result.spansJson;
     if (result.compressedSpans !== undefined) analysed.compressedSpans = result.compressedSpans;
+    if (result.viewsOmitted) analysed.viewsOmitted = true;
     return [analysed];
   }
 }

@@ -80,7 +80,7 @@ export class WritePath {
     this.settings = {
       maxSpansPerTrace: options.maxSpansPerTrace,
       taskClasses: options.taskClasses,
-      compressDetail: options.store === 'duckdb',
+      spanViews: store.derivesSpanViews === true ? 'none' : options.store === 'duckdb' ? 'compressed' : 'json',
     };
     this.maxHeldSpans = assembly.maxPendingSpans ?? MAX_PENDING_SPANS;
     this.pool = options.analysisWorkers > 0 ? acquireAnalysisPool(options.analysisWorkers) : undefined;

@@ -1,4 +1,5 @@
 import type { CollectorOptions } from '../config.js';
+import { spanViewsOf } from '../pipeline/analyse-stage.js';
 import { ClickHouseStore } from './clickhouse/clickhouse-store.js';
 import { decodeStoredRequestOffThread } from './decode-stored-request.js';
 import { DuckDbStore } from './duckdb/duckdb-store.js';
@@ -14,5 +15,11 @@ export function openConfiguredStore(options: CollectorOptions): Promise<TraceSto
   if (options.store === 'clickhouse') {
     return ClickHouseStore.open({ ...storeOptions, url: options.clickhouseUrl, database: options.clickhouseDatabase });
   }
-  return DuckDbStore.open(options.dataDir, { ...storeOptions, memoryLimitMb: options.duckdbMemoryMb });
+  // DuckDB keeps each span once, in the span log: a trace's span views are derived when it is read.
+  const settings = { maxSpansPerTrace: options.maxSpansPerTrace, taskClasses: options.taskClasses };
+  return DuckDbStore.open(options.dataDir, {
+    ...storeOptions,
+    memoryLimitMb: options.duckdbMemoryMb,
+    spanViews: { settings, derive: spanViewsOf },
+  });
 }

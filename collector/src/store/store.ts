@@ -1,4 +1,4 @@
-import type { TaskClassConfig } from '@threshold/core';
+import type { SpanRecord, SpanView, TaskClassConfig } from '@threshold/core';
 import type { AlertStore } from './alert-store.js';
 import type { AnalysisStore } from './analysis-store.js';
 import type { DecodeRequest, SpanLog } from './span-log.js';
@@ -23,4 +23,27 @@ export interface StoreOptions {
   memoryLimitMb?: number;
   /** Awaited before an invalidated database is reopened (tests hold the store in its fault with it). */
   beforeReopen?: () => Promise<void>;
+  /**
+   * DuckDB: keep no span views, derive them when a trace is read (`StoredSpanViews`). Without it
+   * the detail stores them, as ClickHouse's does.
+   */
+  spanViews?: StoredSpanViews;
+}
+
+/**
+ * How a store derives the span views of a stored trace when it is read: from its stored spans in
+ * arrival order, how many of them its stored analysis covered (later ones wait for their
+ * re-analysis), and the settings the analysis had. `settings` are the collector's (plain JSON);
+ * the store keeps each distinct settings it was given, so a trace analysed before they changed is
+ * derived with its own.
+ */
+export interface StoredSpanViews {
+  settings: SpanViewSettings;
+  derive(stored: readonly SpanRecord[], analysedSpanCount: number, settings: SpanViewSettings): SpanView[];
+}
+
+/** What analysis depends on besides the spans (the analyse stage's settings), as JSON keeps it. */
+export interface SpanViewSettings {
+  maxSpansPerTrace: number;
+  taskClasses: TaskClassConfig;
 }

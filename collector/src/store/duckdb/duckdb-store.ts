@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
@@ -6,7 +7,7 @@ import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js
 import { compressForStorage } from '../raw-request-codec.js';
 import type { AnalysedTrace } from '../analysis-store.js';
 import type { DecodeRequest, IngestBatch } from '../span-log.js';
-import type { StoreOptions, TraceStore } from '../store.js';
+import type { SpanViewSettings, StoredSpanViews, StoreOptions, TraceStore } from '../store.js';
 import type {
   CriticalPathQuery,
   FindingsQuery,
@@ -81,7 +82,22 @@ export class DuckDbStore implements TraceStore {
     private readonly decodeRequest: DecodeRequest,
     private readonly values: BlobLog,
     private readonly beforeReopen: () => Promise<void> = async () => undefined,
-  ) {}
+    private readonly spanViews: StoredSpanViews | undefined = undefined,
+  ) {
+    if (spanViews) this.settingsKey = settingsKeyOf(spanViews.settings);
+  }
+
+  /** The name of this store's analysis settings in `analysis_settings`, when it derives span views. */
+  private readonly settingsKey: string | undefined;
+  /** True once the settings' row is committed. */
+  private settingsSaved = false;
+  /** Settings of traces analysed before the settings changed, by key, as they are read. */
+  private readonly earlierSettings = new Map<string, Promise<SpanViewSettings | undefined>>();
+
+  /** True when opened with `spanViews`: details keep no span views, they are derived when a trace is read. */
+  get derivesSpanViews(): boolean {
+    return this.spanViews !== undefined;
+  }
 
   /** Opens (or creates) the database under `dataDir`; `:memory:` keeps it in memory. */
   static async open(dataDir: string, options: StoreOptions): Promise<DuckDbStore> {
@@ -92,7 +108,16 @@ export class DuckDbStore implements TraceStore {
     }
     const values = dataDir === ':memory:' ? new MemoryBlobLog() : await FileBlobLog.open(join(dataDir, BLOB_LOG_DIR));
     const db = await openDuckDbDatabase(path, options.memoryLimitMb);
-    return new DuckDbStore(db, path, options.memoryLimitMb, options.taskClasses, options.decodeRequest, values, options.beforeReopen);
+    return new DuckDbStore(
+      db,
+      path,
+      options.memoryLimitMb,
+      options.taskClasses,
+      options.decodeRequest,
+      values,
+      options.beforeReopen,
+      options.spanViews,
+    );
   }
 
   private get writes(): SerialWriter {
@@ -247,10 +272,17 @@ export class DuckDbStore implements TraceStore {
   private async saveAnalysesNow(analyses: readonly AnalysedTrace[]): Promise<void> {
     const ids = analyses.filter((trace) => trace.replacesStored).map((trace) => trace.analysis.summary.traceId);
     const replaced: TraceSummary[] = [];
-    const rows = toTraceRowInputs(analyses);
+    const rows = toTraceRowInputs(analyses, this.settingsKey);
+    const savesSettings = this.settingsKey !== undefined && !this.settingsSaved;
     const details = await this.values.append(rows.map((row) => row.detail));
     rows.forEach((row, i) => (row.detailRef = details[i]));
     await this.transact(async () => {
+      if (savesSettings) {
+        await this.writer.run(
+          'INSERT INTO analysis_settings SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM analysis_settings WHERE settings_key = $1)',
+          [this.settingsKey!, settingsJson(this.spanViews!.settings)],
+        );
+      }
       for (const batch of chunks(ids, IN_LIST_MAX)) {
         const list = placeholders(batch.length);
         const old = await this.writer.runAndReadAll(`SELECT ${SUMMARY_SELECT} FROM traces WHERE trace_id IN (${list})`, batch);
@@ -266,6 +298,7 @@ export class DuckDbStore implements TraceStore {
       await this.writes.append('critical_path_traces', CRITICAL_PATH_TRACE_COLUMNS, analyses.flatMap(toCriticalPathTraceRows));
       await this.writes.append('critical_path_operations', CRITICAL_PATH_OPERATION_COLUMNS, analyses.flatMap(toCriticalPathOperationRows));
     });
+    if (savesSettings) this.settingsSaved = true;
     for (const summary of replaced) this.statsIndex.remove(summary);
     for (const trace of analyses) this.statsIndex.add(trace.analysis.summary);
     this.wrote();
@@ -316,7 +349,30 @@ export class DuckDbStore implements TraceStore {
     return this.snapshotRead((read) => traceQueries.listTraces(read, query));
   }
   getTraceDetail(traceId: string) {
-    return traceQueries.getTraceDetail(this.readRows, (ref) => this.values.read(ref), traceId);
+    const { spanViews } = this;
+    const derive = spanViews
+      ? async (analysedSpanCount: number, settingsKey: string) => {
+          const [stored, settings] = await Promise.all([this.loadTraceSpans([traceId]), this.settingsFor(settingsKey)]);
+          const spans = stored.get(traceId);
+          return spans ? spanViews.derive(spans, analysedSpanCount, settings) : undefined;
+        }
+      : undefined;
+    return traceQueries.getTraceDetail(this.readRows, (ref) => this.values.read(ref), traceId, derive);
+  }
+
+  /** The analysis settings a key names: this store's, or earlier ones read from `analysis_settings` (this store's if the row is missing). */
+  private async settingsFor(key: string): Promise<SpanViewSettings> {
+    const current = this.spanViews!.settings;
+    if (key === this.settingsKey) return current;
+    let earlier = this.earlierSettings.get(key);
+    if (!earlier) {
+      earlier = this.readRows('SELECT settings FROM analysis_settings WHERE settings_key = ? LIMIT 1', [key]).then((rows) =>
+        rows.length > 0 ? settingsFromJson(rows[0][0] as string) : undefined,
+      );
+      earlier.catch(() => this.earlierSettings.delete(key));
+      this.earlierSettings.set(key, earlier);
+    }
+    return (await earlier) ?? current;
   }
 
   /** Blob log segments some row still refers to (read after retention removed rows). */
@@ -448,4 +504,29 @@ export class DuckDbStore implements TraceStore {
       return reader.getRowsJS() as unknown[][];
     });
   }
+}
+
+/** The name of analysis settings in `analysis_settings`: a digest of their JSON. */
+function settingsKeyOf(settings: SpanViewSettings): string {
+  return createHash('sha256').update(settingsJson(settings)).digest('hex').slice(0, 32);
+}
+
+/**
+ * Analysis settings as JSON. Mapping rules hold regular expressions (a rule's span name, an
+ * attribute's pattern), which JSON would write as `{}`: each is written as `{"$regexp": source,
+ * "flags": flags}` and read back as the RegExp.
+ */
+export function settingsJson(settings: SpanViewSettings): string {
+  return JSON.stringify(settings, (_key, value: unknown) =>
+    value instanceof RegExp ? { $regexp: value.source, flags: value.flags } : value,
+  );
+}
+
+/** Settings written by `settingsJson`, regular expressions restored. */
+export function settingsFromJson(json: string): SpanViewSettings {
+  return JSON.parse(json, (_key, value: unknown) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const { $regexp, flags } = value as { $regexp?: unknown; flags?: unknown };
+    return typeof $regexp === 'string' && typeof flags === 'string' && Object.keys(value).length === 2 ? new RegExp($regexp, flags) : value;
+  }) as SpanViewSettings;
 }

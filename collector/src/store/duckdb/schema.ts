@@ -17,6 +17,10 @@ import { SPAN_FACT_COLUMNS } from './span-fact-row.js';
  * - `span_facts`: one row per llm/tool/state/orchestration span of an analysed trace, for the
  *   models and operations views and TTFT alerts: core's `SpanFacts` as they are (`llm_call` is
  *   core's `isLlmCall`; queries filter on it and never decide it again).
+ * - `analysis_settings`: the settings traces were analysed with (span cap, task classes, mapping
+ *   rules), one row per distinct settings, named by a digest of their JSON. A trace's detail keeps
+ *   no span views, only its findings, warnings and that name: its views are derived when it is
+ *   read, from its stored spans and the settings its analysis had, so the spans are stored once.
  * - `findings`: one row per recommendation finding, for cross-trace ranking.
  * - `critical_path_traces` and `critical_path_operations`: each analysed trace, and its critical
  *   path grouped by operation (core's `criticalOperations`), with the trace's filter columns
@@ -87,6 +91,9 @@ export const SCHEMA_STATEMENTS: readonly string[] = [
      aggregate BOOLEAN NOT NULL,
      max_chunk_gap_ms DOUBLE,
      llm_call BOOLEAN)`,
+  `CREATE TABLE IF NOT EXISTS analysis_settings (
+     settings_key VARCHAR NOT NULL,
+     settings VARCHAR NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS findings (
      trace_id VARCHAR NOT NULL,
      start_ms DOUBLE NOT NULL,

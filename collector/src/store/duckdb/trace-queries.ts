@@ -1,4 +1,4 @@
-import type { TraceDetail, TraceList } from '@threshold/core';
+import type { SpanView, TraceDetail, TraceList } from '@threshold/core';
 import type { TraceListQuery } from '../trace-queries.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 import { parseStoredDetail, storedValueRef, SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';
@@ -29,20 +29,32 @@ export async function listTraces(read: ReadRows, query: TraceListQuery): Promise
 
 /**
  * A point lookup through the primary-key index, then one read of the detail from the blob log
- * (inline in rows written before the log): cost independent of how much is stored.
+ * (inline in rows written before the log): cost independent of how much is stored. A detail that
+ * keeps no span views has them derived (`deriveViews`) from the first `analysed_span_count` stored
+ * spans with the settings the analysis had; undefined when they are gone (retention removed the trace meanwhile).
  */
 export async function getTraceDetail(
   read: ReadRows,
   readValue: (ref: BlobRef) => Promise<Uint8Array>,
   traceId: string,
+  deriveViews?: (analysedSpanCount: number, settingsKey: string) => Promise<SpanView[] | undefined>,
 ): Promise<TraceDetail | undefined> {
-  const rows = await read(`SELECT ${SUMMARY_SELECT}, detail, detail_segment, detail_offset, detail_length FROM traces WHERE trace_id = ?`, [
-    traceId,
-  ]);
+  const rows = await read(
+    `SELECT ${SUMMARY_SELECT}, analysed_span_count, detail, detail_segment, detail_offset, detail_length FROM traces WHERE trace_id = ?`,
+    [traceId],
+  );
   if (rows.length === 0) return undefined;
   const row = rows[0];
-  const [inline, segment, offset, length] = row.slice(-4);
+  const [analysedSpanCount, inline, segment, offset, length] = row.slice(-5);
   const ref = storedValueRef(segment, offset, length);
   const detail = parseStoredDetail(ref ? await readValue(ref) : inline);
-  return traceDetailFromStored(traceRowToSummary(row.slice(0, -4)), detail);
+  let spans: SpanView[] | undefined = detail.spans;
+  if ('settingsKey' in detail) {
+    if (!deriveViews)
+      throw new Error(`trace ${traceId}: its span views are derived from its spans, and this store was opened without spanViews`);
+    spans = await deriveViews(analysedSpanCount as number, detail.settingsKey);
+  }
+  if (spans === undefined) return undefined;
+  const { findings, warnings } = detail;
+  return traceDetailFromStored(traceRowToSummary(row.slice(0, -5)), { spans, findings, warnings });
 }

@@ -32,35 +32,70 @@ const IN_LOG = new Uint8Array(0);
 const BROTLI_DETAIL = 0x01;
 /** First byte of a detail whose findings are JSON and whose span views and warnings were compressed apart (by an analysis thread). */
 const SPLIT_DETAIL = 0x02;
+/**
+ * First byte of a detail that keeps no span views (a store opened with `spanViews` derives them
+ * from the stored spans when the trace is read): the findings' JSON (length first), then
+ * `{"warnings":[…],"settings":"<key>"}`, the key naming the analysis settings in
+ * `analysis_settings`. The spans are then stored once, in the span log.
+ */
+const DERIVED_DETAIL = 0x03;
 const MARK = Buffer.from([BROTLI_DETAIL]);
 
-/** The rows of analysed traces, their details compressed (on the event loop: 40 µs a 20-span turn). */
-export function toTraceRowInputs(analyses: readonly AnalysedTrace[]): TraceRowInput[] {
+/**
+ * The rows of analysed traces, their details encoded: without span views when the store derives
+ * them (`settingsKey` names the settings the traces were analysed with), else compressed whole (on
+ * the event loop: 40 µs a 20-span turn) unless an analysis thread compressed the views already.
+ */
+export function toTraceRowInputs(analyses: readonly AnalysedTrace[], settingsKey: string | undefined): TraceRowInput[] {
   return analyses.map((trace) => {
-    return { trace, facts: traceFacts(trace.analysis), detail: encodeDetail(trace) };
+    return { trace, facts: traceFacts(trace.analysis), detail: encodeDetail(trace, settingsKey) };
   });
 }
 
 /**
- * The detail's bytes: Brotli-compressed JSON behind its mark; or, when an analysis thread already
- * compressed the span views and warnings, the findings' JSON (length first) and that part as it is.
+ * The detail's bytes: the findings' and warnings' JSON when the views are derived; Brotli-compressed
+ * JSON behind its mark; or, when an analysis thread already compressed the span views and
+ * warnings, the findings' JSON (length first) and that part as it is.
  */
-function encodeDetail(trace: AnalysedTrace): Buffer {
+function encodeDetail(trace: AnalysedTrace, settingsKey: string | undefined): Buffer {
+  if (settingsKey !== undefined) {
+    return withFindings(
+      DERIVED_DETAIL,
+      trace,
+      Buffer.from(JSON.stringify({ warnings: trace.analysis.warnings, settings: settingsKey }), 'utf8'),
+    );
+  }
   if (!trace.compressedSpans) return Buffer.concat([MARK, brotliCompressSync(storedDetailJson(trace), DETAIL_BROTLI_OPTIONS)]);
-  const findings = Buffer.from(JSON.stringify(trace.findings), 'utf8');
-  const head = Buffer.alloc(5);
-  head[0] = SPLIT_DETAIL;
-  head.writeUInt32LE(findings.length, 1);
-  return Buffer.concat([head, findings, trace.compressedSpans]);
+  return withFindings(SPLIT_DETAIL, trace, trace.compressedSpans);
 }
 
-/** The stored detail back from its column: either compressed form, or JSON text (rows of databases written before). */
-export function parseStoredDetail(value: unknown): StoredDetail {
+/** The mark, the findings' JSON (length first), then the rest as it is. */
+function withFindings(mark: number, trace: AnalysedTrace, rest: Uint8Array): Buffer {
+  const findings = Buffer.from(JSON.stringify(trace.findings), 'utf8');
+  const head = Buffer.alloc(5);
+  head[0] = mark;
+  head.writeUInt32LE(findings.length, 1);
+  return Buffer.concat([head, findings, rest]);
+}
+
+/**
+ * The stored detail back from its column: either compressed form, or JSON text (rows of databases
+ * written before); or, for a detail that keeps no span views (they are derived), no `spans` and
+ * the key of the settings it was analysed with.
+ */
+export function parseStoredDetail(
+  value: unknown,
+): StoredDetail | (Omit<StoredDetail, 'spans'> & { spans: undefined; settingsKey: string }) {
   const bytes = Buffer.from((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength);
-  if (bytes[0] === SPLIT_DETAIL) {
+  if (bytes[0] === SPLIT_DETAIL || bytes[0] === DERIVED_DETAIL) {
     const findingsEnd = 5 + bytes.readUInt32LE(1);
+    const findings = JSON.parse(bytes.subarray(5, findingsEnd).toString('utf8')) as StoredDetail['findings'];
+    if (bytes[0] === DERIVED_DETAIL) {
+      const { warnings, settings } = JSON.parse(bytes.subarray(findingsEnd).toString('utf8')) as { warnings: string[]; settings: string };
+      return { spans: undefined, findings, warnings, settingsKey: settings };
+    }
     const { spans, warnings } = decompressSpansPart(bytes.subarray(findingsEnd));
-    return { spans, findings: JSON.parse(bytes.subarray(5, findingsEnd).toString('utf8')) as StoredDetail['findings'], warnings };
+    return { spans, findings, warnings };
   }
   const json = bytes[0] === BROTLI_DETAIL ? brotliDecompressSync(bytes.subarray(1)) : bytes;
   return JSON.parse(json.toString('utf8')) as StoredDetail;
