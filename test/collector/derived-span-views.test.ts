@@ -171,9 +171,13 @@ describe('span views derived when a trace is read (DuckDB)', () => {
     expect(derived.detail.warnings).toEqual(kept.detail.warnings);
     // Every stored byte accounted for: the mark and length, the findings, the warnings and the settings' key; no views.
     if (!('settingsKey' in derived.detail)) throw new Error('the detail keeps span views');
-    const { findings, warnings, settingsKey } = derived.detail;
+    const { findings, warnings, settingsKey, requests } = derived.detail;
+    // Trace 0's spans came in the first request and in the late span's, the fifth.
+    expect(requests).toEqual({ first: 1, last: 5 });
     expect(derived.length).toBe(
-      5 + Buffer.byteLength(JSON.stringify(findings)) + Buffer.byteLength(JSON.stringify({ warnings, settings: settingsKey })),
+      5 +
+        Buffer.byteLength(JSON.stringify(findings)) +
+        Buffer.byteLength(JSON.stringify({ warnings, settings: settingsKey, requests: [requests!.first, requests!.last] })),
     );
     expect(derived.length).toBeLessThan(kept.length);
   });
@@ -222,6 +226,34 @@ describe('span views derived when a trace is read (DuckDB)', () => {
     started.push(collector);
     expect(await detailOf(collector, fresh)).toEqual(now);
     expect(await details(collector)).toEqual(before);
+  });
+
+  test('a trace re-analysed from its stored spans after a restart (its requests then unknown) shows what a store that keeps the views shows', async () => {
+    const shown: TraceDetail[] = [];
+    for (const views of ['kept', 'derived'] as const) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'threshold-derived-views-'));
+      dirs.push(dataDir);
+      const clock = new ManualClock();
+      const options = { dataDir, quietPeriodMs: QUIET_MS, clock, analysisWorkers: 2 };
+      const openStore =
+        views === 'kept'
+          ? (resolved: CollectorOptions) =>
+              DuckDbStore.open(resolved.dataDir, { taskClasses: resolved.taskClasses, decodeRequest: decodeStoredRequest })
+          : undefined;
+      let collector = await startTestCollector({ ...options, ...(openStore ? { openStore } : {}) });
+      expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, turn(ids[0], 0)))).toBe(200);
+      clock.advance(QUIET_MS);
+      await collector.collector.analysis.sweep();
+      await collector.close();
+      collector = await startTestCollector({ ...options, ...(openStore ? { openStore } : {}) });
+      started.push(collector);
+      expect(await postProtobuf(collector.url, protobufBody('agent', baseMs, [lateSpan(ids[0])]))).toBe(200);
+      clock.advance(QUIET_MS);
+      await collector.collector.analysis.sweep();
+      shown.push(await detailOf(collector, ids[0]));
+    }
+    expect(shown[1]).toEqual(shown[0]);
+    expect(shown[0].spans.map((view) => view.name)).toEqual(['task', 'chat', 'search', 'chat', 'search']);
   });
 
   test('a listener that comes after its batch was taken still hears every span view and attribute', async () => {

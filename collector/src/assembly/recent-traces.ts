@@ -1,4 +1,5 @@
 import type { SpanRecord } from '@threshold/core';
+import type { RequestRange } from '../store/span-log.js';
 import type { HeldBody } from './deferred-spans.js';
 
 /** A trace analysed a short while ago, kept so a late span re-analyses it without a read. */
@@ -12,6 +13,8 @@ export interface RecentTrace {
   later?: Array<SpanRecord[] | HeldBody>;
   /** Stored span rows the records stand for: the "analysed up to" marker of its analysis. */
   storedSpanCount: number;
+  /** The stored requests holding those spans, when known (see PendingTrace.requests). */
+  requests: RequestRange | undefined;
   expiresAtMs: number;
 }
 
@@ -48,14 +51,20 @@ export class RecentTraces {
 
   /** Keeps analysed traces (replacing what was held of them), then drops expired and surplus ones, oldest first. */
   remember(
-    traces: ReadonlyArray<{ traceId: string; records: SpanRecord[]; later?: Array<SpanRecord[] | HeldBody>; storedSpanCount: number }>,
+    traces: ReadonlyArray<{
+      traceId: string;
+      records: SpanRecord[];
+      later?: Array<SpanRecord[] | HeldBody>;
+      storedSpanCount: number;
+      requests: RequestRange | undefined;
+    }>,
     nowMs: number,
   ): void {
     const expiresAtMs = nowMs + this.limits.windowMs;
-    for (const { traceId, records, later, storedSpanCount } of traces) {
+    for (const { traceId, records, later, storedSpanCount, requests } of traces) {
       const previous = this.traces.get(traceId);
       if (previous) this.forget(traceId, previous);
-      const recent: RecentTrace = { records, storedSpanCount, expiresAtMs };
+      const recent: RecentTrace = { records, storedSpanCount, requests, expiresAtMs };
       if (later && later.length > 0) recent.later = later;
       this.traces.set(traceId, recent);
       this.spans += heldSpans(recent);

@@ -1,6 +1,6 @@
 import type { SpanRecord } from '@threshold/core';
 import type { AnalysisStore } from '../store/analysis-store.js';
-import type { IngestBatch, SpanLog } from '../store/span-log.js';
+import type { IngestBatch, RequestRange, SpanLog } from '../store/span-log.js';
 import type { Clock } from './clock.js';
 import { DeferredSpans, type DecodeScanned, type HeldBody } from './deferred-spans.js';
 import { RecentTraces } from './recent-traces.js';
@@ -16,6 +16,10 @@ interface PendingTrace {
   heldSpans: number;
   /** Stored span rows these records stand for: the "analysed up to" marker once analysed. */
   storedSpanCount: number;
+  /** The stored requests its spans came in (`IngestBatch.requestId`), while `requestsKnown`. */
+  requests: RequestRange | undefined;
+  /** False once some of its spans came from requests it has no number for (read back from the store, say). */
+  requestsKnown: boolean;
   lastArrivalMs: number;
   /** When the first of its spans held here arrived (or was read back): how long it has waited. */
   firstArrivalMs: number;
@@ -32,6 +36,8 @@ export interface DueTrace {
   readonly traceId: string;
   /** Stored span rows the analysis stands for. */
   readonly storedSpanCount: number;
+  /** The stored requests those spans are in, when every one of them is known (see `IngestBatch.requestId`). */
+  readonly requests: RequestRange | undefined;
   /** True when an analysis of the trace may already be stored (it is replaced). */
   readonly replacesStored: boolean;
   /** Every span of the trace, in arrival order; requests ingest only scanned are decoded here, once. */
@@ -135,6 +141,7 @@ export class TraceAssembler {
           if (!entry) continue;
           if (entry.deferred) materialize(entry);
           entry.records.push(span);
+          inRequest(entry, batch.requestId);
         }
         continue;
       }
@@ -142,6 +149,7 @@ export class TraceAssembler {
       for (const [traceId, count] of batch.traceSpanCounts) {
         const entry = this.entryFor(traceId, nowMs, count);
         if (!entry) continue;
+        inRequest(entry, batch.requestId);
         (entry.deferred ??= []).push(deferred);
         deferred.hold();
       }
@@ -195,6 +203,7 @@ export class TraceAssembler {
       entry.records = records;
       entry.storedSpanCount = records.length;
       entry.replacesStored = true;
+      entry.requestsKnown = false;
     }
   }
 
@@ -206,7 +215,10 @@ export class TraceAssembler {
   finished(due: readonly DueTrace[], saved: boolean): void {
     if (saved) {
       this.spilled.saved(due.map((trace) => trace.traceId));
-      if (!this.options.store.shared) this.recent.remember(due.map(entryOf), this.options.clock.nowMs());
+      if (!this.options.store.shared) {
+        const entries = due.map(entryOf).map((entry) => ({ ...entry, requests: knownRequests(entry) }));
+        this.recent.remember(entries, this.options.clock.nowMs());
+      }
     } else {
       this.spilled.failed();
     }
@@ -272,6 +284,8 @@ export class TraceAssembler {
         }),
         heldSpans: held,
         storedSpanCount: recent.storedSpanCount,
+        requests: recent.requests && { ...recent.requests },
+        requestsKnown: recent.requests !== undefined,
         lastArrivalMs: 0,
         firstArrivalMs: nowMs,
         complete: true,
@@ -286,6 +300,8 @@ export class TraceAssembler {
         deferred: undefined,
         heldSpans: 0,
         storedSpanCount: 0,
+        requests: undefined,
+        requestsKnown: true,
         lastArrivalMs: 0,
         firstArrivalMs: nowMs,
         complete: false,
@@ -309,6 +325,8 @@ export class TraceAssembler {
         deferred: undefined,
         heldSpans: records.length,
         storedSpanCount: records.length,
+        requests: undefined,
+        requestsKnown: false,
         lastArrivalMs: dueMs,
         firstArrivalMs: this.spilled.waitingSinceMs ?? dueMs,
         complete: true,
@@ -338,6 +356,9 @@ class DueEntry implements DueTrace {
   get replacesStored(): boolean {
     return this.entry.replacesStored;
   }
+  get requests(): RequestRange | undefined {
+    return knownRequests(this.entry);
+  }
   spans(): SpanRecord[] {
     materialize(this.entry);
     return this.entry.records;
@@ -360,6 +381,22 @@ function entryOf(trace: DueTrace): PendingTrace {
 }
 
 /** Decodes (once per request) the trace's spans still in deferred requests, after those it holds. */
+/**
+ * The entry's spans came in this request too: its range reaches it, or is unknown from now on if
+ * the request has no number. Requests are numbered as they are committed and taken here in that
+ * order, so a range only grows at its end.
+ */
+function inRequest(entry: PendingTrace, requestId: number | undefined): void {
+  if (requestId === undefined) entry.requestsKnown = false;
+  else if (!entry.requests) entry.requests = { first: requestId, last: requestId };
+  else entry.requests.last = Math.max(entry.requests.last, requestId);
+}
+
+/** The entry's request range, when every request it has spans from is known. */
+function knownRequests(entry: PendingTrace): RequestRange | undefined {
+  return entry.requestsKnown ? entry.requests : undefined;
+}
+
 function materialize(entry: PendingTrace): void {
   if (!entry.deferred) return;
   for (const deferred of entry.deferred) {

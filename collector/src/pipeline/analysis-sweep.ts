@@ -280,6 +280,7 @@ export class AnalysisSweep {
     if (result.spansJson !== undefined) analysed.spansJson = result.spansJson;
     if (result.compressedSpans !== undefined) analysed.compressedSpans = result.compressedSpans;
     if (result.viewsOmitted) analysed.viewsOmitted = true;
+    if (trace.requests) analysed.requests = trace.requests;
     return [analysed];
   }
 }

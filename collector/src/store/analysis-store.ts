@@ -1,4 +1,5 @@
 import type { Finding, TraceAnalysis } from '@threshold/core';
+import type { RequestRange } from './span-log.js';
 
 /**
  * Where analyses go once a trace is complete: trace assembly saves them and asks which traces
@@ -36,4 +37,9 @@ export interface AnalysedTrace {
   compressedSpans?: Uint8Array;
   /** Or neither: an analysis thread left the span views out, for a store that derives them (`derivesSpanViews`). */
   viewsOmitted?: true;
+  /**
+   * The stored requests holding the spans the analysis covered, when trace assembly knows them
+   * all: a store that derives span views reads the trace's spans from these alone.
+   */
+  requests?: RequestRange;
 }

@@ -65,6 +65,18 @@ export interface IngestBatch {
   body: Uint8Array;
   /** The request as it came, for storing. */
   request: RawRequest;
+  /**
+   * Where the span log keeps the request, set by a store that numbers its requests (DuckDB) as
+   * it commits them: trace assembly keeps the range of a trace's requests, which its stored
+   * analysis records so the trace's spans are found again without a scan.
+   */
+  requestId?: number;
+}
+
+/** The first and last stored request holding spans of a trace (requests are numbered in the order they are committed). */
+export interface RequestRange {
+  first: number;
+  last: number;
 }
 
 /** The batch of a request whose accepted spans ingest decoded. */

@@ -6,7 +6,7 @@ import type { AlertDelivery, AlertEvent, AlertRule, AlertStatsQuery, SpanRecord,
 import type { AlertCountBucketsQuery, AlertEventsQuery } from '../alert-store.js';
 import { compressForStorage } from '../raw-request-codec.js';
 import type { AnalysedTrace } from '../analysis-store.js';
-import type { DecodeRequest, IngestBatch } from '../span-log.js';
+import type { DecodeRequest, IngestBatch, RequestRange } from '../span-log.js';
 import type { SpanViewSettings, StoredSpanViews, StoreOptions, TraceStore } from '../store.js';
 import type {
   CriticalPathQuery,
@@ -241,6 +241,7 @@ export class DuckDbStore implements TraceStore {
         await db.ingestWrites.insert('span_requests', SPAN_REQUEST_COLUMNS, requestRows);
         await db.ingestWrites.append('span_batches', SPAN_BATCH_COLUMNS, batchRows);
       });
+      accepted.forEach((batch, i) => (batch.requestId = requestRows[i].requestId));
     });
     this.wrote();
     this.checkpointIfDue();
@@ -351,8 +352,13 @@ export class DuckDbStore implements TraceStore {
   getTraceDetail(traceId: string) {
     const { spanViews } = this;
     const derive = spanViews
-      ? async (analysedSpanCount: number, settingsKey: string) => {
-          const [stored, settings] = await Promise.all([this.loadTraceSpans([traceId]), this.settingsFor(settingsKey)]);
+      ? async (analysedSpanCount: number, settingsKey: string, requests: RequestRange | undefined) => {
+          const [stored, settings] = await Promise.all([
+            this.guard(() =>
+              spanLogReads.loadTraceSpans(this.readRows, (ref) => this.values.read(ref), this.decodeRequest, [traceId], requests),
+            ),
+            this.settingsFor(settingsKey),
+          ]);
           const spans = stored.get(traceId);
           return spans ? spanViews.derive(spans, analysedSpanCount, settings) : undefined;
         }

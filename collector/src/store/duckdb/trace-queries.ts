@@ -3,6 +3,7 @@ import type { TraceListQuery } from '../trace-queries.js';
 import { SqlWhere, type ReadRows } from './sql-where.js';
 import { parseStoredDetail, storedValueRef, SUMMARY_SELECT, traceRowToSummary } from './trace-row.js';
 import type { BlobRef } from '../blob-log/blob-log.js';
+import type { RequestRange } from '../span-log.js';
 import { traceOrderBy } from '../rows/trace-order-sql.js';
 import { traceDetailFromStored } from '../rows/stored-detail.js';
 
@@ -37,7 +38,7 @@ export async function getTraceDetail(
   read: ReadRows,
   readValue: (ref: BlobRef) => Promise<Uint8Array>,
   traceId: string,
-  deriveViews?: (analysedSpanCount: number, settingsKey: string) => Promise<SpanView[] | undefined>,
+  deriveViews?: (analysedSpanCount: number, settingsKey: string, requests: RequestRange | undefined) => Promise<SpanView[] | undefined>,
 ): Promise<TraceDetail | undefined> {
   const rows = await read(
     `SELECT ${SUMMARY_SELECT}, analysed_span_count, detail, detail_segment, detail_offset, detail_length FROM traces WHERE trace_id = ?`,
@@ -52,7 +53,7 @@ export async function getTraceDetail(
   if ('settingsKey' in detail) {
     if (!deriveViews)
       throw new Error(`trace ${traceId}: its span views are derived from its spans, and this store was opened without spanViews`);
-    spans = await deriveViews(analysedSpanCount as number, detail.settingsKey);
+    spans = await deriveViews(analysedSpanCount as number, detail.settingsKey, detail.requests);
   }
   if (spans === undefined) return undefined;
   const { findings, warnings } = detail;

@@ -7,6 +7,7 @@ import { SUMMARY_SELECT, summaryFromRow } from '../rows/summary-row.js';
 import { decompressSpansPart, DETAIL_BROTLI_OPTIONS, storedDetailJson } from '../rows/stored-detail-json.js';
 import type { BlobRef } from '../blob-log/blob-log.js';
 import type { StoredDetail } from '../rows/stored-detail.js';
+import type { RequestRange } from '../span-log.js';
 
 /**
  * A trace ready to be appended: its analysis and the stored detail, JSON compressed with Brotli
@@ -35,8 +36,9 @@ const SPLIT_DETAIL = 0x02;
 /**
  * First byte of a detail that keeps no span views (a store opened with `spanViews` derives them
  * from the stored spans when the trace is read): the findings' JSON (length first), then
- * `{"warnings":[…],"settings":"<key>"}`, the key naming the analysis settings in
- * `analysis_settings`. The spans are then stored once, in the span log.
+ * `{"warnings":[…],"settings":"<key>","requests":[first,last]}`, the key naming the analysis
+ * settings in `analysis_settings`, the requests (when known) those holding the analysed spans.
+ * The spans are then stored once, in the span log.
  */
 const DERIVED_DETAIL = 0x03;
 const MARK = Buffer.from([BROTLI_DETAIL]);
@@ -59,14 +61,19 @@ export function toTraceRowInputs(analyses: readonly AnalysedTrace[], settingsKey
  */
 function encodeDetail(trace: AnalysedTrace, settingsKey: string | undefined): Buffer {
   if (settingsKey !== undefined) {
-    return withFindings(
-      DERIVED_DETAIL,
-      trace,
-      Buffer.from(JSON.stringify({ warnings: trace.analysis.warnings, settings: settingsKey }), 'utf8'),
-    );
+    const rest: DerivedDetailRest = { warnings: trace.analysis.warnings, settings: settingsKey };
+    if (trace.requests) rest.requests = [trace.requests.first, trace.requests.last];
+    return withFindings(DERIVED_DETAIL, trace, Buffer.from(JSON.stringify(rest), 'utf8'));
   }
   if (!trace.compressedSpans) return Buffer.concat([MARK, brotliCompressSync(storedDetailJson(trace), DETAIL_BROTLI_OPTIONS)]);
   return withFindings(SPLIT_DETAIL, trace, trace.compressedSpans);
+}
+
+/** What a detail without span views holds after its findings (see DERIVED_DETAIL). */
+interface DerivedDetailRest {
+  warnings: string[];
+  settings: string;
+  requests?: [number, number];
 }
 
 /** The mark, the findings' JSON (length first), then the rest as it is. */
@@ -85,14 +92,15 @@ function withFindings(mark: number, trace: AnalysedTrace, rest: Uint8Array): Buf
  */
 export function parseStoredDetail(
   value: unknown,
-): StoredDetail | (Omit<StoredDetail, 'spans'> & { spans: undefined; settingsKey: string }) {
+): StoredDetail | (Omit<StoredDetail, 'spans'> & { spans: undefined; settingsKey: string; requests: RequestRange | undefined }) {
   const bytes = Buffer.from((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength);
   if (bytes[0] === SPLIT_DETAIL || bytes[0] === DERIVED_DETAIL) {
     const findingsEnd = 5 + bytes.readUInt32LE(1);
     const findings = JSON.parse(bytes.subarray(5, findingsEnd).toString('utf8')) as StoredDetail['findings'];
     if (bytes[0] === DERIVED_DETAIL) {
-      const { warnings, settings } = JSON.parse(bytes.subarray(findingsEnd).toString('utf8')) as { warnings: string[]; settings: string };
-      return { spans: undefined, findings, warnings, settingsKey: settings };
+      const { warnings, settings, requests } = JSON.parse(bytes.subarray(findingsEnd).toString('utf8')) as DerivedDetailRest;
+      const range = requests?.every(Number.isSafeInteger) ? { first: requests[0], last: requests[1] } : undefined;
+      return { spans: undefined, findings, warnings, settingsKey: settings, requests: range };
     }
     const { spans, warnings } = decompressSpansPart(bytes.subarray(findingsEnd));
     return { spans, findings, warnings };
