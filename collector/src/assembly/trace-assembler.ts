@@ -380,7 +380,6 @@ function entryOf(trace: DueTrace): PendingTrace {
   return (trace as DueEntry).entry;
 }
 
-/** Decodes (once per request) the trace's spans still in deferred requests, after those it holds. */
 /**
  * The entry's spans came in this request too: its range reaches it, or is unknown from now on if
  * the request has no number. Requests are numbered as they are committed and taken here in that
@@ -397,6 +396,7 @@ function knownRequests(entry: PendingTrace): RequestRange | undefined {
   return entry.requestsKnown ? entry.requests : undefined;
 }
 
+/** Decodes (once per request) the trace's spans still in deferred requests, after those it holds. */
 function materialize(entry: PendingTrace): void {
   if (!entry.deferred) return;
   for (const deferred of entry.deferred) {

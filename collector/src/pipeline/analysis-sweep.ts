@@ -198,7 +198,7 @@ export class AnalysisSweep {
   /**
    * The settings the threads analyse a batch with: when the store derives span views and a reader
    * on the event loop reads spans, the threads render them for it. Decided as the batch is taken:
-   * a reader that comes later gets span views from the next batch on.
+   * for a reader that comes later, this batch's are derived from the stored spans (`viewsForLateReader`).
    */
   private threadSettings(): AnalyseSettings {
     const { settings } = this.options;
