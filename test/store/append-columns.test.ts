@@ -86,6 +86,49 @@ describe('appendColumns', () => {
     });
   }
 
+  test('strings repeated, at the 12 bytes DuckDB keeps inline and across chunks read back exactly, and compare as DuckDB compares its own', async () => {
+    // In UTF-8: 0, 1, 12, 13, 12 (six é), 13, 12 (four ✓), 13 bytes; a trace id; a long string.
+    const values = [
+      '',
+      'a',
+      'twelve bytes',
+      'thirteen byte',
+      'éééééé',
+      'ééééééa',
+      '✓✓✓✓',
+      '✓✓✓✓a',
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+      `long ${'é✓'.repeat(40)}`,
+    ];
+    const texts = Array.from({ length: 5_000 }, (_, n) => (n % 7 === 3 ? null : values[(n + (n >> 3)) % values.length]));
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE repeated (n INTEGER, text VARCHAR)');
+    const appender = await connection.createAppender('repeated');
+    appendColumns(
+      appender,
+      [
+        { name: 'n', type: INTEGER, value: (n: number) => n },
+        { name: 'text', type: VARCHAR, value: (n: number) => texts[n] },
+      ],
+      texts.map((_, n) => n),
+    );
+    appender.flushSync();
+    appender.closeSync();
+    expect((await connection.runAndReadAll('SELECT text FROM repeated ORDER BY n')).getRows().map(([text]) => text)).toEqual(texts);
+    // Grouped and compared with literals DuckDB made: equal strings are equal however they were written.
+    const counts = (
+      await connection.runAndReadAll('SELECT text, count(*)::INTEGER FROM repeated WHERE text IS NOT NULL GROUP BY text')
+    ).getRows();
+    expect(new Map(counts as Array<[string, number]>)).toEqual(
+      new Map(values.map((value) => [value, texts.filter((text) => text === value).length])),
+    );
+    for (const value of values) {
+      const [[matches]] = (await connection.runAndReadAll('SELECT count(*)::INTEGER FROM repeated WHERE text = $1', [value])).getRows();
+      expect(matches).toBe(texts.filter((text) => text === value).length);
+    }
+    connection.closeSync();
+  });
+
   test('undefined is stored as NULL, as null is', async () => {
     const connection = await instance.connect();
     await connection.run('CREATE TABLE maybe (d DOUBLE, i INTEGER, flag BOOLEAN, text VARCHAR)');
