@@ -16,8 +16,9 @@ const CHUNK_ROWS = 2048;
  * instead of one per value, about six times faster than row-wise appends.
  *
  * The columns the stores write (DOUBLE, INTEGER, BIGINT, BOOLEAN, VARCHAR, BLOB) are filled here
- * straight into the vector's bytes: the values into one typed array copied in one call, nulls into
- * a validity mask built with plain byte operations. `DuckDBDataChunk.setColumnValues` computes
+ * straight into the vector's bytes: numbers and booleans into one typed array copied in one call,
+ * strings each placed once (`fillStrings`), blobs one call each, nulls into a validity mask built
+ * with plain byte operations. `DuckDBDataChunk.setColumnValues` computes
  * each value's validity bit with BigInts, which allocated a quarter of the event loop's garbage
  * while analyses were saved (measured by bench/backlog.mjs with a heap profile). Other types go
  * through it as before.
