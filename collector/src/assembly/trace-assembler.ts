@@ -216,7 +216,9 @@ export class TraceAssembler {
     if (saved) {
       this.spilled.saved(due.map((trace) => trace.traceId));
       if (!this.options.store.shared) {
-        const entries = due.map(entryOf).map((entry) => ({ ...entry, requests: knownRequests(entry) }));
+        const entries = due.map(entryOf);
+        // Done with: what the recent cache keeps of the requests is the range, when known.
+        for (const entry of entries) entry.requests = knownRequests(entry);
         this.recent.remember(entries, this.options.clock.nowMs());
       }
     } else {

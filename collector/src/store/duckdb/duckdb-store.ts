@@ -256,9 +256,14 @@ export class DuckDbStore implements TraceStore {
     });
   }
 
-  /** The reads run guarded: a fault reading a stored body is the store's, as any other (see `span-log-reads.ts`). */
-  loadTraceSpans(traceIds: readonly string[]): Promise<Map<string, SpanRecord[]>> {
-    return this.guard(() => spanLogReads.loadTraceSpans(this.readRows, (ref) => this.values.read(ref), this.decodeRequest, traceIds));
+  /**
+   * The reads run guarded: a fault reading a stored body is the store's, as any other (see
+   * `span-log-reads.ts`). `within`: the requests known to hold every span wanted (a derived detail's range).
+   */
+  loadTraceSpans(traceIds: readonly string[], within?: RequestRange): Promise<Map<string, SpanRecord[]>> {
+    return this.guard(() =>
+      spanLogReads.loadTraceSpans(this.readRows, (ref) => this.values.read(ref), this.decodeRequest, traceIds, within),
+    );
   }
 
   analysedTraceIds(traceIds: readonly string[]): Promise<Set<string>> {
@@ -353,12 +358,7 @@ export class DuckDbStore implements TraceStore {
     const { spanViews } = this;
     const derive = spanViews
       ? async (analysedSpanCount: number, settingsKey: string, requests: RequestRange | undefined) => {
-          const [stored, settings] = await Promise.all([
-            this.guard(() =>
-              spanLogReads.loadTraceSpans(this.readRows, (ref) => this.values.read(ref), this.decodeRequest, [traceId], requests),
-            ),
-            this.settingsFor(settingsKey),
-          ]);
+          const [stored, settings] = await Promise.all([this.loadTraceSpans([traceId], requests), this.settingsFor(settingsKey)]);
           const spans = stored.get(traceId);
           return spans ? spanViews.derive(spans, analysedSpanCount, settings) : undefined;
         }
